@@ -20,7 +20,8 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * Reads the natural JSON shape of a flat Avro record, e.g.
  * {@code {"userId":"u1","features":{"age":"25-34"},"updatedAt":1700000000000}}, in one streaming
- * pass with Jackson's {@link JsonParser}: no tree, no data binding. Thread-safe and never throws.
+ * pass with Jackson's {@link JsonParser}: no tree, no data binding. Thread-safe; bad input is
+ * reported, never thrown.
  *
  * <p>Every structural fault is reported, not only the first: unknown and repeated fields, nulls in
  * non-null fields, values of the wrong JSON type, fractions or out-of-range numbers in integer

@@ -17,11 +17,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ingestion pipeline shared by every record kind: size guard, wire-format decoding, semantic
- * rules, Kafka key check. Thread-safe; never throws.
+ * rules, Kafka key check. Thread-safe; {@link #decode} never throws. Use {@link EventDecoder} or
+ * {@link ProfileDecoder}.
+ *
+ * @param <T> the record kind
  */
-final class RecordDecoder<T extends SpecificRecord> {
+public class ValidatingDecoder<T extends SpecificRecord> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RecordDecoder.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ValidatingDecoder.class);
 
     private final WireFormat format;
     private final int maxPayloadBytes;
@@ -29,8 +32,8 @@ final class RecordDecoder<T extends SpecificRecord> {
     private final AvroBinaryCodec<T> avro;
     private final RecordRules<T> rules;
 
-    RecordDecoder(WireFormat format, ValidationLimits limits, JsonCodec<T> json, AvroBinaryCodec<T> avro,
-                  RecordRules<T> rules) {
+    ValidatingDecoder(WireFormat format, ValidationLimits limits, JsonCodec<T> json, AvroBinaryCodec<T> avro,
+                      RecordRules<T> rules) {
         this.format = Objects.requireNonNull(format, "format: choose WireFormat.JSON or WireFormat.AVRO");
         this.maxPayloadBytes = limits.maxPayloadBytes();
         this.json = json;
@@ -38,11 +41,16 @@ final class RecordDecoder<T extends SpecificRecord> {
         this.rules = rules;
     }
 
-    WireFormat format() {
+    public final WireFormat format() {
         return format;
     }
 
-    DecodeResult<T> decode(byte[] key, byte[] value) {
+    /**
+     * @param key   the Kafka key (the userId) or null
+     * @param value the Kafka value, possibly null
+     * @return the valid, normalised record, or every reason it is refused
+     */
+    public final DecodeResult<T> decode(byte[] key, byte[] value) {
         try {
             Violations out = new Violations();
             T record = read(value, out);
