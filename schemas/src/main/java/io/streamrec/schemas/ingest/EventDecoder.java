@@ -29,6 +29,10 @@ import java.time.Clock;
  * </ul>
  * Unknown fields are refused, not ignored: the product's rule is that they go to the dead-letter
  * topic. When the Kafka key is present it must equal the {@code userId}.
+ *
+ * <p>Not serializable: in a Flink function, keep the (serializable) {@link ValidationLimits} as a
+ * field and build the decoder in {@code open()}. Refused records go to the dead-letter topic through
+ * {@link io.streamrec.schemas.deadletter.DeadLetters#refused}.
  */
 public final class EventDecoder extends ValidatingDecoder<UserEvent> {
 

@@ -11,6 +11,7 @@ import io.streamrec.schemas.validate.Violations;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,7 @@ public class ValidatingDecoder<T extends SpecificRecord> {
     private final JsonCodec<T> json;
     private final AvroBinaryCodec<T> avro;
     private final RecordRules<T> rules;
+    private final AtomicLong internalErrors = new AtomicLong();
 
     ValidatingDecoder(WireFormat format, ValidationLimits limits, JsonCodec<T> json, AvroBinaryCodec<T> avro,
                       RecordRules<T> rules) {
@@ -60,10 +62,19 @@ public class ValidatingDecoder<T extends SpecificRecord> {
             }
             return out.isEmpty() ? DecodeResult.valid(record) : DecodeResult.invalid(out.toList());
         } catch (RuntimeException e) {
-            // A bug of ours, not the producer's: keep the job alive, dead-letter the record, and log the cause.
-            LOG.error("Decoder failed on a {}-byte {} record; dead-lettering it as internal-error",
-                    value == null ? 0 : value.length, format, e);
+            // A bug of ours, not the producer's: keep the job alive and dead-letter the record.
+            logInternalError(value, e);
             return DecodeResult.invalid(List.of(Violation.of(ViolationCode.INTERNAL_ERROR, null, e.toString())));
+        }
+    }
+
+    /** Logs the 1st, 2nd, 4th, 8th … failure, so a bug hit by every record cannot flood the log. */
+    private void logInternalError(byte[] value, RuntimeException e) {
+        long count = internalErrors.incrementAndGet();
+        if (Long.bitCount(count) == 1) {
+            LOG.error("Decoding failed on a {}-byte {} record ({} such failures so far); it goes to the dead-letter"
+                    + " topic as internal-error. This is a streamrec bug: please report it with this trace.",
+                    value == null ? 0 : value.length, format, count, e);
         }
     }
 
