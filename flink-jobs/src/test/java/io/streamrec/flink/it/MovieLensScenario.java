@@ -45,8 +45,15 @@ final class MovieLensScenario {
         this.profiles = profiles;
     }
 
+    /** All ratings with the given numbers of bad records and profiles. */
     static MovieLensScenario create(int malformed, int duplicates, int late, int profiled, long seed) {
-        List<UserEvent> events = MovieLensRatings.load();
+        return create(Integer.MAX_VALUE, malformed, duplicates, late, profiled, seed);
+    }
+
+    /** The first {@code ratings} ratings in time order, with the given numbers of bad records and profiles. */
+    static MovieLensScenario create(int ratings, int malformed, int duplicates, int late, int profiled, long seed) {
+        List<UserEvent> all = MovieLensRatings.load();
+        List<UserEvent> events = all.subList(0, Math.min(ratings, all.size()));
         Random random = new Random(seed);
         Set<Integer> duplicated = new HashSet<>();
         while (duplicated.size() < duplicates) {
@@ -120,6 +127,24 @@ final class MovieLensScenario {
         }
         return refusals;
     }
+
+    /**
+     * One event per partition, a day after the last rating, from a user of its own: in an unbounded run they
+     * carry every partition's watermark past all real events, so every real event gets applied.
+     */
+    void produceWatermarkSentinels(String bootstrapServers, String topic, int partitions) {
+        long after = accepted.get(accepted.size() - 1).getTimestamp() + 86_400_000L;
+        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrapServers)) {
+            for (int p = 0; p < partitions; p++) {
+                UserEvent sentinel = UserEvent.newBuilder().setEventId("sentinel-" + p).setUserId(SENTINEL_USER + p)
+                        .setItemId("none").setEventType("view").setTimestamp(after).build();
+                producer.send(new ProducerRecord<>(topic, p, sentinel.getUserId().getBytes(),
+                        JsonCodecs.USER_EVENT.encode(sentinel)));
+            }
+        }
+    }
+
+    static final String SENTINEL_USER = "watermark-sentinel-";
 
     void produceProfiles(String bootstrapServers, String topic) {
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrapServers)) {
