@@ -1,6 +1,6 @@
 package io.streamrec.flink.runtime;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +11,7 @@ public final class ProgressTicker implements AutoCloseable {
 
     private final ScheduledExecutorService timer;
 
-    public ProgressTicker(PrintStream out, double intervalSec, Supplier<String> line) {
+    public ProgressTicker(PrintWriter out, double intervalSec, Supplier<String> line) {
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "streamrec-progress");
             t.setDaemon(true);
@@ -24,6 +24,7 @@ public final class ProgressTicker implements AutoCloseable {
             } catch (RuntimeException e) {
                 out.println("progress unavailable: " + e.getMessage());
             }
+            out.flush();
         }, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
 

@@ -51,25 +51,27 @@ public final class RawLines {
     }
 
     /**
-     * The value of the top-level string (or number) field {@code field} of a JSON object line, as
-     * UTF-8 bytes; empty when the line is not such an object or lacks the field, so a malformed
-     * line is still sent, without a key.
+     * The value of the top-level scalar field {@code field} of a line holding one well-formed JSON
+     * object, as UTF-8 bytes; empty when the line is anything else or lacks the field, so that a
+     * malformed line is still sent, without a key.
      */
     public static Optional<byte[]> topLevelField(byte[] line, String field) {
         try (JsonParser parser = JSON.createParser(line)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return Optional.empty();
             }
+            byte[] key = null;
             JsonToken token;
             while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
-                if (name.equals(field) && value.isScalarValue() && value != JsonToken.VALUE_NULL) {
-                    return Optional.of(parser.getText().getBytes(StandardCharsets.UTF_8));
+                if (key == null && name.equals(field) && value.isScalarValue() && value != JsonToken.VALUE_NULL) {
+                    key = parser.getText().getBytes(StandardCharsets.UTF_8);
                 }
                 parser.skipChildren();
             }
-            return Optional.empty();
+            boolean wellFormed = token == JsonToken.END_OBJECT && parser.nextToken() == null;
+            return wellFormed ? Optional.ofNullable(key) : Optional.empty();
         } catch (IOException | RuntimeException malformed) {
             return Optional.empty();
         }
