@@ -1,0 +1,543 @@
+package io.streamrec.flink.job;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
+/**
+ * The one configuration of the streaming job. Every option has a documented default ({@code DEFAULT_*}),
+ * is set through {@link #builder()}, and is checked in one place, {@link #validate()}, which reports every
+ * problem at once and says what to change. {@link Builder#build()} validates, so a built config is valid.
+ *
+ * <p>{@link #flinkConfiguration()} turns the job-wide options into Flink's {@link Configuration}
+ * (RocksDB, checkpointing, restore path, parallelism), for a local MiniCluster or a cluster submission.
+ */
+public final class StreamrecJobConfig {
+
+    /** Where to start reading topics that have no committed offsets for the consumer group. */
+    public enum StartingOffsets {
+        /** The beginning of each partition: replays everything retained (the default). */
+        EARLIEST,
+        /** The end of each partition: only events produced after the job starts. */
+        LATEST,
+        /** The consumer group's committed offsets, or the beginning where there are none. */
+        COMMITTED
+    }
+
+    public static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
+    public static final String DEFAULT_CONSUMER_GROUP = "streamrec";
+    public static final StartingOffsets DEFAULT_STARTING_OFFSETS = StartingOffsets.EARLIEST;
+    public static final boolean DEFAULT_BOUNDED = false;
+    public static final boolean DEFAULT_READ_PROFILES = true;
+    public static final boolean DEFAULT_PUBLISH_USER_FEATURES = false;
+    public static final int DEFAULT_PARALLELISM = 2;
+    /** Fixed so that keyed state can be restored at another parallelism (up to this many key groups). */
+    public static final int DEFAULT_MAX_PARALLELISM = 128;
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+    public static final Path DEFAULT_CHECKPOINT_DIR = Path.of("streamrec-data", "checkpoints");
+    public static final boolean DEFAULT_INCREMENTAL_CHECKPOINTS = true;
+    /**
+     * How far behind the newest event an event may arrive and still be applied in order: the watermark trails
+     * the largest timestamp by this much, and the user-state operator dead-letters anything at or behind the
+     * watermark as {@code late}. So this is also the allowed lateness. 2 s covers producer batching and
+     * partition skew of a live stream while adding only 2 s to event-time latency; raise it for replays of
+     * files that are not sorted by time.
+     */
+    public static final Duration DEFAULT_MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(2);
+    /**
+     * A source split with no events for this long stops holding the watermark back, so quiet partitions do not
+     * stall every user. Events that later arrive on it behind the watermark become {@code late}.
+     */
+    public static final Duration DEFAULT_SOURCE_IDLENESS = Duration.ofSeconds(10);
+    public static final DeliveryGuarantee DEFAULT_DELIVERY_GUARANTEE = DeliveryGuarantee.AT_LEAST_ONCE;
+    /**
+     * Kept below the brokers' default {@code transaction.max.timeout.ms} (15 min); a larger value is refused by
+     * the broker when the sink starts unless that broker setting is raised too.
+     */
+    public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
+
+    private static final Duration MIN_CHECKPOINT_INTERVAL = Duration.ofMillis(100);
+
+    private final String bootstrapServers;
+    private final TopicNames topics;
+    private final String consumerGroup;
+    private final StartingOffsets startingOffsets;
+    private final boolean bounded;
+    private final boolean readProfiles;
+    private final boolean publishUserFeatures;
+    private final int parallelism;
+    private final int maxParallelism;
+    private final Duration checkpointInterval;
+    private final Path checkpointDir;
+    private final boolean incrementalCheckpoints;
+    private final Optional<String> restoreFrom;
+    private final Duration maxOutOfOrderness;
+    private final Duration sourceIdleness;
+    private final DeliveryGuarantee deliveryGuarantee;
+    private final Optional<String> transactionalIdPrefix;
+    private final Duration transactionTimeout;
+    private final Map<String, String> kafkaProperties;
+
+    private StreamrecJobConfig(Builder b) {
+        this.bootstrapServers = b.bootstrapServers;
+        this.topics = b.topics;
+        this.consumerGroup = b.consumerGroup;
+        this.startingOffsets = b.startingOffsets;
+        this.bounded = b.bounded;
+        this.readProfiles = b.readProfiles;
+        this.publishUserFeatures = b.publishUserFeatures;
+        this.parallelism = b.parallelism;
+        this.maxParallelism = b.maxParallelism;
+        this.checkpointInterval = b.checkpointInterval;
+        this.checkpointDir = b.checkpointDir;
+        this.incrementalCheckpoints = b.incrementalCheckpoints;
+        this.restoreFrom = Optional.ofNullable(b.restoreFrom);
+        this.maxOutOfOrderness = b.maxOutOfOrderness;
+        this.sourceIdleness = b.sourceIdleness;
+        this.deliveryGuarantee = b.deliveryGuarantee;
+        this.transactionalIdPrefix = Optional.ofNullable(b.transactionalIdPrefix);
+        this.transactionTimeout = b.transactionTimeout;
+        this.kafkaProperties = Map.copyOf(b.kafkaProperties);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this config's values, to derive a variant (e.g. the same job restored). */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.bootstrapServers = bootstrapServers;
+        b.topics = topics;
+        b.consumerGroup = consumerGroup;
+        b.startingOffsets = startingOffsets;
+        b.bounded = bounded;
+        b.readProfiles = readProfiles;
+        b.publishUserFeatures = publishUserFeatures;
+        b.parallelism = parallelism;
+        b.maxParallelism = maxParallelism;
+        b.checkpointInterval = checkpointInterval;
+        b.checkpointDir = checkpointDir;
+        b.incrementalCheckpoints = incrementalCheckpoints;
+        b.restoreFrom = restoreFrom.orElse(null);
+        b.maxOutOfOrderness = maxOutOfOrderness;
+        b.sourceIdleness = sourceIdleness;
+        b.deliveryGuarantee = deliveryGuarantee;
+        b.transactionalIdPrefix = transactionalIdPrefix.orElse(null);
+        b.transactionTimeout = transactionTimeout;
+        b.kafkaProperties.putAll(kafkaProperties);
+        return b;
+    }
+
+    /**
+     * Every problem with this configuration, each saying which option to change and how; empty when valid.
+     */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (bootstrapServers.isBlank()) {
+            problems.add("bootstrapServers is empty: set it to the Kafka brokers, e.g. localhost:9092");
+        }
+        checkTopics(problems);
+        if (consumerGroup.isBlank()) {
+            problems.add("consumerGroup is empty: set a group id unique to this job, e.g. '" + DEFAULT_CONSUMER_GROUP + "'");
+        }
+        if (parallelism < 1) {
+            problems.add("parallelism is " + parallelism + ": set it to 1 or more");
+        }
+        if (maxParallelism < 1 || maxParallelism > 32768) {
+            problems.add("maxParallelism is " + maxParallelism + ": set it between 1 and 32768 (Flink's limit)");
+        } else if (parallelism > maxParallelism) {
+            problems.add("parallelism " + parallelism + " exceeds maxParallelism " + maxParallelism
+                    + ": lower parallelism or raise maxParallelism (only before the first checkpoint: "
+                    + "changing it later makes keyed state unrestorable)");
+        }
+        if (checkpointInterval.compareTo(MIN_CHECKPOINT_INTERVAL) < 0) {
+            problems.add("checkpointInterval is " + checkpointInterval + ": set it to at least "
+                    + MIN_CHECKPOINT_INTERVAL.toMillis() + " ms (checkpoints are always on: they commit Kafka "
+                    + "offsets and, with exactly-once, the output)");
+        }
+        if (maxOutOfOrderness.isNegative()) {
+            problems.add("maxOutOfOrderness is " + maxOutOfOrderness + ": set it to 0 or more");
+        }
+        if (sourceIdleness.isNegative()) {
+            problems.add("sourceIdleness is " + sourceIdleness + ": set it to 0 (never idle) or more");
+        }
+        restoreFrom.ifPresent(path -> checkRestorePath(path, problems));
+        if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+            if (transactionalIdPrefix.map(String::isBlank).orElse(false)) {
+                problems.add("transactionalIdPrefix is empty: exactly-once needs a prefix unique to this job "
+                        + "(or leave it unset to use the consumer group)");
+            }
+            if (transactionTimeout.compareTo(checkpointInterval) <= 0) {
+                problems.add("transactionTimeout " + transactionTimeout + " is not longer than checkpointInterval "
+                        + checkpointInterval + ": transactions stay open until the next checkpoint, so raise "
+                        + "transactionTimeout (default " + DEFAULT_TRANSACTION_TIMEOUT + ")");
+            }
+        }
+        return problems;
+    }
+
+    /** Throws {@link IllegalArgumentException} listing every problem if this configuration is not usable. */
+    public StreamrecJobConfig validate() {
+        List<String> problems = problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Invalid streamrec job configuration:\n  - "
+                    + String.join("\n  - ", problems));
+        }
+        return this;
+    }
+
+    private void checkTopics(List<String> problems) {
+        Map<String, String> roleByName = new HashMap<>();
+        topics.byRole().forEach((role, name) -> {
+            if (name.isBlank()) {
+                problems.add("topics." + role + " is empty: set a topic name");
+            } else if (!name.matches("[a-zA-Z0-9._-]{1,249}")) {
+                problems.add("topics." + role + " '" + name + "' is not a legal Kafka topic name: use up to 249 "
+                        + "letters, digits, '.', '_' or '-'");
+            } else {
+                String other = roleByName.putIfAbsent(name, role);
+                if (other != null) {
+                    problems.add("topics." + role + " and topics." + other + " are both '" + name
+                            + "': give each role its own topic");
+                }
+            }
+        });
+    }
+
+    private static void checkRestorePath(String path, List<String> problems) {
+        if (path.isBlank()) {
+            problems.add("restoreFrom is empty: leave it unset to start fresh, or give a checkpoint or savepoint "
+                    + "folder");
+            return;
+        }
+        URI uri = URI.create(path.replace(" ", "%20"));
+        boolean local = uri.getScheme() == null || "file".equals(uri.getScheme());
+        if (local) {
+            Path folder = uri.getScheme() == null ? Path.of(path) : Path.of(uri);
+            if (!Files.exists(folder)) {
+                problems.add("restoreFrom " + path + " does not exist: give a retained checkpoint folder "
+                        + "(<checkpointDir>/<job-id>/chk-<n>) or a savepoint folder");
+            } else if (!Files.exists(folder.resolve("_metadata"))) {
+                problems.add("restoreFrom " + path + " has no _metadata file: give a completed checkpoint "
+                        + "folder (chk-<n>) or a savepoint folder, not its parent");
+            }
+        }
+    }
+
+    /**
+     * The Flink configuration of this job: RocksDB state, checkpoints every {@link #checkpointInterval()} into
+     * {@link #checkpointDir()} (incremental if enabled) retained on cancellation so a stopped job can resume,
+     * the restore path when set, and the parallelism.
+     */
+    public Configuration flinkConfiguration() {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDirUri());
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, incrementalCheckpoints);
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        // a bounded replay ends with a final checkpoint, which commits the last exactly-once transaction
+        conf.set(CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH, true);
+        restoreFrom.ifPresent(path -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, path));
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        conf.set(PipelineOptions.MAX_PARALLELISM, maxParallelism);
+        return conf;
+    }
+
+    /** {@link #checkpointDir()} as the absolute {@code file://} URI Flink expects. */
+    public String checkpointDirUri() {
+        return checkpointDir.toAbsolutePath().normalize().toUri().toString();
+    }
+
+    /** The transactional id prefix of exactly-once sinks: the configured one, else the consumer group. */
+    public String effectiveTransactionalIdPrefix() {
+        return transactionalIdPrefix.orElse(consumerGroup);
+    }
+
+    /** The topics this configuration reads or writes, for {@link Topics#createIfAbsent}. */
+    public List<TopicSpec> requiredTopics(int partitions) {
+        List<TopicSpec> specs = new ArrayList<>();
+        specs.add(TopicSpec.of(topics.events(), partitions));
+        specs.add(TopicSpec.of(topics.eventsDlq(), partitions));
+        if (readProfiles) {
+            specs.add(TopicSpec.compacted(topics.userProfiles(), partitions));
+        }
+        if (publishUserFeatures) {
+            specs.add(TopicSpec.of(topics.userFeatures(), partitions));
+        }
+        return specs;
+    }
+
+    /** {@code bootstrap.servers} of the Kafka cluster. Default {@value #DEFAULT_BOOTSTRAP_SERVERS}. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** The topic names. Default {@link TopicNames#defaults()}. */
+    public TopicNames topics() {
+        return topics;
+    }
+
+    /** Consumer group id of the sources; also names the job. Default {@value #DEFAULT_CONSUMER_GROUP}. */
+    public String consumerGroup() {
+        return consumerGroup;
+    }
+
+    /** Where to start without committed offsets (or always, for EARLIEST/LATEST). Default EARLIEST. */
+    public StartingOffsets startingOffsets() {
+        return startingOffsets;
+    }
+
+    /** Stop at the offsets that were latest when the job started (tests, replays). Default false. */
+    public boolean bounded() {
+        return bounded;
+    }
+
+    /** Join the optional compacted user-profiles topic. Default {@value #DEFAULT_READ_PROFILES}. */
+    public boolean readProfiles() {
+        return readProfiles;
+    }
+
+    /** Publish every FeatureSnapshot as JSON on the user-features debug topic. Default false. */
+    public boolean publishUserFeatures() {
+        return publishUserFeatures;
+    }
+
+    /** Default {@value #DEFAULT_PARALLELISM}. */
+    public int parallelism() {
+        return parallelism;
+    }
+
+    /** Default {@value #DEFAULT_MAX_PARALLELISM}; never change it once state exists. */
+    public int maxParallelism() {
+        return maxParallelism;
+    }
+
+    /** Default 10 s. */
+    public Duration checkpointInterval() {
+        return checkpointInterval;
+    }
+
+    /** Default {@code ./streamrec-data/checkpoints}. */
+    public Path checkpointDir() {
+        return checkpointDir;
+    }
+
+    /** RocksDB incremental checkpoints. Default true. */
+    public boolean incrementalCheckpoints() {
+        return incrementalCheckpoints;
+    }
+
+    /** A retained checkpoint ({@code .../chk-<n>}) or savepoint folder to resume from. Default none. */
+    public Optional<String> restoreFrom() {
+        return restoreFrom;
+    }
+
+    /** Bounded out-of-orderness of the watermarks, which is also the allowed lateness. Default 2 s. */
+    public Duration maxOutOfOrderness() {
+        return maxOutOfOrderness;
+    }
+
+    /** Idle time after which a source split stops holding back watermarks; 0 disables. Default 10 s. */
+    public Duration sourceIdleness() {
+        return sourceIdleness;
+    }
+
+    /** Kafka sinks' guarantee. Default AT_LEAST_ONCE. */
+    public DeliveryGuarantee deliveryGuarantee() {
+        return deliveryGuarantee;
+    }
+
+    /** Explicit transactional id prefix for exactly-once sinks. Default: the consumer group. */
+    public Optional<String> transactionalIdPrefix() {
+        return transactionalIdPrefix;
+    }
+
+    /** {@code transaction.timeout.ms} of exactly-once sinks. Default 10 min. */
+    public Duration transactionTimeout() {
+        return transactionTimeout;
+    }
+
+    /** Extra Kafka client properties (security, timeouts) for every source and sink. Default none. */
+    public Map<String, String> kafkaProperties() {
+        return kafkaProperties;
+    }
+
+    @Override
+    public String toString() {
+        return "StreamrecJobConfig{bootstrapServers=" + bootstrapServers + ", topics=" + topics
+                + ", consumerGroup=" + consumerGroup + ", startingOffsets=" + startingOffsets
+                + ", bounded=" + bounded + ", readProfiles=" + readProfiles
+                + ", publishUserFeatures=" + publishUserFeatures + ", parallelism=" + parallelism
+                + ", maxParallelism=" + maxParallelism + ", checkpointInterval=" + checkpointInterval
+                + ", checkpointDir=" + checkpointDir + ", incrementalCheckpoints=" + incrementalCheckpoints
+                + ", restoreFrom=" + restoreFrom.orElse("none") + ", maxOutOfOrderness=" + maxOutOfOrderness
+                + ", sourceIdleness=" + sourceIdleness + ", deliveryGuarantee=" + deliveryGuarantee
+                + ", transactionalIdPrefix=" + effectiveTransactionalIdPrefix()
+                + ", transactionTimeout=" + transactionTimeout
+                + ", kafkaProperties=" + redacted(kafkaProperties) + "}";
+    }
+
+    private static Map<String, String> redacted(Map<String, String> properties) {
+        Map<String, String> shown = new HashMap<>();
+        properties.forEach((k, v) -> shown.put(k,
+                k.toLowerCase(Locale.ROOT).matches(".*(password|secret|jaas|token).*") ? "[hidden]" : v));
+        return shown;
+    }
+
+    /** Builds a {@link StreamrecJobConfig}; unset options keep their documented defaults. */
+    public static final class Builder {
+        private String bootstrapServers = DEFAULT_BOOTSTRAP_SERVERS;
+        private TopicNames topics = TopicNames.defaults();
+        private String consumerGroup = DEFAULT_CONSUMER_GROUP;
+        private StartingOffsets startingOffsets = DEFAULT_STARTING_OFFSETS;
+        private boolean bounded = DEFAULT_BOUNDED;
+        private boolean readProfiles = DEFAULT_READ_PROFILES;
+        private boolean publishUserFeatures = DEFAULT_PUBLISH_USER_FEATURES;
+        private int parallelism = DEFAULT_PARALLELISM;
+        private int maxParallelism = DEFAULT_MAX_PARALLELISM;
+        private Duration checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
+        private Path checkpointDir = DEFAULT_CHECKPOINT_DIR;
+        private boolean incrementalCheckpoints = DEFAULT_INCREMENTAL_CHECKPOINTS;
+        private String restoreFrom;
+        private Duration maxOutOfOrderness = DEFAULT_MAX_OUT_OF_ORDERNESS;
+        private Duration sourceIdleness = DEFAULT_SOURCE_IDLENESS;
+        private DeliveryGuarantee deliveryGuarantee = DEFAULT_DELIVERY_GUARANTEE;
+        private String transactionalIdPrefix;
+        private Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
+        private final Map<String, String> kafkaProperties = new HashMap<>();
+
+        private Builder() {}
+
+        public Builder bootstrapServers(String bootstrapServers) {
+            this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+            return this;
+        }
+
+        public Builder topics(TopicNames topics) {
+            this.topics = Objects.requireNonNull(topics, "topics");
+            return this;
+        }
+
+        public Builder consumerGroup(String consumerGroup) {
+            this.consumerGroup = Objects.requireNonNull(consumerGroup, "consumerGroup");
+            return this;
+        }
+
+        public Builder startingOffsets(StartingOffsets startingOffsets) {
+            this.startingOffsets = Objects.requireNonNull(startingOffsets, "startingOffsets");
+            return this;
+        }
+
+        public Builder bounded(boolean bounded) {
+            this.bounded = bounded;
+            return this;
+        }
+
+        public Builder readProfiles(boolean readProfiles) {
+            this.readProfiles = readProfiles;
+            return this;
+        }
+
+        public Builder publishUserFeatures(boolean publishUserFeatures) {
+            this.publishUserFeatures = publishUserFeatures;
+            return this;
+        }
+
+        public Builder parallelism(int parallelism) {
+            this.parallelism = parallelism;
+            return this;
+        }
+
+        public Builder maxParallelism(int maxParallelism) {
+            this.maxParallelism = maxParallelism;
+            return this;
+        }
+
+        public Builder checkpointInterval(Duration checkpointInterval) {
+            this.checkpointInterval = Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+            return this;
+        }
+
+        public Builder checkpointDir(Path checkpointDir) {
+            this.checkpointDir = Objects.requireNonNull(checkpointDir, "checkpointDir");
+            return this;
+        }
+
+        public Builder incrementalCheckpoints(boolean incrementalCheckpoints) {
+            this.incrementalCheckpoints = incrementalCheckpoints;
+            return this;
+        }
+
+        /** A checkpoint or savepoint path to resume from; null starts fresh. */
+        public Builder restoreFrom(String restoreFrom) {
+            this.restoreFrom = restoreFrom;
+            return this;
+        }
+
+        public Builder maxOutOfOrderness(Duration maxOutOfOrderness) {
+            this.maxOutOfOrderness = Objects.requireNonNull(maxOutOfOrderness, "maxOutOfOrderness");
+            return this;
+        }
+
+        public Builder sourceIdleness(Duration sourceIdleness) {
+            this.sourceIdleness = Objects.requireNonNull(sourceIdleness, "sourceIdleness");
+            return this;
+        }
+
+        public Builder deliveryGuarantee(DeliveryGuarantee deliveryGuarantee) {
+            this.deliveryGuarantee = Objects.requireNonNull(deliveryGuarantee, "deliveryGuarantee");
+            return this;
+        }
+
+        /** Prefix of the Kafka transactional ids of exactly-once sinks; null uses the consumer group. */
+        public Builder transactionalIdPrefix(String transactionalIdPrefix) {
+            this.transactionalIdPrefix = transactionalIdPrefix;
+            return this;
+        }
+
+        public Builder transactionTimeout(Duration transactionTimeout) {
+            this.transactionTimeout = Objects.requireNonNull(transactionTimeout, "transactionTimeout");
+            return this;
+        }
+
+        /** An extra Kafka client property for every source and sink (e.g. {@code security.protocol}). */
+        public Builder kafkaProperty(String key, String value) {
+            if (RESERVED_KAFKA_PROPERTIES.contains(key)) {
+                throw new IllegalArgumentException("Kafka property '" + key + "' is set by the job itself: use "
+                        + "the matching StreamrecJobConfig option instead");
+            }
+            kafkaProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Builds and {@linkplain StreamrecJobConfig#validate() validates}. */
+        public StreamrecJobConfig build() {
+            return new StreamrecJobConfig(this).validate();
+        }
+    }
+
+    private static final Set<String> RESERVED_KAFKA_PROPERTIES = Set.of(
+            "bootstrap.servers", "group.id", "transactional.id", "transaction.timeout.ms",
+            "key.deserializer", "value.deserializer", "key.serializer", "value.serializer");
+}

@@ -1,0 +1,125 @@
+package io.streamrec.flink.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StreamrecJobConfigTest {
+
+    @Test
+    void defaultsAreValidAndDocumented() {
+        StreamrecJobConfig cfg = StreamrecJobConfig.builder().build();
+
+        assertThat(cfg.problems()).isEmpty();
+        assertThat(cfg.topics()).isEqualTo(TopicNames.defaults());
+        assertThat(cfg.topics().events()).isEqualTo("events");
+        assertThat(cfg.topics().eventsDlq()).isEqualTo("events-dlq");
+        assertThat(cfg.startingOffsets()).isEqualTo(StreamrecJobConfig.StartingOffsets.EARLIEST);
+        assertThat(cfg.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(cfg.maxOutOfOrderness()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(cfg.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThat(cfg.publishUserFeatures()).isFalse();
+        assertThat(cfg.bounded()).isFalse();
+        assertThat(cfg.effectiveTransactionalIdPrefix()).isEqualTo(cfg.consumerGroup());
+    }
+
+    @Test
+    void flinkConfigurationUsesRocksDbAndRetainedIncrementalCheckpoints(@TempDir Path dir) {
+        Configuration conf = StreamrecJobConfig.builder()
+                .checkpointDir(dir.resolve("chk"))
+                .checkpointInterval(Duration.ofSeconds(3))
+                .parallelism(3)
+                .build()
+                .flinkConfiguration();
+
+        assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
+        assertThat(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).isEqualTo(dir.resolve("chk").toUri().toString());
+        assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isEqualTo(Duration.ofSeconds(3));
+        assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
+        assertThat(conf.get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION))
+                .isEqualTo(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        assertThat(conf.get(CoreOptions.DEFAULT_PARALLELISM)).isEqualTo(3);
+        assertThat(conf.get(PipelineOptions.MAX_PARALLELISM)).isEqualTo(StreamrecJobConfig.DEFAULT_MAX_PARALLELISM);
+        assertThat(conf.getOptional(StateRecoveryOptions.SAVEPOINT_PATH)).isEmpty();
+    }
+
+    @Test
+    void restorePathIsPassedToFlinkWhenItIsACompletedCheckpoint(@TempDir Path dir) throws Exception {
+        Path checkpoint = Files.createDirectories(dir.resolve("job").resolve("chk-7"));
+        Files.writeString(checkpoint.resolve("_metadata"), "x");
+
+        Configuration conf = StreamrecJobConfig.builder().restoreFrom(checkpoint.toString()).build().flinkConfiguration();
+
+        assertThat(conf.get(StateRecoveryOptions.SAVEPOINT_PATH)).isEqualTo(checkpoint.toString());
+    }
+
+    @Test
+    void restorePathWithoutMetadataIsRefusedWithAHint(@TempDir Path dir) {
+        assertThatThrownBy(() -> StreamrecJobConfig.builder().restoreFrom(dir.toString()).build())
+                .hasMessageContaining("restoreFrom")
+                .hasMessageContaining("no _metadata file");
+        assertThatThrownBy(() -> StreamrecJobConfig.builder().restoreFrom(dir.resolve("missing").toString()).build())
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceWithWhatToChange() {
+        StreamrecJobConfig.Builder builder = StreamrecJobConfig.builder()
+                .bootstrapServers(" ")
+                .parallelism(0)
+                .checkpointInterval(Duration.ofMillis(10))
+                .maxOutOfOrderness(Duration.ofSeconds(-1))
+                .topics(TopicNames.defaults().withEventsDlq("events").withUserVectors("bad topic!"));
+
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bootstrapServers is empty")
+                .hasMessageContaining("parallelism is 0: set it to 1 or more")
+                .hasMessageContaining("checkpointInterval")
+                .hasMessageContaining("maxOutOfOrderness")
+                .hasMessageContaining("topics.eventsDlq and topics.events are both 'events'")
+                .hasMessageContaining("topics.userVectors 'bad topic!' is not a legal Kafka topic name");
+    }
+
+    @Test
+    void exactlyOnceNeedsATransactionTimeoutLongerThanTheCheckpointInterval() {
+        StreamrecJobConfig.Builder builder = StreamrecJobConfig.builder()
+                .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .checkpointInterval(Duration.ofMinutes(2))
+                .transactionTimeout(Duration.ofMinutes(1));
+
+        assertThatThrownBy(builder::build).hasMessageContaining("raise transactionTimeout");
+        assertThat(builder.transactionTimeout(Duration.ofMinutes(5)).transactionalIdPrefix("job-a").build()
+                .effectiveTransactionalIdPrefix()).isEqualTo("job-a");
+    }
+
+    @Test
+    void kafkaPropertiesOwnedByTheJobCannotBeOverridden() {
+        assertThatThrownBy(() -> StreamrecJobConfig.builder().kafkaProperty("group.id", "x"))
+                .hasMessageContaining("set by the job itself");
+        assertThat(StreamrecJobConfig.builder().kafkaProperty("security.protocol", "SSL").build().kafkaProperties())
+                .containsEntry("security.protocol", "SSL");
+    }
+
+    @Test
+    void toBuilderKeepsEveryOption(@TempDir Path dir) {
+        StreamrecJobConfig original = StreamrecJobConfig.builder()
+                .bootstrapServers("broker:9092").consumerGroup("g").bounded(true).publishUserFeatures(true)
+                .checkpointDir(dir).sourceIdleness(Duration.ZERO).kafkaProperty("client.rack", "r1").build();
+
+        assertThat(original.toBuilder().build()).hasToString(original.toString());
+    }
+}
