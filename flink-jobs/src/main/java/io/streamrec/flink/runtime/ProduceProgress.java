@@ -3,11 +3,11 @@ package io.streamrec.flink.runtime;
 import java.util.Locale;
 
 /** The progress line of anything that writes records to Kafka. */
-final class ProduceProgress {
+public final class ProduceProgress {
 
     private ProduceProgress() {}
 
-    static String line(RecordSender sender, long startedNanos) {
+    public static String line(RecordSender sender, long startedNanos) {
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
         long acked = sender.acknowledged();
         return String.format(Locale.ROOT, "[%6.1fs] sent %,d records to '%s', %,d acknowledged (%,.0f/s)",

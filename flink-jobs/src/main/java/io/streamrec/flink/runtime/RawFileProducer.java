@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -21,16 +22,16 @@ public final class RawFileProducer {
      * @param keyField when present, each JSON-object line's top-level field of that name becomes the
      *     record key; lines without it (or not JSON) are sent without a key
      */
-    public RawFileProducer(Path file, Optional<String> keyField) {
+    public RawFileProducer(Path file, Optional<String> keyField) throws NoSuchFileException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString());
+        }
         this.file = file;
         this.keyField = keyField;
     }
 
     /** Sends every line and waits until Kafka acknowledged all of them; returns the line count. */
     public long sendTo(RecordSender sender, PrintWriter out, double progressIntervalSec) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new java.nio.file.NoSuchFileException(file.toString());
-        }
         long started = System.nanoTime();
         long lines;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file));

@@ -37,10 +37,60 @@ class StreamrecCommandTest {
     }
 
     @Test
-    void produceNamesTheMissingRequiredOptions() {
+    void produceNamesTheMissingRequiredOption() {
         Outcome missing = execute("produce");
         assertThat(missing.exitCode()).isEqualTo(2);
-        assertThat(missing.err()).contains("--bootstrap-servers").contains("--raw");
+        assertThat(missing.err()).contains("Missing required option: '--bootstrap-servers=HOST:PORT[,...]'");
+    }
+
+    @Test
+    void keyFieldWithoutRawIsRefusedWithTheReason() {
+        Outcome bad = execute("produce", "--bootstrap-servers", "h:1", "--key-field", "userId");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--key-field applies to --raw only");
+    }
+
+    @Test
+    void datasetOptionsWithRawAreRefused() {
+        Outcome bad = execute("produce", "--bootstrap-servers", "h:1", "--raw", "f.txt", "--synthetic");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--synthetic does not apply to it");
+    }
+
+    @Test
+    void anUnknownDatasetKindListsTheKnownOnes() {
+        Outcome bad = execute("produce", "--bootstrap-servers", "h:1", "--dataset", "netflix");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("unknown dataset kind 'netflix'").contains("ml-latest-small")
+                .contains("taobao").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aDatasetThatNeedsAPathSaysSo() {
+        Outcome bad = execute("produce", "--bootstrap-servers", "h:1", "--dataset", "taobao");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("dataset 'taobao' needs --path");
+    }
+
+    @Test
+    void syntheticSizesWithoutSyntheticAreRefused() {
+        Outcome bad = execute("produce", "--bootstrap-servers", "h:1", "--synthetic-users", "5");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("apply to the synthetic dataset only");
+    }
+
+    @Test
+    void aNonPositiveSpeedupIsRefused() {
+        Outcome bad = execute("produce", "--bootstrap-servers", "h:1", "--synthetic", "--speedup", "0");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--speedup must be a positive number");
+    }
+
+    @Test
+    void anUnknownFormatListsTheValidOnes() {
+        Outcome bad = execute("produce", "--bootstrap-servers", "h:1", "--format", "xml");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--format").contains("JSON, AVRO");
     }
 
     @Test

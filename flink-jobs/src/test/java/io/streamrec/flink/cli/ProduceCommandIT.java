@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.flink.embedded.EmbeddedKafkaBroker;
 import io.streamrec.flink.job.TopicSpec;
+import io.streamrec.model.data.SyntheticDataset;
+import io.streamrec.model.data.SyntheticOptions;
+import io.streamrec.schemas.UserEvent;
+import io.streamrec.schemas.codec.AvroBinaryCodec;
+import io.streamrec.schemas.codec.JsonCodecs;
+import io.streamrec.schemas.ingest.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,8 +30,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code streamrec produce --raw} against a real embedded broker. */
-class ProduceRawCommandIT {
+/** {@code streamrec produce} against a real embedded broker. */
+class ProduceCommandIT {
 
     static EmbeddedKafkaBroker kafka;
 
@@ -83,6 +90,47 @@ class ProduceRawCommandIT {
         assertThat(exit).isZero();
         assertThat(consume("raw-unkeyed", 2)).allSatisfy(r -> assertThat(r.key()).isNull())
                 .extracting(r -> new String(r.value(), UTF_8)).containsExactly("{\"userId\":\"u1\"}", "plain");
+    }
+
+    @Test
+    void replaysASyntheticDatasetKeyedByUserInEventTimeOrderAsJsonAndAvro() throws Exception {
+        SyntheticDataset expected = new SyntheticDataset(
+                SyntheticOptions.defaults().withSize(50, 100, 300).withSeed(7));
+        List<UserEvent> events;
+        try (Stream<UserEvent> stream = expected.events()) {
+            events = stream.toList();
+        }
+        for (WireFormat format : WireFormat.values()) {
+            String topic = "replay-" + format;
+            kafka.createTopics(TopicSpec.of(topic, 1));
+            StringWriter out = new StringWriter();
+
+            int exit = StreamrecCommand.commandLine().setOut(new PrintWriter(out, true)).execute(
+                    "produce", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic,
+                    "--synthetic", "--synthetic-users", "50", "--synthetic-items", "100", "--synthetic-events", "300",
+                    "--seed", "7", "--format", format.name().toLowerCase(java.util.Locale.ROOT));
+
+            assertThat(exit).isZero();
+            assertThat(out.toString()).contains("Sent 300 " + format + " events");
+            List<ConsumerRecord<byte[], byte[]>> records = consume(topic, events.size());
+            assertThat(records).extracting(r -> new String(r.key(), UTF_8))
+                    .containsExactlyElementsOf(events.stream().map(UserEvent::getUserId).toList());
+            java.util.function.Function<byte[], UserEvent> decode = format == WireFormat.JSON
+                    ? JsonCodecs.USER_EVENT::decode
+                    : AvroBinaryCodec.of(UserEvent.class)::decode;
+            assertThat(records).extracting(r -> decode.apply(r.value())).containsExactlyElementsOf(events);
+        }
+    }
+
+    @Test
+    void limitStopsTheReplayAfterThatManyEvents() throws Exception {
+        kafka.createTopics(TopicSpec.of("replay-limited", 1));
+        int exit = StreamrecCommand.commandLine().setOut(new PrintWriter(new StringWriter())).execute(
+                "produce", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "replay-limited",
+                "--limit", "25");
+        assertThat(exit).isZero();
+        assertThat(consume("replay-limited", 26)).hasSize(25)
+                .extracting(r -> JsonCodecs.USER_EVENT.decode(r.value()).getEventType()).containsOnly("rate");
     }
 
     static List<ConsumerRecord<byte[], byte[]>> consume(String topic, int count) {
