@@ -1,5 +1,8 @@
 package io.streamrec.flink.job;
 
+import io.streamrec.model.history.HistoryPolicy;
+import io.streamrec.schemas.ingest.WireFormat;
+import io.streamrec.schemas.validate.ValidationLimits;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +46,8 @@ public final class StreamrecJobConfig {
 
     public static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
     public static final String DEFAULT_CONSUMER_GROUP = "streamrec";
+    /** Natural JSON, what most producers write; AVRO is Avro binary of the UserEvent schema. */
+    public static final WireFormat DEFAULT_EVENT_FORMAT = WireFormat.JSON;
     public static final StartingOffsets DEFAULT_STARTING_OFFSETS = StartingOffsets.EARLIEST;
     public static final boolean DEFAULT_BOUNDED = false;
     public static final boolean DEFAULT_READ_PROFILES = true;
@@ -77,6 +82,9 @@ public final class StreamrecJobConfig {
 
     private final String bootstrapServers;
     private final TopicNames topics;
+    private final WireFormat eventFormat;
+    private final ValidationLimits validationLimits;
+    private final HistoryPolicy historyPolicy;
     private final String consumerGroup;
     private final StartingOffsets startingOffsets;
     private final boolean bounded;
@@ -98,6 +106,9 @@ public final class StreamrecJobConfig {
     private StreamrecJobConfig(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
         this.topics = b.topics;
+        this.eventFormat = b.eventFormat;
+        this.validationLimits = b.validationLimits;
+        this.historyPolicy = b.historyPolicy;
         this.consumerGroup = b.consumerGroup;
         this.startingOffsets = b.startingOffsets;
         this.bounded = b.bounded;
@@ -126,6 +137,9 @@ public final class StreamrecJobConfig {
         Builder b = new Builder();
         b.bootstrapServers = bootstrapServers;
         b.topics = topics;
+        b.eventFormat = eventFormat;
+        b.validationLimits = validationLimits;
+        b.historyPolicy = historyPolicy;
         b.consumerGroup = consumerGroup;
         b.startingOffsets = startingOffsets;
         b.bounded = bounded;
@@ -298,6 +312,21 @@ public final class StreamrecJobConfig {
         return topics;
     }
 
+    /** Wire format of the values on the events and user-profiles topics. Default JSON. */
+    public WireFormat eventFormat() {
+        return eventFormat;
+    }
+
+    /** Limits records must respect to be accepted. Default {@link ValidationLimits#defaults()}. */
+    public ValidationLimits validationLimits() {
+        return validationLimits;
+    }
+
+    /** Sessions, long-term history and dedup rules of user state. Default {@link HistoryPolicy#defaults()}. */
+    public HistoryPolicy historyPolicy() {
+        return historyPolicy;
+    }
+
     /** Consumer group id of the sources; also names the job. Default {@value #DEFAULT_CONSUMER_GROUP}. */
     public String consumerGroup() {
         return consumerGroup;
@@ -386,6 +415,8 @@ public final class StreamrecJobConfig {
     @Override
     public String toString() {
         return "StreamrecJobConfig{bootstrapServers=" + bootstrapServers + ", topics=" + topics
+                + ", eventFormat=" + eventFormat + ", validationLimits=" + validationLimits
+                + ", historyPolicy=" + historyPolicy
                 + ", consumerGroup=" + consumerGroup + ", startingOffsets=" + startingOffsets
                 + ", bounded=" + bounded + ", readProfiles=" + readProfiles
                 + ", publishUserFeatures=" + publishUserFeatures + ", parallelism=" + parallelism
@@ -409,6 +440,9 @@ public final class StreamrecJobConfig {
     public static final class Builder {
         private String bootstrapServers = DEFAULT_BOOTSTRAP_SERVERS;
         private TopicNames topics = TopicNames.defaults();
+        private WireFormat eventFormat = DEFAULT_EVENT_FORMAT;
+        private ValidationLimits validationLimits = ValidationLimits.defaults();
+        private HistoryPolicy historyPolicy = HistoryPolicy.defaults();
         private String consumerGroup = DEFAULT_CONSUMER_GROUP;
         private StartingOffsets startingOffsets = DEFAULT_STARTING_OFFSETS;
         private boolean bounded = DEFAULT_BOUNDED;
@@ -436,6 +470,21 @@ public final class StreamrecJobConfig {
 
         public Builder topics(TopicNames topics) {
             this.topics = Objects.requireNonNull(topics, "topics");
+            return this;
+        }
+
+        public Builder eventFormat(WireFormat eventFormat) {
+            this.eventFormat = Objects.requireNonNull(eventFormat, "eventFormat");
+            return this;
+        }
+
+        public Builder validationLimits(ValidationLimits validationLimits) {
+            this.validationLimits = Objects.requireNonNull(validationLimits, "validationLimits");
+            return this;
+        }
+
+        public Builder historyPolicy(HistoryPolicy historyPolicy) {
+            this.historyPolicy = Objects.requireNonNull(historyPolicy, "historyPolicy");
             return this;
         }
 

@@ -49,8 +49,12 @@ public final class UserEventRules implements RecordRules<UserEvent> {
     }
 
     private String eventType(String raw, Violations out) {
-        String name = fields.requiredId(raw, "eventType", out);
-        if (name == null) {
+        if (raw == null) {
+            return null; // the reader has already said missing-field or null-field
+        }
+        String name = raw.strip();
+        if (name.isEmpty()) {
+            out.add(ViolationCode.EMPTY_FIELD, "eventType");
             return null;
         }
         Optional<EventType> type = EventType.parse(name);

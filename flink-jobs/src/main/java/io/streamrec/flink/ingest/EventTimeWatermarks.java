@@ -1,0 +1,71 @@
+package io.streamrec.flink.ingest;
+
+import io.streamrec.schemas.DeadLetter;
+import io.streamrec.schemas.SourcedEvent;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.types.Either;
+
+/** The watermark strategies of the job's sources, applied per Kafka partition inside the source. */
+public final class EventTimeWatermarks {
+
+    private EventTimeWatermarks() {}
+
+    /**
+     * Event time is the event's {@code timestamp}; the watermark trails the largest one seen by
+     * {@code maxOutOfOrderness} (the allowed lateness) and a partition silent for {@code idleness} stops
+     * holding it back (zero disables idleness). Refused records keep their Kafka timestamp but never move
+     * event time: their timestamps are untrusted.
+     */
+    public static WatermarkStrategy<Either<DeadLetter, SourcedEvent>> forEvents(Duration maxOutOfOrderness,
+                                                                                Duration idleness) {
+        WatermarkStrategy<Either<DeadLetter, SourcedEvent>> strategy = WatermarkStrategy
+                .<Either<DeadLetter, SourcedEvent>>forGenerator(
+                        ctx -> new AcceptedOnly<>(new BoundedOutOfOrdernessWatermarks<>(maxOutOfOrderness)))
+                .withTimestampAssigner((record, kafkaTimestamp) ->
+                        record.isRight() ? record.right().getEvent().getTimestamp() : kafkaTimestamp);
+        return idleness.isZero() ? strategy : strategy.withIdleness(idleness);
+    }
+
+    /**
+     * Profiles are the latest state of a user, not events in time: they must never hold back the events'
+     * watermark where the two streams meet, even when the topic is empty or quiet, so this input's
+     * watermark is always "end of time".
+     */
+    public static <T> WatermarkStrategy<T> timeless() {
+        return WatermarkStrategy.forGenerator(ctx -> new WatermarkGenerator<T>() {
+            @Override
+            public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
+
+            @Override
+            public void onPeriodicEmit(WatermarkOutput output) {
+                output.emitWatermark(new Watermark(Long.MAX_VALUE));
+            }
+        });
+    }
+
+    /** Lets only accepted records advance the wrapped generator. */
+    private static final class AcceptedOnly<L, R> implements WatermarkGenerator<Either<L, R>> {
+        private final WatermarkGenerator<Either<L, R>> delegate;
+
+        AcceptedOnly(WatermarkGenerator<Either<L, R>> delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void onEvent(Either<L, R> record, long timestamp, WatermarkOutput output) {
+            if (record.isRight()) {
+                delegate.onEvent(record, timestamp, output);
+            }
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            delegate.onPeriodicEmit(output);
+        }
+    }
+}

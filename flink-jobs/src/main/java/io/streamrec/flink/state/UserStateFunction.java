@@ -1,0 +1,271 @@
+package io.streamrec.flink.state;
+
+import io.streamrec.model.history.HistoryPolicy;
+import io.streamrec.model.history.HistoryStep;
+import io.streamrec.model.history.UserHistory;
+import io.streamrec.schemas.DeadLetter;
+import io.streamrec.schemas.FeatureSnapshot;
+import io.streamrec.schemas.SourcedEvent;
+import io.streamrec.schemas.TrainingExample;
+import io.streamrec.schemas.UserProfile;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.formats.avro.typeutils.AvroSerializer;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Keyed user state (DESIGN §5): applies each user's events to a {@link UserHistory} in event-time
+ * order and emits the {@link FeatureSnapshot} after each applied event. The first input is the
+ * validated event stream, the second the user-profile stream, both keyed by userId.
+ *
+ * <p><b>Event time.</b> Events wait in keyed state until the watermark passes their timestamp, then
+ * are applied in (timestamp, arrival) order. The upstream watermark strategy must take timestamps
+ * from {@code UserEvent.timestamp}; its bounded out-of-orderness is the allowed lateness: an event at or
+ * behind the current watermark when it arrives is dead-lettered as {@code late}. The profile input
+ * must not hold event time back: give it {@link #profileWatermarks()}.
+ *
+ * <p><b>Side outputs.</b> {@link #TRAINING_EXAMPLES}: the state before each applied event with that
+ * event as target. {@link #DEAD_LETTERS}: refused events ({@code late}, {@code duplicate}) with their
+ * original bytes, topic, partition and offset.
+ *
+ * <p><b>Dedup.</b> A repeated eventId, whether still waiting or among the user's recently applied
+ * events (the policy's dedup memory), is dead-lettered as {@code duplicate}.
+ *
+ * <p><b>State and its cost.</b> Per event: one merge into the waiting list on arrival; per timer firing
+ * (all of a user's due events at once): one read of the waiting list, one read and one write of the
+ * history. State stays bounded: a history holds at most one session and a bounded L^u, and one
+ * cleanup timer per user, moved as the user stays active, clears the history once it has lapsed
+ * ({@link UserHistory#lapsesAt}); only the profile outlives it.
+ *
+ * <p>Metrics: see {@link UserStateMetrics}.
+ */
+public class UserStateFunction extends KeyedCoProcessFunction<String, SourcedEvent, UserProfile, FeatureSnapshot>
+        implements CheckpointedFunction {
+    private static final long serialVersionUID = 1L;
+
+    /** The state before each applied event, with the event's behaviour as the target. */
+    public static final OutputTag<TrainingExample> TRAINING_EXAMPLES =
+            new OutputTag<>("training-examples", TypeInformation.of(TrainingExample.class));
+    /** Events refused here: reason {@code late} or {@code duplicate}. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("user-state-dead-letters", TypeInformation.of(DeadLetter.class));
+
+    private static final String REASON_LATE = "late";
+    private static final String REASON_DUPLICATE = "duplicate";
+
+    private static final ValueStateDescriptor<UserHistory> HISTORY =
+            new ValueStateDescriptor<>("history", UserHistorySerializer.INSTANCE);
+    private static final ListStateDescriptor<SourcedEvent> WAITING =
+            new ListStateDescriptor<>("waiting-events", new AvroSerializer<>(SourcedEvent.class));
+    private static final ListStateDescriptor<Long> USERS_WITH_STATE =
+            new ListStateDescriptor<>("users-with-state", LongSerializer.INSTANCE);
+
+    private static final Comparator<SourcedEvent> BY_EVENT_TIME =
+            Comparator.comparingLong(e -> e.getEvent().getTimestamp());
+
+    private final HistoryPolicy policy;
+
+    private transient ValueState<UserHistory> history;
+    private transient ListState<SourcedEvent> waiting;
+    private transient ListState<Long> usersWithStateCheckpoint;
+    private transient long restoredUsersWithState;
+    private transient UserStateMetrics metrics;
+
+    public UserStateFunction(HistoryPolicy policy) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+    }
+
+    /** With the policy of DESIGN §5. */
+    public static UserStateFunction withDefaultPolicy() {
+        return new UserStateFunction(HistoryPolicy.defaults());
+    }
+
+    /**
+     * A watermark strategy for the profile input that never holds event time back: profiles are not
+     * ordered by event time (the latest by {@code updatedAt} wins), so only the event input should
+     * drive the operator's watermark.
+     */
+    public static WatermarkStrategy<UserProfile> profileWatermarks() {
+        return WatermarkStrategy.forGenerator(context -> new NeverHoldsBack<>());
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        history = getRuntimeContext().getState(HISTORY);
+        waiting = getRuntimeContext().getListState(WAITING);
+        metrics = new UserStateMetrics(getRuntimeContext().getMetricGroup(), restoredUsersWithState);
+    }
+
+    @Override
+    public void processElement1(SourcedEvent event, Context ctx, Collector<FeatureSnapshot> out) throws Exception {
+        long time = event.getEvent().getTimestamp();
+        if (time <= ctx.timerService().currentWatermark()) {
+            metrics.lateEvents.inc();
+            ctx.output(DEAD_LETTERS, deadLetter(event, REASON_LATE));
+            return;
+        }
+        waiting.add(event);
+        ctx.timerService().registerEventTimeTimer(time);
+    }
+
+    @Override
+    public void processElement2(UserProfile profile, Context ctx, Collector<FeatureSnapshot> out) throws Exception {
+        UserHistory current = history.value();
+        UserHistory updated = current != null ? current : new UserHistory();
+        if (updated.updateProfile(profile)) {
+            store(current != null, updated);
+        }
+    }
+
+    /**
+     * Fires at a waiting event's timestamp or at the user's lapse time: applies every due event, then
+     * expires what the watermark has made invisible and moves the single cleanup timer.
+     */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<FeatureSnapshot> out) throws Exception {
+        TimerService timers = ctx.timerService();
+        long watermark = timers.currentWatermark();
+        UserHistory stored = history.value();
+        UserHistory current = stored != null ? stored : new UserHistory();
+        long cleanupWas = current.lapsesAt(policy);
+
+        for (SourcedEvent event : takeDue(watermark, timestamp, timers)) {
+            Optional<HistoryStep> step = current.apply(event.getEvent(), policy);
+            if (step.isEmpty()) {
+                metrics.duplicateEvents.inc();
+                ctx.output(DEAD_LETTERS, deadLetter(event, REASON_DUPLICATE));
+                continue;
+            }
+            out.collect(step.get().after());
+            ctx.output(TRAINING_EXAMPLES, step.get().example());
+            metrics.eventsApplied.inc();
+            if (step.get().closedSession()) {
+                metrics.sessionsClosed.inc();
+            }
+        }
+        current.expire(watermark, policy);
+
+        long cleanupAt = current.lapsesAt(policy);
+        if (cleanupAt != cleanupWas) {
+            if (cleanupWas != Long.MAX_VALUE && cleanupWas > watermark) {
+                timers.deleteEventTimeTimer(cleanupWas);
+            }
+            if (cleanupAt != Long.MAX_VALUE) {
+                timers.registerEventTimeTimer(cleanupAt);
+            }
+        }
+        store(stored != null, current);
+    }
+
+    /**
+     * Removes and returns the waiting events at or before the watermark, in (timestamp, arrival)
+     * order, and cancels their other timers, which would otherwise fire in this same advance to find
+     * nothing left.
+     */
+    private List<SourcedEvent> takeDue(long watermark, long firingTimer, TimerService timers) throws Exception {
+        Iterable<SourcedEvent> all = waiting.get();
+        if (all == null) {
+            return List.of();
+        }
+        List<SourcedEvent> due = new ArrayList<>();
+        List<SourcedEvent> later = new ArrayList<>();
+        for (SourcedEvent event : all) {
+            (event.getEvent().getTimestamp() <= watermark ? due : later).add(event);
+        }
+        if (due.isEmpty()) {
+            return due;
+        }
+        if (later.isEmpty()) {
+            waiting.clear();
+        } else {
+            waiting.update(later);
+        }
+        due.sort(BY_EVENT_TIME); // stable: ties keep arrival order
+        long cancelled = firingTimer;
+        for (SourcedEvent event : due) {
+            long time = event.getEvent().getTimestamp();
+            if (time != cancelled && time != firingTimer) {
+                timers.deleteEventTimeTimer(time);
+                cancelled = time;
+            }
+        }
+        return due;
+    }
+
+    private void store(boolean existed, UserHistory current) throws Exception {
+        if (current.isEmpty()) {
+            if (existed) {
+                history.clear();
+                metrics.userCleared();
+            }
+            return;
+        }
+        history.update(current);
+        if (!existed) {
+            metrics.userCreated();
+        }
+    }
+
+    /** This subtask's metrics, once opened. */
+    UserStateMetrics metrics() {
+        return metrics;
+    }
+
+    private static DeadLetter deadLetter(SourcedEvent event, String reason) {
+        return new DeadLetter(
+                reason,
+                List.of(reason),
+                event.getEvent().getUserId(),
+                event.getPayload(),
+                event.getSourceTopic(),
+                event.getPartition(),
+                event.getOffset(),
+                System.currentTimeMillis());
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        usersWithStateCheckpoint = context.getOperatorStateStore().getListState(USERS_WITH_STATE);
+        long restored = 0;
+        for (Long count : usersWithStateCheckpoint.get()) {
+            restored += count;
+        }
+        restoredUsersWithState = restored;
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        usersWithStateCheckpoint.update(List.of(metrics.usersWithState()));
+    }
+
+    /** Emits the largest watermark, so that a two-input operator's watermark is the other input's. */
+    private static final class NeverHoldsBack<T> implements WatermarkGenerator<T> {
+        @Override
+        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            output.emitWatermark(new Watermark(Long.MAX_VALUE));
+        }
+    }
+}
