@@ -1,0 +1,107 @@
+package io.streamrec.flink.runtime;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Meter;
+import org.apache.flink.metrics.Metric;
+
+/**
+ * The metrics of a Flink cluster running in this JVM, readable while the job runs.
+ *
+ * <p>Flink builds its reporters itself from the configuration, so a live registry cannot be
+ * handed to it directly. Instead {@link #register(Configuration)} adds an {@link
+ * InJvmMetricReporter} to the configuration with this registry's id, and the reporter's factory
+ * looks the registry up here. Several clusters in one JVM (tests) each get their own registry.
+ */
+public final class LiveMetrics implements AutoCloseable {
+
+    static final String REPORTER_NAME = "streamrec_live";
+    static final String REGISTRY_ID_KEY = "registry";
+
+    private static final Map<String, LiveMetrics> REGISTRIES = new ConcurrentHashMap<>();
+
+    private final String id = UUID.randomUUID().toString();
+    /** Keyed by metric identity, so that a re-registered metric replaces its predecessor. */
+    private final Map<Metric, RegisteredMetric> metrics = new ConcurrentHashMap<>();
+
+    private LiveMetrics() {}
+
+    /** Creates a registry and adds the reporter that fills it to {@code flinkConfig}. */
+    public static LiveMetrics register(Configuration flinkConfig) {
+        LiveMetrics live = new LiveMetrics();
+        REGISTRIES.put(live.id, live);
+        String prefix = "metrics.reporter." + REPORTER_NAME + ".";
+        flinkConfig.setString(prefix + "factory.class", InJvmMetricReporterFactory.class.getName());
+        flinkConfig.setString(prefix + REGISTRY_ID_KEY, live.id);
+        return live;
+    }
+
+    static Optional<LiveMetrics> lookup(String id) {
+        return Optional.ofNullable(id).map(REGISTRIES::get);
+    }
+
+    void added(Metric metric, String name, Map<String, String> scopeVariables) {
+        metrics.put(metric, new RegisteredMetric(name, Map.copyOf(scopeVariables), metric));
+    }
+
+    void removed(Metric metric) {
+        metrics.remove(metric);
+    }
+
+    /**
+     * The sum over every subtask and operator of the counters, gauges or meters (their count) named
+     * {@code name}; 0 when none is registered (yet).
+     */
+    public long sum(String name) {
+        long total = 0;
+        for (RegisteredMetric m : metrics.values()) {
+            if (m.name().equals(name)) {
+                total += m.longValue();
+            }
+        }
+        return total;
+    }
+
+    /** The largest value of the metrics named {@code name}: for job-level gauges reported once per job. */
+    public long max(String name) {
+        long max = 0;
+        for (RegisteredMetric m : metrics.values()) {
+            if (m.name().equals(name)) {
+                max = Math.max(max, m.longValue());
+            }
+        }
+        return max;
+    }
+
+    /** True when a metric named {@code name} is registered, i.e. the operator that owns it is running. */
+    public boolean has(String name) {
+        return metrics.values().stream().anyMatch(m -> m.name().equals(name));
+    }
+
+    @Override
+    public void close() {
+        REGISTRIES.remove(id);
+        metrics.clear();
+    }
+
+    private record RegisteredMetric(String name, Map<String, String> scopeVariables, Metric metric) {
+
+        long longValue() {
+            if (metric instanceof Counter counter) {
+                return counter.getCount();
+            }
+            if (metric instanceof Meter meter) {
+                return meter.getCount();
+            }
+            if (metric instanceof Gauge<?> gauge && gauge.getValue() instanceof Number number) {
+                return number.longValue();
+            }
+            return 0;
+        }
+    }
+}

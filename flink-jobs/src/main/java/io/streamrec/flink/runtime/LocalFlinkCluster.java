@@ -1,0 +1,88 @@
+package io.streamrec.flink.runtime;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Flink MiniCluster in this JVM that outlives the jobs submitted to it, so that a run can read
+ * the job's status and cancel it before stopping the cluster (a local environment's per-job
+ * cluster would vanish with the job).
+ */
+public final class LocalFlinkCluster implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalFlinkCluster.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final MiniCluster cluster;
+    private final Configuration configuration;
+
+    private LocalFlinkCluster(MiniCluster cluster, Configuration configuration) {
+        this.cluster = cluster;
+        this.configuration = configuration;
+    }
+
+    /** Starts one task manager with {@code slots} slots, configured by {@code configuration}. */
+    public static LocalFlinkCluster start(Configuration configuration, int slots) throws Exception {
+        if (slots < 1) {
+            throw new IllegalArgumentException("A local Flink cluster needs at least one slot, got " + slots);
+        }
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(configuration)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(slots)
+                .build());
+        cluster.start();
+        return new LocalFlinkCluster(cluster, configuration);
+    }
+
+    /** An environment with this cluster's configuration; build the job on it, then {@link #submit}. */
+    public StreamExecutionEnvironment newEnvironment() {
+        return new StreamExecutionEnvironment(configuration);
+    }
+
+    /** Submits the job built on {@code env} and returns its id once the cluster has accepted it. */
+    public JobID submit(StreamExecutionEnvironment env, String jobName) throws Exception {
+        var graph = env.getStreamGraph();
+        graph.setJobName(jobName);
+        return cluster.submitJob(graph.getJobGraph(Thread.currentThread().getContextClassLoader()))
+                .get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                .getJobID();
+    }
+
+    public JobStatus status(JobID job) throws Exception {
+        return cluster.getJobStatus(job).get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /**
+     * The failure that ended {@code job}, if it ended by failing; call only once its status is
+     * globally terminal.
+     */
+    public java.util.Optional<Throwable> failureOf(JobID job) throws Exception {
+        JobResult result = cluster.requestJobResult(job).get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        return result.getSerializedThrowable().map(t -> t.deserializeError(getClass().getClassLoader()));
+    }
+
+    /** Cancels {@code job} if it still runs and waits until it has stopped. */
+    public void cancel(JobID job) throws Exception {
+        if (status(job).isGloballyTerminalState()) {
+            return;
+        }
+        cluster.cancelJob(job).get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        cluster.requestJobResult(job).get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws Exception {
+        LOG.debug("Stopping the local Flink cluster");
+        cluster.closeAsync().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,35 @@
+package io.streamrec.flink.runtime;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** Prints a progress line every interval on a daemon thread until closed. */
+public final class ProgressTicker implements AutoCloseable {
+
+    private final ScheduledExecutorService timer;
+
+    public ProgressTicker(PrintWriter out, double intervalSec, Supplier<String> line) {
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "streamrec-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        long periodMs = Math.max(100, Math.round(intervalSec * 1000));
+        timer.scheduleAtFixedRate(() -> {
+            try {
+                out.println(line.get());
+            } catch (RuntimeException e) {
+                out.println("progress unavailable: " + e.getMessage());
+            }
+            out.flush();
+        }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

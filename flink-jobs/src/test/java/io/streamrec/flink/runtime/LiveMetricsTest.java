@@ -1,0 +1,82 @@
+package io.streamrec.flink.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.legacy.DiscardingSink;
+import org.junit.jupiter.api.Test;
+
+class LiveMetricsTest {
+
+    static final String COUNTER = "testRecordsSeen";
+
+    @Test
+    void readsOperatorCountersAndCheckpointCountOfARunningJobAndForgetsThemWhenItStops() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(200));
+        try (LiveMetrics live = LiveMetrics.register(conf);
+                LocalFlinkCluster cluster = LocalFlinkCluster.start(conf, 2)) {
+            StreamExecutionEnvironment env = cluster.newEnvironment();
+            env.setParallelism(2);
+            env.fromSource(new DataGeneratorSource<>(i -> i, Long.MAX_VALUE,
+                                    RateLimiterStrategy.perSecond(2_000), Types.LONG),
+                            WatermarkStrategy.noWatermarks(), "numbers")
+                    .map(new CountingMap())
+                    .addSink(new DiscardingSink<>());
+            JobID job = cluster.submit(env, "live-metrics-test");
+
+            awaitUntil(() -> live.sum(COUNTER) >= 1_000 && live.max("numberOfCompletedCheckpoints") >= 1);
+            assertThat(live.has(COUNTER)).isTrue();
+            long seen = live.sum(COUNTER);
+            awaitUntil(() -> live.sum(COUNTER) > seen);
+
+            cluster.cancel(job);
+            awaitUntil(() -> !live.has(COUNTER));
+            assertThat(live.sum(COUNTER)).isZero();
+        }
+    }
+
+    @Test
+    void aClosedRegistryCannotBeFoundByTheReporterFactory() {
+        Configuration conf = new Configuration();
+        LiveMetrics live = LiveMetrics.register(conf);
+        String id = conf.toMap().get("metrics.reporter." + LiveMetrics.REPORTER_NAME + "." + LiveMetrics.REGISTRY_ID_KEY);
+        assertThat(LiveMetrics.lookup(id)).contains(live);
+        live.close();
+        assertThat(LiveMetrics.lookup(id)).isEmpty();
+    }
+
+    static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not reached within 60 s").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    static final class CountingMap extends RichMapFunction<Long, Long> {
+        private transient Counter seen;
+
+        @Override
+        public void open(OpenContext context) {
+            seen = getRuntimeContext().getMetricGroup().counter(COUNTER);
+        }
+
+        @Override
+        public Long map(Long value) {
+            seen.inc();
+            return value;
+        }
+    }
+}
