@@ -111,9 +111,9 @@ public final class StreamingFrequencyEstimator {
             touched = new int[size];
         }
         for (int k = 0, n = 0; k < batch.size(); k++) {
-            CharSequence itemId = batch.get(k);
+            long key = hashes.key(batch.get(k));
             for (int i = 0; i < functions; i++, n++) {
-                int cell = i * slots + hashes.slot(i, itemId);
+                int cell = i * slots + hashes.slot(i, key);
                 touched[n] = cell;
                 pendingCount[cell]++;
             }
@@ -160,9 +160,10 @@ public final class StreamingFrequencyEstimator {
 
     /** max_i B_i[h_i(y)], the estimated steps between occurrences. */
     double interval(CharSequence itemId) {
+        long key = hashes.key(itemId);
         double longest = 0;
         for (int i = 0, functions = hashes.functions(); i < functions; i++) {
-            longest = Math.max(longest, cellInterval(i * slots + hashes.slot(i, itemId)));
+            longest = Math.max(longest, cellInterval(i * slots + hashes.slot(i, key)));
         }
         return longest;
     }
