@@ -49,6 +49,12 @@ import java.util.List;
  *       samples an item's estimate is the plain mean of those gaps; later it is the paper's EMA.</li>
  * </ul>
  *
+ * <h2>Drift</h2>
+ * An item's estimate moves only when the item occurs: it follows a change of popularity within
+ * about ln(10·|ρ−1|)/α of its own occurrences (ρ the ratio of old to new interval), and an item that
+ * stops occurring keeps its last estimate. Targets are read right after their own update, so this
+ * staleness reaches only negatives read from the vocabulary.
+ *
  * <h2>Threading</h2>
  * Single writer. {@link #update} and every read must happen on one thread (the trainer's), or under
  * the caller's own lock: updates are not atomic, and a reader racing an update may see an interval
@@ -61,7 +67,8 @@ import java.util.List;
  */
 public final class StreamingFrequencyEstimator {
     private static final int FORMAT_MAGIC = 0x53464531; // "SFE1"
-    private static final int FORMAT_VERSION = 1;
+    /** 2: the m slots derive from one 64-bit key per id (version 1 hashed the id m times). */
+    private static final int FORMAT_VERSION = 2;
     private static final long NEVER = 0L;
 
     private final FrequencyEstimatorConfig config;
