@@ -49,6 +49,12 @@ import java.util.List;
  *       samples an item's estimate is the plain mean of those gaps; later it is the paper's EMA.</li>
  * </ul>
  *
+ * <h2>Drift</h2>
+ * An item's estimate moves only when the item occurs: it follows a change of popularity within
+ * about ln(10·|ρ−1|)/α of its own occurrences (ρ the ratio of old to new interval), and an item that
+ * stops occurring keeps its last estimate. Targets are read right after their own update, so this
+ * staleness reaches only negatives read from the vocabulary.
+ *
  * <h2>Threading</h2>
  * Single writer. {@link #update} and every read must happen on one thread (the trainer's), or under
  * the caller's own lock: updates are not atomic, and a reader racing an update may see an interval
@@ -61,7 +67,8 @@ import java.util.List;
  */
 public final class StreamingFrequencyEstimator {
     private static final int FORMAT_MAGIC = 0x53464531; // "SFE1"
-    private static final int FORMAT_VERSION = 1;
+    /** 2: the m slots derive from one 64-bit key per id (version 1 hashed the id m times). */
+    private static final int FORMAT_VERSION = 2;
     private static final long NEVER = 0L;
 
     private final FrequencyEstimatorConfig config;
@@ -111,9 +118,9 @@ public final class StreamingFrequencyEstimator {
             touched = new int[size];
         }
         for (int k = 0, n = 0; k < batch.size(); k++) {
-            CharSequence itemId = batch.get(k);
+            long key = hashes.key(batch.get(k));
             for (int i = 0; i < functions; i++, n++) {
-                int cell = i * slots + hashes.slot(i, itemId);
+                int cell = i * slots + hashes.slot(i, key);
                 touched[n] = cell;
                 pendingCount[cell]++;
             }
@@ -160,9 +167,10 @@ public final class StreamingFrequencyEstimator {
 
     /** max_i B_i[h_i(y)], the estimated steps between occurrences. */
     double interval(CharSequence itemId) {
+        long key = hashes.key(itemId);
         double longest = 0;
         for (int i = 0, functions = hashes.functions(); i < functions; i++) {
-            longest = Math.max(longest, cellInterval(i * slots + hashes.slot(i, itemId)));
+            longest = Math.max(longest, cellInterval(i * slots + hashes.slot(i, key)));
         }
         return longest;
     }
