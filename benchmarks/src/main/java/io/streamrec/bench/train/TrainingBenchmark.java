@@ -1,12 +1,16 @@
 package io.streamrec.bench.train;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.optimizer.Optimizer;
 import io.streamrec.model.Feature;
 import io.streamrec.model.embed.AdamRule;
 import io.streamrec.model.embed.BatchRows;
 import io.streamrec.model.embed.EmbeddingTable;
 import io.streamrec.model.embed.RowSparseAdam;
 import io.streamrec.model.encode.EncoderDimensions;
+import io.streamrec.model.encode.Encoders;
 import io.streamrec.model.encode.UserEncoder;
 import io.streamrec.model.encode.pool.MeanPoolEncoder;
 import io.streamrec.model.train.OnlineTrainer;
@@ -17,10 +21,12 @@ import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.LongTermFeatures;
 import io.streamrec.schemas.TrainingExample;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -33,7 +39,14 @@ import java.util.function.Function;
  *       with the item table at 10k and at 1M rows, and a whole trainer step with the item vocabulary
  *       pre-filled to 10k and to 1M ids. Both must stay flat: the ratio is printed.</li>
  * </ol>
- * Run: {@code java -cp … io.streamrec.bench.train.TrainingBenchmark [steps]}.
+ * The dense DJL Adam over the whole table is printed beside them as the baseline that does grow.
+ *
+ * <p>Run (from the repository root):
+ * <pre>
+ * ./mvnw -B -o -q -pl benchmarks -am -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * MALLOC_ARENA_MAX=2 java -Xmx6g -Dai.djl.offline=true \
+ *     -cp benchmarks/target/classes:$(cat benchmarks/target/cp.txt) io.streamrec.bench.train.TrainingBenchmark [steps [encoders|sparse|trainer ...]]
+ * </pre>
  */
 public final class TrainingBenchmark {
 
@@ -41,33 +54,63 @@ public final class TrainingBenchmark {
     private static final int ITEMS = 10_000;
     /** Distinct item rows a batch of 256 sessions typically touches. */
     private static final int DISTINCT_ROWS = 3_000;
+    private static final int ROUNDS = 3;
 
     private TrainingBenchmark() {}
 
     public static void main(String[] args) {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        Set<String> sections = args.length > 1 ? Set.of(Arrays.copyOfRange(args, 1, args.length)) : Set.of("encoders", "sparse", "trainer");
         System.out.printf("TrainingBenchmark: batch %d, %d timed steps after 3 warm-up steps, %d cores%n",
                 BATCH, steps, Runtime.getRuntime().availableProcessors());
 
+        List<TrainingExample> stream = examples(BATCH * (steps + 3), ITEMS, 17);
+        if (sections.contains("encoders")) {
+            encoderThroughput(stream, steps);
+        }
+        if (sections.contains("sparse")) {
+            sparseStep(steps);
+        }
+        if (sections.contains("trainer")) {
+            double trainerSmall = trainerStepMillis(10_000, stream, steps);
+            double trainerLarge = trainerStepMillis(1_000_000, stream, steps);
+            System.out.printf("  whole trainer step (meanpool): item vocabulary 10k %.1f ms, 1M %.1f ms, ratio 1M/10k %.2f%n",
+                    trainerSmall, trainerLarge, trainerLarge / trainerSmall);
+        }
+    }
+
+    private static void encoderThroughput(List<TrainingExample> stream, int steps) {
         Map<String, Function<EncoderDimensions, UserEncoder>> encoders = new LinkedHashMap<>();
         encoders.put(MeanPoolEncoder.NAME, MeanPoolEncoder.factory(MeanPoolEncoder.DEFAULT_HIDDEN));
-        List<TrainingExample> stream = examples(BATCH * (steps + 3), ITEMS, 17);
+        for (String name : Encoders.names()) {
+            encoders.put(name, Encoders.factory(name, Map.of()));
+        }
         for (Map.Entry<String, Function<EncoderDimensions, UserEncoder>> e : encoders.entrySet()) {
             try (OnlineTrainer trainer = new OnlineTrainer(config(), e.getValue())) {
                 double seconds = timeSteps(trainer, stream, steps);
                 System.out.printf("  %-9s training: %,8.0f examples/s (%.1f ms/step)%n", e.getKey(), steps * BATCH / seconds, 1000 * seconds / steps);
             }
         }
+    }
 
-        double small = sparseStepMillis(10_000, steps);
-        double large = sparseStepMillis(1_000_000, steps);
-        System.out.printf("  row-sparse step (gather + lazy Adam, %d rows touched): 10k rows %.2f ms, 1M rows %.2f ms, ratio 1M/10k %.2f%n",
-                DISTINCT_ROWS, small, large, large / small);
+    private static void sparseStep(int steps) {
+        SparseStep small = new SparseStep(10_000);
+        SparseStep large = new SparseStep(1_000_000);
+        double[] smallRounds = new double[ROUNDS];
+        double[] largeRounds = new double[ROUNDS];
+        for (int round = 0; round < ROUNDS; round++) {
+            smallRounds[round] = small.millisPerStep(steps);
+            largeRounds[round] = large.millisPerStep(steps);
+        }
+        double smallMedian = median(smallRounds);
+        double largeMedian = median(largeRounds);
+        System.out.printf("  row-sparse step (gather + lazy Adam, %d rows touched, median of %d interleaved rounds): "
+                + "10k rows %.2f ms, 1M rows %.2f ms, ratio 1M/10k %.2f%n", DISTINCT_ROWS, ROUNDS, smallMedian, largeMedian, largeMedian / smallMedian);
+        double denseSmall = denseAdamMillis(10_000, steps);
+        double denseLarge = denseAdamMillis(1_000_000, steps);
+        System.out.printf("  baseline: DJL dense Adam on the whole table: 10k rows %.2f ms, 1M rows %.2f ms, ratio 1M/10k %.1f%n",
+                denseSmall, denseLarge, denseLarge / denseSmall);
 
-        double trainerSmall = trainerStepMillis(10_000, stream, steps);
-        double trainerLarge = trainerStepMillis(1_000_000, stream, steps);
-        System.out.printf("  whole trainer step (meanpool): item vocabulary 10k %.1f ms, 1M %.1f ms, ratio 1M/10k %.2f%n",
-                trainerSmall, trainerLarge, trainerLarge / trainerSmall);
     }
 
     private static TrainerConfig config() {
@@ -85,34 +128,67 @@ public final class TrainingBenchmark {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    /** Gather + update of {@link #DISTINCT_ROWS} random rows of a table with {@code rows} rows of width 32. */
-    private static double sparseStepMillis(int rows, int steps) {
-        int dim = 32;
-        EmbeddingTable table = new EmbeddingTable(dim, rows + 1, 0.1f, 1);
-        for (int r = 1; r <= rows; r++) {
-            table.initialise(r, "i" + r, 0);
+    /** A table of width 32 with every row initialised, and its lazy Adam. */
+    private static final class SparseStep {
+        private static final int DIM = 32;
+        private final int rows;
+        private final EmbeddingTable table;
+        private final RowSparseAdam adam = new RowSparseAdam(AdamRule.withLearningRate(1e-3f), DIM);
+        private final Random random = new Random(3);
+        private long step;
+
+        SparseStep(int rows) {
+            this.rows = rows;
+            this.table = new EmbeddingTable(DIM, rows + 1, 0.1f, 1);
+            for (int r = 1; r <= rows; r++) {
+                table.initialise(r, "i" + r, 0);
+            }
         }
-        RowSparseAdam adam = new RowSparseAdam(AdamRule.withLearningRate(1e-3f), dim);
-        Random random = new Random(3);
-        long total = 0;
-        try (NDManager manager = NDManager.newBaseManager()) {
-            for (int s = 0; s < steps + 3; s++) {
-                long start = System.nanoTime();
-                try (NDManager batch = manager.newSubManager()) {
+
+        /** Gather + update of {@link #DISTINCT_ROWS} random rows, mean over {@code steps} after 3 warm-up steps. */
+        double millisPerStep(int steps) {
+            long total = 0;
+            try (NDManager manager = NDManager.newBaseManager()) {
+                for (int s = 0; s < steps + 3; s++) {
+                    long start = System.nanoTime();
                     BatchRows batchRows = new BatchRows(table);
                     for (int i = 0; i < DISTINCT_ROWS; i++) {
                         batchRows.local(1 + random.nextInt(rows));
                     }
                     int[] touched = batchRows.rows();
-                    batchRows.gather(batch, true);
-                    adam.update(table, touched, new float[touched.length * dim], s + 1);
+                    batchRows.gather(manager, true);
+                    adam.update(table, touched, new float[touched.length * DIM], ++step);
+                    if (s >= 3) {
+                        total += System.nanoTime() - start;
+                    }
                 }
+            }
+            return total / 1e6 / steps;
+        }
+    }
+
+    /** DJL's Adam given the dense gradient of the whole (rows, 32) table, as it must be without a row-sparse path. */
+    private static double denseAdamMillis(int rows, int steps) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray weights = manager.randomNormal(new Shape(rows, 32));
+            NDArray gradient = manager.zeros(new Shape(rows, 32));
+            Optimizer adam = Optimizer.adam().build();
+            long total = 0;
+            for (int s = 0; s < steps + 3; s++) {
+                long start = System.nanoTime();
+                adam.update("table", weights, gradient);
                 if (s >= 3) {
                     total += System.nanoTime() - start;
                 }
             }
+            return total / 1e6 / steps;
         }
-        return total / 1e6 / steps;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     private static double trainerStepMillis(int vocabulary, List<TrainingExample> stream, int steps) {
