@@ -13,6 +13,7 @@ import io.streamrec.model.encode.EncoderFixtures.Lengths;
 import io.streamrec.model.encode.EncoderOutput;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,11 @@ class SdmEncoderTest {
     private static final Lengths MIXED = new Lengths(new int[] {5, 2, 1, 0}, new int[] {3, 0, 4, 1});
 
     private NDManager manager;
+
+    @BeforeAll
+    static void oneThread() {
+        useOneTorchThread();
+    }
 
     @BeforeEach
     void setUp() {

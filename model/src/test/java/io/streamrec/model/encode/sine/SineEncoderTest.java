@@ -13,6 +13,7 @@ import io.streamrec.model.encode.EncoderFixtures.Lengths;
 import io.streamrec.model.encode.EncoderOutput;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,11 @@ class SineEncoderTest {
     private static final SineConfig SMALL = new SineConfig(12, 3, 0.1, 0.5, 6);
 
     private NDManager manager;
+
+    @BeforeAll
+    static void oneThread() {
+        useOneTorchThread();
+    }
 
     @BeforeEach
     void setUp() {
