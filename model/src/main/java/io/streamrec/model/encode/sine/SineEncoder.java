@@ -24,7 +24,8 @@ import io.streamrec.model.encode.UserEncoder;
  * learned projection maps the session's item embeddings to D first. An empty session yields a finite,
  * input-independent vector (the layer norms' offsets), not NaN.
  *
- * <p>Returns {@code NDList(φ (B,K,D), v_u (B,D), λ·L_c ())}.
+ * <p>Returns {@code NDList(φ (B,K,D), v_u (B,D), λ·L_c ())}. The regulariser is computed in training passes
+ * only; an inference pass ({@code training == false}) returns 0 there and skips its O(L²·D) cost.
  */
 public class SineEncoder extends AbstractBlock implements UserEncoder {
 
@@ -71,8 +72,11 @@ public class SineEncoder extends AbstractBlock implements UserEncoder {
         NDArray weighting = attentionWeighting.forward(ps, new NDList(sequence, mask), training).head();
         NDArray interests = interestEmbedding.forward(ps, new NDList(assignment, weighting, sequence), training).head();
         NDArray vector = interestAggregation.forward(ps, new NDList(assignment, concepts, mask, interests), training).head();
-        NDArray regulariser = covarianceRegularizer.forward(ps, new NDList(activation.get(1)), training).head()
-                .mul((float) config.covarianceWeight());
+        // L_c is a training loss over all L prototypes, O(L²D) per batch: more than the whole encoder at batch 1
+        NDArray regulariser = training
+                ? covarianceRegularizer.forward(ps, new NDList(activation.get(1)), true).head()
+                        .mul((float) config.covarianceWeight())
+                : sequence.getManager().zeros(new Shape());
         return new NDList(interests, vector, regulariser);
     }
 

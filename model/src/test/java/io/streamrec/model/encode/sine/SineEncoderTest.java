@@ -3,11 +3,13 @@ package io.streamrec.model.encode.sine;
 import static io.streamrec.model.encode.EncoderFixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
 import io.streamrec.model.encode.EncoderDimensions;
 import io.streamrec.model.encode.EncoderFixtures.Lengths;
 import io.streamrec.model.encode.EncoderOutput;
@@ -59,7 +61,14 @@ class SineEncoderTest {
         assertThat(out.get(EncoderOutput.REGULARISER).getShape()).isEqualTo(new Shape());
         assertThat(sine.getOutputShapes(input.getShapes()))
                 .containsExactly(new Shape(4, 3, 8), new Shape(4, 8), new Shape());
-        assertThat(out.get(EncoderOutput.REGULARISER).getFloat()).isPositive();
+        assertThat(out.get(EncoderOutput.REGULARISER).getFloat()).as("inference skips the training loss").isZero();
+        NDArray trainingRegulariser = sine.forward(new ParameterStore(manager, false), input, true).get(EncoderOutput.REGULARISER);
+        NDArray pool = sine.getParameters().stream()
+                .filter(p -> p.getKey().endsWith("conceptActivation_conceptPool"))
+                .findFirst().orElseThrow().getValue().getArray();
+        float expected = 0.5f * new CovarianceRegularizer().forward(new ParameterStore(manager, false),
+                new NDList(pool.duplicate()), true).head().getFloat();
+        assertThat(trainingRegulariser.getFloat()).as("λ·L_c").isPositive().isCloseTo(expected, within(1e-5f));
         assertThat(sine.interestCount()).isEqualTo(3);
     }
 
