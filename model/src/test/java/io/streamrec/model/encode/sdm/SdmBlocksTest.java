@@ -9,30 +9,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.streamrec.model.encode.EncoderFixtures;
+import io.streamrec.model.encode.NDManagerTest;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class SdmBlocksTest {
-
-    private NDManager manager;
-
-    @BeforeAll
-    static void oneThread() {
-        useOneTorchThread();
-    }
-
-    @BeforeEach
-    void setUp() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void tearDown() {
-        manager.close();
-    }
+class SdmBlocksTest extends NDManagerTest {
 
     @Test
     void sessionLstmReturnsEveryStateAndZeroesPadding() {

@@ -14,36 +14,17 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.streamrec.model.encode.EncoderFixtures;
+import io.streamrec.model.encode.NDManagerTest;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class SineBlocksTest {
+class SineBlocksTest extends NDManagerTest {
 
     private static final int[] LENGTHS = {4, 2, 1};
     private static final int STEPS = 4;
     private static final int DIM = 6;
-
-    private NDManager manager;
-
-    @BeforeAll
-    static void oneThread() {
-        useOneTorchThread();
-    }
-
-    @BeforeEach
-    void setUp() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void tearDown() {
-        manager.close();
-    }
 
     private NDArray sequence() {
         return EncoderFixtures.sequence(manager, LENGTHS.length, STEPS, DIM, LENGTHS, new Random(1), new Random(2));
