@@ -67,8 +67,10 @@ public final class StreamrecJobConfig {
      */
     public static final Duration DEFAULT_MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(2);
     /**
-     * A source split with no events for this long stops holding the watermark back, so quiet partitions do not
-     * stall every user. Events that later arrive on it behind the watermark become {@code late}.
+     * In an unbounded job, a source split with no events for this long stops holding the watermark back, so
+     * quiet partitions do not stall every user. Events that later arrive on it behind the watermark become
+     * {@code late}, so on a heavily loaded machine, where a busy partition can go unread for seconds, raise it
+     * or set 0 (never idle). A bounded job ignores it: its end of input releases the watermark anyway.
      */
     public static final Duration DEFAULT_SOURCE_IDLENESS = Duration.ofSeconds(10);
     public static final DeliveryGuarantee DEFAULT_DELIVERY_GUARANTEE = DeliveryGuarantee.AT_LEAST_ONCE;
@@ -390,6 +392,11 @@ public final class StreamrecJobConfig {
     /** Idle time after which a source split stops holding back watermarks; 0 disables. Default 10 s. */
     public Duration sourceIdleness() {
         return sourceIdleness;
+    }
+
+    /** The idleness the sources use: {@link #sourceIdleness()}, or 0 when bounded (see its default's doc). */
+    public Duration effectiveSourceIdleness() {
+        return bounded ? Duration.ZERO : sourceIdleness;
     }
 
     /** Kafka sinks' guarantee. Default AT_LEAST_ONCE. */
