@@ -1,0 +1,39 @@
+package io.streamrec.flink.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrec.schemas.DeadLetter;
+import io.streamrec.schemas.codec.JsonCodecs;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+class JsonRecordSerializationSchemaTest {
+
+    @Test
+    void deadLettersAreJsonKeyedByTheOriginalKey() throws Exception {
+        JsonRecordSerializationSchema<DeadLetter> schema = new JsonRecordSerializationSchema<>("events-dlq",
+                DeadLetter::getKey, letter -> JsonCodecs.DEAD_LETTER.encode(letter));
+
+        ProducerRecord<byte[], byte[]> keyed = schema.serialize(letter("u7"), null, 123L);
+        ProducerRecord<byte[], byte[]> unkeyed = schema.serialize(letter(null), null, null);
+
+        assertThat(keyed.topic()).isEqualTo("events-dlq");
+        assertThat(keyed.key()).asString(StandardCharsets.UTF_8).isEqualTo("u7");
+        assertThat(keyed.timestamp()).isEqualTo(123L);
+        JsonNode json = new ObjectMapper().readTree(keyed.value());
+        assertThat(json.get("reason").asText()).isEqualTo("malformed-json");
+        assertThat(json.get("offset").asLong()).isEqualTo(9L);
+        assertThat(unkeyed.key()).isNull();
+    }
+
+    private static DeadLetter letter(String key) {
+        return DeadLetter.newBuilder().setReason("malformed-json").setReasons(List.of("malformed-json: at 1"))
+                .setKey(key).setPayload(ByteBuffer.wrap("{".getBytes(StandardCharsets.UTF_8)))
+                .setSourceTopic("events").setPartition(1).setOffset(9L).setDeadLetteredAt(5L).build();
+    }
+}
