@@ -48,6 +48,8 @@ public final class StreamrecJobConfig {
     public static final String DEFAULT_CONSUMER_GROUP = "streamrec";
     /** Natural JSON, what most producers write; AVRO is Avro binary of the UserEvent schema. */
     public static final WireFormat DEFAULT_EVENT_FORMAT = WireFormat.JSON;
+    /** JSON, readable with any console consumer (payload as base64 and, when UTF-8, as text). */
+    public static final WireFormat DEFAULT_DEAD_LETTER_FORMAT = WireFormat.JSON;
     public static final StartingOffsets DEFAULT_STARTING_OFFSETS = StartingOffsets.EARLIEST;
     public static final boolean DEFAULT_BOUNDED = false;
     public static final boolean DEFAULT_READ_PROFILES = true;
@@ -85,6 +87,7 @@ public final class StreamrecJobConfig {
     private final String bootstrapServers;
     private final TopicNames topics;
     private final WireFormat eventFormat;
+    private final WireFormat deadLetterFormat;
     private final ValidationLimits validationLimits;
     private final HistoryPolicy historyPolicy;
     private final String consumerGroup;
@@ -109,6 +112,7 @@ public final class StreamrecJobConfig {
         this.bootstrapServers = b.bootstrapServers;
         this.topics = b.topics;
         this.eventFormat = b.eventFormat;
+        this.deadLetterFormat = b.deadLetterFormat;
         this.validationLimits = b.validationLimits;
         this.historyPolicy = b.historyPolicy;
         this.consumerGroup = b.consumerGroup;
@@ -140,6 +144,7 @@ public final class StreamrecJobConfig {
         b.bootstrapServers = bootstrapServers;
         b.topics = topics;
         b.eventFormat = eventFormat;
+        b.deadLetterFormat = deadLetterFormat;
         b.validationLimits = validationLimits;
         b.historyPolicy = historyPolicy;
         b.consumerGroup = consumerGroup;
@@ -319,6 +324,11 @@ public final class StreamrecJobConfig {
         return eventFormat;
     }
 
+    /** Format of the DeadLetter values on the events-dlq topic. Default JSON. */
+    public WireFormat deadLetterFormat() {
+        return deadLetterFormat;
+    }
+
     /** Limits records must respect to be accepted. Default {@link ValidationLimits#defaults()}. */
     public ValidationLimits validationLimits() {
         return validationLimits;
@@ -422,7 +432,8 @@ public final class StreamrecJobConfig {
     @Override
     public String toString() {
         return "StreamrecJobConfig{bootstrapServers=" + bootstrapServers + ", topics=" + topics
-                + ", eventFormat=" + eventFormat + ", validationLimits=" + validationLimits
+                + ", eventFormat=" + eventFormat + ", deadLetterFormat=" + deadLetterFormat
+                + ", validationLimits=" + validationLimits
                 + ", historyPolicy=" + historyPolicy
                 + ", consumerGroup=" + consumerGroup + ", startingOffsets=" + startingOffsets
                 + ", bounded=" + bounded + ", readProfiles=" + readProfiles
@@ -448,6 +459,7 @@ public final class StreamrecJobConfig {
         private String bootstrapServers = DEFAULT_BOOTSTRAP_SERVERS;
         private TopicNames topics = TopicNames.defaults();
         private WireFormat eventFormat = DEFAULT_EVENT_FORMAT;
+        private WireFormat deadLetterFormat = DEFAULT_DEAD_LETTER_FORMAT;
         private ValidationLimits validationLimits = ValidationLimits.defaults();
         private HistoryPolicy historyPolicy = HistoryPolicy.defaults();
         private String consumerGroup = DEFAULT_CONSUMER_GROUP;
@@ -482,6 +494,11 @@ public final class StreamrecJobConfig {
 
         public Builder eventFormat(WireFormat eventFormat) {
             this.eventFormat = Objects.requireNonNull(eventFormat, "eventFormat");
+            return this;
+        }
+
+        public Builder deadLetterFormat(WireFormat deadLetterFormat) {
+            this.deadLetterFormat = Objects.requireNonNull(deadLetterFormat, "deadLetterFormat");
             return this;
         }
 

@@ -5,19 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.schemas.DeadLetter;
-import io.streamrec.schemas.codec.JsonCodecs;
+import io.streamrec.schemas.codec.AvroBinaryCodec;
+import io.streamrec.schemas.ingest.WireFormat;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
-class JsonRecordSerializationSchemaTest {
+class KeyedRecordSerializationSchemaTest {
 
     @Test
     void deadLettersAreJsonKeyedByTheOriginalKey() throws Exception {
-        JsonRecordSerializationSchema<DeadLetter> schema = new JsonRecordSerializationSchema<>("events-dlq",
-                DeadLetter::getKey, letter -> JsonCodecs.DEAD_LETTER.encode(letter));
+        KeyedRecordSerializationSchema<DeadLetter> schema = new KeyedRecordSerializationSchema<>("events-dlq",
+                DeadLetter::getKey, KafkaSinks.deadLetterEncoding(WireFormat.JSON));
 
         ProducerRecord<byte[], byte[]> keyed = schema.serialize(letter("u7"), null, 123L);
         ProducerRecord<byte[], byte[]> unkeyed = schema.serialize(letter(null), null, null);
@@ -29,6 +30,15 @@ class JsonRecordSerializationSchemaTest {
         assertThat(json.get("reason").asText()).isEqualTo("malformed-json");
         assertThat(json.get("offset").asLong()).isEqualTo(9L);
         assertThat(unkeyed.key()).isNull();
+    }
+
+    @Test
+    void deadLettersCanBeWrittenAsAvroBinary() {
+        DeadLetter letter = letter("u7");
+
+        byte[] avro = KafkaSinks.deadLetterEncoding(WireFormat.AVRO).apply(letter);
+
+        assertThat(AvroBinaryCodec.of(DeadLetter.class).decode(avro)).isEqualTo(letter);
     }
 
     private static DeadLetter letter(String key) {
