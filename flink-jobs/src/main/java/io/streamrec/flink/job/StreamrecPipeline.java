@@ -68,7 +68,7 @@ public final class StreamrecPipeline {
 
         SingleOutputStreamOperator<SourcedEvent> events = env
                 .fromSource(KafkaSources.events(cfg),
-                        EventTimeWatermarks.forEvents(cfg.maxOutOfOrderness(), cfg.sourceIdleness()),
+                        EventTimeWatermarks.forEvents(cfg.maxOutOfOrderness(), cfg.effectiveSourceIdleness()),
                         "events source: " + cfg.topics().events())
                 .uid(UID_EVENTS_SOURCE)
                 .process(new DeadLetterRouter<>(new AvroTypeInfo<>(SourcedEvent.class)))
