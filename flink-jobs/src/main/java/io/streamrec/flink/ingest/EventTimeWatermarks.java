@@ -4,13 +4,15 @@ import io.streamrec.schemas.DeadLetter;
 import io.streamrec.schemas.SourcedEvent;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.types.Either;
 
-/** The watermark strategies of the job's sources, applied per Kafka partition inside the source. */
+/**
+ * The event watermark strategy, applied per Kafka partition inside the source. (Profiles use
+ * {@code UserStateFunction.profileWatermarks()}: they must not hold event time back.)
+ */
 public final class EventTimeWatermarks {
 
     private EventTimeWatermarks() {}
@@ -29,23 +31,6 @@ public final class EventTimeWatermarks {
                 .withTimestampAssigner((record, kafkaTimestamp) ->
                         record.isRight() ? record.right().getEvent().getTimestamp() : kafkaTimestamp);
         return idleness.isZero() ? strategy : strategy.withIdleness(idleness);
-    }
-
-    /**
-     * Profiles are the latest state of a user, not events in time: they must never hold back the events'
-     * watermark where the two streams meet, even when the topic is empty or quiet, so this input's
-     * watermark is always "end of time".
-     */
-    public static <T> WatermarkStrategy<T> timeless() {
-        return WatermarkStrategy.forGenerator(ctx -> new WatermarkGenerator<T>() {
-            @Override
-            public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
-
-            @Override
-            public void onPeriodicEmit(WatermarkOutput output) {
-                output.emitWatermark(new Watermark(Long.MAX_VALUE));
-            }
-        });
     }
 
     /** Lets only accepted records advance the wrapped generator. */

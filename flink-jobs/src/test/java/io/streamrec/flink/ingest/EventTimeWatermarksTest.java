@@ -53,15 +53,6 @@ class EventTimeWatermarksTest {
         assertThat(emitted).containsExactly(10_000L - 2_000L - 1);
     }
 
-    @Test
-    void profilesNeverHoldBackEventTime() {
-        WatermarkGenerator<Object> generator = EventTimeWatermarks.timeless().createWatermarkGenerator(null);
-        generator.onEvent("profile", 5L, output);
-        generator.onPeriodicEmit(output);
-
-        assertThat(emitted).containsExactly(Long.MAX_VALUE);
-    }
-
     private static SourcedEvent event(long timestamp) {
         return SourcedEvent.newBuilder()
                 .setEvent(UserEvent.newBuilder().setEventId("e").setUserId("u").setItemId("i").setEventType("view")
