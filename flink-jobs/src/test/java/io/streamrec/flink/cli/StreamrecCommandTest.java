@@ -26,7 +26,63 @@ class StreamrecCommandTest {
     void helpListsEverySubcommand() {
         Outcome help = execute("--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("produce");
+        assertThat(help.out()).contains("run").contains("produce");
+    }
+
+    @Test
+    void runHelpShowsEveryDefaultFromTheJobConfiguration() {
+        Outcome help = execute("run", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out())
+                .contains("--checkpoint-interval=TIME", "Default: 10s")
+                .contains("--max-out-of-orderness=TIME")
+                .contains("Default: 2s")
+                .contains("Default: 10m")
+                .contains("Default: 7d")
+                .contains("Default: streamrec-data")
+                .contains("Default: at_least_once")
+                .contains("Default: ml-latest-small")
+                .doesNotContain("Default: null");
+    }
+
+    @Test
+    void runReportsEveryInvalidJobSettingAtOnceBeforeStartingAnything() {
+        Outcome bad = execute("run", "--parallelism", "0", "--checkpoint-interval", "10ms", "--consumer-group", " ");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err())
+                .contains("Invalid streamrec job configuration")
+                .contains("parallelism is 0: set it to 1 or more")
+                .contains("checkpointInterval is PT0.01S")
+                .contains("consumerGroup is empty")
+                .doesNotContain("Kafka broker");
+    }
+
+    @Test
+    void runRefusesANonPositiveDuration() {
+        Outcome bad = execute("run", "--duration", "0");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--duration must be positive");
+    }
+
+    @Test
+    void runExplainsHowToWriteADuration() {
+        Outcome bad = execute("run", "--session-gap", "ten minutes");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("'ten minutes' is not a duration: write e.g. 500ms, 10s, 5m");
+    }
+
+    @Test
+    void runRefusesAKafkaPropertyTheJobSetsItself() {
+        Outcome bad = execute("run", "--kafka-property", "group.id=other");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("Kafka property 'group.id' is set by the job itself");
+    }
+
+    @Test
+    void runWithAMissingDatasetPathSaysWhatToPass() {
+        Outcome bad = execute("run", "--dataset", "ml-1m");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("dataset 'ml-1m' needs --path");
     }
 
     @Test
