@@ -1,5 +1,6 @@
 package io.streamrec.schemas;
 
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -26,10 +27,15 @@ public enum EventType {
             "order", BUY,
             "rating", RATE);
 
+    /** Wire names and aliases, looked up once per decoded event: built once rather than lower-casing each constant per call. */
+    private static final Map<String, EventType> BY_NAME = byName();
+
     private final double defaultWeight;
+    private final String wireName;
 
     EventType(double defaultWeight) {
         this.defaultWeight = defaultWeight;
+        this.wireName = name().toLowerCase(Locale.ROOT);
     }
 
     public double defaultWeight() {
@@ -43,7 +49,7 @@ public enum EventType {
 
     /** The canonical lower-case wire name. */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     /** Parses a wire name or alias, case-insensitively; empty when the type is unknown. */
@@ -51,12 +57,14 @@ public enum EventType {
         if (raw == null) {
             return Optional.empty();
         }
-        String key = raw.trim().toLowerCase(Locale.ROOT);
+        return Optional.ofNullable(BY_NAME.get(raw.trim().toLowerCase(Locale.ROOT)));
+    }
+
+    private static Map<String, EventType> byName() {
+        Map<String, EventType> names = new HashMap<>(ALIASES);
         for (EventType t : values()) {
-            if (t.wireName().equals(key)) {
-                return Optional.of(t);
-            }
+            names.put(t.wireName, t);
         }
-        return Optional.ofNullable(ALIASES.get(key));
+        return Map.copyOf(names);
     }
 }

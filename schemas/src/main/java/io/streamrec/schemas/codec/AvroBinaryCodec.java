@@ -3,6 +3,7 @@ package io.streamrec.schemas.codec;
 import io.streamrec.schemas.validate.ViolationCode;
 import io.streamrec.schemas.validate.Violations;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.avro.AvroRuntimeException;
@@ -101,6 +102,9 @@ public final class AvroBinaryCodec<T extends SpecificRecord> {
     }
 
     private static String describe(Exception e) {
+        if (e instanceof EOFException) {
+            return "the bytes end before the record does";
+        }
         String message = e.getMessage();
         return message == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + " " + message;
     }

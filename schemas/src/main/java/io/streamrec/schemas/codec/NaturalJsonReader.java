@@ -1,7 +1,9 @@
 package io.streamrec.schemas.codec;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.streamrec.schemas.validate.Violation;
@@ -20,7 +22,8 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * Reads the natural JSON shape of a flat Avro record, e.g.
  * {@code {"userId":"u1","features":{"age":"25-34"},"updatedAt":1700000000000}}, in one streaming
- * pass with Jackson's {@link JsonParser}: no tree, no data binding. Thread-safe and never throws.
+ * pass with Jackson's {@link JsonParser}: no tree, no data binding. Thread-safe; bad input is
+ * reported, never thrown.
  *
  * <p>Every structural fault is reported, not only the first: unknown and repeated fields, nulls in
  * non-null fields, values of the wrong JSON type, fractions or out-of-range numbers in integer
@@ -74,6 +77,10 @@ public final class NaturalJsonReader<T extends SpecificRecord> {
      * JSON object at all (empty, malformed, a scalar or an array); faults go to {@code out}.
      */
     public T read(byte[] json, Violations out) {
+        if (isUtf16Or32(json)) {
+            out.add(ViolationCode.INVALID_UTF8, null, "the payload looks like UTF-16 or UTF-32; send UTF-8");
+            return null;
+        }
         T record = factory.get();
         try (JsonParser p = NaturalJson.FACTORY.createParser(json)) {
             JsonToken first = p.nextToken();
@@ -99,15 +106,28 @@ public final class NaturalJsonReader<T extends SpecificRecord> {
             }
             return record;
         } catch (StreamConstraintsException e) {
-            out.add(ViolationCode.JSON_LIMIT_EXCEEDED, null, firstLine(e.getOriginalMessage()));
+            out.add(ViolationCode.JSON_LIMIT_EXCEEDED, null, describe(e));
         } catch (IOException e) {
             if (Utf8.isWellFormed(json)) {
-                out.add(ViolationCode.MALFORMED_JSON, null, firstLine(e.getMessage()));
+                out.add(ViolationCode.MALFORMED_JSON, null, describe(e));
             } else {
                 out.add(ViolationCode.INVALID_UTF8, null, "the payload is not well-formed UTF-8");
             }
         }
         return null;
+    }
+
+    /**
+     * Jackson would silently decode UTF-16 and UTF-32, but the contract is UTF-8. Their JSON shows
+     * a zero byte or a UTF-16 byte-order mark in the first two bytes, which UTF-8 JSON never has.
+     */
+    private static boolean isUtf16Or32(byte[] json) {
+        if (json.length < 2) {
+            return false;
+        }
+        int first = json[0] & 0xFF;
+        int second = json[1] & 0xFF;
+        return first == 0 || second == 0 || (first == 0xFE && second == 0xFF) || (first == 0xFF && second == 0xFE);
     }
 
     /** Reads the members of the root object; returns the bit set of field positions present. */
@@ -232,12 +252,17 @@ public final class NaturalJsonReader<T extends SpecificRecord> {
         };
     }
 
-    private static String firstLine(String message) {
+    /** Jackson's own words, first line only, and where: line, column and byte offset. */
+    private static String describe(IOException e) {
+        String message = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
         if (message == null) {
-            return "unreadable";
+            message = e.getClass().getSimpleName();
         }
         int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+        String text = newline < 0 ? message : message.substring(0, newline);
+        JsonLocation at = e instanceof JsonProcessingException j ? j.getLocation() : null;
+        return at == null ? text : text + " (line " + at.getLineNr() + ", column " + at.getColumnNr()
+                + ", byte " + at.getByteOffset() + ")";
     }
 
     private Kind kindOf(Schema.Field f, Schema type) {

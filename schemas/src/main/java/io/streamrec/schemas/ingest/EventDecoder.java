@@ -29,10 +29,12 @@ import java.time.Clock;
  * </ul>
  * Unknown fields are refused, not ignored: the product's rule is that they go to the dead-letter
  * topic. When the Kafka key is present it must equal the {@code userId}.
+ *
+ * <p>Not serializable: in a Flink function, keep the (serializable) {@link ValidationLimits} as a
+ * field and build the decoder in {@code open()}. Refused records go to the dead-letter topic through
+ * {@link io.streamrec.schemas.deadletter.DeadLetters#refused}.
  */
-public final class EventDecoder {
-
-    private final RecordDecoder<UserEvent> decoder;
+public final class EventDecoder extends ValidatingDecoder<UserEvent> {
 
     /** With the default limits and the system clock. */
     public EventDecoder(WireFormat format) {
@@ -41,16 +43,7 @@ public final class EventDecoder {
 
     /** @param clock the "now" that event times may not run too far ahead of */
     public EventDecoder(WireFormat format, ValidationLimits limits, Clock clock) {
-        this.decoder = new RecordDecoder<>(format, limits, JsonCodecs.USER_EVENT,
+        super(format, limits, JsonCodecs.USER_EVENT,
                 AvroBinaryCodec.of(UserEvent.class), new UserEventRules(limits, clock));
-    }
-
-    /** @param key the Kafka key (the userId) or null; @param value the Kafka value */
-    public DecodeResult<UserEvent> decode(byte[] key, byte[] value) {
-        return decoder.decode(key, value);
-    }
-
-    public WireFormat format() {
-        return decoder.format();
     }
 }

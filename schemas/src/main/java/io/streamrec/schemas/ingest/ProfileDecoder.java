@@ -17,24 +17,14 @@ import java.time.Clock;
  * Feature names and values are stripped like ids; a blank value is refused (leave the feature out
  * instead).
  */
-public final class ProfileDecoder {
-
-    private final RecordDecoder<UserProfile> decoder;
+public final class ProfileDecoder extends ValidatingDecoder<UserProfile> {
 
     public ProfileDecoder(WireFormat format) {
         this(format, ValidationLimits.defaults(), Clock.systemUTC());
     }
 
     public ProfileDecoder(WireFormat format, ValidationLimits limits, Clock clock) {
-        this.decoder = new RecordDecoder<>(format, limits, JsonCodecs.USER_PROFILE,
+        super(format, limits, JsonCodecs.USER_PROFILE,
                 AvroBinaryCodec.of(UserProfile.class), new UserProfileRules(limits, clock));
-    }
-
-    public DecodeResult<UserProfile> decode(byte[] key, byte[] value) {
-        return decoder.decode(key, value);
-    }
-
-    public WireFormat format() {
-        return decoder.format();
     }
 }

@@ -43,7 +43,7 @@ class DecoderFuzzTest {
         int bad = 0;
 
         for (int round = 0; round < ROUNDS; round++) {
-            Case c = nextCase(random, encode, format);
+            Case c = round % 1_000 == 999 ? hugeString(random, format, TEN_MB) : nextCase(random, encode, format);
             DecodeResult<UserEvent> result = decoder.decode(c.event == null ? null : utf8(c.event.getUserId()), c.value);
 
             // plain checks per round, AssertJ only to report a failure: thousands of descriptions would dominate the run
@@ -81,7 +81,7 @@ class DecoderFuzzTest {
             case 5 -> new Case("mutated", mutate(random, encoded), Expect.EITHER, null);
             case 6 -> new Case("garbage appended", append(encoded, randomBytes(random, 1 + random.nextInt(20))),
                     appendedIsHarmless(format) ? Expect.EITHER : Expect.BAD, null);
-            case 7 -> hugeString(random, format);
+            case 7 -> hugeString(random, format, 300 + random.nextInt(20_000));
             case 8 -> new Case("deep nesting", deepNesting(random), Expect.BAD, null);
             default -> new Case("token soup", tokenSoup(random), Expect.BAD, null);
         };
@@ -92,8 +92,7 @@ class DecoderFuzzTest {
         return format == WireFormat.JSON;
     }
 
-    private static Case hugeString(Random random, WireFormat format) {
-        int length = random.nextInt(50) == 0 ? TEN_MB : 300 + random.nextInt(100_000);
+    private static Case hugeString(Random random, WireFormat format, int length) {
         char[] filler = new char[length];
         Arrays.fill(filler, (char) ('a' + random.nextInt(26)));
         UserEvent event = Samples.randomEvent(random);

@@ -8,6 +8,7 @@ import io.streamrec.schemas.UserEvent;
 import io.streamrec.schemas.codec.AvroBinaryCodec;
 import io.streamrec.schemas.validate.ValidationLimits;
 import io.streamrec.schemas.validate.Violation;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -73,6 +74,7 @@ class EventDecoderRejectionTest {
                 json("whitespace only", utf8(" \n\t "), "empty-payload"),
                 json("over 1 MiB", event("\"sessionId\":\"" + "s".repeat(1 << 20) + "\""), "payload-too-large"),
                 json("bad UTF-8 byte", invalidUtf8, "invalid-utf8"),
+                json("UTF-16 JSON", ("{" + BASE + "}").getBytes(StandardCharsets.UTF_16LE), "invalid-utf8"),
                 json("truncated", utf8("{" + BASE.substring(0, 40)), "malformed-json"),
                 json("single quotes", utf8("{'eventId':'e1'}"), "malformed-json"),
                 json("nested 100 deep", event("\"x\":" + "[".repeat(100) + "]".repeat(100)),

@@ -100,7 +100,7 @@ class EventDecoderTest {
     void isSafeToShareBetweenThreads() throws Exception {
         List<UserEvent> events = new ArrayList<>();
         Random random = new Random(7);
-        for (int i = 0; i < 2_000; i++) {
+        for (int i = 0; i < 500; i++) {
             events.add(Samples.randomEvent(random));
         }
         AvroBinaryCodec<UserEvent> codec = AvroBinaryCodec.of(UserEvent.class);

@@ -11,26 +11,31 @@ import io.streamrec.schemas.validate.Violations;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The ingestion pipeline shared by every record kind: size guard, wire-format decoding, semantic
- * rules, Kafka key check. Thread-safe; never throws.
+ * rules, Kafka key check. Thread-safe; {@link #decode} never throws. Use {@link EventDecoder} or
+ * {@link ProfileDecoder}.
+ *
+ * @param <T> the record kind
  */
-final class RecordDecoder<T extends SpecificRecord> {
+public class ValidatingDecoder<T extends SpecificRecord> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RecordDecoder.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ValidatingDecoder.class);
 
     private final WireFormat format;
     private final int maxPayloadBytes;
     private final JsonCodec<T> json;
     private final AvroBinaryCodec<T> avro;
     private final RecordRules<T> rules;
+    private final AtomicLong internalErrors = new AtomicLong();
 
-    RecordDecoder(WireFormat format, ValidationLimits limits, JsonCodec<T> json, AvroBinaryCodec<T> avro,
-                  RecordRules<T> rules) {
+    ValidatingDecoder(WireFormat format, ValidationLimits limits, JsonCodec<T> json, AvroBinaryCodec<T> avro,
+                      RecordRules<T> rules) {
         this.format = Objects.requireNonNull(format, "format: choose WireFormat.JSON or WireFormat.AVRO");
         this.maxPayloadBytes = limits.maxPayloadBytes();
         this.json = json;
@@ -38,11 +43,16 @@ final class RecordDecoder<T extends SpecificRecord> {
         this.rules = rules;
     }
 
-    WireFormat format() {
+    public final WireFormat format() {
         return format;
     }
 
-    DecodeResult<T> decode(byte[] key, byte[] value) {
+    /**
+     * @param key   the Kafka key (the userId) or null
+     * @param value the Kafka value, possibly null
+     * @return the valid, normalised record, or every reason it is refused
+     */
+    public final DecodeResult<T> decode(byte[] key, byte[] value) {
         try {
             Violations out = new Violations();
             T record = read(value, out);
@@ -52,10 +62,19 @@ final class RecordDecoder<T extends SpecificRecord> {
             }
             return out.isEmpty() ? DecodeResult.valid(record) : DecodeResult.invalid(out.toList());
         } catch (RuntimeException e) {
-            // A bug of ours, not the producer's: keep the job alive, dead-letter the record, and log the cause.
-            LOG.error("Decoder failed on a {}-byte {} record; dead-lettering it as internal-error",
-                    value == null ? 0 : value.length, format, e);
+            // A bug of ours, not the producer's: keep the job alive and dead-letter the record.
+            logInternalError(value, e);
             return DecodeResult.invalid(List.of(Violation.of(ViolationCode.INTERNAL_ERROR, null, e.toString())));
+        }
+    }
+
+    /** Logs the 1st, 2nd, 4th, 8th … failure, so a bug hit by every record cannot flood the log. */
+    private void logInternalError(byte[] value, RuntimeException e) {
+        long count = internalErrors.incrementAndGet();
+        if (Long.bitCount(count) == 1) {
+            LOG.error("Decoding failed on a {}-byte {} record ({} such failures so far); it goes to the dead-letter"
+                    + " topic as internal-error. This is a streamrec bug: please report it with this trace.",
+                    value == null ? 0 : value.length, format, count, e);
         }
     }
 
