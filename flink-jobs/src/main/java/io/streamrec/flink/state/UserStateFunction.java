@@ -8,6 +8,8 @@ import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.SourcedEvent;
 import io.streamrec.schemas.TrainingExample;
 import io.streamrec.schemas.UserProfile;
+import io.streamrec.schemas.deadletter.DeadLetters;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -54,7 +56,8 @@ import org.apache.flink.util.OutputTag;
  * <p><b>State and its cost.</b> Per event: one merge into the waiting list on arrival; per timer firing
  * (all of a user's due events at once): one read of the waiting list, one read and one write of the
  * history. State stays bounded: a history holds at most one session and a bounded L^u, and one
- * cleanup timer per user, moved as the user stays active, clears the history once it has lapsed
+ * cleanup timer per user, moved (at most once a minute of event time) as the user stays active, clears
+ * the history once it has lapsed
  * ({@link UserHistory#lapsesAt}); only the profile outlives it.
  *
  * <p>Metrics: see {@link UserStateMetrics}.
@@ -70,15 +73,18 @@ public class UserStateFunction extends KeyedCoProcessFunction<String, SourcedEve
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("user-state-dead-letters", TypeInformation.of(DeadLetter.class));
 
-    private static final String REASON_LATE = "late";
-    private static final String REASON_DUPLICATE = "duplicate";
-
     private static final ValueStateDescriptor<UserHistory> HISTORY =
             new ValueStateDescriptor<>("history", UserHistorySerializer.INSTANCE);
     private static final ListStateDescriptor<SourcedEvent> WAITING =
             new ListStateDescriptor<>("waiting-events", new AvroSerializer<>(SourcedEvent.class));
     private static final ListStateDescriptor<Long> USERS_WITH_STATE =
             new ListStateDescriptor<>("users-with-state", LongSerializer.INSTANCE);
+
+    /**
+     * Granularity of cleanup timers in event time: an idle user's history is cleared at most this long
+     * after it lapses (next to the 7-day retention, nothing).
+     */
+    static final long CLEANUP_RESOLUTION_MILLIS = 60_000;
 
     private static final Comparator<SourcedEvent> BY_EVENT_TIME =
             Comparator.comparingLong(e -> e.getEvent().getTimestamp());
@@ -90,6 +96,7 @@ public class UserStateFunction extends KeyedCoProcessFunction<String, SourcedEve
     private transient ListState<Long> usersWithStateCheckpoint;
     private transient long restoredUsersWithState;
     private transient UserStateMetrics metrics;
+    private transient DeadLetters deadLetters;
 
     public UserStateFunction(HistoryPolicy policy) {
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -114,14 +121,16 @@ public class UserStateFunction extends KeyedCoProcessFunction<String, SourcedEve
         history = getRuntimeContext().getState(HISTORY);
         waiting = getRuntimeContext().getListState(WAITING);
         metrics = new UserStateMetrics(getRuntimeContext().getMetricGroup(), restoredUsersWithState);
+        deadLetters = new DeadLetters(Clock.systemUTC());
     }
 
     @Override
     public void processElement1(SourcedEvent event, Context ctx, Collector<FeatureSnapshot> out) throws Exception {
         long time = event.getEvent().getTimestamp();
-        if (time <= ctx.timerService().currentWatermark()) {
+        long watermark = ctx.timerService().currentWatermark();
+        if (time <= watermark) {
             metrics.lateEvents.inc();
-            ctx.output(DEAD_LETTERS, deadLetter(event, REASON_LATE));
+            ctx.output(DEAD_LETTERS, deadLetters.late(event, watermark));
             return;
         }
         waiting.add(event);
@@ -147,13 +156,13 @@ public class UserStateFunction extends KeyedCoProcessFunction<String, SourcedEve
         long watermark = timers.currentWatermark();
         UserHistory stored = history.value();
         UserHistory current = stored != null ? stored : new UserHistory();
-        long cleanupWas = current.lapsesAt(policy);
+        long cleanupWas = cleanupTimerFor(current);
 
         for (SourcedEvent event : takeDue(watermark, timestamp, timers)) {
             Optional<HistoryStep> step = current.apply(event.getEvent(), policy);
             if (step.isEmpty()) {
                 metrics.duplicateEvents.inc();
-                ctx.output(DEAD_LETTERS, deadLetter(event, REASON_DUPLICATE));
+                ctx.output(DEAD_LETTERS, deadLetters.duplicate(event));
                 continue;
             }
             out.collect(step.get().after());
@@ -165,7 +174,7 @@ public class UserStateFunction extends KeyedCoProcessFunction<String, SourcedEve
         }
         current.expire(watermark, policy);
 
-        long cleanupAt = current.lapsesAt(policy);
+        long cleanupAt = cleanupTimerFor(current);
         if (cleanupAt != cleanupWas) {
             if (cleanupWas != Long.MAX_VALUE && cleanupWas > watermark) {
                 timers.deleteEventTimeTimer(cleanupWas);
@@ -175,6 +184,20 @@ public class UserStateFunction extends KeyedCoProcessFunction<String, SourcedEve
             }
         }
         store(stored != null, current);
+    }
+
+    /**
+     * The one cleanup timer of a history: its lapse time rounded up to {@link #CLEANUP_RESOLUTION_MILLIS},
+     * so that an active user's timer moves at most once per resolution step rather than with every
+     * event. {@link Long#MAX_VALUE} when the history has nothing to lapse.
+     */
+    private long cleanupTimerFor(UserHistory current) {
+        long lapsesAt = current.lapsesAt(policy);
+        if (lapsesAt > Long.MAX_VALUE - CLEANUP_RESOLUTION_MILLIS) {
+            return Long.MAX_VALUE;
+        }
+        return Math.floorDiv(lapsesAt, CLEANUP_RESOLUTION_MILLIS) * CLEANUP_RESOLUTION_MILLIS
+                + CLEANUP_RESOLUTION_MILLIS - 1;
     }
 
     /**
@@ -229,18 +252,6 @@ public class UserStateFunction extends KeyedCoProcessFunction<String, SourcedEve
     /** This subtask's metrics, once opened. */
     UserStateMetrics metrics() {
         return metrics;
-    }
-
-    private static DeadLetter deadLetter(SourcedEvent event, String reason) {
-        return new DeadLetter(
-                reason,
-                List.of(reason),
-                event.getEvent().getUserId(),
-                event.getPayload(),
-                event.getSourceTopic(),
-                event.getPartition(),
-                event.getOffset(),
-                System.currentTimeMillis());
     }
 
     @Override
