@@ -1,0 +1,189 @@
+package io.streamrec.model.sync;
+
+import ai.djl.ndarray.NDManager;
+import io.streamrec.model.Feature;
+import io.streamrec.model.embed.Embeddings;
+import io.streamrec.model.embed.EmbeddingTable;
+import io.streamrec.model.embed.FeatureTable;
+import io.streamrec.model.train.DenseParameters;
+import io.streamrec.model.train.OnlineTrainer;
+import io.streamrec.model.train.RetrievalModel;
+import io.streamrec.model.vocab.DynamicVocabulary;
+import io.streamrec.model.vocab.Eviction;
+import io.streamrec.schemas.DenseParameter;
+import io.streamrec.schemas.EmbeddingRow;
+import io.streamrec.schemas.ItemRow;
+import io.streamrec.schemas.ModelUpdate;
+import io.streamrec.schemas.Tombstone;
+import io.streamrec.schemas.UpdateKind;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a trainer's state into {@link ModelUpdate}s: a FULL snapshot (configuration, dense parameters,
+ * every embedding row, every item-tower row) or a DELTA since an earlier version (dense parameters,
+ * the rows changed since, tombstones for evicted ids). Each update gets the next version of the
+ * trainer's {@link io.streamrec.model.train.ModelVersions}, and is cut into chunks that each stay
+ * under the maximum message size.
+ *
+ * <p>Item-tower rows in a delta: with the identity tower, the items any of whose feature rows
+ * changed; with an MLP tower every item vector moves on every step, so a delta carries them all.
+ *
+ * <p>Call on the trainer's thread, between steps. A FULL snapshot forgets older versions and
+ * evictions: deltas are based on the FULL or later, and consumers behind it wait for it anyway.
+ */
+public final class ModelUpdates {
+
+    /** Default largest chunk, under Kafka's default 1 MiB message limit with room for the record overhead. */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 900 * 1024;
+    /** Config key naming the encoder, alongside the trainer settings. */
+    public static final String ENCODER_KEY = "encoder";
+
+    private final OnlineTrainer trainer;
+    private final int maxMessageBytes;
+    private final Clock clock;
+
+    public ModelUpdates(OnlineTrainer trainer) {
+        this(trainer, DEFAULT_MAX_MESSAGE_BYTES, Clock.systemUTC());
+    }
+
+    public ModelUpdates(OnlineTrainer trainer, int maxMessageBytes, Clock clock) {
+        if (maxMessageBytes < 16 * 1024) {
+            throw new IllegalArgumentException("maxMessageBytes must be at least 16 KiB, got " + maxMessageBytes);
+        }
+        this.trainer = trainer;
+        this.maxMessageBytes = maxMessageBytes;
+        this.clock = clock;
+    }
+
+    /** The model name every update carries (the encoder's name). */
+    public String modelName() {
+        return trainer.model().encoder().name();
+    }
+
+    /** A FULL snapshot of the current state, as a new version, in chunks. */
+    public List<ModelUpdate> snapshot() {
+        long step = trainer.stepCount();
+        long version = trainer.versions().next(step);
+        Contents contents = collect(-1);
+        trainer.versions().forgetBefore(version);
+        for (FeatureTable table : trainer.model().embeddings().tables()) {
+            table.vocabulary().forgetEvictionsUpTo(step);
+        }
+        Map<String, String> config = new LinkedHashMap<>(trainer.config().toMap());
+        config.put(ENCODER_KEY, modelName());
+        return chunk(UpdateKind.FULL, version, null, config, contents);
+    }
+
+    /** A DELTA from {@code sinceVersion} (a version this trainer published) to the current state, as a new version. */
+    public List<ModelUpdate> delta(long sinceVersion) {
+        long sinceStep = trainer.versions().stepAt(sinceVersion);
+        long version = trainer.versions().next(trainer.stepCount());
+        return chunk(UpdateKind.DELTA, version, sinceVersion, Map.of(), collect(sinceStep));
+    }
+
+    /** Everything changed after {@code sinceStep}; everything at all when it is negative. */
+    private Contents collect(long sinceStep) {
+        RetrievalModel model = trainer.model();
+        Embeddings embeddings = model.embeddings();
+        Contents c = new Contents();
+        DenseParameters dense = model.denseParameters();
+        for (String name : dense.names()) {
+            List<Long> shape = Arrays.stream(dense.shape(name)).boxed().toList();
+            c.dense.add(new DenseParameter(name, shape, FloatBytes.encode(dense.values(name))));
+        }
+        for (FeatureTable table : embeddings.tables()) {
+            DynamicVocabulary vocabulary = table.vocabulary();
+            EmbeddingTable values = table.table();
+            float[] row = new float[table.dim()];
+            for (int r = 1; r < vocabulary.rowBound(); r++) {
+                String id = vocabulary.idAt(r);
+                if (id != null && values.changedAt(r) > sinceStep) {
+                    values.read(r, row, 0);
+                    c.rows.add(new EmbeddingRow(table.name(), id, FloatBytes.encode(row)));
+                }
+            }
+            if (sinceStep >= 0) {
+                for (Eviction e : vocabulary.evictionsAfter(sinceStep)) {
+                    c.tombstones.add(new Tombstone(table.name(), e.id()));
+                }
+            }
+        }
+        c.items.addAll(itemRows(model, sinceStep < 0 || model.itemTower().hasMlp() ? -1 : sinceStep));
+        return c;
+    }
+
+    private static List<ItemRow> itemRows(RetrievalModel model, long sinceStep) {
+        Embeddings embeddings = model.embeddings();
+        int[] rows = Arrays.stream(model.itemRows()).filter(r -> changedAfter(embeddings, r, sinceStep)).toArray();
+        List<ItemRow> items = new ArrayList<>(rows.length);
+        if (rows.length == 0) {
+            return items;
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            float[] vectors = model.itemVectors(rows, manager).toFloatArray();
+            int d = vectors.length / rows.length;
+            DynamicVocabulary itemIds = embeddings.table(Feature.ITEM).vocabulary();
+            for (int i = 0; i < rows.length; i++) {
+                int r = rows[i];
+                items.add(ItemRow.newBuilder()
+                        .setItemId(itemIds.idAt(r))
+                        .setLeafCategoryId(embeddings.catalog().sideId(r, Feature.LEAF_CATEGORY))
+                        .setCategoryId(embeddings.catalog().sideId(r, Feature.CATEGORY))
+                        .setShopId(embeddings.catalog().sideId(r, Feature.SHOP))
+                        .setBrandId(embeddings.catalog().sideId(r, Feature.BRAND))
+                        .setVector(FloatBytes.encode(Arrays.copyOfRange(vectors, i * d, (i + 1) * d)))
+                        .build());
+            }
+        }
+        return items;
+    }
+
+    private static boolean changedAfter(Embeddings embeddings, int itemRow, long sinceStep) {
+        if (sinceStep < 0) {
+            return true;
+        }
+        int[] featureRows = embeddings.featureRowsOfItem(itemRow);
+        for (Feature f : Feature.values()) {
+            int row = featureRows[f.ordinal()];
+            if (row != DynamicVocabulary.PADDING_ROW && embeddings.table(f).table().changedAt(row) > sinceStep) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<ModelUpdate> chunk(UpdateKind kind, long version, Long baseVersion, Map<String, String> config, Contents c) {
+        ChunkPacker packer = new ChunkPacker(maxMessageBytes, config);
+        c.dense.forEach(packer::add);
+        c.tombstones.forEach(packer::add);
+        c.rows.forEach(packer::add);
+        c.items.forEach(packer::add);
+        long createdAt = clock.millis();
+        List<ModelUpdate.Builder> chunks = packer.chunks();
+        List<ModelUpdate> updates = new ArrayList<>(chunks.size());
+        for (int i = 0; i < chunks.size(); i++) {
+            updates.add(chunks.get(i)
+                    .setModelName(modelName())
+                    .setVersion(version)
+                    .setBaseVersion(baseVersion)
+                    .setKind(kind)
+                    .setChunkIndex(i)
+                    .setChunkCount(chunks.size())
+                    .setCreatedAt(createdAt)
+                    .build());
+        }
+        return updates;
+    }
+
+    private static final class Contents {
+        final List<DenseParameter> dense = new ArrayList<>();
+        final List<EmbeddingRow> rows = new ArrayList<>();
+        final List<ItemRow> items = new ArrayList<>();
+        final List<Tombstone> tombstones = new ArrayList<>();
+    }
+}

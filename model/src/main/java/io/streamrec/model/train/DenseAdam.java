@@ -1,0 +1,70 @@
+package io.streamrec.model.train;
+
+import ai.djl.ndarray.NDArray;
+import io.streamrec.model.embed.AdamRule;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Adam over the dense parameters, with moments kept on the heap so a checkpoint can save them
+ * (DJL's {@code Adam} holds its state privately). It uses the same {@link AdamRule} as the embedding
+ * tables; dense parameters are small, so the copy to and from the engine is cheap.
+ */
+final class DenseAdam {
+
+    private final AdamRule rule;
+    private final Map<String, float[][]> moments = new HashMap<>();
+    private long steps;
+
+    DenseAdam(AdamRule rule) {
+        this.rule = rule;
+    }
+
+    /** One step on every parameter from its collected gradient, which is then cleared. */
+    void update(DenseParameters parameters) {
+        steps++;
+        for (String name : parameters.names()) {
+            NDArray array = parameters.array(name);
+            NDArray gradient = array.getGradient();
+            float[] g = gradient.toFloatArray();
+            float[] w = array.toFloatArray();
+            float[][] mv = moments.computeIfAbsent(name, n -> new float[][] {new float[w.length], new float[w.length]});
+            rule.apply(w, 0, mv[0], mv[1], 0, g, 0, w.length, steps);
+            array.set(w);
+            gradient.subi(gradient);
+        }
+    }
+
+    void writeTo(DataOutput out) throws IOException {
+        out.writeLong(steps);
+        out.writeInt(moments.size());
+        for (Map.Entry<String, float[][]> e : moments.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeInt(e.getValue()[0].length);
+            for (float[] moment : e.getValue()) {
+                for (float x : moment) {
+                    out.writeFloat(x);
+                }
+            }
+        }
+    }
+
+    void readFrom(DataInput in) throws IOException {
+        steps = in.readLong();
+        int count = in.readInt();
+        for (int i = 0; i < count; i++) {
+            String name = in.readUTF();
+            int length = in.readInt();
+            float[][] mv = new float[2][length];
+            for (float[] moment : mv) {
+                for (int j = 0; j < length; j++) {
+                    moment[j] = in.readFloat();
+                }
+            }
+            moments.put(name, mv);
+        }
+    }
+}

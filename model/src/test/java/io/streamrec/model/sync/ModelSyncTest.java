@@ -1,0 +1,160 @@
+package io.streamrec.model.sync;
+
+import static io.streamrec.model.train.TrainingFixtures.clustered;
+import static io.streamrec.model.train.TrainingFixtures.smallConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.model.Feature;
+import io.streamrec.model.encode.pool.MeanPoolEncoder;
+import io.streamrec.model.train.EncodedUser;
+import io.streamrec.model.train.OnlineTrainer;
+import io.streamrec.schemas.FeatureSnapshot;
+import io.streamrec.schemas.ModelUpdate;
+import io.streamrec.schemas.TrainingExample;
+import io.streamrec.schemas.UpdateKind;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ModelSyncTest {
+
+    private static final int MAX_BYTES = 16 * 1024;
+
+    private final List<TrainingExample> stream = clustered(40 * 32, 400, 10, 11);
+    private final List<FeatureSnapshot> probe = stream.subList(0, 64).stream().map(TrainingExample::getContext).toList();
+    private OnlineTrainer trainer;
+    private ModelUpdates updates;
+    private EncoderReplica replica;
+    private int nextBatch;
+
+    @BeforeEach
+    void setUp() {
+        // 300 item rows for 400 items: training evicts, so deltas carry tombstones
+        trainer = new OnlineTrainer(smallConfig().vocabularyCapacities(300, 100, 100, 100, 100).build(), MeanPoolEncoder.factory(16));
+        updates = new ModelUpdates(trainer, MAX_BYTES, Clock.systemUTC());
+        replica = new EncoderReplica(MeanPoolEncoder.factory(16));
+        train(10);
+    }
+
+    @AfterEach
+    void tearDown() {
+        replica.close();
+        trainer.close();
+    }
+
+    private void train(int steps) {
+        for (int s = 0; s < steps; s++, nextBatch++) {
+            trainer.step(stream.subList(nextBatch * 32, (nextBatch + 1) * 32));
+        }
+    }
+
+    private void applyAll(List<ModelUpdate> chunks) {
+        chunks.forEach(replica::apply);
+    }
+
+    @Test
+    void aSnapshotGivesTheReplicaTheTrainersUserVectors() throws IOException {
+        List<ModelUpdate> full = updates.snapshot();
+        assertThat(full).hasSizeGreaterThan(1).allSatisfy(c -> {
+            assertThat(c.getKind()).isEqualTo(UpdateKind.FULL);
+            assertThat(c.getChunkCount()).isEqualTo(full.size());
+            assertThat(avroSize(c)).isLessThanOrEqualTo(MAX_BYTES);
+        });
+        assertThat(full.stream().mapToInt(c -> c.getItemRows().size()).sum())
+                .isEqualTo(trainer.model().embeddings().table(Feature.ITEM).vocabulary().size());
+
+        List<ModelUpdate> shuffled = new ArrayList<>(full);
+        Collections.shuffle(shuffled, new Random(3));
+        applyAll(shuffled.subList(0, shuffled.size() - 1));
+        assertThat(replica.ready()).as("incomplete snapshot is not applied").isFalse();
+        replica.apply(shuffled.get(shuffled.size() - 1));
+
+        assertThat(replica.version()).isEqualTo(full.get(0).getVersion());
+        assertSameVectors(replica.encode(probe), trainer.encode(probe));
+    }
+
+    @Test
+    void aDeltaAfterFurtherTrainingBringsTheReplicaUpToDate() {
+        List<ModelUpdate> full = updates.snapshot();
+        applyAll(full);
+        train(20);
+        assertThat(replica.encode(probe).get(0).vector()).isNotEqualTo(trainer.encode(probe).get(0).vector());
+
+        List<ModelUpdate> delta = updates.delta(full.get(0).getVersion());
+        assertThat(delta).allSatisfy(c -> {
+            assertThat(c.getKind()).isEqualTo(UpdateKind.DELTA);
+            assertThat(c.getBaseVersion()).isEqualTo(full.get(0).getVersion());
+            assertThat(c.getVersion()).isGreaterThan(full.get(0).getVersion());
+        });
+        assertThat(delta.stream().mapToInt(c -> c.getTombstones().size()).sum()).as("evictions travel as tombstones").isPositive();
+        applyAll(delta);
+
+        assertThat(replica.version()).isEqualTo(delta.get(0).getVersion());
+        assertSameVectors(replica.encode(probe), trainer.encode(probe));
+    }
+
+    @Test
+    void aDeltaOnAnotherBaseIsHeldUntilTheNextSnapshot() {
+        applyAll(updates.snapshot());
+        long applied = replica.version();
+        train(2);
+        List<ModelUpdate> missed = updates.delta(applied);
+        train(2);
+        List<ModelUpdate> later = updates.delta(missed.get(0).getVersion());
+
+        applyAll(later);
+        assertThat(replica.version()).isEqualTo(applied);
+        assertThat(replica.heldDeltas()).isEqualTo(1);
+
+        train(2);
+        List<ModelUpdate> full = updates.snapshot();
+        applyAll(full);
+        assertThat(replica.version()).isEqualTo(full.get(0).getVersion());
+        assertThat(replica.heldDeltas()).isZero();
+        assertSameVectors(replica.encode(probe), trainer.encode(probe));
+
+        applyAll(missed);
+        assertThat(replica.version()).as("stale updates are ignored").isEqualTo(full.get(0).getVersion());
+    }
+
+    @Test
+    void deltasArrivingOutOfOrderAreAppliedInVersionOrder() {
+        applyAll(updates.snapshot());
+        train(2);
+        List<ModelUpdate> first = updates.delta(replica.version());
+        train(2);
+        List<ModelUpdate> second = updates.delta(first.get(0).getVersion());
+
+        applyAll(second);
+        applyAll(first);
+
+        assertThat(replica.version()).isEqualTo(second.get(0).getVersion());
+        assertThat(replica.heldDeltas()).isZero();
+        assertSameVectors(replica.encode(probe), trainer.encode(probe));
+    }
+
+    private static void assertSameVectors(List<EncodedUser> actual, List<EncodedUser> expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < actual.size(); i++) {
+            assertThat(actual.get(i).vector()).containsExactly(expected.get(i).vector());
+        }
+    }
+
+    private static int avroSize(ModelUpdate update) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+        new SpecificDatumWriter<>(ModelUpdate.class).write(update, encoder);
+        encoder.flush();
+        return bytes.size();
+    }
+}

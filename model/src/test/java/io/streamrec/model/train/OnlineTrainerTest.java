@@ -1,0 +1,146 @@
+package io.streamrec.model.train;
+
+import static io.streamrec.model.train.TrainingFixtures.behavior;
+import static io.streamrec.model.train.TrainingFixtures.clustered;
+import static io.streamrec.model.train.TrainingFixtures.example;
+import static io.streamrec.model.train.TrainingFixtures.smallConfig;
+import static io.streamrec.model.train.TrainingFixtures.snapshot;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamrec.model.Feature;
+import io.streamrec.model.encode.pool.MeanPoolEncoder;
+import io.streamrec.schemas.TrainingExample;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+
+class OnlineTrainerTest {
+
+    private static final int ITEMS = 200;
+    private static final int CLUSTERS = 10;
+
+    @Test
+    void trainingMeanPoolOnPlantedClustersLowersTheLossAndLiftsHitRate() {
+        List<TrainingExample> stream = clustered(300 * 32, ITEMS, CLUSTERS, 1);
+        List<TrainingExample> heldOut = clustered(256, ITEMS, CLUSTERS, 2);
+        try (OnlineTrainer trainer = new OnlineTrainer(smallConfig().build(), MeanPoolEncoder.factory(32))) {
+            float first = 0;
+            float last = 0;
+            for (int s = 0; s < 300; s++) {
+                float loss = trainer.step(stream.subList(s * 32, (s + 1) * 32));
+                assertThat(loss).isFinite();
+                if (s < 20) {
+                    first += loss / 20;
+                } else if (s >= 280) {
+                    last += loss / 20;
+                }
+            }
+            assertThat(last).as("mean loss of the last 20 steps vs the first 20").isLessThan(0.7f * first);
+            // 20 items per cluster: a model that found the clusters hits @10 about half the time; chance is 10/200
+            double hitRate = trainer.score(heldOut, 10).stream().filter(r -> r.hitAt(10)).count() / (double) heldOut.size();
+            assertThat(hitRate).isGreaterThan(0.3);
+            assertThat(trainer.stepCount()).isEqualTo(300);
+        }
+    }
+
+    @Test
+    void newIdsEnterTheVocabulariesOnFirstSightAndColdTargetsAreUnranked() {
+        TrainingExample known = example(snapshot("u1", List.of(behavior("a", "c1", 1)), List.of(), Map.of()), behavior("b", "c1", 2));
+        TrainingExample cold = example(snapshot("u1", List.of(behavior("a", "c1", 1)), List.of(), Map.of()), behavior("new", "c9", 3));
+        try (OnlineTrainer trainer = new OnlineTrainer(smallConfig().build(), MeanPoolEncoder.factory(16))) {
+            trainer.step(List.of(known));
+            var items = trainer.model().embeddings().table(Feature.ITEM).vocabulary();
+            assertThat(items.rowOf("a")).isPositive();
+            assertThat(items.rowOf("b")).isPositive();
+            assertThat(trainer.model().embeddings().table(Feature.CATEGORY).vocabulary().rowOf("c1")).isPositive();
+
+            List<Ranking> rankings = trainer.score(List.of(known, cold), 5);
+            assertThat(rankings.get(0).targetRank()).isBetween(1, 2);
+            assertThat(rankings.get(0).topIds()).containsExactlyInAnyOrder("a", "b");
+            assertThat(rankings.get(1).targetRank()).isEqualTo(Ranking.UNRANKED);
+            assertThat(rankings.get(1).hitAt(5)).isFalse();
+        }
+    }
+
+    @Test
+    void topIdsAgreeWithTheTargetRankAndExclusionsAreLeftOut() {
+        List<TrainingExample> stream = clustered(20 * 32, ITEMS, CLUSTERS, 3);
+        try (OnlineTrainer trainer = new OnlineTrainer(smallConfig().build(), MeanPoolEncoder.factory(16))) {
+            for (int s = 0; s < 20; s++) {
+                trainer.step(stream.subList(s * 32, (s + 1) * 32));
+            }
+            List<TrainingExample> batch = stream.subList(0, 16);
+            List<Ranking> plain = trainer.score(batch, ITEMS);
+            for (int i = 0; i < batch.size(); i++) {
+                Ranking r = plain.get(i);
+                assertThat(r.topIds()).hasSize(ITEMS).doesNotHaveDuplicates();
+                assertThat(r.topIds().indexOf(batch.get(i).getTarget().getItemId()) + 1).isEqualTo(r.targetRank());
+            }
+            String best = plain.get(0).topIds().get(0);
+            String target = batch.get(0).getTarget().getItemId();
+            List<Ranking> excluded = trainer.score(batch.subList(0, 1), 10, List.of(new HashSet<>(List.of(best, target))));
+            assertThat(excluded.get(0).topIds()).doesNotContain(best.equals(target) ? "none" : best);
+            int expectedRank = plain.get(0).targetRank() - (best.equals(target) ? 0 : 1);
+            assertThat(excluded.get(0).targetRank()).isEqualTo(expectedRank);
+        }
+    }
+
+    @Test
+    void saveThenLoadGivesIdenticalScoresVersionsAndNextStep() throws Exception {
+        List<TrainingExample> stream = clustered(12 * 32, ITEMS, CLUSTERS, 4);
+        TrainerConfig config = smallConfig().mixedNegatives(8).build();
+        try (OnlineTrainer trainer = new OnlineTrainer(config, MeanPoolEncoder.factory(16))) {
+            for (int s = 0; s < 10; s++) {
+                trainer.step(stream.subList(s * 32, (s + 1) * 32));
+            }
+            trainer.versions().next(trainer.stepCount());
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            trainer.save(bytes);
+            try (OnlineTrainer restored = OnlineTrainer.load(new ByteArrayInputStream(bytes.toByteArray()), MeanPoolEncoder.factory(16))) {
+                List<TrainingExample> probe = stream.subList(320, 352);
+                assertThat(restored.score(probe, 20)).isEqualTo(trainer.score(probe, 20));
+                assertThat(restored.versions().latest()).isEqualTo(1);
+                assertThat(restored.stepCount()).isEqualTo(10);
+                assertThat(restored.step(probe)).isEqualTo(trainer.step(probe));
+                assertThat(restored.encode(List.of(probe.get(0).getContext())).get(0).vector())
+                        .containsExactly(trainer.encode(List.of(probe.get(0).getContext())).get(0).vector());
+                assertThat(restored.versions().next(11)).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
+    void loadingWithAnotherEncoderSaysWhichOneWasSaved() throws Exception {
+        try (OnlineTrainer trainer = new OnlineTrainer(smallConfig().build(), MeanPoolEncoder.factory(16))) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            trainer.save(bytes);
+            assertThatThrownBy(() -> OnlineTrainer.load(new ByteArrayInputStream(bytes.toByteArray()), MeanPoolEncoder.factory(32)))
+                    .hasMessageContaining("shape");
+        }
+    }
+
+    @Test
+    void encodeGivesAUnitVectorForAHistoryAndAFiniteOneForAnEmptyContext() {
+        try (OnlineTrainer trainer = new OnlineTrainer(smallConfig().build(), MeanPoolEncoder.factory(16))) {
+            trainer.step(List.of(example(snapshot("u2", List.of(behavior("x", null, 1)), List.of("y"), Map.of()), behavior("z", null, 2))));
+            List<EncodedUser> users = trainer.encode(List.of(
+                    snapshot("u1", List.of(), List.of(), Map.of()),
+                    snapshot("u2", List.of(behavior("x", null, 1)), List.of("y"), Map.of())));
+            assertThat(users).hasSize(2);
+            assertThat(users.get(0).interests()).hasDimensions(1, 20);
+            for (float x : users.get(0).vector()) {
+                assertThat(x).isFinite();
+            }
+            double norm = 0;
+            for (float x : users.get(1).vector()) {
+                norm += x * x;
+            }
+            assertThat(norm).isCloseTo(1.0, Offset.offset(1e-4));
+        }
+    }
+}
