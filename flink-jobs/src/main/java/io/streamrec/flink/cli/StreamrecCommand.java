@@ -14,6 +14,7 @@ import picocli.CommandLine.HelpCommand;
         versionProvider = StreamrecCommand.Version.class,
         description = "Real-time sequential recommender on Apache Flink and Kafka.",
         subcommands = {
+            RunCommand.class,
             ProduceCommand.class,
             HelpCommand.class,
         })

@@ -22,7 +22,7 @@ final class InJvmMetricReporter implements MetricReporter {
 
     @Override
     public void notifyOfAddedMetric(Metric metric, String metricName, MetricGroup group) {
-        target.added(metric, metricName, group.getAllVariables());
+        target.added(metric, metricName, group.getScopeComponents());
     }
 
     @Override

@@ -45,8 +45,9 @@ public final class LiveMetrics implements AutoCloseable {
         return Optional.ofNullable(id).map(REGISTRIES::get);
     }
 
-    void added(Metric metric, String name, Map<String, String> scopeVariables) {
-        metrics.put(metric, new RegisteredMetric(name, Map.copyOf(scopeVariables), metric));
+    void added(Metric metric, String name, String[] scope) {
+        String group = scope.length == 0 ? "" : scope[scope.length - 1];
+        metrics.put(metric, new RegisteredMetric(group, name, metric));
     }
 
     void removed(Metric metric) {
@@ -54,20 +55,24 @@ public final class LiveMetrics implements AutoCloseable {
     }
 
     /**
-     * The sum over every subtask and operator of the counters, gauges or meters (their count) named
-     * {@code name}; 0 when none is registered (yet).
+     * The sum over every subtask of the counters, gauges or meters (their count) named {@code name}
+     * in a user metric group named {@code group} (the last component of its scope, e.g.
+     * {@code userState}); 0 when none is registered (yet).
      */
-    public long sum(String name) {
+    public long sum(String group, String name) {
         long total = 0;
         for (RegisteredMetric m : metrics.values()) {
-            if (m.name().equals(name)) {
+            if (m.group().equals(group) && m.name().equals(name)) {
                 total += m.longValue();
             }
         }
         return total;
     }
 
-    /** The largest value of the metrics named {@code name}: for job-level gauges reported once per job. */
+    /**
+     * The largest value of the metrics named {@code name} in any group: for Flink's own job-level
+     * gauges such as {@code numberOfCompletedCheckpoints}, reported once per job.
+     */
     public long max(String name) {
         long max = 0;
         for (RegisteredMetric m : metrics.values()) {
@@ -89,7 +94,7 @@ public final class LiveMetrics implements AutoCloseable {
         metrics.clear();
     }
 
-    private record RegisteredMetric(String name, Map<String, String> scopeVariables, Metric metric) {
+    private record RegisteredMetric(String group, String name, Metric metric) {
 
         long longValue() {
             if (metric instanceof Counter counter) {

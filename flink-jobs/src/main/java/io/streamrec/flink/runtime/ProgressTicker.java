@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 public final class ProgressTicker implements AutoCloseable {
 
     private final ScheduledExecutorService timer;
+    private volatile boolean closed;
 
     public ProgressTicker(PrintWriter out, double intervalSec, Supplier<String> line) {
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -22,7 +23,9 @@ public final class ProgressTicker implements AutoCloseable {
             try {
                 out.println(line.get());
             } catch (RuntimeException e) {
-                out.println("progress unavailable: " + e.getMessage());
+                if (!closed) { // a reading interrupted by close() is not worth reporting
+                    out.println("progress unavailable: " + e.getMessage());
+                }
             }
             out.flush();
         }, periodMs, periodMs, TimeUnit.MILLISECONDS);
@@ -30,6 +33,7 @@ public final class ProgressTicker implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         timer.shutdownNow();
     }
 }

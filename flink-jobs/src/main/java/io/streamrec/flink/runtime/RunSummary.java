@@ -15,7 +15,10 @@ import java.nio.file.Path;
  * @param eventsPerSec {@code events} over the time the job ran
  * @param eventsProduced events this run replayed into the events topic (0 when it replayed none)
  * @param dlq records in the dead-letter topic
- * @param users users with state at the end
+ * @param users the most users holding state at once, sampled at every progress reading (state
+ *     expires some event time after a user's last event, so on a long replay this stays far below
+ *     the users seen)
+ * @param usersAtEnd users holding state at the end
  * @param sessionsClosed sessions closed into long-term history
  * @param checkpoints completed checkpoints
  * @param durationSec wall-clock seconds from job submission to the end of the run
@@ -27,6 +30,7 @@ public record RunSummary(
         long eventsProduced,
         long dlq,
         long users,
+        long usersAtEnd,
         long sessionsClosed,
         long checkpoints,
         double durationSec,
@@ -34,10 +38,10 @@ public record RunSummary(
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    static RunSummary of(JobProgress last, double durationSec, String bootstrapServers) {
+    static RunSummary of(JobProgress last, long peakUsers, double durationSec, String bootstrapServers) {
         double rate = durationSec > 0 ? last.events() / durationSec : 0;
         return new RunSummary(last.events(), Math.round(rate * 10) / 10.0, last.eventsProduced(), last.dlq(),
-                last.users(), last.sessionsClosed(), last.checkpoints(), Math.round(durationSec * 10) / 10.0,
+                Math.max(peakUsers, last.users()), last.users(), last.sessionsClosed(), last.checkpoints(), Math.round(durationSec * 10) / 10.0,
                 bootstrapServers);
     }
 

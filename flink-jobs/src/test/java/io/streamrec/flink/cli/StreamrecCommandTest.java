@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
-/** Option parsing and validation of the command line, without starting anything. */
+/** Option parsing and validation of the command line; every case here fails before anything starts. */
 class StreamrecCommandTest {
 
     record Outcome(int exitCode, String out, String err) {}
@@ -26,92 +30,79 @@ class StreamrecCommandTest {
     void helpListsEverySubcommand() {
         Outcome help = execute("--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("produce");
+        assertThat(help.out()).contains("run").contains("produce");
     }
 
     @Test
-    void noSubcommandIsAnErrorThatSaysWhatToType() {
-        Outcome none = execute();
-        assertThat(none.exitCode()).isEqualTo(2);
-        assertThat(none.err()).contains("Missing a command").contains("streamrec run");
+    void runHelpShowsEveryDefaultFromTheJobConfiguration() {
+        Outcome help = execute("run", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out())
+                .contains("--checkpoint-interval=TIME", "Default: 10s")
+                .contains("--max-out-of-orderness=TIME", "Default: 2s")
+                .contains("--session-gap=TIME", "Default: 10m")
+                .contains("--long-term-retention=TIME", "Default: 7d")
+                .contains("Default: streamrec-data")
+                .contains("Default: at_least_once")
+                .contains("Default: ml-latest-small")
+                .doesNotContain("Default: null");
+    }
+
+    static Stream<Arguments> invalidInvocations() {
+        return Stream.of(
+                Arguments.of(new String[] {}, "Missing a command: try 'streamrec run'"),
+                Arguments.of(new String[] {"produce"},
+                        "Missing required option: '--bootstrap-servers=HOST:PORT[,...]'"),
+                Arguments.of(new String[] {"produce", "--bootstrap-servers", "h:1", "--raw", "f", "--colour", "red"},
+                        "'--colour'"),
+                Arguments.of(new String[] {"produce", "--bootstrap-servers", "h:1", "--raw", "x.txt",
+                    "--progress-interval", "0"}, "--progress-interval must be a positive number of seconds, got 0.0"),
+                Arguments.of(new String[] {"produce", "--bootstrap-servers", "h:1", "--raw", "no/such/file.txt"},
+                        "error: file not found: no/such/file.txt"),
+                Arguments.of(new String[] {"produce", "--bootstrap-servers", "h:1", "--key-field", "userId"},
+                        "--key-field applies to --raw only"),
+                Arguments.of(new String[] {"produce", "--bootstrap-servers", "h:1", "--raw", "f.txt", "--synthetic"},
+                        "--synthetic does not apply to it"),
+                Arguments.of(new String[] {"produce", "--bootstrap-servers", "h:1", "--dataset", "netflix"},
+                        "unknown dataset kind 'netflix'; use one of [ml-latest-small, ml-1m, taobao, csv, synthetic]"),
+                Arguments.of(new String[] {"produce", "--bootstrap-servers", "h:1", "--dataset", "taobao"},
+                        "dataset 'taobao' needs --path"),
+                Arguments.of(new String[] {"produce", "--bootstrap-servers", "h:1", "--synthetic-users", "5"},
+                        "apply to the synthetic dataset only; add --synthetic or drop them"),
+                Arguments.of(new String[] {"produce", "--bootstrap-servers", "h:1", "--synthetic", "--speedup", "0"},
+                        "--speedup must be a positive number"),
+                Arguments.of(new String[] {"produce", "--bootstrap-servers", "h:1", "--synthetic", "--limit", "0"},
+                        "--limit must be at least 1 event, got 0"),
+                Arguments.of(new String[] {"produce", "--bootstrap-servers", "h:1", "--format", "xml"},
+                        "Invalid value for option '--format': expected one of [JSON, AVRO]"),
+                Arguments.of(new String[] {"run", "--duration", "0"}, "--duration must be positive"),
+                Arguments.of(new String[] {"run", "--session-gap", "ten minutes"},
+                        "'ten minutes' is not a duration: write e.g. 500ms, 10s, 5m"),
+                Arguments.of(new String[] {"run", "--kafka-property", "group.id=other"},
+                        "Kafka property 'group.id' is set by the job itself"),
+                Arguments.of(new String[] {"run", "--dataset", "ml-1m"}, "dataset 'ml-1m' needs --path"),
+                Arguments.of(new String[] {"run", "--max-session-items", "0"}, "maxSessionItems"),
+                Arguments.of(new String[] {"run", "--starting-offsets", "middle"},
+                        "expected one of [EARLIEST, LATEST, COMMITTED]"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidInvocations")
+    void anInvalidInvocationExitsWith2AndSaysWhatIsWrongWithoutAStackTrace(String[] args, String message) {
+        Outcome bad = execute(args);
+        assertThat(bad.exitCode()).as(bad.err()).isEqualTo(2);
+        assertThat(bad.err()).contains(message).doesNotContain("\tat ");
+        assertThat(bad.out()).doesNotContain("Kafka broker");
     }
 
     @Test
-    void produceNamesTheMissingRequiredOption() {
-        Outcome missing = execute("produce");
-        assertThat(missing.exitCode()).isEqualTo(2);
-        assertThat(missing.err()).contains("Missing required option: '--bootstrap-servers=HOST:PORT[,...]'");
-    }
-
-    @Test
-    void keyFieldWithoutRawIsRefusedWithTheReason() {
-        Outcome bad = execute("produce", "--bootstrap-servers", "h:1", "--key-field", "userId");
+    void runReportsEveryInvalidJobSettingAtOnce() {
+        Outcome bad = execute("run", "--parallelism", "0", "--checkpoint-interval", "10ms", "--consumer-group", " ");
         assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.err()).contains("--key-field applies to --raw only");
-    }
-
-    @Test
-    void datasetOptionsWithRawAreRefused() {
-        Outcome bad = execute("produce", "--bootstrap-servers", "h:1", "--raw", "f.txt", "--synthetic");
-        assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.err()).contains("--synthetic does not apply to it");
-    }
-
-    @Test
-    void anUnknownDatasetKindListsTheKnownOnes() {
-        Outcome bad = execute("produce", "--bootstrap-servers", "h:1", "--dataset", "netflix");
-        assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.err()).contains("unknown dataset kind 'netflix'").contains("ml-latest-small")
-                .contains("taobao").doesNotContain("\tat ");
-    }
-
-    @Test
-    void aDatasetThatNeedsAPathSaysSo() {
-        Outcome bad = execute("produce", "--bootstrap-servers", "h:1", "--dataset", "taobao");
-        assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.err()).contains("dataset 'taobao' needs --path");
-    }
-
-    @Test
-    void syntheticSizesWithoutSyntheticAreRefused() {
-        Outcome bad = execute("produce", "--bootstrap-servers", "h:1", "--synthetic-users", "5");
-        assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.err()).contains("apply to the synthetic dataset only");
-    }
-
-    @Test
-    void aNonPositiveSpeedupIsRefused() {
-        Outcome bad = execute("produce", "--bootstrap-servers", "h:1", "--synthetic", "--speedup", "0");
-        assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.err()).contains("--speedup must be a positive number");
-    }
-
-    @Test
-    void anUnknownFormatListsTheValidOnes() {
-        Outcome bad = execute("produce", "--bootstrap-servers", "h:1", "--format", "xml");
-        assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.err()).contains("--format").contains("JSON, AVRO");
-    }
-
-    @Test
-    void produceRejectsANonPositiveProgressInterval() {
-        Outcome bad = execute("produce", "--bootstrap-servers", "localhost:1", "--raw", "x.txt",
-                "--progress-interval", "0");
-        assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.err()).contains("--progress-interval must be a positive number of seconds, got 0.0");
-    }
-
-    @Test
-    void produceReportsAMissingRawFileWithoutAStackTrace() {
-        Outcome missing = execute("produce", "--bootstrap-servers", "localhost:1", "--raw", "no/such/file.txt");
-        assertThat(missing.exitCode()).isEqualTo(2);
-        assertThat(missing.err()).contains("error: file not found: no/such/file.txt").doesNotContain("\tat ");
-    }
-
-    @Test
-    void anUnknownOptionIsNamed() {
-        Outcome unknown = execute("produce", "--bootstrap-servers", "h:1", "--raw", "f", "--colour", "red");
-        assertThat(unknown.exitCode()).isEqualTo(2);
-        assertThat(unknown.err()).contains("Unknown option").contains("'--colour'");
+        assertThat(bad.err())
+                .contains("Invalid streamrec job configuration")
+                .contains("parallelism is 0: set it to 1 or more")
+                .contains("checkpointInterval is PT0.01S")
+                .contains("consumerGroup is empty");
     }
 }

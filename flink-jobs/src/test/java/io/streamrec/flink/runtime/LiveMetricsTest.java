@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class LiveMetricsTest {
 
+    static final String GROUP = "liveTest";
     static final String COUNTER = "testRecordsSeen";
 
     @Test
@@ -36,14 +37,15 @@ class LiveMetricsTest {
                     .addSink(new DiscardingSink<>());
             JobID job = cluster.submit(env, "live-metrics-test");
 
-            awaitUntil(() -> live.sum(COUNTER) >= 1_000 && live.max("numberOfCompletedCheckpoints") >= 1);
+            awaitUntil(() -> live.sum(GROUP, COUNTER) >= 1_000 && live.max("numberOfCompletedCheckpoints") >= 1);
             assertThat(live.has(COUNTER)).isTrue();
-            long seen = live.sum(COUNTER);
-            awaitUntil(() -> live.sum(COUNTER) > seen);
+            assertThat(live.sum("otherGroup", COUNTER)).as("the group narrows the match").isZero();
+            long seen = live.sum(GROUP, COUNTER);
+            awaitUntil(() -> live.sum(GROUP, COUNTER) > seen);
 
             cluster.cancel(job);
             awaitUntil(() -> !live.has(COUNTER));
-            assertThat(live.sum(COUNTER)).isZero();
+            assertThat(live.sum(GROUP, COUNTER)).isZero();
         }
     }
 
@@ -70,7 +72,7 @@ class LiveMetricsTest {
 
         @Override
         public void open(OpenContext context) {
-            seen = getRuntimeContext().getMetricGroup().counter(COUNTER);
+            seen = getRuntimeContext().getMetricGroup().addGroup(GROUP).counter(COUNTER);
         }
 
         @Override

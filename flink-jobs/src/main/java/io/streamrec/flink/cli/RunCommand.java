@@ -1,0 +1,251 @@
+package io.streamrec.flink.cli;
+
+import io.streamrec.flink.job.StreamrecJobConfig;
+import io.streamrec.flink.job.StreamrecJobConfig.StartingOffsets;
+import io.streamrec.flink.job.StreamrecPipeline;
+import io.streamrec.flink.job.TopicNames;
+import io.streamrec.flink.runtime.RunSummary;
+import io.streamrec.flink.runtime.StreamrecRun;
+import io.streamrec.model.history.HistoryPolicy;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code streamrec run}: the streaming job with everything it needs, in this JVM. Every job option
+ * maps onto one {@link StreamrecJobConfig} setting, whose defaults the help text shows.
+ */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        defaultValueProvider = RunDefaults.class,
+        description = {
+            "Runs the streamrec job on a local Flink cluster (RocksDB state) in this JVM. Without"
+                    + " --bootstrap-servers it also starts a Kafka broker in this JVM and prints its address."
+                    + " It replays a dataset into the events topic (the bundled MovieLens ml-latest-small by"
+                    + " default) and prints progress every few seconds. Ctrl-C stops everything cleanly.",
+        })
+public final class RunCommand implements Callable<Integer> {
+
+    /** How long Ctrl-C waits for the run to stop everything and write its summary. */
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
+
+    @Spec
+    CommandSpec spec;
+
+    // ---- run
+
+    @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "Stop after this long (e.g. 60, 90s, 10m). Default: run until Ctrl-C.")
+    Duration duration;
+
+    @Option(names = "--summary-json", paramLabel = "FILE",
+            description = "At the end, write a JSON summary (events, eventsPerSec, dlq, users, checkpoints, ...).")
+    Path summaryJson;
+
+    @Option(names = "--progress-interval", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "Time between progress lines. Default: ${DEFAULT-VALUE}.")
+    Duration progressInterval;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Local folder for checkpoints (<DIR>/checkpoints). Default: ${DEFAULT-VALUE}.")
+    Path dataDir;
+
+    @Option(names = "--no-replay",
+            description = "Replay nothing: the job only consumes what is (or will be) on the events topic.")
+    boolean noReplay;
+
+    @Mixin
+    DatasetOptions dataset;
+
+    @Mixin
+    ReplayOptions replay;
+
+    // ---- Kafka
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+            description = "Use this Kafka instead of starting one in this JVM.")
+    String bootstrapServers;
+
+    @Option(names = "--partitions", paramLabel = "N",
+            description = "Partitions of the topics this run creates (existing topics are left as they are)."
+                    + " Default: the parallelism.")
+    Integer partitions;
+
+    @Option(names = "--events-topic", paramLabel = "NAME", description = "Default: ${DEFAULT-VALUE}.")
+    String eventsTopic;
+
+    @Option(names = "--dlq-topic", paramLabel = "NAME", description = "Dead letters. Default: ${DEFAULT-VALUE}.")
+    String dlqTopic;
+
+    @Option(names = "--profiles-topic", paramLabel = "NAME",
+            description = "Compacted user profiles. Default: ${DEFAULT-VALUE}.")
+    String profilesTopic;
+
+    @Option(names = "--user-features-topic", paramLabel = "NAME",
+            description = "Debug topic of every feature snapshot (see --publish-user-features). Default: ${DEFAULT-VALUE}.")
+    String userFeaturesTopic;
+
+    @Option(names = "--read-profiles", negatable = true, fallbackValue = "true",
+            description = "Join the user-profiles topic. Default: ${DEFAULT-VALUE}.")
+    boolean readProfiles;
+
+    @Option(names = "--publish-user-features",
+            description = "Publish every feature snapshot as JSON on the user-features topic. Default: ${DEFAULT-VALUE}.")
+    boolean publishUserFeatures;
+
+    @Option(names = "--consumer-group", paramLabel = "ID",
+            description = "Consumer group of the job's sources. Default: ${DEFAULT-VALUE}.")
+    String consumerGroup;
+
+    @Option(names = "--starting-offsets", paramLabel = "WHERE",
+            description = "Where the sources start: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    StartingOffsets startingOffsets;
+
+    @Option(names = "--delivery-guarantee", paramLabel = "GUARANTEE",
+            description = "Of the Kafka sinks: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    DeliveryGuarantee deliveryGuarantee;
+
+    @Option(names = "--transactional-id-prefix", paramLabel = "PREFIX",
+            description = "Exactly-once only: Kafka transactional id prefix, unique per job. Default: the consumer group.")
+    String transactionalIdPrefix;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "Extra Kafka client property for every source and sink (e.g. security.protocol=SSL).")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    // ---- Flink
+
+    @Option(names = "--parallelism", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
+    int parallelism;
+
+    @Option(names = "--checkpoint-interval", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "Default: ${DEFAULT-VALUE}.")
+    Duration checkpointInterval;
+
+    @Option(names = "--incremental-checkpoints", negatable = true, fallbackValue = "true",
+            description = "RocksDB incremental checkpoints. Default: ${DEFAULT-VALUE}.")
+    boolean incrementalCheckpoints;
+
+    @Option(names = "--restore-from", paramLabel = "PATH",
+            description = "Resume from a retained checkpoint (<data-dir>/checkpoints/<job>/chk-<n>) or a savepoint.")
+    String restoreFrom;
+
+    @Option(names = "--max-out-of-orderness", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "How late an event may arrive and still be applied in order (= allowed lateness;"
+                    + " later ones go to the DLQ as 'late'). Default: ${DEFAULT-VALUE}.")
+    Duration maxOutOfOrderness;
+
+    @Option(names = "--source-idleness", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "A partition silent this long stops holding back event time; 0 never. Default: ${DEFAULT-VALUE}.")
+    Duration sourceIdleness;
+
+    // ---- user state (DESIGN.md §5)
+
+    @Option(names = "--session-gap", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "A gap longer than this starts a new session. Default: ${DEFAULT-VALUE}.")
+    Duration sessionGap;
+
+    @Option(names = "--max-session-items", paramLabel = "N",
+            description = "A session this long is closed. Default: ${DEFAULT-VALUE}.")
+    int maxSessionItems;
+
+    @Option(names = "--long-term-retention", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "Earlier sessions kept as long-term history. Default: ${DEFAULT-VALUE}.")
+    Duration longTermRetention;
+
+    @Option(names = "--max-long-term-per-feature", paramLabel = "N",
+            description = "Most long-term entries per feature. Default: ${DEFAULT-VALUE}.")
+    int maxLongTermPerFeature;
+
+    @Override
+    public Integer call() throws Exception {
+        StreamrecJobConfig config = jobConfig();
+        Optional<StreamrecRun.Replay> events = noReplay
+                ? Optional.empty()
+                : Optional.of(new StreamrecRun.Replay(dataset.open(), replay.replayer(dataset)));
+        StreamrecRun.Settings settings = new StreamrecRun.Settings(Optional.ofNullable(duration), progressInterval,
+                partitions == null ? config.parallelism() : partitions);
+        PrintWriter out = spec.commandLine().getOut();
+        StreamrecRun run = new StreamrecRun(config, bootstrapServers == null, StreamrecPipeline::build, events,
+                settings, out);
+
+        CountDownLatch done = new CountDownLatch(1);
+        Thread onCtrlC = new Thread(() -> {
+            out.println("Stopping: cancelling the job, stopping Flink and Kafka ...");
+            out.flush();
+            run.stop();
+            try {
+                done.await(SHUTDOWN_WAIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "streamrec-shutdown");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        try {
+            RunSummary summary = run.execute();
+            if (summaryJson != null) {
+                summary.writeJson(summaryJson);
+                out.printf("Summary written to %s%n", summaryJson.toAbsolutePath());
+            }
+            return 0;
+        } finally {
+            done.countDown();
+            removeHook(onCtrlC);
+        }
+    }
+
+    /** Maps the options onto the job's one configuration, which validates them all at once. */
+    StreamrecJobConfig jobConfig() {
+        HistoryPolicy history = HistoryPolicy.builder()
+                .sessionGap(sessionGap)
+                .maxSessionItems(maxSessionItems)
+                .longTermRetention(longTermRetention)
+                .maxLongTermPerFeature(maxLongTermPerFeature)
+                .build();
+        StreamrecJobConfig.Builder b = StreamrecJobConfig.builder()
+                .topics(TopicNames.defaults().withEvents(eventsTopic).withEventsDlq(dlqTopic)
+                        .withUserProfiles(profilesTopic).withUserFeatures(userFeaturesTopic))
+                .eventFormat(replay.format)
+                .historyPolicy(history)
+                .readProfiles(readProfiles)
+                .publishUserFeatures(publishUserFeatures)
+                .consumerGroup(consumerGroup)
+                .startingOffsets(startingOffsets)
+                .deliveryGuarantee(deliveryGuarantee)
+                .transactionalIdPrefix(transactionalIdPrefix)
+                .parallelism(parallelism)
+                .checkpointInterval(checkpointInterval)
+                .checkpointDir(dataDir.resolve("checkpoints"))
+                .incrementalCheckpoints(incrementalCheckpoints)
+                .restoreFrom(restoreFrom)
+                .maxOutOfOrderness(maxOutOfOrderness)
+                .sourceIdleness(sourceIdleness);
+        if (bootstrapServers != null) {
+            b.bootstrapServers(bootstrapServers);
+        }
+        kafkaProperties.forEach(b::kafkaProperty);
+        return b.build();
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C: the hook is running and waits for this method's caller to finish
+        }
+    }
+}

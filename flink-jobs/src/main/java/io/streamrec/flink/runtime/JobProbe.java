@@ -1,0 +1,54 @@
+package io.streamrec.flink.runtime;
+
+import java.util.function.LongSupplier;
+
+/**
+ * Reads the running job's figures: the user-state operator's metrics (group {@code userState} of
+ * {@code io.streamrec.flink.state.UserStateMetrics}), Flink's checkpoint count, the dead-letter
+ * topic's size, and how many events this process has replayed.
+ */
+final class JobProbe {
+
+    static final String USER_STATE_GROUP = "userState";
+    static final String EVENTS_APPLIED = "eventsApplied";
+    static final String SESSIONS_CLOSED = "sessionsClosed";
+    static final String USERS_WITH_STATE = "usersWithState";
+    static final String COMPLETED_CHECKPOINTS = "numberOfCompletedCheckpoints";
+
+    private final LiveMetrics metrics;
+    private final TopicRecordCount deadLetters;
+    private final LongSupplier eventsProduced;
+    private final java.util.concurrent.atomic.AtomicLong peakUsers = new java.util.concurrent.atomic.AtomicLong();
+
+    JobProbe(LiveMetrics metrics, TopicRecordCount deadLetters, LongSupplier eventsProduced) {
+        this.metrics = metrics;
+        this.deadLetters = deadLetters;
+        this.eventsProduced = eventsProduced;
+    }
+
+    /**
+     * The figures now. Every refused record (malformed, late, duplicate) goes to the dead-letter
+     * topic and every accepted one is applied, so consumed events = applied + dead letters.
+     */
+    JobProgress read() {
+        long dlq = deadLetters.count();
+        long users = metrics.sum(USER_STATE_GROUP, USERS_WITH_STATE);
+        peakUsers.accumulateAndGet(users, Math::max);
+        return new JobProgress(System.nanoTime(),
+                metrics.sum(USER_STATE_GROUP, EVENTS_APPLIED) + dlq,
+                eventsProduced.getAsLong(),
+                dlq,
+                users,
+                metrics.sum(USER_STATE_GROUP, SESSIONS_CLOSED),
+                metrics.max(COMPLETED_CHECKPOINTS));
+    }
+
+    /**
+     * The most users that held state at once among all readings so far. User state expires a
+     * while (in event time) after a user's last event, so on a replay spanning years the count at
+     * any one moment is far below the users seen.
+     */
+    long peakUsers() {
+        return peakUsers.get();
+    }
+}

@@ -1,0 +1,225 @@
+package io.streamrec.flink.runtime;
+
+import io.streamrec.flink.embedded.EmbeddedKafkaBroker;
+import io.streamrec.flink.job.StreamrecJobConfig;
+import io.streamrec.flink.job.Topics;
+import io.streamrec.model.data.EventDataset;
+import io.streamrec.schemas.UserEvent;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code streamrec run}: Kafka (the embedded broker unless an external one is configured), the
+ * topics, a local Flink cluster on RocksDB running the job, a replay of a dataset into the events
+ * topic, and a progress line every few seconds, until the duration is over, the job ends, or
+ * {@link #stop()} is called (Ctrl-C). Everything it started is stopped in reverse order.
+ */
+public final class StreamrecRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamrecRun.class);
+    private static final String JOB_NAME = "streamrec";
+
+    /** Builds the streaming job on an environment; {@code StreamrecPipeline::build} in production. */
+    @FunctionalInterface
+    public interface JobDefinition {
+        void build(StreamExecutionEnvironment env, StreamrecJobConfig cfg);
+    }
+
+    /** A dataset and how to replay it into the events topic. */
+    public record Replay(EventDataset dataset, EventReplayer replayer) {
+        public Replay {
+            Objects.requireNonNull(dataset, "dataset");
+            Objects.requireNonNull(replayer, "replayer");
+        }
+    }
+
+    /**
+     * @param duration how long to run after the job is submitted; empty runs until {@link #stop()}
+     * @param progressInterval time between progress lines
+     * @param topicPartitions partitions of topics this run creates (existing topics are left alone)
+     */
+    public record Settings(Optional<Duration> duration, Duration progressInterval, int topicPartitions) {
+        public Settings {
+            duration.ifPresent(d -> {
+                if (d.isNegative() || d.isZero()) {
+                    throw new IllegalArgumentException("--duration must be positive, got " + d.toSeconds() + " s;"
+                            + " leave it out to run until Ctrl-C");
+                }
+            });
+            if (progressInterval.isNegative() || progressInterval.isZero()) {
+                throw new IllegalArgumentException("--progress-interval must be positive, got " + progressInterval);
+            }
+            if (topicPartitions < 1) {
+                throw new IllegalArgumentException("--partitions must be at least 1, got " + topicPartitions);
+            }
+        }
+    }
+
+    private final StreamrecJobConfig config;
+    private final boolean embeddedKafka;
+    private final JobDefinition job;
+    private final Optional<Replay> replay;
+    private final Settings settings;
+    private final PrintWriter out;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+
+    /**
+     * @param embeddedKafka start a broker in this JVM and point {@code config} at it; otherwise use
+     *     {@code config.bootstrapServers()}
+     */
+    public StreamrecRun(StreamrecJobConfig config, boolean embeddedKafka, JobDefinition job, Optional<Replay> replay,
+            Settings settings, PrintWriter out) {
+        this.config = config;
+        this.embeddedKafka = embeddedKafka;
+        this.job = job;
+        this.replay = replay;
+        this.settings = settings;
+        this.out = out;
+    }
+
+    /** Asks a running {@link #execute()} to stop everything and return its summary; does not wait. */
+    public void stop() {
+        stopRequested.countDown();
+    }
+
+    /** Runs until the duration is over, the job ends or {@link #stop} is called; returns the summary. */
+    public RunSummary execute() throws Exception {
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        try {
+            return runStarting(started);
+        } finally {
+            closeAll(started);
+        }
+    }
+
+    private RunSummary runStarting(Deque<AutoCloseable> started) throws Exception {
+        StreamrecJobConfig cfg = connectKafka(started);
+        Topics.createIfAbsent(cfg.bootstrapServers(), cfg.requiredTopics(settings.topicPartitions()));
+
+        Configuration flinkConfig = cfg.flinkConfiguration();
+        LiveMetrics metrics = LiveMetrics.register(flinkConfig);
+        started.push(metrics);
+        LocalFlinkCluster cluster = LocalFlinkCluster.start(flinkConfig, cfg.parallelism());
+        started.push(cluster);
+        StreamExecutionEnvironment env = cluster.newEnvironment();
+        job.build(env, cfg);
+        JobID jobId = cluster.submit(env, JOB_NAME);
+        started.push(() -> cluster.cancel(jobId));
+        long submittedNanos = System.nanoTime();
+        say("Flink job %s running on a local cluster (parallelism %d, RocksDB, checkpoints every %d s into %s)",
+                jobId, cfg.parallelism(), cfg.checkpointInterval().toSeconds(), cfg.checkpointDirUri());
+
+        RecordSender sender = new RecordSender(cfg.bootstrapServers(), cfg.topics().events(), "streamrec-replay");
+        started.push(sender);
+        AtomicReference<Throwable> replayFailure = new AtomicReference<>();
+        replay.ifPresent(r -> started.push(startReplay(r, sender, cfg.topics().events(), replayFailure)));
+
+        TopicRecordCount deadLetters = new TopicRecordCount(cfg.bootstrapServers(), cfg.topics().eventsDlq());
+        started.push(deadLetters);
+        JobProbe probe = new JobProbe(metrics, deadLetters, sender::acknowledged);
+        AtomicReference<JobProgress> previous = new AtomicReference<>(JobProgress.NONE);
+        started.push(new ProgressTicker(out, settings.progressInterval().toMillis() / 1000.0, () -> {
+            JobProgress now = probe.read();
+            return now.formatLine(previous.getAndSet(now), secondsSince(submittedNanos));
+        }));
+
+        awaitEnd(cluster, jobId, submittedNanos, replayFailure);
+        JobProgress last = probe.read();
+        RunSummary summary = RunSummary.of(last, probe.peakUsers(), secondsSince(submittedNanos),
+                cfg.bootstrapServers());
+        say(last.formatLine(previous.get(), secondsSince(submittedNanos)));
+        return summary;
+    }
+
+    /** The job's configuration pointing at the Kafka of this run, starting the embedded broker if asked. */
+    private StreamrecJobConfig connectKafka(Deque<AutoCloseable> started) {
+        if (!embeddedKafka) {
+            say("Using Kafka at %s", config.bootstrapServers());
+            return config;
+        }
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+        started.push(broker);
+        say("Kafka broker (embedded, KRaft) listening at %s; other clients can connect with"
+                + " --bootstrap-servers %s", broker.bootstrapServers(), broker.bootstrapServers());
+        return config.toBuilder().bootstrapServers(broker.bootstrapServers()).build();
+    }
+
+    private AutoCloseable startReplay(Replay r, RecordSender sender, String topic, AtomicReference<Throwable> failure) {
+        Thread thread = new Thread(() -> {
+            try (Stream<UserEvent> events = r.dataset().events()) {
+                long sent = r.replayer().replay(events, sender);
+                say("Replayed %,d events of %s into '%s'", sent, r.dataset().name(), topic);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception | Error e) {
+                failure.set(e);
+                stopRequested.countDown();
+            }
+        }, "streamrec-replay");
+        thread.setDaemon(true);
+        thread.start();
+        return () -> {
+            r.replayer().stop();
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        };
+    }
+
+    private void awaitEnd(LocalFlinkCluster cluster, JobID jobId, long submittedNanos,
+            AtomicReference<Throwable> replayFailure) throws Exception {
+        long deadline = settings.duration().map(d -> submittedNanos + d.toNanos()).orElse(Long.MAX_VALUE);
+        while (!stopRequested.await(200, TimeUnit.MILLISECONDS)) {
+            if (System.nanoTime() >= deadline) {
+                return;
+            }
+            JobStatus status = cluster.status(jobId);
+            if (status.isGloballyTerminalState()) {
+                Optional<Throwable> failure = cluster.failureOf(jobId);
+                if (failure.isPresent()) {
+                    throw new IllegalStateException("The Flink job failed: " + failure.get().getMessage(), failure.get());
+                }
+                say("The Flink job ended (%s)", status);
+                return;
+            }
+        }
+        Throwable failure = replayFailure.get();
+        if (failure != null) {
+            throw new IllegalStateException("Replaying the dataset failed: " + failure.getMessage(), failure);
+        }
+    }
+
+    private void closeAll(Deque<AutoCloseable> started) {
+        while (!started.isEmpty()) {
+            AutoCloseable resource = started.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("Could not stop {} cleanly: {}", resource, e.toString());
+            }
+        }
+    }
+
+    private void say(String format, Object... args) {
+        synchronized (out) {
+            out.println(args.length == 0 ? format : String.format(format, args));
+            out.flush();
+        }
+    }
+
+    private static double secondsSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}
