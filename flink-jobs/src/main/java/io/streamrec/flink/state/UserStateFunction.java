@@ -57,6 +57,21 @@ import org.apache.flink.util.OutputTag;
  * minute of event time) as the user stays active, clears the history once it has lapsed
  * ({@link UserHistory#lapsesAt}); only the profile outlives it.
  *
+ * <p><b>Wiring.</b>
+ * <pre>{@code
+ * DataStream<SourcedEvent> events = ...;   // watermarks: forBoundedOutOfOrderness, timestamps from the event
+ * DataStream<UserProfile> profiles = ...;  // watermarks: UserStateFunction.profileWatermarks()
+ * SingleOutputStreamOperator<FeatureSnapshot> snapshots = events
+ *         .keyBy(e -> e.getEvent().getUserId(), Types.STRING)
+ *         .connect(profiles.keyBy(UserProfile::getUserId, Types.STRING))
+ *         .process(new UserStateFunction(policy), TypeInformation.of(FeatureSnapshot.class));
+ * DataStream<TrainingExample> examples = snapshots.getSideOutput(UserStateFunction.TRAINING_EXAMPLES);
+ * DataStream<DeadLetter> refused = snapshots.getSideOutput(UserStateFunction.DEAD_LETTERS);
+ * }</pre>
+ * Records leave with the firing timer's timestamp, never later than their own event time (the
+ * snapshot's {@code eventTime} is exact). Emitted records are never touched again, so the operator is
+ * safe with {@code pipeline.object-reuse}.
+ *
  * <p>Metrics: see {@link UserStateMetrics}.
  */
 public class UserStateFunction extends KeyedCoProcessFunction<String, SourcedEvent, UserProfile, FeatureSnapshot>
