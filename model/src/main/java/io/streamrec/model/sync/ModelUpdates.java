@@ -19,9 +19,12 @@ import io.streamrec.schemas.UpdateKind;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a trainer's state into {@link ModelUpdate}s: a FULL snapshot (configuration, dense parameters,
@@ -31,7 +34,8 @@ import java.util.Map;
  * under the maximum message size.
  *
  * <p>Item-tower rows in a delta: with the identity tower, the items any of whose feature rows
- * changed; with an MLP tower every item vector moves on every step, so a delta carries them all.
+ * changed or whose side ids were evicted; with an MLP tower every item vector moves on every step,
+ * so a delta carries them all.
  *
  * <p>Call on the trainer's thread, between steps. A FULL snapshot forgets older versions and
  * evictions: deltas are based on the FULL or later, and consumers behind it wait for it anyway.
@@ -119,9 +123,23 @@ public final class ModelUpdates {
         return c;
     }
 
+    /** Side-feature ids evicted after {@code sinceStep}: items that carried them now embed them as padding. */
+    private static Map<Feature, Set<String>> evictedSideIds(Embeddings embeddings, long sinceStep) {
+        Map<Feature, Set<String>> evicted = new EnumMap<>(Feature.class);
+        for (Feature f : Feature.values()) {
+            if (f != Feature.ITEM) {
+                Set<String> ids = new HashSet<>();
+                embeddings.table(f).vocabulary().evictionsAfter(sinceStep).forEach(e -> ids.add(e.id()));
+                evicted.put(f, ids);
+            }
+        }
+        return evicted;
+    }
+
     private static List<ItemRow> itemRows(RetrievalModel model, long sinceStep) {
         Embeddings embeddings = model.embeddings();
-        int[] rows = Arrays.stream(model.itemRows()).filter(r -> changedAfter(embeddings, r, sinceStep)).toArray();
+        Map<Feature, Set<String>> evicted = sinceStep < 0 ? Map.of() : evictedSideIds(embeddings, sinceStep);
+        int[] rows = Arrays.stream(model.itemRows()).filter(r -> changedAfter(embeddings, r, sinceStep, evicted)).toArray();
         List<ItemRow> items = new ArrayList<>(rows.length);
         for (int from = 0; from < rows.length; from += ITEM_TOWER_BLOCK) {
             addItemRows(model, Arrays.copyOfRange(rows, from, Math.min(rows.length, from + ITEM_TOWER_BLOCK)), items);
@@ -149,7 +167,8 @@ public final class ModelUpdates {
         }
     }
 
-    private static boolean changedAfter(Embeddings embeddings, int itemRow, long sinceStep) {
+    /** Whether any input of the item's tower changed: one of its rows moved, or one of its side ids lost its row. */
+    private static boolean changedAfter(Embeddings embeddings, int itemRow, long sinceStep, Map<Feature, Set<String>> evicted) {
         if (sinceStep < 0) {
             return true;
         }
@@ -157,6 +176,9 @@ public final class ModelUpdates {
         for (Feature f : Feature.values()) {
             int row = featureRows[f.ordinal()];
             if (row != DynamicVocabulary.PADDING_ROW && embeddings.table(f).table().changedAt(row) > sinceStep) {
+                return true;
+            }
+            if (f != Feature.ITEM && evicted.get(f).contains(embeddings.catalog().sideId(itemRow, f))) {
                 return true;
             }
         }
