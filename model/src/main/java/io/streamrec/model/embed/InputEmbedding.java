@@ -9,7 +9,6 @@ import io.streamrec.model.Feature;
 import io.streamrec.model.encode.EncoderInput;
 import io.streamrec.schemas.Behavior;
 import io.streamrec.schemas.FeatureSnapshot;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -176,11 +175,5 @@ public final class InputEmbedding {
 
     private static <T> List<T> recent(List<T> sequence, int max) {
         return sequence.size() <= max ? sequence : sequence.subList(sequence.size() - max, sequence.size());
-    }
-
-    @Override
-    public String toString() {
-        return "InputEmbedding[maxSession=" + maxSessionLength + ", maxLongTerm=" + maxLongTermLength + ", tables="
-                + Arrays.toString(embeddings.tables().stream().map(FeatureTable::name).toArray()) + "]";
     }
 }

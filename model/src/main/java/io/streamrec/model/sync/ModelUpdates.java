@@ -19,9 +19,12 @@ import io.streamrec.schemas.UpdateKind;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a trainer's state into {@link ModelUpdate}s: a FULL snapshot (configuration, dense parameters,
@@ -31,7 +34,8 @@ import java.util.Map;
  * under the maximum message size.
  *
  * <p>Item-tower rows in a delta: with the identity tower, the items any of whose feature rows
- * changed; with an MLP tower every item vector moves on every step, so a delta carries them all.
+ * changed or whose side ids were evicted; with an MLP tower every item vector moves on every step,
+ * so a delta carries them all.
  *
  * <p>Call on the trainer's thread, between steps. A FULL snapshot forgets older versions and
  * evictions: deltas are based on the FULL or later, and consumers behind it wait for it anyway.
@@ -42,6 +46,8 @@ public final class ModelUpdates {
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 900 * 1024;
     /** Config key naming the encoder, alongside the trainer settings. */
     public static final String ENCODER_KEY = "encoder";
+    /** Items passed through the item tower at once, bounding memory for large catalogues. */
+    private static final int ITEM_TOWER_BLOCK = 1 << 16;
 
     private final OnlineTrainer trainer;
     private final int maxMessageBytes;
@@ -117,13 +123,32 @@ public final class ModelUpdates {
         return c;
     }
 
+    /** Side-feature ids evicted after {@code sinceStep}: items that carried them now embed them as padding. */
+    private static Map<Feature, Set<String>> evictedSideIds(Embeddings embeddings, long sinceStep) {
+        Map<Feature, Set<String>> evicted = new EnumMap<>(Feature.class);
+        for (Feature f : Feature.values()) {
+            if (f != Feature.ITEM) {
+                Set<String> ids = new HashSet<>();
+                embeddings.table(f).vocabulary().evictionsAfter(sinceStep).forEach(e -> ids.add(e.id()));
+                evicted.put(f, ids);
+            }
+        }
+        return evicted;
+    }
+
     private static List<ItemRow> itemRows(RetrievalModel model, long sinceStep) {
         Embeddings embeddings = model.embeddings();
-        int[] rows = Arrays.stream(model.itemRows()).filter(r -> changedAfter(embeddings, r, sinceStep)).toArray();
+        Map<Feature, Set<String>> evicted = sinceStep < 0 ? Map.of() : evictedSideIds(embeddings, sinceStep);
+        int[] rows = Arrays.stream(model.itemRows()).filter(r -> changedAfter(embeddings, r, sinceStep, evicted)).toArray();
         List<ItemRow> items = new ArrayList<>(rows.length);
-        if (rows.length == 0) {
-            return items;
+        for (int from = 0; from < rows.length; from += ITEM_TOWER_BLOCK) {
+            addItemRows(model, Arrays.copyOfRange(rows, from, Math.min(rows.length, from + ITEM_TOWER_BLOCK)), items);
         }
+        return items;
+    }
+
+    private static void addItemRows(RetrievalModel model, int[] rows, List<ItemRow> items) {
+        Embeddings embeddings = model.embeddings();
         try (NDManager manager = NDManager.newBaseManager()) {
             float[] vectors = model.itemVectors(rows, manager).toFloatArray();
             int d = vectors.length / rows.length;
@@ -140,10 +165,10 @@ public final class ModelUpdates {
                         .build());
             }
         }
-        return items;
     }
 
-    private static boolean changedAfter(Embeddings embeddings, int itemRow, long sinceStep) {
+    /** Whether any input of the item's tower changed: one of its rows moved, or one of its side ids lost its row. */
+    private static boolean changedAfter(Embeddings embeddings, int itemRow, long sinceStep, Map<Feature, Set<String>> evicted) {
         if (sinceStep < 0) {
             return true;
         }
@@ -151,6 +176,9 @@ public final class ModelUpdates {
         for (Feature f : Feature.values()) {
             int row = featureRows[f.ordinal()];
             if (row != DynamicVocabulary.PADDING_ROW && embeddings.table(f).table().changedAt(row) > sinceStep) {
+                return true;
+            }
+            if (f != Feature.ITEM && evicted.get(f).contains(embeddings.catalog().sideId(itemRow, f))) {
                 return true;
             }
         }

@@ -191,7 +191,10 @@ public final class OnlineTrainer implements AutoCloseable {
         return model.embeddings().table(Feature.ITEM).vocabulary();
     }
 
-    /** Exact top-{@code k} over every item in the vocabulary for each example's context, with its target's rank. */
+    /**
+     * Exact top-{@code k} over every item in the vocabulary for each example's context, with its
+     * target's rank (items scoring equal to the target rank ahead of it).
+     */
     public List<Ranking> score(List<TrainingExample> batch, int k) {
         return score(batch, k, Collections.nCopies(batch.size(), Set.of()));
     }
@@ -248,7 +251,8 @@ public final class OnlineTrainer implements AutoCloseable {
                 continue;
             }
             float s = scores[offset + c];
-            if (s > targetScore) {
+            // ties count against the target, so a degenerate model (e.g. all-zero vectors) cannot score hits
+            if (c != targetColumn && s >= targetScore) {
                 better++;
             }
             top.offer(c, s);

@@ -122,12 +122,17 @@ public final class RetrievalModel implements AutoCloseable {
         return itemTower.forward(parameterStore, new NDList(items.materialise()), training).singletonOrThrow();
     }
 
-    /** L2-normalised user vectors (B, D) of {@code snapshots}, computed without gradients in {@code batchManager}. */
-    NDArray userVectors(List<FeatureSnapshot> snapshots, NDManager batchManager) {
+    /** The encoder's output for {@code snapshots}, for inference (call with gradients off), in {@code batchManager}. */
+    private NDList inferUsers(List<FeatureSnapshot> snapshots, NDManager batchManager) {
         BatchLookup lookup = embeddings.newLookup();
         InputEmbedding.UserBatch users = input.planUsers(snapshots, lookup);
         lookup.gather(batchManager, false);
-        return forwardUsers(users, batchManager, false).get(EncoderOutput.VECTOR).normalize(2, 1);
+        return forwardUsers(users, batchManager, false);
+    }
+
+    /** L2-normalised user vectors (B, D) of {@code snapshots}, for inference, in {@code batchManager}. */
+    NDArray userVectors(List<FeatureSnapshot> snapshots, NDManager batchManager) {
+        return inferUsers(snapshots, batchManager).get(EncoderOutput.VECTOR).normalize(2, 1);
     }
 
     /** Encodes users with gradients off, on the calling thread. */
@@ -137,10 +142,7 @@ public final class RetrievalModel implements AutoCloseable {
         }
         return withoutGradients(() -> {
             try (NDManager batchManager = manager.newSubManager()) {
-                BatchLookup lookup = embeddings.newLookup();
-                InputEmbedding.UserBatch users = input.planUsers(snapshots, lookup);
-                lookup.gather(batchManager, false);
-                NDList out = forwardUsers(users, batchManager, false);
+                NDList out = inferUsers(snapshots, batchManager);
                 NDArray interests = out.get(EncoderOutput.INTERESTS).normalize(2, 2);
                 NDArray vectors = out.get(EncoderOutput.VECTOR).normalize(2, 1);
                 int k = (int) interests.getShape().get(1);

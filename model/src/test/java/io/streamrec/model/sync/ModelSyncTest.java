@@ -1,7 +1,10 @@
 package io.streamrec.model.sync;
 
+import static io.streamrec.model.train.TrainingFixtures.behavior;
 import static io.streamrec.model.train.TrainingFixtures.clustered;
+import static io.streamrec.model.train.TrainingFixtures.example;
 import static io.streamrec.model.train.TrainingFixtures.smallConfig;
+import static io.streamrec.model.train.TrainingFixtures.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.model.Feature;
@@ -9,6 +12,7 @@ import io.streamrec.model.encode.pool.MeanPoolEncoder;
 import io.streamrec.model.train.EncodedUser;
 import io.streamrec.model.train.OnlineTrainer;
 import io.streamrec.schemas.FeatureSnapshot;
+import io.streamrec.schemas.ItemRow;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.TrainingExample;
 import io.streamrec.schemas.UpdateKind;
@@ -18,6 +22,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
@@ -141,6 +146,22 @@ class ModelSyncTest {
         assertThat(replica.version()).isEqualTo(second.get(0).getVersion());
         assertThat(replica.heldDeltas()).isZero();
         assertSameVectors(replica.encode(probe), trainer.encode(probe));
+    }
+
+    @Test
+    void anItemWhoseCategoryWasEvictedTravelsInTheNextDelta() {
+        try (OnlineTrainer small = new OnlineTrainer(smallConfig().vocabularyCapacities(100, 100, 1, 100, 100).build(), MeanPoolEncoder.factory(8))) {
+            ModelUpdates smallUpdates = new ModelUpdates(small, MAX_BYTES, Clock.systemUTC());
+            small.step(List.of(example(snapshot("u1", List.of(), List.of(), Map.of()), behavior("a", "c1", 1))));
+            long full = smallUpdates.snapshot().get(0).getVersion();
+            small.step(List.of(example(snapshot("u2", List.of(), List.of(), Map.of()), behavior("b", "c2", 2))));
+
+            List<ModelUpdate> delta = smallUpdates.delta(full);
+
+            assertThat(delta.stream().flatMap(c -> c.getTombstones().stream()).map(t -> t.getFeature() + ":" + t.getId()))
+                    .contains("category:c1");
+            assertThat(delta.stream().flatMap(c -> c.getItemRows().stream()).map(ItemRow::getItemId)).containsExactlyInAnyOrder("a", "b");
+        }
     }
 
     private static void assertSameVectors(List<EncodedUser> actual, List<EncodedUser> expected) {
