@@ -16,7 +16,10 @@ import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** What every registered encoder promises the trainer and the replicas, whatever its architecture. */
+/**
+ * What every registered encoder promises the trainer and the replicas, whatever its architecture. A newly
+ * registered encoder joins by adding its name to the {@code @ValueSource} lists.
+ */
 class EncoderContractTest extends NDManagerTest {
 
     /** Users with a long, a short, a one-item and an empty session; histories of every kind too. */
@@ -101,7 +104,7 @@ class EncoderContractTest extends NDManagerTest {
             NDList input = input(manager, dims, 5, 4, MIXED, 9);
             UserEncoder encoder = encoder(name, dims, input);
 
-            assertThat(encoder.block().getParameters().size()).isGreaterThan(10);
+            assertThat(encoder.block().getParameters().size()).isPositive();
             assertThat(parametersWithoutGradient(encoder.block(), manager, input, 11)).as("D_user=" + userDim).isEmpty();
         }
     }
