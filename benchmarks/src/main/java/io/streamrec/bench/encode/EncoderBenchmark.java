@@ -26,8 +26,9 @@ import java.util.function.Consumer;
 
 /**
  * Forward throughput of the SDM and SINE encoders (grad mode off), in users per second at batch 1 and 256
- * with T=50 and D=64, beside a roofline measured in the same run: one DJL matmul per batch doing the same
- * number of multiply-adds as the encoder's dominant products ({@link EncoderFlops}).
+ * with T=50 and D=64, beside a roofline measured in the same run: one square DJL matmul per batch doing the
+ * same number of multiply-adds as the encoder's dominant products ({@link EncoderFlops}), i.e. what this
+ * machine's matmul reaches on that much work when nothing else is in the way.
  *
  * <pre>
  * ./mvnw -B -o -q -pl benchmarks -am -DskipTests compile dependency:build-classpath -Dmdep.outputFile=$PWD/bench.classpath
@@ -70,7 +71,8 @@ public final class EncoderBenchmark {
         JniUtils.setGradMode(false);
         System.out.printf(Locale.ROOT, "encoder forward, grad off, T=%d, D=%d, D_item=%d, L_f=%d, torch threads=%d, load %s%n",
                 STEPS, DIMS.outputDim(), DIMS.itemInputDim(), LONG_TERM, JniUtils.getNumThreads(), loadAverage());
-        System.out.printf(Locale.ROOT, "%-6s %6s %14s %16s %16s %10s%n", "model", "batch", "MFLOP/user", "users/s", "roofline users/s", "% roofline");
+        System.out.printf(Locale.ROOT, "%-6s %6s %12s %12s %10s %14s %12s %10s%n", "model", "batch", "MFLOP/user",
+                "users/s", "GFLOP/s", "roofline u/s", "roof GFLOP/s", "% roofline");
 
         SdmConfig sdmConfig = SdmConfig.defaults();
         SineConfig sineConfig = SineConfig.defaults();
@@ -85,12 +87,14 @@ public final class EncoderBenchmark {
                     NDList input = input(manager, batch);
                     ParameterStore store = new ParameterStore(manager, false);
                     double users = rate(batch, seconds, manager, input, in -> encoder.block().forward(store, in, false));
-                    long columns = Math.max(1, Math.round((double) candidate.macsPerUser() / ((long) STEPS * DIMS.outputDim())));
-                    NDList operands = new NDList(manager.randomNormal(new Shape((long) batch * STEPS, DIMS.outputDim())),
-                            manager.randomNormal(new Shape(DIMS.outputDim(), columns)));
-                    double roofline = rate(batch, seconds, manager, operands, in -> in.get(0).matMul(in.get(1)));
-                    System.out.printf(Locale.ROOT, "%-6s %6d %14.2f %16.0f %16.0f %9.1f%%%n", encoder.name(), batch,
-                            2.0 * candidate.macsPerUser() / 1e6, users, roofline, 100 * users / roofline);
+                    // a cube-shaped matmul with the batch's multiply-adds: compute-bound, unlike a thin one whose output write dominates
+                    long side = Math.max(1, Math.round(Math.cbrt((double) batch * candidate.macsPerUser())));
+                    NDList operands = new NDList(manager.randomNormal(new Shape(side, side)), manager.randomNormal(new Shape(side, side)));
+                    double cubesPerSecond = rate(1, seconds, manager, operands, in -> in.get(0).matMul(in.get(1)));
+                    double roofline = cubesPerSecond * side * side * side / candidate.macsPerUser();
+                    System.out.printf(Locale.ROOT, "%-6s %6d %12.2f %12.0f %10.2f %14.0f %12.2f %9.1f%%%n", encoder.name(), batch,
+                            2.0 * candidate.macsPerUser() / 1e6, users, gflops(users, candidate), roofline,
+                            gflops(roofline, candidate), 100 * users / roofline);
                 }
             }
         }
@@ -98,6 +102,10 @@ public final class EncoderBenchmark {
     }
 
     private record Candidate(UserEncoder encoder, long macsPerUser) {}
+
+    private static double gflops(double usersPerSecond, Candidate candidate) {
+        return usersPerSecond * 2.0 * candidate.macsPerUser() / 1e9;
+    }
 
     /** Users per second of {@code pass} over {@code seconds}, after a warm-up; each pass frees its results. */
     private static double rate(int batch, double seconds, NDManager manager, NDList input, Consumer<NDList> pass) {
