@@ -42,6 +42,8 @@ public final class ModelUpdates {
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 900 * 1024;
     /** Config key naming the encoder, alongside the trainer settings. */
     public static final String ENCODER_KEY = "encoder";
+    /** Items passed through the item tower at once, bounding memory for large catalogues. */
+    private static final int ITEM_TOWER_BLOCK = 1 << 16;
 
     private final OnlineTrainer trainer;
     private final int maxMessageBytes;
@@ -121,9 +123,14 @@ public final class ModelUpdates {
         Embeddings embeddings = model.embeddings();
         int[] rows = Arrays.stream(model.itemRows()).filter(r -> changedAfter(embeddings, r, sinceStep)).toArray();
         List<ItemRow> items = new ArrayList<>(rows.length);
-        if (rows.length == 0) {
-            return items;
+        for (int from = 0; from < rows.length; from += ITEM_TOWER_BLOCK) {
+            addItemRows(model, Arrays.copyOfRange(rows, from, Math.min(rows.length, from + ITEM_TOWER_BLOCK)), items);
         }
+        return items;
+    }
+
+    private static void addItemRows(RetrievalModel model, int[] rows, List<ItemRow> items) {
+        Embeddings embeddings = model.embeddings();
         try (NDManager manager = NDManager.newBaseManager()) {
             float[] vectors = model.itemVectors(rows, manager).toFloatArray();
             int d = vectors.length / rows.length;
@@ -140,7 +147,6 @@ public final class ModelUpdates {
                         .build());
             }
         }
-        return items;
     }
 
     private static boolean changedAfter(Embeddings embeddings, int itemRow, long sinceStep) {

@@ -22,6 +22,15 @@ public final class ModelVersions {
         return latest;
     }
 
+    /**
+     * Makes the next version greater than {@code version}: for a trainer started without a checkpoint
+     * whose topic already holds versions (read the latest from {@code model-updates} first), so
+     * consumers never see a version go backwards. Never lowers the counter.
+     */
+    public void startAfter(long version) {
+        latest = Math.max(latest, version);
+    }
+
     /** The last allocated version, 0 before the first. */
     public long latest() {
         return latest;

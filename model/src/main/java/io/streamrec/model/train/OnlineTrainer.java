@@ -63,7 +63,7 @@ public final class OnlineTrainer implements AutoCloseable {
     private final RetrievalModel model;
     private final DenseAdam denseAdam;
     private final RowSparseAdam[] sparseAdam;
-    private final CorrectedSoftmax objective;
+    private final TrainingObjective objective;
     private ModelVersions versions = new ModelVersions();
     private long step;
 
@@ -83,7 +83,7 @@ public final class OnlineTrainer implements AutoCloseable {
             tables.get(i).onRowAssigned(optimiser::reset);
             sparseAdam[i] = optimiser;
         }
-        this.objective = new CorrectedSoftmax(config);
+        this.objective = new TrainingObjective(config);
     }
 
     public TrainerConfig config() {
@@ -133,15 +133,17 @@ public final class OnlineTrainer implements AutoCloseable {
         InputEmbedding.UserBatch users = model.input().planUsers(contexts, lookup);
         InputEmbedding.ItemBatch targets = model.input().planItems(targetRows, lookup);
         List<String> negativeIds = sampleNegativeIds(t);
-        InputEmbedding.ItemBatch negatives = negativeIds.isEmpty() ? null : model.input().planItems(rowsOfItems(negativeIds), lookup);
-        float negativeLogQ = (float) Math.log((double) negativeIds.size() / Math.max(1, itemVocabulary().size()));
+        List<int[]> negativeRows = rowsOfItems(negativeIds);
+        InputEmbedding.ItemBatch negatives = negativeIds.isEmpty() ? null : model.input().planItems(negativeRows, lookup);
         try (NDManager batchManager = model.manager().newSubManager()) {
             lookup.gather(batchManager, true);
             float loss;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDList out = model.forwardUsers(users, batchManager, true);
                 NDArray objectiveLoss = objective.loss(out.get(EncoderOutput.VECTOR), model.forwardItems(targets, true),
-                        targetIds, rewards, negatives == null ? null : model.forwardItems(negatives, true), negativeIds, negativeLogQ);
+                        targetIds, itemRowsOf(targetRows), rewards,
+                        negatives == null ? null : model.forwardItems(negatives, true), negativeIds, itemRowsOf(negativeRows),
+                        itemVocabulary().size());
                 NDArray total = out.size() > EncoderOutput.REGULARISER ? objectiveLoss.add(out.get(EncoderOutput.REGULARISER)) : objectiveLoss;
                 collector.backward(total);
                 loss = total.getFloat();
@@ -179,6 +181,10 @@ public final class OnlineTrainer implements AutoCloseable {
             rows.add(model.embeddings().featureRowsOfItem(itemVocabulary().rowOf(id)));
         }
         return rows;
+    }
+
+    private static long[] itemRowsOf(List<int[]> featureRows) {
+        return featureRows.stream().mapToLong(rows -> rows[Feature.ITEM.ordinal()]).toArray();
     }
 
     private DynamicVocabulary itemVocabulary() {

@@ -7,10 +7,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
@@ -35,8 +33,16 @@ public final class DynamicVocabulary {
 
     private final String name;
     private final int capacity;
-    /** id → row, least recently admitted first (re-admission moves an id to the end). */
-    private final LinkedHashMap<String, Integer> rows = new LinkedHashMap<>();
+    private final HashMap<String, Integer> rows = new HashMap<>();
+    /**
+     * The recency list, threaded through the rows: {@code older[row]} / {@code newer[row]} link each
+     * held row to its neighbours in admission order (0 ends the list), so re-admitting an id moves it
+     * to the hot end in O(1) without allocating.
+     */
+    private int[] older = new int[1];
+    private int[] newer = new int[1];
+    private int coldest;
+    private int hottest;
     private final ArrayDeque<Integer> freeRows = new ArrayDeque<>();
     private final List<Eviction> evictions = new ArrayList<>();
     private String[] idsByRow = new String[1];
@@ -107,15 +113,17 @@ public final class DynamicVocabulary {
         if (id == null) {
             return PADDING_ROW;
         }
-        Integer known = rows.remove(id);
+        Integer known = rows.get(id);
         int row;
         if (known != null) {
             row = known;
+            unlink(row);
         } else {
             row = freeRow(step);
             idsByRow[row] = id;
+            rows.put(id, row);
         }
-        rows.put(id, row);
+        appendHottest(row);
         lastSeenByRow[row] = step;
         if (known == null) {
             rowAssigned.accept(row);
@@ -129,6 +137,7 @@ public final class DynamicVocabulary {
         if (row == null) {
             return PADDING_ROW;
         }
+        unlink(row);
         idsByRow[row] = null;
         freeRows.push(row);
         return row;
@@ -150,8 +159,12 @@ public final class DynamicVocabulary {
     }
 
     /** Ids in recency order, coldest first. */
-    public Iterable<String> idsColdestFirst() {
-        return Collections.unmodifiableSet(rows.keySet());
+    public List<String> idsColdestFirst() {
+        List<String> ids = new ArrayList<>(rows.size());
+        for (int row = coldest; row != 0; row = newer[row]) {
+            ids.add(idsByRow[row]);
+        }
+        return ids;
     }
 
     private int freeRow(long step) {
@@ -163,12 +176,40 @@ public final class DynamicVocabulary {
             ensureRows(row + 1);
             return row;
         }
-        Iterator<Map.Entry<String, Integer>> coldest = rows.entrySet().iterator();
-        Map.Entry<String, Integer> victim = coldest.next();
-        coldest.remove();
-        int row = victim.getValue();
-        evictions.add(new Eviction(victim.getKey(), row, step));
+        int row = coldest;
+        unlink(row);
+        String victim = idsByRow[row];
+        rows.remove(victim);
+        evictions.add(new Eviction(victim, row, step));
         return row;
+    }
+
+    private void unlink(int row) {
+        int before = older[row];
+        int after = newer[row];
+        if (before == 0) {
+            coldest = after;
+        } else {
+            newer[before] = after;
+        }
+        if (after == 0) {
+            hottest = before;
+        } else {
+            older[after] = before;
+        }
+        older[row] = 0;
+        newer[row] = 0;
+    }
+
+    private void appendHottest(int row) {
+        older[row] = hottest;
+        newer[row] = 0;
+        if (hottest == 0) {
+            coldest = row;
+        } else {
+            newer[hottest] = row;
+        }
+        hottest = row;
     }
 
     private void ensureRows(int needed) {
@@ -176,6 +217,8 @@ public final class DynamicVocabulary {
             int size = Math.max(needed, Math.min(capacity + 1, Math.max(INITIAL_ROWS, idsByRow.length * 2)));
             idsByRow = Arrays.copyOf(idsByRow, size);
             lastSeenByRow = Arrays.copyOf(lastSeenByRow, size);
+            older = Arrays.copyOf(older, size);
+            newer = Arrays.copyOf(newer, size);
         }
     }
 
@@ -186,10 +229,10 @@ public final class DynamicVocabulary {
         out.writeInt(capacity);
         out.writeInt(highestRow);
         out.writeInt(rows.size());
-        for (Map.Entry<String, Integer> e : rows.entrySet()) {
-            out.writeUTF(e.getKey());
-            out.writeInt(e.getValue());
-            out.writeLong(lastSeenByRow[e.getValue()]);
+        for (int row = coldest; row != 0; row = newer[row]) {
+            out.writeUTF(idsByRow[row]);
+            out.writeInt(row);
+            out.writeLong(lastSeenByRow[row]);
         }
         out.writeInt(freeRows.size());
         for (int row : freeRows) {
@@ -219,6 +262,7 @@ public final class DynamicVocabulary {
             v.rows.put(id, row);
             v.idsByRow[row] = id;
             v.lastSeenByRow[row] = in.readLong();
+            v.appendHottest(row);
         }
         int free = in.readInt();
         for (int i = 0; i < free; i++) {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
@@ -20,6 +21,15 @@ import java.util.Random;
 public final class EncoderFixtures {
 
     private EncoderFixtures() {}
+
+    /**
+     * Runs PyTorch's operators on one thread. At the tiny sizes of unit tests an operator is dominated by
+     * its fixed cost, and on a busy 2-core machine a second intra-op thread made steps 5-8x slower.
+     */
+    public static void useOneTorchThread() {
+        Engine.getInstance(); // loads the native library
+        JniUtils.setNumThreads(1);
+    }
 
     /** Small sizes: D_item = 8+4+4+2+2 = 20, D_user = 6, D = 8. */
     public static EncoderDimensions smallDimensions(int userDim) {

@@ -68,6 +68,27 @@ class OnlineTrainerTest {
     }
 
     @Test
+    void aStepMovesOnlyTheEmbeddingRowsOfItsBatch() {
+        TrainingExample first = example(snapshot("u1", List.of(behavior("a", "c1", 1)), List.of(), Map.of()), behavior("b", "c1", 2));
+        TrainingExample second = example(snapshot("u2", List.of(behavior("x", "c2", 1)), List.of(), Map.of()), behavior("y", "c2", 2));
+        try (OnlineTrainer trainer = new OnlineTrainer(smallConfig().build(), MeanPoolEncoder.factory(16))) {
+            trainer.step(List.of(first, second));
+            var items = trainer.model().embeddings().table(Feature.ITEM);
+            float[] bystander = items.valuesOf("x");
+            float[] category = trainer.model().embeddings().table(Feature.CATEGORY).valuesOf("c2");
+            float[] trained = items.valuesOf("a");
+
+            trainer.step(List.of(first, example(first.getContext(), behavior("c", "c1", 3))));
+
+            assertThat(items.valuesOf("x")).containsExactly(bystander);
+            assertThat(trainer.model().embeddings().table(Feature.CATEGORY).valuesOf("c2")).containsExactly(category);
+            assertThat(items.valuesOf("a")).isNotEqualTo(trained);
+            assertThat(items.table().changedAt(items.vocabulary().rowOf("x"))).isEqualTo(1);
+            assertThat(items.table().changedAt(items.vocabulary().rowOf("a"))).isEqualTo(2);
+        }
+    }
+
+    @Test
     void topIdsAgreeWithTheTargetRankAndExclusionsAreLeftOut() {
         List<TrainingExample> stream = clustered(20 * 32, ITEMS, CLUSTERS, 3);
         try (OnlineTrainer trainer = new OnlineTrainer(smallConfig().build(), MeanPoolEncoder.factory(16))) {

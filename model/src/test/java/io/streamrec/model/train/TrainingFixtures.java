@@ -60,7 +60,7 @@ public final class TrainingFixtures {
     /**
      * Items {@code i0..i(items-1)} in {@code clusters} clusters (item i in cluster i % clusters, which is
      * also its category). Each example's session holds 2–5 items of one cluster, its long-term history
-     * 0–3 more, and its target is another item of the same cluster: learnable, far above chance.
+     * 0–3 more, its profile a gender, and its target is another item of the same cluster: learnable, far above chance.
      */
     public static List<TrainingExample> clustered(int count, int items, int clusters, long seed) {
         Random random = new Random(seed);
@@ -77,7 +77,8 @@ public final class TrainingFixtures {
                 longTerm.add(itemOf(cluster, items, clusters, random, 0).getItemId());
             }
             Behavior target = itemOf(cluster, items, clusters, random, 1000L * n + length);
-            examples.add(example(snapshot("u" + random.nextInt(50), session, longTerm, Map.of()), target));
+            int user = random.nextInt(50);
+            examples.add(example(snapshot("u" + user, session, longTerm, Map.of("gender", user % 2 == 0 ? "f" : "m")), target));
         }
         return examples;
     }

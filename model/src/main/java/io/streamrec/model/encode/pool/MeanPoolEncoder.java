@@ -4,6 +4,7 @@ import ai.djl.nn.Block;
 import io.streamrec.model.encode.EncoderDimensions;
 import io.streamrec.model.encode.UserEncoder;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -16,6 +17,8 @@ public final class MeanPoolEncoder implements UserEncoder {
     public static final String NAME = "meanpool";
     /** Hidden layer widths used when none are given. */
     public static final int[] DEFAULT_HIDDEN = {128};
+    /** Setting key of the hidden layer widths. */
+    public static final String HIDDEN = "meanpool.hidden";
 
     private final EncoderDimensions dimensions;
     private final MeanPoolBlock block;
@@ -32,6 +35,27 @@ public final class MeanPoolEncoder implements UserEncoder {
         }
         this.dimensions = dimensions;
         this.block = new MeanPoolBlock(dimensions, hidden.clone());
+    }
+
+    /**
+     * A factory from flat settings, the shape the {@code Encoders} registry takes. Reads
+     * {@value #HIDDEN} (comma-separated hidden widths, default 128); other {@code meanpool.} keys are rejected.
+     */
+    public static Function<EncoderDimensions, UserEncoder> factory(Map<String, String> settings) {
+        for (String key : settings.keySet()) {
+            if (key.startsWith(NAME + ".") && !key.equals(HIDDEN)) {
+                throw new IllegalArgumentException("unknown mean-pool setting '" + key + "'; the only one is " + HIDDEN);
+            }
+        }
+        String hidden = settings.get(HIDDEN);
+        if (hidden == null) {
+            return factory(DEFAULT_HIDDEN);
+        }
+        try {
+            return factory(Arrays.stream(hidden.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(HIDDEN + " must be comma-separated positive integers, got '" + hidden + "'", e);
+        }
     }
 
     /** A factory for the trainer and replicas: {@code MeanPoolEncoder.factory(128)}. */

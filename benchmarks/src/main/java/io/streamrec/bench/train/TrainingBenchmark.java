@@ -1,0 +1,238 @@
+package io.streamrec.bench.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.optimizer.Optimizer;
+import io.streamrec.model.Feature;
+import io.streamrec.model.embed.AdamRule;
+import io.streamrec.model.embed.BatchRows;
+import io.streamrec.model.embed.EmbeddingTable;
+import io.streamrec.model.embed.RowSparseAdam;
+import io.streamrec.model.encode.EncoderDimensions;
+import io.streamrec.model.encode.Encoders;
+import io.streamrec.model.encode.UserEncoder;
+import io.streamrec.model.encode.pool.MeanPoolEncoder;
+import io.streamrec.model.train.OnlineTrainer;
+import io.streamrec.model.train.TrainerConfig;
+import io.streamrec.model.vocab.DynamicVocabulary;
+import io.streamrec.schemas.Behavior;
+import io.streamrec.schemas.FeatureSnapshot;
+import io.streamrec.schemas.LongTermFeatures;
+import io.streamrec.schemas.TrainingExample;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Training throughput and the cost of a row-sparse step against the catalogue size.
+ *
+ * <ol>
+ *   <li>examples/s of {@link OnlineTrainer#step} at batch 256 (sessions up to T=50, long-term up to 50
+ *       per feature, D=64, 10k items) for each encoder available;</li>
+ *   <li>the row-sparse embedding step (gather the batch's distinct rows + {@link RowSparseAdam} update)
+ *       with the item table at 10k and at 1M rows, and a whole trainer step with the item vocabulary
+ *       pre-filled to 10k and to 1M ids. Both must stay flat: the ratio is printed.</li>
+ * </ol>
+ * The dense DJL Adam over the whole table is printed beside them as the baseline that does grow.
+ *
+ * <p>Run (from the repository root):
+ * <pre>
+ * ./mvnw -B -o -q -pl benchmarks -am -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * MALLOC_ARENA_MAX=2 java -Xmx6g -Dai.djl.offline=true \
+ *     -cp benchmarks/target/classes:$(cat benchmarks/target/cp.txt) io.streamrec.bench.train.TrainingBenchmark [steps [encoders|sparse|trainer ...]]
+ * </pre>
+ */
+public final class TrainingBenchmark {
+
+    private static final int BATCH = 256;
+    private static final int ITEMS = 10_000;
+    /** Distinct item rows a batch of 256 sessions typically touches. */
+    private static final int DISTINCT_ROWS = 3_000;
+    private static final int ROUNDS = 3;
+
+    private TrainingBenchmark() {}
+
+    public static void main(String[] args) {
+        int steps = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        Set<String> sections = args.length > 1 ? Set.of(Arrays.copyOfRange(args, 1, args.length)) : Set.of("encoders", "sparse", "trainer");
+        System.out.printf("TrainingBenchmark: batch %d, %d timed steps after 3 warm-up steps, %d cores%n",
+                BATCH, steps, Runtime.getRuntime().availableProcessors());
+
+        List<TrainingExample> stream = examples(BATCH * (steps + 3), ITEMS, 17);
+        if (sections.contains("encoders")) {
+            encoderThroughput(stream, steps);
+        }
+        if (sections.contains("sparse")) {
+            sparseStep(steps);
+        }
+        if (sections.contains("trainer")) {
+            double trainerSmall = trainerStepMillis(10_000, stream, steps);
+            double trainerLarge = trainerStepMillis(1_000_000, stream, steps);
+            System.out.printf("  whole trainer step (meanpool): item vocabulary 10k %.1f ms, 1M %.1f ms, ratio 1M/10k %.2f%n",
+                    trainerSmall, trainerLarge, trainerLarge / trainerSmall);
+        }
+    }
+
+    private static void encoderThroughput(List<TrainingExample> stream, int steps) {
+        Map<String, Function<EncoderDimensions, UserEncoder>> encoders = new LinkedHashMap<>();
+        encoders.put(MeanPoolEncoder.NAME, MeanPoolEncoder.factory(MeanPoolEncoder.DEFAULT_HIDDEN));
+        for (String name : Encoders.names()) {
+            encoders.put(name, Encoders.factory(name, Map.of()));
+        }
+        for (Map.Entry<String, Function<EncoderDimensions, UserEncoder>> e : encoders.entrySet()) {
+            try (OnlineTrainer trainer = new OnlineTrainer(config(), e.getValue())) {
+                double seconds = timeSteps(trainer, stream, steps);
+                System.out.printf("  %-9s training: %,8.0f examples/s (%.1f ms/step)%n", e.getKey(), steps * BATCH / seconds, 1000 * seconds / steps);
+            }
+        }
+    }
+
+    private static void sparseStep(int steps) {
+        SparseStep small = new SparseStep(10_000);
+        SparseStep large = new SparseStep(1_000_000);
+        double[] smallRounds = new double[ROUNDS];
+        double[] largeRounds = new double[ROUNDS];
+        for (int round = 0; round < ROUNDS; round++) {
+            smallRounds[round] = small.millisPerStep(steps);
+            largeRounds[round] = large.millisPerStep(steps);
+        }
+        double smallMedian = median(smallRounds);
+        double largeMedian = median(largeRounds);
+        System.out.printf("  row-sparse step (gather + lazy Adam, %d rows touched, median of %d interleaved rounds): "
+                + "10k rows %.2f ms, 1M rows %.2f ms, ratio 1M/10k %.2f%n", DISTINCT_ROWS, ROUNDS, smallMedian, largeMedian, largeMedian / smallMedian);
+        double denseSmall = denseAdamMillis(10_000, steps);
+        double denseLarge = denseAdamMillis(1_000_000, steps);
+        System.out.printf("  baseline: DJL dense Adam on the whole table: 10k rows %.2f ms, 1M rows %.2f ms, ratio 1M/10k %.1f%n",
+                denseSmall, denseLarge, denseLarge / denseSmall);
+
+    }
+
+    private static TrainerConfig config() {
+        return TrainerConfig.builder().batchSize(BATCH).maxSessionLength(50).maxLongTermLength(50).build();
+    }
+
+    private static double timeSteps(OnlineTrainer trainer, List<TrainingExample> stream, int steps) {
+        for (int s = 0; s < 3; s++) {
+            trainer.step(stream.subList(s * BATCH, (s + 1) * BATCH));
+        }
+        long start = System.nanoTime();
+        for (int s = 3; s < steps + 3; s++) {
+            trainer.step(stream.subList(s * BATCH, (s + 1) * BATCH));
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** A table of width 32 with every row initialised, and its lazy Adam. */
+    private static final class SparseStep {
+        private static final int DIM = 32;
+        private final int rows;
+        private final EmbeddingTable table;
+        private final RowSparseAdam adam = new RowSparseAdam(AdamRule.withLearningRate(1e-3f), DIM);
+        private final Random random = new Random(3);
+        private long step;
+
+        SparseStep(int rows) {
+            this.rows = rows;
+            this.table = new EmbeddingTable(DIM, rows + 1, 0.1f, 1);
+            for (int r = 1; r <= rows; r++) {
+                table.initialise(r, "i" + r, 0);
+            }
+        }
+
+        /** Gather + update of {@link #DISTINCT_ROWS} random rows, mean over {@code steps} after 3 warm-up steps. */
+        double millisPerStep(int steps) {
+            long total = 0;
+            try (NDManager manager = NDManager.newBaseManager()) {
+                for (int s = 0; s < steps + 3; s++) {
+                    long start = System.nanoTime();
+                    BatchRows batchRows = new BatchRows(table);
+                    for (int i = 0; i < DISTINCT_ROWS; i++) {
+                        batchRows.local(1 + random.nextInt(rows));
+                    }
+                    int[] touched = batchRows.rows();
+                    batchRows.gather(manager, true);
+                    adam.update(table, touched, new float[touched.length * DIM], ++step);
+                    if (s >= 3) {
+                        total += System.nanoTime() - start;
+                    }
+                }
+            }
+            return total / 1e6 / steps;
+        }
+    }
+
+    /** DJL's Adam given the dense gradient of the whole (rows, 32) table, as it must be without a row-sparse path. */
+    private static double denseAdamMillis(int rows, int steps) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray weights = manager.randomNormal(new Shape(rows, 32));
+            NDArray gradient = manager.zeros(new Shape(rows, 32));
+            Optimizer adam = Optimizer.adam().build();
+            long total = 0;
+            for (int s = 0; s < steps + 3; s++) {
+                long start = System.nanoTime();
+                adam.update("table", weights, gradient);
+                if (s >= 3) {
+                    total += System.nanoTime() - start;
+                }
+            }
+            return total / 1e6 / steps;
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static double trainerStepMillis(int vocabulary, List<TrainingExample> stream, int steps) {
+        try (OnlineTrainer trainer = new OnlineTrainer(config(), MeanPoolEncoder.factory(MeanPoolEncoder.DEFAULT_HIDDEN))) {
+            DynamicVocabulary items = trainer.model().embeddings().table(Feature.ITEM).vocabulary();
+            for (int i = 0; i < vocabulary; i++) {
+                items.admit("filler" + i, 0);
+            }
+            return 1000 * timeSteps(trainer, stream, steps) / steps;
+        }
+    }
+
+    /** Users with interest clusters; sessions of 10–50 items, long-term histories of up to 50 ids per feature. */
+    static List<TrainingExample> examples(int count, int items, long seed) {
+        Random random = new Random(seed);
+        int clusters = 100;
+        List<TrainingExample> examples = new ArrayList<>(count);
+        for (int n = 0; n < count; n++) {
+            int cluster = random.nextInt(clusters);
+            List<Behavior> session = new ArrayList<>();
+            for (int t = 10 + random.nextInt(41); t > 0; t--) {
+                session.add(item(cluster, clusters, items, random, n));
+            }
+            LongTermFeatures.Builder longTerm = LongTermFeatures.newBuilder();
+            List<String> ids = new ArrayList<>();
+            List<String> categories = new ArrayList<>();
+            for (int t = random.nextInt(51); t > 0; t--) {
+                Behavior b = item(cluster, clusters, items, random, n);
+                ids.add(b.getItemId());
+                categories.add(b.getCategoryId());
+            }
+            longTerm.setItem(ids).setCategory(categories).setLeafCategory(categories);
+            FeatureSnapshot context = FeatureSnapshot.newBuilder()
+                    .setUserId("u" + random.nextInt(5_000)).setEventId("e" + n).setEventTime(n)
+                    .setSession(session).setLongTerm(longTerm.build()).setSessionStart(0).build();
+            examples.add(TrainingExample.newBuilder().setContext(context).setTarget(item(cluster, clusters, items, random, n)).build());
+        }
+        return examples;
+    }
+
+    private static Behavior item(int cluster, int clusters, int items, Random random, long time) {
+        int item = cluster + clusters * random.nextInt(items / clusters);
+        return Behavior.newBuilder().setEventId("b" + time + "-" + item).setItemId("i" + item).setEventType("view")
+                .setTimestamp(time).setCategoryId("c" + cluster).setLeafCategoryId("l" + cluster + "-" + item % 7)
+                .setShopId("s" + item % 500).setBrandId("b" + item % 300).setWeight(1.0).build();
+    }
+}
