@@ -36,6 +36,11 @@ public enum EventType {
         return defaultWeight;
     }
 
+    /** The reward r_i of an event of this type: its own weight when it carries one, else this type's default. */
+    public double rewardFor(Double weight) {
+        return weight != null ? weight : defaultWeight;
+    }
+
     /** The canonical lower-case wire name. */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

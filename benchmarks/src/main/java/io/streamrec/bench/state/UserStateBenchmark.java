@@ -1,0 +1,223 @@
+package io.streamrec.bench.state;
+
+import io.streamrec.flink.state.UserStateFunction;
+import io.streamrec.model.history.HistoryPolicy;
+import io.streamrec.schemas.FeatureSnapshot;
+import io.streamrec.schemas.SourcedEvent;
+import io.streamrec.schemas.TrainingExample;
+import io.streamrec.schemas.UserProfile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend.PriorityQueueStateType;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Throughput of {@link UserStateFunction} against a bare keyed counter, both on RocksDB, in the same
+ * run: synthetic JSON event bytes (generated in-process) → decode and validate ({@code EventDecoder})
+ * → event-time watermarks → keyBy(userId) → the keyed operator → discard. The user-state job also
+ * joins a profile stream (1 % of users) and consumes its training-example side output, as the real job
+ * does. Checkpoints go to a local folder every 2 s. Target: user state at ≥ 0.5× the counter.
+ *
+ * <p>Two figures per run: events/s over the job's net runtime (deployment and end-of-input included:
+ * for user state, the final watermark also fires every user's cleanup timer), and events/s from the
+ * first to the last output record (the steady state).
+ *
+ * <p>Run from the repository root (compiles the reactor, then runs on the resolved classpath):
+ * <pre>
+ * ./mvnw -B -o -q -pl benchmarks -am -DskipTests compile dependency:build-classpath -Dmdep.outputFile=cp.txt \
+ *   &amp;&amp; java -Xmx2g -Djava.io.tmpdir=benchmarks/target --add-opens=java.base/java.util=ALL-UNNAMED \
+ *        --add-opens=java.base/java.lang=ALL-UNNAMED \
+ *        -cp benchmarks/target/classes:$(cat benchmarks/cp.txt) io.streamrec.bench.state.UserStateBenchmark \
+ *        --events 1000000 --users 1000000 --parallelism 1,2
+ * </pre>
+ * {@code --help} lists every option.
+ */
+@Command(name = "user-state-benchmark", mixinStandardHelpOptions = true,
+        description = "Events/s of the user-state operator against a bare keyed counter, both on RocksDB.")
+public final class UserStateBenchmark implements Callable<Integer> {
+
+    @Option(names = "--events", description = "events per run (default: ${DEFAULT-VALUE})")
+    long events = 1_000_000;
+
+    @Option(names = "--users", description = "distinct users the events are spread over (default: ${DEFAULT-VALUE})")
+    int users = 1_000_000;
+
+    @Option(names = "--parallelism", split = ",", description = "parallelisms to run, comma-separated (default: 1,2)")
+    List<Integer> parallelisms = List.of(1, 2);
+
+    @Option(names = "--out-of-orderness", description = "watermark delay, ISO-8601 (default: ${DEFAULT-VALUE}); "
+            + "events are generated up to half of it out of order, so none is late")
+    Duration outOfOrderness = Duration.ofSeconds(2);
+
+    @Option(names = "--timers", description = "RocksDB timer service: ROCKSDB or HEAP (default: ${DEFAULT-VALUE})")
+    PriorityQueueStateType timers = PriorityQueueStateType.ROCKSDB;
+
+    @Option(names = "--object-reuse", description = "let chained operators pass records without a defensive copy "
+            + "(pipeline.object-reuse; default: ${DEFAULT-VALUE}, Flink's default)")
+    boolean objectReuse;
+
+    @Option(names = "--bloom-filter", description = "RocksDB bloom filters (state.backend.rocksdb.use-bloom-filter; "
+            + "default: ${DEFAULT-VALUE}, Flink's default)")
+    boolean bloomFilter;
+
+    @Option(names = "--checkpoint-interval", description = "ISO-8601 (default: ${DEFAULT-VALUE})")
+    Duration checkpointInterval = Duration.ofSeconds(2);
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new UserStateBenchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        System.out.printf(Locale.ROOT, "user state vs keyed counter: %,d events over %,d users, RocksDB (%s timers), "
+                + "bloom filters %s, checkpoints every %ss, out-of-orderness %s, object reuse %s, %d cores%n", events, users,
+                timers, bloomFilter, checkpointInterval.toSeconds(), outOfOrderness, objectReuse, Runtime.getRuntime().availableProcessors());
+        List<String> rows = new ArrayList<>();
+        for (int parallelism : parallelisms) {
+            Measurement counter = measure("keyed counter", parallelism, this::counterJob);
+            Measurement userState = measure("user state", parallelism, this::userStateJob);
+            rows.add(counter.row(counter));
+            rows.add(userState.row(counter));
+        }
+        System.out.println();
+        System.out.printf("%-12s %-14s %10s %8s %12s %12s %14s %12s%n", "parallelism", "pipeline", "events",
+                "net s", "net ev/s", "ratio (net)", "window ev/s", "ratio (win)");
+        rows.forEach(System.out::println);
+        return 0;
+    }
+
+    private void validate() {
+        if (events < 1 || users < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--events and --users must be at least 1, were " + events + " and " + users);
+        }
+        if (parallelisms.stream().anyMatch(p -> p < 1)) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--parallelism values must be at least 1, were " + parallelisms);
+        }
+        if (outOfOrderness.toMillis() < 2) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--out-of-orderness must be at least PT0.002S, was " + outOfOrderness);
+        }
+    }
+
+    private interface JobBuilder {
+        void build(StreamExecutionEnvironment env, DataStream<SourcedEvent> events);
+    }
+
+    private Measurement measure(String name, int parallelism, JobBuilder job) throws Exception {
+        System.out.printf(Locale.ROOT, "running %s at parallelism %d ...%n", name, parallelism);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, configuration());
+        job.build(env, decodedEvents(env));
+        OutputWindowProbe.reset();
+        JobExecutionResult result = env.execute(name + " p" + parallelism);
+        Measurement m = new Measurement(name, parallelism, events,
+                result.getNetRuntime(TimeUnit.MILLISECONDS) / 1e3, OutputWindowProbe.windowSeconds());
+        System.out.printf(Locale.ROOT, "  %,.0f events/s (net), %,.0f events/s (window)%n", m.netRate(), m.windowRate());
+        return m;
+    }
+
+    private Configuration configuration() {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDirectory().toUri().toString());
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, timers);
+        conf.set(PipelineOptions.OBJECT_REUSE, objectReuse);
+        conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, bloomFilter);
+        return conf;
+    }
+
+    private static Path checkpointDirectory() {
+        try {
+            return Files.createTempDirectory("user-state-benchmark-checkpoints");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a checkpoint folder under java.io.tmpdir ("
+                    + System.getProperty("java.io.tmpdir") + "); point -Djava.io.tmpdir at a writable folder", e);
+        }
+    }
+
+    private DataStream<SourcedEvent> decodedEvents(StreamExecutionEnvironment env) {
+        int maxDisorder = (int) (outOfOrderness.toMillis() / 2);
+        WatermarkStrategy<SourcedEvent> watermarks = WatermarkStrategy.<SourcedEvent>forBoundedOutOfOrderness(outOfOrderness)
+                .withTimestampAssigner((event, previous) -> event.getEvent().getTimestamp());
+        return env.fromSource(
+                        new DataGeneratorSource<>(new SyntheticEventJson(users, maxDisorder), events,
+                                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO),
+                        WatermarkStrategy.noWatermarks(), "synthetic events")
+                .process(new DecodeEvents())
+                .returns(TypeInformation.of(SourcedEvent.class))
+                .name("decode and validate")
+                .assignTimestampsAndWatermarks(watermarks);
+    }
+
+    private void counterJob(StreamExecutionEnvironment env, DataStream<SourcedEvent> events) {
+        events.keyBy(e -> e.getEvent().getUserId(), Types.STRING)
+                .process(new KeyedCounter(), Types.LONG)
+                .name("keyed counter")
+                .sinkTo(new OutputWindowProbe<>());
+    }
+
+    private void userStateJob(StreamExecutionEnvironment env, DataStream<SourcedEvent> events) {
+        int userCount = users;
+        GeneratorFunction<Long, UserProfile> profile = i -> new UserProfile(
+                "u-" + Math.floorMod(i * 100, (long) userCount), Map.of("segment", "s" + i % 7), 0L);
+        DataStream<UserProfile> profiles = env.fromSource(
+                new DataGeneratorSource<>(profile, Math.max(1L, users / 100L), TypeInformation.of(UserProfile.class)),
+                UserStateFunction.profileWatermarks(), "synthetic profiles");
+        SingleOutputStreamOperator<FeatureSnapshot> snapshots = events
+                .keyBy(e -> e.getEvent().getUserId(), Types.STRING)
+                .connect(profiles.keyBy(UserProfile::getUserId, Types.STRING))
+                .process(new UserStateFunction(HistoryPolicy.defaults()), TypeInformation.of(FeatureSnapshot.class))
+                .name("user state");
+        snapshots.sinkTo(new OutputWindowProbe<>());
+        DataStream<TrainingExample> examples = snapshots.getSideOutput(UserStateFunction.TRAINING_EXAMPLES);
+        examples.sinkTo(new DiscardingSink<>());
+    }
+
+    private record Measurement(String name, int parallelism, long events, double netSeconds, double windowSeconds) {
+        double netRate() {
+            return events / netSeconds;
+        }
+
+        double windowRate() {
+            return events / windowSeconds;
+        }
+
+        String row(Measurement baseline) {
+            return String.format(Locale.ROOT, "%-12d %-14s %,10d %8.1f %,12.0f %12.2f %,14.0f %12.2f", parallelism, name,
+                    events, netSeconds, netRate(), netRate() / baseline.netRate(), windowRate(),
+                    windowRate() / baseline.windowRate());
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.streamrec.flink.state;
+
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+
+/**
+ * The user-state operator's metrics, in the {@code userState} group of each subtask:
+ * {@code eventsApplied}, {@code duplicateEvents}, {@code lateEvents}, {@code sessionsClosed} (counters)
+ * and {@code usersWithState} (gauge: histories created minus histories cleared).
+ */
+final class UserStateMetrics {
+    static final String GROUP = "userState";
+
+    final Counter eventsApplied;
+    final Counter duplicateEvents;
+    final Counter lateEvents;
+    final Counter sessionsClosed;
+    /** Written by the task thread only; read by metric reporters. */
+    private volatile long usersWithState;
+
+    UserStateMetrics(MetricGroup operatorGroup, long restoredUsersWithState) {
+        MetricGroup group = operatorGroup.addGroup(GROUP);
+        this.eventsApplied = group.counter("eventsApplied");
+        this.duplicateEvents = group.counter("duplicateEvents");
+        this.lateEvents = group.counter("lateEvents");
+        this.sessionsClosed = group.counter("sessionsClosed");
+        this.usersWithState = restoredUsersWithState;
+        group.gauge("usersWithState", this::usersWithState);
+    }
+
+    long usersWithState() {
+        return usersWithState;
+    }
+
+    void userCreated() {
+        usersWithState = usersWithState + 1;
+    }
+
+    void userCleared() {
+        usersWithState = usersWithState - 1;
+    }
+}

@@ -1,0 +1,352 @@
+package io.streamrec.flink.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.model.history.HistoryPolicy;
+import io.streamrec.schemas.Behavior;
+import io.streamrec.schemas.DeadLetter;
+import io.streamrec.schemas.FeatureSnapshot;
+import io.streamrec.schemas.SourcedEvent;
+import io.streamrec.schemas.TrainingExample;
+import io.streamrec.schemas.UserEvent;
+import io.streamrec.schemas.UserProfile;
+import io.streamrec.schemas.deadletter.DeadLetters;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The operator on a RocksDB keyed-state backend, driven by Flink's two-input test harness. */
+class UserStateFunctionTest {
+    private static final long T0 = 1_700_000_000_000L;
+    private static final long MINUTE = Duration.ofMinutes(1).toMillis();
+    private static final long DAY = Duration.ofDays(1).toMillis();
+
+    private UserStateFunction function;
+    private KeyedTwoInputStreamOperatorTestHarness<String, SourcedEvent, UserProfile, FeatureSnapshot> harness;
+    private long offset;
+
+    @AfterEach
+    void close() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    private void start(HistoryPolicy policy) throws Exception {
+        start(policy, null);
+    }
+
+    private void start(HistoryPolicy policy, OperatorSubtaskState restored) throws Exception {
+        function = new UserStateFunction(policy);
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(function),
+                e -> e.getEvent().getUserId(),
+                UserProfile::getUserId,
+                Types.STRING);
+        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        if (restored != null) {
+            harness.initializeState(restored);
+        }
+        harness.open();
+        harness.processWatermark2(new Watermark(Long.MAX_VALUE));
+    }
+
+    private static UserEvent.Builder event(String user, String eventId, String item, long time) {
+        return UserEvent.newBuilder()
+                .setEventId(eventId)
+                .setUserId(user)
+                .setItemId(item)
+                .setEventType("view")
+                .setTimestamp(time)
+                .setCategoryId("c-" + item);
+    }
+
+    private void send(UserEvent.Builder event) throws Exception {
+        UserEvent e = event.build();
+        SourcedEvent sourced = new SourcedEvent(e, ByteBuffer.wrap(("raw-" + e.getEventId()).getBytes(StandardCharsets.UTF_8)),
+                "events", 3, offset++);
+        harness.processElement1(new StreamRecord<>(sourced, e.getTimestamp()));
+    }
+
+    private void send(String eventId, String item, long time) throws Exception {
+        send(event("u1", eventId, item, time));
+    }
+
+    private void watermark(long time) throws Exception {
+        harness.processWatermark1(new Watermark(time));
+    }
+
+    private List<FeatureSnapshot> snapshots() {
+        return harness.extractOutputValues();
+    }
+
+    private FeatureSnapshot lastSnapshot() {
+        List<FeatureSnapshot> all = snapshots();
+        return all.get(all.size() - 1);
+    }
+
+    private List<String> appliedEventIds() {
+        return snapshots().stream().map(FeatureSnapshot::getEventId).toList();
+    }
+
+    private List<TrainingExample> examples() {
+        return harness.getSideOutput(UserStateFunction.TRAINING_EXAMPLES).stream().map(StreamRecord::getValue).toList();
+    }
+
+    private List<DeadLetter> deadLetters() {
+        var queue = harness.getSideOutput(UserStateFunction.DEAD_LETTERS);
+        return queue == null ? List.of() : queue.stream().map(StreamRecord::getValue).toList();
+    }
+
+    private static List<String> sessionItems(FeatureSnapshot s) {
+        return s.getSession().stream().map(Behavior::getItemId).toList();
+    }
+
+    /** Keys with an entry in the operator's RocksDB state. */
+    private long usersWithStoredState() throws Exception {
+        try (var keys = harness.getOperator().getKeyedStateBackend().getKeys("user-state", VoidNamespace.INSTANCE)) {
+            return keys.count();
+        }
+    }
+
+    @Test
+    void anEventIsAppliedOnceTheWatermarkPassesIt() throws Exception {
+        start(HistoryPolicy.defaults());
+        send("e1", "a", T0);
+        watermark(T0 - 1);
+        assertThat(snapshots()).isEmpty();
+
+        watermark(T0);
+
+        assertThat(appliedEventIds()).containsExactly("e1");
+        assertThat(lastSnapshot().getUserId()).isEqualTo("u1");
+        assertThat(examples()).singleElement().satisfies(example -> {
+            assertThat(example.getContext().getSession()).isEmpty();
+            assertThat(example.getTarget().getItemId()).isEqualTo("a");
+        });
+        assertThat(function.metrics().eventsApplied.getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void eventsWithinTheLatenessAreAppliedInEventTimeOrder() throws Exception {
+        start(HistoryPolicy.defaults());
+        send("e3", "c", T0 + 3 * MINUTE);
+        send("e1", "a", T0 + MINUTE);
+        send("e2", "b", T0 + 2 * MINUTE);
+        send("e2b", "b2", T0 + 2 * MINUTE);
+
+        watermark(T0 + 3 * MINUTE);
+
+        assertThat(appliedEventIds()).containsExactly("e1", "e2", "e2b", "e3");
+        assertThat(sessionItems(lastSnapshot())).containsExactly("a", "b", "b2", "c");
+        assertThat(examples().get(3).getContext()).isEqualTo(snapshots().get(2));
+    }
+
+    @Test
+    void onlyDueEventsAreAppliedAndTheRestWait() throws Exception {
+        start(HistoryPolicy.defaults());
+        send("e1", "a", T0 + MINUTE);
+        send("e2", "b", T0 + 5 * MINUTE);
+
+        watermark(T0 + 2 * MINUTE);
+        assertThat(appliedEventIds()).containsExactly("e1");
+
+        watermark(T0 + 5 * MINUTE);
+        assertThat(appliedEventIds()).containsExactly("e1", "e2");
+    }
+
+    @Test
+    void anEventBehindTheWatermarkIsDeadLetteredAsLate() throws Exception {
+        start(HistoryPolicy.defaults());
+        watermark(T0 + MINUTE);
+
+        send("e1", "a", T0 + MINUTE);
+        watermark(T0 + 10 * MINUTE);
+
+        assertThat(snapshots()).isEmpty();
+        assertThat(deadLetters()).singleElement().satisfies(dl -> {
+            assertThat(dl.getReason()).isEqualTo(DeadLetters.LATE).isEqualTo("late");
+            assertThat(dl.getReasons()).singleElement().asString().contains("behind the watermark");
+            assertThat(dl.getKey()).isEqualTo("u1");
+            assertThat(StandardCharsets.UTF_8.decode(dl.getPayload()).toString()).isEqualTo("raw-e1");
+            assertThat(dl.getSourceTopic()).isEqualTo("events");
+            assertThat(dl.getPartition()).isEqualTo(3);
+            assertThat(dl.getOffset()).isZero();
+        });
+        assertThat(function.metrics().lateEvents.getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aRepeatedEventIdIsDeadLetteredAsDuplicate() throws Exception {
+        start(HistoryPolicy.defaults());
+        send("e1", "a", T0);
+        send("e1", "a", T0);
+        watermark(T0);
+        // a re-send with a newer timestamp is caught by the dedup memory of applied events
+        send("e1", "a", T0 + MINUTE);
+        watermark(T0 + MINUTE);
+
+        assertThat(appliedEventIds()).containsExactly("e1");
+        assertThat(deadLetters()).extracting(DeadLetter::getReason).containsExactly("duplicate", "duplicate");
+        assertThat(deadLetters()).extracting(DeadLetter::getOffset).containsExactly(1L, 2L);
+        assertThat(function.metrics().duplicateEvents.getCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aGapLongerThanTheMaximumStartsANewSession() throws Exception {
+        start(HistoryPolicy.defaults());
+        send("e1", "a", T0);
+        send("e2", "b", T0 + 10 * MINUTE);
+        send("e3", "c", T0 + 20 * MINUTE + 1);
+        watermark(T0 + 30 * MINUTE);
+
+        assertThat(sessionItems(snapshots().get(1))).containsExactly("a", "b");
+        assertThat(sessionItems(lastSnapshot())).containsExactly("c");
+        assertThat(lastSnapshot().getLongTerm().getItem()).containsExactly("a", "b");
+        assertThat(function.metrics().sessionsClosed.getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aChangedSessionIdStartsANewSession() throws Exception {
+        start(HistoryPolicy.defaults());
+        send(event("u1", "e1", "a", T0).setSessionId("s1"));
+        send(event("u1", "e2", "b", T0 + MINUTE).setSessionId("s2"));
+        watermark(T0 + MINUTE);
+
+        assertThat(sessionItems(lastSnapshot())).containsExactly("b");
+        assertThat(lastSnapshot().getSessionsClosed()).isEqualTo(1);
+    }
+
+    @Test
+    void aFullSessionEndsAtTheConfiguredSize() throws Exception {
+        start(HistoryPolicy.builder().maxSessionItems(2).build());
+        send("e1", "a", T0);
+        send("e2", "b", T0 + 1);
+        send("e3", "c", T0 + 2);
+        watermark(T0 + 2);
+
+        assertThat(sessionItems(lastSnapshot())).containsExactly("c");
+        assertThat(lastSnapshot().getLongTerm().getItem()).containsExactly("a", "b");
+    }
+
+    @Test
+    void longTermIsBoundedPerFeature() throws Exception {
+        start(HistoryPolicy.builder().maxLongTermPerFeature(2).build());
+        for (int i = 0; i < 4; i++) {
+            send(event("u1", "e" + i, "i" + i, T0 + i * MINUTE).setShopId("shop" + (i % 3)));
+        }
+        send("e9", "x", T0 + DAY);
+        watermark(T0 + DAY);
+
+        assertThat(lastSnapshot().getLongTerm().getItem()).containsExactly("i2", "i3");
+        assertThat(lastSnapshot().getLongTerm().getShop()).containsExactly("shop2", "shop0");
+    }
+
+    @Test
+    void sessionsOlderThanSevenDaysLeaveTheLongTermHistory() throws Exception {
+        start(HistoryPolicy.defaults());
+        send("e1", "old", T0);
+        send("e2", "recent", T0 + 3 * DAY);
+        send("e3", "now", T0 + 6 * DAY);
+        watermark(T0 + 6 * DAY);
+        assertThat(lastSnapshot().getLongTerm().getItem()).containsExactly("old", "recent");
+
+        send("e4", "later", T0 + 8 * DAY);
+        watermark(T0 + 8 * DAY);
+
+        assertThat(lastSnapshot().getLongTerm().getItem()).containsExactly("recent", "now");
+    }
+
+    @Test
+    void anIdleUsersStateIsClearedByOneCoalescedTimer() throws Exception {
+        start(HistoryPolicy.defaults());
+        for (int i = 0; i < 20; i++) {
+            send("e" + i, "i" + i, T0 + i * MINUTE);
+        }
+        send(event("u2", "x1", "a", T0));
+        watermark(T0 + 20 * MINUTE);
+
+        assertThat(harness.numEventTimeTimers()).as("one cleanup timer per user").isEqualTo(2);
+        assertThat(usersWithStoredState()).isEqualTo(2);
+        assertThat(function.metrics().usersWithState()).isEqualTo(2);
+
+        watermark(T0 + 7 * DAY + 19 * MINUTE - 1);
+        assertThat(usersWithStoredState()).as("u1 is still within 7 days of its last event").isEqualTo(1);
+
+        // cleanup timers have a resolution of a minute: the lapsed history is gone within one
+        watermark(T0 + 7 * DAY + 20 * MINUTE);
+        assertThat(usersWithStoredState()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(function.metrics().usersWithState()).isZero();
+    }
+
+    @Test
+    void theProfileIsJoinedAndOutlivesTheLapsedHistory() throws Exception {
+        start(HistoryPolicy.defaults());
+        harness.processElement2(new StreamRecord<>(new UserProfile("u1", Map.of("age", "25-34"), 1L)));
+        harness.processElement2(new StreamRecord<>(new UserProfile("u1", Map.of("age", "old"), 0L)));
+        send("e1", "a", T0);
+        watermark(T0);
+        assertThat(lastSnapshot().getProfile()).containsExactly(Map.entry("age", "25-34"));
+
+        watermark(T0 + 8 * DAY);
+        send("e2", "b", T0 + 9 * DAY);
+        watermark(T0 + 9 * DAY);
+
+        assertThat(usersWithStoredState()).isEqualTo(1);
+        assertThat(lastSnapshot().getProfile()).containsExactly(Map.entry("age", "25-34"));
+        assertThat(lastSnapshot().getLongTerm().getItem()).isEmpty();
+    }
+
+    @Test
+    void stateSurvivesASnapshotAndRestore() throws Exception {
+        HistoryPolicy policy = HistoryPolicy.defaults();
+        start(policy);
+        harness.processElement2(new StreamRecord<>(new UserProfile("u1", Map.of("age", "25-34"), 1L)));
+        send("e1", "a", T0);
+        send("e2", "b", T0 + 30 * MINUTE);
+        watermark(T0 + 30 * MINUTE);
+        send("e3", "c", T0 + 31 * MINUTE);
+        OperatorSubtaskState checkpoint = harness.snapshot(1L, T0);
+        harness.close();
+
+        start(policy, checkpoint);
+        send("e2", "b", T0 + 32 * MINUTE);
+        watermark(T0 + 32 * MINUTE);
+
+        assertThat(appliedEventIds()).as("the waiting event was restored").containsExactly("e3");
+        assertThat(deadLetters()).as("the dedup memory was restored").extracting(DeadLetter::getReason)
+                .containsExactly("duplicate");
+        assertThat(sessionItems(lastSnapshot())).containsExactly("b", "c");
+        assertThat(lastSnapshot().getLongTerm().getItem()).containsExactly("a");
+        assertThat(lastSnapshot().getProfile()).containsEntry("age", "25-34");
+        assertThat(function.metrics().usersWithState()).isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).as("the cleanup timer was restored").isEqualTo(1);
+    }
+
+    @Test
+    void eachUserKeepsItsOwnHistory() throws Exception {
+        start(HistoryPolicy.defaults());
+        send(event("u1", "e1", "a", T0));
+        send(event("u2", "e2", "x", T0 + 1));
+        send(event("u1", "e3", "b", T0 + 2));
+        watermark(T0 + 2);
+
+        var byUser = snapshots().stream().collect(Collectors.groupingBy(FeatureSnapshot::getUserId));
+        assertThat(sessionItems(byUser.get("u1").get(1))).containsExactly("a", "b");
+        assertThat(sessionItems(byUser.get("u2").get(0))).containsExactly("x");
+    }
+}
