@@ -36,7 +36,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * Throughput of the ingestion contract: decode plus full validation of one {@code UserEvent}, in
  * JSON and in Avro binary, each against a baseline that only parses the same bytes (Jackson's
- * tree for JSON, a plain Avro reader for Avro) so the cost of the checks shows as a ratio.
+ * tree for JSON, a plain Avro reader for Avro) so the cost of the checks shows as a ratio. One
+ * more run mixes in a refused event every tenth, the price of building the reasons.
  *
  * <p>Run: {@code java -cp <benchmarks classpath> io.streamrec.bench.DecodeBenchmark [JMH options]};
  * it prints JMH's table, then ops/s and the ratio to each baseline.
@@ -61,6 +62,8 @@ public class DecodeBenchmark {
     private byte[][] keys;
     private byte[][] json;
     private byte[][] avro;
+    /** The JSON events with every tenth one faulty (an unknown field and a negative weight). */
+    private byte[][] jsonTenthBad;
     private int next;
 
     @Setup
@@ -71,6 +74,7 @@ public class DecodeBenchmark {
         keys = new byte[EVENTS][];
         json = new byte[EVENTS][];
         avro = new byte[EVENTS][];
+        jsonTenthBad = new byte[EVENTS][];
         for (int i = 0; i < EVENTS; i++) {
             String user = "u" + random.nextInt(100_000);
             int item = random.nextInt(1_000_000);
@@ -90,7 +94,15 @@ public class DecodeBenchmark {
             keys[i] = user.getBytes(StandardCharsets.UTF_8);
             json[i] = JsonCodecs.USER_EVENT.encode(event);
             avro[i] = avroCodec.encode(event);
+            jsonTenthBad[i] = i % 10 == 0 ? faulty(json[i]) : json[i];
         }
+    }
+
+    private static byte[] faulty(byte[] goodJson) {
+        String text = new String(goodJson, StandardCharsets.UTF_8);
+        return (text.substring(0, text.length() - 1) + ",\"color\":\"red\",\"weight\":-1}")
+                .replace("\"weight\":2.0,", "")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private int nextIndex() {
@@ -102,6 +114,12 @@ public class DecodeBenchmark {
     public DecodeResult<UserEvent> jsonDecodeAndValidate() {
         int i = nextIndex();
         return jsonDecoder.decode(keys[i], json[i]);
+    }
+
+    @Benchmark
+    public DecodeResult<UserEvent> jsonDecodeTenthBad() {
+        int i = nextIndex();
+        return jsonDecoder.decode(keys[i], jsonTenthBad[i]);
     }
 
     @Benchmark
@@ -132,6 +150,7 @@ public class DecodeBenchmark {
         }
         System.out.printf("%n%-24s %14s %s%n", "benchmark", "ops/s", "ratio");
         printAgainst(opsPerSecond, "jsonDecodeAndValidate", "jsonBaselineTreeParse");
+        printAgainst(opsPerSecond, "jsonDecodeTenthBad", "jsonBaselineTreeParse");
         printAgainst(opsPerSecond, "avroDecodeAndValidate", "avroBaselinePlainRead");
         System.out.printf("cores available: %d, load average at the end: %.1f%n",
                 Runtime.getRuntime().availableProcessors(),

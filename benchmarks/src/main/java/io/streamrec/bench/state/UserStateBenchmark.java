@@ -24,10 +24,12 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend.PriorityQueueStateType;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -78,6 +80,14 @@ public final class UserStateBenchmark implements Callable<Integer> {
     @Option(names = "--timers", description = "RocksDB timer service: ROCKSDB or HEAP (default: ${DEFAULT-VALUE})")
     PriorityQueueStateType timers = PriorityQueueStateType.ROCKSDB;
 
+    @Option(names = "--object-reuse", description = "let chained operators pass records without a defensive copy "
+            + "(pipeline.object-reuse; default: ${DEFAULT-VALUE}, Flink's default)")
+    boolean objectReuse;
+
+    @Option(names = "--bloom-filter", description = "RocksDB bloom filters (state.backend.rocksdb.use-bloom-filter; "
+            + "default: ${DEFAULT-VALUE}, Flink's default)")
+    boolean bloomFilter;
+
     @Option(names = "--checkpoint-interval", description = "ISO-8601 (default: ${DEFAULT-VALUE})")
     Duration checkpointInterval = Duration.ofSeconds(2);
 
@@ -89,8 +99,8 @@ public final class UserStateBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         validate();
         System.out.printf(Locale.ROOT, "user state vs keyed counter: %,d events over %,d users, RocksDB (%s timers), "
-                + "checkpoints every %ss, out-of-orderness %s, %d cores%n", events, users, timers,
-                checkpointInterval.toSeconds(), outOfOrderness, Runtime.getRuntime().availableProcessors());
+                + "bloom filters %s, checkpoints every %ss, out-of-orderness %s, object reuse %s, %d cores%n", events, users,
+                timers, bloomFilter, checkpointInterval.toSeconds(), outOfOrderness, objectReuse, Runtime.getRuntime().availableProcessors());
         List<String> rows = new ArrayList<>();
         for (int parallelism : parallelisms) {
             Measurement counter = measure("keyed counter", parallelism, this::counterJob);
@@ -143,6 +153,8 @@ public final class UserStateBenchmark implements Callable<Integer> {
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, timers);
+        conf.set(PipelineOptions.OBJECT_REUSE, objectReuse);
+        conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, bloomFilter);
         return conf;
     }
 

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Storage lives in a temporary folder that {@link #close()} deletes, unless {@link Builder#dataDir(Path)}
- * names one, which is then kept and reused (formatted once) so topics survive a restart.
+ * names one, which is then kept and reused (formatted only the first time) so topics survive a restart.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -183,7 +183,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             int quorumPort = controllerPort != 0 ? controllerPort : freePort();
             Properties props = serverProperties(dir, clientPort, quorumPort);
             try {
-                format(dir, props);
+                if (!isFormatted(props)) {
+                    format(dir, props);
+                }
                 KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
                 server.startup();
                 String bootstrap = LOOPBACK + ":" + clientPort;
@@ -237,6 +239,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return p;
         }
 
+        /** A reused data folder keeps its cluster id: formatting it again would give it a new one. */
+        private static boolean isFormatted(Properties props) {
+            return Files.exists(Path.of(props.getProperty("log.dirs"), "meta.properties"));
+        }
+
         private static void format(Path dir, Properties props) {
             Path config = dir.resolve("server.properties");
             try (OutputStream out = Files.newOutputStream(config)) {
@@ -249,7 +256,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
                 status = StorageTool.execute(new String[] {
                         "format", "--cluster-id", Uuid.randomUuid().toString(),
-                        "--config", config.toString(), "--ignore-formatted"}, print);
+                        "--config", config.toString()}, print);
             }
             if (status != 0) {
                 throw new IllegalStateException("kafka-storage format failed with status " + status + ": "

@@ -1,12 +1,18 @@
 package io.streamrec.flink.ingest;
 
 import io.streamrec.schemas.DeadLetter;
+import io.streamrec.schemas.SourcedEvent;
+import io.streamrec.schemas.UserEvent;
+import io.streamrec.schemas.UserProfile;
 import io.streamrec.schemas.deadletter.DeadLetters;
 import io.streamrec.schemas.ingest.DecodeResult;
+import io.streamrec.schemas.ingest.EventDecoder;
+import io.streamrec.schemas.ingest.ProfileDecoder;
 import io.streamrec.schemas.ingest.WireFormat;
 import io.streamrec.schemas.validate.ValidationLimits;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
 import java.time.Clock;
-import java.util.Objects;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.EitherTypeInfo;
@@ -26,40 +32,77 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * @param <V> the decoded record
  * @param <T> what an accepted record is emitted as
  */
-abstract class DecodingDeserializationSchema<V, T> implements KafkaRecordDeserializationSchema<Either<DeadLetter, T>> {
+public final class DecodingDeserializationSchema<V, T>
+        implements KafkaRecordDeserializationSchema<Either<DeadLetter, T>> {
 
     private static final long serialVersionUID = 1L;
 
-    protected final WireFormat format;
-    protected final ValidationLimits limits;
-    private transient DeadLetters deadLetters;
-
-    DecodingDeserializationSchema(WireFormat format, ValidationLimits limits) {
-        this.format = Objects.requireNonNull(format, "format");
-        this.limits = Objects.requireNonNull(limits, "limits");
+    /** The schemas module's decoder of one record kind; built on the task, as it is not serializable. */
+    @FunctionalInterface
+    interface Decoder<V> {
+        DecodeResult<V> decode(byte[] key, byte[] value);
     }
 
-    /** Creates the (non-serializable) decoder on the task. */
-    protected abstract void openDecoder(Clock clock);
+    @FunctionalInterface
+    interface DecoderFactory<V> extends Serializable {
+        Decoder<V> create(Clock clock);
+    }
 
-    protected abstract DecodeResult<V> decode(byte[] key, byte[] value);
+    /** What an accepted record becomes, given the Kafka record it came from. */
+    @FunctionalInterface
+    interface Acceptance<V, T> extends Serializable {
+        T accept(V decoded, ConsumerRecord<byte[], byte[]> record);
+    }
 
-    protected abstract T accepted(V value, ConsumerRecord<byte[], byte[]> record);
+    private final DecoderFactory<V> decoderFactory;
+    private final Acceptance<V, T> acceptance;
+    private final TypeInformation<T> acceptedType;
+    private transient Decoder<V> decoder;
+    private transient DeadLetters deadLetters;
 
-    protected abstract TypeInformation<T> acceptedType();
+    private DecodingDeserializationSchema(DecoderFactory<V> decoderFactory, Acceptance<V, T> acceptance,
+                                          TypeInformation<T> acceptedType) {
+        this.decoderFactory = decoderFactory;
+        this.acceptance = acceptance;
+        this.acceptedType = acceptedType;
+    }
+
+    /**
+     * The {@code events} topic: a valid event is kept with its original bytes and offsets ({@link SourcedEvent}),
+     * so that a later stage (dedup, lateness) can still dead-letter it exactly as it was read.
+     */
+    public static DecodingDeserializationSchema<UserEvent, SourcedEvent> events(WireFormat format,
+                                                                                ValidationLimits limits) {
+        return new DecodingDeserializationSchema<>(clock -> new EventDecoder(format, limits, clock)::decode,
+                (event, record) -> SourcedEvent.newBuilder()
+                        .setEvent(event)
+                        .setPayload(ByteBuffer.wrap(record.value()))
+                        .setSourceTopic(record.topic())
+                        .setPartition(record.partition())
+                        .setOffset(record.offset())
+                        .build(),
+                new AvroTypeInfo<>(SourcedEvent.class));
+    }
+
+    /** The optional compacted {@code user-profiles} topic: the latest profile per user. */
+    public static DecodingDeserializationSchema<UserProfile, UserProfile> profiles(WireFormat format,
+                                                                                   ValidationLimits limits) {
+        return new DecodingDeserializationSchema<>(clock -> new ProfileDecoder(format, limits, clock)::decode,
+                (profile, record) -> profile, new AvroTypeInfo<>(UserProfile.class));
+    }
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
         Clock clock = Clock.systemUTC();
         deadLetters = new DeadLetters(clock);
-        openDecoder(clock);
+        decoder = decoderFactory.create(clock);
     }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Either<DeadLetter, T>> out) {
-        DecodeResult<V> result = decode(record.key(), record.value());
+        DecodeResult<V> result = decoder.decode(record.key(), record.value());
         if (result.isValid()) {
-            out.collect(Either.Right(accepted(result.value(), record)));
+            out.collect(Either.Right(acceptance.accept(result.value(), record)));
         } else {
             out.collect(Either.Left(deadLetters.refused(result.violations(), record.key(), record.value(),
                     record.topic(), record.partition(), record.offset())));
@@ -68,6 +111,6 @@ abstract class DecodingDeserializationSchema<V, T> implements KafkaRecordDeseria
 
     @Override
     public TypeInformation<Either<DeadLetter, T>> getProducedType() {
-        return new EitherTypeInfo<>(new AvroTypeInfo<>(DeadLetter.class), acceptedType());
+        return new EitherTypeInfo<>(new AvroTypeInfo<>(DeadLetter.class), acceptedType);
     }
 }

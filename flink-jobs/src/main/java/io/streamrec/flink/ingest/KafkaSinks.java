@@ -3,7 +3,9 @@ package io.streamrec.flink.ingest;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.schemas.DeadLetter;
 import io.streamrec.schemas.FeatureSnapshot;
+import io.streamrec.schemas.codec.AvroBinaryCodec;
 import io.streamrec.schemas.codec.JsonCodecs;
+import io.streamrec.schemas.ingest.WireFormat;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
@@ -15,28 +17,39 @@ public final class KafkaSinks {
 
     private KafkaSinks() {}
 
-    /** {@code events-dlq}: every refused record as JSON (payload in base64, and as text when UTF-8), keyed as read. */
+    private static final AvroBinaryCodec<DeadLetter> DEAD_LETTER_AVRO = AvroBinaryCodec.of(DeadLetter.class);
+
+    /**
+     * {@code events-dlq}: every refused record keyed as read, as JSON (payload in base64, and as text when
+     * UTF-8) or Avro binary, per {@link StreamrecJobConfig#deadLetterFormat()}.
+     */
     public static KafkaSink<DeadLetter> deadLetters(StreamrecJobConfig cfg) {
-        return json(cfg, cfg.topics().eventsDlq(), "dlq", DeadLetter::getKey,
-                letter -> JsonCodecs.DEAD_LETTER.encode(letter));
+        return sink(cfg, cfg.topics().eventsDlq(), "dlq", DeadLetter::getKey, deadLetterEncoding(cfg.deadLetterFormat()));
+    }
+
+    static SerializableFunction<DeadLetter, byte[]> deadLetterEncoding(WireFormat format) {
+        return switch (format) {
+            case JSON -> letter -> JsonCodecs.DEAD_LETTER.encode(letter);
+            case AVRO -> letter -> DEAD_LETTER_AVRO.encode(letter);
+        };
     }
 
     /** {@code user-features} (debug): every FeatureSnapshot as JSON, keyed by userId. */
     public static KafkaSink<FeatureSnapshot> userFeatures(StreamrecJobConfig cfg) {
-        return json(cfg, cfg.topics().userFeatures(), "user-features", FeatureSnapshot::getUserId,
+        return sink(cfg, cfg.topics().userFeatures(), "user-features", FeatureSnapshot::getUserId,
                 snapshot -> JsonCodecs.FEATURE_SNAPSHOT.encode(snapshot));
     }
 
     /**
-     * A sink writing JSON to {@code topic} with the configured guarantee; {@code name} keeps the transactional
-     * ids of the job's exactly-once sinks apart.
+     * A sink writing each record's {@code value} encoding to {@code topic}, keyed by {@code key}, with the
+     * configured guarantee; {@code name} keeps the transactional ids of the job's exactly-once sinks apart.
      */
-    public static <T> KafkaSink<T> json(StreamrecJobConfig cfg, String topic, String name,
-                                        SerializableFunction<T, String> key, SerializableFunction<T, byte[]> json) {
+    public static <T> KafkaSink<T> sink(StreamrecJobConfig cfg, String topic, String name,
+                                        SerializableFunction<T, String> key, SerializableFunction<T, byte[]> value) {
         KafkaSinkBuilder<T> builder = KafkaSink.<T>builder()
                 .setBootstrapServers(cfg.bootstrapServers())
                 .setDeliveryGuarantee(cfg.deliveryGuarantee())
-                .setRecordSerializer(new JsonRecordSerializationSchema<>(topic, key, json));
+                .setRecordSerializer(new KeyedRecordSerializationSchema<>(topic, key, value));
         cfg.kafkaProperties().forEach(builder::setProperty);
         if (cfg.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
             builder.setTransactionalIdPrefix(cfg.effectiveTransactionalIdPrefix() + "-" + name)

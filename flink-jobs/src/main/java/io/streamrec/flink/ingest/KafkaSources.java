@@ -19,14 +19,14 @@ public final class KafkaSources {
     /** The {@code events} topic, decoded and validated in the source. */
     public static KafkaSource<Either<DeadLetter, SourcedEvent>> events(StreamrecJobConfig cfg) {
         return KafkaSources.<Either<DeadLetter, SourcedEvent>>base(cfg, cfg.topics().events())
-                .setDeserializer(new EventDeserializationSchema(cfg.eventFormat(), cfg.validationLimits()))
+                .setDeserializer(DecodingDeserializationSchema.events(cfg.eventFormat(), cfg.validationLimits()))
                 .build();
     }
 
     /** The compacted {@code user-profiles} topic. */
     public static KafkaSource<Either<DeadLetter, UserProfile>> profiles(StreamrecJobConfig cfg) {
         return KafkaSources.<Either<DeadLetter, UserProfile>>base(cfg, cfg.topics().userProfiles())
-                .setDeserializer(new ProfileDeserializationSchema(cfg.eventFormat(), cfg.validationLimits()))
+                .setDeserializer(DecodingDeserializationSchema.profiles(cfg.eventFormat(), cfg.validationLimits()))
                 .build();
     }
 

@@ -48,6 +48,8 @@ public final class StreamrecJobConfig {
     public static final String DEFAULT_CONSUMER_GROUP = "streamrec";
     /** Natural JSON, what most producers write; AVRO is Avro binary of the UserEvent schema. */
     public static final WireFormat DEFAULT_EVENT_FORMAT = WireFormat.JSON;
+    /** JSON, readable with any console consumer (payload as base64 and, when UTF-8, as text). */
+    public static final WireFormat DEFAULT_DEAD_LETTER_FORMAT = WireFormat.JSON;
     public static final StartingOffsets DEFAULT_STARTING_OFFSETS = StartingOffsets.EARLIEST;
     public static final boolean DEFAULT_BOUNDED = false;
     public static final boolean DEFAULT_READ_PROFILES = true;
@@ -67,8 +69,10 @@ public final class StreamrecJobConfig {
      */
     public static final Duration DEFAULT_MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(2);
     /**
-     * A source split with no events for this long stops holding the watermark back, so quiet partitions do not
-     * stall every user. Events that later arrive on it behind the watermark become {@code late}.
+     * In an unbounded job, a source split with no events for this long stops holding the watermark back, so
+     * quiet partitions do not stall every user. Events that later arrive on it behind the watermark become
+     * {@code late}, so on a heavily loaded machine, where a busy partition can go unread for seconds, raise it
+     * or set 0 (never idle). A bounded job ignores it: its end of input releases the watermark anyway.
      */
     public static final Duration DEFAULT_SOURCE_IDLENESS = Duration.ofSeconds(10);
     public static final DeliveryGuarantee DEFAULT_DELIVERY_GUARANTEE = DeliveryGuarantee.AT_LEAST_ONCE;
@@ -83,6 +87,7 @@ public final class StreamrecJobConfig {
     private final String bootstrapServers;
     private final TopicNames topics;
     private final WireFormat eventFormat;
+    private final WireFormat deadLetterFormat;
     private final ValidationLimits validationLimits;
     private final HistoryPolicy historyPolicy;
     private final String consumerGroup;
@@ -107,6 +112,7 @@ public final class StreamrecJobConfig {
         this.bootstrapServers = b.bootstrapServers;
         this.topics = b.topics;
         this.eventFormat = b.eventFormat;
+        this.deadLetterFormat = b.deadLetterFormat;
         this.validationLimits = b.validationLimits;
         this.historyPolicy = b.historyPolicy;
         this.consumerGroup = b.consumerGroup;
@@ -138,6 +144,7 @@ public final class StreamrecJobConfig {
         b.bootstrapServers = bootstrapServers;
         b.topics = topics;
         b.eventFormat = eventFormat;
+        b.deadLetterFormat = deadLetterFormat;
         b.validationLimits = validationLimits;
         b.historyPolicy = historyPolicy;
         b.consumerGroup = consumerGroup;
@@ -317,6 +324,11 @@ public final class StreamrecJobConfig {
         return eventFormat;
     }
 
+    /** Format of the DeadLetter values on the events-dlq topic. Default JSON. */
+    public WireFormat deadLetterFormat() {
+        return deadLetterFormat;
+    }
+
     /** Limits records must respect to be accepted. Default {@link ValidationLimits#defaults()}. */
     public ValidationLimits validationLimits() {
         return validationLimits;
@@ -392,6 +404,11 @@ public final class StreamrecJobConfig {
         return sourceIdleness;
     }
 
+    /** The idleness the sources use: {@link #sourceIdleness()}, or 0 when bounded (see its default's doc). */
+    public Duration effectiveSourceIdleness() {
+        return bounded ? Duration.ZERO : sourceIdleness;
+    }
+
     /** Kafka sinks' guarantee. Default AT_LEAST_ONCE. */
     public DeliveryGuarantee deliveryGuarantee() {
         return deliveryGuarantee;
@@ -415,7 +432,8 @@ public final class StreamrecJobConfig {
     @Override
     public String toString() {
         return "StreamrecJobConfig{bootstrapServers=" + bootstrapServers + ", topics=" + topics
-                + ", eventFormat=" + eventFormat + ", validationLimits=" + validationLimits
+                + ", eventFormat=" + eventFormat + ", deadLetterFormat=" + deadLetterFormat
+                + ", validationLimits=" + validationLimits
                 + ", historyPolicy=" + historyPolicy
                 + ", consumerGroup=" + consumerGroup + ", startingOffsets=" + startingOffsets
                 + ", bounded=" + bounded + ", readProfiles=" + readProfiles
@@ -441,6 +459,7 @@ public final class StreamrecJobConfig {
         private String bootstrapServers = DEFAULT_BOOTSTRAP_SERVERS;
         private TopicNames topics = TopicNames.defaults();
         private WireFormat eventFormat = DEFAULT_EVENT_FORMAT;
+        private WireFormat deadLetterFormat = DEFAULT_DEAD_LETTER_FORMAT;
         private ValidationLimits validationLimits = ValidationLimits.defaults();
         private HistoryPolicy historyPolicy = HistoryPolicy.defaults();
         private String consumerGroup = DEFAULT_CONSUMER_GROUP;
@@ -475,6 +494,11 @@ public final class StreamrecJobConfig {
 
         public Builder eventFormat(WireFormat eventFormat) {
             this.eventFormat = Objects.requireNonNull(eventFormat, "eventFormat");
+            return this;
+        }
+
+        public Builder deadLetterFormat(WireFormat deadLetterFormat) {
+            this.deadLetterFormat = Objects.requireNonNull(deadLetterFormat, "deadLetterFormat");
             return this;
         }
 

@@ -17,6 +17,8 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The streaming job's ingestion and user-state graph (DESIGN.md §2):
@@ -38,6 +40,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * }</pre>
  */
 public final class StreamrecPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamrecPipeline.class);
 
     public static final String UID_EVENTS_SOURCE = "events-source";
     public static final String UID_EVENTS_ROUTER = "events-dead-letter-router";
@@ -64,11 +68,12 @@ public final class StreamrecPipeline {
      * parallelism, restore path), with the dead-letter sink and, when enabled, the user-features debug sink.
      */
     public static StreamrecPipeline build(StreamExecutionEnvironment env, StreamrecJobConfig cfg) {
+        LOG.info("Building the streamrec pipeline with {}", cfg);
         env.configure(cfg.flinkConfiguration());
 
         SingleOutputStreamOperator<SourcedEvent> events = env
                 .fromSource(KafkaSources.events(cfg),
-                        EventTimeWatermarks.forEvents(cfg.maxOutOfOrderness(), cfg.sourceIdleness()),
+                        EventTimeWatermarks.forEvents(cfg.maxOutOfOrderness(), cfg.effectiveSourceIdleness()),
                         "events source: " + cfg.topics().events())
                 .uid(UID_EVENTS_SOURCE)
                 .process(new DeadLetterRouter<>(new AvroTypeInfo<>(SourcedEvent.class)))

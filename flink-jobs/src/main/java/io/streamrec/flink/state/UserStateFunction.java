@@ -22,11 +22,8 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
-import org.apache.flink.formats.avro.typeutils.AvroSerializer;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -53,11 +50,11 @@ import org.apache.flink.util.OutputTag;
  * <p><b>Dedup.</b> A repeated eventId, whether still waiting or among the user's recently applied
  * events (the policy's dedup memory), is dead-lettered as {@code duplicate}.
  *
- * <p><b>State and its cost.</b> Per event: one merge into the waiting list on arrival; per timer firing
- * (all of a user's due events at once): one read of the waiting list, one read and one write of the
- * history. State stays bounded: a history holds at most one session and a bounded L^u, and one
- * cleanup timer per user, moved (at most once a minute of event time) as the user stays active, clears
- * the history once it has lapsed
+ * <p><b>State and its cost.</b> A user's history and waiting events share one RocksDB list
+ * ({@link UserStateEntry}). Per event: one write-only merge on arrival; per timer firing (all of a
+ * user's due events at once): one read and one write of that list. State stays bounded: a history
+ * holds at most one session and a bounded L^u, and one cleanup timer per user, moved (at most once a
+ * minute of event time) as the user stays active, clears the history once it has lapsed
  * ({@link UserHistory#lapsesAt}); only the profile outlives it.
  *
  * <p>Metrics: see {@link UserStateMetrics}.
@@ -73,10 +70,9 @@ public class UserStateFunction extends KeyedCoProcessFunction<String, SourcedEve
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("user-state-dead-letters", TypeInformation.of(DeadLetter.class));
 
-    private static final ValueStateDescriptor<UserHistory> HISTORY =
-            new ValueStateDescriptor<>("history", UserHistorySerializer.INSTANCE);
-    private static final ListStateDescriptor<SourcedEvent> WAITING =
-            new ListStateDescriptor<>("waiting-events", new AvroSerializer<>(SourcedEvent.class));
+    /** The user's history and the events waiting for the watermark, in one list: see {@link UserStateEntry}. */
+    private static final ListStateDescriptor<UserStateEntry> USER_STATE =
+            new ListStateDescriptor<>("user-state", UserStateEntrySerializer.INSTANCE);
     private static final ListStateDescriptor<Long> USERS_WITH_STATE =
             new ListStateDescriptor<>("users-with-state", LongSerializer.INSTANCE);
 
@@ -91,8 +87,7 @@ public class UserStateFunction extends KeyedCoProcessFunction<String, SourcedEve
 
     private final HistoryPolicy policy;
 
-    private transient ValueState<UserHistory> history;
-    private transient ListState<SourcedEvent> waiting;
+    private transient ListState<UserStateEntry> userState;
     private transient ListState<Long> usersWithStateCheckpoint;
     private transient long restoredUsersWithState;
     private transient UserStateMetrics metrics;
@@ -118,8 +113,7 @@ public class UserStateFunction extends KeyedCoProcessFunction<String, SourcedEve
 
     @Override
     public void open(OpenContext openContext) {
-        history = getRuntimeContext().getState(HISTORY);
-        waiting = getRuntimeContext().getListState(WAITING);
+        userState = getRuntimeContext().getListState(USER_STATE);
         metrics = new UserStateMetrics(getRuntimeContext().getMetricGroup(), restoredUsersWithState);
         deadLetters = new DeadLetters(Clock.systemUTC());
     }
@@ -133,16 +127,15 @@ public class UserStateFunction extends KeyedCoProcessFunction<String, SourcedEve
             ctx.output(DEAD_LETTERS, deadLetters.late(event, watermark));
             return;
         }
-        waiting.add(event);
+        userState.add(new UserStateEntry.Waiting(event));
         ctx.timerService().registerEventTimeTimer(time);
     }
 
     @Override
     public void processElement2(UserProfile profile, Context ctx, Collector<FeatureSnapshot> out) throws Exception {
-        UserHistory current = history.value();
-        UserHistory updated = current != null ? current : new UserHistory();
-        if (updated.updateProfile(profile)) {
-            store(current != null, updated);
+        LoadedState state = load();
+        if (state.history.updateProfile(profile)) {
+            store(state, state.waiting);
         }
     }
 
@@ -154,11 +147,18 @@ public class UserStateFunction extends KeyedCoProcessFunction<String, SourcedEve
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<FeatureSnapshot> out) throws Exception {
         TimerService timers = ctx.timerService();
         long watermark = timers.currentWatermark();
-        UserHistory stored = history.value();
-        UserHistory current = stored != null ? stored : new UserHistory();
+        LoadedState state = load();
+        UserHistory current = state.history;
         long cleanupWas = cleanupTimerFor(current);
 
-        for (SourcedEvent event : takeDue(watermark, timestamp, timers)) {
+        List<SourcedEvent> due = new ArrayList<>();
+        List<SourcedEvent> later = new ArrayList<>();
+        for (SourcedEvent event : state.waiting) {
+            (event.getEvent().getTimestamp() <= watermark ? due : later).add(event);
+        }
+        due.sort(BY_EVENT_TIME); // stable: ties keep arrival order
+        cancelOtherTimers(due, timestamp, timers);
+        for (SourcedEvent event : due) {
             Optional<HistoryStep> step = current.apply(event.getEvent(), policy);
             if (step.isEmpty()) {
                 metrics.duplicateEvents.inc();
@@ -183,7 +183,7 @@ public class UserStateFunction extends KeyedCoProcessFunction<String, SourcedEve
                 timers.registerEventTimeTimer(cleanupAt);
             }
         }
-        store(stored != null, current);
+        store(state, later);
     }
 
     /**
@@ -201,53 +201,61 @@ public class UserStateFunction extends KeyedCoProcessFunction<String, SourcedEve
     }
 
     /**
-     * Removes and returns the waiting events at or before the watermark, in (timestamp, arrival)
-     * order, and cancels their other timers, which would otherwise fire in this same advance to find
-     * nothing left.
+     * Cancels the timers of the due events other than the firing one: they would fire in this same
+     * watermark advance only to find nothing left.
      */
-    private List<SourcedEvent> takeDue(long watermark, long firingTimer, TimerService timers) throws Exception {
-        Iterable<SourcedEvent> all = waiting.get();
-        if (all == null) {
-            return List.of();
-        }
-        List<SourcedEvent> due = new ArrayList<>();
-        List<SourcedEvent> later = new ArrayList<>();
-        for (SourcedEvent event : all) {
-            (event.getEvent().getTimestamp() <= watermark ? due : later).add(event);
-        }
-        if (due.isEmpty()) {
-            return due;
-        }
-        if (later.isEmpty()) {
-            waiting.clear();
-        } else {
-            waiting.update(later);
-        }
-        due.sort(BY_EVENT_TIME); // stable: ties keep arrival order
+    private static void cancelOtherTimers(List<SourcedEvent> dueInOrder, long firingTimer, TimerService timers) {
         long cancelled = firingTimer;
-        for (SourcedEvent event : due) {
+        for (SourcedEvent event : dueInOrder) {
             long time = event.getEvent().getTimestamp();
             if (time != cancelled && time != firingTimer) {
                 timers.deleteEventTimeTimer(time);
                 cancelled = time;
             }
         }
-        return due;
     }
 
-    private void store(boolean existed, UserHistory current) throws Exception {
-        if (current.isEmpty()) {
-            if (existed) {
-                history.clear();
-                metrics.userCleared();
+    /** Reads the user's state list once: the history (a new one if none) and the waiting events. */
+    private LoadedState load() throws Exception {
+        UserHistory stored = null;
+        List<SourcedEvent> waiting = new ArrayList<>();
+        Iterable<UserStateEntry> entries = userState.get();
+        if (entries != null) {
+            for (UserStateEntry entry : entries) {
+                if (entry instanceof UserStateEntry.History h) {
+                    stored = h.history();
+                } else {
+                    waiting.add(((UserStateEntry.Waiting) entry).event());
+                }
             }
-            return;
         }
-        history.update(current);
-        if (!existed) {
+        return new LoadedState(stored != null ? stored : new UserHistory(), stored != null, waiting);
+    }
+
+    /** Writes the user's state list once, or clears it when nothing is left. */
+    private void store(LoadedState state, List<SourcedEvent> stillWaiting) throws Exception {
+        List<UserStateEntry> entries = new ArrayList<>(stillWaiting.size() + 1);
+        boolean keepHistory = !state.history.isEmpty();
+        if (keepHistory) {
+            entries.add(new UserStateEntry.History(state.history));
+        }
+        for (SourcedEvent event : stillWaiting) {
+            entries.add(new UserStateEntry.Waiting(event));
+        }
+        if (entries.isEmpty()) {
+            userState.clear();
+        } else {
+            userState.update(entries);
+        }
+        if (keepHistory && !state.historyStored) {
             metrics.userCreated();
+        } else if (!keepHistory && state.historyStored) {
+            metrics.userCleared();
         }
     }
+
+    /** What {@link #load()} read. */
+    private record LoadedState(UserHistory history, boolean historyStored, List<SourcedEvent> waiting) {}
 
     /** This subtask's metrics, once opened. */
     UserStateMetrics metrics() {

@@ -26,6 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedKafkaBrokerTest {
 
@@ -98,10 +99,33 @@ class EmbeddedKafkaBrokerTest {
         assertThat(Files.exists(dir)).isFalse();
     }
 
+    @Test
+    void aBrokerWithADataFolderKeepsItsTopicsAcrossRestarts(@TempDir Path dataDir) throws Exception {
+        try (EmbeddedKafkaBroker first = EmbeddedKafkaBroker.builder().dataDir(dataDir).start()) {
+            first.createTopics(TopicSpec.of("kept", 1));
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, first.bootstrapServers()),
+                    new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>("kept", "k", "v")).get();
+            }
+        }
+        assertThat(dataDir).isDirectoryContaining(p -> p.getFileName().toString().equals("logs"));
+
+        try (EmbeddedKafkaBroker second = EmbeddedKafkaBroker.builder().dataDir(dataDir).start()) {
+            assertThat(second.createTopics(TopicSpec.of("kept", 1))).isEmpty();
+            assertThat(consumeAll(second, "kept", 1)).extracting(ConsumerRecord::value).containsExactly("v");
+        }
+    }
+
     private static List<ConsumerRecord<String, String>> consumeAll(String topic, int expected) {
+        return consumeAll(kafka, topic, expected);
+    }
+
+    private static List<ConsumerRecord<String, String>> consumeAll(EmbeddedKafkaBroker broker, String topic,
+                                                                   int expected) {
         List<ConsumerRecord<String, String>> received = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + topic,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), new StringDeserializer())) {

@@ -11,7 +11,7 @@ import java.util.function.BiFunction;
 
 /**
  * Bad records of many kinds, each built from a good event with exactly one fault and the reason code the
- * dead-letter topic must give for it. Every record is distinct, so each can be found in the DLQ.
+ * dead-letter topic must give for it. The tests find each one in the DLQ by the partition and offset it landed at.
  */
 final class MalformedEvents {
 

@@ -34,6 +34,15 @@ class StreamrecJobConfigTest {
         assertThat(cfg.publishUserFeatures()).isFalse();
         assertThat(cfg.bounded()).isFalse();
         assertThat(cfg.effectiveTransactionalIdPrefix()).isEqualTo(cfg.consumerGroup());
+        assertThat(cfg.effectiveSourceIdleness()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void boundedJobsNeverMarkSourcesIdle() {
+        StreamrecJobConfig cfg = StreamrecJobConfig.builder().bounded(true).sourceIdleness(Duration.ofSeconds(5)).build();
+
+        assertThat(cfg.sourceIdleness()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(cfg.effectiveSourceIdleness()).isZero();
     }
 
     @Test

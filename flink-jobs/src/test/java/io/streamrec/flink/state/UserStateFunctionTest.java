@@ -115,8 +115,9 @@ class UserStateFunctionTest {
         return s.getSession().stream().map(Behavior::getItemId).toList();
     }
 
-    private long keysWith(String state) throws Exception {
-        try (var keys = harness.getOperator().getKeyedStateBackend().getKeys(state, VoidNamespace.INSTANCE)) {
+    /** Keys with an entry in the operator's RocksDB state. */
+    private long usersWithStoredState() throws Exception {
+        try (var keys = harness.getOperator().getKeyedStateBackend().getKeys("user-state", VoidNamespace.INSTANCE)) {
             return keys.count();
         }
     }
@@ -279,16 +280,15 @@ class UserStateFunctionTest {
         watermark(T0 + 20 * MINUTE);
 
         assertThat(harness.numEventTimeTimers()).as("one cleanup timer per user").isEqualTo(2);
-        assertThat(keysWith("history")).isEqualTo(2);
-        assertThat(keysWith("waiting-events")).isZero();
+        assertThat(usersWithStoredState()).isEqualTo(2);
         assertThat(function.metrics().usersWithState()).isEqualTo(2);
 
         watermark(T0 + 7 * DAY + 19 * MINUTE - 1);
-        assertThat(keysWith("history")).as("u1 is still within 7 days of its last event").isEqualTo(1);
+        assertThat(usersWithStoredState()).as("u1 is still within 7 days of its last event").isEqualTo(1);
 
         // cleanup timers have a resolution of a minute: the lapsed history is gone within one
         watermark(T0 + 7 * DAY + 20 * MINUTE);
-        assertThat(keysWith("history")).isZero();
+        assertThat(usersWithStoredState()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(function.metrics().usersWithState()).isZero();
     }
@@ -306,7 +306,7 @@ class UserStateFunctionTest {
         send("e2", "b", T0 + 9 * DAY);
         watermark(T0 + 9 * DAY);
 
-        assertThat(keysWith("history")).isEqualTo(1);
+        assertThat(usersWithStoredState()).isEqualTo(1);
         assertThat(lastSnapshot().getProfile()).containsExactly(Map.entry("age", "25-34"));
         assertThat(lastSnapshot().getLongTerm().getItem()).isEmpty();
     }

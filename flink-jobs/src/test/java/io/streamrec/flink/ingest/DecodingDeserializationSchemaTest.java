@@ -4,35 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.schemas.DeadLetter;
 import io.streamrec.schemas.SourcedEvent;
+import io.streamrec.schemas.UserEvent;
+import io.streamrec.schemas.UserProfile;
 import io.streamrec.schemas.ingest.WireFormat;
 import io.streamrec.schemas.validate.ValidationLimits;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class EventDeserializationSchemaTest {
+class DecodingDeserializationSchemaTest {
 
     private static final String GOOD = "{\"eventId\":\"e1\",\"userId\":\"u1\",\"itemId\":\"i9\",\"eventType\":\"CLICK\","
             + "\"timestamp\":1700000000000,\"categoryId\":\"c3\"}";
 
-    private final EventDeserializationSchema schema =
-            new EventDeserializationSchema(WireFormat.JSON, ValidationLimits.defaults());
+    private final DecodingDeserializationSchema<UserEvent, SourcedEvent> schema =
+            DecodingDeserializationSchema.events(WireFormat.JSON, ValidationLimits.defaults());
     private final List<Either<DeadLetter, SourcedEvent>> out = new ArrayList<>();
-    private final Collector<Either<DeadLetter, SourcedEvent>> collector = new Collector<>() {
-        @Override
-        public void collect(Either<DeadLetter, SourcedEvent> record) {
-            out.add(record);
-        }
-
-        @Override
-        public void close() {}
-    };
+    private final Collector<Either<DeadLetter, SourcedEvent>> collector = new ListCollector<>(out);
 
     @BeforeEach
     void open() {
@@ -56,7 +51,7 @@ class EventDeserializationSchemaTest {
     }
 
     @Test
-    void anyBadRecordBecomesADeadLetterWithItsReasonAndOriginalBytes() throws Exception {
+    void anyBadRecordBecomesADeadLetterWithItsReasonAndOriginalBytes() {
         byte[] garbage = {(byte) 0xff, 0x00, '{'};
         schema.deserialize(record("u1", garbage, 1, 7L), collector);
         schema.deserialize(record("u1", null, 1, 8L), collector);
@@ -68,6 +63,26 @@ class EventDeserializationSchemaTest {
         assertThat(out.get(1).left().getReason()).isEqualTo("empty-payload");
         assertThat(out.get(2).left().getReason()).startsWith("key-mismatch");
         assertThat(out.get(2).left().getKey()).isEqualTo("someone-else");
+    }
+
+    @Test
+    void validProfileIsPassedOnAndABadOneDeadLettered() {
+        DecodingDeserializationSchema<UserProfile, UserProfile> profiles =
+                DecodingDeserializationSchema.profiles(WireFormat.JSON, ValidationLimits.defaults());
+        profiles.open(null);
+        List<Either<DeadLetter, UserProfile>> got = new ArrayList<>();
+        byte[] good = "{\"userId\":\"u1\",\"features\":{\"age\":\"25-34\"},\"updatedAt\":1700000000000}"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] bad = "{\"userId\":\"u1\"}".getBytes(StandardCharsets.UTF_8);
+
+        profiles.deserialize(new ConsumerRecord<>("user-profiles", 0, 1L, "u1".getBytes(StandardCharsets.UTF_8), good),
+                new ListCollector<>(got));
+        profiles.deserialize(new ConsumerRecord<>("user-profiles", 0, 2L, "u1".getBytes(StandardCharsets.UTF_8), bad),
+                new ListCollector<>(got));
+
+        assertThat(got.get(0).right().getFeatures()).containsEntry("age", "25-34");
+        assertThat(got.get(1).left().getReason()).startsWith("missing-field");
+        assertThat(got.get(1).left().getSourceTopic()).isEqualTo("user-profiles");
     }
 
     private static ConsumerRecord<byte[], byte[]> record(String key, byte[] value, int partition, long offset) {

@@ -1,0 +1,90 @@
+package io.streamrec.flink.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamrec.model.history.HistoryPolicy;
+import io.streamrec.model.history.UserHistory;
+import io.streamrec.schemas.SourcedEvent;
+import io.streamrec.schemas.UserEvent;
+import io.streamrec.schemas.UserProfile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+class StateSerializersTest {
+
+    private static <T> T roundTrip(TypeSerializer<T> serializer, T value) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(value, out);
+        DataOutputSerializer copied = new DataOutputSerializer(64);
+        serializer.copy(new DataInputDeserializer(out.getCopyOfBuffer()), copied);
+        return serializer.deserialize(new DataInputDeserializer(copied.getCopyOfBuffer()));
+    }
+
+    private static UserEvent.Builder event() {
+        return UserEvent.newBuilder().setEventId("e1").setUserId("u1").setItemId("i1").setEventType("buy")
+                .setTimestamp(42L);
+    }
+
+    @Test
+    void aWaitingEventKeepsEveryFieldAndItsBytes() throws IOException {
+        SourcedEvent full = new SourcedEvent(
+                event().setSessionId("s").setLeafCategoryId("l").setCategoryId("c").setShopId("sh").setBrandId("b")
+                        .setWeight(2.5).build(),
+                ByteBuffer.wrap("{\"raw\":true}".getBytes(StandardCharsets.UTF_8)), "events", 7, 123L);
+        SourcedEvent sparse = new SourcedEvent(event().build(), ByteBuffer.allocateDirect(3), "events", 0, 0L);
+
+        assertThat(roundTrip(WaitingEventSerializer.INSTANCE, full)).isEqualTo(full);
+        assertThat(roundTrip(WaitingEventSerializer.INSTANCE, sparse)).isEqualTo(sparse);
+        assertThat(WaitingEventSerializer.INSTANCE.copy(full)).isEqualTo(full).isNotSameAs(full);
+    }
+
+    @Test
+    void aHistoryKeepsItsSnapshot() throws IOException {
+        HistoryPolicy policy = HistoryPolicy.defaults();
+        UserHistory history = new UserHistory();
+        history.updateProfile(new UserProfile("u1", Map.of("age", "30"), 1L));
+        history.apply(event().build(), policy);
+        history.apply(event().setEventId("e2").setItemId("i2").setTimestamp(3_600_000L).build(), policy);
+
+        assertThat(roundTrip(UserHistorySerializer.INSTANCE, history).snapshot("u1")).isEqualTo(history.snapshot("u1"));
+    }
+
+    @Test
+    void stateEntriesKeepTheirKind() throws IOException {
+        UserHistory history = new UserHistory();
+        history.apply(event().build(), HistoryPolicy.defaults());
+        SourcedEvent waiting = new SourcedEvent(event().setEventId("e2").build(), ByteBuffer.wrap(new byte[] {1, 2}),
+                "events", 1, 9L);
+
+        UserStateEntry historyBack = roundTrip(UserStateEntrySerializer.INSTANCE, new UserStateEntry.History(history));
+        UserStateEntry waitingBack = roundTrip(UserStateEntrySerializer.INSTANCE, new UserStateEntry.Waiting(waiting));
+
+        assertThat(historyBack).isInstanceOfSatisfying(UserStateEntry.History.class,
+                h -> assertThat(h.history().snapshot("u1")).isEqualTo(history.snapshot("u1")));
+        assertThat(waitingBack).isEqualTo(new UserStateEntry.Waiting(waiting));
+    }
+
+    @Test
+    void theSerializersRestoreAsCompatible() {
+        assertThat(UserHistorySerializer.INSTANCE.snapshotConfiguration()
+                .resolveSchemaCompatibility(UserHistorySerializer.INSTANCE.snapshotConfiguration()))
+                .matches(TypeSerializerSchemaCompatibility::isCompatibleAsIs);
+        assertThat(WaitingEventSerializer.INSTANCE.snapshotConfiguration().restoreSerializer())
+                .isEqualTo(WaitingEventSerializer.INSTANCE);
+    }
+
+    @Test
+    void anUnknownWaitingEventVersionIsRefusedWithAHint() {
+        assertThatThrownBy(() -> WaitingEventSerializer.INSTANCE.deserialize(new DataInputDeserializer(new byte[] {9})))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("format version 9");
+    }
+}
