@@ -2,13 +2,20 @@ package io.streamrec.model.eval;
 
 import io.streamrec.model.baseline.ItemCfRecommender;
 import io.streamrec.model.baseline.PopularityRecommender;
+import io.streamrec.model.encode.EncoderDimensions;
+import io.streamrec.model.encode.Encoders;
+import io.streamrec.model.encode.UserEncoder;
+import io.streamrec.model.encode.pool.MeanPoolEncoder;
+import io.streamrec.model.train.TrainerConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * Builds models by the names the command line uses: {@code popularity} (all time),
- * {@code popularity:30d} (a recent window in days), {@code itemcf} (α = 0.5), {@code itemcf:0.3}.
+ * {@code popularity:30d} (a recent window in days), {@code itemcf} (α = 0.5), {@code itemcf:0.3},
+ * and the neural ones trained by the streaming trainer: {@code meanpool}, {@code sdm}, {@code sine}.
  */
 public final class Models {
 
@@ -20,8 +27,26 @@ public final class Models {
 
     private Models() {}
 
+    /** Baselines only. */
     public static List<SequentialRecommender.Factory> parse(List<String> specs) {
         return specs.stream().map(Models::parse).toList();
+    }
+
+    /** Any model; the neural ones share {@code settings}, with capacities fitted to {@code data}. */
+    public static List<SequentialRecommender.Factory> parse(List<String> specs, NeuralSettings settings, EvaluationData data) {
+        return specs.stream().map(spec -> parse(spec, settings, data)).toList();
+    }
+
+    public static SequentialRecommender.Factory parse(String spec, NeuralSettings settings, EvaluationData data) {
+        String name = spec.trim().toLowerCase(Locale.ROOT);
+        if (name.equals(MeanPoolEncoder.NAME) || Encoders.names().contains(name)) {
+            Function<EncoderDimensions, UserEncoder> encoder = name.equals(MeanPoolEncoder.NAME)
+                    ? MeanPoolEncoder.factory(MeanPoolEncoder.DEFAULT_HIDDEN)
+                    : Encoders.factory(name, settings.encoder());
+            TrainerConfig config = settings.trainerConfig(data);
+            return SequentialRecommender.Factory.of(name, () -> new NeuralRecommender(config, encoder, settings));
+        }
+        return parse(spec);
     }
 
     public static SequentialRecommender.Factory parse(String spec) {
@@ -40,7 +65,7 @@ public final class Models {
                         () -> new ItemCfRecommender(alpha, ITEMCF_NEIGHBOURS, ITEMCF_REFRESH_EVERY));
             }
             default:
-                throw new IllegalArgumentException("unknown model '" + spec + "'; use popularity[:<days>d], itemcf[:<alpha>]");
+                throw new IllegalArgumentException("unknown model '" + spec + "'; use popularity[:<days>d], itemcf[:<alpha>], meanpool, sdm, sine");
         }
     }
 
