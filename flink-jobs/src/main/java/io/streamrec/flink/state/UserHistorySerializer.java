@@ -4,7 +4,6 @@ import io.streamrec.model.history.UserHistory;
 import io.streamrec.model.history.UserHistoryCodec;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -13,20 +12,10 @@ import org.apache.flink.core.memory.DataOutputView;
  * Keyed-state serializer for {@link UserHistory}, in the compact {@link UserHistoryCodec} form. The
  * codec versions every record itself, so the serializer snapshot has no configuration to compare.
  */
-public final class UserHistorySerializer extends TypeSerializer<UserHistory> {
+public final class UserHistorySerializer extends StatelessSerializer<UserHistory> {
     private static final long serialVersionUID = 1L;
 
     public static final UserHistorySerializer INSTANCE = new UserHistorySerializer();
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
-    public TypeSerializer<UserHistory> duplicate() {
-        return this;
-    }
 
     @Override
     public UserHistory createInstance() {
@@ -39,16 +28,6 @@ public final class UserHistorySerializer extends TypeSerializer<UserHistory> {
     }
 
     @Override
-    public UserHistory copy(UserHistory from, UserHistory reuse) {
-        return from.copy();
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
     public void serialize(UserHistory record, DataOutputView target) throws IOException {
         UserHistoryCodec.write(record, target);
     }
@@ -56,26 +35,6 @@ public final class UserHistorySerializer extends TypeSerializer<UserHistory> {
     @Override
     public UserHistory deserialize(DataInputView source) throws IOException {
         return UserHistoryCodec.read(source);
-    }
-
-    @Override
-    public UserHistory deserialize(UserHistory reuse, DataInputView source) throws IOException {
-        return UserHistoryCodec.read(source);
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        serialize(deserialize(source), target);
-    }
-
-    @Override
-    public boolean equals(Object obj) {
-        return obj instanceof UserHistorySerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return UserHistorySerializer.class.hashCode();
     }
 
     @Override

@@ -3,13 +3,12 @@ package io.streamrec.flink.state;
 import io.streamrec.schemas.SourcedEvent;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /** A tag byte, then the entry in the form of {@link UserHistorySerializer} or {@link WaitingEventSerializer}. */
-public final class UserStateEntrySerializer extends TypeSerializer<UserStateEntry> {
+public final class UserStateEntrySerializer extends StatelessSerializer<UserStateEntry> {
     private static final long serialVersionUID = 1L;
     private static final int HISTORY = 0;
     private static final int WAITING = 1;
@@ -44,16 +43,6 @@ public final class UserStateEntrySerializer extends TypeSerializer<UserStateEntr
     }
 
     @Override
-    public UserStateEntry deserialize(UserStateEntry reuse, DataInputView source) throws IOException {
-        return deserialize(source);
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        serialize(deserialize(source), target);
-    }
-
-    @Override
     public UserStateEntry copy(UserStateEntry from) {
         if (from instanceof UserStateEntry.History h) {
             return new UserStateEntry.History(h.history().copy());
@@ -63,38 +52,8 @@ public final class UserStateEntrySerializer extends TypeSerializer<UserStateEntr
     }
 
     @Override
-    public UserStateEntry copy(UserStateEntry from, UserStateEntry reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
-    public TypeSerializer<UserStateEntry> duplicate() {
-        return this;
-    }
-
-    @Override
     public UserStateEntry createInstance() {
         return null;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
-    public boolean equals(Object obj) {
-        return obj instanceof UserStateEntrySerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return UserStateEntrySerializer.class.hashCode();
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.streamrec.schemas.UserEvent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -16,7 +15,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * the operator's time. Every record starts with a format version, so that a later layout (for instance
  * when {@code UserEvent} gains a field) can still read this one.
  */
-public final class WaitingEventSerializer extends TypeSerializer<SourcedEvent> {
+public final class WaitingEventSerializer extends StatelessSerializer<SourcedEvent> {
     private static final long serialVersionUID = 1L;
     private static final int FORMAT_VERSION = 1;
 
@@ -91,53 +90,13 @@ public final class WaitingEventSerializer extends TypeSerializer<SourcedEvent> {
     }
 
     @Override
-    public SourcedEvent deserialize(SourcedEvent reuse, DataInputView source) throws IOException {
-        return deserialize(source);
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        serialize(deserialize(source), target);
-    }
-
-    @Override
     public SourcedEvent copy(SourcedEvent from) {
         return SourcedEvent.newBuilder(from).build();
     }
 
     @Override
-    public SourcedEvent copy(SourcedEvent from, SourcedEvent reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
-    public TypeSerializer<SourcedEvent> duplicate() {
-        return this;
-    }
-
-    @Override
     public SourcedEvent createInstance() {
         return new SourcedEvent();
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
-    public boolean equals(Object obj) {
-        return obj instanceof WaitingEventSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return WaitingEventSerializer.class.hashCode();
     }
 
     @Override
