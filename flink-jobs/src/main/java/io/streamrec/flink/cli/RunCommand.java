@@ -115,7 +115,7 @@ public final class RunCommand implements Callable<Integer> {
             description = "Where the sources start: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     StartingOffsets startingOffsets;
 
-    @Option(names = "--delivery-guarantee", paramLabel = "GUARANTEE",
+    @Option(names = "--delivery-guarantee", paramLabel = "GUARANTEE", converter = DeliveryGuaranteeConverter.class,
             description = "Of the Kafka sinks: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     DeliveryGuarantee deliveryGuarantee;
 

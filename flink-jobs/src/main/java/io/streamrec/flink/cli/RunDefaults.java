@@ -33,7 +33,7 @@ final class RunDefaults implements IDefaultValueProvider {
             Map.entry("--publish-user-features", String.valueOf(StreamrecJobConfig.DEFAULT_PUBLISH_USER_FEATURES)),
             Map.entry("--consumer-group", StreamrecJobConfig.DEFAULT_CONSUMER_GROUP),
             Map.entry("--starting-offsets", lower(StreamrecJobConfig.DEFAULT_STARTING_OFFSETS)),
-            Map.entry("--delivery-guarantee", lower(StreamrecJobConfig.DEFAULT_DELIVERY_GUARANTEE)),
+            Map.entry("--delivery-guarantee", StreamrecJobConfig.DEFAULT_DELIVERY_GUARANTEE.toString()),
             Map.entry("--parallelism", String.valueOf(StreamrecJobConfig.DEFAULT_PARALLELISM)),
             Map.entry("--checkpoint-interval", format(StreamrecJobConfig.DEFAULT_CHECKPOINT_INTERVAL)),
             Map.entry("--incremental-checkpoints", String.valueOf(StreamrecJobConfig.DEFAULT_INCREMENTAL_CHECKPOINTS)),

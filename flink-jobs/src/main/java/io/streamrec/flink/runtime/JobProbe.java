@@ -1,5 +1,7 @@
 package io.streamrec.flink.runtime;
 
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 /**
@@ -18,9 +20,11 @@ final class JobProbe {
     private final LiveMetrics metrics;
     private final TopicRecordCount deadLetters;
     private final LongSupplier eventsProduced;
-    private final java.util.concurrent.atomic.AtomicLong peakUsers = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong peakUsers = new AtomicLong();
+    private final AtomicReference<JobProgress> lastAdvance;
 
-    JobProbe(LiveMetrics metrics, TopicRecordCount deadLetters, LongSupplier eventsProduced) {
+    JobProbe(LiveMetrics metrics, TopicRecordCount deadLetters, LongSupplier eventsProduced, long startNanos) {
+        this.lastAdvance = new AtomicReference<>(JobProgress.startingAt(startNanos));
         this.metrics = metrics;
         this.deadLetters = deadLetters;
         this.eventsProduced = eventsProduced;
@@ -34,13 +38,23 @@ final class JobProbe {
         long dlq = deadLetters.count();
         long users = metrics.sum(USER_STATE_GROUP, USERS_WITH_STATE);
         peakUsers.accumulateAndGet(users, Math::max);
-        return new JobProgress(System.nanoTime(),
+        JobProgress now = new JobProgress(System.nanoTime(),
                 metrics.sum(USER_STATE_GROUP, EVENTS_APPLIED) + dlq,
                 eventsProduced.getAsLong(),
                 dlq,
                 users,
                 metrics.sum(USER_STATE_GROUP, SESSIONS_CLOSED),
                 metrics.max(COMPLETED_CHECKPOINTS));
+        lastAdvance.accumulateAndGet(now, (before, next) -> next.events() > before.events() ? next : before);
+        return now;
+    }
+
+    /**
+     * The first reading that showed the final event count: the end of the time the job was busy,
+     * so that a replay which finished early does not dilute the throughput with idle seconds.
+     */
+    JobProgress lastAdvance() {
+        return lastAdvance.get();
     }
 
     /**

@@ -14,7 +14,10 @@ package io.streamrec.flink.runtime;
 public record JobProgress(
         long atNanos, long events, long eventsProduced, long dlq, long users, long sessionsClosed, long checkpoints) {
 
-    static final JobProgress NONE = new JobProgress(System.nanoTime(), 0, 0, 0, 0, 0, 0);
+    /** Nothing done yet, at {@code atNanos}: the reading before the first. */
+    static JobProgress startingAt(long atNanos) {
+        return new JobProgress(atNanos, 0, 0, 0, 0, 0, 0);
+    }
 
     /** Events per second consumed between {@code earlier} and this reading. */
     public double eventsPerSecSince(JobProgress earlier) {

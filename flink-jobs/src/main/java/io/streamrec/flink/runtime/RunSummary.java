@@ -12,7 +12,9 @@ import java.nio.file.Path;
  * the summary is built; readers of the JSON ignore fields they do not know.
  *
  * @param events events the job consumed: applied to user state or dead-lettered
- * @param eventsPerSec {@code events} over the time the job ran
+ * @param eventsPerSec {@code events} over the time the job was busy: from its submission to the
+ *     progress reading at which the count last grew (so idle time after a replay is not counted;
+ *     deployment is)
  * @param eventsProduced events this run replayed into the events topic (0 when it replayed none)
  * @param dlq records in the dead-letter topic
  * @param users the most users holding state at once, sampled at every progress reading (state
@@ -38,8 +40,9 @@ public record RunSummary(
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    static RunSummary of(JobProgress last, long peakUsers, double durationSec, String bootstrapServers) {
-        double rate = durationSec > 0 ? last.events() / durationSec : 0;
+    static RunSummary of(JobProgress last, double busySec, long peakUsers, double durationSec,
+            String bootstrapServers) {
+        double rate = busySec > 0 ? last.events() / busySec : 0;
         return new RunSummary(last.events(), Math.round(rate * 10) / 10.0, last.eventsProduced(), last.dlq(),
                 Math.max(peakUsers, last.users()), last.users(), last.sessionsClosed(), last.checkpoints(), Math.round(durationSec * 10) / 10.0,
                 bootstrapServers);

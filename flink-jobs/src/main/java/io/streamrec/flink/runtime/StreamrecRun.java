@@ -130,8 +130,8 @@ public final class StreamrecRun {
 
         TopicRecordCount deadLetters = new TopicRecordCount(cfg.bootstrapServers(), cfg.topics().eventsDlq());
         started.push(deadLetters);
-        JobProbe probe = new JobProbe(metrics, deadLetters, sender::acknowledged);
-        AtomicReference<JobProgress> previous = new AtomicReference<>(JobProgress.NONE);
+        JobProbe probe = new JobProbe(metrics, deadLetters, sender::acknowledged, submittedNanos);
+        AtomicReference<JobProgress> previous = new AtomicReference<>(JobProgress.startingAt(submittedNanos));
         started.push(new ProgressTicker(out, settings.progressInterval().toMillis() / 1000.0, () -> {
             JobProgress now = probe.read();
             return now.formatLine(previous.getAndSet(now), secondsSince(submittedNanos));
@@ -139,7 +139,8 @@ public final class StreamrecRun {
 
         awaitEnd(cluster, jobId, submittedNanos, replayFailure);
         JobProgress last = probe.read();
-        RunSummary summary = RunSummary.of(last, probe.peakUsers(), secondsSince(submittedNanos),
+        double busySec = (probe.lastAdvance().atNanos() - submittedNanos) / 1e9;
+        RunSummary summary = RunSummary.of(last, busySec, probe.peakUsers(), secondsSince(submittedNanos),
                 cfg.bootstrapServers());
         say(last.formatLine(previous.get(), secondsSince(submittedNanos)));
         return summary;

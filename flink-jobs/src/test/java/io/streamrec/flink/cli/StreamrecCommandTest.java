@@ -43,7 +43,7 @@ class StreamrecCommandTest {
                 .contains("--session-gap=TIME", "Default: 10m")
                 .contains("--long-term-retention=TIME", "Default: 7d")
                 .contains("Default: streamrec-data")
-                .contains("Default: at_least_once")
+                .contains("Default: at-least-once")
                 .contains("Default: ml-latest-small")
                 .doesNotContain("Default: null");
     }
@@ -82,6 +82,8 @@ class StreamrecCommandTest {
                         "Kafka property 'group.id' is set by the job itself"),
                 Arguments.of(new String[] {"run", "--dataset", "ml-1m"}, "dataset 'ml-1m' needs --path"),
                 Arguments.of(new String[] {"run", "--max-session-items", "0"}, "maxSessionItems"),
+                Arguments.of(new String[] {"run", "--delivery-guarantee", "maybe"},
+                        "'maybe' is not a delivery guarantee: use one of [exactly-once, at-least-once, none]"),
                 Arguments.of(new String[] {"run", "--starting-offsets", "middle"},
                         "expected one of [EARLIEST, LATEST, COMMITTED]"));
     }
@@ -93,6 +95,43 @@ class StreamrecCommandTest {
         assertThat(bad.exitCode()).as(bad.err()).isEqualTo(2);
         assertThat(bad.err()).contains(message).doesNotContain("\tat ");
         assertThat(bad.out()).doesNotContain("Kafka broker");
+    }
+
+    @Test
+    void runMapsItsOptionsOntoTheJobConfiguration() {
+        CommandLine cli = StreamrecCommand.commandLine();
+        cli.parseArgs("run", "--bootstrap-servers", "k1:9092,k2:9092", "--delivery-guarantee", "exactly-once",
+                "--transactional-id-prefix", "sr-1", "--format", "avro", "--parallelism", "3",
+                "--checkpoint-interval", "2s", "--data-dir", "/tmp/x", "--no-read-profiles", "--session-gap", "30m",
+                "--events-topic", "ev", "--kafka-property", "security.protocol=SSL", "--starting-offsets", "latest");
+        RunCommand run = cli.getSubcommands().get("run").getCommand();
+
+        io.streamrec.flink.job.StreamrecJobConfig cfg = run.jobConfig();
+
+        assertThat(cfg.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
+        assertThat(cfg.deliveryGuarantee()).isEqualTo(org.apache.flink.connector.base.DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(cfg.effectiveTransactionalIdPrefix()).isEqualTo("sr-1");
+        assertThat(cfg.eventFormat()).isEqualTo(io.streamrec.schemas.ingest.WireFormat.AVRO);
+        assertThat(cfg.parallelism()).isEqualTo(3);
+        assertThat(cfg.checkpointInterval()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(cfg.checkpointDir()).isEqualTo(java.nio.file.Path.of("/tmp/x", "checkpoints"));
+        assertThat(cfg.readProfiles()).isFalse();
+        assertThat(cfg.historyPolicy().sessionGap()).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(cfg.topics().events()).isEqualTo("ev");
+        assertThat(cfg.kafkaProperties()).containsEntry("security.protocol", "SSL");
+        assertThat(cfg.startingOffsets()).isEqualTo(io.streamrec.flink.job.StreamrecJobConfig.StartingOffsets.LATEST);
+    }
+
+    @Test
+    void runWithoutOptionsUsesTheJobConfigurationDefaults() {
+        CommandLine cli = StreamrecCommand.commandLine();
+        cli.parseArgs("run");
+        RunCommand run = cli.getSubcommands().get("run").getCommand();
+
+        io.streamrec.flink.job.StreamrecJobConfig cfg = run.jobConfig();
+        io.streamrec.flink.job.StreamrecJobConfig defaults = io.streamrec.flink.job.StreamrecJobConfig.builder().build();
+
+        assertThat(cfg.toString()).isEqualTo(defaults.toString());
     }
 
     @Test

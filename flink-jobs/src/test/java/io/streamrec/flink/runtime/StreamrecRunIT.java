@@ -1,0 +1,67 @@
+package io.streamrec.flink.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.flink.job.StreamrecJobConfig;
+import io.streamrec.flink.job.StreamrecPipeline;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What Ctrl-C does: {@link StreamrecRun#stop()} ends a run without a duration and stops everything it started. */
+class StreamrecRunIT {
+
+    @Test
+    void stopEndsAnOpenEndedRunAndShutsDownTheBrokerAndTheCluster(@TempDir Path dir) throws Exception {
+        StreamrecJobConfig config = StreamrecJobConfig.builder()
+                .checkpointDir(dir.resolve("checkpoints")).checkpointInterval(Duration.ofSeconds(1)).build();
+        StringWriter out = new StringWriter();
+        StreamrecRun run = new StreamrecRun(config, true, StreamrecPipeline::build, Optional.empty(),
+                new StreamrecRun.Settings(Optional.empty(), Duration.ofMillis(500), 1), new PrintWriter(out, true));
+
+        CompletableFuture<RunSummary> summary = CompletableFuture.supplyAsync(() -> {
+            try {
+                return run.execute();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!out.toString().contains("checkpoints 1") && System.nanoTime() < deadline && !summary.isDone()) {
+            Thread.sleep(100);
+        }
+        assertThat(summary).as(out.toString()).isNotDone();
+        run.stop();
+
+        RunSummary result = summary.get(60, TimeUnit.SECONDS);
+        assertThat(result.checkpoints()).isGreaterThanOrEqualTo(1);
+        assertThat(result.events()).isZero();
+        assertThat(portAcceptsConnections(brokerAddress(out.toString()))).as("broker still listening").isFalse();
+    }
+
+    static InetSocketAddress brokerAddress(String printed) {
+        Matcher m = Pattern.compile("listening at (127\\.0\\.0\\.1):(\\d+)").matcher(printed);
+        assertThat(m.find()).as(printed).isTrue();
+        return new InetSocketAddress(m.group(1), Integer.parseInt(m.group(2)));
+    }
+
+    static boolean portAcceptsConnections(InetSocketAddress address) {
+        try (Socket socket = new Socket()) {
+            socket.connect(address, 1_000);
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
+    }
+}
