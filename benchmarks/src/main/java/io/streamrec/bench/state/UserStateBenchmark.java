@@ -1,6 +1,7 @@
 package io.streamrec.bench.state;
 
 import io.streamrec.flink.state.UserStateFunction;
+import io.streamrec.flink.state.UserStateOperator;
 import io.streamrec.model.history.HistoryPolicy;
 import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.SourcedEvent;
@@ -194,12 +195,9 @@ public final class UserStateBenchmark implements Callable<Integer> {
                 "u-" + Math.floorMod(i * 100, (long) userCount), Map.of("segment", "s" + i % 7), 0L);
         DataStream<UserProfile> profiles = env.fromSource(
                 new DataGeneratorSource<>(profile, Math.max(1L, users / 100L), TypeInformation.of(UserProfile.class)),
-                UserStateFunction.profileWatermarks(), "synthetic profiles");
-        SingleOutputStreamOperator<FeatureSnapshot> snapshots = events
-                .keyBy(e -> e.getEvent().getUserId(), Types.STRING)
-                .connect(profiles.keyBy(UserProfile::getUserId, Types.STRING))
-                .process(new UserStateFunction(HistoryPolicy.defaults()), TypeInformation.of(FeatureSnapshot.class))
-                .name("user state");
+                WatermarkStrategy.noWatermarks(), "synthetic profiles");
+        SingleOutputStreamOperator<FeatureSnapshot> snapshots =
+                UserStateOperator.apply(events, profiles, HistoryPolicy.defaults());
         snapshots.sinkTo(new OutputWindowProbe<>());
         DataStream<TrainingExample> examples = snapshots.getSideOutput(UserStateFunction.TRAINING_EXAMPLES);
         examples.sinkTo(new DiscardingSink<>());

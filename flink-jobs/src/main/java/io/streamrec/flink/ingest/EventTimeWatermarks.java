@@ -11,7 +11,7 @@ import org.apache.flink.types.Either;
 
 /**
  * The event watermark strategy, applied per Kafka partition inside the source. (Profiles use
- * {@code UserStateFunction.profileWatermarks()}: they must not hold event time back.)
+ * {@code UserStateOperator}: they take no part in event time.)
  */
 public final class EventTimeWatermarks {
 

@@ -5,6 +5,7 @@ import io.streamrec.flink.ingest.EventTimeWatermarks;
 import io.streamrec.flink.ingest.KafkaSinks;
 import io.streamrec.flink.ingest.KafkaSources;
 import io.streamrec.flink.state.UserStateFunction;
+import io.streamrec.flink.state.UserStateOperator;
 import io.streamrec.schemas.DeadLetter;
 import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.SourcedEvent;
@@ -47,7 +48,6 @@ public final class StreamrecPipeline {
     public static final String UID_EVENTS_ROUTER = "events-dead-letter-router";
     public static final String UID_PROFILES_SOURCE = "user-profiles-source";
     public static final String UID_PROFILES_ROUTER = "user-profiles-dead-letter-router";
-    public static final String UID_PROFILES_WATERMARKS = "user-profiles-watermarks";
     public static final String UID_USER_STATE = "user-state";
     public static final String UID_DLQ_SINK = "events-dlq-sink";
     public static final String UID_USER_FEATURES_SINK = "user-features-sink";
@@ -91,19 +91,12 @@ public final class StreamrecPipeline {
                     .name("route refused profiles")
                     .uid(UID_PROFILES_ROUTER);
             refused = refused.union(decodedProfiles.getSideOutput(DeadLetterRouter.DEAD_LETTERS));
-            profiles = decodedProfiles
-                    .assignTimestampsAndWatermarks(UserStateFunction.profileWatermarks())
-                    .name("profiles never hold back event time")
-                    .uid(UID_PROFILES_WATERMARKS);
+            profiles = decodedProfiles;
         } else {
             profiles = env.fromData(List.of(), new AvroTypeInfo<>(UserProfile.class)).name("no profiles");
         }
 
-        SingleOutputStreamOperator<FeatureSnapshot> snapshots = events
-                .keyBy(sourced -> sourced.getEvent().getUserId(), Types.STRING)
-                .connect(profiles.keyBy(UserProfile::getUserId, Types.STRING))
-                .process(new UserStateFunction(cfg.historyPolicy()), new AvroTypeInfo<>(FeatureSnapshot.class))
-                .name("user state")
+        SingleOutputStreamOperator<FeatureSnapshot> snapshots = UserStateOperator.apply(events, profiles, cfg.historyPolicy())
                 .uid(UID_USER_STATE);
 
         DataStream<DeadLetter> allDeadLetters = refused.union(snapshots.getSideOutput(UserStateFunction.DEAD_LETTERS));

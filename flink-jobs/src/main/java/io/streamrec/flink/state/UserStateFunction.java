@@ -15,10 +15,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -40,8 +36,8 @@ import org.apache.flink.util.OutputTag;
  * <p><b>Event time.</b> Events wait in keyed state until the watermark passes their timestamp, then
  * are applied in (timestamp, arrival) order. The upstream watermark strategy must take timestamps
  * from {@code UserEvent.timestamp}; its bounded out-of-orderness is the allowed lateness: an event at or
- * behind the current watermark when it arrives is dead-lettered as {@code late}. The profile input
- * must not hold event time back: give it {@link #profileWatermarks()}.
+ * behind the current watermark when it arrives is dead-lettered as {@code late}. Run it in a
+ * {@link UserStateOperator}, which takes event time from the event input alone.
  *
  * <p><b>Side outputs.</b> {@link #TRAINING_EXAMPLES}: the state before each applied event with that
  * event as target. {@link #DEAD_LETTERS}: refused events ({@code late}, {@code duplicate}) with their
@@ -60,11 +56,8 @@ import org.apache.flink.util.OutputTag;
  * <p><b>Wiring.</b>
  * <pre>{@code
  * DataStream<SourcedEvent> events = ...;   // watermarks: forBoundedOutOfOrderness, timestamps from the event
- * DataStream<UserProfile> profiles = ...;  // watermarks: UserStateFunction.profileWatermarks()
- * SingleOutputStreamOperator<FeatureSnapshot> snapshots = events
- *         .keyBy(e -> e.getEvent().getUserId(), Types.STRING)
- *         .connect(profiles.keyBy(UserProfile::getUserId, Types.STRING))
- *         .process(new UserStateFunction(policy), TypeInformation.of(FeatureSnapshot.class));
+ * DataStream<UserProfile> profiles = ...;  // no watermarks needed
+ * SingleOutputStreamOperator<FeatureSnapshot> snapshots = UserStateOperator.apply(events, profiles, policy);
  * DataStream<TrainingExample> examples = snapshots.getSideOutput(UserStateFunction.TRAINING_EXAMPLES);
  * DataStream<DeadLetter> refused = snapshots.getSideOutput(UserStateFunction.DEAD_LETTERS);
  * }</pre>
@@ -115,15 +108,6 @@ public class UserStateFunction extends KeyedCoProcessFunction<String, SourcedEve
     /** With the policy of DESIGN §5. */
     public static UserStateFunction withDefaultPolicy() {
         return new UserStateFunction(HistoryPolicy.defaults());
-    }
-
-    /**
-     * A watermark strategy for the profile input that never holds event time back: profiles are not
-     * ordered by event time (the latest by {@code updatedAt} wins), so only the event input should
-     * drive the operator's watermark.
-     */
-    public static WatermarkStrategy<UserProfile> profileWatermarks() {
-        return WatermarkStrategy.forGenerator(context -> new NeverHoldsBack<>());
     }
 
     @Override
@@ -290,16 +274,5 @@ public class UserStateFunction extends KeyedCoProcessFunction<String, SourcedEve
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         usersWithStateCheckpoint.update(List.of(metrics.usersWithState()));
-    }
-
-    /** Emits the largest watermark, so that a two-input operator's watermark is the other input's. */
-    private static final class NeverHoldsBack<T> implements WatermarkGenerator<T> {
-        @Override
-        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
-
-        @Override
-        public void onPeriodicEmit(WatermarkOutput output) {
-            output.emitWatermark(new Watermark(Long.MAX_VALUE));
-        }
     }
 }

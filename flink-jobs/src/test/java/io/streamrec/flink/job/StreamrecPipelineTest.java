@@ -18,7 +18,7 @@ class StreamrecPipelineTest {
         assertThat(uids(graph)).contains(
                 StreamrecPipeline.UID_EVENTS_SOURCE, StreamrecPipeline.UID_EVENTS_ROUTER,
                 StreamrecPipeline.UID_PROFILES_SOURCE, StreamrecPipeline.UID_PROFILES_ROUTER,
-                StreamrecPipeline.UID_PROFILES_WATERMARKS, StreamrecPipeline.UID_USER_STATE);
+                StreamrecPipeline.UID_USER_STATE);
         assertThat(graph.getStreamNodes()).extracting(StreamNode::getOperatorName)
                 .anyMatch(name -> name.contains("dead letters: events-dlq"))
                 .anyMatch(name -> name.contains("user features (debug): user-features"));

@@ -21,8 +21,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -52,7 +52,7 @@ class UserStateFunctionTest {
     private void start(HistoryPolicy policy, OperatorSubtaskState restored) throws Exception {
         function = new UserStateFunction(policy);
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(function),
+                new UserStateOperator(function),
                 e -> e.getEvent().getUserId(),
                 UserProfile::getUserId,
                 Types.STRING);
@@ -61,7 +61,6 @@ class UserStateFunctionTest {
             harness.initializeState(restored);
         }
         harness.open();
-        harness.processWatermark2(new Watermark(Long.MAX_VALUE));
     }
 
     private static UserEvent.Builder event(String user, String eventId, String item, long time) {
@@ -187,6 +186,37 @@ class UserStateFunctionTest {
             assertThat(dl.getOffset()).isZero();
         });
         assertThat(function.metrics().lateEvents.getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void profileWatermarksNeverMoveEventTime() throws Exception {
+        start(HistoryPolicy.defaults());
+        harness.processWatermark2(new Watermark(Long.MAX_VALUE));
+
+        send("e1", "a", T0);
+
+        assertThat(deadLetters()).as("the profile input's watermark does not make events late").isEmpty();
+        assertThat(snapshots()).as("nor does it release waiting events").isEmpty();
+        watermark(T0);
+        assertThat(appliedEventIds()).containsExactly("e1");
+    }
+
+    @Test
+    void anIdleEventInputHoldsEventTimeWhereItWas() throws Exception {
+        start(HistoryPolicy.defaults());
+        send("e1", "a", T0);
+        watermark(T0);
+        // the event source goes quiet while a finished (or never-holding-back) profile input sits at +inf
+        harness.processWatermarkStatus1(WatermarkStatus.IDLE);
+        harness.processWatermark2(new Watermark(Long.MAX_VALUE));
+        harness.processWatermarkStatus1(WatermarkStatus.ACTIVE);
+
+        send("e2", "b", T0 + MINUTE);
+        watermark(T0 + MINUTE);
+
+        assertThat(deadLetters()).isEmpty();
+        assertThat(appliedEventIds()).containsExactly("e1", "e2");
+        assertThat(sessionItems(lastSnapshot())).as("the user's state survived the quiet spell").containsExactly("a", "b");
     }
 
     @Test
