@@ -34,7 +34,7 @@ class EncoderContractTest extends NDManagerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sdm", "sine"})
+    @ValueSource(strings = {"sdm", "sine", "meanpool"})
     void outputsMatchTheDeclaredShapes(String name) {
         EncoderDimensions dims = smallDimensions(6);
         NDList input = input(manager, dims, 5, 4, MIXED, 1);
@@ -48,7 +48,7 @@ class EncoderContractTest extends NDManagerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sdm", "sine"})
+    @ValueSource(strings = {"sdm", "sine", "meanpool"})
     void valuesAtPaddedPositionsChangeNothing(String name) {
         EncoderDimensions dims = smallDimensions(6);
         NDList input = input(manager, dims, 5, 4, MIXED, new Random(3), new Random(100));
@@ -65,7 +65,7 @@ class EncoderContractTest extends NDManagerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sdm", "sine"})
+    @ValueSource(strings = {"sdm", "sine", "meanpool"})
     void realSessionValuesDoChangeTheVector(String name) {
         EncoderDimensions dims = smallDimensions(6);
         NDList input = input(manager, dims, 5, 4, MIXED, new Random(3), new Random(100));
@@ -80,7 +80,7 @@ class EncoderContractTest extends NDManagerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sdm", "sine"})
+    @ValueSource(strings = {"sdm", "sine", "meanpool"})
     void emptySessionsAndHistoriesGiveFiniteOutputs(String name) {
         EncoderDimensions dims = smallDimensions(0);
         NDList input = input(manager, dims, 3, 2, new Lengths(new int[] {0, 0}, new int[] {0, 0}), 5);
@@ -97,7 +97,7 @@ class EncoderContractTest extends NDManagerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sdm", "sine"})
+    @ValueSource(strings = {"sdm", "sine", "meanpool"})
     void gradientsReachEveryParameterWithAndWithoutAProfile(String name) {
         for (int userDim : new int[] {6, 0}) {
             EncoderDimensions dims = smallDimensions(userDim);
@@ -109,7 +109,7 @@ class EncoderContractTest extends NDManagerTest {
         }
     }
     @ParameterizedTest
-    @ValueSource(strings = {"sdm", "sine"})
+    @ValueSource(strings = {"sdm", "sine", "meanpool"})
     void savedParametersRestoreTheSameEncoderInAFreshInstance(String name) throws Exception {
         EncoderDimensions dims = smallDimensions(6);
         NDList input = input(manager, dims, 5, 4, MIXED, 1);
