@@ -16,6 +16,7 @@ import picocli.CommandLine.HelpCommand;
         subcommands = {
             RunCommand.class,
             ProduceCommand.class,
+            EvaluateCommand.class,
             HelpCommand.class,
         })
 public final class StreamrecCommand implements Runnable {
