@@ -1,5 +1,6 @@
 package io.streamrec.model.encode;
 
+import io.streamrec.model.encode.pool.MeanPoolEncoder;
 import io.streamrec.model.encode.sdm.SdmConfig;
 import io.streamrec.model.encode.sdm.SdmEncoder;
 import io.streamrec.model.encode.sine.SineConfig;
@@ -36,7 +37,7 @@ public final class Encoders {
             SineConfig config = SineConfig.fromSettings(settings);
             return dims -> new SineEncoder(dims, config);
         });
-        // "meanpool" (encode.pool.MeanPoolEncoder, the YouTube-DNN reference) registers here the same way.
+        REGISTRY.put(MeanPoolEncoder.NAME, MeanPoolEncoder::factory);
     }
 
     private Encoders() {}

@@ -22,6 +22,14 @@ public final class ModelVersions {
         return latest;
     }
 
+    /**
+     * Makes every version allocated from now on greater than {@code version}: after a restore the
+     * trainer may already have published versions past its checkpoint, which must never be reused.
+     */
+    public void advancePast(long version) {
+        latest = Math.max(latest, version);
+    }
+
     /** The last allocated version, 0 before the first. */
     public long latest() {
         return latest;
