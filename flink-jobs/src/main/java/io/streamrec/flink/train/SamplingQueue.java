@@ -29,11 +29,12 @@ final class SamplingQueue<T> {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private int head;
-    private int size;
     /** Examples competing for the reservoir since the queue was last below capacity (queued ones included). */
     private long competing;
-    private long seen;
-    private long dropped;
+    /** Written under the lock, read by metric threads without it. */
+    private volatile long seen;
+    private volatile long dropped;
+    private volatile int size;
     private boolean wakeUp;
 
     SamplingQueue(int capacity, long seed) {
@@ -151,12 +152,7 @@ final class SamplingQueue<T> {
     }
 
     int size() {
-        lock.lock();
-        try {
-            return size;
-        } finally {
-            lock.unlock();
-        }
+        return size;
     }
 
     int capacity() {
@@ -165,21 +161,11 @@ final class SamplingQueue<T> {
 
     /** Examples ever offered. */
     long seen() {
-        lock.lock();
-        try {
-            return seen;
-        } finally {
-            lock.unlock();
-        }
+        return seen;
     }
 
     /** Examples dropped or replaced by the sampling policy. */
     long dropped() {
-        lock.lock();
-        try {
-            return dropped;
-        } finally {
-            lock.unlock();
-        }
+        return dropped;
     }
 }

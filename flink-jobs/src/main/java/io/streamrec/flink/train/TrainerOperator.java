@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * publishes a FULL first ({@link TrainerState}). At the end of a bounded input every queued example is
  * trained and a last delta published.
  *
- * <p>Metrics (gauges on the operator's group): prequentialHr10, prequentialHr50, prequentialNdcg50,
+ * <p>Metrics (gauges in the operator's user group {@value #METRIC_GROUP}): prequentialHr10, prequentialHr50, prequentialNdcg50,
  * popularityHr50, loss, examplesSeen, examplesTrained, fractionTrained, examplesPerSecond, modelVersion,
  * lastDeltaIntervalMs; the same figures are logged at INFO every log interval.
  */
@@ -52,6 +52,8 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(TrainerOperator.class);
     static final String STATE_NAME = "streamrec-trainer";
+    /** The user metric group of the trainer's gauges. */
+    public static final String METRIC_GROUP = "trainer";
     private static final long STOP_WAIT_SECONDS = 60;
 
     private final TrainerOperatorConfig config;
@@ -101,7 +103,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         loop = new TrainingLoop(state.trainer, updates, state.queue, state.metrics, state.popularity, state.trainedBefore,
                 new MailboxSink());
         emit(loop.fullSnapshotNow());
-        registerMetrics(getMetricGroup());
+        registerMetrics(getMetricGroup().addGroup(METRIC_GROUP));
         trainingThread = new Thread(loop, "streamrec-trainer (" + updates.modelName() + ")");
         trainingThread.setDaemon(true);
         trainingThread.start();
