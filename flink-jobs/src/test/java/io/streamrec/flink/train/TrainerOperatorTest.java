@@ -98,6 +98,23 @@ class TrainerOperatorTest {
     }
 
     @Test
+    void itemsEvictedFromAFullVocabularyAreTombstonedInTheNextDelta() throws Exception {
+        TrainerConfig smallVocabulary = config().build().trainerConfig().toBuilder().vocabularyCapacity(40).build();
+        try (TrainerHarness h = TrainerHarness.open(config().trainer(smallVocabulary).build(), null)) {
+            h.newUpdates();
+            h.feedAndTrain(targets("a", ids("b", BATCH)), BATCH);
+            assertThat(h.advanceTo(10_000, 1)).allSatisfy(u -> assertThat(u.getTombstones()).isEmpty());
+            h.feedAndTrain(targets("a", ids("n", BATCH)), 2 * BATCH);
+            List<ModelUpdate> delta = h.advanceTo(20_000, 1);
+            List<String> evicted = delta.stream().flatMap(u -> u.getTombstones().stream())
+                    .filter(t -> t.getFeature().equals("item")).map(t -> t.getId()).toList();
+            // 65 distinct items through 40 rows: at least 25 of the first batch's targets had to go
+            assertThat(evicted).hasSizeGreaterThanOrEqualTo(25).allSatisfy(id -> assertThat(id).startsWith("b"));
+            assertThat(itemIds(delta)).containsAll(ids("n", BATCH)).doesNotContainAnyElementsOf(evicted);
+        }
+    }
+
+    @Test
     void scoresEachBatchWithTheWeightsBeforeItsStep() throws Exception {
         // 20 items in all, fewer than 50: once the trainer knows them, every target is in its top 50
         List<TrainingExample> batch = targets("a", IntStream.range(0, BATCH).mapToObj(i -> "b" + (i % 19)).toList());
