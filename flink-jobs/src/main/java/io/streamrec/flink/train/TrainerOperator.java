@@ -102,8 +102,8 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         ModelUpdates updates = new ModelUpdates(state.trainer, config.maxMessageBytes(), Clock.systemUTC());
         loop = new TrainingLoop(state.trainer, updates, state.queue, state.metrics, state.popularity, state.trainedBefore,
                 new MailboxSink());
-        emit(loop.fullSnapshotNow());
         registerMetrics(getMetricGroup().addGroup(METRIC_GROUP));
+        emit(loop.fullSnapshotNow());
         trainingThread = new Thread(loop, "streamrec-trainer (" + updates.modelName() + ")");
         trainingThread.setDaemon(true);
         trainingThread.start();
@@ -202,12 +202,14 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         try {
             if (loop != null) {
                 loop.stop();
-                trainingThread.join(TimeUnit.SECONDS.toMillis(STOP_WAIT_SECONDS));
-                if (trainingThread.isAlive()) {
-                    LOG.warn("The training thread did not stop within {} s; closing its model anyway", STOP_WAIT_SECONDS);
-                }
             }
-            if (state != null) {
+            if (trainingThread != null) {
+                trainingThread.join(TimeUnit.SECONDS.toMillis(STOP_WAIT_SECONDS));
+            }
+            if (trainingThread != null && trainingThread.isAlive()) {
+                // freeing native weights under a running step would crash the JVM; leaking them does not
+                LOG.warn("The training thread did not stop within {} s; its model is left open", STOP_WAIT_SECONDS);
+            } else if (state != null) {
                 state.trainer.close();
             }
         } finally {

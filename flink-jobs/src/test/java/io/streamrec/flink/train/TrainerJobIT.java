@@ -2,6 +2,7 @@ package io.streamrec.flink.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.flink.runtime.LiveMetrics;
 import io.streamrec.schemas.ItemRow;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.TrainingExample;
@@ -18,25 +19,39 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The trainer in a real Flink job: MiniCluster, RocksDB backend, checkpoints every 200 ms while it trains,
- * real DJL. The operator is attached exactly as the pipeline attaches it ({@link TrainerOperatorFactory#attach}).
+ * real DJL, gauges read through Flink's metric reporters while the job runs. The operator is attached exactly as the pipeline attaches it ({@link TrainerOperatorFactory#attach}).
  */
 class TrainerJobIT {
 
+    private static final Configuration CLUSTER_CONFIG = new Configuration();
+    private static final LiveMetrics METRICS = LiveMetrics.register(CLUSTER_CONFIG);
+
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setConfiguration(CLUSTER_CONFIG)
             .setNumberTaskManagers(1)
             .setNumberSlotsPerTaskManager(2)
             .build());
 
+    private static final List<String> GAUGES = List.of("prequentialHr10", "prequentialHr50", "prequentialNdcg50",
+            "popularityHr50", "loss", "examplesSeen", "examplesTrained", "fractionTrained", "examplesPerSecond",
+            "modelVersion", "lastDeltaIntervalMs");
+
+    @AfterAll
+    static void closeMetrics() {
+        METRICS.close();
+    }
+
     @Test
     void boundedStreamIsTrainedToTheEndWithVersionsInOrderAndCheckpointsTaken(@TempDir Path checkpoints) throws Exception {
-        List<TrainingExample> examples = SequenceStreams.walks(40 * 32 + 7, 120, 21);
+        List<TrainingExample> examples = SequenceStreams.walks(20 * 32 + 7, 120, 21);
         Configuration conf = new Configuration();
         conf.setString("state.backend.type", "rocksdb");
         conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
@@ -49,11 +64,23 @@ class TrainerJobIT {
                 .build();
 
         List<ModelUpdate> updates = new ArrayList<>();
+        Set<String> gaugesWhileRunning = new HashSet<>();
+        long seenWhileRunning = 0;
         try (CloseableIterator<ModelUpdate> out = TrainerOperatorFactory
                 .attach(env.fromData(examples, new AvroTypeInfo<>(TrainingExample.class)), config)
                 .executeAndCollect("trainer job")) {
-            out.forEachRemaining(updates::add);
+            while (out.hasNext()) {
+                updates.add(out.next());
+                for (String gauge : GAUGES) {
+                    if (METRICS.has(gauge)) {
+                        gaugesWhileRunning.add(gauge);
+                    }
+                }
+                seenWhileRunning = Math.max(seenWhileRunning, METRICS.sum(TrainerOperator.METRIC_GROUP, "examplesSeen"));
+            }
         }
+        assertThat(gaugesWhileRunning).as("gauges reported to Flink's metric system").containsExactlyInAnyOrderElementsOf(GAUGES);
+        assertThat(seenWhileRunning).isPositive();
 
         assertThat(updates.get(0).getKind()).isEqualTo(UpdateKind.FULL);
         assertThat(updates.get(0).getVersion()).isEqualTo(1);
