@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * publishes a FULL first ({@link TrainerState}). At the end of a bounded input every queued example is
  * trained and a last delta published.
  *
- * <p>Metrics (gauges in the operator's user group {@value #METRIC_GROUP}): prequentialHr10, prequentialHr50, prequentialNdcg50,
+ * <p>Metrics (gauges in the operator's user group {@value #METRIC_GROUP}): prequentialHr10, prequentialHr50, prequentialNdcg10, prequentialNdcg50,
  * popularityHr50, loss, examplesSeen, examplesTrained, fractionTrained, examplesPerSecond, modelVersion,
  * lastDeltaIntervalMs; the same figures are logged at INFO every log interval.
  */
@@ -148,9 +148,9 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         lastLogAt = now;
         trainedAtLastLog = trained;
         PrequentialMetrics.Figures f = state.metrics.figures();
-        LOG.info("Trainer v{}: HR@10 {} HR@50 {} NDCG@50 {} (popularity HR@50 {}) over {} examples, loss {}; "
+        LOG.info("Trainer v{}: HR@10 {} HR@50 {} NDCG@10 {} NDCG@50 {} (popularity HR@50 {}) over {} examples, loss {}; "
                         + "seen {} trained {} ({}%), {} examples/s, queued {}/{}, last delta interval {} ms",
-                loop.modelVersion(), fmt(f.hr10()), fmt(f.hr50()), fmt(f.ndcg50()), fmt(f.popularityHr50()), f.examples(),
+                loop.modelVersion(), fmt(f.hr10()), fmt(f.hr50()), fmt(f.ndcg10()), fmt(f.ndcg50()), fmt(f.popularityHr50()), f.examples(),
                 fmt(f.loss()), state.queue.seen(), trained, fmt(100 * fractionTrained()), fmt(examplesPerSecond),
                 state.queue.size(), state.queue.capacity(), loop.lastDeltaIntervalMillis());
     }
@@ -168,6 +168,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     private void registerMetrics(MetricGroup group) {
         group.gauge("prequentialHr10", (Gauge<Double>) () -> state.metrics.figures().hr10());
         group.gauge("prequentialHr50", (Gauge<Double>) () -> state.metrics.figures().hr50());
+        group.gauge("prequentialNdcg10", (Gauge<Double>) () -> state.metrics.figures().ndcg10());
         group.gauge("prequentialNdcg50", (Gauge<Double>) () -> state.metrics.figures().ndcg50());
         group.gauge("popularityHr50", (Gauge<Double>) () -> state.metrics.figures().popularityHr50());
         group.gauge("loss", (Gauge<Double>) () -> state.metrics.figures().loss());

@@ -131,6 +131,7 @@ class TrainerOperatorTest {
             assertThat(afterSecond.hr50()).as("second batch all hits, rolling over both").isEqualTo(0.5);
             assertThat(afterSecond.popularityHr50()).isEqualTo(0.5);
             assertThat(afterSecond.ndcg50()).isBetween(0.0, 0.5);
+            assertThat(afterSecond.ndcg10()).isBetween(0.0, afterSecond.ndcg50());
         }
     }
 
