@@ -10,11 +10,16 @@
  *         .deltaInterval(Duration.ofSeconds(10)).fullSnapshotInterval(Duration.ofMinutes(10))
  *         .build();
  * SingleOutputStreamOperator<ModelUpdate> updates = TrainerOperatorFactory.attach(pipeline.trainingExamples(), trainer);
- * updates.sinkTo(<Kafka sink to model-updates, key = ModelUpdate.modelName, value = Avro binary>);
+ * updates.sinkTo(KafkaSinks.sink(cfg, cfg.topics().modelUpdates(), "model-updates",
+ *                 ModelUpdate::getModelName, MODEL_UPDATE_AVRO::encode))   // a static AvroBinaryCodec<ModelUpdate>
+ *         .setParallelism(1)                                               // chained to the trainer: keeps version order
+ *         .uid("model-updates-sink");
  * }</pre>
- * {@code attach} sets parallelism 1, max parallelism 1 and uid {@value io.streamrec.flink.train.TrainerOperatorFactory#UID};
- * the trainer must not be chained behind anything that it could slow (it is not: its input comes from a
- * parallel operator's side output over the network).
+ * {@code attach} sets parallelism 1, max parallelism 1 and uid {@value io.streamrec.flink.train.TrainerOperatorFactory#UID}.
+ * The sink must run at parallelism 1 too: at a higher one Flink rebalances the chunks over several producers,
+ * and versions could reach the (single, model-name keyed) partition out of order. Chunks stay under
+ * {@code maxMessageBytes} (900 KiB by default), within Kafka's default 1 MiB {@code max.request.size} and topic
+ * {@code max.message.bytes}.
  *
  * <p>Sampling policy under overload: see {@link io.streamrec.flink.train.SamplingQueue}. Versions after a
  * restore: see {@link io.streamrec.flink.train.TrainerState}.
