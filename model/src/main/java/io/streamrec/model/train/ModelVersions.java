@@ -23,9 +23,10 @@ public final class ModelVersions {
     }
 
     /**
-     * Makes the next version greater than {@code version}: for a trainer started without a checkpoint
-     * whose topic already holds versions (read the latest from {@code model-updates} first), so
-     * consumers never see a version go backwards. Never lowers the counter.
+     * Makes the next version greater than {@code version}, so consumers never see a version go
+     * backwards: for a trainer started without a checkpoint whose topic already holds versions (read
+     * the latest from {@code model-updates} first), and after a restore, when the lost run may have
+     * published versions past its checkpoint. Never lowers the counter.
      */
     public void startAfter(long version) {
         latest = Math.max(latest, version);

@@ -1,0 +1,79 @@
+package io.streamrec.flink.train;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * The popularity baseline of the prequential evaluation: counts the targets of the last {@code window}
+ * examples and ranks items by that count (ties by item id, so the ranking is deterministic). Like the
+ * model's prequential score, it excludes nothing (not even the user's own history) and is asked before
+ * it learns the batch's targets, so both are measured on exactly the same examples. Not thread-safe.
+ */
+final class RecentPopularity {
+
+    private final int window;
+    private final ArrayDeque<String> recent = new ArrayDeque<>();
+    private final Map<String, Integer> counts = new HashMap<>();
+
+    RecentPopularity(int window) {
+        if (window < 1) {
+            throw new IllegalArgumentException("the popularity window must hold at least one target, got " + window);
+        }
+        this.window = window;
+    }
+
+    /** The {@code k} most counted items of the window, most counted first (ties by item id). */
+    List<String> top(int k) {
+        Comparator<Map.Entry<String, Integer>> better = Map.Entry.<String, Integer>comparingByValue()
+                .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder()));
+        PriorityQueue<Map.Entry<String, Integer>> kept = new PriorityQueue<>(k + 1, better);
+        for (Map.Entry<String, Integer> e : counts.entrySet()) {
+            kept.add(e);
+            if (kept.size() > k) {
+                kept.poll();
+            }
+        }
+        List<String> ids = new ArrayList<>(kept.size());
+        while (!kept.isEmpty()) {
+            ids.add(kept.poll().getKey());
+        }
+        Collections.reverse(ids);
+        return ids;
+    }
+
+    /** Counts these targets, forgetting the oldest beyond the window. */
+    void record(List<String> targets) {
+        for (String item : targets) {
+            recent.addLast(item);
+            counts.merge(item, 1, Integer::sum);
+            if (recent.size() > window) {
+                counts.computeIfPresent(recent.pollFirst(), (id, c) -> c == 1 ? null : c - 1);
+            }
+        }
+    }
+
+    void writeTo(DataOutput out) throws IOException {
+        out.writeInt(recent.size());
+        for (String item : recent) {
+            out.writeUTF(item);
+        }
+    }
+
+    void readFrom(DataInput in) throws IOException {
+        int n = in.readInt();
+        String[] items = new String[n];
+        for (int i = 0; i < n; i++) {
+            items[i] = in.readUTF();
+        }
+        record(List.of(items));
+    }
+}

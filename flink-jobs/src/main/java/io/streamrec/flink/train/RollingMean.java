@@ -1,0 +1,58 @@
+package io.streamrec.flink.train;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
+/** The mean of the last {@code window} values, kept in a ring with a running sum. Not thread-safe. */
+final class RollingMean {
+
+    private final double[] values;
+    private int next;
+    private int count;
+    private double sum;
+
+    RollingMean(int window) {
+        if (window < 1) {
+            throw new IllegalArgumentException("a rolling window needs at least one value, got " + window);
+        }
+        this.values = new double[window];
+    }
+
+    void add(double value) {
+        if (count == values.length) {
+            sum -= values[next];
+        } else {
+            count++;
+        }
+        values[next] = value;
+        sum += value;
+        next = (next + 1) % values.length;
+    }
+
+    /** The mean of the values in the window, NaN before the first. */
+    double mean() {
+        return count == 0 ? Double.NaN : sum / count;
+    }
+
+    int count() {
+        return count;
+    }
+
+    /** Writes the window's values, oldest first. */
+    void writeTo(DataOutput out) throws IOException {
+        out.writeInt(count);
+        int oldest = count == values.length ? next : 0;
+        for (int i = 0; i < count; i++) {
+            out.writeDouble(values[(oldest + i) % values.length]);
+        }
+    }
+
+    /** Adds the values written by {@link #writeTo} (the newest ones survive a smaller window). */
+    void readFrom(DataInput in) throws IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            add(in.readDouble());
+        }
+    }
+}

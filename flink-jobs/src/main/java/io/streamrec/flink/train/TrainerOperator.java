@@ -1,0 +1,271 @@
+package io.streamrec.flink.train;
+
+import io.streamrec.model.sync.ModelUpdates;
+import io.streamrec.model.train.OnlineTrainer;
+import io.streamrec.schemas.ModelUpdate;
+import io.streamrec.schemas.TrainingExample;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.operators.MailboxExecutor;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.FlinkRuntimeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The online trainer (DESIGN.md §7–§9) as a Flink operator at parallelism 1: test-then-train on the
+ * {@link TrainingExample}s, publishing chunked {@link ModelUpdate}s (FULL at start and every N, DELTA every T).
+ *
+ * <p>Built like Flink's {@code AsyncWaitOperator}: {@link #processElement} only hands the example to a
+ * bounded {@link SamplingQueue} and returns, so training never back-pressures the user-state operator and
+ * the vector path behind it; one dedicated thread ({@link TrainingLoop}) scores, trains and builds the
+ * updates; results come back through the task's mailbox, because outputs belong to the task thread.
+ * When the trainer falls behind, the queue samples (see {@link SamplingQueue}) and the fraction trained
+ * is reported. Processing-time timers only ask for publications; they never touch the weights.
+ *
+ * <p>A checkpoint pauses the training thread at a batch boundary (waiting for at most one batch) and
+ * stores the trainer, the untrained queue, counters, metrics and the popularity window as one operator
+ * state entry. A restore continues the versions past anything the lost run may have published and
+ * publishes a FULL first ({@link TrainerState}). At the end of a bounded input every queued example is
+ * trained and a last delta published.
+ *
+ * <p>Metrics (gauges in the operator's user group {@value #METRIC_GROUP}): prequentialHr10, prequentialHr50, prequentialNdcg10, prequentialNdcg50,
+ * popularityHr50, loss, examplesSeen, examplesTrained, fractionTrained, examplesPerSecond, modelVersion,
+ * lastDeltaIntervalMs; the same figures are logged at INFO every log interval.
+ */
+public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
+        implements OneInputStreamOperator<TrainingExample, ModelUpdate>, BoundedOneInput {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(TrainerOperator.class);
+    static final String STATE_NAME = "streamrec-trainer";
+    /** The user metric group of the trainer's gauges. */
+    public static final String METRIC_GROUP = "trainer";
+    private static final long STOP_WAIT_SECONDS = 60;
+
+    private final TrainerOperatorConfig config;
+    private final transient MailboxExecutor mailbox;
+    private transient ListState<byte[]> checkpoint;
+    private transient TrainerState state;
+    private transient TrainingLoop loop;
+    private transient Thread trainingThread;
+    private transient boolean copyInput;
+    private transient volatile boolean flushed;
+    private transient volatile double examplesPerSecond;
+    private transient long lastLogAt;
+    private transient long trainedAtLastLog;
+
+    TrainerOperator(StreamOperatorParameters<ModelUpdate> parameters, TrainerOperatorConfig config) {
+        super(parameters);
+        this.config = config;
+        this.mailbox = parameters.getMailboxExecutor();
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        checkpoint = context.getOperatorStateStore()
+                .getListState(new ListStateDescriptor<>(STATE_NAME, BytePrimitiveArraySerializer.INSTANCE));
+        byte[] saved = null;
+        for (byte[] entry : checkpoint.get()) {
+            if (saved != null) {
+                throw new IllegalStateException("the trainer's checkpoint holds more than one trainer; the trainer runs at "
+                        + "parallelism 1 and cannot be rescaled (restore with parallelism 1)");
+            }
+            saved = entry;
+        }
+        state = saved == null ? TrainerState.fresh(config) : TrainerState.restore(saved, config, System.currentTimeMillis());
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        if (parallelism != 1) {
+            throw new IllegalStateException("the trainer operator must run at parallelism 1 (one model, one training "
+                    + "thread per JVM), but runs at " + parallelism + "; call setParallelism(1) and setMaxParallelism(1) on it");
+        }
+        copyInput = getExecutionConfig().isObjectReuseEnabled();
+        ModelUpdates updates = new ModelUpdates(state.trainer, config.maxMessageBytes(), Clock.systemUTC());
+        loop = new TrainingLoop(state.trainer, updates, state.queue, state.metrics, state.popularity, state.trainedBefore,
+                new MailboxSink());
+        registerMetrics(getMetricGroup().addGroup(METRIC_GROUP));
+        emit(loop.fullSnapshotNow());
+        trainingThread = new Thread(loop, "streamrec-trainer (" + updates.modelName() + ")");
+        trainingThread.setDaemon(true);
+        trainingThread.start();
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        lastLogAt = now;
+        trainedAtLastLog = loop.trained();
+        scheduleDelta(now);
+        scheduleFull(now);
+        scheduleLog(now);
+    }
+
+    @Override
+    public void processElement(StreamRecord<TrainingExample> element) {
+        TrainingExample example = element.getValue();
+        state.queue.offer(copyInput ? TrainingExample.newBuilder(example).build() : example);
+    }
+
+    private void scheduleDelta(long from) {
+        getProcessingTimeService().registerTimer(from + config.deltaInterval().toMillis(), time -> {
+            loop.requestDelta();
+            scheduleDelta(time);
+        });
+    }
+
+    private void scheduleFull(long from) {
+        getProcessingTimeService().registerTimer(from + config.fullSnapshotInterval().toMillis(), time -> {
+            loop.requestFull();
+            scheduleFull(time);
+        });
+    }
+
+    private void scheduleLog(long from) {
+        getProcessingTimeService().registerTimer(from + config.logInterval().toMillis(), time -> {
+            logProgress(time);
+            scheduleLog(time);
+        });
+    }
+
+    private void logProgress(long now) {
+        long trained = loop.trained();
+        examplesPerSecond = (trained - trainedAtLastLog) * 1000.0 / Math.max(1, now - lastLogAt);
+        lastLogAt = now;
+        trainedAtLastLog = trained;
+        PrequentialMetrics.Figures f = state.metrics.figures();
+        LOG.info("Trainer v{}: HR@10 {} HR@50 {} NDCG@10 {} NDCG@50 {} (popularity HR@50 {}) over {} examples, loss {}; "
+                        + "seen {} trained {} ({}%), {} examples/s, queued {}/{}, last delta interval {} ms",
+                loop.modelVersion(), fmt(f.hr10()), fmt(f.hr50()), fmt(f.ndcg10()), fmt(f.ndcg50()), fmt(f.popularityHr50()), f.examples(),
+                fmt(f.loss()), state.queue.seen(), trained, fmt(100 * fractionTrained()), fmt(examplesPerSecond),
+                state.queue.size(), state.queue.capacity(), loop.lastDeltaIntervalMillis());
+    }
+
+    private static String fmt(double value) {
+        return String.format("%.3f", value);
+    }
+
+    /** Trained over seen; 1 before the first example. */
+    double fractionTrained() {
+        long seen = state.queue.seen();
+        return seen == 0 ? 1.0 : (double) loop.trained() / seen;
+    }
+
+    private void registerMetrics(MetricGroup group) {
+        group.gauge("prequentialHr10", (Gauge<Double>) () -> state.metrics.figures().hr10());
+        group.gauge("prequentialHr50", (Gauge<Double>) () -> state.metrics.figures().hr50());
+        group.gauge("prequentialNdcg10", (Gauge<Double>) () -> state.metrics.figures().ndcg10());
+        group.gauge("prequentialNdcg50", (Gauge<Double>) () -> state.metrics.figures().ndcg50());
+        group.gauge("popularityHr50", (Gauge<Double>) () -> state.metrics.figures().popularityHr50());
+        group.gauge("loss", (Gauge<Double>) () -> state.metrics.figures().loss());
+        group.gauge("examplesSeen", (Gauge<Long>) state.queue::seen);
+        group.gauge("examplesTrained", (Gauge<Long>) loop::trained);
+        group.gauge("fractionTrained", (Gauge<Double>) this::fractionTrained);
+        group.gauge("examplesPerSecond", (Gauge<Double>) () -> examplesPerSecond);
+        group.gauge("modelVersion", (Gauge<Long>) loop::modelVersion);
+        group.gauge("lastDeltaIntervalMs", (Gauge<Long>) loop::lastDeltaIntervalMillis);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        byte[] bytes;
+        try (TrainingLoop.Pause paused = loop.pause()) {
+            bytes = TrainerState.write(loop, state, System.currentTimeMillis());
+        }
+        checkpoint.update(List.of(bytes));
+    }
+
+    @Override
+    public void endInput() throws Exception {
+        loop.requestFlush();
+        while (!flushed) {
+            mailbox.yield();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (loop != null) {
+                loop.stop();
+            }
+            if (trainingThread != null) {
+                trainingThread.join(TimeUnit.SECONDS.toMillis(STOP_WAIT_SECONDS));
+            }
+            if (trainingThread != null && trainingThread.isAlive()) {
+                // freeing native weights under a running step would crash the JVM; leaking them does not
+                LOG.warn("The training thread did not stop within {} s; its model is left open", STOP_WAIT_SECONDS);
+            } else if (state != null) {
+                state.trainer.close();
+            }
+        } finally {
+            super.close();
+        }
+    }
+
+    private void emit(List<ModelUpdate> chunks) {
+        for (ModelUpdate chunk : chunks) {
+            output.collect(new StreamRecord<>(chunk));
+        }
+    }
+
+    // for tests in this package
+    TrainingLoop loop() {
+        return loop;
+    }
+
+    OnlineTrainer trainer() {
+        return state.trainer;
+    }
+
+    PrequentialMetrics.Figures figures() {
+        return state.metrics.figures();
+    }
+
+    SamplingQueue<TrainingExample> queue() {
+        return state.queue;
+    }
+
+    /** Hands the training thread's results to the task thread through the mailbox. */
+    private final class MailboxSink implements TrainingLoop.UpdateSink {
+        @Override
+        public void publish(List<ModelUpdate> chunks) {
+            submit(() -> emit(chunks), "publish model version " + chunks.get(0).getVersion());
+        }
+
+        @Override
+        public void flushed() {
+            submit(() -> flushed = true, "trainer flushed");
+        }
+
+        @Override
+        public void failed(Throwable error) {
+            submit(() -> {
+                throw new FlinkRuntimeException("the training thread failed: " + error.getMessage(), error);
+            }, "trainer failure");
+        }
+
+        private void submit(org.apache.flink.util.function.ThrowingRunnable<? extends Exception> work, String what) {
+            try {
+                mailbox.execute(work, what);
+            } catch (RejectedExecutionException closing) {
+                LOG.debug("Dropped '{}': the task is shutting down", what);
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.streamrec.flink.train;
+
+import io.streamrec.schemas.ModelUpdate;
+import io.streamrec.schemas.TrainingExample;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperatorFactory;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperatorFactory;
+import org.apache.flink.streaming.api.operators.StreamOperator;
+import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
+
+/**
+ * Creates the {@link TrainerOperator} with its task's mailbox (as {@code AsyncWaitOperatorFactory} does),
+ * and attaches it to a stream of training examples with {@link #attach}.
+ */
+public final class TrainerOperatorFactory extends AbstractStreamOperatorFactory<ModelUpdate>
+        implements OneInputStreamOperatorFactory<TrainingExample, ModelUpdate> {
+
+    private static final long serialVersionUID = 1L;
+    /** The stable uid of the trainer operator: its checkpointed model is found by it. */
+    public static final String UID = "trainer";
+
+    private final TrainerOperatorConfig config;
+
+    public TrainerOperatorFactory(TrainerOperatorConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * The trainer on {@code examples}, at parallelism 1, named and with uid {@value #UID}. Its output is the
+     * chunked model updates, to be sunk to {@code model-updates} keyed by model name.
+     */
+    public static SingleOutputStreamOperator<ModelUpdate> attach(DataStream<TrainingExample> examples, TrainerOperatorConfig config) {
+        return examples
+                .transform("trainer (" + config.encoder() + ")", new AvroTypeInfo<>(ModelUpdate.class), new TrainerOperatorFactory(config))
+                .uid(UID)
+                .setParallelism(1)
+                .setMaxParallelism(1);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T extends StreamOperator<ModelUpdate>> T createStreamOperator(StreamOperatorParameters<ModelUpdate> parameters) {
+        return (T) new TrainerOperator(parameters, config);
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public Class<? extends StreamOperator> getStreamOperatorClass(ClassLoader classLoader) {
+        return TrainerOperator.class;
+    }
+}

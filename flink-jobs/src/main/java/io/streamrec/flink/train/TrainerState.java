@@ -1,0 +1,134 @@
+package io.streamrec.flink.train;
+
+import io.streamrec.model.train.OnlineTrainer;
+import io.streamrec.schemas.TrainingExample;
+import io.streamrec.schemas.codec.AvroBinaryCodec;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything the trainer operator checkpoints, and how it is written: the whole {@link OnlineTrainer}
+ * (weights, optimiser moments, estimator arrays, vocabularies, step, versions), the examples queued but
+ * not yet trained, the seen/dropped/trained counters, the rolling metrics and the popularity window.
+ *
+ * <p><b>Versions after a restore.</b> A trainer restored from a checkpoint may already have published
+ * versions after that checkpoint (a delta every T, a FULL every N, one FULL per start). Reusing one would
+ * let a consumer apply a different model under a number it already holds, so a restore moves the
+ * versions past every number the lost runs can have used: twice the deltas and FULLs that fit in the
+ * wall-clock time since the checkpoint, plus {@value #RESTORE_SLACK} for the FULL each restart publishes
+ * at start. Gaps are harmless: consumers apply versions in order and wait for the FULL.
+ */
+final class TrainerState {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainerState.class);
+    private static final int MAGIC = 0x5354_4F50;
+    private static final int FORMAT = 1;
+    static final long RESTORE_SLACK = 1_000;
+    private static final AvroBinaryCodec<TrainingExample> EXAMPLES = AvroBinaryCodec.of(TrainingExample.class);
+
+    final OnlineTrainer trainer;
+    final SamplingQueue<TrainingExample> queue;
+    final PrequentialMetrics metrics;
+    final RecentPopularity popularity;
+    final long trainedBefore;
+
+    private TrainerState(OnlineTrainer trainer, TrainerOperatorConfig config, long trainedBefore) {
+        this.trainer = trainer;
+        this.queue = new SamplingQueue<>(config.queueCapacity(), config.samplingSeed());
+        this.metrics = new PrequentialMetrics(config.metricWindow(), trainer.config().batchSize());
+        this.popularity = new RecentPopularity(config.popularityWindow());
+        this.trainedBefore = trainedBefore;
+    }
+
+    /** A cold start: fresh weights, nothing queued, no versions yet. */
+    static TrainerState fresh(TrainerOperatorConfig config) {
+        return new TrainerState(new OnlineTrainer(config.trainerConfig(), config.encoderFactory()), config, 0);
+    }
+
+    /** Writes the state; call with the training thread paused at a batch boundary. */
+    static byte[] write(TrainingLoop loop, TrainerState state, long nowMillis) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(MAGIC);
+        out.writeInt(FORMAT);
+        out.writeLong(nowMillis);
+        out.writeLong(state.queue.seen());
+        out.writeLong(state.queue.dropped());
+        out.writeLong(loop.trained());
+        ByteArrayOutputStream trainerBytes = new ByteArrayOutputStream();
+        state.trainer.save(trainerBytes);
+        out.writeInt(trainerBytes.size());
+        trainerBytes.writeTo(out);
+        List<TrainingExample> queued = state.queue.contents();
+        out.writeInt(queued.size());
+        for (TrainingExample example : queued) {
+            byte[] encoded = EXAMPLES.encode(example);
+            out.writeInt(encoded.length);
+            out.write(encoded);
+        }
+        state.metrics.writeTo(out);
+        state.popularity.writeTo(out);
+        out.flush();
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Reads a checkpoint written by {@link #write}; the trainer keeps the model settings it was saved with
+     * (the operator's queue, window and publication settings come from {@code config}).
+     */
+    static TrainerState restore(byte[] checkpoint, TrainerOperatorConfig config, long nowMillis) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint));
+        if (in.readInt() != MAGIC) {
+            throw new IOException("the trainer operator's checkpoint state is not in its format (bad magic number); "
+                    + "was the operator uid reused for another operator?");
+        }
+        int format = in.readInt();
+        if (format != FORMAT) {
+            throw new IOException("trainer checkpoint format " + format + " is not readable by this build (reads " + FORMAT + ")");
+        }
+        long savedAt = in.readLong();
+        long seen = in.readLong();
+        long dropped = in.readLong();
+        long trained = in.readLong();
+        byte[] trainerBytes = new byte[in.readInt()];
+        in.readFully(trainerBytes);
+        OnlineTrainer trainer = OnlineTrainer.load(new ByteArrayInputStream(trainerBytes), config.encoderFactory());
+        TrainerState state = new TrainerState(trainer, config, trained);
+        int queuedCount = in.readInt();
+        List<TrainingExample> queued = new ArrayList<>(queuedCount);
+        for (int i = 0; i < queuedCount; i++) {
+            byte[] encoded = new byte[in.readInt()];
+            in.readFully(encoded);
+            queued.add(EXAMPLES.decode(encoded));
+        }
+        state.queue.restore(seen, dropped, queued);
+        state.metrics.readFrom(in);
+        state.popularity.readFrom(in);
+        long restoredVersion = trainer.versions().latest();
+        long gap = versionGap(Math.max(0, nowMillis - savedAt), config);
+        trainer.versions().startAfter(restoredVersion + gap);
+        LOG.info("Trainer restored at step {} with {} queued examples; versions continue after {} (checkpoint had {})",
+                trainer.stepCount(), queuedCount, restoredVersion + gap, restoredVersion);
+        return state;
+    }
+
+    /** How many versions the runs since a checkpoint {@code elapsedMillis} ago can have published, generously. */
+    static long versionGap(long elapsedMillis, TrainerOperatorConfig config) {
+        long deltas = ceilDiv(elapsedMillis, config.deltaInterval());
+        long fulls = ceilDiv(elapsedMillis, config.fullSnapshotInterval());
+        return 2 * (deltas + fulls) + RESTORE_SLACK;
+    }
+
+    private static long ceilDiv(long millis, Duration interval) {
+        long step = interval.toMillis();
+        return (millis + step - 1) / step;
+    }
+}

@@ -1,0 +1,79 @@
+package io.streamrec.flink.train;
+
+import io.streamrec.schemas.Behavior;
+import io.streamrec.schemas.FeatureSnapshot;
+import io.streamrec.schemas.LongTermFeatures;
+import io.streamrec.schemas.TrainingExample;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** Synthetic training examples for the trainer operator tests. */
+final class SequenceStreams {
+
+    private SequenceStreams() {}
+
+    /**
+     * A stream with planted sequential structure: the items lie on one fixed random cycle; each example's
+     * session is the last 1–3 items walked along it and its target is the next one. Targets are uniform over
+     * the items, so popularity's HR@50 is about 50 / {@code items}, while a sequence model can learn the walk.
+     */
+    static List<TrainingExample> walks(int count, int items, long seed) {
+        Random random = new Random(seed);
+        int[] next = new int[items];
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < items; i++) {
+            order.add(i);
+        }
+        java.util.Collections.shuffle(order, new Random(seed ^ 0x5DEECE66DL));
+        for (int i = 0; i < items; i++) {
+            next[order.get(i)] = order.get((i + 1) % items);
+        }
+        List<TrainingExample> examples = new ArrayList<>(count);
+        for (int n = 0; n < count; n++) {
+            int item = random.nextInt(items);
+            int length = 1 + random.nextInt(3);
+            List<Behavior> session = new ArrayList<>();
+            for (int t = 0; t < length; t++) {
+                session.add(behavior("i" + item, 1000L * n + t));
+                item = next[item];
+            }
+            examples.add(example("u" + random.nextInt(100), session, behavior("i" + item, 1000L * n + length)));
+        }
+        return examples;
+    }
+
+    /** One example per target id, each with a one-item session {@code contextItem}. */
+    static List<TrainingExample> targets(String contextItem, List<String> targetIds) {
+        List<TrainingExample> examples = new ArrayList<>();
+        for (int i = 0; i < targetIds.size(); i++) {
+            examples.add(example("u" + i, List.of(behavior(contextItem, i)), behavior(targetIds.get(i), i + 1)));
+        }
+        return examples;
+    }
+
+    static Behavior behavior(String itemId, long timestamp) {
+        return Behavior.newBuilder()
+                .setEventId("e-" + itemId + "-" + timestamp)
+                .setItemId(itemId)
+                .setEventType("view")
+                .setTimestamp(timestamp)
+                .setCategoryId("c" + Math.abs(itemId.hashCode() % 7))
+                .setWeight(1.0)
+                .build();
+    }
+
+    static TrainingExample example(String userId, List<Behavior> session, Behavior target) {
+        FeatureSnapshot context = FeatureSnapshot.newBuilder()
+                .setUserId(userId)
+                .setEventId(session.get(session.size() - 1).getEventId())
+                .setEventTime(session.get(session.size() - 1).getTimestamp())
+                .setSession(session)
+                .setLongTerm(LongTermFeatures.newBuilder().build())
+                .setProfile(Map.of())
+                .setSessionStart(session.get(0).getTimestamp())
+                .build();
+        return TrainingExample.newBuilder().setContext(context).setTarget(target).build();
+    }
+}

@@ -1,0 +1,228 @@
+package io.streamrec.flink.train;
+
+import static io.streamrec.flink.train.SequenceStreams.targets;
+import static io.streamrec.flink.train.SequenceStreams.walks;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.streamrec.model.sync.ModelUpdates;
+import io.streamrec.model.train.Ranking;
+import io.streamrec.model.train.TrainerConfig;
+import io.streamrec.schemas.ItemRow;
+import io.streamrec.schemas.ModelUpdate;
+import io.streamrec.schemas.TrainingExample;
+import io.streamrec.schemas.UpdateKind;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.junit.jupiter.api.Test;
+
+/** The trainer operator in Flink's operator test harness with real DJL (mean-pool encoder, small dimensions, seeded). */
+class TrainerOperatorTest {
+
+    private static final int BATCH = 32;
+
+    static TrainerOperatorConfig.Builder config() {
+        TrainerConfig trainer = TrainerConfig.builder()
+                .featureDims(8, 4, 4, 2, 2)
+                .outputDim(20)
+                .vocabularyCapacity(10_000)
+                .maxSessionLength(8)
+                .maxLongTermLength(8)
+                .estimatorHashSize(1 << 12)
+                .sparseLearningRate(0.02f)
+                .denseLearningRate(0.005f)
+                .batchSize(BATCH)
+                .seed(7)
+                .build();
+        return TrainerOperatorConfig.builder()
+                .encoder("meanpool")
+                .encoderSettings(Map.of("meanpool.hidden", "32"))
+                .trainer(trainer)
+                .fullSnapshotInterval(Duration.ofMinutes(1))
+                .metricWindow(1000);
+    }
+
+    private static List<String> ids(String prefix, int count) {
+        return IntStream.range(0, count).mapToObj(i -> prefix + i).toList();
+    }
+
+    private static List<String> itemIds(List<ModelUpdate> chunks) {
+        return chunks.stream().flatMap(u -> u.getItemRows().stream()).map(ItemRow::getItemId).toList();
+    }
+
+    @Test
+    void publishesFullVersionOneAtOpenThenDeltasWithNewItemsEveryIntervalAndFullsOnSchedule() throws Exception {
+        try (TrainerHarness h = TrainerHarness.open(config().build(), null)) {
+            List<ModelUpdate> cold = h.newUpdates();
+            assertThat(cold).isNotEmpty().allSatisfy(u -> {
+                assertThat(u.getKind()).isEqualTo(UpdateKind.FULL);
+                assertThat(u.getVersion()).isEqualTo(1);
+                assertThat(u.getBaseVersion()).isNull();
+                assertThat(u.getModelName()).isEqualTo("meanpool");
+                assertThat(u.getChunkCount()).isEqualTo(cold.size());
+            });
+            assertThat(cold.get(0).getConfig()).containsEntry(ModelUpdates.ENCODER_KEY, "meanpool");
+            assertThat(cold.get(0).getDense()).isNotEmpty();
+            assertThat(itemIds(cold)).as("a cold trainer knows no items").isEmpty();
+
+            h.feedAndTrain(targets("a", ids("b", BATCH)), BATCH);
+            List<ModelUpdate> first = h.advanceTo(10_000, 1);
+            assertThat(first).allSatisfy(u -> {
+                assertThat(u.getKind()).isEqualTo(UpdateKind.DELTA);
+                assertThat(u.getVersion()).isEqualTo(2);
+                assertThat(u.getBaseVersion()).isEqualTo(1);
+            });
+            assertThat(itemIds(first)).containsAll(ids("b", BATCH)).contains("a");
+
+            h.feedAndTrain(targets("a", ids("new", BATCH)), 2 * BATCH);
+            List<ModelUpdate> second = h.advanceTo(20_000, 1);
+            assertThat(second).allSatisfy(u -> {
+                assertThat(u.getVersion()).isEqualTo(3);
+                assertThat(u.getBaseVersion()).isEqualTo(2);
+            });
+            assertThat(itemIds(second)).as("items first seen since version 2").containsAll(ids("new", BATCH));
+
+            // nothing trained since version 3: the delta timers at 30..60 s publish nothing, the FULL at 60 s does
+            List<ModelUpdate> full = h.advanceTo(60_000, 1);
+            assertThat(full).allSatisfy(u -> {
+                assertThat(u.getKind()).isEqualTo(UpdateKind.FULL);
+                assertThat(u.getVersion()).isEqualTo(4);
+            });
+            assertThat(itemIds(full)).containsAll(ids("b", BATCH)).containsAll(ids("new", BATCH)).contains("a");
+            assertThat(h.operator().figures().examples()).isEqualTo(2 * BATCH);
+        }
+    }
+
+    @Test
+    void itemsEvictedFromAFullVocabularyAreTombstonedInTheNextDelta() throws Exception {
+        TrainerConfig smallVocabulary = config().build().trainerConfig().toBuilder().vocabularyCapacity(40).build();
+        try (TrainerHarness h = TrainerHarness.open(config().trainer(smallVocabulary).build(), null)) {
+            h.newUpdates();
+            h.feedAndTrain(targets("a", ids("b", BATCH)), BATCH);
+            assertThat(h.advanceTo(10_000, 1)).allSatisfy(u -> assertThat(u.getTombstones()).isEmpty());
+            h.feedAndTrain(targets("a", ids("n", BATCH)), 2 * BATCH);
+            List<ModelUpdate> delta = h.advanceTo(20_000, 1);
+            List<String> evicted = delta.stream().flatMap(u -> u.getTombstones().stream())
+                    .filter(t -> t.getFeature().equals("item")).map(t -> t.getId()).toList();
+            // 65 distinct items through 40 rows: at least 25 of the first batch's targets had to go
+            assertThat(evicted).hasSizeGreaterThanOrEqualTo(25).allSatisfy(id -> assertThat(id).startsWith("b"));
+            assertThat(itemIds(delta)).containsAll(ids("n", BATCH)).doesNotContainAnyElementsOf(evicted);
+        }
+    }
+
+    @Test
+    void scoresEachBatchWithTheWeightsBeforeItsStep() throws Exception {
+        // 20 items in all, fewer than 50: once the trainer knows them, every target is in its top 50
+        List<TrainingExample> batch = targets("a", IntStream.range(0, BATCH).mapToObj(i -> "b" + (i % 19)).toList());
+        try (TrainerHarness h = TrainerHarness.open(config().build(), null)) {
+            h.feedAndTrain(batch, BATCH);
+            PrequentialMetrics.Figures afterFirst = h.operator().figures();
+            assertThat(afterFirst.examples()).isEqualTo(BATCH);
+            assertThat(afterFirst.hr50()).as("scored before the step that admitted its items").isZero();
+            assertThat(afterFirst.popularityHr50()).as("the baseline had seen no target either").isZero();
+            assertThat(afterFirst.loss()).isFinite().isPositive();
+
+            h.feedAndTrain(batch, 2 * BATCH);
+            PrequentialMetrics.Figures afterSecond = h.operator().figures();
+            assertThat(afterSecond.hr50()).as("second batch all hits, rolling over both").isEqualTo(0.5);
+            assertThat(afterSecond.popularityHr50()).isEqualTo(0.5);
+            assertThat(afterSecond.ndcg50()).isBetween(0.0, 0.5);
+            assertThat(afterSecond.ndcg10()).isBetween(0.0, afterSecond.ndcg50());
+        }
+    }
+
+    @Test
+    void processElementNeverWaitsForTheTrainerAndOverloadTrainsASampleWithItsFractionReported() throws Exception {
+        List<TrainingExample> stream = walks(1000, 100, 3);
+        try (TrainerHarness h = TrainerHarness.open(config().queueCapacity(BATCH).build(), null)) {
+            try (TrainingLoop.Pause stalled = h.loop().pause()) {
+                // the training thread cannot take a single example while paused; offering must not wait for it
+                assertTimeoutPreemptively(Duration.ofSeconds(30), () -> h.feed(stream));
+                assertThat(h.operator().queue().size()).isEqualTo(BATCH);
+            }
+            h.await(() -> h.loop().trained() == BATCH, "the queued batch to be trained");
+            assertThat(h.operator().queue().seen()).isEqualTo(1000);
+            assertThat(h.operator().queue().dropped()).isEqualTo(1000 - BATCH);
+            assertThat(h.operator().fractionTrained()).isEqualTo(BATCH / 1000.0);
+        }
+    }
+
+    @Test
+    void restoreContinuesVersionsWithIdenticalWeightsEstimatorAndQueue() throws Exception {
+        List<TrainingExample> stream = walks(30 * BATCH, 100, 5);
+        List<TrainingExample> probe = walks(BATCH, 100, 99);
+        TrainerOperatorConfig cfg = config().metricWindow(BATCH).build(); // loss figure = the last batch's loss
+        OperatorSubtaskState snapshot;
+        List<Ranking> rankedBefore;
+        float probeLossBefore;
+        float firstLoss;
+        try (TrainerHarness h = TrainerHarness.open(cfg, null)) {
+            h.newUpdates();
+            h.feedAndTrain(stream.subList(0, BATCH), BATCH);
+            firstLoss = (float) h.operator().figures().loss();
+            for (int from = BATCH; from < stream.size(); from += BATCH) {
+                h.feedAndTrain(stream.subList(from, from + BATCH), from + BATCH);
+            }
+            assertThat(h.advanceTo(10_000, 1).get(0).getVersion()).isEqualTo(2);
+            h.feed(stream.subList(0, 10)); // fewer than a batch: queued, not trained
+            snapshot = h.harness.snapshot(1, 10_000);
+            try (TrainingLoop.Pause paused = h.loop().pause()) {
+                rankedBefore = h.operator().trainer().score(probe, 50);
+                probeLossBefore = h.operator().trainer().step(probe);
+            }
+        }
+        try (TrainerHarness h = TrainerHarness.open(cfg, snapshot)) {
+            List<ModelUpdate> first = h.newUpdates();
+            long restartVersion = first.get(0).getVersion();
+            assertThat(first).allSatisfy(u -> assertThat(u.getKind()).isEqualTo(UpdateKind.FULL));
+            assertThat(restartVersion).as("past any version the lost run may have published").isGreaterThan(2 + TrainerState.RESTORE_SLACK);
+            assertThat(h.operator().queue().size()).isEqualTo(10);
+            assertThat(h.operator().queue().seen()).isEqualTo(stream.size() + 10);
+            assertThat(h.loop().trained()).isEqualTo(stream.size());
+            try (TrainingLoop.Pause paused = h.loop().pause()) {
+                assertThat(h.operator().trainer().score(probe, 50)).as("same weights, same rankings").isEqualTo(rankedBefore);
+                // the loss before the update depends on the weights and on the estimator's logQ correction
+                assertThat(h.operator().trainer().step(probe)).isCloseTo(probeLossBefore, within(1e-5f));
+            }
+            h.feedAndTrain(stream.subList(0, BATCH - 10), stream.size() + BATCH);
+            assertThat(h.operator().figures().loss()).as("the loss does not restart from its initial level").isLessThan(0.8 * firstLoss);
+            List<ModelUpdate> delta = h.advanceTo(10_000, 1);
+            assertThat(delta.get(0).getKind()).isEqualTo(UpdateKind.DELTA);
+            assertThat(delta.get(0).getBaseVersion()).isEqualTo(restartVersion);
+            assertThat(delta.get(0).getVersion()).isEqualTo(restartVersion + 1);
+        }
+    }
+
+    @Test
+    void prequentialHitRateBeatsPopularityOnAStreamWithPlantedSequences() throws Exception {
+        List<TrainingExample> stream = walks(100 * BATCH, 200, 11);
+        // a queue that holds the whole stream: every example is trained, none sampled away
+        try (TrainerHarness h = TrainerHarness.open(config().queueCapacity(stream.size()).build(), null)) {
+            h.feedAndTrain(stream, stream.size());
+            PrequentialMetrics.Figures f = h.operator().figures();
+            assertThat(f.examples()).isEqualTo(1000);
+            assertThat(f.popularityHr50()).as("uniform targets: about 50 of 200").isBetween(0.15, 0.35);
+            assertThat(f.hr50()).as("model HR@50 vs popularity HR@50 on the same examples: %s", f).isGreaterThan(f.popularityHr50() + 0.25);
+            assertThat(f.hr10()).isLessThanOrEqualTo(f.hr50());
+        }
+    }
+
+    @Test
+    void endOfInputTrainsTheLastPartialBatchAndPublishesAFinalDelta() throws Exception {
+        try (TrainerHarness h = TrainerHarness.open(config().build(), null)) {
+            h.newUpdates();
+            h.feed(walks(BATCH + 8, 50, 13));
+            h.harness.endInput();
+            assertThat(h.loop().trained()).isEqualTo(BATCH + 8);
+            List<ModelUpdate> last = h.newUpdates();
+            assertThat(last).isNotEmpty().allSatisfy(u -> {
+                assertThat(u.getKind()).isEqualTo(UpdateKind.DELTA);
+                assertThat(u.getVersion()).isEqualTo(2);
+            });
+        }
+    }
+}
