@@ -150,8 +150,8 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
         }
         if (!hadModel && replica.ready()) {
             List<FeatureSnapshot> waiting = pending.drain();
-            LOG.info("encoder '{}' has its first model (version {}); encoding {} pending snapshots",
-                    config.encoderName(), replica.version(), waiting.size());
+            LOG.info("encoder '{}' has its first model (version {}){}", config.encoderName(), replica.version(),
+                    waiting.isEmpty() ? "" : "; encoding the " + waiting.size() + " snapshots that waited for it");
             metrics.pending(0, pending.dropped());
             for (int from = 0; from < waiting.size(); from += config.maxBatchRecords()) {
                 encodeAndEmit(waiting.subList(from, Math.min(waiting.size(), from + config.maxBatchRecords())));
