@@ -9,7 +9,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * The encoder operator's metrics, in the {@code encoder} group of each subtask: {@code vectorsOut},
  * {@code updatesRejected}, {@code pendingDropped} (counters); {@code batchSize}, {@code encodeLatencyMs}
  * (histograms over the last {@value #WINDOW} batches); {@code modelVersion}, {@code pending}, {@code heldDeltas}
- * and {@code lastFullApplyMs} (gauges).
+ * and {@code lastFullAssemblyMs} (gauges; the time the last FULL took to assemble off the task thread).
  */
 final class EncoderMetrics {
     static final String GROUP = "encoder";
@@ -24,7 +24,7 @@ final class EncoderMetrics {
     private volatile long modelVersion;
     private volatile int pending;
     private volatile int heldDeltas;
-    private volatile long lastFullApplyMs;
+    private volatile long lastFullAssemblyMs;
 
     EncoderMetrics(MetricGroup operatorGroup) {
         MetricGroup group = operatorGroup.addGroup(GROUP);
@@ -36,7 +36,7 @@ final class EncoderMetrics {
         group.gauge("modelVersion", () -> modelVersion);
         group.gauge("pending", () -> pending);
         group.gauge("heldDeltas", () -> heldDeltas);
-        group.gauge("lastFullApplyMs", () -> lastFullApplyMs);
+        group.gauge("lastFullAssemblyMs", () -> lastFullAssemblyMs);
     }
 
     void batchEncoded(int size, long latencyMs) {
@@ -50,8 +50,8 @@ final class EncoderMetrics {
         this.heldDeltas = held;
     }
 
-    void fullApplied(long millis) {
-        this.lastFullApplyMs = millis;
+    void fullAssembled(long millis) {
+        this.lastFullAssemblyMs = millis;
     }
 
     void pending(int count, long droppedSoFar) {

@@ -5,7 +5,6 @@ import io.streamrec.model.sync.EncoderReplica;
 import io.streamrec.model.train.EncodedUser;
 import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.ModelUpdate;
-import io.streamrec.schemas.UpdateKind;
 import io.streamrec.schemas.UserVector;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,15 +32,14 @@ import org.slf4j.LoggerFactory;
  * the batch first, so no vector is emitted behind a forwarded watermark and no snapshot lives only in memory at a
  * checkpoint.
  *
- * <p><b>Input 2</b>, {@link ModelUpdate} chunks broadcast from {@code model-updates}: applied through an
- * {@link EncoderReplica}, this operator's own copy of the weights, in version order: FULL snapshots, then deltas on
- * the version held; a delta on another base waits for the next FULL. Chunks of another model are ignored; an update
- * the replica refuses is logged and counted, and the operator keeps its version. Encoding and applying both run on
- * the task thread, so a new version always takes effect between two batches: every vector is computed by exactly
- * one version and versions on the output never go backwards. Applying a FULL builds a fresh model beside the old
- * one, then swaps; the task pauses for that time ({@code lastFullApplyMs}), which is tens of milliseconds for a
- * model of thousands of items — short enough that assembling it on another thread is not worth the second copy
- * of the weights. Records wait in the network buffers meanwhile; none is dropped.
+ * <p><b>Input 2</b>, {@link ModelUpdate} chunks broadcast from {@code model-updates}: applied to this operator's own
+ * copy of the weights ({@link EncoderReplica}) in version order: FULL snapshots, then deltas on the version held; a
+ * delta on another base waits for the next FULL. Chunks of another model are ignored; an update the replica refuses
+ * is logged and counted ({@code updatesRejected}), and the operator keeps its version. A FULL is assembled on a
+ * background thread beside the model in use and swapped in by the task thread at a batch boundary
+ * ({@link SwappableReplica}, which says why and what it costs); deltas apply on the task thread between batches.
+ * So every batch is encoded by exactly one version, versions on the output never go backwards, and the stream never
+ * waits for a large FULL.
  *
  * <p><b>Cold start and recovery.</b> Until the first FULL arrives nothing is emitted: snapshots are kept pending
  * (bounded, see {@link PendingSnapshots}), the operator logs once that it waits, and every pending snapshot is
@@ -58,12 +56,15 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(UserVectorEncoderOperator.class);
     static final String PENDING_STATE = "pending-feature-snapshots";
+    /** How often an idle subtask looks whether a FULL being assembled is complete. */
+    static final long ASSEMBLY_POLL_MS = 10;
 
     private final EncoderOperatorConfig config;
 
-    private transient EncoderReplica replica;
+    private transient SwappableReplica replica;
     private transient List<FeatureSnapshot> batch;
     private transient ScheduledFuture<?> batchDeadline;
+    private transient ScheduledFuture<?> assemblyPoll;
     private transient PendingSnapshots pending;
     private transient ListState<FeatureSnapshot> pendingState;
     private transient EncoderMetrics metrics;
@@ -91,7 +92,9 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
     public void open() throws Exception {
         super.open();
         JniUtils.setGradMode(false);
-        replica = new EncoderReplica(config.encoderFactory());
+        var encoderFactory = config.encoderFactory();
+        replica = new SwappableReplica(() -> new EncoderReplica(encoderFactory),
+                "model-assembler-" + config.encoderName() + "-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         batch = new ArrayList<>(config.maxBatchRecords());
         metrics = new EncoderMetrics(getMetricGroup());
         metrics.pending(pending.size(), pending.dropped());
@@ -102,6 +105,7 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
 
     @Override
     public void processElement1(StreamRecord<FeatureSnapshot> element) {
+        swapIfAssembled();
         if (!replica.ready()) {
             pending.add(element.getValue());
             metrics.pending(pending.size(), pending.dropped());
@@ -127,36 +131,66 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
             LOG.debug("ignoring an update of model '{}': this encoder runs '{}'", update.getModelName(), config.encoderName());
             return;
         }
-        boolean hadModel = replica.ready();
-        long before = replica.version();
-        long started = System.nanoTime();
         try {
-            replica.apply(update);
+            replica.accept(update);
         } catch (RuntimeException e) {
-            metrics.updatesRejected.inc();
-            LOG.warn("refused chunk {}/{} of {} version {} of model '{}' ({}); still encoding with version {}",
-                    update.getChunkIndex() + 1, update.getChunkCount(), update.getKind(), update.getVersion(),
-                    update.getModelName(), e.getMessage(), replica.version());
+            refused(update.getKind() + " version " + update.getVersion() + " chunk " + (update.getChunkIndex() + 1)
+                    + "/" + update.getChunkCount(), e);
             return;
         }
-        long millis = (System.nanoTime() - started) / 1_000_000;
         metrics.model(replica.version(), replica.heldDeltas());
-        if (replica.version() != before && update.getKind() == UpdateKind.FULL) {
-            metrics.fullApplied(millis);
-            LOG.info("encoder '{}' now at FULL version {} (was {}), applied in {} ms",
-                    config.encoderName(), replica.version(), before, millis);
-        } else if (replica.version() != before) {
-            LOG.debug("encoder '{}' now at version {} (was {})", config.encoderName(), replica.version(), before);
+        swapIfAssembled();
+        pollAssembly();
+    }
+
+    /** While a FULL is assembled off the task thread, looks for its completion even when no snapshot arrives. */
+    private void pollAssembly() {
+        if (replica.assembling() && assemblyPoll == null) {
+            long at = getProcessingTimeService().getCurrentProcessingTime() + ASSEMBLY_POLL_MS;
+            assemblyPoll = getProcessingTimeService().registerTimer(at, time -> {
+                assemblyPoll = null;
+                swapIfAssembled();
+                pollAssembly();
+            });
         }
-        if (!hadModel && replica.ready()) {
+    }
+
+    /** At a batch boundary: takes the assembled FULL, if any, and encodes what waited for a first model. */
+    private void swapIfAssembled() {
+        if (!replica.assembling()) {
+            return;
+        }
+        SwappableReplica.Swap swap;
+        try {
+            swap = replica.swapIfAssembled();
+        } catch (IllegalArgumentException e) {
+            refused("an assembled FULL", e);
+            return;
+        }
+        if (swap == null) {
+            return;
+        }
+        metrics.model(replica.version(), replica.heldDeltas());
+        metrics.fullAssembled(swap.assemblyMillis());
+        LOG.info("encoder '{}' swapped in FULL version {} (was {}; assembled off the task thread in {} ms), now at {}",
+                config.encoderName(), swap.version(), swap.previousVersion(), swap.assemblyMillis(), replica.version());
+        if (swap.first()) {
             List<FeatureSnapshot> waiting = pending.drain();
-            LOG.info("encoder '{}' has its first model (version {}){}", config.encoderName(), replica.version(),
-                    waiting.isEmpty() ? "" : "; encoding the " + waiting.size() + " snapshots that waited for it");
             metrics.pending(0, pending.dropped());
+            if (!waiting.isEmpty()) {
+                LOG.info("encoder '{}' has its first model; encoding the {} snapshots that waited for it",
+                        config.encoderName(), waiting.size());
+            }
             for (int from = 0; from < waiting.size(); from += config.maxBatchRecords()) {
                 encodeAndEmit(waiting.subList(from, Math.min(waiting.size(), from + config.maxBatchRecords())));
             }
         }
+    }
+
+    private void refused(String what, RuntimeException e) {
+        metrics.updatesRejected.inc();
+        LOG.warn("refused {} of model '{}' ({}); still encoding with version {}", what, config.encoderName(),
+                e.getMessage(), replica.version());
     }
 
     private void logWaiting() {
@@ -170,6 +204,7 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
 
     /** Encodes the current batch, if any, and cancels its deadline. */
     private void flush() {
+        swapIfAssembled();
         if (batchDeadline != null) {
             batchDeadline.cancel(false);
             batchDeadline = null;
@@ -247,6 +282,8 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
 
     @Override
     public void finish() throws Exception {
+        replica.awaitAssembly();
+        swapIfAssembled();
         if (replica.ready()) {
             flush();
         } else if (!pending.isEmpty()) {
@@ -275,6 +312,11 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
     /** Snapshots kept until the first model arrives. */
     int pendingSnapshots() {
         return pending.size();
+    }
+
+    /** Updates refused so far. */
+    long updatesRejected() {
+        return metrics.updatesRejected.getCount();
     }
 
     /** Complete deltas waiting for their base version. */

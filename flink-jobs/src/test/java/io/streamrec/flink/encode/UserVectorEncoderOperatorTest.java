@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -86,6 +87,34 @@ class UserVectorEncoderOperatorTest {
         }
     }
 
+    /** Applies a FULL (and what follows it) and waits until the operator has swapped it in and reached {@code version}. */
+    private void applyAndAwait(List<ModelUpdate> chunks, long version) throws Exception {
+        apply(chunks);
+        awaitVersion(version);
+    }
+
+    /** Lets processing time pass (the operator polls its background assembly) until the model reaches {@code version}. */
+    private void awaitVersion(long version) throws Exception {
+        await(() -> operator.modelVersion() >= version, "model version " + version);
+    }
+
+    private void await(BooleanSupplier condition, String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("%s within 60 s", what).isLessThan(deadline);
+            Thread.sleep(2);
+            advance(UserVectorEncoderOperator.ASSEMBLY_POLL_MS);
+        }
+    }
+
+    private void advance(long millis) throws Exception {
+        harness.setProcessingTime(harness.getProcessingTime() + millis);
+    }
+
+    private static long versionOf(List<ModelUpdate> update) {
+        return update.get(0).getVersion();
+    }
+
     private List<UserVector> drainOutput() {
         List<UserVector> out = harness.extractOutputValues();
         harness.getOutput().clear();
@@ -105,13 +134,13 @@ class UserVectorEncoderOperatorTest {
         assertThat(harness.extractOutputValues()).as("no vector without a complete model").isEmpty();
         assertThat(operator.pendingSnapshots()).isEqualTo(40);
 
-        apply(full.subList(full.size() - 1, full.size()));
+        applyAndAwait(full.subList(full.size() - 1, full.size()), versionOf(full));
 
         List<UserVector> vectors = drainOutput();
         assertThat(operator.pendingSnapshots()).isZero();
         assertThat(vectors).extracting(UserVector::getEventId).containsExactlyElementsOf(eventIds(early));
         assertThat(vectors).allSatisfy(v -> {
-            assertThat(v.getModelVersion()).isEqualTo(full.get(0).getVersion());
+            assertThat(v.getModelVersion()).isEqualTo(versionOf(full));
             assertThat(v.getModelName()).isEqualTo(SdmEncoder.NAME);
         });
         assertStampedLike(vectors, early);
@@ -121,21 +150,22 @@ class UserVectorEncoderOperatorTest {
     @Test
     void aBatchIsEncodedWhenFullOrWhenItsFirstSnapshotHasWaitedTheDelay() throws Exception {
         start(batching(8, Duration.ofMillis(50)));
-        apply(model.full());
+        List<ModelUpdate> full = model.full();
+        applyAndAwait(full, versionOf(full));
         List<FeatureSnapshot> snapshots = model.snapshots(11);
-        harness.setProcessingTime(1_000);
+        long t0 = harness.getProcessingTime();
 
         send(snapshots.subList(0, 7));
         assertThat(harness.extractOutputValues()).isEmpty();
         send(snapshots.subList(7, 8));
         assertThat(drainOutput()).as("the eighth snapshot fills the batch").hasSize(8);
-        harness.setProcessingTime(1_020);
+        harness.setProcessingTime(t0 + 20);
         send(snapshots.subList(8, 11));
-        harness.setProcessingTime(1_050);
+        harness.setProcessingTime(t0 + 50);
         assertThat(harness.extractOutputValues()).as("the full batch's deadline was cancelled with it").isEmpty();
-        harness.setProcessingTime(1_069);
+        harness.setProcessingTime(t0 + 69);
         assertThat(harness.extractOutputValues()).isEmpty();
-        harness.setProcessingTime(1_070);
+        harness.setProcessingTime(t0 + 70);
         List<UserVector> late = drainOutput();
         assertThat(late).extracting(UserVector::getEventId).containsExactlyElementsOf(eventIds(snapshots.subList(8, 11)));
         assertSameVectors(late, model.encode(snapshots.subList(8, 11)));
@@ -152,19 +182,19 @@ class UserVectorEncoderOperatorTest {
         start(batching(32, Duration.ofMillis(20)));
 
         apply(full);
-        apply(first);
+        applyAndAwait(first, versionOf(first));
         send(probe);
-        harness.setProcessingTime(100);
+        advance(100);
         List<UserVector> afterFirst = drainOutput();
-        assertThat(afterFirst).extracting(UserVector::getModelVersion).containsOnly(first.get(0).getVersion());
+        assertThat(afterFirst).extracting(UserVector::getModelVersion).containsOnly(versionOf(first));
         assertSameVectors(afterFirst, atFirst);
 
         apply(second);
         send(probe);
-        harness.setProcessingTime(200);
+        advance(100);
         List<UserVector> afterSecond = drainOutput();
-        assertThat(second.get(0).getVersion()).isGreaterThan(first.get(0).getVersion());
-        assertThat(afterSecond).extracting(UserVector::getModelVersion).containsOnly(second.get(0).getVersion());
+        assertThat(versionOf(second)).isGreaterThan(versionOf(first));
+        assertThat(afterSecond).extracting(UserVector::getModelVersion).containsOnly(versionOf(second));
         assertSameVectors(afterSecond, atSecond);
         assertThat(operator.heldDeltas()).isZero();
     }
@@ -178,21 +208,20 @@ class UserVectorEncoderOperatorTest {
         List<ModelUpdate> second = model.train(2).full();
         start(batching(64, Duration.ofMillis(20)));
 
-        apply(first);
+        applyAndAwait(first, versionOf(first));
         apply(foreign);
         assertThat(operator.heldDeltas()).isEqualTo(1);
         send(probe);
-        harness.setProcessingTime(100);
+        advance(100);
         assertThat(drainOutput()).as("encoding goes on with the version held").hasSize(probe.size())
-                .extracting(UserVector::getModelVersion).containsOnly(first.get(0).getVersion());
+                .extracting(UserVector::getModelVersion).containsOnly(versionOf(first));
 
-        apply(second);
+        applyAndAwait(second, versionOf(second));
         assertThat(operator.heldDeltas()).as("the next FULL makes the held delta obsolete").isZero();
-        assertThat(operator.modelVersion()).isEqualTo(second.get(0).getVersion());
         send(probe);
-        harness.setProcessingTime(200);
+        advance(100);
         List<UserVector> vectors = drainOutput();
-        assertThat(vectors).extracting(UserVector::getModelVersion).containsOnly(second.get(0).getVersion());
+        assertThat(vectors).extracting(UserVector::getModelVersion).containsOnly(versionOf(second));
         assertSameVectors(vectors, model.encode(probe));
     }
 
@@ -200,35 +229,39 @@ class UserVectorEncoderOperatorTest {
     void underLoadNewFullsAndDeltasSwapInWithoutDroppingOrReorderingARecord() throws Exception {
         int count = 3_000;
         List<FeatureSnapshot> snapshots = model.snapshots(count);
+        List<FeatureSnapshot> sample = everyTenth(snapshots);
         // the trainer's publications, in order: FULL a, deltas b and c, a delta on a version never published
-        // to this encoder, FULL e, deltas f and g
-        List<ModelUpdate> a = model.full();
-        List<ModelUpdate> b = model.train(2).delta(a);
-        List<ModelUpdate> c = model.train(2).delta(b);
+        // to this encoder, FULL e, deltas f and g; with the trainer's own vectors of a sample at each version
+        Map<Long, List<EncodedUser>> trainerAt = new TreeMap<>();
+        List<ModelUpdate> a = published(model.full(), sample, trainerAt);
+        List<ModelUpdate> b = published(model.train(2).delta(a), sample, trainerAt);
+        List<ModelUpdate> c = published(model.train(2).delta(b), sample, trainerAt);
         List<ModelUpdate> neverSent = model.train(2).delta(c);
         List<ModelUpdate> d = model.train(2).delta(neverSent);
-        List<ModelUpdate> e = model.train(2).full();
-        List<ModelUpdate> f = model.train(2).delta(e);
-        List<ModelUpdate> g = model.train(2).delta(f);
-        // each update starts arriving at a position of the snapshot stream, one chunk per snapshot from there
-        TreeMap<Integer, List<ModelUpdate>> schedule = new TreeMap<>(Map.of(
-                200, a, 700, b, 1_200, c, 1_500, d, 1_800, e, 2_300, f, 2_600, g));
+        List<ModelUpdate> e = published(model.train(2).full(), sample, trainerAt);
+        List<ModelUpdate> f = published(model.train(2).delta(e), sample, trainerAt);
+        List<ModelUpdate> g = published(model.train(2).delta(f), sample, trainerAt);
+        // after a cold start that ends with FULL a, each update starts arriving at a position of the snapshot stream,
+        // one chunk per snapshot from there, while the operator encodes: FULL e is assembled under load
+        Map<Integer, List<ModelUpdate>> schedule = Map.of(700, b, 1_200, c, 1_500, d, 1_800, e, 2_300, f, 2_600, g);
         start(batching(64, Duration.ofMillis(20)));
 
         List<ModelUpdate> arriving = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            if (schedule.containsKey(i)) {
-                arriving.addAll(schedule.get(i));
+            if (i == 200) {
+                applyAndAwait(a, versionOf(a));
             }
+            arriving.addAll(schedule.getOrDefault(i, List.of()));
             if (!arriving.isEmpty()) {
                 apply(List.of(arriving.remove(0)));
             }
             FeatureSnapshot s = snapshots.get(i);
             harness.processElement1(s, s.getEventTime());
             if (i % 50 == 0) {
-                harness.setProcessingTime(harness.getProcessingTime() + 15);
+                advance(15);
             }
         }
+        awaitVersion(versionOf(g));
         harness.prepareSnapshotPreBarrier(1);
 
         List<UserVector> vectors = drainOutput();
@@ -237,13 +270,35 @@ class UserVectorEncoderOperatorTest {
         assertStampedLike(vectors, snapshots);
         List<Long> versions = vectors.stream().map(UserVector::getModelVersion).toList();
         assertThat(versions).as("versions never go backwards").isSorted();
-        assertThat(versions.get(0)).isEqualTo(a.get(0).getVersion());
-        assertThat(versions.get(count - 1)).isEqualTo(g.get(0).getVersion());
-        assertThat(versions).as("the delta on an unseen base is never applied")
-                .doesNotContain(d.get(0).getVersion(), neverSent.get(0).getVersion())
-                .contains(b.get(0).getVersion(), c.get(0).getVersion(), e.get(0).getVersion(), f.get(0).getVersion());
+        assertThat(versions).as("only published versions with their base, never the delta on an unseen base")
+                .isSubsetOf(trainerAt.keySet())
+                .contains(versionOf(a), versionOf(b), versionOf(c), versionOf(g));
+        List<UserVector> sampled = everyTenth(vectors);
+        for (int i = 0; i < sampled.size(); i++) {
+            UserVector v = sampled.get(i);
+            assertSameVectors(List.of(v), List.of(trainerAt.get(v.getModelVersion()).get(i)));
+        }
+
+        send(sample);
+        harness.prepareSnapshotPreBarrier(2);
+        List<UserVector> atLast = drainOutput();
+        assertThat(atLast).extracting(UserVector::getModelVersion).containsOnly(versionOf(g));
+        assertSameVectors(atLast, trainerAt.get(versionOf(g)));
         assertThat(operator.heldDeltas()).isZero();
-        assertSameVectors(vectors.subList(count - 100, count), model.encode(snapshots.subList(count - 100, count)));
+    }
+
+    private List<ModelUpdate> published(List<ModelUpdate> update, List<FeatureSnapshot> sample,
+                                        Map<Long, List<EncodedUser>> trainerAt) {
+        trainerAt.put(versionOf(update), model.encode(sample));
+        return update;
+    }
+
+    private static <T> List<T> everyTenth(List<T> all) {
+        List<T> sample = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += 10) {
+            sample.add(all.get(i));
+        }
+        return sample;
     }
 
     @Test
@@ -258,7 +313,8 @@ class UserVectorEncoderOperatorTest {
         start(batching(16, Duration.ofMillis(20)), checkpoint);
         assertThat(operator.pendingSnapshots()).isEqualTo(30);
         assertThat(harness.extractOutputValues()).isEmpty();
-        apply(model.full());
+        List<ModelUpdate> full = model.full();
+        applyAndAwait(full, versionOf(full));
 
         List<UserVector> vectors = drainOutput();
         assertThat(vectors).extracting(UserVector::getEventId).containsExactlyElementsOf(eventIds(waiting));
@@ -268,7 +324,8 @@ class UserVectorEncoderOperatorTest {
     @Test
     void theBarrierFlushesTheBatchSoNoSnapshotIsOnlyInMemoryAtACheckpoint() throws Exception {
         start(batching(64, Duration.ofSeconds(10)));
-        apply(model.full());
+        List<ModelUpdate> full = model.full();
+        applyAndAwait(full, versionOf(full));
         send(model.snapshots(5));
         assertThat(harness.extractOutputValues()).isEmpty();
 
@@ -284,7 +341,8 @@ class UserVectorEncoderOperatorTest {
     @Test
     void aSnapshotWatermarkFlushesAndPassesWhileModelUpdatesNeverHoldItBack() throws Exception {
         start(batching(64, Duration.ofSeconds(10)));
-        apply(model.full());
+        List<ModelUpdate> full = model.full();
+        applyAndAwait(full, versionOf(full));
         harness.processWatermark2(new Watermark(5));
         send(model.snapshots(3));
 
@@ -307,12 +365,14 @@ class UserVectorEncoderOperatorTest {
 
             apply(sineFull);
             apply(disguised);
+            await(() -> operator.updatesRejected() == 1, "the disguised FULL refused");
             assertThat(operator.modelVersion()).as("neither is this encoder's model").isZero();
             assertThat(harness.extractOutputValues()).isEmpty();
 
-            apply(model.full());
+            List<ModelUpdate> full = model.full();
+            applyAndAwait(full, versionOf(full));
             send(snapshots.subList(10, 20));
-            harness.setProcessingTime(100);
+            advance(100);
             assertThat(drainOutput()).extracting(UserVector::getEventId).containsExactlyElementsOf(eventIds(snapshots));
         }
     }
@@ -324,7 +384,8 @@ class UserVectorEncoderOperatorTest {
             harness = new TwoInputStreamOperatorTestHarness<>(operator);
             harness.open();
             List<FeatureSnapshot> snapshots = sine.snapshots(12);
-            apply(sine.full());
+            List<ModelUpdate> full = sine.full();
+            applyAndAwait(full, versionOf(full));
             send(snapshots);
             harness.prepareSnapshotPreBarrier(1);
 
