@@ -161,6 +161,7 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
             return;
         }
         SwappableReplica.Swap swap;
+        long started = System.nanoTime();
         try {
             swap = replica.swapIfAssembled();
         } catch (IllegalArgumentException e) {
@@ -172,8 +173,9 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
         }
         metrics.model(replica.version(), replica.heldDeltas());
         metrics.fullAssembled(swap.assemblyMillis());
-        LOG.info("encoder '{}' swapped in FULL version {} (was {}; assembled off the task thread in {} ms), now at {}",
-                config.encoderName(), swap.version(), swap.previousVersion(), swap.assemblyMillis(), replica.version());
+        LOG.info("encoder '{}' swapped in FULL version {} (was {}; assembled off the task thread in {} ms, swapped in {} ms),"
+                        + " now at {}", config.encoderName(), swap.version(), swap.previousVersion(), swap.assemblyMillis(),
+                (System.nanoTime() - started) / 1_000_000, replica.version());
         if (swap.first()) {
             List<FeatureSnapshot> waiting = pending.drain();
             metrics.pending(0, pending.dropped());
@@ -196,8 +198,8 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
     private void logWaiting() {
         if (!waitingLogged) {
             waitingLogged = true;
-            LOG.info("encoder waiting for model: no FULL snapshot of '{}' received yet; {} snapshots pending "
-                    + "(at most {} kept, latest per user beyond that)", config.encoderName(), pending.size(),
+            LOG.info("encoder waiting for model: no FULL snapshot of '{}' on model-updates yet; snapshots pending: {} "
+                    + "(up to {}, then the latest per user)", config.encoderName(), pending.size(),
                     config.maxPendingSnapshots());
         }
     }
