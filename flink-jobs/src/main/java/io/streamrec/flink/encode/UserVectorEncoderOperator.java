@@ -176,6 +176,10 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
         LOG.info("encoder '{}' swapped in FULL version {} (was {}; assembled off the task thread in {} ms, swapped in {} ms),"
                         + " now at {}", config.encoderName(), swap.version(), swap.previousVersion(), swap.assemblyMillis(),
                 (System.nanoTime() - started) / 1_000_000, replica.version());
+        for (String refusal : swap.refused()) {
+            metrics.updatesRejected.inc();
+            LOG.warn("refused {} of model '{}' after the swap", refusal, config.encoderName());
+        }
         if (swap.first()) {
             List<FeatureSnapshot> waiting = pending.drain();
             metrics.pending(0, pending.dropped());
