@@ -1,7 +1,7 @@
 package io.streamrec.flink.encode;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import static io.streamrec.flink.encode.VectorAssertions.assertSameVectors;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
@@ -28,8 +28,6 @@ import org.junit.jupiter.api.Test;
 
 /** The encoder operator in Flink's two-input harness, with a real DJL replica fed by a real small trainer's updates. */
 class UserVectorEncoderOperatorTest {
-
-    private static final float TOLERANCE = 1e-5f;
 
     private TrainedModel model;
     private UserVectorEncoderOperator operator;
@@ -87,10 +85,15 @@ class UserVectorEncoderOperatorTest {
         }
     }
 
-    /** Applies a FULL (and what follows it) and waits until the operator has swapped it in and reached {@code version}. */
-    private void applyAndAwait(List<ModelUpdate> chunks, long version) throws Exception {
-        apply(chunks);
-        awaitVersion(version);
+    /** Applies an update and waits until the operator has reached its version (a FULL is swapped in asynchronously). */
+    private void applyAndAwait(List<ModelUpdate> update) throws Exception {
+        apply(update);
+        awaitVersion(versionOf(update));
+    }
+
+    private void startWithModel(EncoderOperatorConfig config) throws Exception {
+        start(config);
+        applyAndAwait(model.full());
     }
 
     /** Lets processing time pass (the operator polls its background assembly) until the model reaches {@code version}. */
@@ -134,7 +137,7 @@ class UserVectorEncoderOperatorTest {
         assertThat(harness.extractOutputValues()).as("no vector without a complete model").isEmpty();
         assertThat(operator.pendingSnapshots()).isEqualTo(40);
 
-        applyAndAwait(full.subList(full.size() - 1, full.size()), versionOf(full));
+        applyAndAwait(full.subList(full.size() - 1, full.size()));
 
         List<UserVector> vectors = drainOutput();
         assertThat(operator.pendingSnapshots()).isZero();
@@ -149,9 +152,7 @@ class UserVectorEncoderOperatorTest {
 
     @Test
     void aBatchIsEncodedWhenFullOrWhenItsFirstSnapshotHasWaitedTheDelay() throws Exception {
-        start(batching(8, Duration.ofMillis(50)));
-        List<ModelUpdate> full = model.full();
-        applyAndAwait(full, versionOf(full));
+        startWithModel(batching(8, Duration.ofMillis(50)));
         List<FeatureSnapshot> snapshots = model.snapshots(11);
         long t0 = harness.getProcessingTime();
 
@@ -182,7 +183,7 @@ class UserVectorEncoderOperatorTest {
         start(batching(32, Duration.ofMillis(20)));
 
         apply(full);
-        applyAndAwait(first, versionOf(first));
+        applyAndAwait(first);
         send(probe);
         advance(100);
         List<UserVector> afterFirst = drainOutput();
@@ -208,7 +209,7 @@ class UserVectorEncoderOperatorTest {
         List<ModelUpdate> second = model.train(2).full();
         start(batching(64, Duration.ofMillis(20)));
 
-        applyAndAwait(first, versionOf(first));
+        applyAndAwait(first);
         apply(foreign);
         assertThat(operator.heldDeltas()).isEqualTo(1);
         send(probe);
@@ -216,7 +217,7 @@ class UserVectorEncoderOperatorTest {
         assertThat(drainOutput()).as("encoding goes on with the version held").hasSize(probe.size())
                 .extracting(UserVector::getModelVersion).containsOnly(versionOf(first));
 
-        applyAndAwait(second, versionOf(second));
+        applyAndAwait(second);
         assertThat(operator.heldDeltas()).as("the next FULL makes the held delta obsolete").isZero();
         send(probe);
         advance(100);
@@ -249,7 +250,7 @@ class UserVectorEncoderOperatorTest {
         List<ModelUpdate> arriving = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             if (i == 200) {
-                applyAndAwait(a, versionOf(a));
+                applyAndAwait(a);
             }
             arriving.addAll(schedule.getOrDefault(i, List.of()));
             if (!arriving.isEmpty()) {
@@ -314,7 +315,7 @@ class UserVectorEncoderOperatorTest {
         assertThat(operator.pendingSnapshots()).isEqualTo(30);
         assertThat(harness.extractOutputValues()).isEmpty();
         List<ModelUpdate> full = model.full();
-        applyAndAwait(full, versionOf(full));
+        applyAndAwait(full);
 
         List<UserVector> vectors = drainOutput();
         assertThat(vectors).extracting(UserVector::getEventId).containsExactlyElementsOf(eventIds(waiting));
@@ -323,9 +324,7 @@ class UserVectorEncoderOperatorTest {
 
     @Test
     void theBarrierFlushesTheBatchSoNoSnapshotIsOnlyInMemoryAtACheckpoint() throws Exception {
-        start(batching(64, Duration.ofSeconds(10)));
-        List<ModelUpdate> full = model.full();
-        applyAndAwait(full, versionOf(full));
+        startWithModel(batching(64, Duration.ofSeconds(10)));
         send(model.snapshots(5));
         assertThat(harness.extractOutputValues()).isEmpty();
 
@@ -340,9 +339,7 @@ class UserVectorEncoderOperatorTest {
 
     @Test
     void aSnapshotWatermarkFlushesAndPassesWhileModelUpdatesNeverHoldItBack() throws Exception {
-        start(batching(64, Duration.ofSeconds(10)));
-        List<ModelUpdate> full = model.full();
-        applyAndAwait(full, versionOf(full));
+        startWithModel(batching(64, Duration.ofSeconds(10)));
         harness.processWatermark2(new Watermark(5));
         send(model.snapshots(3));
 
@@ -370,7 +367,7 @@ class UserVectorEncoderOperatorTest {
             assertThat(harness.extractOutputValues()).isEmpty();
 
             List<ModelUpdate> full = model.full();
-            applyAndAwait(full, versionOf(full));
+            applyAndAwait(full);
             send(snapshots.subList(10, 20));
             advance(100);
             assertThat(drainOutput()).extracting(UserVector::getEventId).containsExactlyElementsOf(eventIds(snapshots));
@@ -385,7 +382,7 @@ class UserVectorEncoderOperatorTest {
             harness.open();
             List<FeatureSnapshot> snapshots = sine.snapshots(12);
             List<ModelUpdate> full = sine.full();
-            applyAndAwait(full, versionOf(full));
+            applyAndAwait(full);
             send(snapshots);
             harness.prepareSnapshotPreBarrier(1);
 
@@ -411,25 +408,5 @@ class UserVectorEncoderOperatorTest {
             assertThat(vectors.get(i).getEventTime()).isEqualTo(snapshots.get(i).getEventTime());
             assertThat(vectors.get(i).getEventId()).isEqualTo(snapshots.get(i).getEventId());
         }
-    }
-
-    private static void assertSameVectors(List<UserVector> actual, List<EncodedUser> expected) {
-        assertThat(actual).hasSameSizeAs(expected);
-        for (int i = 0; i < actual.size(); i++) {
-            assertThat(floats(actual.get(i).getVector())).containsExactly(expected.get(i).vector(), within(TOLERANCE));
-            List<List<Float>> interests = actual.get(i).getInterests();
-            assertThat(interests).hasSize(expected.get(i).interests().length);
-            for (int k = 0; k < interests.size(); k++) {
-                assertThat(floats(interests.get(k))).containsExactly(expected.get(i).interests()[k], within(TOLERANCE));
-            }
-        }
-    }
-
-    private static float[] floats(List<Float> values) {
-        float[] array = new float[values.size()];
-        for (int i = 0; i < array.length; i++) {
-            array[i] = values.get(i);
-        }
-        return array;
     }
 }

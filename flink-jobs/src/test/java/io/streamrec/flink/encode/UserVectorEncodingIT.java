@@ -1,7 +1,7 @@
 package io.streamrec.flink.encode;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import static io.streamrec.flink.encode.VectorAssertions.assertSameVector;
 
 import io.streamrec.model.encode.sdm.SdmEncoder;
 import io.streamrec.model.train.EncodedUser;
@@ -75,12 +75,7 @@ class UserVectorEncodingIT {
                     .allMatch(position::containsKey);
             for (UserVector v : vectors) {
                 assertThat(v.getModelVersion()).isEqualTo(full.get(0).getVersion());
-                float[] expected = trainerVectors.get(position.get(v.getEventId())).vector();
-                float[] actual = new float[v.getVector().size()];
-                for (int d = 0; d < actual.length; d++) {
-                    actual[d] = v.getVector().get(d);
-                }
-                assertThat(actual).containsExactly(expected, within(1e-5f));
+                assertSameVector(v, trainerVectors.get(position.get(v.getEventId())));
             }
         }
     }
