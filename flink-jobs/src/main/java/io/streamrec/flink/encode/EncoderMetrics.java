@@ -1,0 +1,61 @@
+package io.streamrec.flink.encode;
+
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+/**
+ * The encoder operator's metrics, in the {@code encoder} group of each subtask: {@code vectorsOut},
+ * {@code updatesRejected}, {@code pendingDropped} (counters); {@code batchSize}, {@code encodeLatencyMs}
+ * (histograms over the last {@value #WINDOW} batches); {@code modelVersion}, {@code pending}, {@code heldDeltas}
+ * and {@code lastFullAssemblyMs} (gauges; the time the last FULL took to assemble off the task thread).
+ */
+final class EncoderMetrics {
+    static final String GROUP = "encoder";
+    private static final int WINDOW = 1024;
+
+    final Counter vectorsOut;
+    final Counter updatesRejected;
+    final Counter pendingDropped;
+    final Histogram batchSize;
+    final Histogram encodeLatencyMs;
+    /** Written by the task thread only; read by metric reporters. */
+    private volatile long modelVersion;
+    private volatile int pending;
+    private volatile int heldDeltas;
+    private volatile long lastFullAssemblyMs;
+
+    EncoderMetrics(MetricGroup operatorGroup) {
+        MetricGroup group = operatorGroup.addGroup(GROUP);
+        this.vectorsOut = group.counter("vectorsOut");
+        this.updatesRejected = group.counter("updatesRejected");
+        this.pendingDropped = group.counter("pendingDropped");
+        this.batchSize = group.histogram("batchSize", new DescriptiveStatisticsHistogram(WINDOW));
+        this.encodeLatencyMs = group.histogram("encodeLatencyMs", new DescriptiveStatisticsHistogram(WINDOW));
+        group.gauge("modelVersion", () -> modelVersion);
+        group.gauge("pending", () -> pending);
+        group.gauge("heldDeltas", () -> heldDeltas);
+        group.gauge("lastFullAssemblyMs", () -> lastFullAssemblyMs);
+    }
+
+    void batchEncoded(int size, long latencyMs) {
+        batchSize.update(size);
+        encodeLatencyMs.update(latencyMs);
+        vectorsOut.inc(size);
+    }
+
+    void model(long version, int held) {
+        this.modelVersion = version;
+        this.heldDeltas = held;
+    }
+
+    void fullAssembled(long millis) {
+        this.lastFullAssemblyMs = millis;
+    }
+
+    void pending(int count, long droppedSoFar) {
+        this.pending = count;
+        pendingDropped.inc(droppedSoFar - pendingDropped.getCount());
+    }
+}

@@ -1,0 +1,162 @@
+package io.streamrec.flink.encode;
+
+import io.streamrec.model.encode.EncoderDimensions;
+import io.streamrec.model.encode.Encoders;
+import io.streamrec.model.encode.UserEncoder;
+import io.streamrec.model.encode.sdm.SdmEncoder;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * How the {@link UserVectorEncoderOperator} encodes: which encoder, and how it micro-batches. Every option has a
+ * documented default ({@code DEFAULT_*}); {@link Builder#build()} checks them all at once and says what to change,
+ * so a built config is valid (including the encoder's own settings, read through {@link Encoders#factory}).
+ */
+public final class EncoderOperatorConfig implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** SDM, the paper's sequential encoder; "sine" for several interests per user. */
+    public static final String DEFAULT_ENCODER = SdmEncoder.NAME;
+    /** Encoder inference is ~10x faster per user at batch 256 than at batch 1 on this machine (PLATFORM.md). */
+    public static final int DEFAULT_MAX_BATCH_RECORDS = 256;
+    /** The most a snapshot waits for its batch to fill; small beside the ~1 s event-to-vector target. */
+    public static final Duration DEFAULT_MAX_BATCH_DELAY = Duration.ofMillis(20);
+    /**
+     * Snapshots kept per subtask while no model is held (cold start, or after a restore until the trainer's FULL
+     * arrives). Beyond it only each user's latest snapshot is kept (the topic is compacted by user, so older ones
+     * would be overwritten anyway); if even the distinct users exceed it, the users not seen for longest are dropped
+     * and get a vector at their next event. About 1-2 KB per snapshot, so the default bounds it to some 100-200 MB.
+     */
+    public static final int DEFAULT_MAX_PENDING_SNAPSHOTS = 100_000;
+
+    private final String encoderName;
+    private final Map<String, String> encoderSettings;
+    private final int maxBatchRecords;
+    private final Duration maxBatchDelay;
+    private final int maxPendingSnapshots;
+
+    private EncoderOperatorConfig(Builder b) {
+        this.encoderName = b.encoderName;
+        this.encoderSettings = Map.copyOf(b.encoderSettings);
+        this.maxBatchRecords = b.maxBatchRecords;
+        this.maxBatchDelay = b.maxBatchDelay;
+        this.maxPendingSnapshots = b.maxPendingSnapshots;
+    }
+
+    public static EncoderOperatorConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The encoder to run, as {@link Encoders#names()} and {@code ModelUpdate.modelName} spell it. Default {@value #DEFAULT_ENCODER}. */
+    public String encoderName() {
+        return encoderName;
+    }
+
+    /** The encoder's own settings (e.g. {@code sdm.attention.heads}); absent keys take the encoder's defaults. */
+    public Map<String, String> encoderSettings() {
+        return encoderSettings;
+    }
+
+    /** A batch is encoded once it holds this many snapshots. Default {@value #DEFAULT_MAX_BATCH_RECORDS}. */
+    public int maxBatchRecords() {
+        return maxBatchRecords;
+    }
+
+    /** ... or once its first snapshot has waited this long (processing time). Default 20 ms. */
+    public Duration maxBatchDelay() {
+        return maxBatchDelay;
+    }
+
+    /** Bound of the snapshots kept while no model is held. Default {@value #DEFAULT_MAX_PENDING_SNAPSHOTS}. */
+    public int maxPendingSnapshots() {
+        return maxPendingSnapshots;
+    }
+
+    /** Builds the configured encoder for the dimensions a FULL snapshot announces. */
+    public Function<EncoderDimensions, UserEncoder> encoderFactory() {
+        return Encoders.factory(encoderName, encoderSettings);
+    }
+
+    @Override
+    public String toString() {
+        return "EncoderOperatorConfig{encoder=" + encoderName + ", encoderSettings=" + encoderSettings
+                + ", maxBatchRecords=" + maxBatchRecords + ", maxBatchDelay=" + maxBatchDelay
+                + ", maxPendingSnapshots=" + maxPendingSnapshots + "}";
+    }
+
+    /** Builds an {@link EncoderOperatorConfig}; unset options keep their documented defaults. */
+    public static final class Builder {
+        private String encoderName = DEFAULT_ENCODER;
+        private final Map<String, String> encoderSettings = new HashMap<>();
+        private int maxBatchRecords = DEFAULT_MAX_BATCH_RECORDS;
+        private Duration maxBatchDelay = DEFAULT_MAX_BATCH_DELAY;
+        private int maxPendingSnapshots = DEFAULT_MAX_PENDING_SNAPSHOTS;
+
+        private Builder() {}
+
+        public Builder encoder(String name) {
+            this.encoderName = Objects.requireNonNull(name, "encoder name");
+            return this;
+        }
+
+        public Builder encoderSettings(Map<String, String> settings) {
+            encoderSettings.putAll(settings);
+            return this;
+        }
+
+        public Builder maxBatchRecords(int records) {
+            this.maxBatchRecords = records;
+            return this;
+        }
+
+        public Builder maxBatchDelay(Duration delay) {
+            this.maxBatchDelay = Objects.requireNonNull(delay, "maxBatchDelay");
+            return this;
+        }
+
+        public Builder maxPendingSnapshots(int snapshots) {
+            this.maxPendingSnapshots = snapshots;
+            return this;
+        }
+
+        /**
+         * Checks every option and reports all problems in one message.
+         *
+         * @throws IllegalArgumentException naming each bad option, its value and what to set instead
+         */
+        public EncoderOperatorConfig build() {
+            List<String> problems = new ArrayList<>();
+            if (maxBatchRecords < 1) {
+                problems.add("maxBatchRecords must be at least 1 (1 encodes every snapshot alone), got " + maxBatchRecords);
+            }
+            if (maxBatchDelay.isNegative() || maxBatchDelay.isZero()) {
+                problems.add("maxBatchDelay must be positive (e.g. 20 ms; set maxBatchRecords to 1 for no batching), got "
+                        + maxBatchDelay);
+            }
+            if (maxPendingSnapshots < maxBatchRecords) {
+                problems.add("maxPendingSnapshots must be at least maxBatchRecords (" + maxBatchRecords + "), got "
+                        + maxPendingSnapshots);
+            }
+            try {
+                Encoders.factory(encoderName, encoderSettings);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("invalid encoder operator configuration: " + String.join("; ", problems));
+            }
+            return new EncoderOperatorConfig(this);
+        }
+    }
+}

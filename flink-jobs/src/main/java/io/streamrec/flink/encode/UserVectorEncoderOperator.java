@@ -1,0 +1,332 @@
+package io.streamrec.flink.encode;
+
+import ai.djl.pytorch.jni.JniUtils;
+import io.streamrec.model.sync.EncoderReplica;
+import io.streamrec.model.train.EncodedUser;
+import io.streamrec.schemas.FeatureSnapshot;
+import io.streamrec.schemas.ModelUpdate;
+import io.streamrec.schemas.UserVector;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns each {@link FeatureSnapshot} into a {@link UserVector} with the latest model it holds (DESIGN.md §2, §8).
+ *
+ * <p><b>Input 1</b>, feature snapshots (forward from the user state): micro-batched per subtask and encoded once the
+ * batch holds {@link EncoderOperatorConfig#maxBatchRecords()} snapshots or its first has waited
+ * {@link EncoderOperatorConfig#maxBatchDelay()} (a processing-time timer), whichever comes first, as Flink's bundle
+ * operators do. A watermark, a checkpoint barrier ({@link #prepareSnapshotPreBarrier}) and the end of input flush
+ * the batch first, so no vector is emitted behind a forwarded watermark and no snapshot lives only in memory at a
+ * checkpoint.
+ *
+ * <p><b>Input 2</b>, {@link ModelUpdate} chunks broadcast from {@code model-updates}: applied to this operator's own
+ * copy of the weights ({@link EncoderReplica}) in version order: FULL snapshots, then deltas on the version held; a
+ * delta on another base waits for the next FULL. Chunks of another model are ignored; an update the replica refuses
+ * is logged and counted ({@code updatesRejected}), and the operator keeps its version. A FULL is assembled on a
+ * background thread beside the model in use and swapped in by the task thread at a batch boundary
+ * ({@link SwappableReplica}, which says why and what it costs); deltas apply on the task thread between batches.
+ * So every batch is encoded by exactly one version, versions on the output never go backwards, and the stream never
+ * waits for a large FULL.
+ *
+ * <p><b>Cold start and recovery.</b> Until the first FULL arrives nothing is emitted: snapshots are kept pending
+ * (bounded, see {@link PendingSnapshots}), the operator logs once that it waits, and every pending snapshot is
+ * encoded when the model arrives. Pending snapshots are operator state, so they survive a restore. The replica
+ * itself is not checkpointed (it can be far larger than the state it serves): after a restore it is empty, the
+ * trainer publishes a FULL when it starts, and the operator keeps snapshots pending until that FULL reaches it
+ * through the model-updates source.
+ *
+ * <p>Metrics: see {@link EncoderMetrics}. Grad mode is off on the task thread (DJL records autograd per thread).
+ */
+public final class UserVectorEncoderOperator extends AbstractStreamOperator<UserVector>
+        implements TwoInputStreamOperator<FeatureSnapshot, ModelUpdate, UserVector> {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(UserVectorEncoderOperator.class);
+    static final String PENDING_STATE = "pending-feature-snapshots";
+    /** How often an idle subtask looks whether a FULL being assembled is complete. */
+    static final long ASSEMBLY_POLL_MS = 10;
+
+    private final EncoderOperatorConfig config;
+
+    private transient SwappableReplica replica;
+    private transient List<FeatureSnapshot> batch;
+    private transient ScheduledFuture<?> batchDeadline;
+    private transient ScheduledFuture<?> assemblyPoll;
+    private transient PendingSnapshots pending;
+    private transient ListState<FeatureSnapshot> pendingState;
+    private transient EncoderMetrics metrics;
+    private transient boolean waitingLogged;
+
+    public UserVectorEncoderOperator(EncoderOperatorConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        pendingState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>(PENDING_STATE, new AvroTypeInfo<>(FeatureSnapshot.class)));
+        pending = new PendingSnapshots(config.maxPendingSnapshots());
+        for (FeatureSnapshot snapshot : pendingState.get()) {
+            pending.add(snapshot);
+        }
+        if (context.isRestored() && !pending.isEmpty()) {
+            LOG.info("restored {} feature snapshots that wait for a model", pending.size());
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        JniUtils.setGradMode(false);
+        var encoderFactory = config.encoderFactory();
+        replica = new SwappableReplica(() -> new EncoderReplica(encoderFactory),
+                "model-assembler-" + config.encoderName() + "-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        batch = new ArrayList<>(config.maxBatchRecords());
+        metrics = new EncoderMetrics(getMetricGroup());
+        metrics.pending(pending.size(), pending.dropped());
+        if (!pending.isEmpty()) {
+            logWaiting();
+        }
+    }
+
+    @Override
+    public void processElement1(StreamRecord<FeatureSnapshot> element) {
+        swapIfAssembled();
+        if (!replica.ready()) {
+            pending.add(element.getValue());
+            metrics.pending(pending.size(), pending.dropped());
+            logWaiting();
+            return;
+        }
+        batch.add(element.getValue());
+        if (batch.size() >= config.maxBatchRecords()) {
+            flush();
+        } else if (batchDeadline == null) {
+            long deadline = getProcessingTimeService().getCurrentProcessingTime() + config.maxBatchDelay().toMillis();
+            batchDeadline = getProcessingTimeService().registerTimer(deadline, time -> {
+                batchDeadline = null;
+                flush();
+            });
+        }
+    }
+
+    @Override
+    public void processElement2(StreamRecord<ModelUpdate> element) {
+        ModelUpdate update = element.getValue();
+        if (!config.encoderName().equals(update.getModelName())) {
+            LOG.debug("ignoring an update of model '{}': this encoder runs '{}'", update.getModelName(), config.encoderName());
+            return;
+        }
+        try {
+            replica.accept(update);
+        } catch (RuntimeException e) {
+            refused(update.getKind() + " version " + update.getVersion() + " chunk " + (update.getChunkIndex() + 1)
+                    + "/" + update.getChunkCount(), e);
+            return;
+        }
+        metrics.model(replica.version(), replica.heldDeltas());
+        swapIfAssembled();
+        pollAssembly();
+    }
+
+    /** While a FULL is assembled off the task thread, looks for its completion even when no snapshot arrives. */
+    private void pollAssembly() {
+        if (replica.assembling() && assemblyPoll == null) {
+            long at = getProcessingTimeService().getCurrentProcessingTime() + ASSEMBLY_POLL_MS;
+            assemblyPoll = getProcessingTimeService().registerTimer(at, time -> {
+                assemblyPoll = null;
+                swapIfAssembled();
+                pollAssembly();
+            });
+        }
+    }
+
+    /** At a batch boundary: takes the assembled FULL, if any, and encodes what waited for a first model. */
+    private void swapIfAssembled() {
+        if (!replica.assembling()) {
+            return;
+        }
+        SwappableReplica.Swap swap;
+        long started = System.nanoTime();
+        try {
+            swap = replica.swapIfAssembled();
+        } catch (IllegalArgumentException e) {
+            refused("an assembled FULL", e);
+            return;
+        }
+        if (swap == null) {
+            return;
+        }
+        metrics.model(replica.version(), replica.heldDeltas());
+        metrics.fullAssembled(swap.assemblyMillis());
+        LOG.info("encoder '{}' swapped in FULL version {} (was {}; assembled off the task thread in {} ms, swapped in {} ms),"
+                        + " now at {}", config.encoderName(), swap.version(), swap.previousVersion(), swap.assemblyMillis(),
+                (System.nanoTime() - started) / 1_000_000, replica.version());
+        for (String refusal : swap.refused()) {
+            metrics.updatesRejected.inc();
+            LOG.warn("refused {} of model '{}' after the swap", refusal, config.encoderName());
+        }
+        if (swap.first()) {
+            List<FeatureSnapshot> waiting = pending.drain();
+            metrics.pending(0, pending.dropped());
+            if (!waiting.isEmpty()) {
+                LOG.info("encoder '{}' has its first model; encoding the {} snapshots that waited for it",
+                        config.encoderName(), waiting.size());
+            }
+            for (int from = 0; from < waiting.size(); from += config.maxBatchRecords()) {
+                encodeAndEmit(waiting.subList(from, Math.min(waiting.size(), from + config.maxBatchRecords())));
+            }
+        }
+    }
+
+    private void refused(String what, RuntimeException e) {
+        metrics.updatesRejected.inc();
+        LOG.warn("refused {} of model '{}' ({}); still encoding with version {}", what, config.encoderName(),
+                e.getMessage(), replica.version());
+    }
+
+    private void logWaiting() {
+        if (!waitingLogged) {
+            waitingLogged = true;
+            LOG.info("encoder waiting for model: no FULL snapshot of '{}' on model-updates yet; snapshots pending: {} "
+                    + "(up to {}, then the latest per user)", config.encoderName(), pending.size(),
+                    config.maxPendingSnapshots());
+        }
+    }
+
+    /** Encodes the current batch, if any, and cancels its deadline. */
+    private void flush() {
+        swapIfAssembled();
+        if (batchDeadline != null) {
+            batchDeadline.cancel(false);
+            batchDeadline = null;
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<FeatureSnapshot> full = batch;
+        batch = new ArrayList<>(config.maxBatchRecords());
+        encodeAndEmit(full);
+    }
+
+    private void encodeAndEmit(List<FeatureSnapshot> snapshots) {
+        long started = System.nanoTime();
+        List<EncodedUser> encoded = replica.encode(snapshots);
+        metrics.batchEncoded(snapshots.size(), (System.nanoTime() - started) / 1_000_000);
+        long version = replica.version();
+        for (int i = 0; i < snapshots.size(); i++) {
+            FeatureSnapshot snapshot = snapshots.get(i);
+            output.collect(new StreamRecord<>(userVector(snapshot, encoded.get(i), version), snapshot.getEventTime()));
+        }
+    }
+
+    private UserVector userVector(FeatureSnapshot snapshot, EncodedUser encoded, long version) {
+        List<List<Float>> interests = new ArrayList<>(encoded.interests().length);
+        for (float[] interest : encoded.interests()) {
+            interests.add(boxed(interest));
+        }
+        return UserVector.newBuilder()
+                .setUserId(snapshot.getUserId())
+                .setModelName(config.encoderName())
+                .setModelVersion(version)
+                .setEventTime(snapshot.getEventTime())
+                .setEventId(snapshot.getEventId())
+                .setInterests(interests)
+                .setVector(boxed(encoded.vector()))
+                .build();
+    }
+
+    private static List<Float> boxed(float[] values) {
+        Float[] boxed = new Float[values.length];
+        Arrays.setAll(boxed, i -> values[i]);
+        return Arrays.asList(boxed);
+    }
+
+    /** Flushes first, so a watermark never overtakes the vectors of the snapshots that preceded it. */
+    @Override
+    public void processWatermark1(Watermark mark) throws Exception {
+        if (replica.ready()) {
+            flush();
+        }
+        // model updates carry no event time: only the snapshots' watermark is forwarded
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void processWatermark2(Watermark mark) {
+        // model updates carry no event time and must not hold back the vectors' watermark
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        flush();
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        // the batch is empty after prepareSnapshotPreBarrier; kept anyway for callers that snapshot without it
+        List<FeatureSnapshot> unencoded = new ArrayList<>(pending.view());
+        unencoded.addAll(batch);
+        pendingState.update(unencoded);
+    }
+
+    @Override
+    public void finish() throws Exception {
+        replica.awaitAssembly();
+        swapIfAssembled();
+        if (replica.ready()) {
+            flush();
+        } else if (!pending.isEmpty()) {
+            LOG.warn("input ended before any model of '{}' arrived: {} snapshots were never encoded",
+                    config.encoderName(), pending.size());
+        }
+        super.finish();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (replica != null) {
+                replica.close();
+            }
+        } finally {
+            super.close();
+        }
+    }
+
+    /** The model version encoding now; 0 before the first FULL. */
+    long modelVersion() {
+        return replica.version();
+    }
+
+    /** Snapshots kept until the first model arrives. */
+    int pendingSnapshots() {
+        return pending.size();
+    }
+
+    /** Updates refused so far. */
+    long updatesRejected() {
+        return metrics.updatesRejected.getCount();
+    }
+
+    /** Complete deltas waiting for their base version. */
+    int heldDeltas() {
+        return replica.heldDeltas();
+    }
+}

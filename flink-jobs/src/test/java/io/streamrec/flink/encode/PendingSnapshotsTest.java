@@ -1,0 +1,74 @@
+package io.streamrec.flink.encode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamrec.schemas.FeatureSnapshot;
+import io.streamrec.schemas.LongTermFeatures;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class PendingSnapshotsTest {
+
+    private static FeatureSnapshot snapshot(String user, String eventId) {
+        return FeatureSnapshot.newBuilder()
+                .setUserId(user)
+                .setEventId(eventId)
+                .setEventTime(0)
+                .setSession(List.of())
+                .setLongTerm(LongTermFeatures.newBuilder().build())
+                .setSessionStart(0)
+                .build();
+    }
+
+    private static List<String> eventIds(List<FeatureSnapshot> snapshots) {
+        return snapshots.stream().map(FeatureSnapshot::getEventId).toList();
+    }
+
+    @Test
+    void belowTheBoundEverySnapshotIsKeptInArrivalOrder() {
+        PendingSnapshots pending = new PendingSnapshots(4);
+        pending.add(snapshot("u1", "a"));
+        pending.add(snapshot("u1", "b"));
+        pending.add(snapshot("u2", "c"));
+        pending.add(snapshot("u1", "d"));
+
+        assertThat(pending.size()).isEqualTo(4);
+        assertThat(eventIds(pending.drain())).containsExactly("a", "b", "c", "d");
+        assertThat(pending.isEmpty()).isTrue();
+    }
+
+    @Test
+    void pastTheBoundOnlyEachUsersLatestSnapshotIsKept() {
+        PendingSnapshots pending = new PendingSnapshots(4);
+        for (String id : List.of("a", "b", "c", "d")) {
+            pending.add(snapshot(id.equals("c") ? "u2" : "u1", id));
+        }
+        pending.add(snapshot("u3", "e"));
+        pending.add(snapshot("u2", "f"));
+
+        assertThat(eventIds(pending.view())).as("least recently updated user first").containsExactly("d", "e", "f");
+        assertThat(pending.dropped()).isZero();
+    }
+
+    @Test
+    void moreDistinctUsersThanTheBoundDropTheUserNotSeenForLongest() {
+        PendingSnapshots pending = new PendingSnapshots(3);
+        for (int u = 1; u <= 5; u++) {
+            pending.add(snapshot("u" + u, "e" + u));
+        }
+        assertThat(eventIds(pending.view())).containsExactly("e3", "e4", "e5");
+        assertThat(pending.dropped()).isEqualTo(2);
+
+        pending.drain();
+        pending.add(snapshot("u1", "x"));
+        pending.add(snapshot("u1", "y"));
+        assertThat(eventIds(pending.view())).as("after draining, every snapshot is kept again").containsExactly("x", "y");
+    }
+
+    @Test
+    void aBoundBelowOneIsRefused() {
+        assertThatThrownBy(() -> new PendingSnapshots(0)).hasMessageContaining("at least 1");
+    }
+}
