@@ -8,7 +8,7 @@ package io.streamrec.model.estimator;
  *   <li>{@code hashSlots} H: the estimate of an item is corrupted when a more popular item shares
  *       its slot in <em>every</em> hash function. With n live items, a slot is shared with
  *       probability about 1 − e^(−n/H) per function, so keep H at several times the number of items
- *       that matter. Memory is 20 bytes per slot per function, 16 of them checkpointed state.</li>
+ *       that matter. Memory and checkpoint size are 16 bytes per slot per function.</li>
  *   <li>{@code hashFunctions} m: the estimate takes the least-collided of m slots, so the chance that
  *       all m collide falls roughly as (n/H)^m. m = 2 already removes most collision error; each
  *       extra function costs one more hash per occurrence.</li>
@@ -27,7 +27,7 @@ package io.streamrec.model.estimator;
  */
 public record FrequencyEstimatorConfig(int hashSlots, int hashFunctions, double learningRate, long seed) {
 
-    /** Default H: 2^18 slots, several times a vocabulary of ~50k hot items, 5 MB per function. */
+    /** Default H: 2^18 slots, several times a vocabulary of ~50k hot items, 4 MB per function. */
     public static final int DEFAULT_HASH_SLOTS = 1 << 18;
     /** Default m. */
     public static final int DEFAULT_HASH_FUNCTIONS = 2;

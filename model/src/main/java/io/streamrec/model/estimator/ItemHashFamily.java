@@ -1,10 +1,12 @@
 package io.streamrec.model.estimator;
 
 /**
- * m seeded hash functions h_i: item id → [0, H). Each function is a 64-bit MurmurHash3-style hash
- * of the id's UTF-16 code units under its own seed (seeds drawn from one family seed with
- * SplitMix64), reduced to a slot by Lemire's multiply-shift, so ids need no byte encoding and no
- * allocation.
+ * m seeded hash functions h_i: item id → [0, H). The id's UTF-16 code units are hashed once to 64
+ * bits (MurmurHash3 x64 body under the family seed, so ids need no byte encoding and no
+ * allocation); function i then mixes that key with its own seed (seeds drawn from the family seed
+ * by SplitMix64) through MurmurHash3's fmix64, and Lemire's multiply-shift reduces it to a slot.
+ * Two ids collide in every function only if their 64-bit keys collide (about n²/2^65 for n ids), so
+ * the functions behave as independent while the string is read once, not m times.
  *
  * <p>Stateless after construction and safe to share between threads.
  */
@@ -12,11 +14,13 @@ final class ItemHashFamily {
     private static final long C1 = 0x87c37b91114253d5L;
     private static final long C2 = 0x4cf5ad432745937fL;
 
+    private final long familySeed;
     private final long[] seeds;
     private final int slots;
 
     ItemHashFamily(int functions, int slots, long familySeed) {
         this.slots = slots;
+        this.familySeed = familySeed;
         this.seeds = new long[functions];
         long state = familySeed;
         for (int i = 0; i < functions; i++) {
@@ -29,10 +33,20 @@ final class ItemHashFamily {
         return seeds.length;
     }
 
+    /** The 64-bit key of an id, shared by all functions. */
+    long key(CharSequence id) {
+        return hash(id, familySeed);
+    }
+
+    /** h_i(id) ∈ [0, H), from the id's {@link #key}. */
+    int slot(int function, long key) {
+        long h = mix64(key ^ seeds[function]);
+        return (int) (((h >>> 32) * slots) >>> 32);
+    }
+
     /** h_i(id) ∈ [0, H). */
     int slot(int function, CharSequence id) {
-        long h = hash(id, seeds[function]);
-        return (int) (((h >>> 32) * slots) >>> 32);
+        return slot(function, key(id));
     }
 
     /** The seeded 64-bit hash: MurmurHash3 x64 body over 4 chars per block, fmix64 finaliser. */

@@ -8,6 +8,7 @@ import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -49,6 +50,12 @@ import java.util.List;
  *       samples an item's estimate is the plain mean of those gaps; later it is the paper's EMA.</li>
  * </ul>
  *
+ * <h2>Drift</h2>
+ * An item's estimate moves only when the item occurs: it follows a change of popularity within
+ * about ln(10·|ρ−1|)/α of its own occurrences (ρ the ratio of old to new interval), and an item that
+ * stops occurring keeps its last estimate. Targets are read right after their own update, so this
+ * staleness reaches only negatives read from the vocabulary.
+ *
  * <h2>Threading</h2>
  * Single writer. {@link #update} and every read must happen on one thread (the trainer's), or under
  * the caller's own lock: updates are not atomic, and a reader racing an update may see an interval
@@ -56,12 +63,14 @@ import java.util.List;
  * writer, or {@link #toBytes() bytes}, and may then read that copy freely; copies never change.
  *
  * <h2>Cost</h2>
- * Four primitive arrays of m·H cells (20 bytes per cell, of which 16 are state), m hashes per
- * occurrence, no allocation per update or read once the scratch buffer has grown to the batch size.
+ * 16 bytes per cell in two primitive arrays (A, and B interleaved with its weight so that one
+ * cache line serves both), one string hash per id and m cheap mixes, no allocation per update or
+ * read once the scratch buffer has grown to the batch size.
  */
 public final class StreamingFrequencyEstimator {
     private static final int FORMAT_MAGIC = 0x53464531; // "SFE1"
-    private static final int FORMAT_VERSION = 1;
+    /** 2: the m slots derive from one 64-bit key per id (version 1 hashed the id m times). */
+    private static final int FORMAT_VERSION = 2;
     private static final long NEVER = 0L;
 
     private final FrequencyEstimatorConfig config;
@@ -70,13 +79,12 @@ public final class StreamingFrequencyEstimator {
     private final float alpha;
     /** A: step of the last occurrence per cell (function · H + slot); 0 = never seen. */
     private final long[] lastStep;
-    /** B, zero-initialised: EMA of the gaps between occurrences. */
-    private final float[] interval;
-    /** Σ of the EMA weights B has received: 1 − (1−α)^n after n samples. */
-    private final float[] weight;
-    /** Occurrences per cell in the batch being applied; all zero between updates, so not state. */
-    private final int[] pendingCount;
-    /** The cells touched by the batch being applied, in order; grows to batch size × m. */
+    /**
+     * Per cell c: at 2c, B, zero-initialised, the EMA of the gaps between occurrences; at 2c+1 the
+     * sum of the EMA weights B has received, 1 − (1−α)^n after n samples.
+     */
+    private final float[] moments;
+    /** Scratch: the cells touched by the batch being applied; grows to batch size × m. */
     private int[] touched = new int[0];
     /** t: the number of batches seen. */
     private long step;
@@ -88,9 +96,7 @@ public final class StreamingFrequencyEstimator {
         this.hashes = new ItemHashFamily(config.hashFunctions(), slots, config.seed());
         int cells = Math.multiplyExact(slots, config.hashFunctions());
         this.lastStep = new long[cells];
-        this.interval = new float[cells];
-        this.weight = new float[cells];
-        this.pendingCount = new int[cells];
+        this.moments = new float[Math.multiplyExact(cells, 2)];
     }
 
     public FrequencyEstimatorConfig config() {
@@ -111,20 +117,21 @@ public final class StreamingFrequencyEstimator {
             touched = new int[size];
         }
         for (int k = 0, n = 0; k < batch.size(); k++) {
-            CharSequence itemId = batch.get(k);
+            long key = hashes.key(batch.get(k));
             for (int i = 0; i < functions; i++, n++) {
-                int cell = i * slots + hashes.slot(i, itemId);
-                touched[n] = cell;
-                pendingCount[cell]++;
+                touched[n] = i * slots + hashes.slot(i, key);
             }
         }
-        for (int n = 0; n < size; n++) {
-            int cell = touched[n];
-            int occurrences = pendingCount[cell];
-            if (occurrences > 0) {
-                observe(cell, occurrences, t);
-                pendingCount[cell] = 0;
+        // Sorting groups each cell's occurrences into one run, and visits the arrays in address order.
+        Arrays.sort(touched, 0, size);
+        for (int run = 0; run < size; ) {
+            int cell = touched[run];
+            int end = run + 1;
+            while (end < size && touched[end] == cell) {
+                end++;
             }
+            observe(cell, end - run, t);
+            run = end;
         }
     }
 
@@ -133,8 +140,8 @@ public final class StreamingFrequencyEstimator {
         if (lastStep[cell] != NEVER) {
             float gap = (float) (t - lastStep[cell]) / occurrences;
             float kept = occurrences == 1 ? 1f - alpha : (float) Math.pow(1.0 - alpha, occurrences);
-            interval[cell] = kept * interval[cell] + (1f - kept) * gap;
-            weight[cell] = kept * weight[cell] + (1f - kept);
+            moments[2 * cell] = kept * moments[2 * cell] + (1f - kept) * gap;
+            moments[2 * cell + 1] = kept * moments[2 * cell + 1] + (1f - kept);
         }
         lastStep[cell] = t;
     }
@@ -160,18 +167,20 @@ public final class StreamingFrequencyEstimator {
 
     /** max_i B_i[h_i(y)], the estimated steps between occurrences. */
     double interval(CharSequence itemId) {
+        long key = hashes.key(itemId);
         double longest = 0;
         for (int i = 0, functions = hashes.functions(); i < functions; i++) {
-            longest = Math.max(longest, cellInterval(i * slots + hashes.slot(i, itemId)));
+            longest = Math.max(longest, cellInterval(i * slots + hashes.slot(i, key)));
         }
         return longest;
     }
 
     private double cellInterval(int cell) {
-        if (weight[cell] == 0f) {
+        float weight = moments[2 * cell + 1];
+        if (weight == 0f) {
             return Math.max(step, 1L);
         }
-        return interval[cell] / weight[cell];
+        return moments[2 * cell] / weight;
     }
 
     /** An independent copy, e.g. for a reader on another thread. */
@@ -179,12 +188,11 @@ public final class StreamingFrequencyEstimator {
         StreamingFrequencyEstimator copy = new StreamingFrequencyEstimator(config);
         copy.step = step;
         System.arraycopy(lastStep, 0, copy.lastStep, 0, lastStep.length);
-        System.arraycopy(interval, 0, copy.interval, 0, interval.length);
-        System.arraycopy(weight, 0, copy.weight, 0, weight.length);
+        System.arraycopy(moments, 0, copy.moments, 0, moments.length);
         return copy;
     }
 
-    /** Writes the config, t and all three arrays; {@link #readFrom} restores it bit for bit. */
+    /** Writes the config, t and every cell's A, B and weight; {@link #readFrom} restores it bit for bit. */
     public void writeTo(DataOutput out) throws IOException {
         out.writeInt(FORMAT_MAGIC);
         out.writeInt(FORMAT_VERSION);
@@ -195,8 +203,8 @@ public final class StreamingFrequencyEstimator {
         out.writeLong(step);
         for (int cell = 0; cell < lastStep.length; cell++) {
             out.writeLong(lastStep[cell]);
-            out.writeFloat(interval[cell]);
-            out.writeFloat(weight[cell]);
+            out.writeFloat(moments[2 * cell]);
+            out.writeFloat(moments[2 * cell + 1]);
         }
     }
 
@@ -218,8 +226,8 @@ public final class StreamingFrequencyEstimator {
         estimator.step = in.readLong();
         for (int cell = 0; cell < estimator.lastStep.length; cell++) {
             estimator.lastStep[cell] = in.readLong();
-            estimator.interval[cell] = in.readFloat();
-            estimator.weight[cell] = in.readFloat();
+            estimator.moments[2 * cell] = in.readFloat();
+            estimator.moments[2 * cell + 1] = in.readFloat();
         }
         return estimator;
     }

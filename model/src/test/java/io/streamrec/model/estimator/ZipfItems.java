@@ -6,14 +6,14 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /** Test stream: items "item-0" … "item-(n−1)" drawn i.i.d. with P(rank k) ∝ 1/(k+1)^s. */
-final class ZipfItems {
+public final class ZipfItems {
     private final double[] probability;
     private final double[] cumulative;
     private final String[] ids;
     /** ids[rank[k]] is the item currently at popularity rank k. */
     private final int[] itemAtRank;
 
-    ZipfItems(int items, double exponent) {
+    public ZipfItems(int items, double exponent) {
         probability = new double[items];
         cumulative = new double[items];
         ids = new String[items];
@@ -52,10 +52,19 @@ final class ZipfItems {
     List<String> batch(SplittableRandom random, int size) {
         List<String> batch = new ArrayList<>(size);
         for (int n = 0; n < size; n++) {
-            int rank = Arrays.binarySearch(cumulative, random.nextDouble());
-            rank = rank >= 0 ? rank : Math.min(-rank - 1, cumulative.length - 1);
-            batch.add(ids[itemAtRank[rank]]);
+            batch.add(ids[itemAtRank[rank(random)]]);
         }
         return batch;
+    }
+
+    /** One popularity rank drawn from the Zipf distribution. */
+    public int rank(SplittableRandom random) {
+        int rank = Arrays.binarySearch(cumulative, random.nextDouble());
+        return rank >= 0 ? rank : Math.min(-rank - 1, cumulative.length - 1);
+    }
+
+    /** P(rank). */
+    public double probability(int rank) {
+        return probability[rank];
     }
 }
