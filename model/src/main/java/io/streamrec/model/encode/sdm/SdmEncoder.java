@@ -6,14 +6,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.streamrec.model.Feature;
 import io.streamrec.model.encode.EncoderDimensions;
 import io.streamrec.model.encode.EncoderInput;
-import io.streamrec.model.encode.UserEncoder;
+import io.streamrec.model.encode.nn.EncoderBlock;
 import io.streamrec.model.encode.nn.MultiHeadSelfAttention;
 import java.util.EnumMap;
 import java.util.Map;
@@ -27,11 +25,10 @@ import java.util.Map;
  * <p>Takes an {@link EncoderInput} list and returns {@code NDList(interests (B,1,D), o_t^u (B,D))}.
  * Padded positions are masked at every attention; an empty session or history yields a finite vector.
  */
-public class SdmEncoder extends AbstractBlock implements UserEncoder {
+public class SdmEncoder extends EncoderBlock {
 
     public static final String NAME = "sdm";
 
-    private final EncoderDimensions dimensions;
     private final int dim;
     private final SessionLstm sessionLstm;
     private final MultiHeadSelfAttention selfAttention;
@@ -42,16 +39,16 @@ public class SdmEncoder extends AbstractBlock implements UserEncoder {
     private final GatedFusion gatedFusion;
 
     public SdmEncoder(EncoderDimensions dimensions, SdmConfig config) {
-        config.validateFor(dimensions.outputDim());
-        this.dimensions = dimensions;
-        this.dim = dimensions.outputDim();
+        super(NAME, dimensions, 1);
+        config.validateFor(dimensions().outputDim());
+        this.dim = dimensions().outputDim();
         this.sessionLstm = addChildBlock("sessionLstm", new SessionLstm(dim, config.lstmLayers()));
         this.selfAttention = addChildBlock("selfAttention", new MultiHeadSelfAttention(dim, config.attentionHeads()));
-        this.userEmbedding = addChildBlock("userEmbedding", new UserEmbedding(dimensions.userDim(), dim));
+        this.userEmbedding = addChildBlock("userEmbedding", new UserEmbedding(dimensions().userDim(), dim));
         this.userAttention = addChildBlock("userAttention", new UserAttention(dim));
         for (Feature f : Feature.values()) {
             longTermAttention.put(f, addChildBlock("longTermAttention_" + f.wireName(),
-                    new LongTermAttention(dimensions.featureDim(f), dim)));
+                    new LongTermAttention(dimensions().featureDim(f), dim)));
         }
         this.longTermFusion = addChildBlock("longTermFusion", new LongTermFusion(dim));
         this.gatedFusion = addChildBlock("gatedFusion", new GatedFusion(dim));
@@ -90,7 +87,7 @@ public class SdmEncoder extends AbstractBlock implements UserEncoder {
             longTermAttention.get(f).initialize(manager, dataType,
                     inputShapes[EncoderInput.longTerm(f)], inputShapes[EncoderInput.longTermMask(f)], user);
         }
-        longTermFusion.initialize(manager, dataType, new Shape(batch, dimensions.itemInputDim()));
+        longTermFusion.initialize(manager, dataType, new Shape(batch, dimensions().itemInputDim()));
         gatedFusion.initialize(manager, dataType, user, user, user);
     }
 
@@ -98,25 +95,5 @@ public class SdmEncoder extends AbstractBlock implements UserEncoder {
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         long batch = inputShapes[EncoderInput.SESSION].get(0);
         return new Shape[] {new Shape(batch, 1, dim), new Shape(batch, dim)};
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public EncoderDimensions dimensions() {
-        return dimensions;
-    }
-
-    @Override
-    public int interestCount() {
-        return 1;
-    }
-
-    @Override
-    public Block block() {
-        return this;
     }
 }

@@ -5,14 +5,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.streamrec.model.encode.EncoderDimensions;
 import io.streamrec.model.encode.EncoderInput;
-import io.streamrec.model.encode.UserEncoder;
+import io.streamrec.model.encode.nn.EncoderBlock;
 
 /**
  * SINE: Sparse-Interest Network (Tan et al., WSDM 2021). From a large pool of concept prototypes it
@@ -24,13 +22,13 @@ import io.streamrec.model.encode.UserEncoder;
  * learned projection maps the session's item embeddings to D first. An empty session yields a finite,
  * input-independent vector (the layer norms' offsets), not NaN.
  *
- * <p>Returns {@code NDList(φ (B,K,D), v_u (B,D), λ·L_c ())}.
+ * <p>Returns {@code NDList(φ (B,K,D), v_u (B,D), λ·L_c ())}. The regulariser is computed in training passes
+ * only; an inference pass ({@code training == false}) returns 0 there and skips its O(L²·D) cost.
  */
-public class SineEncoder extends AbstractBlock implements UserEncoder {
+public class SineEncoder extends EncoderBlock {
 
     public static final String NAME = "sine";
 
-    private final EncoderDimensions dimensions;
     private final SineConfig config;
     private final Linear sequenceProjection;
     private final ConceptActivation conceptActivation;
@@ -41,10 +39,10 @@ public class SineEncoder extends AbstractBlock implements UserEncoder {
     private final CovarianceRegularizer covarianceRegularizer;
 
     public SineEncoder(EncoderDimensions dimensions, SineConfig config) {
-        this.dimensions = dimensions;
+        super(NAME, dimensions, config.interestCount());
         this.config = config;
-        int dim = dimensions.outputDim();
-        this.sequenceProjection = dimensions.itemInputDim() == dim
+        int dim = dimensions().outputDim();
+        this.sequenceProjection = dimensions().itemInputDim() == dim
                 ? null
                 : addChildBlock("sequenceProjection", Linear.builder().setUnits(dim).optBias(false).build());
         this.conceptActivation = addChildBlock("conceptActivation",
@@ -71,8 +69,11 @@ public class SineEncoder extends AbstractBlock implements UserEncoder {
         NDArray weighting = attentionWeighting.forward(ps, new NDList(sequence, mask), training).head();
         NDArray interests = interestEmbedding.forward(ps, new NDList(assignment, weighting, sequence), training).head();
         NDArray vector = interestAggregation.forward(ps, new NDList(assignment, concepts, mask, interests), training).head();
-        NDArray regulariser = covarianceRegularizer.forward(ps, new NDList(activation.get(1)), training).head()
-                .mul((float) config.covarianceWeight());
+        // L_c is a training loss over all L prototypes, O(L²D) per batch: more than the whole encoder at batch 1
+        NDArray regulariser = training
+                ? covarianceRegularizer.forward(ps, new NDList(activation.get(1)), true).head()
+                        .mul((float) config.covarianceWeight())
+                : sequence.getManager().zeros(new Shape());
         return new NDList(interests, vector, regulariser);
     }
 
@@ -82,7 +83,7 @@ public class SineEncoder extends AbstractBlock implements UserEncoder {
         Shape mask = inputShapes[EncoderInput.SESSION_MASK];
         long batch = session.get(0);
         long steps = session.get(1);
-        int dim = dimensions.outputDim();
+        int dim = dimensions().outputDim();
         int k = config.interestCount();
         Shape sequence = new Shape(batch, steps, dim);
         if (sequenceProjection != null) {
@@ -101,31 +102,11 @@ public class SineEncoder extends AbstractBlock implements UserEncoder {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         long batch = inputShapes[EncoderInput.SESSION].get(0);
-        int dim = dimensions.outputDim();
+        int dim = dimensions().outputDim();
         return new Shape[] {new Shape(batch, config.interestCount(), dim), new Shape(batch, dim), new Shape()};
     }
 
     public SineConfig config() {
         return config;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public EncoderDimensions dimensions() {
-        return dimensions;
-    }
-
-    @Override
-    public int interestCount() {
-        return config.interestCount();
-    }
-
-    @Override
-    public Block block() {
-        return this;
     }
 }

@@ -10,32 +10,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.streamrec.model.encode.EncoderFixtures;
+import io.streamrec.model.encode.NDManagerTest;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class AttentionBlocksTest {
+class AttentionBlocksTest extends NDManagerTest {
 
     private static final int[] LENGTHS = {4, 1, 0};
-
-    private NDManager manager;
-
-    @BeforeAll
-    static void oneThread() {
-        useOneTorchThread();
-    }
-
-    @BeforeEach
-    void setUp() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void tearDown() {
-        manager.close();
-    }
 
     private NDArray paddedSequence(int width, long paddingSeed) {
         return EncoderFixtures.sequence(manager, LENGTHS.length, 4, width, LENGTHS, new Random(1), new Random(paddingSeed));

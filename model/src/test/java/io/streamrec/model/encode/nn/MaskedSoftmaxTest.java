@@ -8,23 +8,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.streamrec.model.encode.NDManagerTest;
 import org.junit.jupiter.api.Test;
 
-class MaskedSoftmaxTest {
-
-    private NDManager manager;
-
-    @BeforeEach
-    void setUp() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void tearDown() {
-        manager.close();
-    }
+class MaskedSoftmaxTest extends NDManagerTest {
 
     @Test
     void normalisesOverKeptPositionsOnly() {
