@@ -111,6 +111,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         try {
             events = Datasets.open(dataset, path, datasetOptions);
             chosen = protocols();
+            Models.requireKnown(models);
             measured = metrics.stream().map(Metric.At::parse).toList();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);

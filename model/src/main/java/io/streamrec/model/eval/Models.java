@@ -37,9 +37,19 @@ public final class Models {
         return specs.stream().map(spec -> parse(spec, settings, data)).toList();
     }
 
+    /** Fails on an unknown or malformed model name, before any data is read. */
+    public static void requireKnown(List<String> specs) {
+        specs.stream().filter(spec -> !isNeural(spec)).forEach(Models::parse);
+    }
+
+    private static boolean isNeural(String spec) {
+        String name = spec.trim().toLowerCase(Locale.ROOT);
+        return name.equals(MeanPoolEncoder.NAME) || Encoders.names().contains(name);
+    }
+
     public static SequentialRecommender.Factory parse(String spec, NeuralSettings settings, EvaluationData data) {
         String name = spec.trim().toLowerCase(Locale.ROOT);
-        if (name.equals(MeanPoolEncoder.NAME) || Encoders.names().contains(name)) {
+        if (isNeural(name)) {
             Function<EncoderDimensions, UserEncoder> encoder = name.equals(MeanPoolEncoder.NAME)
                     ? MeanPoolEncoder.factory(MeanPoolEncoder.DEFAULT_HIDDEN)
                     : Encoders.factory(name, settings.encoder());

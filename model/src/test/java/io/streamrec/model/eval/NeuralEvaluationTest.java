@@ -27,13 +27,13 @@ class NeuralEvaluationTest {
 
     @BeforeAll
     static void replaySlice() throws Exception {
-        data = EvaluationData.replay(new SyntheticDataset(SyntheticOptions.defaults().withSize(100, ITEMS, 2_500)),
+        data = EvaluationData.replay(new SyntheticDataset(SyntheticOptions.defaults().withSize(80, ITEMS, 1_500)),
                 HistoryPolicy.defaults());
     }
 
     @Test
     void everyNeuralModelGetsSaneFiguresUnderBothProtocols() {
-        Evaluation evaluation = new Evaluation(Models.parse(List.of("meanpool", "sdm", "sine"), NeuralSettings.of(2, TINY), data),
+        Evaluation evaluation = new Evaluation(Models.parse(List.of("meanpool", "sdm", "sine"), NeuralSettings.of(1, TINY), data),
                 List.of(new LeaveLastOneOut(false), new Prequential(0.5, 64, false)), Evaluation.DEFAULT_METRICS);
         List<ProtocolResult> results = evaluation.run(data);
 
