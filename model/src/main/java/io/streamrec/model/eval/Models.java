@@ -5,7 +5,6 @@ import io.streamrec.model.baseline.PopularityRecommender;
 import io.streamrec.model.encode.EncoderDimensions;
 import io.streamrec.model.encode.Encoders;
 import io.streamrec.model.encode.UserEncoder;
-import io.streamrec.model.encode.pool.MeanPoolEncoder;
 import io.streamrec.model.train.TrainerConfig;
 import java.time.Duration;
 import java.util.List;
@@ -44,15 +43,13 @@ public final class Models {
 
     private static boolean isNeural(String spec) {
         String name = spec.trim().toLowerCase(Locale.ROOT);
-        return name.equals(MeanPoolEncoder.NAME) || Encoders.names().contains(name);
+        return Encoders.names().contains(name);
     }
 
     public static SequentialRecommender.Factory parse(String spec, NeuralSettings settings, EvaluationData data) {
         String name = spec.trim().toLowerCase(Locale.ROOT);
         if (isNeural(name)) {
-            Function<EncoderDimensions, UserEncoder> encoder = name.equals(MeanPoolEncoder.NAME)
-                    ? MeanPoolEncoder.factory(MeanPoolEncoder.DEFAULT_HIDDEN)
-                    : Encoders.factory(name, settings.encoder());
+            Function<EncoderDimensions, UserEncoder> encoder = Encoders.factory(name, settings.encoder());
             TrainerConfig config = settings.trainerConfig(data);
             return SequentialRecommender.Factory.of(name, () -> new NeuralRecommender(config, encoder, settings));
         }
