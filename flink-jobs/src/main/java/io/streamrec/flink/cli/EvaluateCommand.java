@@ -1,6 +1,5 @@
 package io.streamrec.flink.cli;
 
-import io.streamrec.model.data.Datasets;
 import io.streamrec.model.data.EventDataset;
 import io.streamrec.model.eval.Evaluation;
 import io.streamrec.model.eval.EvaluationData;
@@ -20,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -40,18 +40,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dataset", defaultValue = "ml-latest-small", paramLabel = "KIND",
-            description = "One of ml-latest-small, ml-1m, taobao, csv, synthetic. Default: ${DEFAULT-VALUE} (bundled).")
-    String dataset;
-
-    @Option(names = "--path", paramLabel = "PATH",
-            description = "The dataset's folder (MovieLens) or file (taobao, csv); not needed for the bundled"
-                    + " ml-latest-small or synthetic.")
-    Path path;
-
-    @Option(names = "--dataset-option", paramLabel = "KEY=VALUE",
-            description = "csv column mapping (user=0, item=1, time=2, ...) or synthetic size (users, items, events, ...).")
-    Map<String, String> datasetOptions = new LinkedHashMap<>();
+    @Mixin
+    DatasetOptions dataset;
 
     @Option(names = "--models", split = ",", paramLabel = "MODEL",
             defaultValue = "popularity,itemcf,meanpool,sdm,sine",
@@ -109,7 +99,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<Protocol> chosen;
         List<Metric.At> measured;
         try {
-            events = Datasets.open(dataset, path, datasetOptions);
+            EventDataset chosenDataset = dataset.open();
+            events = dataset.limit().map(chosenDataset::limitedTo).orElse(chosenDataset);
             chosen = protocols();
             Models.requireKnown(models);
             measured = metrics.stream().map(Metric.At::parse).toList();

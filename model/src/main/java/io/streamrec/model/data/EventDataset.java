@@ -23,4 +23,28 @@ public interface EventDataset {
 
     /** User profiles, if the dataset has any (MovieLens 1M's users.dat); empty otherwise. */
     List<UserProfile> profiles() throws IOException;
+
+    /** This dataset cut to its first {@code count} events in event time, under the same name. */
+    default EventDataset limitedTo(long count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("a dataset limit must be at least 1 event, got " + count);
+        }
+        EventDataset whole = this;
+        return new EventDataset() {
+            @Override
+            public String name() {
+                return whole.name();
+            }
+
+            @Override
+            public Stream<UserEvent> events() throws IOException {
+                return whole.events().limit(count);
+            }
+
+            @Override
+            public List<UserProfile> profiles() throws IOException {
+                return whole.profiles();
+            }
+        };
+    }
 }

@@ -22,6 +22,18 @@ class DatasetsTest {
     }
 
     @Test
+    void aLimitKeepsTheFirstEventsInTimeOrder() throws Exception {
+        EventDataset whole = Datasets.open("csv", Fixtures.path("ml-small/ratings.csv"),
+                Map.of("user", "userId", "item", "movieId", "time", "timestamp"));
+
+        EventDataset firstThree = whole.limitedTo(3);
+
+        assertThat(firstThree.name()).isEqualTo(whole.name());
+        assertThat(Fixtures.readAll(firstThree)).isEqualTo(Fixtures.readAll(whole).subList(0, 3));
+        assertThatThrownBy(() -> whole.limitedTo(0)).hasMessageContaining("at least 1 event");
+    }
+
+    @Test
     void mistakesSayWhatToDo() {
         assertThatThrownBy(() -> Datasets.open("netflix", null, Map.of()))
                 .hasMessageContaining("unknown dataset kind 'netflix'; use one of [ml-latest-small, ml-1m, taobao, csv, synthetic]");
