@@ -174,8 +174,16 @@ final class MovieLensScenario {
         return landed;
     }
 
+    /**
+     * Idempotent, one request in flight and patient timeouts: on a starved machine a request that times
+     * out with several batches in flight made the producer reset its sequence numbers, which the broker
+     * refuses (OutOfOrderSequenceException) until the batch expires, and the test record is lost.
+     */
     private static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
         return new KafkaProducer<>(Map.of(
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 120_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000,
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.LINGER_MS_CONFIG, 20,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
