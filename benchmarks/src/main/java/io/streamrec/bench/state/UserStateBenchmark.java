@@ -51,14 +51,7 @@ import picocli.CommandLine.Option;
  * for user state, the final watermark also fires every user's cleanup timer), and events/s from the
  * first to the last output record (the steady state).
  *
- * <p>Run from the repository root (compiles the reactor, then runs on the resolved classpath):
- * <pre>
- * ./mvnw -B -o -q -pl benchmarks -am -DskipTests compile dependency:build-classpath -Dmdep.outputFile=cp.txt \
- *   &amp;&amp; java -Xmx2g -Djava.io.tmpdir=benchmarks/target --add-opens=java.base/java.util=ALL-UNNAMED \
- *        --add-opens=java.base/java.lang=ALL-UNNAMED \
- *        -cp benchmarks/target/classes:$(cat benchmarks/cp.txt) io.streamrec.bench.state.UserStateBenchmark \
- *        --events 1000000 --users 1000000 --parallelism 1,2
- * </pre>
+ * <p>Run from the repository root: {@code benchmarks/run state --events 1000000 --users 1000000 --parallelism 1,2}.
  * {@code --help} lists every option.
  */
 @Command(name = "user-state-benchmark", mixinStandardHelpOptions = true,
