@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -21,6 +22,11 @@ public final class LocalFlinkCluster implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalFlinkCluster.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The web UI's ports, first free one wins, unless the configuration names its own: a busy 8081
+     * (a Flink cluster, another run) must not stop a local run.
+     */
+    static final String REST_PORTS = "8081-8180";
 
     private final MiniCluster cluster;
     private final Configuration configuration;
@@ -35,13 +41,22 @@ public final class LocalFlinkCluster implements AutoCloseable {
         if (slots < 1) {
             throw new IllegalArgumentException("A local Flink cluster needs at least one slot, got " + slots);
         }
+        Configuration withPorts = new Configuration(configuration);
+        if (!withPorts.contains(RestOptions.BIND_PORT)) {
+            withPorts.set(RestOptions.BIND_PORT, REST_PORTS);
+        }
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(configuration)
+                .setConfiguration(withPorts)
                 .setNumTaskManagers(1)
                 .setNumSlotsPerTaskManager(slots)
                 .build());
         cluster.start();
         return new LocalFlinkCluster(cluster, configuration);
+    }
+
+    /** Where the cluster's web UI and REST API listen. */
+    public java.net.URI restAddress() throws Exception {
+        return cluster.getRestAddress().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
     /** An environment with this cluster's configuration; build the job on it, then {@link #submit}. */
