@@ -72,7 +72,7 @@ public final class UserStateBenchmark implements Callable<Integer> {
     Duration outOfOrderness = Duration.ofSeconds(2);
 
     @Option(names = "--timers", description = "RocksDB timer service: ROCKSDB or HEAP (default: ${DEFAULT-VALUE})")
-    PriorityQueueStateType timers = PriorityQueueStateType.HEAP; // the job's own default (StreamrecJobConfig)
+    PriorityQueueStateType timers = PriorityQueueStateType.ROCKSDB;
 
     @Option(names = "--object-reuse", description = "let chained operators pass records without a defensive copy "
             + "(pipeline.object-reuse; default: ${DEFAULT-VALUE}, Flink's default)")

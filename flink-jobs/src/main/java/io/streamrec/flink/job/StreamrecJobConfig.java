@@ -23,8 +23,6 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend.PriorityQueueStateType;
-import org.apache.flink.state.rocksdb.RocksDBOptions;
 
 /**
  * The one configuration of the streaming job. Every option has a documented default ({@code DEFAULT_*}),
@@ -277,10 +275,6 @@ public final class StreamrecJobConfig {
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDirUri());
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, incrementalCheckpoints);
-        // Timers on the heap: the user state keeps one per waiting event and one per active user, so they
-        // stay bounded, and they measured 44 % faster than RocksDB timers at 1M users (UserStateBenchmark).
-        // The price: they are written in full at every checkpoint.
-        conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, PriorityQueueStateType.HEAP);
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         // a bounded replay ends with a final checkpoint, which commits the last exactly-once transaction
