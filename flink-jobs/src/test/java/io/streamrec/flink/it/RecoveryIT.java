@@ -104,6 +104,7 @@ class RecoveryIT {
                         .withEventsDlq(name + "-dlq").withUserFeatures(name + "-features"))
                 .consumerGroup(name)
                 .publishUserFeatures(true)
+                .encodeUserVectors(false)
                 .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .parallelism(FlinkMiniCluster.PARALLELISM)
                 .checkpointDir(checkpoints)
