@@ -15,7 +15,6 @@ import io.streamrec.schemas.SourcedEvent;
 import io.streamrec.schemas.TrainingExample;
 import io.streamrec.schemas.UserProfile;
 import io.streamrec.schemas.UserVector;
-import java.util.List;
 import java.util.Optional;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -113,7 +112,10 @@ public final class StreamrecPipeline {
             refused = refused.union(decodedProfiles.getSideOutput(DeadLetterRouter.DEAD_LETTERS));
             profiles = decodedProfiles;
         } else {
-            profiles = env.fromData(List.of(), new AvroTypeInfo<>(UserProfile.class)).name("no profiles");
+            // fromData(List.of()) fails at run time in Flink 2.2 (its generator reads past the empty collection)
+            profiles = env.fromSequence(0, 0).name("no profiles")
+                    .filter(n -> false).name("no profiles")
+                    .map(n -> (UserProfile) null).returns(new AvroTypeInfo<>(UserProfile.class)).name("no profiles");
         }
 
         SingleOutputStreamOperator<FeatureSnapshot> snapshots = UserStateOperator.apply(events, profiles, cfg.historyPolicy())

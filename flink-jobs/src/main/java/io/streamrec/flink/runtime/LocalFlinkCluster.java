@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -22,6 +23,8 @@ public final class LocalFlinkCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalFlinkCluster.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
+    static final String DEFAULT_REST_PORTS = "8081-8180";
+
     private final MiniCluster cluster;
     private final Configuration configuration;
 
@@ -34,6 +37,10 @@ public final class LocalFlinkCluster implements AutoCloseable {
     public static LocalFlinkCluster start(Configuration configuration, int slots) throws Exception {
         if (slots < 1) {
             throw new IllegalArgumentException("A local Flink cluster needs at least one slot, got " + slots);
+        }
+        if (!configuration.contains(RestOptions.BIND_PORT)) {
+            // the web UI takes 8081 when free, else the next free port: several runs (or tests) share a machine
+            configuration.set(RestOptions.BIND_PORT, DEFAULT_REST_PORTS);
         }
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(configuration)
