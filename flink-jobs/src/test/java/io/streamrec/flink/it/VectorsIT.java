@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,62 +39,28 @@ import org.slf4j.LoggerFactory;
 class VectorsIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(VectorsIT.class);
-    private static final AvroBinaryCodec<UserVector> VECTORS = AvroBinaryCodec.of(UserVector.class);
-    private static final AvroBinaryCodec<ModelUpdate> UPDATES = AvroBinaryCodec.of(ModelUpdate.class);
-    private static final int EVENT_PARTITIONS = 4;
-    private static final Duration TIMEOUT = Duration.ofMinutes(4);
+    static final AvroBinaryCodec<UserVector> VECTORS = AvroBinaryCodec.of(UserVector.class);
+    static final AvroBinaryCodec<ModelUpdate> UPDATES = AvroBinaryCodec.of(ModelUpdate.class);
+    static final int EVENT_PARTITIONS = 4;
+    static final Duration TIMEOUT = Duration.ofMinutes(4);
+    /** Enough for several checkpoints, so several transactions per sink, at a fraction of the full run's time. */
+    private static final int EXACTLY_ONCE_RATINGS = 20_000;
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @Test
     void everyUserGetsAVectorOfTheirLastEventFromAModelThatKeepsAdvancing(@TempDir Path dir) throws Exception {
-        String prefix = "vectors";
-        TopicNames topics = TopicNames.defaults().withEvents(prefix + "-events").withEventsDlq(prefix + "-dlq")
-                .withUserVectors(prefix + "-user-vectors").withModelUpdates(prefix + "-model-updates");
-        StreamrecJobConfig cfg = StreamrecJobConfig.builder()
-                .bootstrapServers(KAFKA.bootstrapServers())
-                .topics(topics)
-                .consumerGroup(prefix)
-                .readProfiles(false)
-                .model(MeanPoolEncoder.NAME)
-                .trainer(TrainerOperatorConfig.builder().encoder(MeanPoolEncoder.NAME)
-                        .deltaInterval(Duration.ofSeconds(2)).build())
-                .parallelism(FlinkMiniCluster.PARALLELISM)
-                .checkpointDir(dir)
-                .checkpointInterval(Duration.ofSeconds(2))
-                .sourceIdleness(Duration.ZERO)
-                .build();
-        Topics.createIfAbsent(cfg.bootstrapServers(), cfg.requiredTopics(EVENT_PARTITIONS));
+        StreamrecJobConfig cfg = config("vectors", dir).build();
         MovieLensScenario scenario = MovieLensScenario.create(0, 0, 0, 0, 1L);
-        scenario.produce(cfg.bootstrapServers(), topics.events(), 0, scenario.records.size());
-        scenario.produceWatermarkSentinels(cfg.bootstrapServers(), topics.events(), EVENT_PARTITIONS);
-        Map<String, String> lastEventOfUser = new HashMap<>();
-        for (UserEvent e : scenario.accepted) {
-            lastEventOfUser.put(e.getUserId(), e.getEventId());
-        }
 
-        Configuration flinkConfig = cfg.flinkConfiguration();
-        List<ConsumerRecord<byte[], byte[]>> vectorRecords;
-        double hr50;
-        double popularityHr50;
-        long examplesSeen;
-        try (LiveMetrics metrics = LiveMetrics.register(flinkConfig);
-                LocalFlinkCluster cluster = LocalFlinkCluster.start(flinkConfig, cfg.parallelism())) {
-            var env = cluster.newEnvironment();
-            StreamrecPipeline.build(env, cfg);
-            JobID job = cluster.submit(env, "vectors-it");
-            long started = System.nanoTime();
-            LastVectors last = new LastVectors(lastEventOfUser);
-            vectorRecords = KafkaTopicReader.readUntil(cfg.bootstrapServers(), topics.userVectors(), last::allCaughtUp,
-                    TIMEOUT);
-            LOG.info("All {} users have the vector of their last event after {} s ({} vectors)", lastEventOfUser.size(),
-                    (System.nanoTime() - started) / 1_000_000_000L, vectorRecords.size());
-            hr50 = metrics.value(TrainerOperator.METRIC_GROUP, "prequentialHr50");
-            popularityHr50 = metrics.value(TrainerOperator.METRIC_GROUP, "popularityHr50");
-            examplesSeen = metrics.sum(TrainerOperator.METRIC_GROUP, "examplesSeen");
-            cluster.cancel(job);
-        }
+        Run run = runUntilEveryUserHasTheVectorOfTheirLastEvent(cfg, scenario);
+        List<ConsumerRecord<byte[], byte[]>> vectorRecords = run.vectors();
+        double hr50 = run.hr50();
+        double popularityHr50 = run.popularityHr50();
+        long examplesSeen = run.examplesSeen();
+        TopicNames topics = cfg.topics();
+        Map<String, String> lastEventOfUser = lastEventOfUser(scenario);
 
         Map<String, UserVector> lastVector = new HashMap<>();
         List<Long> vectorVersions = new ArrayList<>();
@@ -126,8 +93,79 @@ class VectorsIT {
                 TrainerOperatorConfig.DEFAULT_METRIC_WINDOW, hr50, popularityHr50);
     }
 
+    @Test
+    void withExactlyOnceAReadCommittedConsumerSeesOneVectorPerEvent(@TempDir Path dir) throws Exception {
+        StreamrecJobConfig cfg = config("vectors-eos", dir)
+                .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .checkpointInterval(Duration.ofSeconds(1))
+                .build();
+        MovieLensScenario scenario = MovieLensScenario.create(EXACTLY_ONCE_RATINGS, 0, 0, 0, 0, 1L);
+
+        Run run = runUntilEveryUserHasTheVectorOfTheirLastEvent(cfg, scenario);
+
+        assertThat(run.vectors()).extracting(r -> VECTORS.decode(r.value()).getEventId())
+                .containsExactlyInAnyOrderElementsOf(scenario.accepted.stream().map(UserEvent::getEventId).toList());
+    }
+
+    static StreamrecJobConfig.Builder config(String prefix, Path checkpoints) {
+        return StreamrecJobConfig.builder()
+                .bootstrapServers(KAFKA.bootstrapServers())
+                .topics(TopicNames.defaults().withEvents(prefix + "-events").withEventsDlq(prefix + "-dlq")
+                        .withUserVectors(prefix + "-user-vectors").withModelUpdates(prefix + "-model-updates"))
+                .consumerGroup(prefix)
+                .readProfiles(false)
+                .model(MeanPoolEncoder.NAME)
+                .trainer(TrainerOperatorConfig.builder().encoder(MeanPoolEncoder.NAME)
+                        .deltaInterval(Duration.ofSeconds(2)).build())
+                .parallelism(FlinkMiniCluster.PARALLELISM)
+                .checkpointDir(checkpoints)
+                .checkpointInterval(Duration.ofSeconds(2))
+                // never idle: the sentinels carry every partition's watermark past the last rating
+                .sourceIdleness(Duration.ZERO);
+    }
+
+    static Map<String, String> lastEventOfUser(MovieLensScenario scenario) {
+        Map<String, String> last = new HashMap<>();
+        for (UserEvent e : scenario.accepted) {
+            last.put(e.getUserId(), e.getEventId());
+        }
+        return last;
+    }
+
+    /** What a run left: every vector written until each user had their last one, and the trainer's gauges then. */
+    private record Run(List<ConsumerRecord<byte[], byte[]>> vectors, double hr50, double popularityHr50,
+                       long examplesSeen) {}
+
+    private static Run runUntilEveryUserHasTheVectorOfTheirLastEvent(StreamrecJobConfig cfg, MovieLensScenario scenario)
+            throws Exception {
+        TopicNames topics = cfg.topics();
+        Topics.createIfAbsent(cfg.bootstrapServers(), cfg.requiredTopics(EVENT_PARTITIONS));
+        scenario.produce(cfg.bootstrapServers(), topics.events(), 0, scenario.records.size());
+        scenario.produceWatermarkSentinels(cfg.bootstrapServers(), topics.events(), EVENT_PARTITIONS);
+        Map<String, String> lastEventOfUser = lastEventOfUser(scenario);
+
+        Configuration flinkConfig = cfg.flinkConfiguration();
+        try (LiveMetrics metrics = LiveMetrics.register(flinkConfig);
+                LocalFlinkCluster cluster = LocalFlinkCluster.start(flinkConfig, cfg.parallelism())) {
+            var env = cluster.newEnvironment();
+            StreamrecPipeline.build(env, cfg);
+            JobID job = cluster.submit(env, cfg.consumerGroup());
+            long started = System.nanoTime();
+            LastVectors last = new LastVectors(lastEventOfUser);
+            List<ConsumerRecord<byte[], byte[]>> vectors = KafkaTopicReader.readUntil(cfg.bootstrapServers(),
+                    topics.userVectors(), last::allCaughtUp, TIMEOUT);
+            LOG.info("All {} users have the vector of their last event after {} s ({} vectors)", lastEventOfUser.size(),
+                    (System.nanoTime() - started) / 1_000_000_000L, vectors.size());
+            Run run = new Run(vectors, metrics.value(TrainerOperator.METRIC_GROUP, "prequentialHr50"),
+                    metrics.value(TrainerOperator.METRIC_GROUP, "popularityHr50"),
+                    metrics.sum(TrainerOperator.METRIC_GROUP, "examplesSeen"));
+            cluster.cancel(job);
+            return run;
+        }
+    }
+
     /** Watches the vectors as they are read: done once every user's newest vector is that of their last event. */
-    private static final class LastVectors {
+    static final class LastVectors {
         private final Map<String, String> lastEventOfUser;
         private final Map<String, String> pending;
         private int read;
