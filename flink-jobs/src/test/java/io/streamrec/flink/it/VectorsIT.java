@@ -51,7 +51,7 @@ class VectorsIT {
 
     @Test
     void everyUserGetsAVectorOfTheirLastEventFromAModelThatKeepsAdvancing(@TempDir Path dir) throws Exception {
-        StreamrecJobConfig cfg = config("vectors", dir).build();
+        StreamrecJobConfig cfg = config(KAFKA.bootstrapServers(), "vectors", dir).build();
         MovieLensScenario scenario = MovieLensScenario.create(0, 0, 0, 0, 1L);
 
         Run run = runUntilEveryUserHasTheVectorOfTheirLastEvent(cfg, scenario);
@@ -95,7 +95,7 @@ class VectorsIT {
 
     @Test
     void withExactlyOnceAReadCommittedConsumerSeesOneVectorPerEvent(@TempDir Path dir) throws Exception {
-        StreamrecJobConfig cfg = config("vectors-eos", dir)
+        StreamrecJobConfig cfg = config(KAFKA.bootstrapServers(), "vectors-eos", dir)
                 .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .checkpointInterval(Duration.ofSeconds(1))
                 .build();
@@ -107,9 +107,9 @@ class VectorsIT {
                 .containsExactlyInAnyOrderElementsOf(scenario.accepted.stream().map(UserEvent::getEventId).toList());
     }
 
-    static StreamrecJobConfig.Builder config(String prefix, Path checkpoints) {
+    static StreamrecJobConfig.Builder config(String bootstrapServers, String prefix, Path checkpoints) {
         return StreamrecJobConfig.builder()
-                .bootstrapServers(KAFKA.bootstrapServers())
+                .bootstrapServers(bootstrapServers)
                 .topics(TopicNames.defaults().withEvents(prefix + "-events").withEventsDlq(prefix + "-dlq")
                         .withUserVectors(prefix + "-user-vectors").withModelUpdates(prefix + "-model-updates"))
                 .consumerGroup(prefix)
