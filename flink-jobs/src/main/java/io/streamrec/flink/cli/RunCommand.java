@@ -6,6 +6,8 @@ import io.streamrec.flink.job.StreamrecPipeline;
 import io.streamrec.flink.job.TopicNames;
 import io.streamrec.flink.runtime.RunSummary;
 import io.streamrec.flink.runtime.StreamrecRun;
+import io.streamrec.flink.train.TrainerOperatorConfig;
+import io.streamrec.model.encode.Encoders;
 import io.streamrec.model.history.HistoryPolicy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -53,7 +55,8 @@ public final class RunCommand implements Callable<Integer> {
     Duration duration;
 
     @Option(names = "--summary-json", paramLabel = "FILE",
-            description = "At the end, write a JSON summary (events, eventsPerSec, dlq, users, checkpoints, ...).")
+            description = "At the end, write a JSON summary (events, eventsPerSec, dlq, users, checkpoints, vectors,"
+                    + " latencyP50Ms, latencyP99Ms, prequentialHr50, popularityHr50, modelVersion, ...).")
     Path summaryJson;
 
     @Option(names = "--progress-interval", paramLabel = "TIME", converter = DurationConverter.class,
@@ -73,6 +76,21 @@ public final class RunCommand implements Callable<Integer> {
 
     @Mixin
     ReplayOptions replay;
+
+    // ---- model (DESIGN.md §6-§8)
+
+    @Option(names = "--model", paramLabel = "NAME",
+            description = "The model trained and encoded: sdm, sine or meanpool. Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--vectors", negatable = true, fallbackValue = "true",
+            description = "Train the model and publish user vectors (--no-vectors: ingestion and user state only)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    boolean vectors;
+
+    @Option(names = "--delta-interval", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "How often the trainer publishes a model delta. Default: ${DEFAULT-VALUE}.")
+    Duration deltaInterval;
 
     // ---- Kafka
 
@@ -98,6 +116,14 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--user-features-topic", paramLabel = "NAME",
             description = "Debug topic of every feature snapshot (see --publish-user-features). Default: ${DEFAULT-VALUE}.")
     String userFeaturesTopic;
+
+    @Option(names = "--user-vectors-topic", paramLabel = "NAME",
+            description = "Compacted user vectors. Default: ${DEFAULT-VALUE}.")
+    String userVectorsTopic;
+
+    @Option(names = "--model-updates-topic", paramLabel = "NAME",
+            description = "Model snapshots and deltas. Default: ${DEFAULT-VALUE}.")
+    String modelUpdatesTopic;
 
     @Option(names = "--read-profiles", negatable = true, fallbackValue = "true",
             description = "Join the user-profiles topic. Default: ${DEFAULT-VALUE}.")
@@ -218,7 +244,10 @@ public final class RunCommand implements Callable<Integer> {
                 .build();
         StreamrecJobConfig.Builder b = StreamrecJobConfig.builder()
                 .topics(TopicNames.defaults().withEvents(eventsTopic).withEventsDlq(dlqTopic)
-                        .withUserProfiles(profilesTopic).withUserFeatures(userFeaturesTopic))
+                        .withUserProfiles(profilesTopic).withUserFeatures(userFeaturesTopic)
+                        .withUserVectors(userVectorsTopic).withModelUpdates(modelUpdatesTopic))
+                .encodeUserVectors(vectors)
+                .model(model)
                 .eventFormat(replay.format)
                 .historyPolicy(history)
                 .readProfiles(readProfiles)
@@ -236,6 +265,9 @@ public final class RunCommand implements Callable<Integer> {
                 .sourceIdleness(sourceIdleness);
         if (bootstrapServers != null) {
             b.bootstrapServers(bootstrapServers);
+        }
+        if (Encoders.names().contains(model)) { // an unknown name is reported with every other problem below
+            b.trainer(TrainerOperatorConfig.builder().encoder(model).deltaInterval(deltaInterval).build());
         }
         kafkaProperties.forEach(b::kafkaProperty);
         return b.build();

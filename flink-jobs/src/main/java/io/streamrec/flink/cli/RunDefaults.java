@@ -4,6 +4,7 @@ import static io.streamrec.flink.cli.DurationConverter.format;
 
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.TopicNames;
+import io.streamrec.flink.train.TrainerOperatorConfig;
 import io.streamrec.model.history.HistoryPolicy;
 import java.time.Duration;
 import java.util.Locale;
@@ -29,6 +30,11 @@ final class RunDefaults implements IDefaultValueProvider {
             Map.entry("--dlq-topic", TopicNames.DEFAULT_EVENTS_DLQ),
             Map.entry("--profiles-topic", TopicNames.DEFAULT_USER_PROFILES),
             Map.entry("--user-features-topic", TopicNames.DEFAULT_USER_FEATURES),
+            Map.entry("--user-vectors-topic", TopicNames.DEFAULT_USER_VECTORS),
+            Map.entry("--model-updates-topic", TopicNames.DEFAULT_MODEL_UPDATES),
+            Map.entry("--model", StreamrecJobConfig.DEFAULT_MODEL),
+            Map.entry("--vectors", String.valueOf(StreamrecJobConfig.DEFAULT_ENCODE_USER_VECTORS)),
+            Map.entry("--delta-interval", format(TrainerOperatorConfig.DEFAULT_DELTA_INTERVAL)),
             Map.entry("--read-profiles", String.valueOf(StreamrecJobConfig.DEFAULT_READ_PROFILES)),
             Map.entry("--publish-user-features", String.valueOf(StreamrecJobConfig.DEFAULT_PUBLISH_USER_FEATURES)),
             Map.entry("--consumer-group", StreamrecJobConfig.DEFAULT_CONSUMER_GROUP),

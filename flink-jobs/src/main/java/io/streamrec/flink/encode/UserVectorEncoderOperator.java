@@ -1,5 +1,6 @@
 package io.streamrec.flink.encode;
 
+import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import io.streamrec.model.sync.EncoderReplica;
 import io.streamrec.model.train.EncodedUser;
@@ -91,6 +92,9 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
     @Override
     public void open() throws Exception {
         super.open();
+        // loads the native library first: JniUtils alone fails with UnsatisfiedLinkError when this operator is
+        // the first DJL user in the JVM (the trainer, starting in parallel, may not have loaded it yet)
+        Engine.getEngine("PyTorch");
         JniUtils.setGradMode(false);
         var encoderFactory = config.encoderFactory();
         replica = new SwappableReplica(() -> new EncoderReplica(encoderFactory),

@@ -2,8 +2,14 @@ package io.streamrec.flink.ingest;
 
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.schemas.DeadLetter;
+import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.SourcedEvent;
 import io.streamrec.schemas.UserProfile;
+import io.streamrec.schemas.codec.AvroBinaryCodec;
+import java.io.IOException;
+import org.apache.flink.api.common.serialization.AbstractDeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -30,20 +36,56 @@ public final class KafkaSources {
                 .build();
     }
 
+    /**
+     * The {@code model-updates} topic, always from the earliest offset on a fresh start (whatever
+     * {@link StreamrecJobConfig#startingOffsets()} says) and never bounded: an encoder that starts after the
+     * trainer must still find the FULL snapshot, and it follows the trainer for as long as the job runs.
+     * After a restore it resumes from its checkpointed offset.
+     */
+    public static KafkaSource<ModelUpdate> modelUpdates(StreamrecJobConfig cfg) {
+        return KafkaSources.<ModelUpdate>common(cfg, cfg.topics().modelUpdates(), OffsetsInitializer.earliest())
+                .setValueOnlyDeserializer(new ModelUpdateDeserializer())
+                .build();
+    }
+
     private static <T> KafkaSourceBuilder<T> base(StreamrecJobConfig cfg, String topic) {
+        KafkaSourceBuilder<T> builder = common(cfg, topic, startingOffsets(cfg.startingOffsets()));
+        if (cfg.bounded()) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder;
+    }
+
+    private static <T> KafkaSourceBuilder<T> common(StreamrecJobConfig cfg, String topic, OffsetsInitializer start) {
         KafkaSourceBuilder<T> builder = KafkaSource.<T>builder()
                 .setBootstrapServers(cfg.bootstrapServers())
                 .setTopics(topic)
                 .setGroupId(cfg.consumerGroup())
                 .setClientIdPrefix(cfg.consumerGroup() + "-" + topic)
-                .setStartingOffsets(startingOffsets(cfg.startingOffsets()))
-                // transactional producers' aborted records must never reach user state
+                .setStartingOffsets(start)
+                // transactional producers' aborted records must never reach user state or the encoders
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         cfg.kafkaProperties().forEach(builder::setProperty);
-        if (cfg.bounded()) {
-            builder.setBounded(OffsetsInitializer.latest());
-        }
         return builder;
+    }
+
+    /** Avro binary {@link ModelUpdate}s; the trainer wrote them, so a record that does not decode is a bug. */
+    private static final class ModelUpdateDeserializer extends AbstractDeserializationSchema<ModelUpdate> {
+        private static final long serialVersionUID = 1L;
+        private transient AvroBinaryCodec<ModelUpdate> codec;
+
+        @Override
+        public ModelUpdate deserialize(byte[] message) throws IOException {
+            if (codec == null) {
+                codec = AvroBinaryCodec.of(ModelUpdate.class);
+            }
+            return codec.decode(message);
+        }
+
+        @Override
+        public TypeInformation<ModelUpdate> getProducedType() {
+            return new AvroTypeInfo<>(ModelUpdate.class);
+        }
     }
 
     private static OffsetsInitializer startingOffsets(StreamrecJobConfig.StartingOffsets startingOffsets) {

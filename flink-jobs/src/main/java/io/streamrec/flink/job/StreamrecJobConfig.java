@@ -1,5 +1,8 @@
 package io.streamrec.flink.job;
 
+import io.streamrec.flink.encode.EncoderOperatorConfig;
+import io.streamrec.flink.train.TrainerOperatorConfig;
+import io.streamrec.model.encode.Encoders;
 import io.streamrec.model.history.HistoryPolicy;
 import io.streamrec.schemas.ingest.WireFormat;
 import io.streamrec.schemas.validate.ValidationLimits;
@@ -82,6 +85,16 @@ public final class StreamrecJobConfig {
      */
     public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
 
+    /**
+     * Train a model on the training examples and encode every feature snapshot into a user vector (the
+     * {@code model-updates} and {@code user-vectors} topics). Off, the job only ingests and keeps user state.
+     */
+    public static final boolean DEFAULT_ENCODE_USER_VECTORS = true;
+    /** The model the trainer trains and the encoders run, by its registered name (sdm, sine, meanpool). */
+    public static final String DEFAULT_MODEL = TrainerOperatorConfig.DEFAULT_ENCODER;
+    /** Room beyond the trainer's chunk for the record batch framing, key and headers of a model update. */
+    static final int MODEL_UPDATE_FRAMING_BYTES = 64 * 1024;
+
     private static final Duration MIN_CHECKPOINT_INTERVAL = Duration.ofMillis(100);
 
     private final String bootstrapServers;
@@ -107,6 +120,10 @@ public final class StreamrecJobConfig {
     private final Optional<String> transactionalIdPrefix;
     private final Duration transactionTimeout;
     private final Map<String, String> kafkaProperties;
+    private final boolean encodeUserVectors;
+    private final String model;
+    private final TrainerOperatorConfig trainer;
+    private final EncoderOperatorConfig encoder;
 
     private StreamrecJobConfig(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
@@ -132,6 +149,19 @@ public final class StreamrecJobConfig {
         this.transactionalIdPrefix = Optional.ofNullable(b.transactionalIdPrefix);
         this.transactionTimeout = b.transactionTimeout;
         this.kafkaProperties = Map.copyOf(b.kafkaProperties);
+        this.encodeUserVectors = b.encodeUserVectors;
+        this.model = b.model;
+        this.trainer = b.trainer != null ? b.trainer : defaultTrainer(b.model);
+        this.encoder = b.encoder != null ? b.encoder : defaultEncoder(b.model);
+    }
+
+    /** The trainer's defaults for {@code model}, or SDM's when the name is unknown (reported by {@link #problems()}). */
+    private static TrainerOperatorConfig defaultTrainer(String model) {
+        return TrainerOperatorConfig.builder().encoder(Encoders.names().contains(model) ? model : DEFAULT_MODEL).build();
+    }
+
+    private static EncoderOperatorConfig defaultEncoder(String model) {
+        return EncoderOperatorConfig.builder().encoder(Encoders.names().contains(model) ? model : DEFAULT_MODEL).build();
     }
 
     public static Builder builder() {
@@ -164,6 +194,10 @@ public final class StreamrecJobConfig {
         b.transactionalIdPrefix = transactionalIdPrefix.orElse(null);
         b.transactionTimeout = transactionTimeout;
         b.kafkaProperties.putAll(kafkaProperties);
+        b.encodeUserVectors = encodeUserVectors;
+        b.model = model;
+        b.trainer = trainer;
+        b.encoder = encoder;
         return b;
     }
 
@@ -212,7 +246,30 @@ public final class StreamrecJobConfig {
                         + "transactionTimeout (default " + DEFAULT_TRANSACTION_TIMEOUT + ")");
             }
         }
+        if (encodeUserVectors) {
+            checkModel(problems);
+        }
         return problems;
+    }
+
+    private void checkModel(List<String> problems) {
+        if (!Encoders.names().contains(model)) {
+            problems.add("model '" + model + "' is unknown: choose one of " + Encoders.names());
+            return;
+        }
+        if (!trainer.encoder().equals(model)) {
+            problems.add("the trainer is configured for '" + trainer.encoder() + "' but model is '" + model
+                    + "': build the TrainerOperatorConfig with encoder(\"" + model + "\")");
+        }
+        if (!encoder.encoderName().equals(model)) {
+            problems.add("the encoder is configured for '" + encoder.encoderName() + "' but model is '" + model
+                    + "': build the EncoderOperatorConfig with encoder(\"" + model + "\")");
+        }
+        if (bounded) {
+            problems.add("bounded is set, but the encoders follow model-updates for as long as the job runs, so "
+                    + "the job would never finish: set encodeUserVectors to false for a bounded ingestion-only "
+                    + "replay, or run unbounded and cancel the job");
+        }
     }
 
     /** Throws {@link IllegalArgumentException} listing every problem if this configuration is not usable. */
@@ -306,7 +363,20 @@ public final class StreamrecJobConfig {
         if (publishUserFeatures) {
             specs.add(TopicSpec.of(topics.userFeatures(), partitions));
         }
+        if (encodeUserVectors) {
+            specs.add(TopicSpec.compacted(topics.userVectors(), partitions));
+            // one partition: every version of the model is read in the order the trainer wrote it
+            specs.add(TopicSpec.of(topics.modelUpdates(), 1).withMaxMessageBytes(modelUpdatesMaxMessageBytes()));
+        }
         return specs;
+    }
+
+    /**
+     * The {@code max.message.bytes} of {@code model-updates} and the {@code max.request.size} of its producer: the
+     * trainer's largest chunk ({@link TrainerOperatorConfig#maxMessageBytes()}) plus room for the record framing.
+     */
+    public int modelUpdatesMaxMessageBytes() {
+        return trainer.maxMessageBytes() + MODEL_UPDATE_FRAMING_BYTES;
     }
 
     /** {@code bootstrap.servers} of the Kafka cluster. Default {@value #DEFAULT_BOOTSTRAP_SERVERS}. */
@@ -429,6 +499,26 @@ public final class StreamrecJobConfig {
         return kafkaProperties;
     }
 
+    /** Train and encode user vectors besides keeping user state. Default {@value #DEFAULT_ENCODE_USER_VECTORS}. */
+    public boolean encodeUserVectors() {
+        return encodeUserVectors;
+    }
+
+    /** The model's registered name (sdm, sine, meanpool). Default {@value #DEFAULT_MODEL}. */
+    public String model() {
+        return model;
+    }
+
+    /** The trainer operator's settings. Default: {@link TrainerOperatorConfig}'s defaults for {@link #model()}. */
+    public TrainerOperatorConfig trainer() {
+        return trainer;
+    }
+
+    /** The encoder operator's settings. Default: {@link EncoderOperatorConfig}'s defaults for {@link #model()}. */
+    public EncoderOperatorConfig encoder() {
+        return encoder;
+    }
+
     @Override
     public String toString() {
         return "StreamrecJobConfig{bootstrapServers=" + bootstrapServers + ", topics=" + topics
@@ -444,7 +534,9 @@ public final class StreamrecJobConfig {
                 + ", sourceIdleness=" + sourceIdleness + ", deliveryGuarantee=" + deliveryGuarantee
                 + ", transactionalIdPrefix=" + effectiveTransactionalIdPrefix()
                 + ", transactionTimeout=" + transactionTimeout
-                + ", kafkaProperties=" + redacted(kafkaProperties) + "}";
+                + ", kafkaProperties=" + redacted(kafkaProperties)
+                + ", encodeUserVectors=" + encodeUserVectors + ", model=" + model
+                + ", trainer=" + trainer + ", encoder=" + encoder + "}";
     }
 
     private static Map<String, String> redacted(Map<String, String> properties) {
@@ -479,8 +571,38 @@ public final class StreamrecJobConfig {
         private String transactionalIdPrefix;
         private Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
         private final Map<String, String> kafkaProperties = new HashMap<>();
+        private boolean encodeUserVectors = DEFAULT_ENCODE_USER_VECTORS;
+        private String model = DEFAULT_MODEL;
+        private TrainerOperatorConfig trainer;
+        private EncoderOperatorConfig encoder;
 
         private Builder() {}
+
+        public Builder encodeUserVectors(boolean encodeUserVectors) {
+            this.encodeUserVectors = encodeUserVectors;
+            return this;
+        }
+
+        /**
+         * The model by its registered name. The trainer and encoder take that model's defaults unless given
+         * with {@link #trainer} and {@link #encoder}, which must then name the same model.
+         */
+        public Builder model(String model) {
+            this.model = Objects.requireNonNull(model, "model");
+            return this;
+        }
+
+        /** The trainer's settings; null takes the defaults for {@link #model}. */
+        public Builder trainer(TrainerOperatorConfig trainer) {
+            this.trainer = trainer;
+            return this;
+        }
+
+        /** The encoder's settings; null takes the defaults for {@link #model}. */
+        public Builder encoder(EncoderOperatorConfig encoder) {
+            this.encoder = encoder;
+            return this;
+        }
 
         public Builder bootstrapServers(String bootstrapServers) {
             this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");

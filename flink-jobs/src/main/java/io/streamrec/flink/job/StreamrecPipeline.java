@@ -1,17 +1,21 @@
 package io.streamrec.flink.job;
 
+import io.streamrec.flink.encode.UserVectorEncoding;
 import io.streamrec.flink.ingest.DeadLetterRouter;
 import io.streamrec.flink.ingest.EventTimeWatermarks;
 import io.streamrec.flink.ingest.KafkaSinks;
 import io.streamrec.flink.ingest.KafkaSources;
 import io.streamrec.flink.state.UserStateFunction;
 import io.streamrec.flink.state.UserStateOperator;
+import io.streamrec.flink.train.TrainerOperatorFactory;
 import io.streamrec.schemas.DeadLetter;
 import io.streamrec.schemas.FeatureSnapshot;
+import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.SourcedEvent;
 import io.streamrec.schemas.TrainingExample;
 import io.streamrec.schemas.UserProfile;
-import java.util.List;
+import io.streamrec.schemas.UserVector;
+import java.util.Optional;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -30,8 +34,16 @@ import org.slf4j.LoggerFactory;
  *                     refused, late, duplicate ◄───────────┴──────────────────────────┘
  *                              └─► events-dlq
  * </pre>
- * Every operator has a name and a stable uid ({@code UID_*}), so savepoints survive code changes. The
- * returned handle exposes the snapshot and training-example streams, to which the encoder and trainer attach.
+ * and, when {@link StreamrecJobConfig#encodeUserVectors()} is on (the default), the model loop (DESIGN.md §7, §8):
+ * <pre>
+ *   TrainingExample ─► trainer (parallelism 1) ─► model-updates ─► model-updates source (earliest, parallelism 1)
+ *   FeatureSnapshot ─(forward)─► encoder ◄─(broadcast)──────────────────────────────────────┘
+ *                                   └─► user-vectors (compacted, keyed by userId)
+ * </pre>
+ * The trainer reaches the encoders through the topic, not through a cycle in the graph, so the encoders and the
+ * serving app see the same ordered versions. Every operator has a name and a stable uid ({@code UID_*}, plus
+ * {@link TrainerOperatorFactory#UID} and {@link UserVectorEncoding#UID_ENCODER}), so savepoints survive code
+ * changes.
  *
  * <pre>{@code
  * StreamrecJobConfig cfg = StreamrecJobConfig.builder().bootstrapServers(kafka).build();
@@ -51,21 +63,28 @@ public final class StreamrecPipeline {
     public static final String UID_USER_STATE = "user-state";
     public static final String UID_DLQ_SINK = "events-dlq-sink";
     public static final String UID_USER_FEATURES_SINK = "user-features-sink";
+    public static final String UID_MODEL_UPDATES_SINK = "model-updates-sink";
+    public static final String UID_MODEL_UPDATES_SOURCE = "model-updates-source";
+    public static final String UID_USER_VECTORS_SINK = "user-vectors-sink";
 
     private final SingleOutputStreamOperator<FeatureSnapshot> featureSnapshots;
     private final DataStream<TrainingExample> trainingExamples;
     private final DataStream<DeadLetter> deadLetters;
+    private final Optional<DataStream<UserVector>> userVectors;
 
     private StreamrecPipeline(SingleOutputStreamOperator<FeatureSnapshot> featureSnapshots,
-                              DataStream<TrainingExample> trainingExamples, DataStream<DeadLetter> deadLetters) {
+                              DataStream<TrainingExample> trainingExamples, DataStream<DeadLetter> deadLetters,
+                              Optional<DataStream<UserVector>> userVectors) {
         this.featureSnapshots = featureSnapshots;
         this.trainingExamples = trainingExamples;
         this.deadLetters = deadLetters;
+        this.userVectors = userVectors;
     }
 
     /**
      * Adds the graph to {@code env} (which it also configures from {@code cfg}: RocksDB, checkpoints,
-     * parallelism, restore path), with the dead-letter sink and, when enabled, the user-features debug sink.
+     * parallelism, restore path), with the dead-letter sink, when enabled the user-features debug sink, and
+     * when enabled the trainer, the encoders and their topics.
      */
     public static StreamrecPipeline build(StreamExecutionEnvironment env, StreamrecJobConfig cfg) {
         LOG.info("Building the streamrec pipeline with {}", cfg);
@@ -93,7 +112,10 @@ public final class StreamrecPipeline {
             refused = refused.union(decodedProfiles.getSideOutput(DeadLetterRouter.DEAD_LETTERS));
             profiles = decodedProfiles;
         } else {
-            profiles = env.fromData(List.of(), new AvroTypeInfo<>(UserProfile.class)).name("no profiles");
+            // fromData(List.of()) fails at run time in Flink 2.2 (its generator reads past the empty collection)
+            profiles = env.fromSequence(0, 0).name("no profiles")
+                    .filter(n -> false).name("no profiles")
+                    .map(n -> (UserProfile) null).returns(new AvroTypeInfo<>(UserProfile.class)).name("no profiles");
         }
 
         SingleOutputStreamOperator<FeatureSnapshot> snapshots = UserStateOperator.apply(events, profiles, cfg.historyPolicy())
@@ -108,8 +130,32 @@ public final class StreamrecPipeline {
                     .name("user features (debug): " + cfg.topics().userFeatures())
                     .uid(UID_USER_FEATURES_SINK);
         }
-        return new StreamrecPipeline(snapshots, snapshots.getSideOutput(UserStateFunction.TRAINING_EXAMPLES),
-                allDeadLetters);
+        DataStream<TrainingExample> examples = snapshots.getSideOutput(UserStateFunction.TRAINING_EXAMPLES);
+        Optional<DataStream<UserVector>> vectors = cfg.encodeUserVectors()
+                ? Optional.of(attachModelLoop(env, cfg, snapshots, examples))
+                : Optional.empty();
+        return new StreamrecPipeline(snapshots, examples, allDeadLetters, vectors);
+    }
+
+    private static DataStream<UserVector> attachModelLoop(StreamExecutionEnvironment env, StreamrecJobConfig cfg,
+                                                          DataStream<FeatureSnapshot> snapshots,
+                                                          DataStream<TrainingExample> examples) {
+        // parallelism 1 like the trainer it chains to: one producer keeps the versions in order on the partition
+        TrainerOperatorFactory.attach(examples, cfg.trainer())
+                .sinkTo(KafkaSinks.modelUpdates(cfg))
+                .name("model updates: " + cfg.topics().modelUpdates())
+                .uid(UID_MODEL_UPDATES_SINK)
+                .setParallelism(1);
+        DataStream<ModelUpdate> published = env
+                .fromSource(KafkaSources.modelUpdates(cfg), WatermarkStrategy.noWatermarks(),
+                        "model-updates source: " + cfg.topics().modelUpdates())
+                .uid(UID_MODEL_UPDATES_SOURCE)
+                .setParallelism(1);
+        SingleOutputStreamOperator<UserVector> vectors = UserVectorEncoding.encode(snapshots, published, cfg.encoder());
+        vectors.sinkTo(KafkaSinks.userVectors(cfg))
+                .name("user vectors: " + cfg.topics().userVectors())
+                .uid(UID_USER_VECTORS_SINK);
+        return vectors;
     }
 
     /** The features of each user after each applied event (feeds the encoder). */
@@ -120,6 +166,11 @@ public final class StreamrecPipeline {
     /** The state before each applied event with that event as target (feeds the trainer). */
     public DataStream<TrainingExample> trainingExamples() {
         return trainingExamples;
+    }
+
+    /** The user vectors, already sent to {@code user-vectors}; empty when the job does not encode them. */
+    public Optional<DataStream<UserVector>> userVectors() {
+        return userVectors;
     }
 
     /** Every refused record (decoding, late, duplicate), already sent to the dead-letter topic. */

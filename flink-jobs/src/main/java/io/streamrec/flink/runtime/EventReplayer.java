@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.ObjLongConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -42,6 +43,12 @@ public final class EventReplayer {
 
     /** Sends the events and waits for Kafka to acknowledge them; returns how many were sent. */
     public long replay(Stream<UserEvent> events, RecordSender sender) throws InterruptedException {
+        return replay(events, sender, (eventId, epochMillis) -> { });
+    }
+
+    /** As {@link #replay(Stream, RecordSender)}, telling {@code onSent} each event's id and wall-clock send time. */
+    public long replay(Stream<UserEvent> events, RecordSender sender, ObjLongConsumer<String> onSent)
+            throws InterruptedException {
         long wallStart = System.nanoTime();
         long firstEventTime = Long.MIN_VALUE;
         long sent = 0;
@@ -55,6 +62,7 @@ public final class EventReplayer {
                 }
                 waitUntilDue(wallStart, event.getTimestamp() - firstEventTime, speedup.get());
             }
+            onSent.accept(event.getEventId(), System.currentTimeMillis());
             sender.send(event.getUserId().getBytes(StandardCharsets.UTF_8), encoder.apply(event));
             sent++;
         }

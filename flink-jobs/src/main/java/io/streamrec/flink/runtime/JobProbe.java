@@ -1,5 +1,7 @@
 package io.streamrec.flink.runtime;
 
+import io.streamrec.flink.train.TrainerOperator;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -7,7 +9,8 @@ import java.util.function.LongSupplier;
 /**
  * Reads the running job's figures: the user-state operator's metrics (group {@code userState} of
  * {@code io.streamrec.flink.state.UserStateMetrics}), Flink's checkpoint count, the dead-letter
- * topic's size, and how many events this process has replayed.
+ * topic's size, how many events this process has replayed and, when the job runs the model loop, the
+ * encoders' and the trainer's metrics and the event-to-vector latency.
  */
 final class JobProbe {
 
@@ -16,14 +19,21 @@ final class JobProbe {
     static final String SESSIONS_CLOSED = "sessionsClosed";
     static final String USERS_WITH_STATE = "usersWithState";
     static final String COMPLETED_CHECKPOINTS = "numberOfCompletedCheckpoints";
+    static final String ENCODER_GROUP = "encoder";
+    static final String VECTORS_OUT = "vectorsOut";
+    static final String TRAINER_GROUP = TrainerOperator.METRIC_GROUP;
 
     private final LiveMetrics metrics;
     private final TopicRecordCount deadLetters;
     private final LongSupplier eventsProduced;
     private final AtomicLong peakUsers = new AtomicLong();
     private final AtomicReference<JobProgress> lastAdvance;
+    private final Optional<VectorLatency> latency;
 
-    JobProbe(LiveMetrics metrics, TopicRecordCount deadLetters, LongSupplier eventsProduced, long startNanos) {
+    /** @param latency the vector watcher when the job runs the model loop; empty for an ingestion-only job */
+    JobProbe(LiveMetrics metrics, TopicRecordCount deadLetters, LongSupplier eventsProduced, long startNanos,
+             Optional<VectorLatency> latency) {
+        this.latency = latency;
         this.lastAdvance = new AtomicReference<>(JobProgress.startingAt(startNanos));
         this.metrics = metrics;
         this.deadLetters = deadLetters;
@@ -44,9 +54,23 @@ final class JobProbe {
                 dlq,
                 users,
                 metrics.sum(USER_STATE_GROUP, SESSIONS_CLOSED),
-                metrics.max(COMPLETED_CHECKPOINTS));
+                metrics.max(COMPLETED_CHECKPOINTS),
+                latency.map(this::model).orElse(ModelProgress.NONE));
         lastAdvance.accumulateAndGet(now, (before, next) -> next.events() > before.events() ? next : before);
         return now;
+    }
+
+    private ModelProgress model(VectorLatency vectorLatency) {
+        return new ModelProgress(
+                metrics.sum(ENCODER_GROUP, VECTORS_OUT),
+                metrics.sum(TRAINER_GROUP, "examplesTrained"),
+                metrics.value(TRAINER_GROUP, "fractionTrained"),
+                metrics.value(TRAINER_GROUP, "loss"),
+                metrics.value(TRAINER_GROUP, "prequentialHr50"),
+                metrics.value(TRAINER_GROUP, "popularityHr50"),
+                metrics.sum(TRAINER_GROUP, "modelVersion"),
+                vectorLatency.percentileMs(0.5),
+                vectorLatency.percentileMs(0.99));
     }
 
     /**

@@ -10,9 +10,16 @@ package io.streamrec.flink.runtime;
  * @param users users currently holding state
  * @param sessionsClosed sessions closed so far
  * @param checkpoints completed checkpoints
+ * @param model the model loop's figures; {@link ModelProgress#NONE} for an ingestion-only job
  */
-public record JobProgress(
-        long atNanos, long events, long eventsProduced, long dlq, long users, long sessionsClosed, long checkpoints) {
+public record JobProgress(long atNanos, long events, long eventsProduced, long dlq, long users, long sessionsClosed,
+                          long checkpoints, ModelProgress model) {
+
+    /** The figures of an ingestion-only job. */
+    public JobProgress(long atNanos, long events, long eventsProduced, long dlq, long users, long sessionsClosed,
+                       long checkpoints) {
+        this(atNanos, events, eventsProduced, dlq, users, sessionsClosed, checkpoints, ModelProgress.NONE);
+    }
 
     /** Nothing done yet, at {@code atNanos}: the reading before the first. */
     static JobProgress startingAt(long atNanos) {
@@ -27,8 +34,10 @@ public record JobProgress(
 
     /** One human-readable progress line, rate measured since {@code earlier}. */
     public String formatLine(JobProgress earlier, double elapsedSec) {
-        return String.format(java.util.Locale.ROOT,
+        String line = String.format(java.util.Locale.ROOT,
                 "[%6.1fs] events %,d (%,.0f/s) | produced %,d | users %,d | sessions closed %,d | dlq %,d | checkpoints %d",
                 elapsedSec, events, eventsPerSecSince(earlier), eventsProduced, users, sessionsClosed, dlq, checkpoints);
+        return model == ModelProgress.NONE ? line
+                : line + " | " + model.format(earlier.model, (atNanos - earlier.atNanos) / 1e9);
     }
 }

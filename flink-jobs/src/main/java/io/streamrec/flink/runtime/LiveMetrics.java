@@ -83,6 +83,22 @@ public final class LiveMetrics implements AutoCloseable {
         return max;
     }
 
+    /**
+     * The value of the gauge, counter or meter named {@code name} in the user metric group {@code group}, as a
+     * double (for fractional gauges such as the trainer's {@code prequentialHr50}); the largest when several
+     * subtasks register it, NaN when none is registered (yet).
+     */
+    public double value(String group, String name) {
+        double value = Double.NaN;
+        for (RegisteredMetric m : metrics.values()) {
+            if (m.group().equals(group) && m.name().equals(name)) {
+                double v = m.doubleValue();
+                value = Double.isNaN(value) ? v : Math.max(value, v);
+            }
+        }
+        return value;
+    }
+
     /** True when a metric named {@code name} is registered, i.e. the operator that owns it is running. */
     public boolean has(String name) {
         return metrics.values().stream().anyMatch(m -> m.name().equals(name));
@@ -107,6 +123,13 @@ public final class LiveMetrics implements AutoCloseable {
                 return number.longValue();
             }
             return 0;
+        }
+
+        double doubleValue() {
+            if (metric instanceof Gauge<?> gauge) {
+                return gauge.getValue() instanceof Number number ? number.doubleValue() : Double.NaN;
+            }
+            return longValue();
         }
     }
 }

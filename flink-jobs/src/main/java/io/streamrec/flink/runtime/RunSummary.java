@@ -25,6 +25,17 @@ import java.nio.file.Path;
  * @param checkpoints completed checkpoints
  * @param durationSec wall-clock seconds from job submission to the end of the run
  * @param bootstrapServers the Kafka the run used
+ * @param vectors user vectors the encoders emitted (0 without the model loop)
+ * @param vectorsPerSec {@code vectors} over the same busy time as {@code eventsPerSec}
+ * @param examplesTrained examples the trainer trained on
+ * @param fractionTrained examples trained over examples seen; below 1 when the trainer sampled under load
+ * @param loss the trainer's recent mean loss at the end
+ * @param prequentialHr50 the model's recent HR@50 on examples before training on them, at the end
+ * @param popularityHr50 recent HR@50 of recent popularity on the same examples, in the same run
+ * @param modelVersion the last version the trainer published
+ * @param latencyP50Ms median event-to-vector latency (replay send to vector readable on user-vectors)
+ * @param latencyP99Ms its 99th percentile
+ * The model figures are null when not measured (no model loop, or nothing scored or matched yet).
  */
 public record RunSummary(
         long events,
@@ -36,16 +47,48 @@ public record RunSummary(
         long sessionsClosed,
         long checkpoints,
         double durationSec,
-        String bootstrapServers) {
+        String bootstrapServers,
+        long vectors,
+        double vectorsPerSec,
+        long examplesTrained,
+        Double fractionTrained,
+        Double loss,
+        Double prequentialHr50,
+        Double popularityHr50,
+        long modelVersion,
+        Double latencyP50Ms,
+        Double latencyP99Ms) {
+
+    /** The summary of an ingestion-only run. */
+    public RunSummary(long events, double eventsPerSec, long eventsProduced, long dlq, long users, long usersAtEnd,
+                      long sessionsClosed, long checkpoints, double durationSec, String bootstrapServers) {
+        this(events, eventsPerSec, eventsProduced, dlq, users, usersAtEnd, sessionsClosed, checkpoints, durationSec,
+                bootstrapServers, 0, 0, 0, null, null, null, null, 0, null, null);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     static RunSummary of(JobProgress last, double busySec, long peakUsers, double durationSec,
             String bootstrapServers) {
-        double rate = busySec > 0 ? last.events() / busySec : 0;
-        return new RunSummary(last.events(), Math.round(rate * 10) / 10.0, last.eventsProduced(), last.dlq(),
-                Math.max(peakUsers, last.users()), last.users(), last.sessionsClosed(), last.checkpoints(), Math.round(durationSec * 10) / 10.0,
-                bootstrapServers);
+        ModelProgress model = last.model();
+        return new RunSummary(last.events(), perSecond(last.events(), busySec), last.eventsProduced(), last.dlq(),
+                Math.max(peakUsers, last.users()), last.users(), last.sessionsClosed(), last.checkpoints(), round(durationSec, 10),
+                bootstrapServers, model.vectors(), perSecond(model.vectors(), busySec), model.examplesTrained(),
+                measured(model.fractionTrained(), 1000), measured(model.loss(), 1000),
+                measured(model.prequentialHr50(), 1000), measured(model.popularityHr50(), 1000), model.modelVersion(),
+                measured(model.latencyP50Ms(), 1), measured(model.latencyP99Ms(), 1));
+    }
+
+    private static double perSecond(long count, double seconds) {
+        return seconds > 0 ? round(count / seconds, 10) : 0;
+    }
+
+    private static Double measured(double value, int scale) {
+        return Double.isNaN(value) ? null : round(value, scale);
+    }
+
+    private static double round(double value, int scale) {
+        return Math.round(value * scale) / (double) scale;
     }
 
     /** Writes this summary as pretty-printed JSON, creating parent folders. */

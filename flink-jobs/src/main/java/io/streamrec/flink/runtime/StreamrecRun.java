@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ObjLongConsumer;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One {@code streamrec run}: Kafka (the embedded broker unless an external one is configured), the
  * topics, a local Flink cluster on RocksDB running the job, a replay of a dataset into the events
- * topic, and a progress line every few seconds, until the duration is over, the job ends, or
+ * topic (with, when the job runs the model loop, a watch on user-vectors for the event-to-vector latency),
+ * and a progress line every few seconds, until the duration is over, the job ends, or
  * {@link #stop()} is called (Ctrl-C). Everything it started is stopped in reverse order.
  */
 public final class StreamrecRun {
@@ -123,14 +125,23 @@ public final class StreamrecRun {
         say("Flink job %s running on a local cluster (parallelism %d, RocksDB, checkpoints every %d s into %s)",
                 jobId, cfg.parallelism(), cfg.checkpointInterval().toSeconds(), cfg.checkpointDirUri());
 
+        Optional<VectorLatency> latency = Optional.empty();
+        if (cfg.encodeUserVectors()) {
+            latency = Optional.of(new VectorLatency(cfg.bootstrapServers(), cfg.topics().userVectors()));
+            started.push(latency.get());
+            say("Model '%s': trainer publishes to '%s', encoders write user vectors to '%s'", cfg.model(),
+                    cfg.topics().modelUpdates(), cfg.topics().userVectors());
+        }
+        ObjLongConsumer<String> onSent = latency.<ObjLongConsumer<String>>map(l -> l::sent)
+                .orElse((eventId, epochMillis) -> { });
         RecordSender sender = new RecordSender(cfg.bootstrapServers(), cfg.topics().events(), "streamrec-replay");
         started.push(sender);
         AtomicReference<Throwable> replayFailure = new AtomicReference<>();
-        replay.ifPresent(r -> started.push(startReplay(r, sender, cfg.topics().events(), replayFailure)));
+        replay.ifPresent(r -> started.push(startReplay(r, sender, onSent, cfg.topics().events(), replayFailure)));
 
         TopicRecordCount deadLetters = new TopicRecordCount(cfg.bootstrapServers(), cfg.topics().eventsDlq());
         started.push(deadLetters);
-        JobProbe probe = new JobProbe(metrics, deadLetters, sender::acknowledged, submittedNanos);
+        JobProbe probe = new JobProbe(metrics, deadLetters, sender::acknowledged, submittedNanos, latency);
         AtomicReference<JobProgress> previous = new AtomicReference<>(JobProgress.startingAt(submittedNanos));
         started.push(new ProgressTicker(out, settings.progressInterval().toMillis() / 1000.0, () -> {
             JobProgress now = probe.read();
@@ -159,10 +170,11 @@ public final class StreamrecRun {
         return config.toBuilder().bootstrapServers(broker.bootstrapServers()).build();
     }
 
-    private AutoCloseable startReplay(Replay r, RecordSender sender, String topic, AtomicReference<Throwable> failure) {
+    private AutoCloseable startReplay(Replay r, RecordSender sender, ObjLongConsumer<String> onSent, String topic,
+                                      AtomicReference<Throwable> failure) {
         Thread thread = new Thread(() -> {
             try (Stream<UserEvent> events = r.dataset().events()) {
-                long sent = r.replayer().replay(events, sender);
+                long sent = r.replayer().replay(events, sender, onSent);
                 say("Replayed %,d events of %s into '%s'", sent, r.dataset().name(), topic);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

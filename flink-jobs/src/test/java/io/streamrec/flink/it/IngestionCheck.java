@@ -53,6 +53,7 @@ final class IngestionCheck {
                 .topics(topics)
                 .consumerGroup(prefix)
                 .bounded(true)
+                .encodeUserVectors(false)
                 .publishUserFeatures(true)
                 .historyPolicy(POLICY)
                 .parallelism(FlinkMiniCluster.PARALLELISM)

@@ -104,6 +104,7 @@ class RecoveryIT {
                         .withEventsDlq(name + "-dlq").withUserFeatures(name + "-features"))
                 .consumerGroup(name)
                 .publishUserFeatures(true)
+                .encodeUserVectors(false)
                 .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .parallelism(FlinkMiniCluster.PARALLELISM)
                 .checkpointDir(checkpoints)
@@ -138,7 +139,7 @@ class RecoveryIT {
     }
 
     /** The newest {@code chk-<n>} folder with its {@code _metadata}, under {@code <dir>/<job id>/}. */
-    private static Optional<Path> latestCheckpoint(Path dir) {
+    static Optional<Path> latestCheckpoint(Path dir) {
         try (Stream<Path> files = Files.walk(dir, 3)) {
             return files.filter(p -> p.getFileName().toString().equals("_metadata"))
                     .map(Path::getParent)

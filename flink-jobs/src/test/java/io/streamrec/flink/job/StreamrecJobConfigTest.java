@@ -14,6 +14,9 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import io.streamrec.flink.encode.EncoderOperatorConfig;
+import io.streamrec.flink.train.TrainerOperatorConfig;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +42,8 @@ class StreamrecJobConfigTest {
 
     @Test
     void boundedJobsNeverMarkSourcesIdle() {
-        StreamrecJobConfig cfg = StreamrecJobConfig.builder().bounded(true).sourceIdleness(Duration.ofSeconds(5)).build();
+        StreamrecJobConfig cfg = StreamrecJobConfig.builder().bounded(true).encodeUserVectors(false)
+                .sourceIdleness(Duration.ofSeconds(5)).build();
 
         assertThat(cfg.sourceIdleness()).isEqualTo(Duration.ofSeconds(5));
         assertThat(cfg.effectiveSourceIdleness()).isZero();
@@ -126,9 +130,41 @@ class StreamrecJobConfigTest {
     @Test
     void toBuilderKeepsEveryOption(@TempDir Path dir) {
         StreamrecJobConfig original = StreamrecJobConfig.builder()
-                .bootstrapServers("broker:9092").consumerGroup("g").bounded(true).publishUserFeatures(true)
+                .bootstrapServers("broker:9092").consumerGroup("g").bounded(true).encodeUserVectors(false).publishUserFeatures(true)
                 .checkpointDir(dir).sourceIdleness(Duration.ZERO).kafkaProperty("client.rack", "r1").build();
 
         assertThat(original.toBuilder().build()).hasToString(original.toString());
+    }
+
+    @Test
+    void theModelLoopIsOnByDefaultWithItsTopicsSizedForTheTrainersChunks() {
+        StreamrecJobConfig cfg = StreamrecJobConfig.builder().model("meanpool").build();
+
+        assertThat(cfg.encodeUserVectors()).isTrue();
+        assertThat(cfg.trainer().encoder()).isEqualTo("meanpool");
+        assertThat(cfg.encoder().encoderName()).isEqualTo("meanpool");
+        List<TopicSpec> topics = cfg.requiredTopics(3);
+        assertThat(topics).contains(TopicSpec.compacted("user-vectors", 3));
+        TopicSpec updates = topics.stream().filter(t -> t.name().equals("model-updates")).findFirst().orElseThrow();
+        assertThat(updates.partitions()).isEqualTo(1);
+        assertThat(updates.maxMessageBytes().getAsInt()).isGreaterThan(cfg.trainer().maxMessageBytes())
+                .isEqualTo(cfg.modelUpdatesMaxMessageBytes());
+        assertThat(StreamrecJobConfig.builder().encodeUserVectors(false).build().requiredTopics(3))
+                .extracting(TopicSpec::name).doesNotContain("user-vectors", "model-updates");
+    }
+
+    @Test
+    void modelProblemsSayWhatToChange() {
+        assertThatThrownBy(() -> StreamrecJobConfig.builder().model("lstm").build())
+                .hasMessageContaining("model 'lstm' is unknown").hasMessageContaining("sdm");
+        assertThatThrownBy(() -> StreamrecJobConfig.builder().model("sine")
+                .trainer(TrainerOperatorConfig.builder().encoder("sdm").build()).build())
+                .hasMessageContaining("trainer is configured for 'sdm' but model is 'sine'");
+        assertThatThrownBy(() -> StreamrecJobConfig.builder().model("sine")
+                .encoder(EncoderOperatorConfig.builder().encoder("meanpool").build()).build())
+                .hasMessageContaining("encoder is configured for 'meanpool' but model is 'sine'");
+        assertThatThrownBy(() -> StreamrecJobConfig.builder().bounded(true).build())
+                .hasMessageContaining("set encodeUserVectors to false");
+        assertThat(StreamrecJobConfig.builder().model("lstm").encodeUserVectors(false).build().problems()).isEmpty();
     }
 }

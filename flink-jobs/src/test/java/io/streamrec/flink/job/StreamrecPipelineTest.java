@@ -2,6 +2,8 @@ package io.streamrec.flink.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.flink.encode.UserVectorEncoding;
+import io.streamrec.flink.train.TrainerOperatorFactory;
 import java.util.List;
 import java.util.Objects;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -18,10 +20,34 @@ class StreamrecPipelineTest {
         assertThat(uids(graph)).contains(
                 StreamrecPipeline.UID_EVENTS_SOURCE, StreamrecPipeline.UID_EVENTS_ROUTER,
                 StreamrecPipeline.UID_PROFILES_SOURCE, StreamrecPipeline.UID_PROFILES_ROUTER,
-                StreamrecPipeline.UID_USER_STATE);
+                StreamrecPipeline.UID_USER_STATE, TrainerOperatorFactory.UID, StreamrecPipeline.UID_MODEL_UPDATES_SINK,
+                StreamrecPipeline.UID_MODEL_UPDATES_SOURCE, UserVectorEncoding.UID_ENCODER,
+                StreamrecPipeline.UID_USER_VECTORS_SINK);
         assertThat(graph.getStreamNodes()).extracting(StreamNode::getOperatorName)
                 .anyMatch(name -> name.contains("dead letters: events-dlq"))
+                .anyMatch(name -> name.contains("user vectors: user-vectors"))
                 .anyMatch(name -> name.contains("user features (debug): user-features"));
+    }
+
+    @Test
+    void theTrainerAndTheModelUpdatesRunAtParallelismOneAndTheEncodersBesideTheUserState() {
+        StreamGraph graph = graphOf(StreamrecJobConfig.builder().parallelism(2).build());
+
+        assertThat(parallelismOf(graph, TrainerOperatorFactory.UID)).isEqualTo(1);
+        assertThat(parallelismOf(graph, StreamrecPipeline.UID_MODEL_UPDATES_SOURCE)).isEqualTo(1);
+        assertThat(graph.getStreamNodes()).filteredOn(n -> n.getOperatorName().contains("model updates: model-updates"))
+                .extracting(StreamNode::getParallelism).containsOnly(1);
+        assertThat(parallelismOf(graph, UserVectorEncoding.UID_ENCODER))
+                .isEqualTo(parallelismOf(graph, StreamrecPipeline.UID_USER_STATE)).isEqualTo(2);
+    }
+
+    @Test
+    void ingestionOnlyLeavesOutTheModelLoop() {
+        StreamGraph graph = graphOf(StreamrecJobConfig.builder().encodeUserVectors(false).build());
+
+        assertThat(uids(graph)).contains(StreamrecPipeline.UID_USER_STATE)
+                .doesNotContain(TrainerOperatorFactory.UID, UserVectorEncoding.UID_ENCODER,
+                        StreamrecPipeline.UID_MODEL_UPDATES_SOURCE);
     }
 
     @Test
@@ -38,6 +64,11 @@ class StreamrecPipelineTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cfg.flinkConfiguration());
         StreamrecPipeline.build(env, cfg);
         return env.getStreamGraph();
+    }
+
+    private static int parallelismOf(StreamGraph graph, String uid) {
+        return graph.getStreamNodes().stream().filter(n -> uid.equals(n.getTransformationUID()))
+                .findFirst().orElseThrow().getParallelism();
     }
 
     private static List<String> uids(StreamGraph graph) {

@@ -13,6 +13,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.legacy.DiscardingSink;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,20 @@ class LiveMetricsTest {
             cluster.cancel(job);
             awaitUntil(() -> !live.has(COUNTER));
             assertThat(live.sum(GROUP, COUNTER)).isZero();
+        }
+    }
+
+    @Test
+    void fractionalGaugesAreReadAsDoublesAndAbsentOnesAsNaN() {
+        try (LiveMetrics live = LiveMetrics.register(new Configuration())) {
+            assertThat(live.value("trainer", "prequentialHr50")).isNaN();
+            live.added((Gauge<Double>) () -> 0.375, "prequentialHr50", new String[] {"job", "trainer"});
+            live.added((Gauge<Double>) () -> 0.25, "prequentialHr50", new String[] {"job", "other"});
+            live.added((Gauge<Long>) () -> 7L, "modelVersion", new String[] {"job", "trainer"});
+
+            assertThat(live.value("trainer", "prequentialHr50")).isEqualTo(0.375);
+            assertThat(live.value("trainer", "modelVersion")).isEqualTo(7.0);
+            assertThat(live.sum("trainer", "prequentialHr50")).as("the long view truncates").isZero();
         }
     }
 

@@ -22,6 +22,27 @@ class RunSummaryTest {
     }
 
     @Test
+    void summarisesTheModelLoopWithUnmeasuredFiguresAsNull() {
+        ModelProgress model = new ModelProgress(4_000, 3_000, 0.75, 5.4321, 0.21234, 0.11111, 9, 312.4, Double.NaN);
+        JobProgress last = new JobProgress(50 * SECOND, 10_000, 12_000, 25, 3, 400, 4, model);
+
+        RunSummary summary = RunSummary.of(last, 8.0, 42, 30.0, "k:1");
+
+        assertThat(summary.vectors()).isEqualTo(4_000);
+        assertThat(summary.vectorsPerSec()).isEqualTo(500.0);
+        assertThat(summary.examplesTrained()).isEqualTo(3_000);
+        assertThat(summary.fractionTrained()).isEqualTo(0.75);
+        assertThat(summary.loss()).isEqualTo(5.432);
+        assertThat(summary.prequentialHr50()).isEqualTo(0.212);
+        assertThat(summary.popularityHr50()).isEqualTo(0.111);
+        assertThat(summary.modelVersion()).isEqualTo(9);
+        assertThat(summary.latencyP50Ms()).isEqualTo(312.0);
+        assertThat(summary.latencyP99Ms()).as("not measured").isNull();
+        assertThat(RunSummary.of(new JobProgress(SECOND, 1, 1, 0, 1, 0, 0), 1.0, 1, 1.0, "k:1").loss())
+                .as("ingestion only").isNull();
+    }
+
+    @Test
     void thePeakIsNeverBelowTheUsersAtTheEnd() {
         JobProgress last = new JobProgress(SECOND, 10, 10, 0, 7, 0, 0);
         assertThat(RunSummary.of(last, 1.0, 0, 1.0, "k:1").users()).isEqualTo(7);
@@ -41,6 +62,19 @@ class RunSummaryTest {
         assertThat(json.get("users").asLong()).isEqualTo(37);
         assertThat(json.get("checkpoints").asLong()).isEqualTo(5);
         assertThat(RunSummary.readJson(file)).isEqualTo(summary);
+
+        RunSummary withModel = new RunSummary(10, 1.0, 10, 0, 1, 1, 0, 1, 1.0, "k:1",
+                8, 0.8, 6, 0.5, 4.2, 0.3, 0.2, 3, 250.0, 900.0);
+        withModel.writeJson(file);
+        json = new ObjectMapper().readTree(file.toFile());
+        assertThat(json.get("vectors").asLong()).isEqualTo(8);
+        assertThat(json.get("latencyP50Ms").asDouble()).isEqualTo(250.0);
+        assertThat(json.get("latencyP99Ms").asDouble()).isEqualTo(900.0);
+        assertThat(json.get("prequentialHr50").asDouble()).isEqualTo(0.3);
+        assertThat(json.get("popularityHr50").asDouble()).isEqualTo(0.2);
+        assertThat(json.get("modelVersion").asLong()).isEqualTo(3);
+        assertThat(json.get("fractionTrained").asDouble()).isEqualTo(0.5);
+        assertThat(RunSummary.readJson(file)).isEqualTo(withModel);
     }
 
     @Test
@@ -52,5 +86,18 @@ class RunSummaryTest {
         assertThat(now.formatLine(earlier, 12.04)).isEqualTo(
                 "[  12.0s] events 9,000 (4,000/s) | produced 20,000 | users 12 | sessions closed 30 | dlq 4 | checkpoints 2");
         assertThat(now.eventsPerSecSince(now)).isZero();
+    }
+
+    @Test
+    void progressLineShowsTheModelLoopWhenTheJobRunsIt() {
+        JobProgress earlier = new JobProgress(10 * SECOND, 1_000, 5_000, 0, 10, 3, 1,
+                new ModelProgress(500, 400, 1.0, 7.0, 0.01, 0.02, 1, Double.NaN, Double.NaN));
+        JobProgress now = new JobProgress(12 * SECOND, 9_000, 20_000, 4, 12, 30, 2,
+                new ModelProgress(8_500, 1_400, 0.5, 6.1234, 0.2, 0.15, 3, 420.0, 1_850.0));
+
+        assertThat(now.formatLine(earlier, 12.04)).endsWith(
+                "| checkpoints 2 | vectors 8,500 (4,000/s) | trained 1,400 (500/s, 50%) | loss 6.123"
+                        + " | HR@50 0.200 vs popularity 0.150 | model v3 | latency p50 420 ms p99 1,850 ms");
+        assertThat(JobProgress.startingAt(0).formatLine(JobProgress.startingAt(0), 0)).doesNotContain("vectors");
     }
 }

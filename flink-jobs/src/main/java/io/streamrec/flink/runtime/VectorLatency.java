@@ -1,0 +1,107 @@
+package io.streamrec.flink.runtime;
+
+import io.streamrec.schemas.UserVector;
+import io.streamrec.schemas.codec.AvroBinaryCodec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Event-to-vector latency as a client sees it: from the moment the replay sent an event (wall clock, {@link
+ * #sent}) to the moment a vector carrying that event's id is readable on {@code user-vectors} (a
+ * {@code read_committed} consumer, so with exactly-once it includes the wait for the checkpoint's commit).
+ * Percentiles are over the last {@value #WINDOW} matched vectors.
+ */
+public final class VectorLatency implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VectorLatency.class);
+    static final int WINDOW = 100_000;
+    /** Bounds the send times kept for events whose vector has not been seen (dead letters never get one). */
+    static final int MAX_OUTSTANDING = 1_000_000;
+    private static final AvroBinaryCodec<UserVector> VECTORS = AvroBinaryCodec.of(UserVector.class);
+
+    private final Map<String, Long> sentAtMillis = new ConcurrentHashMap<>();
+    private final DescriptiveStatisticsHistogram latencyMs = new DescriptiveStatisticsHistogram(WINDOW);
+    private final AtomicLong vectorsRead = new AtomicLong();
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Thread poller;
+
+    /** Starts reading {@code topic} from its current end. */
+    public VectorLatency(String bootstrapServers, String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamrec-latency");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position); // pins the end now, before any event is sent
+        this.poller = new Thread(this::poll, "streamrec-vector-latency");
+        poller.setDaemon(true);
+        poller.start();
+    }
+
+    /** The replay sent the event {@code eventId} at {@code epochMillis}. */
+    public void sent(String eventId, long epochMillis) {
+        if (sentAtMillis.size() < MAX_OUTSTANDING) {
+            sentAtMillis.put(eventId, epochMillis);
+        }
+    }
+
+    /** Latency percentile in ms ({@code quantile} in (0, 1]) over the recent matched vectors; NaN before any. */
+    public double percentileMs(double quantile) {
+        return latencyMs.getCount() == 0 ? Double.NaN : latencyMs.getStatistics().getQuantile(quantile);
+    }
+
+    /** Vectors read whose event this run sent. */
+    public long matched() {
+        return latencyMs.getCount();
+    }
+
+    /** Every vector read from the topic since the start. */
+    public long vectorsRead() {
+        return vectorsRead.get();
+    }
+
+    private void poll() {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    long now = System.currentTimeMillis();
+                    vectorsRead.incrementAndGet();
+                    Long sentAt = sentAtMillis.remove(VECTORS.decode(record.value()).getEventId());
+                    if (sentAt != null) {
+                        latencyMs.update(now - sentAt);
+                    }
+                }
+            }
+        } catch (WakeupException stopping) {
+            // close() asked to stop
+        } catch (RuntimeException e) {
+            LOG.warn("Stopped measuring event-to-vector latency: {}", e.toString());
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        consumer.wakeup();
+        poller.join(5_000);
+    }
+}

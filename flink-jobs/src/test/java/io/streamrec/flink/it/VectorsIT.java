@@ -1,0 +1,188 @@
+package io.streamrec.flink.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.flink.job.StreamrecJobConfig;
+import io.streamrec.flink.job.StreamrecPipeline;
+import io.streamrec.flink.job.TopicNames;
+import io.streamrec.flink.job.Topics;
+import io.streamrec.flink.runtime.LiveMetrics;
+import io.streamrec.flink.runtime.LocalFlinkCluster;
+import io.streamrec.flink.train.TrainerOperator;
+import io.streamrec.flink.train.TrainerOperatorConfig;
+import io.streamrec.model.encode.pool.MeanPoolEncoder;
+import io.streamrec.schemas.ModelUpdate;
+import io.streamrec.schemas.UserEvent;
+import io.streamrec.schemas.UserVector;
+import io.streamrec.schemas.codec.AvroBinaryCodec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole job on ml-latest-small: a real broker, a local Flink cluster on RocksDB at parallelism 2, the trainer
+ * and the encoders wired through {@code model-updates}, every rating replayed into {@code events}. The mean-pool
+ * model keeps it fast on two shared cores; the wiring under test is the same for SDM and SINE.
+ */
+class VectorsIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VectorsIT.class);
+    static final AvroBinaryCodec<UserVector> VECTORS = AvroBinaryCodec.of(UserVector.class);
+    static final AvroBinaryCodec<ModelUpdate> UPDATES = AvroBinaryCodec.of(ModelUpdate.class);
+    static final int EVENT_PARTITIONS = 4;
+    static final Duration TIMEOUT = Duration.ofMinutes(4);
+    /** Enough for several checkpoints, so several transactions per sink, at a fraction of the full run's time. */
+    private static final int EXACTLY_ONCE_RATINGS = 20_000;
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @Test
+    void everyUserGetsAVectorOfTheirLastEventFromAModelThatKeepsAdvancing(@TempDir Path dir) throws Exception {
+        StreamrecJobConfig cfg = config(KAFKA.bootstrapServers(), "vectors", dir).build();
+        MovieLensScenario scenario = MovieLensScenario.create(0, 0, 0, 0, 1L);
+
+        Run run = runUntilEveryUserHasTheVectorOfTheirLastEvent(cfg, scenario);
+        List<ConsumerRecord<byte[], byte[]>> vectorRecords = run.vectors();
+        double hr50 = run.hr50();
+        double popularityHr50 = run.popularityHr50();
+        long examplesSeen = run.examplesSeen();
+        TopicNames topics = cfg.topics();
+        Map<String, String> lastEventOfUser = lastEventOfUser(scenario);
+
+        Map<String, UserVector> lastVector = new HashMap<>();
+        List<Long> vectorVersions = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : vectorRecords) {
+            UserVector v = VECTORS.decode(r.value());
+            lastVector.put(v.getUserId(), v); // one partition per user: records of a user are in order
+            vectorVersions.add(v.getModelVersion());
+        }
+        assertThat(lastVector.keySet()).containsAll(lastEventOfUser.keySet());
+        lastEventOfUser.forEach((user, eventId) ->
+                assertThat(lastVector.get(user).getEventId()).as("last vector of user %s", user).isEqualTo(eventId));
+        assertThat(vectorVersions.stream().mapToLong(Long::longValue).max().orElseThrow())
+                .as("the encoders swapped in newer versions while the stream ran")
+                .isGreaterThan(vectorVersions.stream().mapToLong(Long::longValue).min().orElseThrow());
+
+        List<Long> publishedVersions = KafkaTopicReader.readAll(cfg.bootstrapServers(), topics.modelUpdates()).stream()
+                .map(r -> UPDATES.decode(r.value()).getVersion()).toList();
+        assertThat(publishedVersions).as("chunks of one version are adjacent, versions only go up").isSorted();
+        assertThat(publishedVersions.stream().distinct().count()).isGreaterThan(2);
+
+        // The gauges average the last metricWindow examples, all from the second half of the stream. They are
+        // logged, not compared: replayed at full speed the trainer trains on about a quarter of the examples
+        // (it samples rather than hold back the vectors), and after 100k ratings that model does not yet beat
+        // recent popularity (measured: HR@50 0.048 vs 0.092). That claim needs a longer or paced stream.
+        assertThat(examplesSeen).isGreaterThanOrEqualTo(scenario.accepted.size() / 2
+                + TrainerOperatorConfig.DEFAULT_METRIC_WINDOW);
+        assertThat(hr50).as("the trainer scored examples before training on them").isBetween(0.0, 1.0);
+        assertThat(popularityHr50).isBetween(0.0, 1.0);
+        LOG.info("Over the last {} examples: prequential HR@50 {} vs popularity HR@50 {}",
+                TrainerOperatorConfig.DEFAULT_METRIC_WINDOW, hr50, popularityHr50);
+    }
+
+    @Test
+    void withExactlyOnceAReadCommittedConsumerSeesOneVectorPerEvent(@TempDir Path dir) throws Exception {
+        StreamrecJobConfig cfg = config(KAFKA.bootstrapServers(), "vectors-eos", dir)
+                .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .checkpointInterval(Duration.ofSeconds(1))
+                .build();
+        MovieLensScenario scenario = MovieLensScenario.create(EXACTLY_ONCE_RATINGS, 0, 0, 0, 0, 1L);
+
+        Run run = runUntilEveryUserHasTheVectorOfTheirLastEvent(cfg, scenario);
+
+        assertThat(run.vectors()).extracting(r -> VECTORS.decode(r.value()).getEventId())
+                .containsExactlyInAnyOrderElementsOf(scenario.accepted.stream().map(UserEvent::getEventId).toList());
+    }
+
+    static StreamrecJobConfig.Builder config(String bootstrapServers, String prefix, Path checkpoints) {
+        return StreamrecJobConfig.builder()
+                .bootstrapServers(bootstrapServers)
+                .topics(TopicNames.defaults().withEvents(prefix + "-events").withEventsDlq(prefix + "-dlq")
+                        .withUserVectors(prefix + "-user-vectors").withModelUpdates(prefix + "-model-updates"))
+                .consumerGroup(prefix)
+                .readProfiles(false)
+                .model(MeanPoolEncoder.NAME)
+                .trainer(TrainerOperatorConfig.builder().encoder(MeanPoolEncoder.NAME)
+                        .deltaInterval(Duration.ofSeconds(2)).build())
+                .parallelism(FlinkMiniCluster.PARALLELISM)
+                .checkpointDir(checkpoints)
+                .checkpointInterval(Duration.ofSeconds(2))
+                // never idle: the sentinels carry every partition's watermark past the last rating
+                .sourceIdleness(Duration.ZERO);
+    }
+
+    static Map<String, String> lastEventOfUser(MovieLensScenario scenario) {
+        Map<String, String> last = new HashMap<>();
+        for (UserEvent e : scenario.accepted) {
+            last.put(e.getUserId(), e.getEventId());
+        }
+        return last;
+    }
+
+    /** What a run left: every vector written until each user had their last one, and the trainer's gauges then. */
+    private record Run(List<ConsumerRecord<byte[], byte[]>> vectors, double hr50, double popularityHr50,
+                       long examplesSeen) {}
+
+    private static Run runUntilEveryUserHasTheVectorOfTheirLastEvent(StreamrecJobConfig cfg, MovieLensScenario scenario)
+            throws Exception {
+        TopicNames topics = cfg.topics();
+        Topics.createIfAbsent(cfg.bootstrapServers(), cfg.requiredTopics(EVENT_PARTITIONS));
+        scenario.produce(cfg.bootstrapServers(), topics.events(), 0, scenario.records.size());
+        scenario.produceWatermarkSentinels(cfg.bootstrapServers(), topics.events(), EVENT_PARTITIONS);
+        Map<String, String> lastEventOfUser = lastEventOfUser(scenario);
+
+        Configuration flinkConfig = cfg.flinkConfiguration();
+        try (LiveMetrics metrics = LiveMetrics.register(flinkConfig);
+                LocalFlinkCluster cluster = LocalFlinkCluster.start(flinkConfig, cfg.parallelism())) {
+            var env = cluster.newEnvironment();
+            StreamrecPipeline.build(env, cfg);
+            JobID job = cluster.submit(env, cfg.consumerGroup());
+            long started = System.nanoTime();
+            LastVectors last = new LastVectors(lastEventOfUser);
+            List<ConsumerRecord<byte[], byte[]>> vectors = KafkaTopicReader.readUntil(cfg.bootstrapServers(),
+                    topics.userVectors(), last::allCaughtUp, TIMEOUT);
+            LOG.info("All {} users have the vector of their last event after {} s ({} vectors)", lastEventOfUser.size(),
+                    (System.nanoTime() - started) / 1_000_000_000L, vectors.size());
+            Run run = new Run(vectors, metrics.value(TrainerOperator.METRIC_GROUP, "prequentialHr50"),
+                    metrics.value(TrainerOperator.METRIC_GROUP, "popularityHr50"),
+                    metrics.sum(TrainerOperator.METRIC_GROUP, "examplesSeen"));
+            cluster.cancel(job);
+            return run;
+        }
+    }
+
+    /** Watches the vectors as they are read: done once every user's newest vector is that of their last event. */
+    static final class LastVectors {
+        private final Map<String, String> lastEventOfUser;
+        private final Map<String, String> pending;
+        private int read;
+
+        LastVectors(Map<String, String> lastEventOfUser) {
+            this.lastEventOfUser = lastEventOfUser;
+            this.pending = new HashMap<>(lastEventOfUser);
+        }
+
+        boolean allCaughtUp(List<ConsumerRecord<byte[], byte[]>> records) {
+            for (; read < records.size(); read++) {
+                UserVector v = VECTORS.decode(records.get(read).value());
+                if (v.getEventId().equals(lastEventOfUser.get(v.getUserId()))) {
+                    pending.remove(v.getUserId());
+                }
+            }
+            return pending.isEmpty();
+        }
+    }
+}

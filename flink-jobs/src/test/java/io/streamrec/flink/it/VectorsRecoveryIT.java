@@ -1,0 +1,126 @@
+package io.streamrec.flink.it;
+
+import static io.streamrec.flink.it.VectorsIT.EVENT_PARTITIONS;
+import static io.streamrec.flink.it.VectorsIT.TIMEOUT;
+import static io.streamrec.flink.it.VectorsIT.UPDATES;
+import static io.streamrec.flink.it.VectorsIT.VECTORS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.flink.job.StreamrecJobConfig;
+import io.streamrec.flink.job.StreamrecPipeline;
+import io.streamrec.flink.job.Topics;
+import io.streamrec.flink.runtime.LiveMetrics;
+import io.streamrec.flink.runtime.LocalFlinkCluster;
+import io.streamrec.flink.train.TrainerOperator;
+import io.streamrec.schemas.UserVector;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole job stopped mid-stream and resumed from its retained checkpoint while the rest of the stream arrived:
+ * user state, the trainer (model, counters, versions) and the encoders all carry on, and a consumer of
+ * {@code user-vectors} never sees a user's vector go back to an older one.
+ */
+class VectorsRecoveryIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VectorsRecoveryIT.class);
+    private static final int RATINGS = 30_000;
+    /** Vectors are ordered per user by (modelVersion, eventTime), as consumers keep the newest (DESIGN.md §9). */
+    private static final Comparator<UserVector> NEWER =
+            Comparator.comparingLong(UserVector::getModelVersion).thenComparingLong(UserVector::getEventTime);
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @Test
+    void resumingFromACheckpointLosesNoStateAndNeverPublishesAnOlderVector(@TempDir Path dir) throws Exception {
+        StreamrecJobConfig cfg = VectorsIT.config(KAFKA.bootstrapServers(), "vectors-recovery", dir).build();
+        MovieLensScenario scenario = MovieLensScenario.create(RATINGS, 0, 0, 0, 0, 3L);
+        int half = scenario.records.size() / 2;
+        Topics.createIfAbsent(cfg.bootstrapServers(), cfg.requiredTopics(EVENT_PARTITIONS));
+        scenario.produce(cfg.bootstrapServers(), cfg.topics().events(), 0, half);
+
+        long versionAtStop;
+        long seenAtStop;
+        Configuration firstConfig = cfg.flinkConfiguration();
+        try (LiveMetrics metrics = LiveMetrics.register(firstConfig);
+                LocalFlinkCluster cluster = LocalFlinkCluster.start(firstConfig, cfg.parallelism())) {
+            JobID job = submit(cluster, cfg);
+            await(() -> metrics.max("numberOfCompletedCheckpoints") >= 2
+                    && metrics.sum(TrainerOperator.METRIC_GROUP, "modelVersion") >= 2);
+            versionAtStop = metrics.sum(TrainerOperator.METRIC_GROUP, "modelVersion");
+            seenAtStop = metrics.sum(TrainerOperator.METRIC_GROUP, "examplesSeen");
+            cluster.cancel(job);
+        }
+        Path checkpoint = RecoveryIT.latestCheckpoint(cfg.checkpointDir())
+                .orElseThrow(() -> new AssertionError("no completed checkpoint was retained"));
+        LOG.info("Stopped at model version {} after {} examples; resuming from {}", versionAtStop, seenAtStop, checkpoint);
+
+        scenario.produce(cfg.bootstrapServers(), cfg.topics().events(), half, scenario.records.size());
+        scenario.produceWatermarkSentinels(cfg.bootstrapServers(), cfg.topics().events(), EVENT_PARTITIONS);
+        StreamrecJobConfig resumed = cfg.toBuilder().restoreFrom(checkpoint.toString()).build();
+        Map<String, String> lastEventOfUser = VectorsIT.lastEventOfUser(scenario);
+        List<ConsumerRecord<byte[], byte[]>> vectorRecords;
+        long seenAtEnd;
+        Configuration secondConfig = resumed.flinkConfiguration();
+        try (LiveMetrics metrics = LiveMetrics.register(secondConfig);
+                LocalFlinkCluster cluster = LocalFlinkCluster.start(secondConfig, resumed.parallelism())) {
+            JobID job = submit(cluster, resumed);
+            vectorRecords = KafkaTopicReader.readUntil(cfg.bootstrapServers(), cfg.topics().userVectors(),
+                    new VectorsIT.LastVectors(lastEventOfUser)::allCaughtUp, TIMEOUT);
+            seenAtEnd = metrics.sum(TrainerOperator.METRIC_GROUP, "examplesSeen");
+            cluster.cancel(job);
+        }
+
+        // user state: every user's newest vector is that of their last event, before or after the stop
+        Map<String, UserVector> newest = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : vectorRecords) {
+            UserVector v = VECTORS.decode(r.value());
+            UserVector before = newest.put(v.getUserId(), v);
+            if (before != null) {
+                assertThat(NEWER.compare(v, before)).as("user %s got %s after %s", v.getUserId(), v, before)
+                        .isGreaterThanOrEqualTo(0);
+            }
+        }
+        lastEventOfUser.forEach((user, eventId) ->
+                assertThat(newest.get(user).getEventId()).as("newest vector of user %s", user).isEqualTo(eventId));
+
+        // the trainer: its counters came back from the checkpoint, and versions continue past those published
+        assertThat(seenAtEnd).as("examples seen before the checkpoint are still counted")
+                .isGreaterThan(seenAtStop).isGreaterThanOrEqualTo(scenario.accepted.size() - lastEventOfUser.size());
+        List<Long> versions = KafkaTopicReader.readAll(cfg.bootstrapServers(), cfg.topics().modelUpdates()).stream()
+                .map(r -> UPDATES.decode(r.value()).getVersion()).toList();
+        assertThat(versions).as("versions only go up, across the restart too").isSorted();
+        assertThat(versions.get(versions.size() - 1)).isGreaterThan(versionAtStop);
+        assertThat(newest.values()).extracting(UserVector::getModelVersion)
+                .as("vectors after the restart come from a model published after it").anyMatch(v -> v > versionAtStop);
+    }
+
+    private static JobID submit(LocalFlinkCluster cluster, StreamrecJobConfig cfg) throws Exception {
+        var env = cluster.newEnvironment();
+        StreamrecPipeline.build(env, cfg);
+        return cluster.submit(env, cfg.consumerGroup());
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + TIMEOUT);
+            }
+            Thread.sleep(200);
+        }
+    }
+}
