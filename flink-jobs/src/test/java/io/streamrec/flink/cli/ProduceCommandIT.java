@@ -3,7 +3,7 @@ package io.streamrec.flink.cli;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamrec.flink.embedded.EmbeddedKafkaBroker;
+import io.streamrec.flink.it.KafkaBrokerExtension;
 import io.streamrec.flink.job.TopicSpec;
 import io.streamrec.model.data.SyntheticDataset;
 import io.streamrec.model.data.SyntheticOptions;
@@ -25,25 +25,15 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code streamrec produce} against a real embedded broker. */
 class ProduceCommandIT {
 
-    static EmbeddedKafkaBroker kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
 
     @Test
     void deliversEveryLineByteForByteInOrderWithKeysFromTheKeyField(@TempDir Path dir) throws Exception {
