@@ -1,6 +1,5 @@
 package io.streamrec.bench.state;
 
-import io.streamrec.flink.state.UserStateFunction;
 import io.streamrec.flink.state.UserStateOperator;
 import io.streamrec.model.history.HistoryPolicy;
 import io.streamrec.schemas.FeatureSnapshot;
@@ -26,7 +25,9 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend.PriorityQueueStateType;
@@ -41,7 +42,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Throughput of {@link UserStateFunction} against a bare keyed counter, both on RocksDB, in the same
+ * Throughput of {@link UserStateOperator} against a bare keyed counter, both on RocksDB, in the same
  * run: synthetic JSON event bytes (generated in-process) → decode and validate ({@code EventDecoder})
  * → event-time watermarks → keyBy(userId) → the keyed operator → discard. The user-state job also
  * joins a profile stream (1 % of users) and consumes its training-example side output, as the real job
@@ -71,9 +72,6 @@ public final class UserStateBenchmark implements Callable<Integer> {
             + "events are generated up to half of it out of order, so none is late")
     Duration outOfOrderness = Duration.ofSeconds(2);
 
-    @Option(names = "--timers", description = "RocksDB timer service: ROCKSDB or HEAP (default: ${DEFAULT-VALUE})")
-    PriorityQueueStateType timers = PriorityQueueStateType.ROCKSDB;
-
     @Option(names = "--object-reuse", description = "let chained operators pass records without a defensive copy "
             + "(pipeline.object-reuse; default: ${DEFAULT-VALUE}, Flink's default)")
     boolean objectReuse;
@@ -81,6 +79,10 @@ public final class UserStateBenchmark implements Callable<Integer> {
     @Option(names = "--bloom-filter", description = "RocksDB bloom filters (state.backend.rocksdb.use-bloom-filter; "
             + "default: ${DEFAULT-VALUE}, Flink's default)")
     boolean bloomFilter;
+
+    @Option(names = "--managed-memory", description = "Flink managed memory per task manager, which RocksDB's block "
+            + "cache and write buffers share (taskmanager.memory.managed.size; default: Flink's local default)")
+    String managedMemory;
 
     @Option(names = "--checkpoint-interval", description = "ISO-8601 (default: ${DEFAULT-VALUE})")
     Duration checkpointInterval = Duration.ofSeconds(2);
@@ -92,9 +94,9 @@ public final class UserStateBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
-        System.out.printf(Locale.ROOT, "user state vs keyed counter: %,d events over %,d users, RocksDB (%s timers), "
+        System.out.printf(Locale.ROOT, "user state vs keyed counter: %,d events over %,d users, RocksDB, "
                 + "bloom filters %s, checkpoints every %ss, out-of-orderness %s, object reuse %s, %d cores%n", events, users,
-                timers, bloomFilter, checkpointInterval.toSeconds(), outOfOrderness, objectReuse, Runtime.getRuntime().availableProcessors());
+                bloomFilter, checkpointInterval.toSeconds(), outOfOrderness, objectReuse, Runtime.getRuntime().availableProcessors());
         List<String> rows = new ArrayList<>();
         for (int parallelism : parallelisms) {
             Measurement counter = measure("keyed counter", parallelism, this::counterJob);
@@ -146,9 +148,12 @@ public final class UserStateBenchmark implements Callable<Integer> {
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDirectory().toUri().toString());
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, timers);
+        conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, PriorityQueueStateType.ROCKSDB); // as the job: see UserStateOperator
         conf.set(PipelineOptions.OBJECT_REUSE, objectReuse);
         conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, bloomFilter);
+        if (managedMemory != null) {
+            conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(managedMemory));
+        }
         return conf;
     }
 
@@ -192,7 +197,7 @@ public final class UserStateBenchmark implements Callable<Integer> {
         SingleOutputStreamOperator<FeatureSnapshot> snapshots =
                 UserStateOperator.apply(events, profiles, HistoryPolicy.defaults());
         snapshots.sinkTo(new OutputWindowProbe<>());
-        DataStream<TrainingExample> examples = snapshots.getSideOutput(UserStateFunction.TRAINING_EXAMPLES);
+        DataStream<TrainingExample> examples = snapshots.getSideOutput(UserStateOperator.TRAINING_EXAMPLES);
         examples.sinkTo(new DiscardingSink<>());
     }
 

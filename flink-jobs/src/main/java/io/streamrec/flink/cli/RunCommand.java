@@ -175,6 +175,11 @@ public final class RunCommand implements Callable<Integer> {
                     + " later ones go to the DLQ as 'late'). Default: ${DEFAULT-VALUE}.")
     Duration maxOutOfOrderness;
 
+    @Option(names = "--max-waiting-events", paramLabel = "N",
+            description = "Events each user-state subtask holds while they wait for the watermark; past it the"
+                    + " earliest are applied early. Default: ${DEFAULT-VALUE}.")
+    int maxWaitingEvents = StreamrecJobConfig.DEFAULT_MAX_WAITING_EVENTS;
+
     @Option(names = "--source-idleness", paramLabel = "TIME", converter = DurationConverter.class,
             description = "A partition silent this long stops holding back event time; 0 never. Default: ${DEFAULT-VALUE}.")
     Duration sourceIdleness;
@@ -262,6 +267,7 @@ public final class RunCommand implements Callable<Integer> {
                 .incrementalCheckpoints(incrementalCheckpoints)
                 .restoreFrom(restoreFrom)
                 .maxOutOfOrderness(maxOutOfOrderness)
+                .maxWaitingEvents(maxWaitingEvents)
                 .sourceIdleness(sourceIdleness);
         if (bootstrapServers != null) {
             b.bootstrapServers(bootstrapServers);

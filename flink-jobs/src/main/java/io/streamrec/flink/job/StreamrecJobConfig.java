@@ -1,6 +1,7 @@
 package io.streamrec.flink.job;
 
 import io.streamrec.flink.encode.EncoderOperatorConfig;
+import io.streamrec.flink.state.UserStateOperator;
 import io.streamrec.flink.train.TrainerOperatorConfig;
 import io.streamrec.model.encode.Encoders;
 import io.streamrec.model.history.HistoryPolicy;
@@ -25,6 +26,8 @@ import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend.PriorityQueueStateType;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
@@ -72,6 +75,12 @@ public final class StreamrecJobConfig {
      */
     public static final Duration DEFAULT_MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(2);
     /**
+     * Events each user-state subtask holds on the heap while they wait for the watermark: about
+     * {@code rate × maxOutOfOrderness} normally. Past it (a stalled watermark) the earliest are applied early
+     * and anything later found behind them becomes {@code late}; see {@link UserStateOperator}.
+     */
+    public static final int DEFAULT_MAX_WAITING_EVENTS = UserStateOperator.DEFAULT_MAX_WAITING_EVENTS;
+    /**
      * In an unbounded job, a source split with no events for this long stops holding the watermark back, so
      * quiet partitions do not stall every user. Events that later arrive on it behind the watermark become
      * {@code late}, so on a heavily loaded machine, where a busy partition can go unread for seconds, raise it
@@ -115,6 +124,7 @@ public final class StreamrecJobConfig {
     private final boolean incrementalCheckpoints;
     private final Optional<String> restoreFrom;
     private final Duration maxOutOfOrderness;
+    private final int maxWaitingEvents;
     private final Duration sourceIdleness;
     private final DeliveryGuarantee deliveryGuarantee;
     private final Optional<String> transactionalIdPrefix;
@@ -144,6 +154,7 @@ public final class StreamrecJobConfig {
         this.incrementalCheckpoints = b.incrementalCheckpoints;
         this.restoreFrom = Optional.ofNullable(b.restoreFrom);
         this.maxOutOfOrderness = b.maxOutOfOrderness;
+        this.maxWaitingEvents = b.maxWaitingEvents;
         this.sourceIdleness = b.sourceIdleness;
         this.deliveryGuarantee = b.deliveryGuarantee;
         this.transactionalIdPrefix = Optional.ofNullable(b.transactionalIdPrefix);
@@ -189,6 +200,7 @@ public final class StreamrecJobConfig {
         b.incrementalCheckpoints = incrementalCheckpoints;
         b.restoreFrom = restoreFrom.orElse(null);
         b.maxOutOfOrderness = maxOutOfOrderness;
+        b.maxWaitingEvents = maxWaitingEvents;
         b.sourceIdleness = sourceIdleness;
         b.deliveryGuarantee = deliveryGuarantee;
         b.transactionalIdPrefix = transactionalIdPrefix.orElse(null);
@@ -230,6 +242,10 @@ public final class StreamrecJobConfig {
         }
         if (maxOutOfOrderness.isNegative()) {
             problems.add("maxOutOfOrderness is " + maxOutOfOrderness + ": set it to 0 or more");
+        }
+        if (maxWaitingEvents < 1) {
+            problems.add("maxWaitingEvents is " + maxWaitingEvents + ": set it to at least 1 (default "
+                    + DEFAULT_MAX_WAITING_EVENTS + ")");
         }
         if (sourceIdleness.isNegative()) {
             problems.add("sourceIdleness is " + sourceIdleness + ": set it to 0 (never idle) or more");
@@ -328,6 +344,8 @@ public final class StreamrecJobConfig {
     public Configuration flinkConfiguration() {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        // the user-state operator checkpoints its waiting events as raw keyed state, which heap timers would claim
+        conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, PriorityQueueStateType.ROCKSDB);
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDirUri());
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
@@ -469,6 +487,11 @@ public final class StreamrecJobConfig {
         return maxOutOfOrderness;
     }
 
+    /** Events each user-state subtask keeps waiting for the watermark. Default {@value #DEFAULT_MAX_WAITING_EVENTS}. */
+    public int maxWaitingEvents() {
+        return maxWaitingEvents;
+    }
+
     /** Idle time after which a source split stops holding back watermarks; 0 disables. Default 10 s. */
     public Duration sourceIdleness() {
         return sourceIdleness;
@@ -530,7 +553,7 @@ public final class StreamrecJobConfig {
                 + ", publishUserFeatures=" + publishUserFeatures + ", parallelism=" + parallelism
                 + ", maxParallelism=" + maxParallelism + ", checkpointInterval=" + checkpointInterval
                 + ", checkpointDir=" + checkpointDir + ", incrementalCheckpoints=" + incrementalCheckpoints
-                + ", restoreFrom=" + restoreFrom.orElse("none") + ", maxOutOfOrderness=" + maxOutOfOrderness
+                + ", restoreFrom=" + restoreFrom.orElse("none") + ", maxOutOfOrderness=" + maxOutOfOrderness + ", maxWaitingEvents=" + maxWaitingEvents
                 + ", sourceIdleness=" + sourceIdleness + ", deliveryGuarantee=" + deliveryGuarantee
                 + ", transactionalIdPrefix=" + effectiveTransactionalIdPrefix()
                 + ", transactionTimeout=" + transactionTimeout
@@ -566,6 +589,7 @@ public final class StreamrecJobConfig {
         private boolean incrementalCheckpoints = DEFAULT_INCREMENTAL_CHECKPOINTS;
         private String restoreFrom;
         private Duration maxOutOfOrderness = DEFAULT_MAX_OUT_OF_ORDERNESS;
+        private int maxWaitingEvents = DEFAULT_MAX_WAITING_EVENTS;
         private Duration sourceIdleness = DEFAULT_SOURCE_IDLENESS;
         private DeliveryGuarantee deliveryGuarantee = DEFAULT_DELIVERY_GUARANTEE;
         private String transactionalIdPrefix;
@@ -692,6 +716,11 @@ public final class StreamrecJobConfig {
 
         public Builder maxOutOfOrderness(Duration maxOutOfOrderness) {
             this.maxOutOfOrderness = Objects.requireNonNull(maxOutOfOrderness, "maxOutOfOrderness");
+            return this;
+        }
+
+        public Builder maxWaitingEvents(int maxWaitingEvents) {
+            this.maxWaitingEvents = maxWaitingEvents;
             return this;
         }
 

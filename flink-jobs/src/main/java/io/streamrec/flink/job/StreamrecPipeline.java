@@ -5,7 +5,6 @@ import io.streamrec.flink.ingest.DeadLetterRouter;
 import io.streamrec.flink.ingest.EventTimeWatermarks;
 import io.streamrec.flink.ingest.KafkaSinks;
 import io.streamrec.flink.ingest.KafkaSources;
-import io.streamrec.flink.state.UserStateFunction;
 import io.streamrec.flink.state.UserStateOperator;
 import io.streamrec.flink.train.TrainerOperatorFactory;
 import io.streamrec.schemas.DeadLetter;
@@ -118,10 +117,10 @@ public final class StreamrecPipeline {
                     .map(n -> (UserProfile) null).returns(new AvroTypeInfo<>(UserProfile.class)).name("no profiles");
         }
 
-        SingleOutputStreamOperator<FeatureSnapshot> snapshots = UserStateOperator.apply(events, profiles, cfg.historyPolicy())
+        SingleOutputStreamOperator<FeatureSnapshot> snapshots = UserStateOperator.apply(events, profiles, cfg.historyPolicy(), cfg.maxWaitingEvents())
                 .uid(UID_USER_STATE);
 
-        DataStream<DeadLetter> allDeadLetters = refused.union(snapshots.getSideOutput(UserStateFunction.DEAD_LETTERS));
+        DataStream<DeadLetter> allDeadLetters = refused.union(snapshots.getSideOutput(UserStateOperator.DEAD_LETTERS));
         allDeadLetters.sinkTo(KafkaSinks.deadLetters(cfg))
                 .name("dead letters: " + cfg.topics().eventsDlq())
                 .uid(UID_DLQ_SINK);
@@ -130,7 +129,7 @@ public final class StreamrecPipeline {
                     .name("user features (debug): " + cfg.topics().userFeatures())
                     .uid(UID_USER_FEATURES_SINK);
         }
-        DataStream<TrainingExample> examples = snapshots.getSideOutput(UserStateFunction.TRAINING_EXAMPLES);
+        DataStream<TrainingExample> examples = snapshots.getSideOutput(UserStateOperator.TRAINING_EXAMPLES);
         Optional<DataStream<UserVector>> vectors = cfg.encodeUserVectors()
                 ? Optional.of(attachModelLoop(env, cfg, snapshots, examples))
                 : Optional.empty();

@@ -1,55 +1,235 @@
 package io.streamrec.flink.state;
 
 import io.streamrec.model.history.HistoryPolicy;
+import io.streamrec.model.history.HistoryStep;
+import io.streamrec.model.history.UserHistory;
+import io.streamrec.schemas.DeadLetter;
 import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.SourcedEvent;
+import io.streamrec.schemas.TrainingExample;
 import io.streamrec.schemas.UserProfile;
+import io.streamrec.schemas.deadletter.DeadLetters;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.BooleanSerializer;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.core.memory.DataInputViewStreamWrapper;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.util.OutputTag;
 
 /**
- * Runs {@link UserStateFunction} with event time taken from the event input alone.
+ * Keyed user state (DESIGN §5): applies each user's events to a {@link UserHistory} in event-time order
+ * and emits the {@link FeatureSnapshot} after each applied event. Input 1 is the validated event stream,
+ * input 2 the user-profile stream, both keyed by userId ({@link #apply}).
  *
- * <p>Profiles are a changelog, not a time series, so the profile input counts as idle for event time
- * from the start and its watermarks and status changes are ignored. Letting it take part breaks either
- * way: without watermarks it holds event time back forever; with a generator that never holds back (or
- * an empty source that finishes, whose watermark is then {@code Long.MAX_VALUE}) the operator's
- * watermark jumps to {@code Long.MAX_VALUE} as soon as the event input goes idle, which fires every
- * cleanup timer, clears all user state and dead-letters every later event as late.
+ * <p><b>Event time.</b> Accepted events wait in a per-subtask heap buffer ({@link WaitingEvents}) until
+ * the watermark passes them, then each user's due events are applied in (timestamp, arrival) order with
+ * one state read and one write per user. The upstream watermark strategy must take timestamps from
+ * {@code UserEvent.timestamp}; its bounded out-of-orderness is the allowed lateness: an event at or
+ * behind the watermark when it arrives is dead-lettered as {@code late}. Event time comes from the event
+ * input alone: profiles are a changelog, not a time series, so input 2 counts as idle from the start and
+ * its watermarks are ignored. (Letting it take part breaks either way: without watermarks it holds event
+ * time back forever; with a source that never holds back, or an empty one that finishes with
+ * {@code Long.MAX_VALUE}, event time jumps to +∞ once the event input idles, which clears every user.)
+ *
+ * <p><b>Bounded waiting.</b> At most {@code maxWaitingEvents} wait. Past that (the watermark has stalled,
+ * for instance an idle partition without source idleness), the earliest waiting events are applied
+ * before the watermark passes them, and an event later found behind them is dead-lettered as
+ * {@code late}: memory stays bounded and no event is dropped silently.
+ *
+ * <p><b>State.</b> Keyed: the user's history ({@link UserHistorySerializer}). Raw keyed: the waiting
+ * events, written per key group when a checkpoint is taken, so the buffer rescales with its keys; this
+ * is why the job keeps timers in RocksDB (Flink writes heap timers of a RocksDB backend to the same raw
+ * keyed state, and refuses to checkpoint both). One cleanup timer per user, moved at most once per
+ * {@link #CLEANUP_RESOLUTION_MILLIS} of event time while the user stays active, clears a history once it
+ * has lapsed ({@link UserHistory#lapsesAt}); only the profile outlives it.
+ *
+ * <p><b>Side outputs.</b> {@link #TRAINING_EXAMPLES}: the state before each applied event with that
+ * event as target. {@link #DEAD_LETTERS}: refused events ({@code late}, {@code duplicate}) with their
+ * original bytes, topic, partition and offset. Records leave with their own event time as timestamp,
+ * and are never touched again, so the operator is safe with {@code pipeline.object-reuse}.
+ *
+ * <p>Metrics: see {@link UserStateMetrics}.
  */
-public final class UserStateOperator
-        extends KeyedCoProcessOperator<String, SourcedEvent, UserProfile, FeatureSnapshot> {
-    private static final long serialVersionUID = 1L;
+public final class UserStateOperator extends AbstractStreamOperator<FeatureSnapshot>
+        implements TwoInputStreamOperator<SourcedEvent, UserProfile, FeatureSnapshot>, Triggerable<String, Boolean> {
+    private static final long serialVersionUID = 2L;
+
+    /** The state before each applied event, with the event's behaviour as the target. */
+    public static final OutputTag<TrainingExample> TRAINING_EXAMPLES =
+            new OutputTag<>("training-examples", TypeInformation.of(TrainingExample.class));
+    /** Events refused here: reason {@code late} or {@code duplicate}. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("user-state-dead-letters", TypeInformation.of(DeadLetter.class));
+
+    /** Enough for 2 s of lateness at 100k events/s on one subtask; a waiting event takes about 1 KB of heap. */
+    public static final int DEFAULT_MAX_WAITING_EVENTS = 250_000;
+
+    static final String HISTORY_STATE = "user-history";
+    private static final ValueStateDescriptor<UserHistory> HISTORY =
+            new ValueStateDescriptor<>(HISTORY_STATE, UserHistorySerializer.INSTANCE);
+    private static final ListStateDescriptor<Long> USERS_WITH_STATE =
+            new ListStateDescriptor<>("users-with-state", LongSerializer.INSTANCE);
+    private static final ListStateDescriptor<Long> RELEASED_UP_TO =
+            new ListStateDescriptor<>("released-up-to", LongSerializer.INSTANCE);
+
+    /**
+     * Granularity of cleanup timers in event time: an idle user's history is cleared at most this long
+     * after it lapses (next to the 7-day retention, nothing).
+     */
+    static final long CLEANUP_RESOLUTION_MILLIS = 60_000;
 
     /** {@code AbstractStreamOperator} numbers the inputs of a two-input operator from 0. */
     private static final int PROFILE_INPUT = 1;
 
-    public UserStateOperator(UserStateFunction function) {
-        super(function);
+    private final HistoryPolicy policy;
+    private final int maxWaitingEvents;
+
+    private transient ValueState<UserHistory> history;
+    private transient ListState<Long> usersWithStateCheckpoint;
+    private transient ListState<Long> releasedUpToCheckpoint;
+    /** Namespace: whether the history holds a profile, which outlives it (else the timer clears without a read). */
+    private transient InternalTimerService<Boolean> cleanupTimers;
+    private transient WaitingEvents waiting;
+    /** Events at or before this time were applied early (buffer full); later ones that old are late. */
+    private transient long releasedUpTo;
+    private transient long restoredUsersWithState;
+    private transient UserStateMetrics metrics;
+    private transient DeadLetters deadLetters;
+    private transient StreamRecord<FeatureSnapshot> reusedRecord;
+
+    public UserStateOperator(HistoryPolicy policy, int maxWaitingEvents) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        if (maxWaitingEvents < 1) {
+            throw new IllegalArgumentException("maxWaitingEvents must be at least 1, was " + maxWaitingEvents);
+        }
+        this.maxWaitingEvents = maxWaitingEvents;
+    }
+
+    public UserStateOperator(HistoryPolicy policy) {
+        this(policy, DEFAULT_MAX_WAITING_EVENTS);
     }
 
     /**
      * Keys both streams by userId and adds the user-state operator; its side outputs are
-     * {@link UserStateFunction#TRAINING_EXAMPLES} and {@link UserStateFunction#DEAD_LETTERS}.
-     * {@code events} must carry watermarks from the event timestamps; {@code profiles} need none.
+     * {@link #TRAINING_EXAMPLES} and {@link #DEAD_LETTERS}. {@code events} must carry watermarks from the
+     * event timestamps; {@code profiles} need none.
      */
-    public static SingleOutputStreamOperator<FeatureSnapshot> apply(
-            DataStream<SourcedEvent> events, DataStream<UserProfile> profiles, HistoryPolicy policy) {
+    public static SingleOutputStreamOperator<FeatureSnapshot> apply(DataStream<SourcedEvent> events,
+            DataStream<UserProfile> profiles, HistoryPolicy policy, int maxWaitingEvents) {
         return events.keyBy(sourced -> sourced.getEvent().getUserId(), Types.STRING)
                 .connect(profiles.keyBy(UserProfile::getUserId, Types.STRING))
                 .transform("user state", new AvroTypeInfo<>(FeatureSnapshot.class),
-                        new UserStateOperator(new UserStateFunction(policy)));
+                        new UserStateOperator(policy, maxWaitingEvents));
+    }
+
+    public static SingleOutputStreamOperator<FeatureSnapshot> apply(
+            DataStream<SourcedEvent> events, DataStream<UserProfile> profiles, HistoryPolicy policy) {
+        return apply(events, profiles, policy, DEFAULT_MAX_WAITING_EVENTS);
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        usersWithStateCheckpoint = context.getOperatorStateStore().getListState(USERS_WITH_STATE);
+        releasedUpToCheckpoint = context.getOperatorStateStore().getUnionListState(RELEASED_UP_TO);
+        restoredUsersWithState = 0;
+        for (Long count : usersWithStateCheckpoint.get()) {
+            restoredUsersWithState += count;
+        }
+        releasedUpTo = Long.MIN_VALUE;
+        for (Long time : releasedUpToCheckpoint.get()) {
+            releasedUpTo = Math.max(releasedUpTo, time);
+        }
+        waiting = new WaitingEvents();
+        int restored = 0;
+        for (KeyGroupStatePartitionStreamProvider keyGroup : context.getRawKeyedStateInputs()) {
+            restored += waiting.readKeyGroup(new DataInputViewStreamWrapper(keyGroup.getStream()));
+        }
+        if (restored > 0) {
+            LOG.info("Restored {} events waiting for the watermark", restored);
+        }
+    }
+
+    /** The waiting events are written to raw keyed state, per key group; see {@link #snapshotState}. */
+    @Override
+    protected boolean isUsingCustomRawKeyedState() {
+        return true;
     }
 
     @Override
     public void open() throws Exception {
         super.open();
+        history = getRuntimeContext().getState(HISTORY);
+        cleanupTimers = getInternalTimerService("user-cleanup", BooleanSerializer.INSTANCE, this);
+        metrics = new UserStateMetrics(getMetricGroup(), restoredUsersWithState);
+        deadLetters = new DeadLetters(Clock.systemUTC());
+        reusedRecord = new StreamRecord<>(null);
         super.processWatermarkStatus(WatermarkStatus.IDLE, PROFILE_INPUT);
+    }
+
+    @Override
+    public void processElement1(StreamRecord<SourcedEvent> record) throws Exception {
+        SourcedEvent event = record.getValue();
+        long time = event.getEvent().getTimestamp();
+        long watermark = cleanupTimers.currentWatermark();
+        if (time <= watermark) {
+            metrics.lateEvents.inc();
+            output.collect(DEAD_LETTERS, new StreamRecord<>(deadLetters.late(event, watermark), time));
+        } else if (time <= releasedUpTo) {
+            metrics.lateEvents.inc();
+            output.collect(DEAD_LETTERS, new StreamRecord<>(deadLetters.late(event, releasedUpTo,
+                    "events applied early because the waiting buffer was full, up to"), time));
+        } else {
+            waiting.add(event);
+            if (waiting.size() > maxWaitingEvents) {
+                releaseEarliest();
+            }
+        }
+    }
+
+    @Override
+    public void processElement2(StreamRecord<UserProfile> record) throws Exception {
+        UserHistory current = load();
+        boolean stored = !current.isEmpty();
+        boolean hadProfile = current.hasProfile();
+        if (current.updateProfile(record.getValue())) {
+            if (!hadProfile && current.hasEvents()) { // the cleanup timer must now keep the profile
+                long cleanupAt = cleanupTimerFor(current);
+                cleanupTimers.deleteEventTimeTimer(false, cleanupAt);
+                cleanupTimers.registerEventTimeTimer(true, cleanupAt);
+            }
+            store(current, stored);
+        }
+    }
+
+    /** Applies every event the watermark has passed before timers at or before it fire. */
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        applyUpTo(mark.getTimestamp(), mark.getTimestamp());
+        super.processWatermark(mark);
     }
 
     @Override
@@ -62,5 +242,158 @@ public final class UserStateOperator
         if (inputIndex != PROFILE_INPUT) {
             super.processWatermarkStatus(status, inputIndex);
         }
+    }
+
+    /**
+     * The user's cleanup timer. It always sits at {@link #cleanupTimerFor} of the stored history (every
+     * change moves it), so when it fires the history has lapsed: without a profile the state is cleared
+     * unread, with one the history starts over and keeps only the profile.
+     */
+    @Override
+    public void onEventTime(InternalTimer<String, Boolean> timer) throws Exception {
+        if (!timer.getNamespace()) {
+            history.clear();
+            metrics.userCleared();
+            return;
+        }
+        UserHistory current = load();
+        current.expire(cleanupTimers.currentWatermark(), policy);
+        store(current, true);
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, Boolean> timer) {
+        // no processing-time timers
+    }
+
+    /**
+     * Applies the waiting events at or before {@code upTo} with {@code watermark} as the event time that
+     * no earlier event can still reach.
+     */
+    private void applyUpTo(long upTo, long watermark) throws Exception {
+        if (waiting.isEmpty() || waiting.earliestTime() > upTo) {
+            return;
+        }
+        for (Map.Entry<String, List<SourcedEvent>> user : waiting.takeUpTo(upTo).entrySet()) {
+            setCurrentKey(user.getKey());
+            applyToCurrentUser(user.getValue(), watermark);
+        }
+    }
+
+    /** The buffer is full: applies its earliest tenth as if the watermark had passed them. */
+    private void releaseEarliest() throws Exception {
+        int target = maxWaitingEvents - Math.max(1, maxWaitingEvents / 10);
+        long upTo = waiting.earliestTime();
+        while (waiting.size() > target) {
+            upTo = waiting.earliestTime();
+            applyUpTo(upTo, Math.max(cleanupTimers.currentWatermark(), upTo));
+        }
+        releasedUpTo = Math.max(releasedUpTo, upTo);
+        LOG.warn("{} events were waiting for the watermark (maxWaitingEvents); applied those up to event time {} "
+                + "early, and later events at or before it will be dead-lettered as late. Is a source partition "
+                + "idle without source idleness set?", maxWaitingEvents + 1, upTo);
+    }
+
+    private void applyToCurrentUser(List<SourcedEvent> due, long watermark) throws Exception {
+        UserHistory current = load();
+        boolean stored = !current.isEmpty();
+        long cleanupWas = cleanupTimerFor(current);
+        for (SourcedEvent event : due) {
+            applyEvent(current, event);
+        }
+        current.expire(watermark, policy);
+        moveCleanup(cleanupWas, cleanupTimerFor(current), current.hasProfile());
+        store(current, stored);
+    }
+
+    private void applyEvent(UserHistory current, SourcedEvent event) {
+        long time = event.getEvent().getTimestamp();
+        if (current.hasEvents() && time < current.lastEventTime()) {
+            metrics.lateEvents.inc();
+            output.collect(DEAD_LETTERS, new StreamRecord<>(deadLetters.late(event, current.lastEventTime(), "the user's last applied event at"), time));
+            return;
+        }
+        Optional<HistoryStep> step = current.apply(event.getEvent(), policy);
+        if (step.isEmpty()) {
+            metrics.duplicateEvents.inc();
+            output.collect(DEAD_LETTERS, new StreamRecord<>(deadLetters.duplicate(event), time));
+            return;
+        }
+        output.collect(reusedRecord.replace(step.get().after(), time));
+        output.collect(TRAINING_EXAMPLES, new StreamRecord<>(step.get().example(), time));
+        metrics.eventsApplied.inc();
+        if (step.get().closedSession()) {
+            metrics.sessionsClosed.inc();
+        }
+    }
+
+    /**
+     * The one cleanup timer of a history: its lapse time rounded up to {@link #CLEANUP_RESOLUTION_MILLIS},
+     * so that an active user's timer moves at most once per resolution step rather than with every
+     * event. {@link Long#MAX_VALUE} when the history has nothing to lapse.
+     */
+    private long cleanupTimerFor(UserHistory current) {
+        long lapsesAt = current.lapsesAt(policy);
+        if (lapsesAt > Long.MAX_VALUE - CLEANUP_RESOLUTION_MILLIS) {
+            return Long.MAX_VALUE;
+        }
+        return Math.floorDiv(lapsesAt, CLEANUP_RESOLUTION_MILLIS) * CLEANUP_RESOLUTION_MILLIS
+                + CLEANUP_RESOLUTION_MILLIS - 1;
+    }
+
+    /**
+     * Moves the current user's cleanup timer ({@link Long#MAX_VALUE}: none). The old one has not fired:
+     * events are applied before timers at the same watermark, and a fired timer leaves no events behind.
+     */
+    private void moveCleanup(long was, long at, boolean keepsProfile) {
+        if (at == was) {
+            return;
+        }
+        if (was != Long.MAX_VALUE) {
+            cleanupTimers.deleteEventTimeTimer(keepsProfile, was);
+        }
+        if (at != Long.MAX_VALUE) {
+            cleanupTimers.registerEventTimeTimer(keepsProfile, at);
+        }
+    }
+
+    private UserHistory load() throws Exception {
+        UserHistory stored = history.value();
+        return stored != null ? stored : new UserHistory();
+    }
+
+    /** Writes the current user's history, or clears it when nothing is left; {@code wasStored}: it existed. */
+    private void store(UserHistory current, boolean wasStored) throws Exception {
+        if (current.isEmpty()) {
+            if (wasStored) {
+                history.clear();
+                metrics.userCleared();
+            }
+            return;
+        }
+        history.update(current);
+        if (!wasStored) {
+            metrics.userCreated();
+        }
+    }
+
+    /**
+     * Writes the waiting events to raw keyed state, one block per key group of this subtask, so that a
+     * rescaled job hands each event to the subtask that owns its user. Writing them in the synchronous
+     * part of the checkpoint costs one serialisation of a few seconds' events, far less than keeping
+     * them in RocksDB between checkpoints.
+     */
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        waiting.writeTo(context.getRawKeyedOperatorStateOutput(),
+                getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
+        usersWithStateCheckpoint.update(List.of(metrics.usersWithState()));
+        releasedUpToCheckpoint.update(List.of(releasedUpTo));
+    }
+
+    /** This subtask's metrics, once opened. */
+    UserStateMetrics metrics() {
+        return metrics;
     }
 }

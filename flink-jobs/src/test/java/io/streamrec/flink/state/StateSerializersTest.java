@@ -58,21 +58,6 @@ class StateSerializersTest {
     }
 
     @Test
-    void stateEntriesKeepTheirKind() throws IOException {
-        UserHistory history = new UserHistory();
-        history.apply(event().build(), HistoryPolicy.defaults());
-        SourcedEvent waiting = new SourcedEvent(event().setEventId("e2").build(), ByteBuffer.wrap(new byte[] {1, 2}),
-                "events", 1, 9L);
-
-        UserStateEntry historyBack = roundTrip(UserStateEntrySerializer.INSTANCE, new UserStateEntry.History(history));
-        UserStateEntry waitingBack = roundTrip(UserStateEntrySerializer.INSTANCE, new UserStateEntry.Waiting(waiting));
-
-        assertThat(historyBack).isInstanceOfSatisfying(UserStateEntry.History.class,
-                h -> assertThat(h.history().snapshot("u1")).isEqualTo(history.snapshot("u1")));
-        assertThat(waitingBack).isEqualTo(new UserStateEntry.Waiting(waiting));
-    }
-
-    @Test
     void theSerializersRestoreAsCompatible() {
         assertThat(UserHistorySerializer.INSTANCE.snapshotConfiguration()
                 .resolveSchemaCompatibility(UserHistorySerializer.INSTANCE.snapshotConfiguration()))

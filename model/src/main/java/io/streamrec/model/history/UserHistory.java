@@ -153,6 +153,11 @@ public final class UserHistory {
         return snapshot(userId, Long.MIN_VALUE);
     }
 
+    /** Event time of the last applied event; 0 before the first. */
+    public long lastEventTime() {
+        return lastEventTime;
+    }
+
     public boolean hasEvents() {
         return lastEventId != null;
     }

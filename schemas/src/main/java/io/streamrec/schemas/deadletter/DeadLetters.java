@@ -58,9 +58,17 @@ public final class DeadLetters {
 
     /** A valid event that arrived after the allowed lateness. */
     public DeadLetter late(SourcedEvent event, long watermark) {
-        long behind = watermark - event.getEvent().getTimestamp();
+        return late(event, watermark, "the watermark");
+    }
+
+    /**
+     * A valid event that can no longer be applied in event-time order because something at {@code bound}
+     * already was; {@code what} names it for the reason, e.g. "the user's last applied event".
+     */
+    public DeadLetter late(SourcedEvent event, long bound, String what) {
+        long behind = bound - event.getEvent().getTimestamp();
         return afterDecoding(event, Violation.of(ViolationCode.LATE, null, "event time "
-                + event.getEvent().getTimestamp() + " is " + behind + " ms behind the watermark " + watermark));
+                + event.getEvent().getTimestamp() + " is " + behind + " ms behind " + what + " " + bound));
     }
 
     /** A valid event whose {@code eventId} had already been applied. */

@@ -29,12 +29,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The operator on a RocksDB keyed-state backend, driven by Flink's two-input test harness. */
-class UserStateFunctionTest {
+class UserStateOperatorTest {
     private static final long T0 = 1_700_000_000_000L;
     private static final long MINUTE = Duration.ofMinutes(1).toMillis();
     private static final long DAY = Duration.ofDays(1).toMillis();
+    private static final int MAX_PARALLELISM = 128;
 
-    private UserStateFunction function;
+    private UserStateOperator operator;
     private KeyedTwoInputStreamOperatorTestHarness<String, SourcedEvent, UserProfile, FeatureSnapshot> harness;
     private long offset;
 
@@ -50,12 +51,18 @@ class UserStateFunctionTest {
     }
 
     private void start(HistoryPolicy policy, OperatorSubtaskState restored) throws Exception {
-        function = new UserStateFunction(policy);
+        start(policy, UserStateOperator.DEFAULT_MAX_WAITING_EVENTS, restored, 1, 0);
+    }
+
+    private void start(HistoryPolicy policy, int maxWaitingEvents, OperatorSubtaskState restored, int parallelism,
+            int subtask) throws Exception {
+        operator = new UserStateOperator(policy, maxWaitingEvents);
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new UserStateOperator(function),
+                operator,
                 e -> e.getEvent().getUserId(),
                 UserProfile::getUserId,
-                Types.STRING);
+                Types.STRING,
+                MAX_PARALLELISM, parallelism, subtask);
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());
         if (restored != null) {
             harness.initializeState(restored);
@@ -102,11 +109,11 @@ class UserStateFunctionTest {
     }
 
     private List<TrainingExample> examples() {
-        return harness.getSideOutput(UserStateFunction.TRAINING_EXAMPLES).stream().map(StreamRecord::getValue).toList();
+        return harness.getSideOutput(UserStateOperator.TRAINING_EXAMPLES).stream().map(StreamRecord::getValue).toList();
     }
 
     private List<DeadLetter> deadLetters() {
-        var queue = harness.getSideOutput(UserStateFunction.DEAD_LETTERS);
+        var queue = harness.getSideOutput(UserStateOperator.DEAD_LETTERS);
         return queue == null ? List.of() : queue.stream().map(StreamRecord::getValue).toList();
     }
 
@@ -116,7 +123,7 @@ class UserStateFunctionTest {
 
     /** Keys with an entry in the operator's RocksDB state. */
     private long usersWithStoredState() throws Exception {
-        try (var keys = harness.getOperator().getKeyedStateBackend().getKeys("user-state", VoidNamespace.INSTANCE)) {
+        try (var keys = harness.getOperator().getKeyedStateBackend().getKeys(UserStateOperator.HISTORY_STATE, VoidNamespace.INSTANCE)) {
             return keys.count();
         }
     }
@@ -136,7 +143,7 @@ class UserStateFunctionTest {
             assertThat(example.getContext().getSession()).isEmpty();
             assertThat(example.getTarget().getItemId()).isEqualTo("a");
         });
-        assertThat(function.metrics().eventsApplied.getCount()).isEqualTo(1);
+        assertThat(operator.metrics().eventsApplied.getCount()).isEqualTo(1);
     }
 
     @Test
@@ -185,7 +192,7 @@ class UserStateFunctionTest {
             assertThat(dl.getPartition()).isEqualTo(3);
             assertThat(dl.getOffset()).isZero();
         });
-        assertThat(function.metrics().lateEvents.getCount()).isEqualTo(1);
+        assertThat(operator.metrics().lateEvents.getCount()).isEqualTo(1);
     }
 
     @Test
@@ -232,7 +239,7 @@ class UserStateFunctionTest {
         assertThat(appliedEventIds()).containsExactly("e1");
         assertThat(deadLetters()).extracting(DeadLetter::getReason).containsExactly("duplicate", "duplicate");
         assertThat(deadLetters()).extracting(DeadLetter::getOffset).containsExactly(1L, 2L);
-        assertThat(function.metrics().duplicateEvents.getCount()).isEqualTo(2);
+        assertThat(operator.metrics().duplicateEvents.getCount()).isEqualTo(2);
     }
 
     @Test
@@ -246,7 +253,7 @@ class UserStateFunctionTest {
         assertThat(sessionItems(snapshots().get(1))).containsExactly("a", "b");
         assertThat(sessionItems(lastSnapshot())).containsExactly("c");
         assertThat(lastSnapshot().getLongTerm().getItem()).containsExactly("a", "b");
-        assertThat(function.metrics().sessionsClosed.getCount()).isEqualTo(1);
+        assertThat(operator.metrics().sessionsClosed.getCount()).isEqualTo(1);
     }
 
     @Test
@@ -311,7 +318,7 @@ class UserStateFunctionTest {
 
         assertThat(harness.numEventTimeTimers()).as("one cleanup timer per user").isEqualTo(2);
         assertThat(usersWithStoredState()).isEqualTo(2);
-        assertThat(function.metrics().usersWithState()).isEqualTo(2);
+        assertThat(operator.metrics().usersWithState()).isEqualTo(2);
 
         watermark(T0 + 7 * DAY + 19 * MINUTE - 1);
         assertThat(usersWithStoredState()).as("u1 is still within 7 days of its last event").isEqualTo(1);
@@ -320,7 +327,7 @@ class UserStateFunctionTest {
         watermark(T0 + 7 * DAY + 20 * MINUTE);
         assertThat(usersWithStoredState()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
-        assertThat(function.metrics().usersWithState()).isZero();
+        assertThat(operator.metrics().usersWithState()).isZero();
     }
 
     @Test
@@ -363,7 +370,7 @@ class UserStateFunctionTest {
         assertThat(sessionItems(lastSnapshot())).containsExactly("b", "c");
         assertThat(lastSnapshot().getLongTerm().getItem()).containsExactly("a");
         assertThat(lastSnapshot().getProfile()).containsEntry("age", "25-34");
-        assertThat(function.metrics().usersWithState()).isEqualTo(1);
+        assertThat(operator.metrics().usersWithState()).isEqualTo(1);
         assertThat(harness.numEventTimeTimers()).as("the cleanup timer was restored").isEqualTo(1);
     }
 
@@ -378,5 +385,145 @@ class UserStateFunctionTest {
         var byUser = snapshots().stream().collect(Collectors.groupingBy(FeatureSnapshot::getUserId));
         assertThat(sessionItems(byUser.get("u1").get(1))).containsExactly("a", "b");
         assertThat(sessionItems(byUser.get("u2").get(0))).containsExactly("x");
+    }
+
+    @Test
+    void aLapsedUsersNextEventOutlivesTheCleanupTimerDueInTheSameWatermark() throws Exception {
+        start(HistoryPolicy.defaults());
+        send("e1", "a", T0);
+        watermark(T0);
+        send("e2", "b", T0 + 8 * DAY); // the cleanup timer for e1 (7 days) is due at this same watermark
+        watermark(T0 + 8 * DAY);
+
+        assertThat(usersWithStoredState()).as("the new history is not cleared by the old timer").isEqualTo(1);
+        assertThat(sessionItems(lastSnapshot())).containsExactly("b");
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+        watermark(T0 + 15 * DAY + MINUTE);
+        assertThat(usersWithStoredState()).isZero();
+        assertThat(operator.metrics().usersWithState()).isZero();
+    }
+
+    @Test
+    void aProfileArrivingAfterTheEventsOutlivesTheLapsedHistory() throws Exception {
+        start(HistoryPolicy.defaults());
+        send("e1", "a", T0);
+        watermark(T0);
+        harness.processElement2(new StreamRecord<>(new UserProfile("u1", Map.of("age", "25-34"), 1L)));
+        watermark(T0 + 8 * DAY);
+
+        assertThat(usersWithStoredState()).as("only the profile is left").isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).isZero();
+        send("e2", "b", T0 + 9 * DAY);
+        watermark(T0 + 9 * DAY);
+        assertThat(lastSnapshot().getProfile()).containsExactly(Map.entry("age", "25-34"));
+        assertThat(lastSnapshot().getLongTerm().getItem()).isEmpty();
+    }
+
+    @Test
+    void eventsWithTheSameTimeKeepTheirArrivalOrderAcrossARestore() throws Exception {
+        HistoryPolicy policy = HistoryPolicy.defaults();
+        start(policy);
+        for (String item : List.of("c", "a", "d", "b")) {
+            send("e-" + item, item, T0);
+        }
+        OperatorSubtaskState checkpoint = harness.snapshot(1L, T0);
+        harness.close();
+
+        start(policy, checkpoint);
+        watermark(T0);
+
+        assertThat(sessionItems(lastSnapshot())).containsExactly("c", "a", "d", "b");
+    }
+
+    @Test
+    void aSecondCheckpointHoldsOnlyWhatStillWaits() throws Exception {
+        HistoryPolicy policy = HistoryPolicy.defaults();
+        start(policy);
+        send("e1", "a", T0);
+        send(event("u2", "x1", "x", T0 + 1));
+        harness.snapshot(1L, T0);
+        watermark(T0 + 1);
+        send("e2", "b", T0 + 5);
+        OperatorSubtaskState second = harness.snapshot(2L, T0);
+        harness.close();
+
+        start(policy, second);
+        watermark(T0 + 10);
+
+        assertThat(appliedEventIds()).as("events applied before the second checkpoint are not applied again")
+                .containsExactly("e2");
+        assertThat(sessionItems(lastSnapshot())).containsExactly("a", "b");
+    }
+
+    @Test
+    void waitingEventsFollowTheirKeysWhenTheJobRescales() throws Exception {
+        HistoryPolicy policy = HistoryPolicy.defaults();
+        start(policy);
+        int users = 40;
+        for (int u = 0; u < users; u++) {
+            send(event("u" + u, "e" + u, "i" + u, T0 + u));
+        }
+        OperatorSubtaskState atParallelismOne = harness.snapshot(1L, T0);
+        harness.close();
+
+        List<String> applied = new java.util.ArrayList<>();
+        for (int subtask = 0; subtask < 2; subtask++) {
+            start(policy, UserStateOperator.DEFAULT_MAX_WAITING_EVENTS,
+                    org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                            atParallelismOne, MAX_PARALLELISM, 1, 2, subtask), 2, subtask);
+            watermark(T0 + users);
+            List<String> mine = appliedEventIds();
+            assertThat(mine).as("subtask %d restores a share of the keys", subtask).isNotEmpty().hasSizeLessThan(users);
+            applied.addAll(mine);
+            harness.close();
+        }
+        harness = null;
+        assertThat(applied).as("every waiting event comes back exactly once")
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, users).mapToObj(u -> "e" + u).toList());
+    }
+
+    @Test
+    void aFullBufferAppliesItsEarliestEventsAndLaterStragglersAreLate() throws Exception {
+        start(HistoryPolicy.defaults(), 10, null, 1, 0);
+        for (int i = 0; i < 11; i++) { // the watermark never comes: the 11th event overflows the buffer
+            send(event("u" + i % 3, "e" + i, "i" + i, T0 + i * 1_000));
+        }
+        assertThat(appliedEventIds()).as("the earliest tenth is applied before any watermark")
+                .containsExactly("e0", "e1");
+
+        send(event("u0", "straggler", "s", T0 + 500));
+        send(event("u1", "fine", "f", T0 + 20_000));
+        watermark(T0 + 60_000);
+
+        assertThat(deadLetters()).singleElement().satisfies(d -> {
+            assertThat(d.getReason()).isEqualTo("late");
+            assertThat(d.getReasons()).singleElement().asString()
+                    .contains("behind events applied early because the waiting buffer was full, up to " + (T0 + 1_000));
+        });
+        assertThat(appliedEventIds()).as("no accepted event is lost").hasSize(12).doesNotContain("straggler");
+        assertThat(operator.metrics().lateEvents.getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void anEventBehindItsUsersLastAppliedOneAfterARestoreIsLateNotAFailure() throws Exception {
+        HistoryPolicy policy = HistoryPolicy.defaults();
+        start(policy);
+        send("e1", "a", T0 + MINUTE);
+        watermark(T0 + MINUTE);
+        OperatorSubtaskState checkpoint = harness.snapshot(1L, T0);
+        harness.close();
+
+        start(policy, checkpoint); // event time starts over after a restore
+        send("e0", "old", T0);
+        send("e2", "b", T0 + 2 * MINUTE);
+        watermark(T0 + 2 * MINUTE);
+
+        assertThat(appliedEventIds()).containsExactly("e2");
+        assertThat(deadLetters()).singleElement().satisfies(d -> {
+            assertThat(d.getReason()).isEqualTo("late");
+            assertThat(d.getReasons()).singleElement().asString()
+                    .contains("60000 ms behind the user's last applied event at " + (T0 + MINUTE));
+        });
     }
 }
