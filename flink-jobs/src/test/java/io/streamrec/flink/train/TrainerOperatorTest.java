@@ -1,5 +1,6 @@
 package io.streamrec.flink.train;
 
+import static io.streamrec.flink.train.SequenceStreams.bursts;
 import static io.streamrec.flink.train.SequenceStreams.targets;
 import static io.streamrec.flink.train.SequenceStreams.walks;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,6 +44,8 @@ class TrainerOperatorTest {
                 .encoderSettings(Map.of("meanpool.hidden", "32"))
                 .trainer(trainer)
                 .fullSnapshotInterval(Duration.ofMinutes(1))
+                // no mixing unless a test asks for it: each fed batch is scored and trained at once
+                .mixingCapacity(BATCH)
                 .metricWindow(1000);
     }
 
@@ -208,6 +211,48 @@ class TrainerOperatorTest {
             assertThat(f.popularityHr50()).as("uniform targets: about 50 of 200").isBetween(0.15, 0.35);
             assertThat(f.hr50()).as("model HR@50 vs popularity HR@50 on the same examples: %s", f).isGreaterThan(f.popularityHr50() + 0.25);
             assertThat(f.hr10()).isLessThanOrEqualTo(f.hr50());
+        }
+    }
+
+    @Test
+    void scoresEveryExampleOnArrivalAndTrainsItOnceLaterInBatchesThatMixUsers() throws Exception {
+        List<TrainingExample> stream = bursts(16, 16, 500, 21); // 2 users per batch of 32 in arrival order
+        // a queue that holds the whole stream: nothing is sampled away
+        try (TrainerHarness h = TrainerHarness.open(config().queueCapacity(stream.size()).mixingCapacity(4 * BATCH).build(), null)) {
+            h.feed(stream.subList(0, 3 * BATCH));
+            h.await(() -> h.operator().totals().scored() == 3 * BATCH, "three batches to be scored");
+            assertThat(h.loop().trained()).as("waiting for the buffer to fill").isZero();
+            assertThat(h.loop().mixingSize()).isEqualTo(3 * BATCH);
+
+            h.feedAndTrain(stream.subList(3 * BATCH, stream.size()), stream.size() - 3 * BATCH);
+            h.harness.endInput();
+            assertThat(h.operator().totals().scored()).as("each example scored exactly once").isEqualTo(stream.size());
+            assertThat(h.loop().trained()).as("and trained exactly once").isEqualTo(stream.size());
+            assertThat(h.loop().mixingSize()).isZero();
+            assertThat(h.loop().usersPerBatch()).as("users per trained batch").isGreaterThan(5);
+        }
+        try (TrainerHarness h = TrainerHarness.open(config().queueCapacity(stream.size()).build(), null)) {
+            h.feedAndTrain(stream, stream.size());
+            assertThat(h.loop().usersPerBatch()).as("without mixing").isEqualTo(2.0);
+        }
+    }
+
+    @Test
+    void aCheckpointKeepsTheScoredExamplesWaitingInTheMixingBuffer() throws Exception {
+        List<TrainingExample> stream = bursts(6, 16, 500, 23);
+        TrainerOperatorConfig cfg = config().mixingCapacity(4 * BATCH).build();
+        OperatorSubtaskState snapshot;
+        try (TrainerHarness h = TrainerHarness.open(cfg, null)) {
+            h.feed(stream);
+            h.await(() -> h.operator().totals().scored() == stream.size(), "the stream to be scored");
+            snapshot = h.harness.snapshot(1, 1);
+        }
+        try (TrainerHarness h = TrainerHarness.open(cfg, snapshot)) {
+            assertThat(h.loop().mixingSize()).isEqualTo(stream.size());
+            assertThat(h.loop().trained()).isZero();
+            h.harness.endInput();
+            assertThat(h.loop().trained()).as("the restored examples are trained").isEqualTo(stream.size());
+            assertThat(h.operator().totals().scored()).as("but not scored again").isEqualTo(stream.size());
         }
     }
 
