@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * stores the trainer, the unscored queue, the scored examples waiting in the mixing buffer, counters,
  * metrics and the popularity window as one operator
  * state entry. A restore continues the versions past anything the lost run may have published and
- * publishes a FULL first ({@link TrainerState}). At the end of a bounded input every queued example is
+ * publishes a FULL first ({@link TrainerState}); a start without a checkpoint continues after the newest
+ * version already published ({@link LatestPublishedVersion}). At the end of a bounded input every queued example is
  * scored, every waiting example trained, and a last delta published.
  *
  * <p>Metrics (gauges in the operator's user group {@value #METRIC_GROUP}): prequentialHr10, prequentialHr50, prequentialNdcg10, prequentialNdcg50,
@@ -61,6 +62,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     private static final long STOP_WAIT_SECONDS = 60;
 
     private final TrainerOperatorConfig config;
+    private final LatestPublishedVersion published;
     private final transient MailboxExecutor mailbox;
     private transient ListState<byte[]> checkpoint;
     private transient TrainerState state;
@@ -72,9 +74,11 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     private transient long lastLogAt;
     private transient long trainedAtLastLog;
 
-    TrainerOperator(StreamOperatorParameters<ModelUpdate> parameters, TrainerOperatorConfig config) {
+    TrainerOperator(StreamOperatorParameters<ModelUpdate> parameters, TrainerOperatorConfig config,
+                    LatestPublishedVersion published) {
         super(parameters);
         this.config = config;
+        this.published = published;
         this.mailbox = parameters.getMailboxExecutor();
     }
 
@@ -92,6 +96,21 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
             saved = entry;
         }
         state = saved == null ? TrainerState.fresh(config) : TrainerState.restore(saved, config, System.currentTimeMillis());
+        continueAfterPublished();
+    }
+
+    /**
+     * Versions strictly increase across restarts (DESIGN.md §8): a start without a checkpoint would otherwise
+     * begin at 1 under versions consumers already hold, and an old checkpoint's gap may not cover what was
+     * published since. Never lowers the version counter.
+     */
+    private void continueAfterPublished() throws Exception {
+        long latest = published.latest();
+        if (latest > state.trainer.versions().latest()) {
+            LOG.info("Versions continue after {}, the newest already published (the {} would have continued after {})",
+                    latest, state.trainer.stepCount() == 0 ? "fresh trainer" : "checkpoint", state.trainer.versions().latest());
+            state.trainer.versions().startAfter(latest);
+        }
     }
 
     @Override

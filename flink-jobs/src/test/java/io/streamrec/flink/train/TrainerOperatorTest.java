@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.streamrec.model.estimator.StreamingFrequencyEstimator;
 import io.streamrec.model.sync.ModelUpdates;
 import io.streamrec.model.train.Ranking;
 import io.streamrec.model.train.TrainerConfig;
@@ -97,6 +98,21 @@ class TrainerOperatorTest {
             });
             assertThat(itemIds(full)).containsAll(ids("b", BATCH)).containsAll(ids("new", BATCH)).contains("a");
             assertThat(h.operator().figures().examples()).isEqualTo(2 * BATCH);
+        }
+    }
+
+    @Test
+    void aStartWithoutCheckpointContinuesAfterTheNewestPublishedVersion() throws Exception {
+        try (TrainerHarness h = TrainerHarness.open(config().build(), null, () -> 41L)) {
+            assertThat(h.newUpdates()).isNotEmpty().allSatisfy(u -> {
+                assertThat(u.getKind()).isEqualTo(UpdateKind.FULL);
+                assertThat(u.getVersion()).isEqualTo(42);
+            });
+            h.feedAndTrain(targets("a", ids("b", BATCH)), BATCH);
+            assertThat(h.advanceTo(10_000, 1)).allSatisfy(u -> {
+                assertThat(u.getVersion()).isEqualTo(43);
+                assertThat(u.getBaseVersion()).isEqualTo(42);
+            });
         }
     }
 
@@ -197,6 +213,38 @@ class TrainerOperatorTest {
             assertThat(delta.get(0).getKind()).isEqualTo(UpdateKind.DELTA);
             assertThat(delta.get(0).getBaseVersion()).isEqualTo(restartVersion);
             assertThat(delta.get(0).getVersion()).isEqualTo(restartVersion + 1);
+        }
+    }
+
+    @Test
+    void restoreBringsBackTheFrequencyEstimatorArraysBitForBit() throws Exception {
+        List<TrainingExample> stream = walks(20 * BATCH, 100, 31);
+        List<String> items = IntStream.range(0, 100).mapToObj(i -> "i" + i).toList();
+        TrainerOperatorConfig cfg = config().build();
+        OperatorSubtaskState snapshot;
+        byte[] estimatorAtCheckpoint;
+        double[] estimatesAtCheckpoint;
+        try (TrainerHarness h = TrainerHarness.open(cfg, null)) {
+            for (int from = 0; from < stream.size(); from += BATCH) {
+                h.feedAndTrain(stream.subList(from, from + BATCH), from + BATCH);
+            }
+            snapshot = h.harness.snapshot(1, 1);
+            try (TrainingLoop.Pause paused = h.loop().pause()) {
+                StreamingFrequencyEstimator estimator = h.operator().trainer().frequencyEstimator();
+                estimatorAtCheckpoint = estimator.toBytes();
+                estimatesAtCheckpoint = items.stream().mapToDouble(estimator::probability).toArray();
+                assertThat(estimator.step()).as("one estimator step per training step").isEqualTo(20);
+            }
+        }
+        // an unseen item's estimate is 1/t = 1/20; these 100 items, 32 targets a batch, come about 0.3 times a batch
+        assertThat(java.util.Arrays.stream(estimatesAtCheckpoint).average().orElseThrow())
+                .as("the estimator learned something to restore").isGreaterThan(0.2);
+        try (TrainerHarness h = TrainerHarness.open(cfg, snapshot)) {
+            try (TrainingLoop.Pause paused = h.loop().pause()) {
+                StreamingFrequencyEstimator restored = h.operator().trainer().frequencyEstimator();
+                assertThat(restored.toBytes()).as("A, B and t as at the checkpoint").isEqualTo(estimatorAtCheckpoint);
+                assertThat(items.stream().mapToDouble(restored::probability).toArray()).isEqualTo(estimatesAtCheckpoint);
+            }
         }
     }
 
