@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
  *
  * <p><b>Each example is trained exactly once.</b> {@link #drawBatch} removes what it returns, and a batch is
  * drawn only while the buffer is full ({@link #readyToDraw}), so an example waits for about {@code capacity}
- * later examples before it is trained, and the buffer always has {@code capacity} examples to mix. At the end
+ * later examples before it is trained, and every batch is drawn from at least {@code capacity} examples. At the end
  * of a bounded input {@link #drawBatch} empties it. Scoring is not delayed: examples are scored on arrival,
  * in arrival order, before they enter the buffer (test-then-train).
  *
