@@ -38,7 +38,7 @@ public final class ModelUpdatesTail implements LatestPublishedVersion {
     private final String topic;
     private final HashMap<String, String> kafkaProperties;
 
-    /** {@code kafkaProperties}: the job's extra client settings (security and the like), applied last but one. */
+    /** {@code kafkaProperties}: the job's extra client settings (security and the like); bootstrap servers, isolation level and auto-commit are set here. */
     public ModelUpdatesTail(String bootstrapServers, String topic, Map<String, String> kafkaProperties) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
