@@ -5,6 +5,7 @@ import io.streamrec.flink.ingest.DeadLetterRouter;
 import io.streamrec.flink.ingest.EventTimeWatermarks;
 import io.streamrec.flink.ingest.KafkaSinks;
 import io.streamrec.flink.ingest.KafkaSources;
+import io.streamrec.flink.ingest.ModelUpdatesTail;
 import io.streamrec.flink.state.UserStateOperator;
 import io.streamrec.flink.train.TrainerOperatorFactory;
 import io.streamrec.schemas.DeadLetter;
@@ -140,7 +141,8 @@ public final class StreamrecPipeline {
                                                           DataStream<FeatureSnapshot> snapshots,
                                                           DataStream<TrainingExample> examples) {
         // parallelism 1 like the trainer it chains to: one producer keeps the versions in order on the partition
-        TrainerOperatorFactory.attach(examples, cfg.trainer())
+        TrainerOperatorFactory.attach(examples, cfg.trainer(),
+                        new ModelUpdatesTail(cfg.bootstrapServers(), cfg.topics().modelUpdates(), cfg.kafkaProperties()))
                 .sinkTo(KafkaSinks.modelUpdates(cfg))
                 .name("model updates: " + cfg.topics().modelUpdates())
                 .uid(UID_MODEL_UPDATES_SINK)

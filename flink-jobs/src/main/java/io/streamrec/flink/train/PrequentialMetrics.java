@@ -14,6 +14,10 @@ import java.util.Set;
  * the popularity baseline's HR@50 on the same examples, and the mean training loss of the last
  * {@code window / batchSize} steps. Updated by the training thread; {@link #figures()} is a consistent
  * immutable view any thread may read.
+ *
+ * <p>Beside the rolling window it keeps running totals since the trainer first started (checkpointed): examples
+ * scored and HR@50 hits of the model and of popularity. A reader takes the difference of two readings to get
+ * the hit rates over any stretch of the stream, e.g. its second half, however many examples that is.
  */
 final class PrequentialMetrics {
 
@@ -23,6 +27,9 @@ final class PrequentialMetrics {
     /** One consistent reading of the rolling figures (NaN before the first example). */
     record Figures(double hr10, double hr50, double ndcg10, double ndcg50, double popularityHr50, double loss, int examples) {}
 
+    /** Running totals since the trainer first started; rates over a stretch are differences of two readings. */
+    record Totals(long scored, long hits50, long popularityHits50) {}
+
     private final RollingMean hr10;
     private final RollingMean hr50;
     private final RollingMean ndcg10;
@@ -30,6 +37,7 @@ final class PrequentialMetrics {
     private final RollingMean popularityHr50;
     private final RollingMean loss;
     private volatile Figures figures = new Figures(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
+    private volatile Totals totals = new Totals(0, 0, 0);
 
     PrequentialMetrics(int window, int batchSize) {
         hr10 = new RollingMean(window);
@@ -43,14 +51,22 @@ final class PrequentialMetrics {
     /** Adds one batch's scores: the model's rankings and the popularity top-{@value #MAX_K}, per example target. */
     void recordScores(List<Ranking> rankings, List<String> popularTop, List<String> targets) {
         Set<String> popular = new HashSet<>(popularTop.subList(0, Math.min(MAX_K, popularTop.size())));
+        long hits = 0;
+        long popularHits = 0;
         for (int i = 0; i < rankings.size(); i++) {
             Ranking r = rankings.get(i);
+            boolean hit = r.hitAt(MAX_K);
+            boolean popularHit = popular.contains(targets.get(i));
             hr10.add(r.hitAt(10) ? 1 : 0);
-            hr50.add(r.hitAt(MAX_K) ? 1 : 0);
+            hr50.add(hit ? 1 : 0);
             ndcg10.add(ndcg(r, 10));
             ndcg50.add(ndcg(r, MAX_K));
-            popularityHr50.add(popular.contains(targets.get(i)) ? 1 : 0);
+            popularityHr50.add(popularHit ? 1 : 0);
+            hits += hit ? 1 : 0;
+            popularHits += popularHit ? 1 : 0;
         }
+        Totals before = totals;
+        totals = new Totals(before.scored() + rankings.size(), before.hits50() + hits, before.popularityHits50() + popularHits);
         publish();
     }
 
@@ -68,6 +84,10 @@ final class PrequentialMetrics {
         return figures;
     }
 
+    Totals totals() {
+        return totals;
+    }
+
     private void publish() {
         figures = new Figures(hr10.mean(), hr50.mean(), ndcg10.mean(), ndcg50.mean(), popularityHr50.mean(), loss.mean(), hr50.count());
     }
@@ -76,11 +96,18 @@ final class PrequentialMetrics {
         for (RollingMean m : List.of(hr10, hr50, ndcg10, ndcg50, popularityHr50, loss)) {
             m.writeTo(out);
         }
+        out.writeLong(totals.scored());
+        out.writeLong(totals.hits50());
+        out.writeLong(totals.popularityHits50());
     }
 
-    void readFrom(DataInput in) throws IOException {
+    /** Reads what {@link #writeTo} wrote; {@code withTotals} is false for checkpoints written before the totals. */
+    void readFrom(DataInput in, boolean withTotals) throws IOException {
         for (RollingMean m : List.of(hr10, hr50, ndcg10, ndcg50, popularityHr50, loss)) {
             m.readFrom(in);
+        }
+        if (withTotals) {
+            totals = new Totals(in.readLong(), in.readLong(), in.readLong());
         }
         publish();
     }

@@ -34,17 +34,22 @@ import org.slf4j.LoggerFactory;
  * the vector path behind it; one dedicated thread ({@link TrainingLoop}) scores, trains and builds the
  * updates; results come back through the task's mailbox, because outputs belong to the task thread.
  * When the trainer falls behind, the queue samples (see {@link SamplingQueue}) and the fraction trained
- * is reported. Processing-time timers only ask for publications; they never touch the weights.
+ * is reported. Admitted examples are scored on arrival and trained later in batches drawn at random from
+ * a {@link MixingBuffer}, so a batch mixes many users even though events come in per-user bursts. Processing-time timers only ask for publications; they never touch the weights.
  *
  * <p>A checkpoint pauses the training thread at a batch boundary (waiting for at most one batch) and
- * stores the trainer, the untrained queue, counters, metrics and the popularity window as one operator
+ * stores the trainer, the unscored queue, the scored examples waiting in the mixing buffer, counters,
+ * metrics and the popularity window as one operator
  * state entry. A restore continues the versions past anything the lost run may have published and
- * publishes a FULL first ({@link TrainerState}). At the end of a bounded input every queued example is
- * trained and a last delta published.
+ * publishes a FULL first ({@link TrainerState}); a start without a checkpoint continues after the newest
+ * version already published ({@link LatestPublishedVersion}). At the end of a bounded input every queued example is
+ * scored, every waiting example trained, and a last delta published.
  *
  * <p>Metrics (gauges in the operator's user group {@value #METRIC_GROUP}): prequentialHr10, prequentialHr50, prequentialNdcg10, prequentialNdcg50,
- * popularityHr50, loss, examplesSeen, examplesTrained, fractionTrained, examplesPerSecond, modelVersion,
- * lastDeltaIntervalMs; the same figures are logged at INFO every log interval.
+ * popularityHr50, loss, examplesSeen, examplesScored, examplesTrained, fractionTrained, examplesPerSecond,
+ * usersPerBatch, modelVersion, lastDeltaIntervalMs, and the running totals prequentialHits50 and
+ * popularityHits50 (since the first start; with examplesScored they give the hit rates over any stretch of
+ * the stream); the rolling figures are logged at INFO every log interval.
  */
 public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         implements OneInputStreamOperator<TrainingExample, ModelUpdate>, BoundedOneInput {
@@ -57,6 +62,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     private static final long STOP_WAIT_SECONDS = 60;
 
     private final TrainerOperatorConfig config;
+    private final LatestPublishedVersion published;
     private final transient MailboxExecutor mailbox;
     private transient ListState<byte[]> checkpoint;
     private transient TrainerState state;
@@ -68,9 +74,11 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     private transient long lastLogAt;
     private transient long trainedAtLastLog;
 
-    TrainerOperator(StreamOperatorParameters<ModelUpdate> parameters, TrainerOperatorConfig config) {
+    TrainerOperator(StreamOperatorParameters<ModelUpdate> parameters, TrainerOperatorConfig config,
+                    LatestPublishedVersion published) {
         super(parameters);
         this.config = config;
+        this.published = published;
         this.mailbox = parameters.getMailboxExecutor();
     }
 
@@ -88,6 +96,21 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
             saved = entry;
         }
         state = saved == null ? TrainerState.fresh(config) : TrainerState.restore(saved, config, System.currentTimeMillis());
+        continueAfterPublished();
+    }
+
+    /**
+     * Versions strictly increase across restarts (DESIGN.md §8): a start without a checkpoint would otherwise
+     * begin at 1 under versions consumers already hold, and an old checkpoint's gap may not cover what was
+     * published since. Never lowers the version counter.
+     */
+    private void continueAfterPublished() throws Exception {
+        long latest = published.latest();
+        if (latest > state.trainer.versions().latest()) {
+            LOG.info("Versions continue after {}, the newest already published (the {} would have continued after {})",
+                    latest, state.trainer.stepCount() == 0 ? "fresh trainer" : "checkpoint", state.trainer.versions().latest());
+            state.trainer.versions().startAfter(latest);
+        }
     }
 
     @Override
@@ -100,8 +123,8 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         }
         copyInput = getExecutionConfig().isObjectReuseEnabled();
         ModelUpdates updates = new ModelUpdates(state.trainer, config.maxMessageBytes(), Clock.systemUTC());
-        loop = new TrainingLoop(state.trainer, updates, state.queue, state.metrics, state.popularity, state.trainedBefore,
-                new MailboxSink());
+        loop = new TrainingLoop(state.trainer, updates, state.queue, state.mixing, state.metrics, state.popularity,
+                state.trainedBefore, new MailboxSink());
         registerMetrics(getMetricGroup().addGroup(METRIC_GROUP));
         emit(loop.fullSnapshotNow());
         trainingThread = new Thread(loop, "streamrec-trainer (" + updates.modelName() + ")");
@@ -149,17 +172,19 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         trainedAtLastLog = trained;
         PrequentialMetrics.Figures f = state.metrics.figures();
         LOG.info("Trainer v{}: HR@10 {} HR@50 {} NDCG@10 {} NDCG@50 {} (popularity HR@50 {}) over {} examples, loss {}; "
-                        + "seen {} trained {} ({}%), {} examples/s, queued {}/{}, last delta interval {} ms",
+                        + "seen {} trained {} ({}%), {} examples/s, {} users per batch, queued {}/{}, mixing {}/{}, "
+                        + "last delta interval {} ms",
                 loop.modelVersion(), fmt(f.hr10()), fmt(f.hr50()), fmt(f.ndcg10()), fmt(f.ndcg50()), fmt(f.popularityHr50()), f.examples(),
                 fmt(f.loss()), state.queue.seen(), trained, fmt(100 * fractionTrained()), fmt(examplesPerSecond),
-                state.queue.size(), state.queue.capacity(), loop.lastDeltaIntervalMillis());
+                fmt(loop.usersPerBatch()), state.queue.size(), state.queue.capacity(), loop.mixingSize(),
+                state.mixing.capacity(), loop.lastDeltaIntervalMillis());
     }
 
     private static String fmt(double value) {
         return String.format("%.3f", value);
     }
 
-    /** Trained over seen; 1 before the first example. */
+    /** Trained over seen (examples waiting in the mixing buffer count as not yet trained); 1 before the first example. */
     double fractionTrained() {
         long seen = state.queue.seen();
         return seen == 0 ? 1.0 : (double) loop.trained() / seen;
@@ -173,7 +198,11 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         group.gauge("popularityHr50", (Gauge<Double>) () -> state.metrics.figures().popularityHr50());
         group.gauge("loss", (Gauge<Double>) () -> state.metrics.figures().loss());
         group.gauge("examplesSeen", (Gauge<Long>) state.queue::seen);
+        group.gauge("examplesScored", (Gauge<Long>) () -> state.metrics.totals().scored());
+        group.gauge("prequentialHits50", (Gauge<Long>) () -> state.metrics.totals().hits50());
+        group.gauge("popularityHits50", (Gauge<Long>) () -> state.metrics.totals().popularityHits50());
         group.gauge("examplesTrained", (Gauge<Long>) loop::trained);
+        group.gauge("usersPerBatch", (Gauge<Double>) loop::usersPerBatch);
         group.gauge("fractionTrained", (Gauge<Double>) this::fractionTrained);
         group.gauge("examplesPerSecond", (Gauge<Double>) () -> examplesPerSecond);
         group.gauge("modelVersion", (Gauge<Long>) loop::modelVersion);
@@ -239,6 +268,10 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
 
     SamplingQueue<TrainingExample> queue() {
         return state.queue;
+    }
+
+    PrequentialMetrics.Totals totals() {
+        return state.metrics.totals();
     }
 
     /** Hands the training thread's results to the task thread through the mailbox. */

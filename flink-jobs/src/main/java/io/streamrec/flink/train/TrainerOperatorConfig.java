@@ -32,6 +32,8 @@ public final class TrainerOperatorConfig implements Serializable {
     public static final int DEFAULT_POPULARITY_WINDOW = 10_000;
     /** The queue holds this many batches when no capacity is given. */
     public static final int DEFAULT_QUEUED_BATCHES = 4;
+    /** The mixing buffer holds this many batches when no capacity is given (4096 examples at batch 256). */
+    public static final int DEFAULT_MIXED_BATCHES = 16;
 
     private final String encoder;
     private final LinkedHashMap<String, String> encoderSettings;
@@ -41,6 +43,7 @@ public final class TrainerOperatorConfig implements Serializable {
     private final Duration logInterval;
     private final int maxMessageBytes;
     private final int queueCapacity;
+    private final int mixingCapacity;
     private final int metricWindow;
     private final int popularityWindow;
     private final long samplingSeed;
@@ -54,6 +57,7 @@ public final class TrainerOperatorConfig implements Serializable {
         this.logInterval = b.logInterval;
         this.maxMessageBytes = b.maxMessageBytes;
         this.queueCapacity = b.queueCapacity > 0 ? b.queueCapacity : DEFAULT_QUEUED_BATCHES * trainer.batchSize();
+        this.mixingCapacity = b.mixingCapacity > 0 ? b.mixingCapacity : DEFAULT_MIXED_BATCHES * trainer.batchSize();
         this.metricWindow = b.metricWindow;
         this.popularityWindow = b.popularityWindow;
         this.samplingSeed = b.samplingSeed;
@@ -101,6 +105,11 @@ public final class TrainerOperatorConfig implements Serializable {
         return queueCapacity;
     }
 
+    /** Scored examples a training batch is drawn from (see {@link MixingBuffer}); one batch means no mixing. */
+    public int mixingCapacity() {
+        return mixingCapacity;
+    }
+
     public int metricWindow() {
         return metricWindow;
     }
@@ -117,7 +126,7 @@ public final class TrainerOperatorConfig implements Serializable {
     public String toString() {
         return "TrainerOperatorConfig{encoder=" + encoder + ", encoderSettings=" + encoderSettings
                 + ", deltaInterval=" + deltaInterval + ", fullSnapshotInterval=" + fullSnapshotInterval
-                + ", maxMessageBytes=" + maxMessageBytes + ", queueCapacity=" + queueCapacity
+                + ", maxMessageBytes=" + maxMessageBytes + ", queueCapacity=" + queueCapacity + ", mixingCapacity=" + mixingCapacity
                 + ", metricWindow=" + metricWindow + ", popularityWindow=" + popularityWindow
                 + ", trainer=" + trainerSettings + "}";
     }
@@ -132,6 +141,7 @@ public final class TrainerOperatorConfig implements Serializable {
         private Duration logInterval = DEFAULT_LOG_INTERVAL;
         private int maxMessageBytes = ModelUpdates.DEFAULT_MAX_MESSAGE_BYTES;
         private int queueCapacity;
+        private int mixingCapacity;
         private int metricWindow = DEFAULT_METRIC_WINDOW;
         private int popularityWindow = DEFAULT_POPULARITY_WINDOW;
         private long samplingSeed = 1L;
@@ -186,6 +196,19 @@ public final class TrainerOperatorConfig implements Serializable {
             return this;
         }
 
+        /**
+         * Scored examples each training batch is drawn from at random (default {@value #DEFAULT_MIXED_BATCHES}
+         * batches). Time-ordered events come in per-user bursts, and a batch of consecutive examples then holds a
+         * few users whose own items are most of the in-batch negatives; mixing over a few thousand examples
+         * gives each batch ~100 users on MovieLens. Each example is still scored on arrival and trained exactly
+         * once, about this many examples later; the waiting examples are checkpointed. Set it to the batch size
+         * to train each scored batch as it arrives.
+         */
+        public Builder mixingCapacity(int examples) {
+            this.mixingCapacity = examples;
+            return this;
+        }
+
         /** Examples over which the prequential metrics are averaged (default {@value #DEFAULT_METRIC_WINDOW}). */
         public Builder metricWindow(int examples) {
             this.metricWindow = examples;
@@ -219,6 +242,8 @@ public final class TrainerOperatorConfig implements Serializable {
             require(maxMessageBytes >= 16 * 1024, "maxMessageBytes must be at least 16 KiB, got " + maxMessageBytes
                     + "; raise it (and the model-updates topic's max.message.bytes)");
             require(queueCapacity == 0 || queueCapacity >= trainer.batchSize(), "queueCapacity (" + queueCapacity
+                    + ") must hold at least one batch of " + trainer.batchSize() + "; raise it or leave it unset");
+            require(mixingCapacity == 0 || mixingCapacity >= trainer.batchSize(), "mixingCapacity (" + mixingCapacity
                     + ") must hold at least one batch of " + trainer.batchSize() + "; raise it or leave it unset");
             require(metricWindow > 0, "metricWindow must be positive, got " + metricWindow);
             require(popularityWindow > 0, "popularityWindow must be positive, got " + popularityWindow);

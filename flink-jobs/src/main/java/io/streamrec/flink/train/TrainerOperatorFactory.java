@@ -22,9 +22,17 @@ public final class TrainerOperatorFactory extends AbstractStreamOperatorFactory<
     public static final String UID = "trainer";
 
     private final TrainerOperatorConfig config;
+    private final LatestPublishedVersion published;
 
+    /** A trainer whose fresh start begins at version 1 (nothing was published before it). */
     public TrainerOperatorFactory(TrainerOperatorConfig config) {
+        this(config, LatestPublishedVersion.NONE);
+    }
+
+    /** A trainer whose fresh start (no checkpoint) continues after the version {@code published} reports. */
+    public TrainerOperatorFactory(TrainerOperatorConfig config, LatestPublishedVersion published) {
         this.config = config;
+        this.published = published;
     }
 
     /**
@@ -32,8 +40,15 @@ public final class TrainerOperatorFactory extends AbstractStreamOperatorFactory<
      * chunked model updates, to be sunk to {@code model-updates} keyed by model name.
      */
     public static SingleOutputStreamOperator<ModelUpdate> attach(DataStream<TrainingExample> examples, TrainerOperatorConfig config) {
+        return attach(examples, config, LatestPublishedVersion.NONE);
+    }
+
+    /** As {@link #attach(DataStream, TrainerOperatorConfig)}, continuing after {@code published} when started fresh. */
+    public static SingleOutputStreamOperator<ModelUpdate> attach(DataStream<TrainingExample> examples, TrainerOperatorConfig config,
+                                                                 LatestPublishedVersion published) {
         return examples
-                .transform("trainer (" + config.encoder() + ")", new AvroTypeInfo<>(ModelUpdate.class), new TrainerOperatorFactory(config))
+                .transform("trainer (" + config.encoder() + ")", new AvroTypeInfo<>(ModelUpdate.class),
+                        new TrainerOperatorFactory(config, published))
                 .uid(UID)
                 .setParallelism(1)
                 .setMaxParallelism(1);
@@ -42,7 +57,7 @@ public final class TrainerOperatorFactory extends AbstractStreamOperatorFactory<
     @Override
     @SuppressWarnings("unchecked")
     public <T extends StreamOperator<ModelUpdate>> T createStreamOperator(StreamOperatorParameters<ModelUpdate> parameters) {
-        return (T) new TrainerOperator(parameters, config);
+        return (T) new TrainerOperator(parameters, config, published);
     }
 
     @Override

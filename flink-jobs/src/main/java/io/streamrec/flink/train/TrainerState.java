@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything the trainer operator checkpoints, and how it is written: the whole {@link OnlineTrainer}
  * (weights, optimiser moments, estimator arrays, vocabularies, step, versions), the examples queued but
- * not yet trained, the seen/dropped/trained counters, the rolling metrics and the popularity window.
+ * not yet scored, the examples scored but waiting in the {@link MixingBuffer} to be trained, the
+ * seen/dropped/trained counters, the rolling metrics with their running totals, and the popularity window.
+ * A restore puts the waiting examples back where they were, so none is scored twice or lost untrained.
  *
  * <p><b>Versions after a restore.</b> A trainer restored from a checkpoint may already have published
  * versions after that checkpoint (a delta every T, a FULL every N, one FULL per start). Reusing one would
@@ -30,12 +32,15 @@ final class TrainerState {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainerState.class);
     private static final int MAGIC = 0x5354_4F50;
-    private static final int FORMAT = 1;
+    /** 2 added the mixing buffer and the metric totals; format 1 is still read (no mixing, totals from zero). */
+    private static final int FORMAT = 2;
+    private static final int FORMAT_WITHOUT_MIXING = 1;
     static final long RESTORE_SLACK = 1_000;
     private static final AvroBinaryCodec<TrainingExample> EXAMPLES = AvroBinaryCodec.of(TrainingExample.class);
 
     final OnlineTrainer trainer;
     final SamplingQueue<TrainingExample> queue;
+    final MixingBuffer<TrainingExample> mixing;
     final PrequentialMetrics metrics;
     final RecentPopularity popularity;
     final long trainedBefore;
@@ -43,6 +48,7 @@ final class TrainerState {
     private TrainerState(OnlineTrainer trainer, TrainerOperatorConfig config, long trainedBefore) {
         this.trainer = trainer;
         this.queue = new SamplingQueue<>(config.queueCapacity(), config.samplingSeed());
+        this.mixing = new MixingBuffer<>(config.mixingCapacity(), trainer.config().batchSize(), config.samplingSeed());
         this.metrics = new PrequentialMetrics(config.metricWindow(), trainer.config().batchSize());
         this.popularity = new RecentPopularity(config.popularityWindow());
         this.trainedBefore = trainedBefore;
@@ -67,13 +73,8 @@ final class TrainerState {
         state.trainer.save(trainerBytes);
         out.writeInt(trainerBytes.size());
         trainerBytes.writeTo(out);
-        List<TrainingExample> queued = state.queue.contents();
-        out.writeInt(queued.size());
-        for (TrainingExample example : queued) {
-            byte[] encoded = EXAMPLES.encode(example);
-            out.writeInt(encoded.length);
-            out.write(encoded);
-        }
+        writeExamples(out, state.queue.contents());
+        writeExamples(out, state.mixing.contents());
         state.metrics.writeTo(out);
         state.popularity.writeTo(out);
         out.flush();
@@ -91,8 +92,9 @@ final class TrainerState {
                     + "was the operator uid reused for another operator?");
         }
         int format = in.readInt();
-        if (format != FORMAT) {
-            throw new IOException("trainer checkpoint format " + format + " is not readable by this build (reads " + FORMAT + ")");
+        if (format != FORMAT && format != FORMAT_WITHOUT_MIXING) {
+            throw new IOException("trainer checkpoint format " + format + " is not readable by this build (reads "
+                    + FORMAT_WITHOUT_MIXING + " and " + FORMAT + ")");
         }
         long savedAt = in.readLong();
         long seen = in.readLong();
@@ -102,22 +104,40 @@ final class TrainerState {
         in.readFully(trainerBytes);
         OnlineTrainer trainer = OnlineTrainer.load(new ByteArrayInputStream(trainerBytes), config.encoderFactory());
         TrainerState state = new TrainerState(trainer, config, trained);
-        int queuedCount = in.readInt();
-        List<TrainingExample> queued = new ArrayList<>(queuedCount);
-        for (int i = 0; i < queuedCount; i++) {
-            byte[] encoded = new byte[in.readInt()];
-            in.readFully(encoded);
-            queued.add(EXAMPLES.decode(encoded));
-        }
+        List<TrainingExample> queued = readExamples(in);
+        List<TrainingExample> mixing = format == FORMAT ? readExamples(in) : List.of();
         state.queue.restore(seen, dropped, queued);
-        state.metrics.readFrom(in);
+        // already scored: back into the buffer, whatever its new capacity; they are drawn as training continues
+        state.mixing.addAll(mixing);
+        state.metrics.readFrom(in, format == FORMAT);
         state.popularity.readFrom(in);
         long restoredVersion = trainer.versions().latest();
         long gap = versionGap(Math.max(0, nowMillis - savedAt), config);
         trainer.versions().startAfter(restoredVersion + gap);
-        LOG.info("Trainer restored at step {} with {} queued examples; versions continue after {} (checkpoint had {})",
-                trainer.stepCount(), queuedCount, restoredVersion + gap, restoredVersion);
+        LOG.info("Trainer restored at step {} with {} queued and {} scored examples waiting to be trained; versions "
+                        + "continue after {} (checkpoint had {})",
+                trainer.stepCount(), queued.size(), mixing.size(), restoredVersion + gap, restoredVersion);
         return state;
+    }
+
+    private static void writeExamples(DataOutputStream out, List<TrainingExample> examples) throws IOException {
+        out.writeInt(examples.size());
+        for (TrainingExample example : examples) {
+            byte[] encoded = EXAMPLES.encode(example);
+            out.writeInt(encoded.length);
+            out.write(encoded);
+        }
+    }
+
+    private static List<TrainingExample> readExamples(DataInputStream in) throws IOException {
+        int count = in.readInt();
+        List<TrainingExample> examples = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            byte[] encoded = new byte[in.readInt()];
+            in.readFully(encoded);
+            examples.add(EXAMPLES.decode(encoded));
+        }
+        return examples;
     }
 
     /** How many versions the runs since a checkpoint {@code elapsedMillis} ago can have published, generously. */

@@ -12,16 +12,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The body of the one training thread (DJL allows one gradient collector per JVM). Each round it waits
- * for a full batch in the {@link SamplingQueue}, then, holding the model lock: scores the batch with the
- * current weights (exact top-K over every item, test-then-train), updates the rolling metrics and the
- * popularity baseline on the same examples, steps the optimiser, and publishes what is due. Publication
- * is asked for from the task thread ({@link #requestDelta()}, {@link #requestFull()}) and built here,
- * between steps, because only this thread may read the weights; the chunks go back to the task thread
- * through an {@link UpdateSink} (the operator's mailbox), since Flink outputs are not thread-safe.
+ * The body of the one training thread (DJL allows one gradient collector per JVM). Each round, holding the
+ * model lock, it takes up to one batch from the {@link SamplingQueue} in arrival order and scores it with the
+ * current weights (exact top-K over every item, test-then-train), updating the rolling metrics and then the
+ * popularity baseline on the same examples; the scored examples go into the {@link MixingBuffer}, and once
+ * that is full one batch drawn from it at random takes an optimiser step. Then it publishes what is due. So
+ * every admitted example is scored exactly once, on arrival, and trained exactly once, later and mixed with
+ * other users' examples. Publication is asked for from the task thread ({@link #requestDelta()},
+ * {@link #requestFull()}) and built here, between steps, because only this thread may read the weights; the
+ * chunks go back to the task thread through an {@link UpdateSink} (the operator's mailbox), since Flink outputs
+ * are not thread-safe.
  *
- * <p>The model lock is fair and held for one batch at a time, so {@link #pause()} (a checkpoint) waits
- * for at most the batch in progress and always finds the queue holding every example not yet trained.
+ * <p>The model lock is fair and held for one round (at most one scored and one trained batch), so
+ * {@link #pause()} (a checkpoint) waits for at most the round in progress and always finds every example
+ * either queued (not yet scored) or in the mixing buffer (scored, not yet trained).
  */
 final class TrainingLoop implements Runnable {
 
@@ -36,10 +40,12 @@ final class TrainingLoop implements Runnable {
     }
 
     private static final long IDLE_WAIT_MILLIS = 200;
+    private static final int USERS_PER_BATCH_WINDOW = 100;
 
     private final OnlineTrainer trainer;
     private final ModelUpdates updates;
     private final SamplingQueue<TrainingExample> queue;
+    private final MixingBuffer<TrainingExample> mixing;
     private final PrequentialMetrics metrics;
     private final RecentPopularity popularity;
     private final UpdateSink sink;
@@ -52,14 +58,22 @@ final class TrainingLoop implements Runnable {
     private volatile long trained;
     private volatile long modelVersion;
     private volatile long lastDeltaIntervalMillis = -1;
+    /** Distinct users per trained batch, the diversity of the in-batch negatives. */
+    private final RollingMean usersPerBatch = new RollingMean(USERS_PER_BATCH_WINDOW);
+    private volatile double usersPerBatchMean = Double.NaN;
+    /** The mixing buffer's size for other threads (the buffer itself belongs to this thread). */
+    private volatile int mixingSize;
     private long lastDeltaAtMillis = -1;
     private long publishedStep = -1;
 
     TrainingLoop(OnlineTrainer trainer, ModelUpdates updates, SamplingQueue<TrainingExample> queue,
-                 PrequentialMetrics metrics, RecentPopularity popularity, long trainedBefore, UpdateSink sink) {
+                 MixingBuffer<TrainingExample> mixing, PrequentialMetrics metrics, RecentPopularity popularity,
+                 long trainedBefore, UpdateSink sink) {
         this.trainer = trainer;
         this.updates = updates;
         this.queue = queue;
+        this.mixing = mixing;
+        this.mixingSize = mixing.size();
         this.metrics = metrics;
         this.popularity = popularity;
         this.sink = sink;
@@ -83,17 +97,22 @@ final class TrainingLoop implements Runnable {
         try {
             while (running) {
                 int needed = flushDue.get() ? 1 : batchSize;
-                boolean ready = queue.awaitAtLeast(needed, IDLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                // a batch due from the mixing buffer is trained at once; otherwise wait for arrivals
+                boolean ready = trainingDue() ? queue.size() >= needed
+                        : queue.awaitAtLeast(needed, IDLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
                 modelLock.lockInterruptibly();
                 try {
                     if (!running) {
                         return;
                     }
                     if (ready) {
-                        trainBatch(queue.poll(batchSize));
+                        score(queue.poll(batchSize));
+                    }
+                    if (trainingDue()) {
+                        train(mixing.drawBatch());
                     }
                     publishDue();
-                    if (flushDue.get() && queue.size() == 0) {
+                    if (flushDue.get() && queue.size() == 0 && mixing.size() == 0) {
                         flushDue.set(false);
                         if (trainer.stepCount() > publishedStep) {
                             publishDelta();
@@ -112,20 +131,38 @@ final class TrainingLoop implements Runnable {
         }
     }
 
-    private void trainBatch(List<TrainingExample> batch) {
+    /** A full mixing buffer, or, when flushing, anything left in it once every queued example is scored. */
+    private boolean trainingDue() {
+        return mixing.readyToDraw() || (flushDue.get() && queue.size() == 0 && mixing.size() > 0);
+    }
+
+    /** Test: ranks the arrivals with the current weights, and popularity learns their targets only afterwards. */
+    private void score(List<TrainingExample> arrived) {
+        if (arrived.isEmpty()) {
+            return;
+        }
+        List<String> targets = new ArrayList<>(arrived.size());
+        for (TrainingExample example : arrived) {
+            targets.add(example.getTarget().getItemId());
+        }
+        List<Ranking> rankings = trainer.score(arrived, PrequentialMetrics.MAX_K);
+        metrics.recordScores(rankings, popularity.top(PrequentialMetrics.MAX_K), targets);
+        popularity.record(targets);
+        mixing.addAll(arrived);
+        mixingSize = mixing.size();
+    }
+
+    /** Train: one optimiser step on a batch drawn from the mixing buffer. */
+    private void train(List<TrainingExample> batch) {
         if (batch.isEmpty()) {
             return;
         }
-        List<String> targets = new ArrayList<>(batch.size());
-        for (TrainingExample example : batch) {
-            targets.add(example.getTarget().getItemId());
-        }
-        List<Ranking> rankings = trainer.score(batch, PrequentialMetrics.MAX_K);
-        metrics.recordScores(rankings, popularity.top(PrequentialMetrics.MAX_K), targets);
         float loss = trainer.step(batch);
         metrics.recordLoss(loss);
-        popularity.record(targets);
+        usersPerBatch.add(batch.stream().map(e -> e.getContext().getUserId()).distinct().count());
+        usersPerBatchMean = usersPerBatch.mean();
         trained += batch.size();
+        mixingSize = mixing.size();
     }
 
     private void publishDue() {
@@ -187,6 +224,16 @@ final class TrainingLoop implements Runnable {
 
     long trained() {
         return trained;
+    }
+
+    /** Mean distinct users in the recent training batches (NaN before the first step). */
+    double usersPerBatch() {
+        return usersPerBatchMean;
+    }
+
+    /** Scored examples waiting in the mixing buffer to be trained. */
+    int mixingSize() {
+        return mixingSize;
     }
 
     long modelVersion() {

@@ -9,7 +9,8 @@
  *         .encoder("sdm").trainer(TrainerConfig.builder().build())
  *         .deltaInterval(Duration.ofSeconds(10)).fullSnapshotInterval(Duration.ofMinutes(10))
  *         .build();
- * SingleOutputStreamOperator<ModelUpdate> updates = TrainerOperatorFactory.attach(pipeline.trainingExamples(), trainer);
+ * SingleOutputStreamOperator<ModelUpdate> updates = TrainerOperatorFactory.attach(pipeline.trainingExamples(), trainer,
+ *         new ModelUpdatesTail(cfg.bootstrapServers(), cfg.topics().modelUpdates(), cfg.kafkaProperties()));
  * updates.sinkTo(KafkaSinks.sink(cfg, cfg.topics().modelUpdates(), "model-updates",
  *                 ModelUpdate::getModelName, MODEL_UPDATE_AVRO::encode))   // a static AvroBinaryCodec<ModelUpdate>
  *         .setParallelism(1)                                               // chained to the trainer: keeps version order
@@ -21,7 +22,9 @@
  * {@code maxMessageBytes} (900 KiB by default), within Kafka's default 1 MiB {@code max.request.size} and topic
  * {@code max.message.bytes}.
  *
- * <p>Sampling policy under overload: see {@link io.streamrec.flink.train.SamplingQueue}. Versions after a
- * restore: see {@link io.streamrec.flink.train.TrainerState}.
+ * <p>Sampling policy under overload: see {@link io.streamrec.flink.train.SamplingQueue}. How training batches
+ * mix users: see {@link io.streamrec.flink.train.MixingBuffer}. Versions after a restore: see
+ * {@link io.streamrec.flink.train.TrainerState}; after a start without a checkpoint: see
+ * {@link io.streamrec.flink.train.LatestPublishedVersion}.
  */
 package io.streamrec.flink.train;

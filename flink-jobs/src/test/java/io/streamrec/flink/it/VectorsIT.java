@@ -56,9 +56,6 @@ class VectorsIT {
 
         Run run = runUntilEveryUserHasTheVectorOfTheirLastEvent(cfg, scenario);
         List<ConsumerRecord<byte[], byte[]>> vectorRecords = run.vectors();
-        double hr50 = run.hr50();
-        double popularityHr50 = run.popularityHr50();
-        long examplesSeen = run.examplesSeen();
         TopicNames topics = cfg.topics();
         Map<String, String> lastEventOfUser = lastEventOfUser(scenario);
 
@@ -81,16 +78,25 @@ class VectorsIT {
         assertThat(publishedVersions).as("chunks of one version are adjacent, versions only go up").isSorted();
         assertThat(publishedVersions.stream().distinct().count()).isGreaterThan(2);
 
-        // The gauges average the last metricWindow examples, all from the second half of the stream. They are
-        // logged, not compared: replayed at full speed the trainer trains on about a quarter of the examples
-        // (it samples rather than hold back the vectors), and after 100k ratings that model does not yet beat
-        // recent popularity (measured: HR@50 0.048 vs 0.092). That claim needs a longer or paced stream.
-        assertThat(examplesSeen).isGreaterThanOrEqualTo(scenario.accepted.size() / 2
-                + TrainerOperatorConfig.DEFAULT_METRIC_WINDOW);
-        assertThat(hr50).as("the trainer scored examples before training on them").isBetween(0.0, 1.0);
+        // test-then-train over the second half of the stream: every example the trainer scored after it had seen
+        // half of them, the model and recent popularity ranking the same examples
+        TrainerTotals halfway = run.halfway();
+        TrainerTotals end = run.end();
+        assertThat(halfway.seen()).isBetween((long) scenario.accepted.size() / 2, scenario.accepted.size() * 6L / 10);
+        assertThat(end.scoredSince(halfway)).as("examples scored in the second half").isGreaterThan(5_000);
+        double hr50 = end.hr50Since(halfway);
+        double popularityHr50 = end.popularityHr50Since(halfway);
+        LOG.info("Second half (from example {} seen, {} scored): prequential HR@50 {} vs popularity HR@50 {} "
+                        + "(margin {}); trained {} of {} examples seen",
+                halfway.seen(), end.scoredSince(halfway), String.format("%.4f", hr50), String.format("%.4f", popularityHr50),
+                String.format("%+.4f", hr50 - popularityHr50), run.trained(), end.seen());
+        // Logged, not yet asserted: replayed at full speed the trainer trains about a fifth of the examples (it
+        // samples rather than hold back the vectors), and that model does not beat recent popularity over the second
+        // half. Measured with the mixing buffer (~100 users per batch instead of ~5), on 2 loaded cores: HR@50
+        // 0.039 vs 0.082 and 0.035 vs 0.080 at the default learning rates, 0.030 vs 0.088 with 10x the sparse
+        // learning rate. The claim is open.
+        assertThat(hr50).isBetween(0.0, 1.0);
         assertThat(popularityHr50).isBetween(0.0, 1.0);
-        LOG.info("Over the last {} examples: prequential HR@50 {} vs popularity HR@50 {}",
-                TrainerOperatorConfig.DEFAULT_METRIC_WINDOW, hr50, popularityHr50);
     }
 
     @Test
@@ -132,9 +138,12 @@ class VectorsIT {
         return last;
     }
 
-    /** What a run left: every vector written until each user had their last one, and the trainer's gauges then. */
-    private record Run(List<ConsumerRecord<byte[], byte[]>> vectors, double hr50, double popularityHr50,
-                       long examplesSeen) {}
+    /**
+     * What a run left: every vector written until each user had their last one, the trainer's totals once it had
+     * seen half the stream and at the end, and how many examples it trained.
+     */
+    private record Run(List<ConsumerRecord<byte[], byte[]>> vectors, TrainerTotals halfway, TrainerTotals end,
+                       long trained) {}
 
     private static Run runUntilEveryUserHasTheVectorOfTheirLastEvent(StreamrecJobConfig cfg, MovieLensScenario scenario)
             throws Exception {
@@ -152,13 +161,19 @@ class VectorsIT {
             JobID job = cluster.submit(env, cfg.consumerGroup());
             long started = System.nanoTime();
             LastVectors last = new LastVectors(lastEventOfUser);
+            long half = scenario.accepted.size() / 2;
+            TrainerTotals[] halfway = new TrainerTotals[1];
             List<ConsumerRecord<byte[], byte[]>> vectors = KafkaTopicReader.readUntil(cfg.bootstrapServers(),
-                    topics.userVectors(), last::allCaughtUp, TIMEOUT);
+                    topics.userVectors(), records -> {
+                        if (halfway[0] == null && metrics.sum(TrainerOperator.METRIC_GROUP, "examplesSeen") >= half) {
+                            halfway[0] = TrainerTotals.read(metrics);
+                        }
+                        return last.allCaughtUp(records);
+                    }, TIMEOUT);
             LOG.info("All {} users have the vector of their last event after {} s ({} vectors)", lastEventOfUser.size(),
                     (System.nanoTime() - started) / 1_000_000_000L, vectors.size());
-            Run run = new Run(vectors, metrics.value(TrainerOperator.METRIC_GROUP, "prequentialHr50"),
-                    metrics.value(TrainerOperator.METRIC_GROUP, "popularityHr50"),
-                    metrics.sum(TrainerOperator.METRIC_GROUP, "examplesSeen"));
+            Run run = new Run(vectors, halfway[0], TrainerTotals.read(metrics),
+                    metrics.sum(TrainerOperator.METRIC_GROUP, "examplesTrained"));
             cluster.cancel(job);
             return run;
         }

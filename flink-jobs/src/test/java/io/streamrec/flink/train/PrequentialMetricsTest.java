@@ -42,11 +42,14 @@ class PrequentialMetricsTest {
         metrics.recordLoss(2f);
         assertThat(metrics.figures().hr10()).as("only the last two examples").isEqualTo(0.5);
         assertThat(metrics.figures().loss()).as("loss window = 2 / batch 1 = 2 steps").isEqualTo(3.0);
+        assertThat(metrics.totals()).as("totals count every example, not just the window's")
+                .isEqualTo(new PrequentialMetrics.Totals(3, 2, 0));
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         metrics.writeTo(new DataOutputStream(bytes));
         PrequentialMetrics restored = new PrequentialMetrics(2, 1);
-        restored.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        restored.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), true);
         assertThat(restored.figures()).isEqualTo(metrics.figures());
+        assertThat(restored.totals()).isEqualTo(metrics.totals());
     }
 }

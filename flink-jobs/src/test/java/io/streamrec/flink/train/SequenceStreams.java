@@ -44,6 +44,25 @@ final class SequenceStreams {
         return examples;
     }
 
+    /**
+     * A time-ordered stream of per-user bursts, as MovieLens replayed in time order: user 0 rates
+     * {@code perUser} random items in a row, then user 1, and so on.
+     */
+    static List<TrainingExample> bursts(int users, int perUser, int items, long seed) {
+        Random random = new Random(seed);
+        List<TrainingExample> examples = new ArrayList<>(users * perUser);
+        long time = 0;
+        for (int u = 0; u < users; u++) {
+            String previous = "i" + random.nextInt(items);
+            for (int n = 0; n < perUser; n++, time += 2) {
+                String next = "i" + random.nextInt(items);
+                examples.add(example("u" + u, List.of(behavior(previous, time)), behavior(next, time + 1)));
+                previous = next;
+            }
+        }
+        return examples;
+    }
+
     /** One example per target id, each with a one-item session {@code contextItem}. */
     static List<TrainingExample> targets(String contextItem, List<String> targetIds) {
         List<TrainingExample> examples = new ArrayList<>();

@@ -27,13 +27,20 @@ final class TrainerHarness implements AutoCloseable {
     final OneInputStreamOperatorTestHarness<TrainingExample, ModelUpdate> harness;
     private int taken;
 
-    private TrainerHarness(TrainerOperatorConfig config) throws Exception {
-        harness = new OneInputStreamOperatorTestHarness<>(new TrainerOperatorFactory(config), new AvroSerializer<>(TrainingExample.class));
+    private TrainerHarness(TrainerOperatorConfig config, LatestPublishedVersion published) throws Exception {
+        harness = new OneInputStreamOperatorTestHarness<>(new TrainerOperatorFactory(config, published),
+                new AvroSerializer<>(TrainingExample.class));
     }
 
     /** Opens a trainer at processing time 0, restored from {@code restored} when it is not null. */
     static TrainerHarness open(TrainerOperatorConfig config, OperatorSubtaskState restored) throws Exception {
-        TrainerHarness h = new TrainerHarness(config);
+        return open(config, restored, LatestPublishedVersion.NONE);
+    }
+
+    /** As {@link #open(TrainerOperatorConfig, OperatorSubtaskState)}, with versions already published. */
+    static TrainerHarness open(TrainerOperatorConfig config, OperatorSubtaskState restored, LatestPublishedVersion published)
+            throws Exception {
+        TrainerHarness h = new TrainerHarness(config, published);
         h.harness.setProcessingTime(0);
         if (restored == null) {
             h.harness.initializeEmptyState();

@@ -46,8 +46,8 @@ class TrainerJobIT {
             .build());
 
     private static final List<String> GAUGES = List.of("prequentialHr10", "prequentialHr50", "prequentialNdcg10", "prequentialNdcg50",
-            "popularityHr50", "loss", "examplesSeen", "examplesTrained", "fractionTrained", "examplesPerSecond",
-            "modelVersion", "lastDeltaIntervalMs");
+            "popularityHr50", "loss", "examplesSeen", "examplesScored", "prequentialHits50", "popularityHits50",
+            "examplesTrained", "fractionTrained", "examplesPerSecond", "usersPerBatch", "modelVersion", "lastDeltaIntervalMs");
 
     @AfterAll
     static void closeMetrics() {

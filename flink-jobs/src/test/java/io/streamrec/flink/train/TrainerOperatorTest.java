@@ -1,11 +1,13 @@
 package io.streamrec.flink.train;
 
+import static io.streamrec.flink.train.SequenceStreams.bursts;
 import static io.streamrec.flink.train.SequenceStreams.targets;
 import static io.streamrec.flink.train.SequenceStreams.walks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.streamrec.model.estimator.StreamingFrequencyEstimator;
 import io.streamrec.model.sync.ModelUpdates;
 import io.streamrec.model.train.Ranking;
 import io.streamrec.model.train.TrainerConfig;
@@ -43,6 +45,8 @@ class TrainerOperatorTest {
                 .encoderSettings(Map.of("meanpool.hidden", "32"))
                 .trainer(trainer)
                 .fullSnapshotInterval(Duration.ofMinutes(1))
+                // no mixing unless a test asks for it: each fed batch is scored and trained at once
+                .mixingCapacity(BATCH)
                 .metricWindow(1000);
     }
 
@@ -94,6 +98,21 @@ class TrainerOperatorTest {
             });
             assertThat(itemIds(full)).containsAll(ids("b", BATCH)).containsAll(ids("new", BATCH)).contains("a");
             assertThat(h.operator().figures().examples()).isEqualTo(2 * BATCH);
+        }
+    }
+
+    @Test
+    void aStartWithoutCheckpointContinuesAfterTheNewestPublishedVersion() throws Exception {
+        try (TrainerHarness h = TrainerHarness.open(config().build(), null, () -> 41L)) {
+            assertThat(h.newUpdates()).isNotEmpty().allSatisfy(u -> {
+                assertThat(u.getKind()).isEqualTo(UpdateKind.FULL);
+                assertThat(u.getVersion()).isEqualTo(42);
+            });
+            h.feedAndTrain(targets("a", ids("b", BATCH)), BATCH);
+            assertThat(h.advanceTo(10_000, 1)).allSatisfy(u -> {
+                assertThat(u.getVersion()).isEqualTo(43);
+                assertThat(u.getBaseVersion()).isEqualTo(42);
+            });
         }
     }
 
@@ -198,6 +217,38 @@ class TrainerOperatorTest {
     }
 
     @Test
+    void restoreBringsBackTheFrequencyEstimatorArraysBitForBit() throws Exception {
+        List<TrainingExample> stream = walks(20 * BATCH, 100, 31);
+        List<String> items = IntStream.range(0, 100).mapToObj(i -> "i" + i).toList();
+        TrainerOperatorConfig cfg = config().build();
+        OperatorSubtaskState snapshot;
+        byte[] estimatorAtCheckpoint;
+        double[] estimatesAtCheckpoint;
+        try (TrainerHarness h = TrainerHarness.open(cfg, null)) {
+            for (int from = 0; from < stream.size(); from += BATCH) {
+                h.feedAndTrain(stream.subList(from, from + BATCH), from + BATCH);
+            }
+            snapshot = h.harness.snapshot(1, 1);
+            try (TrainingLoop.Pause paused = h.loop().pause()) {
+                StreamingFrequencyEstimator estimator = h.operator().trainer().frequencyEstimator();
+                estimatorAtCheckpoint = estimator.toBytes();
+                estimatesAtCheckpoint = items.stream().mapToDouble(estimator::probability).toArray();
+                assertThat(estimator.step()).as("one estimator step per training step").isEqualTo(20);
+            }
+        }
+        // an unseen item's estimate is 1/t = 1/20; these 100 items, 32 targets a batch, come about 0.3 times a batch
+        assertThat(java.util.Arrays.stream(estimatesAtCheckpoint).average().orElseThrow())
+                .as("the estimator learned something to restore").isGreaterThan(0.2);
+        try (TrainerHarness h = TrainerHarness.open(cfg, snapshot)) {
+            try (TrainingLoop.Pause paused = h.loop().pause()) {
+                StreamingFrequencyEstimator restored = h.operator().trainer().frequencyEstimator();
+                assertThat(restored.toBytes()).as("A, B and t as at the checkpoint").isEqualTo(estimatorAtCheckpoint);
+                assertThat(items.stream().mapToDouble(restored::probability).toArray()).isEqualTo(estimatesAtCheckpoint);
+            }
+        }
+    }
+
+    @Test
     void prequentialHitRateBeatsPopularityOnAStreamWithPlantedSequences() throws Exception {
         List<TrainingExample> stream = walks(100 * BATCH, 200, 11);
         // a queue that holds the whole stream: every example is trained, none sampled away
@@ -208,6 +259,48 @@ class TrainerOperatorTest {
             assertThat(f.popularityHr50()).as("uniform targets: about 50 of 200").isBetween(0.15, 0.35);
             assertThat(f.hr50()).as("model HR@50 vs popularity HR@50 on the same examples: %s", f).isGreaterThan(f.popularityHr50() + 0.25);
             assertThat(f.hr10()).isLessThanOrEqualTo(f.hr50());
+        }
+    }
+
+    @Test
+    void scoresEveryExampleOnArrivalAndTrainsItOnceLaterInBatchesThatMixUsers() throws Exception {
+        List<TrainingExample> stream = bursts(16, 16, 500, 21); // 2 users per batch of 32 in arrival order
+        // a queue that holds the whole stream: nothing is sampled away
+        try (TrainerHarness h = TrainerHarness.open(config().queueCapacity(stream.size()).mixingCapacity(4 * BATCH).build(), null)) {
+            h.feed(stream.subList(0, 3 * BATCH));
+            h.await(() -> h.operator().totals().scored() == 3 * BATCH, "three batches to be scored");
+            assertThat(h.loop().trained()).as("waiting for the buffer to fill").isZero();
+            assertThat(h.loop().mixingSize()).isEqualTo(3 * BATCH);
+
+            h.feedAndTrain(stream.subList(3 * BATCH, stream.size()), stream.size() - 3 * BATCH);
+            h.harness.endInput();
+            assertThat(h.operator().totals().scored()).as("each example scored exactly once").isEqualTo(stream.size());
+            assertThat(h.loop().trained()).as("and trained exactly once").isEqualTo(stream.size());
+            assertThat(h.loop().mixingSize()).isZero();
+            assertThat(h.loop().usersPerBatch()).as("users per trained batch").isGreaterThan(5);
+        }
+        try (TrainerHarness h = TrainerHarness.open(config().queueCapacity(stream.size()).build(), null)) {
+            h.feedAndTrain(stream, stream.size());
+            assertThat(h.loop().usersPerBatch()).as("without mixing").isEqualTo(2.0);
+        }
+    }
+
+    @Test
+    void aCheckpointKeepsTheScoredExamplesWaitingInTheMixingBuffer() throws Exception {
+        List<TrainingExample> stream = bursts(6, 16, 500, 23);
+        TrainerOperatorConfig cfg = config().mixingCapacity(4 * BATCH).build();
+        OperatorSubtaskState snapshot;
+        try (TrainerHarness h = TrainerHarness.open(cfg, null)) {
+            h.feed(stream);
+            h.await(() -> h.operator().totals().scored() == stream.size(), "the stream to be scored");
+            snapshot = h.harness.snapshot(1, 1);
+        }
+        try (TrainerHarness h = TrainerHarness.open(cfg, snapshot)) {
+            assertThat(h.loop().mixingSize()).isEqualTo(stream.size());
+            assertThat(h.loop().trained()).isZero();
+            h.harness.endInput();
+            assertThat(h.loop().trained()).as("the restored examples are trained").isEqualTo(stream.size());
+            assertThat(h.operator().totals().scored()).as("but not scored again").isEqualTo(stream.size());
         }
     }
 

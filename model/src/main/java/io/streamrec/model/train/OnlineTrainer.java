@@ -16,6 +16,7 @@ import io.streamrec.model.embed.RowSparseAdam;
 import io.streamrec.model.encode.EncoderDimensions;
 import io.streamrec.model.encode.EncoderOutput;
 import io.streamrec.model.encode.UserEncoder;
+import io.streamrec.model.estimator.StreamingFrequencyEstimator;
 import io.streamrec.model.vocab.DynamicVocabulary;
 import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.TrainingExample;
@@ -98,6 +99,14 @@ public final class OnlineTrainer implements AutoCloseable {
     /** Training steps taken so far (the global step t). */
     public long stepCount() {
         return step;
+    }
+
+    /**
+     * A copy of the streaming frequency estimator behind the logQ correction (its arrays are checkpointed with
+     * the trainer); read it on the trainer's thread, between calls.
+     */
+    public StreamingFrequencyEstimator frequencyEstimator() {
+        return objective.estimatorCopy();
     }
 
     /** The versions published from this trainer's state (used by {@code sync}). */

@@ -59,6 +59,11 @@ final class TrainingObjective {
                 manager.create(rewards), extra));
     }
 
+    /** A copy of the estimator, for readers that must not change the training state. */
+    StreamingFrequencyEstimator estimatorCopy() {
+        return estimator.copy();
+    }
+
     void writeTo(DataOutput out) throws IOException {
         estimator.writeTo(out);
     }
