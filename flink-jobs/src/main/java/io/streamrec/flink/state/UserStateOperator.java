@@ -170,7 +170,7 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
         for (Long time : releasedUpToCheckpoint.get()) {
             releasedUpTo = Math.max(releasedUpTo, time);
         }
-        waiting = new WaitingEvents();
+        waiting = new WaitingEvents(getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
         int restored = 0;
         for (KeyGroupStatePartitionStreamProvider keyGroup : context.getRawKeyedStateInputs()) {
             restored += waiting.readKeyGroup(new DataInputViewStreamWrapper(keyGroup.getStream()));
@@ -403,8 +403,7 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        waiting.writeTo(context.getRawKeyedOperatorStateOutput(),
-                getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
+        waiting.writeTo(context.getRawKeyedOperatorStateOutput());
         usersWithStateCheckpoint.update(List.of(metrics.usersWithState()));
         releasedUpToCheckpoint.update(List.of(releasedUpTo));
     }

@@ -31,14 +31,33 @@ import org.apache.flink.runtime.state.KeyedStateCheckpointOutputStream;
  */
 final class WaitingEvents {
     private final TreeMap<Long, ArrayList<Waiting>> byTime = new TreeMap<>();
+    private final int maxParallelism;
     private int size;
     private long arrivals;
 
-    /** A waiting event with its arrival number, which orders events of the same millisecond. */
-    private record Waiting(long arrival, SourcedEvent event) {}
+    /**
+     * A waiting event with its arrival number, which orders events of the same millisecond, and its
+     * user's key group, computed once rather than at every checkpoint the event waits through.
+     */
+    private record Waiting(long arrival, int keyGroup, SourcedEvent event) {}
+
+    /** {@code maxParallelism}: the job's, which assigns users to key groups for {@link #writeTo}. */
+    WaitingEvents(int maxParallelism) {
+        this.maxParallelism = maxParallelism;
+    }
 
     void add(SourcedEvent event) {
-        bucket(event.getEvent().getTimestamp()).add(new Waiting(arrivals++, event));
+        add(arrivals++, event);
+    }
+
+    private void add(long arrival, SourcedEvent event) {
+        int keyGroup = KeyGroupRangeAssignment.assignToKeyGroup(event.getEvent().getUserId(), maxParallelism);
+        ArrayList<Waiting> bucket = bucket(event.getEvent().getTimestamp());
+        int at = bucket.size();
+        while (at > 0 && bucket.get(at - 1).arrival() > arrival) { // only on restore, where key groups interleave
+            at--;
+        }
+        bucket.add(at, new Waiting(arrival, keyGroup, event));
         size++;
     }
 
@@ -77,17 +96,15 @@ final class WaitingEvents {
     }
 
     /**
-     * Writes every waiting event to {@code out}, one block per key group of this subtask (key groups by
-     * Flink's assignment for {@code maxParallelism}). Each event keeps its arrival number, so a restored
-     * buffer orders events of equal time as this one did.
+     * Writes every waiting event to {@code out}, one block per key group of this subtask. Each event keeps
+     * its arrival number, so a restored buffer orders events of equal time as this one did.
      */
-    void writeTo(KeyedStateCheckpointOutputStream out, int maxParallelism) throws IOException {
+    void writeTo(KeyedStateCheckpointOutputStream out) throws IOException {
         Map<Integer, DataOutputSerializer> blocks = new HashMap<>();
         for (List<Waiting> bucket : byTime.values()) {
             for (Waiting waiting : bucket) {
-                int keyGroup = KeyGroupRangeAssignment.assignToKeyGroup(
-                        waiting.event().getEvent().getUserId(), maxParallelism);
-                DataOutputSerializer block = blocks.computeIfAbsent(keyGroup, group -> new DataOutputSerializer(4096));
+                DataOutputSerializer block =
+                        blocks.computeIfAbsent(waiting.keyGroup(), group -> new DataOutputSerializer(4096));
                 block.writeLong(waiting.arrival());
                 WaitingEventSerializer.INSTANCE.serialize(waiting.event(), block);
             }
@@ -114,14 +131,7 @@ final class WaitingEvents {
         int count = 0;
         while (events.available() > 0) {
             long arrival = events.readLong();
-            SourcedEvent event = WaitingEventSerializer.INSTANCE.deserialize(events);
-            ArrayList<Waiting> bucket = bucket(event.getEvent().getTimestamp());
-            int at = bucket.size();
-            while (at > 0 && bucket.get(at - 1).arrival() > arrival) {
-                at--;
-            }
-            bucket.add(at, new Waiting(arrival, event));
-            size++;
+            add(arrival, WaitingEventSerializer.INSTANCE.deserialize(events));
             arrivals = Math.max(arrivals, arrival + 1);
             count++;
         }
