@@ -46,7 +46,10 @@ import picocli.CommandLine.Option;
  * run: synthetic JSON event bytes (generated in-process) → decode and validate ({@code EventDecoder})
  * → event-time watermarks → keyBy(userId) → the keyed operator → discard. The user-state job also
  * joins a profile stream (1 % of users) and consumes its training-example side output, as the real job
- * does. Checkpoints go to a local folder every 2 s. Target: user state at ≥ 0.5× the counter.
+ * does, and counts its dead letters (late, duplicate), which the table prints next to the rates: the
+ * synthetic events are all good, so any there were refused by the operator. Checkpoints go to a local
+ * folder every 2 s. Both pipelines run with the job's {@code pipeline.object-reuse}. Target: user state
+ * at ≥ 0.5× the counter.
  *
  * <p>Two figures per run: events/s over the job's net runtime (deployment and end-of-input included:
  * for user state, the final watermark also fires every user's cleanup timer), and events/s from the
@@ -72,8 +75,9 @@ public final class UserStateBenchmark implements Callable<Integer> {
             + "events are generated up to half of it out of order, so none is late")
     Duration outOfOrderness = Duration.ofSeconds(2);
 
-    @Option(names = "--object-reuse", description = "let chained operators pass records without a defensive copy "
-            + "(pipeline.object-reuse; default: ${DEFAULT-VALUE}, Flink's default)")
+    @Option(names = "--object-reuse", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "let chained operators pass records without a defensive copy (pipeline.object-reuse), "
+                    + "as the streamrec job does; --no-object-reuse for Flink's default (default: ${DEFAULT-VALUE})")
     boolean objectReuse;
 
     @Option(names = "--bloom-filter", description = "RocksDB bloom filters (state.backend.rocksdb.use-bloom-filter; "
@@ -105,8 +109,8 @@ public final class UserStateBenchmark implements Callable<Integer> {
             rows.add(userState.row(counter));
         }
         System.out.println();
-        System.out.printf("%-12s %-14s %10s %8s %12s %12s %14s %12s%n", "parallelism", "pipeline", "events",
-                "net s", "net ev/s", "ratio (net)", "window ev/s", "ratio (win)");
+        System.out.printf("%-12s %-14s %10s %8s %12s %12s %14s %12s %10s%n", "parallelism", "pipeline", "events",
+                "net s", "net ev/s", "ratio (net)", "window ev/s", "ratio (win)", "DLQ");
         rows.forEach(System.out::println);
         return 0;
     }
@@ -135,10 +139,12 @@ public final class UserStateBenchmark implements Callable<Integer> {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, configuration());
         job.build(env, decodedEvents(env));
         OutputWindowProbe.reset();
+        DeadLetterCount.reset();
         JobExecutionResult result = env.execute(name + " p" + parallelism);
         Measurement m = new Measurement(name, parallelism, events,
-                result.getNetRuntime(TimeUnit.MILLISECONDS) / 1e3, OutputWindowProbe.windowSeconds());
-        System.out.printf(Locale.ROOT, "  %,.0f events/s (net), %,.0f events/s (window)%n", m.netRate(), m.windowRate());
+                result.getNetRuntime(TimeUnit.MILLISECONDS) / 1e3, OutputWindowProbe.windowSeconds(), DeadLetterCount.total());
+        System.out.printf(Locale.ROOT, "  %,.0f events/s (net), %,.0f events/s (window), dead letters %s%n",
+                m.netRate(), m.windowRate(), DeadLetterCount.byReason());
         return m;
     }
 
@@ -199,9 +205,11 @@ public final class UserStateBenchmark implements Callable<Integer> {
         snapshots.sinkTo(new OutputWindowProbe<>());
         DataStream<TrainingExample> examples = snapshots.getSideOutput(UserStateOperator.TRAINING_EXAMPLES);
         examples.sinkTo(new DiscardingSink<>());
+        snapshots.getSideOutput(UserStateOperator.DEAD_LETTERS).sinkTo(new DeadLetterCount());
     }
 
-    private record Measurement(String name, int parallelism, long events, double netSeconds, double windowSeconds) {
+    private record Measurement(String name, int parallelism, long events, double netSeconds, double windowSeconds,
+            long deadLetters) {
         double netRate() {
             return events / netSeconds;
         }
@@ -211,9 +219,9 @@ public final class UserStateBenchmark implements Callable<Integer> {
         }
 
         String row(Measurement baseline) {
-            return String.format(Locale.ROOT, "%-12d %-14s %,10d %8.1f %,12.0f %12.2f %,14.0f %12.2f", parallelism, name,
-                    events, netSeconds, netRate(), netRate() / baseline.netRate(), windowRate(),
-                    windowRate() / baseline.windowRate());
+            return String.format(Locale.ROOT, "%-12d %-14s %,10d %8.1f %,12.0f %12.2f %,14.0f %12.2f %,10d", parallelism,
+                    name, events, netSeconds, netRate(), netRate() / baseline.netRate(), windowRate(),
+                    windowRate() / baseline.windowRate(), deadLetters);
         }
     }
 }

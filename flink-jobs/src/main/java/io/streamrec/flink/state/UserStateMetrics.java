@@ -5,7 +5,8 @@ import org.apache.flink.metrics.MetricGroup;
 
 /**
  * The user-state operator's metrics, in the {@code userState} group of each subtask:
- * {@code eventsApplied}, {@code duplicateEvents}, {@code lateEvents}, {@code sessionsClosed} (counters)
+ * {@code eventsApplied}, {@code duplicateEvents}, {@code lateEvents}, {@code sessionsClosed},
+ * {@code historyReadsSkipped} (users known to have no state, not read; counters)
  * and {@code usersWithState} (gauge: histories created minus histories cleared).
  */
 final class UserStateMetrics {
@@ -15,6 +16,7 @@ final class UserStateMetrics {
     final Counter duplicateEvents;
     final Counter lateEvents;
     final Counter sessionsClosed;
+    final Counter historyReadsSkipped;
     /** Written by the task thread only; read by metric reporters. */
     private volatile long usersWithState;
 
@@ -24,6 +26,7 @@ final class UserStateMetrics {
         this.duplicateEvents = group.counter("duplicateEvents");
         this.lateEvents = group.counter("lateEvents");
         this.sessionsClosed = group.counter("sessionsClosed");
+        this.historyReadsSkipped = group.counter("historyReadsSkipped");
         this.usersWithState = restoredUsersWithState;
         group.gauge("usersWithState", this::usersWithState);
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -25,8 +26,10 @@ import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.core.memory.DataInputViewStreamWrapper;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
+import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -59,7 +62,9 @@ import org.apache.flink.util.OutputTag;
  * before the watermark passes them, and an event later found behind them is dead-lettered as
  * {@code late}: memory stays bounded and no event is dropped silently.
  *
- * <p><b>State.</b> Keyed: the user's history ({@link UserHistorySerializer}). Raw keyed: the waiting
+ * <p><b>State.</b> Keyed: the user's history ({@link UserHistorySerializer}); a heap Bloom filter of the
+ * users that have one ({@link KnownUsers}, rebuilt from the keys on start) spares the read for a user
+ * never seen. Raw keyed: the waiting
  * events, written per key group when a checkpoint is taken, so the buffer rescales with its keys; this
  * is why the job keeps timers in RocksDB (Flink writes heap timers of a RocksDB backend to the same raw
  * keyed state, and refuses to checkpoint both). One cleanup timer per user, moved at most once per
@@ -119,6 +124,8 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
     private transient UserStateMetrics metrics;
     private transient DeadLetters deadLetters;
     private transient StreamRecord<FeatureSnapshot> reusedRecord;
+    /** Users with a stored history, or maybe not: a "no" saves the state read (see {@link KnownUsers}). */
+    private transient KnownUsers knownUsers;
 
     public UserStateOperator(HistoryPolicy policy, int maxWaitingEvents) {
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -163,7 +170,7 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
         for (Long time : releasedUpToCheckpoint.get()) {
             releasedUpTo = Math.max(releasedUpTo, time);
         }
-        waiting = new WaitingEvents();
+        waiting = new WaitingEvents(getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
         int restored = 0;
         for (KeyGroupStatePartitionStreamProvider keyGroup : context.getRawKeyedStateInputs()) {
             restored += waiting.readKeyGroup(new DataInputViewStreamWrapper(keyGroup.getStream()));
@@ -183,6 +190,11 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
     public void open() throws Exception {
         super.open();
         history = getRuntimeContext().getState(HISTORY);
+        knownUsers = new KnownUsers();
+        KeyedStateBackend<String> keyedState = getKeyedStateBackend();
+        try (Stream<String> users = keyedState.getKeys(HISTORY_STATE, VoidNamespace.INSTANCE)) {
+            users.forEach(knownUsers::add);
+        }
         cleanupTimers = getInternalTimerService("user-cleanup", BooleanSerializer.INSTANCE, this);
         metrics = new UserStateMetrics(getMetricGroup(), restoredUsersWithState);
         deadLetters = new DeadLetters(Clock.systemUTC());
@@ -358,6 +370,10 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
     }
 
     private UserHistory load() throws Exception {
+        if (!knownUsers.mightContain((String) getCurrentKey())) {
+            metrics.historyReadsSkipped.inc();
+            return new UserHistory();
+        }
         UserHistory stored = history.value();
         return stored != null ? stored : new UserHistory();
     }
@@ -373,6 +389,7 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
         }
         history.update(current);
         if (!wasStored) {
+            knownUsers.add((String) getCurrentKey());
             metrics.userCreated();
         }
     }
@@ -386,8 +403,7 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        waiting.writeTo(context.getRawKeyedOperatorStateOutput(),
-                getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
+        waiting.writeTo(context.getRawKeyedOperatorStateOutput());
         usersWithStateCheckpoint.update(List.of(metrics.usersWithState()));
         releasedUpToCheckpoint.update(List.of(releasedUpTo));
     }

@@ -375,6 +375,38 @@ class UserStateOperatorTest {
     }
 
     @Test
+    void onlyAUserWithoutStateSkipsTheStateRead() throws Exception {
+        HistoryPolicy policy = HistoryPolicy.defaults();
+        start(policy);
+        send("e1", "a", T0);
+        watermark(T0);
+        send("e2", "b", T0 + MINUTE);
+        watermark(T0 + MINUTE);
+
+        assertThat(operator.metrics().historyReadsSkipped.getCount()).as("only the first event finds no history")
+                .isEqualTo(1);
+        assertThat(sessionItems(lastSnapshot())).as("the second event read the stored history").containsExactly("a", "b");
+    }
+
+    @Test
+    void aRestoredOperatorKnowsItsUsersAgain() throws Exception {
+        HistoryPolicy policy = HistoryPolicy.defaults();
+        start(policy);
+        send("e1", "a", T0);
+        watermark(T0);
+        OperatorSubtaskState checkpoint = harness.snapshot(1L, T0);
+        harness.close();
+
+        start(policy, checkpoint);
+        send("e2", "b", T0 + MINUTE);
+        watermark(T0 + MINUTE);
+
+        assertThat(operator.metrics().historyReadsSkipped.getCount()).as("the restored user is read, not skipped")
+                .isZero();
+        assertThat(sessionItems(lastSnapshot())).containsExactly("a", "b");
+    }
+
+    @Test
     void eachUserKeepsItsOwnHistory() throws Exception {
         start(HistoryPolicy.defaults());
         send(event("u1", "e1", "a", T0));
