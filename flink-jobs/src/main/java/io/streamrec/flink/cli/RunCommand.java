@@ -54,6 +54,12 @@ public final class RunCommand implements Callable<Integer> {
             description = "Stop after this long (e.g. 60, 90s, 10m). Default: run until Ctrl-C.")
     Duration duration;
 
+    @Option(names = "--warmup", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "Leave this first part of the run out of the steady-state figures (rates, consumer lag,"
+                    + " latency percentiles, delta interval) printed at the end and written as 'steady' in the"
+                    + " summary JSON. Default: no warm-up and no steady-state figures.")
+    Duration warmup;
+
     @Option(names = "--summary-json", paramLabel = "FILE",
             description = "At the end, write a JSON summary (events, eventsPerSec, dlq, users, checkpoints, vectors,"
                     + " latencyP50Ms, latencyP99Ms, prequentialHr50, popularityHr50, modelVersion, ...).")
@@ -209,7 +215,7 @@ public final class RunCommand implements Callable<Integer> {
                 ? Optional.empty()
                 : Optional.of(new StreamrecRun.Replay(dataset.open(), replay.replayer(dataset)));
         StreamrecRun.Settings settings = new StreamrecRun.Settings(Optional.ofNullable(duration), progressInterval,
-                partitions == null ? config.parallelism() : partitions);
+                partitions == null ? config.parallelism() : partitions, warmup == null ? Duration.ZERO : warmup);
         PrintWriter out = spec.commandLine().getOut();
         StreamrecRun run = new StreamrecRun(config, bootstrapServers == null, StreamrecPipeline::build, events,
                 settings, out);
