@@ -190,6 +190,16 @@ public final class RunCommand implements Callable<Integer> {
             description = "A partition silent this long stops holding back event time; 0 never. Default: ${DEFAULT-VALUE}.")
     Duration sourceIdleness;
 
+    @Option(names = "--watermark-interval", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "How often the sources emit watermarks; events wait for one in user state."
+                    + " Default: ${DEFAULT-VALUE}.")
+    Duration watermarkInterval;
+
+    @Option(names = "--buffer-timeout", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "Longest a partly filled network buffer waits before it is sent; 0 sends every record."
+                    + " Default: ${DEFAULT-VALUE}.")
+    Duration bufferTimeout;
+
     // ---- user state (DESIGN.md §5)
 
     @Option(names = "--session-gap", paramLabel = "TIME", converter = DurationConverter.class,
@@ -274,7 +284,9 @@ public final class RunCommand implements Callable<Integer> {
                 .restoreFrom(restoreFrom)
                 .maxOutOfOrderness(maxOutOfOrderness)
                 .maxWaitingEvents(maxWaitingEvents)
-                .sourceIdleness(sourceIdleness);
+                .sourceIdleness(sourceIdleness)
+                .watermarkInterval(watermarkInterval)
+                .bufferTimeout(bufferTimeout);
         if (bootstrapServers != null) {
             b.bootstrapServers(bootstrapServers);
         }
