@@ -122,13 +122,14 @@ public final class EndToEndBenchmark {
                     loadBefore, loadAfter);
         }
         return String.format(Locale.ROOT, "| %,.0f | %,.0f | %,d / %,d | %s | %s | %,.0f | %,.0f | %s | %s / %s | %s → %s |",
-                s.producedPerSec(), s.eventsPerSec(), s.maxLag(), s.lagAtEnd(), orDash(s.latencyP50Ms()),
-                orDash(s.latencyP99Ms()), s.vectorsPerSec(), s.examplesPerSec(), orDash(summary.fractionTrained()),
-                orDash(s.deltaIntervalMeanSec()), orDash(s.deltaIntervalMaxSec()), loadBefore, loadAfter);
+                s.producedPerSec(), s.eventsPerSec(), s.maxLag(), s.lagAtEnd(), orDash(s.latencyP50Ms(), "%,.0f"),
+                orDash(s.latencyP99Ms(), "%,.0f"), s.vectorsPerSec(), s.examplesPerSec(),
+                orDash(summary.fractionTrained(), "%.2f"), orDash(s.deltaIntervalMeanSec(), "%.1f"),
+                orDash(s.deltaIntervalMaxSec(), "%.1f"), loadBefore, loadAfter);
     }
 
-    private static String orDash(Double value) {
-        return value == null ? "-" : String.format(Locale.ROOT, "%,.3g", value);
+    private static String orDash(Double value, String format) {
+        return value == null ? "-" : String.format(Locale.ROOT, format, value);
     }
 
     private static List<Double> parseRates(String list) {
