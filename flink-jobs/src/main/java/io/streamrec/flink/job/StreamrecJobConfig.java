@@ -89,18 +89,18 @@ public final class StreamrecJobConfig {
      */
     public static final Duration DEFAULT_SOURCE_IDLENESS = Duration.ofSeconds(10);
     /**
-     * How often the sources emit a watermark. An event waits in user state until a watermark passes it, so it waits
-     * {@code maxOutOfOrderness} plus up to this long; Flink's 200 ms default is a fifth of the 1 s event-to-vector
-     * target. 50 ms costs a few hundred watermarks per second per source, negligible beside the events.
+     * How often the sources emit a watermark: Flink's default. An event waits in user state until a watermark
+     * passes it, so it waits {@code maxOutOfOrderness} plus up to this long. 50 ms (with a 10 ms buffer timeout) did
+     * not lower the event-to-vector latency on the 2-core benchmark machine (p50 590 ms either way at 1,000 ev/s,
+     * README's e2e figures), so the default stays; lower it where CPU is to spare.
      */
-    public static final Duration DEFAULT_WATERMARK_INTERVAL = Duration.ofMillis(50);
+    public static final Duration DEFAULT_WATERMARK_INTERVAL = Duration.ofMillis(200);
     /**
-     * The longest a partly filled network buffer waits before it is sent downstream. The job has two network
-     * exchanges on the event-to-vector path (keyBy to user state, user state to encoder), each waiting up to this
-     * long, watermarks included; Flink's 100 ms default puts up to 200 ms on every event. 10 ms keeps the buffers'
-     * batching at a few thousand events per second.
+     * The longest a partly filled network buffer waits before it is sent downstream: Flink's default. Two network
+     * exchanges lie on the event-to-vector path (keyBy to user state, user state to encoder), each waiting up to
+     * this long; see {@link #DEFAULT_WATERMARK_INTERVAL} for why it was not lowered.
      */
-    public static final Duration DEFAULT_BUFFER_TIMEOUT = Duration.ofMillis(10);
+    public static final Duration DEFAULT_BUFFER_TIMEOUT = Duration.ofMillis(100);
     public static final DeliveryGuarantee DEFAULT_DELIVERY_GUARANTEE = DeliveryGuarantee.AT_LEAST_ONCE;
     /**
      * Kept below the brokers' default {@code transaction.max.timeout.ms} (15 min); a larger value is refused by
@@ -526,12 +526,12 @@ public final class StreamrecJobConfig {
         return sourceIdleness;
     }
 
-    /** How often the sources emit watermarks. Default 50 ms. */
+    /** How often the sources emit watermarks. Default 200 ms. */
     public Duration watermarkInterval() {
         return watermarkInterval;
     }
 
-    /** The longest a partly filled network buffer waits before it is sent; 0 sends every record. Default 10 ms. */
+    /** The longest a partly filled network buffer waits before it is sent; 0 sends every record. Default 100 ms. */
     public Duration bufferTimeout() {
         return bufferTimeout;
     }
