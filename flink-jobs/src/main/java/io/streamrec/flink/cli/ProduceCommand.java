@@ -99,7 +99,7 @@ public final class ProduceCommand implements Callable<Integer> {
 
     private void rejectDatasetOptionsWithRaw() {
         for (String option : new String[] {"--dataset", "--path", "--synthetic", "--synthetic-users",
-            "--synthetic-items", "--synthetic-events", "--seed", "--dataset-option", "--limit", "--speedup",
+            "--synthetic-items", "--synthetic-events", "--seed", "--dataset-option", "--limit", "--speedup", "--rate",
             "--format"}) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 throw new ParameterException(spec.commandLine(),

@@ -2,8 +2,8 @@ package io.streamrec.flink.cli;
 
 import io.streamrec.flink.runtime.EventEncoders;
 import io.streamrec.flink.runtime.EventReplayer;
+import io.streamrec.flink.runtime.ReplayPace;
 import io.streamrec.schemas.ingest.WireFormat;
-import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** How events are replayed into Kafka: shared by {@code run} and {@code produce}. */
@@ -18,7 +18,24 @@ public final class ReplayOptions {
                     + " second). Default: as fast as possible.")
     Double speedup;
 
+    @Option(names = "--rate", paramLabel = "EVENTS_PER_SEC",
+            description = "Replay at this constant wall-clock rate (events per second), whatever the events' times:"
+                    + " the offered load of a throughput test. Excludes --speedup. Default: as fast as possible.")
+    Double rate;
+
     EventReplayer replayer(DatasetOptions dataset) {
-        return new EventReplayer(EventEncoders.forFormat(format), Optional.ofNullable(speedup), dataset.limit());
+        return new EventReplayer(EventEncoders.forFormat(format), pace(), dataset.limit());
+    }
+
+    /** The pacing the options ask for; both {@code --speedup} and {@code --rate} is a mistake. */
+    ReplayPace pace() {
+        if (speedup != null && rate != null) {
+            throw new IllegalArgumentException("--speedup paces by event time and --rate by wall clock;"
+                    + " give one of them");
+        }
+        if (rate != null) {
+            return ReplayPace.wallClockRate(rate);
+        }
+        return speedup == null ? ReplayPace.AS_FAST_AS_POSSIBLE : ReplayPace.eventTime(speedup);
     }
 }

@@ -54,6 +54,12 @@ public final class RunCommand implements Callable<Integer> {
             description = "Stop after this long (e.g. 60, 90s, 10m). Default: run until Ctrl-C.")
     Duration duration;
 
+    @Option(names = "--warmup", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "Leave this first part of the run out of the steady-state figures (rates, consumer lag,"
+                    + " latency percentiles, delta interval) printed at the end and written as 'steady' in the"
+                    + " summary JSON. Default: no warm-up and no steady-state figures.")
+    Duration warmup;
+
     @Option(names = "--summary-json", paramLabel = "FILE",
             description = "At the end, write a JSON summary (events, eventsPerSec, dlq, users, checkpoints, vectors,"
                     + " latencyP50Ms, latencyP99Ms, prequentialHr50, popularityHr50, modelVersion, ...).")
@@ -184,6 +190,16 @@ public final class RunCommand implements Callable<Integer> {
             description = "A partition silent this long stops holding back event time; 0 never. Default: ${DEFAULT-VALUE}.")
     Duration sourceIdleness;
 
+    @Option(names = "--watermark-interval", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "How often the sources emit watermarks; events wait for one in user state."
+                    + " Default: ${DEFAULT-VALUE}.")
+    Duration watermarkInterval;
+
+    @Option(names = "--buffer-timeout", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "Longest a partly filled network buffer waits before it is sent; 0 sends every record."
+                    + " Default: ${DEFAULT-VALUE}.")
+    Duration bufferTimeout;
+
     // ---- user state (DESIGN.md §5)
 
     @Option(names = "--session-gap", paramLabel = "TIME", converter = DurationConverter.class,
@@ -209,7 +225,7 @@ public final class RunCommand implements Callable<Integer> {
                 ? Optional.empty()
                 : Optional.of(new StreamrecRun.Replay(dataset.open(), replay.replayer(dataset)));
         StreamrecRun.Settings settings = new StreamrecRun.Settings(Optional.ofNullable(duration), progressInterval,
-                partitions == null ? config.parallelism() : partitions);
+                partitions == null ? config.parallelism() : partitions, warmup == null ? Duration.ZERO : warmup);
         PrintWriter out = spec.commandLine().getOut();
         StreamrecRun run = new StreamrecRun(config, bootstrapServers == null, StreamrecPipeline::build, events,
                 settings, out);
@@ -268,7 +284,9 @@ public final class RunCommand implements Callable<Integer> {
                 .restoreFrom(restoreFrom)
                 .maxOutOfOrderness(maxOutOfOrderness)
                 .maxWaitingEvents(maxWaitingEvents)
-                .sourceIdleness(sourceIdleness);
+                .sourceIdleness(sourceIdleness)
+                .watermarkInterval(watermarkInterval)
+                .bufferTimeout(bufferTimeout);
         if (bootstrapServers != null) {
             b.bootstrapServers(bootstrapServers);
         }

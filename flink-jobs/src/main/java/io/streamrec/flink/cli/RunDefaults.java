@@ -45,6 +45,8 @@ final class RunDefaults implements IDefaultValueProvider {
             Map.entry("--incremental-checkpoints", String.valueOf(StreamrecJobConfig.DEFAULT_INCREMENTAL_CHECKPOINTS)),
             Map.entry("--max-out-of-orderness", format(StreamrecJobConfig.DEFAULT_MAX_OUT_OF_ORDERNESS)),
             Map.entry("--source-idleness", format(StreamrecJobConfig.DEFAULT_SOURCE_IDLENESS)),
+            Map.entry("--watermark-interval", format(StreamrecJobConfig.DEFAULT_WATERMARK_INTERVAL)),
+            Map.entry("--buffer-timeout", format(StreamrecJobConfig.DEFAULT_BUFFER_TIMEOUT)),
             Map.entry("--format", lower(StreamrecJobConfig.DEFAULT_EVENT_FORMAT)),
             Map.entry("--session-gap", format(HistoryPolicy.DEFAULT_SESSION_GAP)),
             Map.entry("--max-session-items", String.valueOf(HistoryPolicy.DEFAULT_MAX_SESSION_ITEMS)),

@@ -3,6 +3,7 @@ package io.streamrec.flink.runtime;
 import io.streamrec.schemas.UserEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -10,13 +11,14 @@ import java.util.function.ObjLongConsumer;
 import java.util.stream.Stream;
 
 /**
- * Replays events into Kafka, keyed by userId, in the order given (event time). As fast as the
- * producer goes, or paced so that event time advances {@code speedup} times faster than wall time.
+ * Replays events into Kafka, keyed by userId, in the order given (event time), paced by a {@link ReplayPace}: as
+ * fast as the producer goes, in event time {@code speedup} times faster than wall time, or at a constant wall-clock
+ * rate.
  */
 public final class EventReplayer {
 
     private final Function<UserEvent, byte[]> encoder;
-    private final Optional<Double> speedup;
+    private final ReplayPace pace;
     private final Optional<Long> limit;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
@@ -25,15 +27,19 @@ public final class EventReplayer {
      * @param limit most events to send; empty sends all
      */
     public EventReplayer(Function<UserEvent, byte[]> encoder, Optional<Double> speedup, Optional<Long> limit) {
-        speedup.ifPresent(s -> {
-            if (!(s > 0) || s.isInfinite()) {
-                throw new IllegalArgumentException("--speedup must be a positive number (event seconds per wall"
-                        + " second), got " + s + "; leave it out to replay as fast as possible");
-            }
-        });
-        this.encoder = encoder;
-        this.speedup = speedup;
+        this(encoder, speedup.map(ReplayPace::eventTime).orElse(ReplayPace.AS_FAST_AS_POSSIBLE), limit);
+    }
+
+    /** @param limit most events to send; empty sends all */
+    public EventReplayer(Function<UserEvent, byte[]> encoder, ReplayPace pace, Optional<Long> limit) {
+        this.encoder = Objects.requireNonNull(encoder, "encoder");
+        this.pace = Objects.requireNonNull(pace, "pace");
         this.limit = limit;
+    }
+
+    /** How the events are paced. */
+    public ReplayPace pace() {
+        return pace;
     }
 
     /** Asks a running {@link #replay} to stop after the current event. */
@@ -56,11 +62,12 @@ public final class EventReplayer {
         Iterator<UserEvent> it = events.iterator();
         while (it.hasNext() && sent < max && !stopped.get()) {
             UserEvent event = it.next();
-            if (speedup.isPresent()) {
-                if (firstEventTime == Long.MIN_VALUE) {
-                    firstEventTime = event.getTimestamp();
-                }
-                waitUntilDue(wallStart, event.getTimestamp() - firstEventTime, speedup.get());
+            if (firstEventTime == Long.MIN_VALUE) {
+                firstEventTime = event.getTimestamp();
+            }
+            ReplayPace.sleepUntil(wallStart, pace.dueNanos(sent, event.getTimestamp() - firstEventTime), stopped::get);
+            if (stopped.get()) {
+                break;
             }
             onSent.accept(event.getEventId(), System.currentTimeMillis());
             sender.send(event.getUserId().getBytes(StandardCharsets.UTF_8), encoder.apply(event));
@@ -68,13 +75,5 @@ public final class EventReplayer {
         }
         sender.flushAndCheck();
         return sent;
-    }
-
-    private void waitUntilDue(long wallStart, long eventOffsetMs, double speedup) throws InterruptedException {
-        long dueNanos = wallStart + (long) (eventOffsetMs * 1_000_000L / speedup);
-        long waitNanos;
-        while ((waitNanos = dueNanos - System.nanoTime()) > 0 && !stopped.get()) {
-            Thread.sleep(Math.min(waitNanos / 1_000_000L + 1, 200));
-        }
     }
 }

@@ -35,6 +35,7 @@ import java.nio.file.Path;
  * @param modelVersion the last version the trainer published
  * @param latencyP50Ms median event-to-vector latency (replay send to vector readable on user-vectors)
  * @param latencyP99Ms its 99th percentile
+ * @param steady the figures after the warm-up ({@code --warmup}); null when the run had none or ended inside it
  * The model figures are null when not measured (no model loop, or nothing scored or matched yet).
  */
 public record RunSummary(
@@ -57,7 +58,19 @@ public record RunSummary(
         Double popularityHr50,
         long modelVersion,
         Double latencyP50Ms,
-        Double latencyP99Ms) {
+        Double latencyP99Ms,
+        SteadyState steady) {
+
+    /** The summary of a run without a warm-up. */
+    public RunSummary(long events, double eventsPerSec, long eventsProduced, long dlq, long users, long usersAtEnd,
+                      long sessionsClosed, long checkpoints, double durationSec, String bootstrapServers, long vectors,
+                      double vectorsPerSec, long examplesTrained, Double fractionTrained, Double loss,
+                      Double prequentialHr50, Double popularityHr50, long modelVersion, Double latencyP50Ms,
+                      Double latencyP99Ms) {
+        this(events, eventsPerSec, eventsProduced, dlq, users, usersAtEnd, sessionsClosed, checkpoints, durationSec,
+                bootstrapServers, vectors, vectorsPerSec, examplesTrained, fractionTrained, loss, prequentialHr50,
+                popularityHr50, modelVersion, latencyP50Ms, latencyP99Ms, null);
+    }
 
     /** The summary of an ingestion-only run. */
     public RunSummary(long events, double eventsPerSec, long eventsProduced, long dlq, long users, long usersAtEnd,
@@ -76,7 +89,14 @@ public record RunSummary(
                 bootstrapServers, model.vectors(), perSecond(model.vectors(), busySec), model.examplesTrained(),
                 measured(model.fractionTrained(), 1000), measured(model.loss(), 1000),
                 measured(model.prequentialHr50(), 1000), measured(model.popularityHr50(), 1000), model.modelVersion(),
-                measured(model.latencyP50Ms(), 1), measured(model.latencyP99Ms(), 1));
+                measured(model.latencyP50Ms(), 1), measured(model.latencyP99Ms(), 1), null);
+    }
+
+    /** This summary with the figures after the warm-up. */
+    RunSummary withSteady(SteadyState figures) {
+        return new RunSummary(events, eventsPerSec, eventsProduced, dlq, users, usersAtEnd, sessionsClosed, checkpoints,
+                durationSec, bootstrapServers, vectors, vectorsPerSec, examplesTrained, fractionTrained, loss,
+                prequentialHr50, popularityHr50, modelVersion, latencyP50Ms, latencyP99Ms, figures);
     }
 
     private static double perSecond(long count, double seconds) {

@@ -53,9 +53,27 @@ public final class StreamrecRun {
      * @param duration how long to run after the job is submitted; empty runs until {@link #stop()}
      * @param progressInterval time between progress lines
      * @param topicPartitions partitions of topics this run creates (existing topics are left alone)
+     * @param warmup time after job submission left out of the steady-state figures ({@link SteadyState}); zero
+     *     for none
      */
-    public record Settings(Optional<Duration> duration, Duration progressInterval, int topicPartitions) {
+    public record Settings(Optional<Duration> duration, Duration progressInterval, int topicPartitions,
+                           Duration warmup) {
+
+        /** Settings without a warm-up. */
+        public Settings(Optional<Duration> duration, Duration progressInterval, int topicPartitions) {
+            this(duration, progressInterval, topicPartitions, Duration.ZERO);
+        }
+
         public Settings {
+            if (warmup.isNegative()) {
+                throw new IllegalArgumentException("--warmup must not be negative, got " + warmup);
+            }
+            duration.ifPresent(d -> {
+                if (d.compareTo(warmup) <= 0 && !warmup.isZero()) {
+                    throw new IllegalArgumentException("--warmup (" + warmup.toSeconds() + " s) must be shorter than"
+                            + " --duration (" + d.toSeconds() + " s): nothing would be measured");
+                }
+            });
             duration.ifPresent(d -> {
                 if (d.isNegative() || d.isZero()) {
                     throw new IllegalArgumentException("--duration must be positive, got " + d.toSeconds() + " s;"
@@ -126,9 +144,12 @@ public final class StreamrecRun {
                 jobId, cfg.parallelism(), cfg.checkpointInterval().toSeconds(), cfg.checkpointDirUri());
 
         Optional<VectorLatency> latency = Optional.empty();
+        Optional<ModelUpdatesWatch> modelUpdates = Optional.empty();
         if (cfg.encodeUserVectors()) {
             latency = Optional.of(new VectorLatency(cfg.bootstrapServers(), cfg.topics().userVectors()));
             started.push(latency.get());
+            modelUpdates = Optional.of(new ModelUpdatesWatch(cfg.bootstrapServers(), cfg.topics().modelUpdates()));
+            started.push(modelUpdates.get());
             say("Model '%s': trainer publishes to '%s', encoders write user vectors to '%s'", cfg.model(),
                     cfg.topics().modelUpdates(), cfg.topics().userVectors());
         }
@@ -148,13 +169,56 @@ public final class StreamrecRun {
             return now.formatLine(previous.getAndSet(now), secondsSince(submittedNanos));
         }));
 
-        awaitEnd(cluster, jobId, submittedNanos, replayFailure);
+        Warmup warmup = new Warmup(probe, latency);
+        awaitEnd(cluster, jobId, submittedNanos, replayFailure, warmup);
         JobProgress last = probe.read();
         double busySec = (probe.lastAdvance().atNanos() - submittedNanos) / 1e9;
         RunSummary summary = RunSummary.of(last, busySec, probe.peakUsers(), secondsSince(submittedNanos),
                 cfg.bootstrapServers());
         say(last.formatLine(previous.get(), secondsSince(submittedNanos)));
+        if (warmup.end != null) {
+            ModelUpdatesWatch.DeltaIntervals deltas = modelUpdates.map(w -> w.deltaIntervalsSince(warmup.endEpochMillis))
+                    .orElse(ModelUpdatesWatch.DeltaIntervals.NONE);
+            SteadyState steady = SteadyState.between(warmup.end, last, settings.warmup().toMillis() / 1000.0,
+                    warmup.maxLag, deltas);
+            say("After the %.0f s warm-up, over %.0f s: %s", steady.warmupSec(), steady.windowSec(), steady.describe());
+            summary = summary.withSteady(steady);
+        }
         return summary;
+    }
+
+    /**
+     * The end of the warm-up and what is sampled after it: the reading the steady-state rates start from, and the
+     * largest consumer lag seen since.
+     */
+    private static final class Warmup {
+        private final JobProbe probe;
+        private final Optional<VectorLatency> latency;
+        private JobProgress end;
+        private long endEpochMillis;
+        private long maxLag;
+        private long lastSampleNanos;
+
+        Warmup(JobProbe probe, Optional<VectorLatency> latency) {
+            this.probe = probe;
+            this.latency = latency;
+        }
+
+        /** Called about every 200 ms: ends the warm-up when due, then samples the lag once a second. */
+        void tick(long nowNanos, long warmupEndNanos) {
+            if (nowNanos < warmupEndNanos) {
+                return;
+            }
+            if (end == null) {
+                endEpochMillis = System.currentTimeMillis();
+                latency.ifPresent(l -> l.measureFrom(endEpochMillis));
+                end = probe.read();
+                lastSampleNanos = nowNanos;
+            } else if (nowNanos - lastSampleNanos >= 1_000_000_000L) {
+                lastSampleNanos = nowNanos;
+                maxLag = Math.max(maxLag, SteadyState.lag(probe.read()));
+            }
+        }
     }
 
     /** The job's configuration pointing at the Kafka of this run, starting the embedded broker if asked. */
@@ -192,12 +256,15 @@ public final class StreamrecRun {
     }
 
     private void awaitEnd(LocalFlinkCluster cluster, JobID jobId, long submittedNanos,
-            AtomicReference<Throwable> replayFailure) throws Exception {
+            AtomicReference<Throwable> replayFailure, Warmup warmup) throws Exception {
         long deadline = settings.duration().map(d -> submittedNanos + d.toNanos()).orElse(Long.MAX_VALUE);
+        long warmupEnd = settings.warmup().isZero() ? Long.MAX_VALUE : submittedNanos + settings.warmup().toNanos();
         while (!stopRequested.await(200, TimeUnit.MILLISECONDS)) {
-            if (System.nanoTime() >= deadline) {
+            long now = System.nanoTime();
+            if (now >= deadline) {
                 return;
             }
+            warmup.tick(now, warmupEnd);
             JobStatus status = cluster.status(jobId);
             if (status.isGloballyTerminalState()) {
                 Optional<Throwable> failure = cluster.failureOf(jobId);

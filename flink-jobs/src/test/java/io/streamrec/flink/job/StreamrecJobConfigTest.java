@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -67,6 +68,28 @@ class StreamrecJobConfigTest {
         assertThat(conf.get(CoreOptions.DEFAULT_PARALLELISM)).isEqualTo(3);
         assertThat(conf.get(PipelineOptions.MAX_PARALLELISM)).isEqualTo(StreamrecJobConfig.DEFAULT_MAX_PARALLELISM);
         assertThat(conf.getOptional(StateRecoveryOptions.SAVEPOINT_PATH)).isEmpty();
+        assertThat(conf.get(PipelineOptions.AUTO_WATERMARK_INTERVAL)).isEqualTo(StreamrecJobConfig.DEFAULT_WATERMARK_INTERVAL);
+        assertThat(conf.get(ExecutionOptions.BUFFER_TIMEOUT)).isEqualTo(StreamrecJobConfig.DEFAULT_BUFFER_TIMEOUT);
+    }
+
+    @Test
+    void watermarkIntervalAndBufferTimeoutReachFlink() {
+        Configuration conf = StreamrecJobConfig.builder()
+                .watermarkInterval(Duration.ofMillis(120))
+                .bufferTimeout(Duration.ZERO)
+                .build()
+                .flinkConfiguration();
+
+        assertThat(conf.get(PipelineOptions.AUTO_WATERMARK_INTERVAL)).isEqualTo(Duration.ofMillis(120));
+        assertThat(conf.get(ExecutionOptions.BUFFER_TIMEOUT)).as("0 flushes after every record").isZero();
+    }
+
+    @Test
+    void aZeroWatermarkIntervalAndANegativeBufferTimeoutAreRefused() {
+        assertThatThrownBy(() -> StreamrecJobConfig.builder().watermarkInterval(Duration.ZERO)
+                        .bufferTimeout(Duration.ofMillis(-1)).build())
+                .hasMessageContaining("watermarkInterval is PT0S")
+                .hasMessageContaining("bufferTimeout is PT-0.001S");
     }
 
     @Test
