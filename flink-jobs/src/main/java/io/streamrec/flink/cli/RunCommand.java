@@ -95,7 +95,7 @@ public final class RunCommand implements Callable<Integer> {
     boolean vectors;
 
     @Option(names = "--delta-interval", paramLabel = "TIME", converter = DurationConverter.class,
-            description = "How often the trainer publishes a model delta. Default: ${DEFAULT-VALUE}.")
+            description = "Longest time between two model deltas (the trainer asks one training round early). Default: ${DEFAULT-VALUE}.")
     Duration deltaInterval;
 
     // ---- Kafka

@@ -144,8 +144,10 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         state.queue.offer(copyInput ? TrainingExample.newBuilder(example).build() : example);
     }
 
+    /** Asks one round early (see {@link DeltaLead}), so the delta interval is an upper bound, not a mean. */
     private void scheduleDelta(long from) {
-        getProcessingTimeService().registerTimer(from + config.deltaInterval().toMillis(), time -> {
+        long interval = config.deltaInterval().toMillis();
+        getProcessingTimeService().registerTimer(from + interval - loop.deltaLeadMillis(interval), time -> {
             loop.requestDelta();
             scheduleDelta(time);
         });

@@ -54,6 +54,7 @@ final class TrainingLoop implements Runnable {
     private final AtomicBoolean deltaDue = new AtomicBoolean();
     private final AtomicBoolean fullDue = new AtomicBoolean();
     private final AtomicBoolean flushDue = new AtomicBoolean();
+    private final DeltaLead deltaLead = new DeltaLead();
     private volatile boolean running = true;
     private volatile long trained;
     private volatile long modelVersion;
@@ -105,11 +106,16 @@ final class TrainingLoop implements Runnable {
                     if (!running) {
                         return;
                     }
+                    long roundStart = System.nanoTime();
+                    boolean trainingDue = trainingDue();
                     if (ready) {
                         score(queue.poll(batchSize));
                     }
                     if (trainingDue()) {
                         train(mixing.drawBatch());
+                    }
+                    if (ready || trainingDue) {
+                        deltaLead.roundTook(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - roundStart));
                     }
                     publishDue();
                     if (flushDue.get() && queue.size() == 0 && mixing.size() == 0) {
@@ -242,6 +248,11 @@ final class TrainingLoop implements Runnable {
 
     long lastDeltaIntervalMillis() {
         return lastDeltaIntervalMillis;
+    }
+
+    /** How early to {@link #requestDelta()} so deltas are at most {@code intervalMillis} apart. */
+    long deltaLeadMillis(long intervalMillis) {
+        return deltaLead.leadMillis(intervalMillis);
     }
 
     /** A held {@link #pause()}; closing it lets training continue. */
