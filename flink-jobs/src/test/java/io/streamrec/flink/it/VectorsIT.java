@@ -11,6 +11,7 @@ import io.streamrec.flink.runtime.LocalFlinkCluster;
 import io.streamrec.flink.train.TrainerOperator;
 import io.streamrec.flink.train.TrainerOperatorConfig;
 import io.streamrec.model.encode.pool.MeanPoolEncoder;
+import io.streamrec.model.train.TrainerConfig;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.UserEvent;
 import io.streamrec.schemas.UserVector;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -45,6 +47,8 @@ class VectorsIT {
     static final Duration TIMEOUT = Duration.ofMinutes(4);
     /** Enough for several checkpoints, so several transactions per sink, at a fraction of the full run's time. */
     private static final int EXACTLY_ONCE_RATINGS = 20_000;
+    /** Ratings a second of the paced replay of the prequential test (~67 s for ml-latest-small). */
+    private static final int REPLAY_PER_SECOND = 1_500;
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -54,7 +58,7 @@ class VectorsIT {
         StreamrecJobConfig cfg = config(KAFKA.bootstrapServers(), "vectors", dir).build();
         MovieLensScenario scenario = MovieLensScenario.create(0, 0, 0, 0, 1L);
 
-        Run run = runUntilEveryUserHasTheVectorOfTheirLastEvent(cfg, scenario);
+        Run run = runUntilEveryUserHasTheVectorOfTheirLastEvent(cfg, scenario, REPLAY_PER_SECOND);
         List<ConsumerRecord<byte[], byte[]>> vectorRecords = run.vectors();
         TopicNames topics = cfg.topics();
         Map<String, String> lastEventOfUser = lastEventOfUser(scenario);
@@ -107,7 +111,7 @@ class VectorsIT {
                 .build();
         MovieLensScenario scenario = MovieLensScenario.create(EXACTLY_ONCE_RATINGS, 0, 0, 0, 0, 1L);
 
-        Run run = runUntilEveryUserHasTheVectorOfTheirLastEvent(cfg, scenario);
+        Run run = runUntilEveryUserHasTheVectorOfTheirLastEvent(cfg, scenario, 0);
 
         assertThat(run.vectors()).extracting(r -> VECTORS.decode(r.value()).getEventId())
                 .containsExactlyInAnyOrderElementsOf(scenario.accepted.stream().map(UserEvent::getEventId).toList());
@@ -122,6 +126,7 @@ class VectorsIT {
                 .readProfiles(false)
                 .model(MeanPoolEncoder.NAME)
                 .trainer(TrainerOperatorConfig.builder().encoder(MeanPoolEncoder.NAME)
+                        .trainer(TrainerConfig.builder().temperature(0.2f).denseLearningRate(0.01f).sparseLearningRate(0.05f).build())
                         .deltaInterval(Duration.ofSeconds(2)).build())
                 .parallelism(FlinkMiniCluster.PARALLELISM)
                 .checkpointDir(checkpoints)
@@ -145,12 +150,31 @@ class VectorsIT {
     private record Run(List<ConsumerRecord<byte[], byte[]>> vectors, TrainerTotals halfway, TrainerTotals end,
                        long trained) {}
 
-    private static Run runUntilEveryUserHasTheVectorOfTheirLastEvent(StreamrecJobConfig cfg, MovieLensScenario scenario)
-            throws Exception {
+    /**
+     * Runs the job over the whole scenario until every user has the vector of their last event. With
+     * {@code replayPerSecond} 0 every record is in {@code events} before the job starts (a backlog drained at full
+     * speed); otherwise the records arrive at that rate while the job runs, as a live stream would.
+     */
+    private static Run runUntilEveryUserHasTheVectorOfTheirLastEvent(StreamrecJobConfig cfg, MovieLensScenario scenario,
+                                                                      int replayPerSecond) throws Exception {
         TopicNames topics = cfg.topics();
         Topics.createIfAbsent(cfg.bootstrapServers(), cfg.requiredTopics(EVENT_PARTITIONS));
-        scenario.produce(cfg.bootstrapServers(), topics.events(), 0, scenario.records.size());
-        scenario.produceWatermarkSentinels(cfg.bootstrapServers(), topics.events(), EVENT_PARTITIONS);
+        Runnable replay = () -> {
+            if (replayPerSecond > 0) {
+                try {
+                    scenario.producePaced(cfg.bootstrapServers(), topics.events(), 0, scenario.records.size(), replayPerSecond);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("the paced replay was interrupted", e);
+                }
+            } else {
+                scenario.produce(cfg.bootstrapServers(), topics.events(), 0, scenario.records.size());
+            }
+            scenario.produceWatermarkSentinels(cfg.bootstrapServers(), topics.events(), EVENT_PARTITIONS);
+        };
+        if (replayPerSecond == 0) {
+            replay.run();
+        }
         Map<String, String> lastEventOfUser = lastEventOfUser(scenario);
 
         Configuration flinkConfig = cfg.flinkConfiguration();
@@ -160,11 +184,15 @@ class VectorsIT {
             StreamrecPipeline.build(env, cfg);
             JobID job = cluster.submit(env, cfg.consumerGroup());
             long started = System.nanoTime();
+            CompletableFuture<Void> replayed = replayPerSecond > 0 ? CompletableFuture.runAsync(replay) : null;
             LastVectors last = new LastVectors(lastEventOfUser);
             long half = scenario.accepted.size() / 2;
             TrainerTotals[] halfway = new TrainerTotals[1];
             List<ConsumerRecord<byte[], byte[]>> vectors = KafkaTopicReader.readUntil(cfg.bootstrapServers(),
                     topics.userVectors(), records -> {
+                        if (replayed != null && replayed.isCompletedExceptionally()) {
+                            replayed.join(); // throws the producer's failure
+                        }
                         if (halfway[0] == null && metrics.sum(TrainerOperator.METRIC_GROUP, "examplesSeen") >= half) {
                             halfway[0] = TrainerTotals.read(metrics);
                         }
