@@ -94,11 +94,11 @@ class VectorsIT {
                         + "(margin {}); trained {} of {} examples seen",
                 halfway.seen(), end.scoredSince(halfway), String.format("%.4f", hr50), String.format("%.4f", popularityHr50),
                 String.format("%+.4f", hr50 - popularityHr50), run.trained(), end.seen());
-        // Logged, not yet asserted: replayed at full speed the trainer trains about a fifth of the examples (it
-        // samples rather than hold back the vectors), and that model does not beat recent popularity over the second
-        // half. Measured with the mixing buffer (~100 users per batch instead of ~5), on 2 loaded cores: HR@50
-        // 0.039 vs 0.082 and 0.035 vs 0.080 at the default learning rates, 0.030 vs 0.088 with 10x the sparse
-        // learning rate. The claim is open.
+        // Logged, not yet asserted: the model does not yet beat recent popularity over the second half. Replayed as a
+        // backlog at full speed the trainer trained about a fifth of the examples (HR@50 0.035-0.039 vs 0.080-0.088 at
+        // the default learning rates). Paced at 1500 ratings/s with the settings of trainer() it trains ~45 % and
+        // comes close (0.095 vs 0.102, one run on 2 loaded cores); offline, the same trainer wins once it trains every
+        // example (0.126 vs 0.100), so what is missing is trainer throughput. The claim is open.
         assertThat(hr50).isBetween(0.0, 1.0);
         assertThat(popularityHr50).isBetween(0.0, 1.0);
     }
@@ -125,14 +125,24 @@ class VectorsIT {
                 .consumerGroup(prefix)
                 .readProfiles(false)
                 .model(MeanPoolEncoder.NAME)
-                .trainer(TrainerOperatorConfig.builder().encoder(MeanPoolEncoder.NAME)
-                        .trainer(TrainerConfig.builder().temperature(0.2f).denseLearningRate(0.01f).sparseLearningRate(0.05f).build())
-                        .deltaInterval(Duration.ofSeconds(2)).build())
+                .trainer(trainer().build())
                 .parallelism(FlinkMiniCluster.PARALLELISM)
                 .checkpointDir(checkpoints)
                 .checkpointInterval(Duration.ofSeconds(2))
                 // never idle: the sentinels carry every partition's watermark past the last rating
                 .sourceIdleness(Duration.ZERO);
+    }
+
+    /**
+     * The mean-pool trainer of these tests. With few optimiser steps per run, a softer temperature and larger
+     * learning rates than the defaults (0.1, 1e-3, 5e-3) let it learn within the run: replaying ml-latest-small
+     * test-then-train offline with the trainer's own mixing and sampling, they raised HR@50 over the second half
+     * from 0.040 to 0.075 at a fifth of the examples trained and from 0.112 to 0.126 at all of them.
+     */
+    static TrainerOperatorConfig.Builder trainer() {
+        return TrainerOperatorConfig.builder().encoder(MeanPoolEncoder.NAME)
+                .trainer(TrainerConfig.builder().temperature(0.2f).denseLearningRate(0.01f).sparseLearningRate(0.05f).build())
+                .deltaInterval(Duration.ofSeconds(2));
     }
 
     static Map<String, String> lastEventOfUser(MovieLensScenario scenario) {
