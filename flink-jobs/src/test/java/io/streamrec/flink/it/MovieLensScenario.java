@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -34,6 +35,9 @@ final class MovieLensScenario {
 
     /** Where a planned record landed. */
     record Landed(int partition, long offset) {}
+
+    /** How often a paced replay sends the records due since its last slice. */
+    private static final int PACE_SLICE_MILLIS = 100;
 
     final List<UserEvent> accepted;
     final List<Planned> records;
@@ -172,6 +176,36 @@ final class MovieLensScenario {
             }
         }
         return landed;
+    }
+
+    /**
+     * Produces records [from, to) in order at about {@code perSecond} records a second, a slice every
+     * {@value #PACE_SLICE_MILLIS} ms, as a live stream arrives, rather than as a backlog that the job drains as
+     * fast as it can. Returns once every record is acknowledged.
+     */
+    void producePaced(String bootstrapServers, String topic, int from, int to, int perSecond) throws InterruptedException {
+        List<Future<RecordMetadata>> sent = new ArrayList<>(to - from);
+        long started = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrapServers)) {
+            int slice = Math.max(1, (int) ((long) perSecond * PACE_SLICE_MILLIS / 1000));
+            for (int at = from; at < to; at += slice) {
+                for (Planned p : records.subList(at, Math.min(to, at + slice))) {
+                    sent.add(producer.send(new ProducerRecord<>(topic, p.key() == null ? null : p.key().getBytes(), p.value())));
+                }
+                long dueNanos = started + (at + slice - from) * 1_000_000_000L / perSecond;
+                long waitMillis = (dueNanos - System.nanoTime()) / 1_000_000;
+                if (waitMillis > 0) {
+                    Thread.sleep(waitMillis);
+                }
+            }
+        }
+        for (Future<RecordMetadata> f : sent) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("A test record was not produced", e);
+            }
+        }
     }
 
     /**

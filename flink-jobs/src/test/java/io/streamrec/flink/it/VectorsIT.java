@@ -11,6 +11,7 @@ import io.streamrec.flink.runtime.LocalFlinkCluster;
 import io.streamrec.flink.train.TrainerOperator;
 import io.streamrec.flink.train.TrainerOperatorConfig;
 import io.streamrec.model.encode.pool.MeanPoolEncoder;
+import io.streamrec.model.train.TrainerConfig;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.UserEvent;
 import io.streamrec.schemas.UserVector;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -45,6 +47,8 @@ class VectorsIT {
     static final Duration TIMEOUT = Duration.ofMinutes(4);
     /** Enough for several checkpoints, so several transactions per sink, at a fraction of the full run's time. */
     private static final int EXACTLY_ONCE_RATINGS = 20_000;
+    /** Ratings a second of the paced replay of the prequential test (~67 s for ml-latest-small). */
+    private static final int REPLAY_PER_SECOND = 1_500;
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -54,7 +58,7 @@ class VectorsIT {
         StreamrecJobConfig cfg = config(KAFKA.bootstrapServers(), "vectors", dir).build();
         MovieLensScenario scenario = MovieLensScenario.create(0, 0, 0, 0, 1L);
 
-        Run run = runUntilEveryUserHasTheVectorOfTheirLastEvent(cfg, scenario);
+        Run run = runUntilEveryUserHasTheVectorOfTheirLastEvent(cfg, scenario, REPLAY_PER_SECOND);
         List<ConsumerRecord<byte[], byte[]>> vectorRecords = run.vectors();
         TopicNames topics = cfg.topics();
         Map<String, String> lastEventOfUser = lastEventOfUser(scenario);
@@ -90,11 +94,11 @@ class VectorsIT {
                         + "(margin {}); trained {} of {} examples seen",
                 halfway.seen(), end.scoredSince(halfway), String.format("%.4f", hr50), String.format("%.4f", popularityHr50),
                 String.format("%+.4f", hr50 - popularityHr50), run.trained(), end.seen());
-        // Logged, not yet asserted: replayed at full speed the trainer trains about a fifth of the examples (it
-        // samples rather than hold back the vectors), and that model does not beat recent popularity over the second
-        // half. Measured with the mixing buffer (~100 users per batch instead of ~5), on 2 loaded cores: HR@50
-        // 0.039 vs 0.082 and 0.035 vs 0.080 at the default learning rates, 0.030 vs 0.088 with 10x the sparse
-        // learning rate. The claim is open.
+        // Logged, not yet asserted: the model does not yet beat recent popularity over the second half. Replayed as a
+        // backlog at full speed the trainer trained about a fifth of the examples (HR@50 0.035-0.039 vs 0.080-0.088 at
+        // the default learning rates). Paced at 1500 ratings/s with the settings of trainer() it trains ~45 % and
+        // comes close (0.095 vs 0.102, one run on 2 loaded cores); offline, the same trainer wins once it trains every
+        // example (0.126 vs 0.100), so what is missing is trainer throughput. The claim is open.
         assertThat(hr50).isBetween(0.0, 1.0);
         assertThat(popularityHr50).isBetween(0.0, 1.0);
     }
@@ -107,7 +111,7 @@ class VectorsIT {
                 .build();
         MovieLensScenario scenario = MovieLensScenario.create(EXACTLY_ONCE_RATINGS, 0, 0, 0, 0, 1L);
 
-        Run run = runUntilEveryUserHasTheVectorOfTheirLastEvent(cfg, scenario);
+        Run run = runUntilEveryUserHasTheVectorOfTheirLastEvent(cfg, scenario, 0);
 
         assertThat(run.vectors()).extracting(r -> VECTORS.decode(r.value()).getEventId())
                 .containsExactlyInAnyOrderElementsOf(scenario.accepted.stream().map(UserEvent::getEventId).toList());
@@ -121,13 +125,24 @@ class VectorsIT {
                 .consumerGroup(prefix)
                 .readProfiles(false)
                 .model(MeanPoolEncoder.NAME)
-                .trainer(TrainerOperatorConfig.builder().encoder(MeanPoolEncoder.NAME)
-                        .deltaInterval(Duration.ofSeconds(2)).build())
+                .trainer(trainer().build())
                 .parallelism(FlinkMiniCluster.PARALLELISM)
                 .checkpointDir(checkpoints)
                 .checkpointInterval(Duration.ofSeconds(2))
                 // never idle: the sentinels carry every partition's watermark past the last rating
                 .sourceIdleness(Duration.ZERO);
+    }
+
+    /**
+     * The mean-pool trainer of these tests. With few optimiser steps per run, a softer temperature and larger
+     * learning rates than the defaults (0.1, 1e-3, 5e-3) let it learn within the run: replaying ml-latest-small
+     * test-then-train offline with the trainer's own mixing and sampling, they raised HR@50 over the second half
+     * from 0.040 to 0.075 at a fifth of the examples trained and from 0.112 to 0.126 at all of them.
+     */
+    static TrainerOperatorConfig.Builder trainer() {
+        return TrainerOperatorConfig.builder().encoder(MeanPoolEncoder.NAME)
+                .trainer(TrainerConfig.builder().temperature(0.2f).denseLearningRate(0.01f).sparseLearningRate(0.05f).build())
+                .deltaInterval(Duration.ofSeconds(2));
     }
 
     static Map<String, String> lastEventOfUser(MovieLensScenario scenario) {
@@ -145,12 +160,31 @@ class VectorsIT {
     private record Run(List<ConsumerRecord<byte[], byte[]>> vectors, TrainerTotals halfway, TrainerTotals end,
                        long trained) {}
 
-    private static Run runUntilEveryUserHasTheVectorOfTheirLastEvent(StreamrecJobConfig cfg, MovieLensScenario scenario)
-            throws Exception {
+    /**
+     * Runs the job over the whole scenario until every user has the vector of their last event. With
+     * {@code replayPerSecond} 0 every record is in {@code events} before the job starts (a backlog drained at full
+     * speed); otherwise the records arrive at that rate while the job runs, as a live stream would.
+     */
+    private static Run runUntilEveryUserHasTheVectorOfTheirLastEvent(StreamrecJobConfig cfg, MovieLensScenario scenario,
+                                                                      int replayPerSecond) throws Exception {
         TopicNames topics = cfg.topics();
         Topics.createIfAbsent(cfg.bootstrapServers(), cfg.requiredTopics(EVENT_PARTITIONS));
-        scenario.produce(cfg.bootstrapServers(), topics.events(), 0, scenario.records.size());
-        scenario.produceWatermarkSentinels(cfg.bootstrapServers(), topics.events(), EVENT_PARTITIONS);
+        Runnable replay = () -> {
+            if (replayPerSecond > 0) {
+                try {
+                    scenario.producePaced(cfg.bootstrapServers(), topics.events(), 0, scenario.records.size(), replayPerSecond);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("the paced replay was interrupted", e);
+                }
+            } else {
+                scenario.produce(cfg.bootstrapServers(), topics.events(), 0, scenario.records.size());
+            }
+            scenario.produceWatermarkSentinels(cfg.bootstrapServers(), topics.events(), EVENT_PARTITIONS);
+        };
+        if (replayPerSecond == 0) {
+            replay.run();
+        }
         Map<String, String> lastEventOfUser = lastEventOfUser(scenario);
 
         Configuration flinkConfig = cfg.flinkConfiguration();
@@ -160,11 +194,15 @@ class VectorsIT {
             StreamrecPipeline.build(env, cfg);
             JobID job = cluster.submit(env, cfg.consumerGroup());
             long started = System.nanoTime();
+            CompletableFuture<Void> replayed = replayPerSecond > 0 ? CompletableFuture.runAsync(replay) : null;
             LastVectors last = new LastVectors(lastEventOfUser);
             long half = scenario.accepted.size() / 2;
             TrainerTotals[] halfway = new TrainerTotals[1];
             List<ConsumerRecord<byte[], byte[]>> vectors = KafkaTopicReader.readUntil(cfg.bootstrapServers(),
                     topics.userVectors(), records -> {
+                        if (replayed != null && replayed.isCompletedExceptionally()) {
+                            replayed.join(); // throws the producer's failure
+                        }
                         if (halfway[0] == null && metrics.sum(TrainerOperator.METRIC_GROUP, "examplesSeen") >= half) {
                             halfway[0] = TrainerTotals.read(metrics);
                         }
