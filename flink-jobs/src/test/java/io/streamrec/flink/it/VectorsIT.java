@@ -47,8 +47,8 @@ class VectorsIT {
     static final Duration TIMEOUT = Duration.ofMinutes(4);
     /** Enough for several checkpoints, so several transactions per sink, at a fraction of the full run's time. */
     private static final int EXACTLY_ONCE_RATINGS = 20_000;
-    /** Ratings a second of the paced replay of the prequential test (~67 s for ml-latest-small). */
-    private static final int REPLAY_PER_SECOND = 1_500;
+    /** Ratings a second of the paced replay of the prequential test (~100 s for ml-latest-small): slow enough for the trainer to keep up with most examples on 2 cores. */
+    private static final int REPLAY_PER_SECOND = 1_000;
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -94,13 +94,12 @@ class VectorsIT {
                         + "(margin {}); trained {} of {} examples seen",
                 halfway.seen(), end.scoredSince(halfway), String.format("%.4f", hr50), String.format("%.4f", popularityHr50),
                 String.format("%+.4f", hr50 - popularityHr50), run.trained(), end.seen());
-        // Logged, not yet asserted: the model does not yet beat recent popularity over the second half. Replayed as a
-        // backlog at full speed the trainer trained about a fifth of the examples (HR@50 0.035-0.039 vs 0.080-0.088 at
-        // the default learning rates). Paced at 1500 ratings/s with the settings of trainer() it trains ~45 % and
-        // comes close (0.095 vs 0.102, one run on 2 loaded cores); offline, the same trainer wins once it trains every
-        // example (0.126 vs 0.100), so what is missing is trainer throughput. The claim is open.
-        assertThat(hr50).isBetween(0.0, 1.0);
-        assertThat(popularityHr50).isBetween(0.0, 1.0);
+        // Paced at 1,000 ratings/s the trainer trains ~80 % of the examples and the model wins by ~0.025 (0.126 vs 0.102
+        // on an idle 2-core machine; 0.126 vs 0.101 at 800/s). Replayed as a backlog it trains a fifth and loses
+        // (0.035-0.039 vs 0.080-0.088): the margin is bought by trainer throughput, so a starved CI machine shows here.
+        assertThat(run.trained()).as("examples trained of %d seen", end.seen()).isGreaterThan(end.seen() / 2);
+        assertThat(hr50).as("prequential HR@50 over the second half, against popularity's %s", popularityHr50)
+                .isGreaterThan(popularityHr50);
     }
 
     @Test
@@ -137,11 +136,14 @@ class VectorsIT {
      * The mean-pool trainer of these tests. With few optimiser steps per run, a softer temperature and larger
      * learning rates than the defaults (0.1, 1e-3, 5e-3) let it learn within the run: replaying ml-latest-small
      * test-then-train offline with the trainer's own mixing and sampling, they raised HR@50 over the second half
-     * from 0.040 to 0.075 at a fifth of the examples trained and from 0.112 to 0.126 at all of them.
+     * from 0.040 to 0.075 at a fifth of the examples trained and from 0.112 to 0.126 at all of them. An estimator of
+     * 2^16 cells per hash is ample for ml-latest-small's 9.7k items and keeps the 2 s checkpoints from taking the
+     * trainer's CPU (the default 2^20 made the estimator's write over a quarter of the trainer task's time).
      */
     static TrainerOperatorConfig.Builder trainer() {
         return TrainerOperatorConfig.builder().encoder(MeanPoolEncoder.NAME)
-                .trainer(TrainerConfig.builder().temperature(0.2f).denseLearningRate(0.01f).sparseLearningRate(0.05f).build())
+                .trainer(TrainerConfig.builder().temperature(0.2f).denseLearningRate(0.01f).sparseLearningRate(0.05f)
+                        .estimatorHashSize(1 << 16).build())
                 .deltaInterval(Duration.ofSeconds(2));
     }
 
