@@ -6,15 +6,7 @@ import io.streamrec.schemas.codec.AvroBinaryCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The delta interval a run actually achieved, as a consumer of {@code model-updates} sees it: the time between the
@@ -23,7 +15,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelUpdatesWatch implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ModelUpdatesWatch.class);
     private static final AvroBinaryCodec<ModelUpdate> UPDATES = AvroBinaryCodec.of(ModelUpdate.class);
 
     /** The intervals between consecutive deltas published after a given time. */
@@ -47,25 +38,12 @@ public final class ModelUpdatesWatch implements AutoCloseable {
 
     /** Kafka timestamps (epoch ms) of each delta's first chunk, in publishing order. */
     private final List<Long> deltaTimestamps = new ArrayList<>();
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Thread poller;
+    private final TopicTail tail;
 
     /** Starts reading {@code topic} (one partition, as the job creates it) from its current end. */
     public ModelUpdatesWatch(String bootstrapServers, String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamrec-model-updates-watch");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
-        this.poller = new Thread(this::poll, "streamrec-model-updates-watch");
-        poller.setDaemon(true);
-        poller.start();
+        this.tail = new TopicTail(bootstrapServers, topic, "streamrec-model-updates-watch",
+                "watching model updates", Duration.ofMillis(500), this::received);
     }
 
     /** Deltas whose first chunk was published at or after {@code sinceEpochMillis}, and the gaps between them. */
@@ -77,30 +55,17 @@ public final class ModelUpdatesWatch implements AutoCloseable {
         return DeltaIntervals.of(times);
     }
 
-    private void poll() {
-        try {
-            while (!Thread.currentThread().isInterrupted()) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    ModelUpdate update = UPDATES.decode(record.value());
-                    if (update.getKind() == UpdateKind.DELTA && update.getChunkIndex() == 0) {
-                        synchronized (deltaTimestamps) {
-                            deltaTimestamps.add(record.timestamp());
-                        }
-                    }
-                }
+    private void received(ConsumerRecord<byte[], byte[]> record) {
+        ModelUpdate update = UPDATES.decode(record.value());
+        if (update.getKind() == UpdateKind.DELTA && update.getChunkIndex() == 0) {
+            synchronized (deltaTimestamps) {
+                deltaTimestamps.add(record.timestamp());
             }
-        } catch (WakeupException stopping) {
-            // close() asked to stop
-        } catch (RuntimeException e) {
-            LOG.warn("Stopped watching model updates: {}", e.toString());
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
         }
     }
 
     @Override
     public void close() throws InterruptedException {
-        consumer.wakeup();
-        poller.join(5_000);
+        tail.close();
     }
 }

@@ -5,21 +5,13 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Event-to-vector latency as a client sees it: from the moment the replay sent an event (wall clock, {@link
@@ -30,7 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class VectorLatency implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(VectorLatency.class);
     static final int WINDOW = 500_000;
     /** Bounds the send times kept for events whose vector has not been seen (dead letters never get one). */
     static final int MAX_OUTSTANDING = 1_000_000;
@@ -42,26 +33,13 @@ public final class VectorLatency implements AutoCloseable {
     /** Events sent before this (epoch ms) are not measured: a warm-up's latencies are not the steady state's. */
     private volatile long measuredFromMillis = Long.MIN_VALUE;
     private final AtomicLong vectorsRead = new AtomicLong();
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Thread poller;
+    private final TopicTail tail;
 
     /** Starts reading {@code topic} from its current end. */
     public VectorLatency(String bootstrapServers, String topic) {
         checkEventIdPosition();
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamrec-latency");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position); // pins the end now, before any event is sent
-        this.poller = new Thread(this::poll, "streamrec-vector-latency");
-        poller.setDaemon(true);
-        poller.start();
+        this.tail = new TopicTail(bootstrapServers, topic, "streamrec-vector-latency",
+                "measuring event-to-vector latency", Duration.ofMillis(200), this::received);
     }
 
     /**
@@ -96,27 +74,18 @@ public final class VectorLatency implements AutoCloseable {
         return vectorsRead.get();
     }
 
-    private void poll() {
+    private void received(ConsumerRecord<byte[], byte[]> record) throws IOException {
+        long now = System.currentTimeMillis();
+        vectorsRead.incrementAndGet();
+        String eventId;
         try {
-            while (!Thread.currentThread().isInterrupted()) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    long now = System.currentTimeMillis();
-                    vectorsRead.incrementAndGet();
-                    Long sentAt = sentAtMillis.remove(eventIdOf(record.value()));
-                    if (sentAt != null && sentAt >= measuredFromMillis) {
-                        latencyMs.update(now - sentAt);
-                    }
-                }
-            }
+            eventId = eventIdOf(record.value());
         } catch (IOException e) {
-            LOG.warn("Stopped measuring event-to-vector latency: a record of the vectors topic is not a UserVector ({})",
-                    e.toString());
-        } catch (WakeupException stopping) {
-            // close() asked to stop
-        } catch (RuntimeException e) {
-            LOG.warn("Stopped measuring event-to-vector latency: {}", e.toString());
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
+            throw new IOException("a record of the vectors topic is not a UserVector (" + e + ")", e);
+        }
+        Long sentAt = sentAtMillis.remove(eventId);
+        if (sentAt != null && sentAt >= measuredFromMillis) {
+            latencyMs.update(now - sentAt);
         }
     }
 
@@ -146,7 +115,6 @@ public final class VectorLatency implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        consumer.wakeup();
-        poller.join(5_000);
+        tail.close();
     }
 }
