@@ -99,15 +99,17 @@ public record RunSummary(
                 prequentialHr50, popularityHr50, modelVersion, latencyP50Ms, latencyP99Ms, figures);
     }
 
-    private static double perSecond(long count, double seconds) {
+    /** {@code count} per second over {@code seconds}, to a tenth; 0 over no time. */
+    static double perSecond(long count, double seconds) {
         return seconds > 0 ? round(count / seconds, 10) : 0;
     }
 
-    private static Double measured(double value, int scale) {
+    /** {@code value} rounded to 1/{@code scale}, or null (absent in the JSON) when it was not measured (NaN). */
+    static Double measured(double value, int scale) {
         return Double.isNaN(value) ? null : round(value, scale);
     }
 
-    private static double round(double value, int scale) {
+    static double round(double value, int scale) {
         return Math.round(value * scale) / (double) scale;
     }
 

@@ -1,5 +1,11 @@
 package io.streamrec.flink.runtime;
 
+import static io.streamrec.flink.runtime.RunSummary.measured;
+import static io.streamrec.flink.runtime.RunSummary.perSecond;
+import static io.streamrec.flink.runtime.RunSummary.round;
+
+import java.util.Locale;
+
 /**
  * A run's figures after its warm-up ({@code streamrec run --warmup}): what a throughput benchmark reports. The
  * warm-up (deployment, the first model reaching the encoders, JIT) is left out of every figure here; rates are over
@@ -42,10 +48,10 @@ public record SteadyState(
         ModelProgress model = last.model();
         ModelProgress warmModel = warm.model();
         return new SteadyState(round(warmupSec, 10), round(seconds, 10),
-                rate(last.eventsProduced() - warm.eventsProduced(), seconds),
-                rate(last.events() - warm.events(), seconds),
-                rate(model.vectors() - warmModel.vectors(), seconds),
-                rate(model.examplesTrained() - warmModel.examplesTrained(), seconds),
+                perSecond(last.eventsProduced() - warm.eventsProduced(), seconds),
+                perSecond(last.events() - warm.events(), seconds),
+                perSecond(model.vectors() - warmModel.vectors(), seconds),
+                perSecond(model.examplesTrained() - warmModel.examplesTrained(), seconds),
                 lag(last), Math.max(maxLag, lag(last)),
                 measured(model.latencyP50Ms(), 1), measured(model.latencyP99Ms(), 1),
                 deltas.deltas(), measured(deltas.meanSec(), 100), measured(deltas.maxSec(), 100));
@@ -53,12 +59,12 @@ public record SteadyState(
 
     /** One line for the console. */
     String describe() {
-        return String.format(java.util.Locale.ROOT,
+        return String.format(Locale.ROOT,
                 "offered %,.0f ev/s, consumed %,.0f ev/s, lag max %,d end %,d | vectors %,.0f/s | trained %,.0f ex/s"
                         + " | latency p50 %s p99 %s | %d deltas, interval mean %s max %s",
                 producedPerSec, eventsPerSec, maxLag, lagAtEnd, vectorsPerSec, examplesPerSec,
-                latencyP50Ms == null ? "-" : String.format(java.util.Locale.ROOT, "%,.0f ms", latencyP50Ms),
-                latencyP99Ms == null ? "-" : String.format(java.util.Locale.ROOT, "%,.0f ms", latencyP99Ms),
+                latencyP50Ms == null ? "-" : String.format(Locale.ROOT, "%,.0f ms", latencyP50Ms),
+                latencyP99Ms == null ? "-" : String.format(Locale.ROOT, "%,.0f ms", latencyP99Ms),
                 deltas, deltaIntervalMeanSec == null ? "-" : deltaIntervalMeanSec + " s",
                 deltaIntervalMaxSec == null ? "-" : deltaIntervalMaxSec + " s");
     }
@@ -66,17 +72,5 @@ public record SteadyState(
     /** Events produced (acknowledged) but not yet consumed by the job at a reading. */
     static long lag(JobProgress reading) {
         return Math.max(0, reading.eventsProduced() - reading.events());
-    }
-
-    private static double rate(long count, double seconds) {
-        return seconds > 0 ? round(count / seconds, 10) : 0;
-    }
-
-    private static Double measured(double value, int scale) {
-        return Double.isNaN(value) ? null : round(value, scale);
-    }
-
-    private static double round(double value, int scale) {
-        return Math.round(value * scale) / (double) scale;
     }
 }
