@@ -129,17 +129,10 @@ public final class OnlineTrainer implements AutoCloseable {
             embeddings.admit(example.getTarget(), t);
             contexts.add(example.getContext());
         }
-        List<int[]> targetRows = new ArrayList<>(batch.size());
-        List<String> targetIds = new ArrayList<>(batch.size());
-        float[] rewards = new float[batch.size()];
-        for (int i = 0; i < batch.size(); i++) {
-            targetRows.add(embeddings.featureRows(batch.get(i).getTarget()));
-            targetIds.add(batch.get(i).getTarget().getItemId());
-            rewards[i] = (float) batch.get(i).getTarget().getWeight();
-        }
+        Targets batchTargets = Targets.of(batch, embeddings);
         BatchLookup lookup = embeddings.newLookup();
         InputEmbedding.UserBatch users = model.input().planUsers(contexts, lookup);
-        InputEmbedding.ItemBatch targets = model.input().planItems(targetRows, lookup);
+        InputEmbedding.ItemBatch targets = model.input().planItems(batchTargets.rows(), lookup);
         List<String> negativeIds = sampleNegativeIds(t);
         List<int[]> negativeRows = rowsOfItems(negativeIds);
         InputEmbedding.ItemBatch negatives = negativeIds.isEmpty() ? null : model.input().planItems(negativeRows, lookup);
@@ -149,7 +142,7 @@ public final class OnlineTrainer implements AutoCloseable {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDList out = model.forwardUsers(users, batchManager, true);
                 NDArray objectiveLoss = objective.loss(out.get(EncoderOutput.VECTOR), model.forwardItems(targets, true),
-                        targetIds, itemRowsOf(targetRows), rewards,
+                        batchTargets.ids(), itemRowsOf(batchTargets.rows()), batchTargets.rewards(),
                         negatives == null ? null : model.forwardItems(negatives, true), negativeIds, itemRowsOf(negativeRows),
                         itemVocabulary().size());
                 NDArray total = out.size() > EncoderOutput.REGULARISER ? objectiveLoss.add(out.get(EncoderOutput.REGULARISER)) : objectiveLoss;
@@ -162,6 +155,47 @@ public final class OnlineTrainer implements AutoCloseable {
                 sparseAdam[i].update(rows[i].table(), rows[i].rows(), rows[i].gradient(), t);
             }
             return loss;
+        }
+    }
+
+    /**
+     * The in-batch softmax loss of {@code batch} under the current weights, changing nothing: no id enters a
+     * vocabulary (an unknown id embeds as padding), the frequency estimator is read but not updated, no
+     * negatives are drawn, no regulariser is added and no gradient is recorded. On a fixed batch it tells a
+     * trained model from a fresh one, which the rolling training loss cannot, since that drifts with the stream.
+     */
+    public float probeLoss(List<TrainingExample> batch) {
+        if (batch.isEmpty()) {
+            throw new IllegalArgumentException("a probe needs at least one example");
+        }
+        Embeddings embeddings = model.embeddings();
+        Targets probeTargets = Targets.of(batch, embeddings);
+        List<FeatureSnapshot> contexts = batch.stream().map(TrainingExample::getContext).toList();
+        return RetrievalModel.withoutGradients(() -> {
+            BatchLookup lookup = embeddings.newLookup();
+            InputEmbedding.UserBatch users = model.input().planUsers(contexts, lookup);
+            InputEmbedding.ItemBatch targets = model.input().planItems(probeTargets.rows(), lookup);
+            try (NDManager probeManager = model.manager().newSubManager()) {
+                lookup.gather(probeManager, false);
+                NDArray userVectors = model.forwardUsers(users, probeManager, false).get(EncoderOutput.VECTOR);
+                return objective.probeLoss(userVectors, model.forwardItems(targets, false), probeTargets.ids(),
+                        itemRowsOf(probeTargets.rows()), probeTargets.rewards()).getFloat();
+            }
+        });
+    }
+
+    /** A batch's targets as the loss takes them: feature rows, item ids (estimator keys) and rewards r_i. */
+    private record Targets(List<int[]> rows, List<String> ids, float[] rewards) {
+        static Targets of(List<TrainingExample> batch, Embeddings embeddings) {
+            List<int[]> rows = new ArrayList<>(batch.size());
+            List<String> ids = new ArrayList<>(batch.size());
+            float[] rewards = new float[batch.size()];
+            for (int i = 0; i < batch.size(); i++) {
+                rows.add(embeddings.featureRows(batch.get(i).getTarget()));
+                ids.add(batch.get(i).getTarget().getItemId());
+                rewards[i] = (float) batch.get(i).getTarget().getWeight();
+            }
+            return new Targets(rows, ids, rewards);
         }
     }
 

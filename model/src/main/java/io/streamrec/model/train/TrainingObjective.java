@@ -59,6 +59,16 @@ final class TrainingObjective {
                 manager.create(rewards), extra));
     }
 
+    /**
+     * The in-batch loss of a probe batch (no extra negatives), corrected by the estimator as it stands: read, not
+     * updated, so probing leaves the training state as it was.
+     */
+    NDArray probeLoss(NDArray users, NDArray targets, List<String> targetIds, long[] targetRows, float[] rewards) {
+        NDManager manager = users.getManager();
+        return loss.evaluate(new SampledSoftmaxBatch(users, targets, manager.create(targetRows),
+                manager.create(estimator.logProbabilities(targetIds)), manager.create(rewards), null));
+    }
+
     /** A copy of the estimator, for readers that must not change the training state. */
     StreamingFrequencyEstimator estimatorCopy() {
         return estimator.copy();

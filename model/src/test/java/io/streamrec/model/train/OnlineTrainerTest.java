@@ -136,6 +136,43 @@ class OnlineTrainerTest {
     }
 
     @Test
+    void probeLossChangesNothingAndFallsAsTheModelLearns() throws Exception {
+        List<TrainingExample> stream = clustered(200 * 32, ITEMS, CLUSTERS, 5);
+        List<TrainingExample> probe = stream.subList(0, 32);
+        try (OnlineTrainer trainer = new OnlineTrainer(smallConfig().build(), MeanPoolEncoder.factory(32))) {
+            trainer.step(probe);
+            float initial = trainer.probeLoss(probe);
+            var items = trainer.model().embeddings().table(Feature.ITEM).vocabulary();
+            int itemsBefore = items.size();
+            double logQBefore = trainer.frequencyEstimator().logProbability(probe.get(0).getTarget().getItemId());
+            List<TrainingExample> unseen = clustered(32, ITEMS * 2, CLUSTERS, 6);
+
+            assertThat(trainer.probeLoss(unseen)).isFinite();
+            assertThat(trainer.probeLoss(probe)).as("probing twice gives the same loss").isEqualTo(initial);
+            assertThat(items.size()).as("probing admits no id").isEqualTo(itemsBefore);
+            assertThat(trainer.frequencyEstimator().logProbability(probe.get(0).getTarget().getItemId()))
+                    .as("probing leaves the estimator as it was").isEqualTo(logQBefore);
+            assertThat(trainer.stepCount()).isEqualTo(1);
+
+            for (int s = 1; s < 200; s++) {
+                trainer.step(stream.subList(s * 32, (s + 1) * 32));
+            }
+            float trained = trainer.probeLoss(probe);
+            assertThat(trained).as("probe loss after 200 steps vs after the first").isLessThan(0.8f * initial);
+
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            trainer.save(bytes);
+            try (OnlineTrainer restored = OnlineTrainer.load(new ByteArrayInputStream(bytes.toByteArray()), MeanPoolEncoder.factory(32));
+                    OnlineTrainer fresh = new OnlineTrainer(smallConfig().build(), MeanPoolEncoder.factory(32))) {
+                assertThat(restored.probeLoss(probe)).as("a restored trainer probes as the saved one").isEqualTo(trained);
+                fresh.step(probe);
+                assertThat(fresh.probeLoss(probe)).as("a fresh trainer probes near the initial level")
+                        .isCloseTo(initial, Offset.offset(0.1f * initial));
+            }
+        }
+    }
+
+    @Test
     void loadingWithAnotherEncoderSaysWhichOneWasSaved() throws Exception {
         try (OnlineTrainer trainer = new OnlineTrainer(smallConfig().build(), MeanPoolEncoder.factory(16))) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
