@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * scored, every waiting example trained, and a last delta published.
  *
  * <p>Metrics (gauges in the operator's user group {@value #METRIC_GROUP}): prequentialHr10, prequentialHr50, prequentialNdcg10, prequentialNdcg50,
- * popularityHr50, loss, examplesSeen, examplesScored, examplesTrained, fractionTrained, examplesPerSecond,
+ * popularityHr50, loss, probeLoss, initialProbeLoss, probeLossAtCheckpoint and probeLossAtRestore (see
+ * {@link ProbeLoss}), examplesSeen, examplesScored, examplesTrained, fractionTrained, examplesPerSecond,
  * usersPerBatch, modelVersion, lastDeltaIntervalMs, and the running totals prequentialHits50 and
  * popularityHits50 (since the first start; with examplesScored they give the hit rates over any stretch of
  * the stream); the rolling figures are logged at INFO every log interval.
@@ -124,7 +125,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         copyInput = getExecutionConfig().isObjectReuseEnabled();
         ModelUpdates updates = new ModelUpdates(state.trainer, config.maxMessageBytes(), Clock.systemUTC());
         loop = new TrainingLoop(state.trainer, updates, state.queue, state.mixing, state.metrics, state.popularity,
-                state.trainedBefore, new MailboxSink());
+                state.probe, state.trainedBefore, new MailboxSink());
         registerMetrics(getMetricGroup().addGroup(METRIC_GROUP));
         emit(loop.fullSnapshotNow());
         trainingThread = new Thread(loop, "streamrec-trainer (" + updates.modelName() + ")");
@@ -173,11 +174,12 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         lastLogAt = now;
         trainedAtLastLog = trained;
         PrequentialMetrics.Figures f = state.metrics.figures();
-        LOG.info("Trainer v{}: HR@10 {} HR@50 {} NDCG@10 {} NDCG@50 {} (popularity HR@50 {}) over {} examples, loss {}; "
+        LOG.info("Trainer v{}: HR@10 {} HR@50 {} NDCG@10 {} NDCG@50 {} (popularity HR@50 {}) over {} examples, loss {}, "
+                        + "probe loss {} (initially {}); "
                         + "seen {} trained {} ({}%), {} examples/s, {} users per batch, queued {}/{}, mixing {}/{}, "
                         + "last delta interval {} ms",
                 loop.modelVersion(), fmt(f.hr10()), fmt(f.hr50()), fmt(f.ndcg10()), fmt(f.ndcg50()), fmt(f.popularityHr50()), f.examples(),
-                fmt(f.loss()), state.queue.seen(), trained, fmt(100 * fractionTrained()), fmt(examplesPerSecond),
+                fmt(f.loss()), fmt(state.probe.latest()), fmt(state.probe.initial()), state.queue.seen(), trained, fmt(100 * fractionTrained()), fmt(examplesPerSecond),
                 fmt(loop.usersPerBatch()), state.queue.size(), state.queue.capacity(), loop.mixingSize(),
                 state.mixing.capacity(), loop.lastDeltaIntervalMillis());
     }
@@ -199,6 +201,10 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         group.gauge("prequentialNdcg50", (Gauge<Double>) () -> state.metrics.figures().ndcg50());
         group.gauge("popularityHr50", (Gauge<Double>) () -> state.metrics.figures().popularityHr50());
         group.gauge("loss", (Gauge<Double>) () -> state.metrics.figures().loss());
+        group.gauge("probeLoss", (Gauge<Double>) state.probe::latest);
+        group.gauge("initialProbeLoss", (Gauge<Double>) state.probe::initial);
+        group.gauge("probeLossAtCheckpoint", (Gauge<Double>) state.probe::atCheckpoint);
+        group.gauge("probeLossAtRestore", (Gauge<Double>) state.probe::atRestore);
         group.gauge("examplesSeen", (Gauge<Long>) state.queue::seen);
         group.gauge("examplesScored", (Gauge<Long>) () -> state.metrics.totals().scored());
         group.gauge("prequentialHits50", (Gauge<Long>) () -> state.metrics.totals().hits50());
@@ -216,6 +222,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         super.snapshotState(context);
         byte[] bytes;
         try (TrainingLoop.Pause paused = loop.pause()) {
+            state.probe.measure(state.trainer);
             bytes = TrainerState.write(loop, state, System.currentTimeMillis());
         }
         checkpoint.update(List.of(bytes));
@@ -268,7 +275,11 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         return state.metrics.figures();
     }
 
-    SamplingQueue<TrainingExample> queue() {
+    ProbeLoss probe() {
+        return state.probe;
+    }
+
+        SamplingQueue<TrainingExample> queue() {
         return state.queue;
     }
 

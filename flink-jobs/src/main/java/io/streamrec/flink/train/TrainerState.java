@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Everything the trainer operator checkpoints, and how it is written: the whole {@link OnlineTrainer}
  * (weights, optimiser moments, estimator arrays, vocabularies, step, versions), the examples queued but
  * not yet scored, the examples scored but waiting in the {@link MixingBuffer} to be trained, the
- * seen/dropped/trained counters, the rolling metrics with their running totals, and the popularity window.
+ * seen/dropped/trained counters, the rolling metrics with their running totals, the popularity window, and
+ * the {@link ProbeLoss} batch with its losses.
  * A restore puts the waiting examples back where they were, so none is scored twice or lost untrained.
  *
  * <p><b>Versions after a restore.</b> A trainer restored from a checkpoint may already have published
@@ -32,8 +33,12 @@ final class TrainerState {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainerState.class);
     private static final int MAGIC = 0x5354_4F50;
-    /** 2 added the mixing buffer and the metric totals; format 1 is still read (no mixing, totals from zero). */
-    private static final int FORMAT = 2;
+    /**
+     * 3 added the probe batch and its losses; 2 added the mixing buffer and the metric totals. Formats 1 and 2 are
+     * still read (no probe until the next step; format 1: no mixing, totals from zero).
+     */
+    private static final int FORMAT = 3;
+    private static final int FORMAT_WITHOUT_PROBE = 2;
     private static final int FORMAT_WITHOUT_MIXING = 1;
     static final long RESTORE_SLACK = 1_000;
     private static final AvroBinaryCodec<TrainingExample> EXAMPLES = AvroBinaryCodec.of(TrainingExample.class);
@@ -43,6 +48,7 @@ final class TrainerState {
     final MixingBuffer<TrainingExample> mixing;
     final PrequentialMetrics metrics;
     final RecentPopularity popularity;
+    final ProbeLoss probe = new ProbeLoss();
     final long trainedBefore;
 
     private TrainerState(OnlineTrainer trainer, TrainerOperatorConfig config, long trainedBefore) {
@@ -59,7 +65,10 @@ final class TrainerState {
         return new TrainerState(new OnlineTrainer(config.trainerConfig(), config.encoderFactory()), config, 0);
     }
 
-    /** Writes the state; call with the training thread paused at a batch boundary. */
+    /**
+     * Writes the state; call with the training thread paused at a batch boundary, after measuring the probe (the
+     * loss written is the latest measured).
+     */
     static byte[] write(TrainingLoop loop, TrainerState state, long nowMillis) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
@@ -77,6 +86,9 @@ final class TrainerState {
         writeExamples(out, state.mixing.contents());
         state.metrics.writeTo(out);
         state.popularity.writeTo(out);
+        writeExamples(out, state.probe.examples());
+        out.writeDouble(state.probe.initial());
+        out.writeDouble(state.probe.latest());
         out.flush();
         return bytes.toByteArray();
     }
@@ -92,9 +104,9 @@ final class TrainerState {
                     + "was the operator uid reused for another operator?");
         }
         int format = in.readInt();
-        if (format != FORMAT && format != FORMAT_WITHOUT_MIXING) {
+        if (format < FORMAT_WITHOUT_MIXING || format > FORMAT) {
             throw new IOException("trainer checkpoint format " + format + " is not readable by this build (reads "
-                    + FORMAT_WITHOUT_MIXING + " and " + FORMAT + ")");
+                    + FORMAT_WITHOUT_MIXING + " to " + FORMAT + ")");
         }
         long savedAt = in.readLong();
         long seen = in.readLong();
@@ -105,12 +117,15 @@ final class TrainerState {
         OnlineTrainer trainer = OnlineTrainer.load(new ByteArrayInputStream(trainerBytes), config.encoderFactory());
         TrainerState state = new TrainerState(trainer, config, trained);
         List<TrainingExample> queued = readExamples(in);
-        List<TrainingExample> mixing = format == FORMAT ? readExamples(in) : List.of();
+        List<TrainingExample> mixing = format >= FORMAT_WITHOUT_PROBE ? readExamples(in) : List.of();
         state.queue.restore(seen, dropped, queued);
         // already scored: back into the buffer, whatever its new capacity; they are drawn as training continues
         state.mixing.addAll(mixing);
-        state.metrics.readFrom(in, format == FORMAT);
+        state.metrics.readFrom(in, format >= FORMAT_WITHOUT_PROBE);
         state.popularity.readFrom(in);
+        if (format == FORMAT) {
+            state.probe.restore(readExamples(in), in.readDouble(), in.readDouble(), trainer);
+        }
         long restoredVersion = trainer.versions().latest();
         long gap = versionGap(Math.max(0, nowMillis - savedAt), config);
         trainer.versions().startAfter(restoredVersion + gap);

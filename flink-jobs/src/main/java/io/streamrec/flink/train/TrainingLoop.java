@@ -48,6 +48,7 @@ final class TrainingLoop implements Runnable {
     private final MixingBuffer<TrainingExample> mixing;
     private final PrequentialMetrics metrics;
     private final RecentPopularity popularity;
+    private final ProbeLoss probe;
     private final UpdateSink sink;
     private final int batchSize;
     private final ReentrantLock modelLock = new ReentrantLock(true);
@@ -69,7 +70,7 @@ final class TrainingLoop implements Runnable {
 
     TrainingLoop(OnlineTrainer trainer, ModelUpdates updates, SamplingQueue<TrainingExample> queue,
                  MixingBuffer<TrainingExample> mixing, PrequentialMetrics metrics, RecentPopularity popularity,
-                 long trainedBefore, UpdateSink sink) {
+                 ProbeLoss probe, long trainedBefore, UpdateSink sink) {
         this.trainer = trainer;
         this.updates = updates;
         this.queue = queue;
@@ -77,6 +78,7 @@ final class TrainingLoop implements Runnable {
         this.mixingSize = mixing.size();
         this.metrics = metrics;
         this.popularity = popularity;
+        this.probe = probe;
         this.sink = sink;
         this.batchSize = trainer.config().batchSize();
         this.trained = trainedBefore;
@@ -165,6 +167,7 @@ final class TrainingLoop implements Runnable {
         }
         float loss = trainer.step(batch);
         metrics.recordLoss(loss);
+        probe.takeIfAbsent(batch, trainer);
         usersPerBatch.add(batch.stream().map(e -> e.getContext().getUserId()).distinct().count());
         usersPerBatchMean = usersPerBatch.mean();
         trained += batch.size();
@@ -186,7 +189,9 @@ final class TrainingLoop implements Runnable {
         sink.publish(chunks);
     }
 
+    /** Also measures the {@link ProbeLoss}: once per publication is often enough, and costs one forward pass. */
     private void published(List<ModelUpdate> chunks, boolean delta) {
+        probe.measure(trainer);
         publishedStep = trainer.stepCount();
         modelVersion = chunks.get(0).getVersion();
         if (delta) {

@@ -179,8 +179,12 @@ class TrainerOperatorTest {
         List<Ranking> rankedBefore;
         float probeLossBefore;
         float firstLoss;
+        List<TrainingExample> probeBatch;
+        double initialProbeLoss;
+        double probeLossAtCheckpoint;
         try (TrainerHarness h = TrainerHarness.open(cfg, null)) {
             h.newUpdates();
+            assertThat(h.operator().probe().initial()).as("no probe before the first step").isNaN();
             h.feedAndTrain(stream.subList(0, BATCH), BATCH);
             firstLoss = (float) h.operator().figures().loss();
             for (int from = BATCH; from < stream.size(); from += BATCH) {
@@ -190,6 +194,9 @@ class TrainerOperatorTest {
             h.feed(stream.subList(0, 10)); // fewer than a batch: queued, not trained
             snapshot = h.harness.snapshot(1, 10_000);
             try (TrainingLoop.Pause paused = h.loop().pause()) {
+                probeBatch = h.operator().probe().examples();
+                initialProbeLoss = h.operator().probe().initial();
+                probeLossAtCheckpoint = h.operator().probe().latest();
                 rankedBefore = h.operator().trainer().score(probe, 50);
                 probeLossBefore = h.operator().trainer().step(probe);
             }
@@ -202,6 +209,15 @@ class TrainerOperatorTest {
             assertThat(h.operator().queue().size()).isEqualTo(10);
             assertThat(h.operator().queue().seen()).isEqualTo(stream.size() + 10);
             assertThat(h.loop().trained()).isEqualTo(stream.size());
+            ProbeLoss restoredProbe = h.operator().probe();
+            assertThat(restoredProbe.examples()).as("the probe is the first trained batch, kept across the restore")
+                    .hasSize(BATCH).isEqualTo(probeBatch);
+            assertThat(restoredProbe.initial()).isEqualTo(initialProbeLoss);
+            assertThat(restoredProbe.atCheckpoint()).as("the loss measured as the checkpoint was taken")
+                    .isEqualTo(probeLossAtCheckpoint);
+            assertThat(restoredProbe.atRestore()).as("measured again on the restored weights and estimator")
+                    .isCloseTo(restoredProbe.atCheckpoint(), within(1e-5))
+                    .isLessThan(0.8 * restoredProbe.initial());
             try (TrainingLoop.Pause paused = h.loop().pause()) {
                 assertThat(h.operator().trainer().score(probe, 50)).as("same weights, same rankings").isEqualTo(rankedBefore);
                 // the loss before the update depends on the weights and on the estimator's logQ correction
