@@ -292,6 +292,8 @@ public final class OnlineTrainer implements AutoCloseable {
         int targetColumn = Arrays.binarySearch(itemRows, items.rowOf(targetId));
         float targetScore = targetColumn >= 0 ? scores[offset + targetColumn] : Float.NaN;
         TopK top = new TopK(Math.min(k, itemRows.length));
+        // a NaN target score ranks last: `s >= NaN` is false for every s, which would rank a diverged model first
+        boolean targetUnscorable = Float.isNaN(targetScore);
         int better = 0;
         for (int c = 0; c < itemRows.length; c++) {
             if (excluded != null && excluded[c]) {
@@ -299,7 +301,7 @@ public final class OnlineTrainer implements AutoCloseable {
             }
             float s = scores[offset + c];
             // ties count against the target, so a degenerate model (e.g. all-zero vectors) cannot score hits
-            if (c != targetColumn && s >= targetScore) {
+            if (c != targetColumn && (targetUnscorable || s >= targetScore)) {
                 better++;
             }
             top.offer(c, s);

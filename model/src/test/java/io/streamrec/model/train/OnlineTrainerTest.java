@@ -136,6 +136,25 @@ class OnlineTrainerTest {
     }
 
     @Test
+    void aDivergedModelWhoseScoresAreNaNRanksEveryTargetLast() {
+        List<TrainingExample> stream = clustered(4 * 32, ITEMS, CLUSTERS, 8);
+        try (OnlineTrainer trainer = new OnlineTrainer(smallConfig().build(), MeanPoolEncoder.factory(16))) {
+            trainer.step(stream.subList(0, 32));
+            var items = trainer.model().embeddings().table(Feature.ITEM);
+            float[] nan = new float[items.dim()];
+            java.util.Arrays.fill(nan, Float.NaN);
+            for (int row = 1; row < items.vocabulary().rowBound(); row++) {
+                items.table().write(row, nan, 0, trainer.stepCount());
+            }
+            List<Ranking> rankings = trainer.score(stream.subList(0, 32), 50);
+            assertThat(rankings).as("NaN scores never count as hits").noneMatch(r -> r.hitAt(50));
+            int known = trainer.model().itemRows().length;
+            assertThat(rankings).filteredOn(r -> r.targetRank() != Ranking.UNRANKED)
+                    .isNotEmpty().allSatisfy(r -> assertThat(r.targetRank()).isEqualTo(known));
+        }
+    }
+
+    @Test
     void probeLossChangesNothingAndFallsAsTheModelLearns() throws Exception {
         List<TrainingExample> stream = clustered(200 * 32, ITEMS, CLUSTERS, 5);
         List<TrainingExample> probe = stream.subList(0, 32);
