@@ -6,6 +6,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -23,18 +24,31 @@ final class DenseAdam {
         this.rule = rule;
     }
 
-    /** One step on every parameter from its collected gradient, which is then cleared. */
-    void update(DenseParameters parameters) {
-        steps++;
+    /**
+     * Each parameter's collected gradient, copied off the engine, whose own gradients are then cleared. They are
+     * overwritten with zeros rather than subtracted from themselves: the engine accumulates gradients, and
+     * inf − inf is NaN, so one non-finite batch would otherwise poison every later step.
+     */
+    Map<String, float[]> takeGradients(DenseParameters parameters) {
+        Map<String, float[]> gradients = new LinkedHashMap<>();
         for (String name : parameters.names()) {
-            NDArray array = parameters.array(name);
-            NDArray gradient = array.getGradient();
+            NDArray gradient = parameters.array(name).getGradient();
             float[] g = gradient.toFloatArray();
+            gradients.put(name, g);
+            gradient.set(new float[g.length]);
+        }
+        return gradients;
+    }
+
+    /** One step on every parameter from the gradients {@link #takeGradients} returned. */
+    void update(DenseParameters parameters, Map<String, float[]> gradients) {
+        steps++;
+        for (Map.Entry<String, float[]> e : gradients.entrySet()) {
+            NDArray array = parameters.array(e.getKey());
             float[] w = array.toFloatArray();
-            float[][] mv = moments.computeIfAbsent(name, n -> new float[][] {new float[w.length], new float[w.length]});
-            rule.apply(w, 0, mv[0], mv[1], 0, g, 0, w.length, steps);
+            float[][] mv = moments.computeIfAbsent(e.getKey(), n -> new float[][] {new float[w.length], new float[w.length]});
+            rule.apply(w, 0, mv[0], mv[1], 0, e.getValue(), 0, w.length, steps);
             array.set(w);
-            gradient.subi(gradient);
         }
     }
 

@@ -66,6 +66,7 @@ public final class OnlineTrainer implements AutoCloseable {
     private final TrainingObjective objective;
     private ModelVersions versions = new ModelVersions();
     private long step;
+    private long skippedSteps;
 
     /** A fresh trainer whose encoder is built by {@code encoderFactory} for the configured dimensions. */
     public OnlineTrainer(TrainerConfig config, Function<EncoderDimensions, UserEncoder> encoderFactory) {
@@ -101,6 +102,14 @@ public final class OnlineTrainer implements AutoCloseable {
     }
 
     /**
+     * Steps whose loss or gradients were not finite, since this trainer was built or loaded: their updates were
+     * dropped, so no weight or optimiser moment ever holds a NaN or an infinity.
+     */
+    public long skippedSteps() {
+        return skippedSteps;
+    }
+
+    /**
      * A copy of the streaming frequency estimator behind the logQ correction (its arrays are checkpointed with
      * the trainer); read it on the trainer's thread, between calls.
      */
@@ -115,7 +124,8 @@ public final class OnlineTrainer implements AutoCloseable {
 
     /**
      * One optimisation step on {@code batch}; returns the loss before the update. Ids seen for the
-     * first time enter the vocabularies (evicting the coldest when full) before the forward pass.
+     * first time enter the vocabularies (evicting the coldest when full) before the forward pass. A step
+     * whose loss or any gradient is not finite changes no weight and no optimiser moment (see {@link #skippedSteps}).
      */
     public float step(List<TrainingExample> batch) {
         if (batch.isEmpty()) {
@@ -149,10 +159,20 @@ public final class OnlineTrainer implements AutoCloseable {
                 collector.backward(total);
                 loss = total.getFloat();
             }
-            denseAdam.update(model.denseParameters());
+            Map<String, float[]> denseGradients = denseAdam.takeGradients(model.denseParameters());
             BatchRows[] rows = lookup.all();
+            float[][] sparseGradients = new float[rows.length][];
             for (int i = 0; i < rows.length; i++) {
-                sparseAdam[i].update(rows[i].table(), rows[i].rows(), rows[i].gradient(), t);
+                sparseGradients[i] = rows[i].gradient();
+            }
+            if (!Float.isFinite(loss) || !allFinite(denseGradients.values()) || !allFinite(Arrays.asList(sparseGradients))) {
+                // Adam's moments would carry a NaN into every weight it ever touches again: drop this batch's update
+                skippedSteps++;
+                return loss;
+            }
+            denseAdam.update(model.denseParameters(), denseGradients);
+            for (int i = 0; i < rows.length; i++) {
+                sparseAdam[i].update(rows[i].table(), rows[i].rows(), sparseGradients[i], t);
             }
             return loss;
         }
@@ -197,6 +217,17 @@ public final class OnlineTrainer implements AutoCloseable {
             }
             return new Targets(rows, ids, rewards);
         }
+    }
+
+    private static boolean allFinite(Collection<float[]> arrays) {
+        for (float[] values : arrays) {
+            for (float v : values) {
+                if (!Float.isFinite(v)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** M item ids drawn uniformly from the item vocabulary, seeded by (seed, step) so a restored trainer draws the same. */

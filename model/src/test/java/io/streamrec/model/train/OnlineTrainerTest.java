@@ -10,9 +10,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.model.Feature;
 import io.streamrec.model.encode.pool.MeanPoolEncoder;
+import io.streamrec.schemas.Behavior;
 import io.streamrec.schemas.TrainingExample;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +134,31 @@ class OnlineTrainerTest {
                         .containsExactly(trainer.encode(List.of(probe.get(0).getContext())).get(0).vector());
                 assertThat(restored.versions().next(11)).isEqualTo(2);
             }
+        }
+    }
+
+    @Test
+    void aBatchWhoseLossIsNotFiniteChangesNoWeightAndTheNextBatchTrains() {
+        List<TrainingExample> stream = clustered(2 * 32, ITEMS, CLUSTERS, 9);
+        List<TrainingExample> first = stream.subList(0, 32);
+        try (OnlineTrainer trainer = new OnlineTrainer(smallConfig().build(), MeanPoolEncoder.factory(16))) {
+            trainer.step(first);
+            List<Ranking> rankedBefore = trainer.score(first, 20);
+            // the same ids (nothing new enters a vocabulary), one reward NaN: the loss and every gradient are NaN
+            List<TrainingExample> poisoned = new ArrayList<>(first);
+            TrainingExample bad = poisoned.get(0);
+            poisoned.set(0, TrainingExample.newBuilder(bad)
+                    .setTarget(Behavior.newBuilder(bad.getTarget()).setWeight(Double.NaN).build()).build());
+
+            assertThat(trainer.step(poisoned)).isNaN();
+            assertThat(trainer.skippedSteps()).isEqualTo(1);
+            // the frequency estimator still counted the batch's targets (they did occur in the stream); no weight moved
+            assertThat(trainer.score(first, 20)).as("no weight moved").isEqualTo(rankedBefore);
+
+            assertThat(trainer.step(stream.subList(32, 64))).as("the engine's gradients were cleared").isFinite();
+            assertThat(trainer.skippedSteps()).isEqualTo(1);
+            assertThat(trainer.score(first, 20)).as("the next batch moved the weights").isNotEqualTo(rankedBefore);
+            assertThat(trainer.probeLoss(first)).isFinite();
         }
     }
 
