@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Metrics (gauges in the operator's user group {@value #METRIC_GROUP}): prequentialHr10, prequentialHr50, prequentialNdcg10, prequentialNdcg50,
  * popularityHr50, loss, probeLoss, initialProbeLoss, probeLossAtCheckpoint and probeLossAtRestore (see
- * {@link ProbeLoss}), examplesSeen, examplesScored, examplesTrained, fractionTrained, examplesPerSecond,
+ * {@link ProbeLoss}), skippedSteps (updates dropped because their loss or gradients were not finite), examplesSeen, examplesScored, examplesTrained, fractionTrained, examplesPerSecond,
  * usersPerBatch, modelVersion, lastDeltaIntervalMs, and the running totals prequentialHits50 and
  * popularityHits50 (since the first start; with examplesScored they give the hit rates over any stretch of
  * the stream); the rolling figures are logged at INFO every log interval.
@@ -210,6 +210,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         group.gauge("prequentialHits50", (Gauge<Long>) () -> state.metrics.totals().hits50());
         group.gauge("popularityHits50", (Gauge<Long>) () -> state.metrics.totals().popularityHits50());
         group.gauge("examplesTrained", (Gauge<Long>) loop::trained);
+        group.gauge("skippedSteps", (Gauge<Long>) loop::skippedSteps);
         group.gauge("usersPerBatch", (Gauge<Double>) loop::usersPerBatch);
         group.gauge("fractionTrained", (Gauge<Double>) this::fractionTrained);
         group.gauge("examplesPerSecond", (Gauge<Double>) () -> examplesPerSecond);

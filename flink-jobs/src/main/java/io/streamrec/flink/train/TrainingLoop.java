@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The body of the one training thread (DJL allows one gradient collector per JVM). Each round, holding the
@@ -39,6 +41,7 @@ final class TrainingLoop implements Runnable {
         void failed(Throwable error);
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
     private static final long IDLE_WAIT_MILLIS = 200;
     private static final int USERS_PER_BATCH_WINDOW = 100;
 
@@ -60,6 +63,8 @@ final class TrainingLoop implements Runnable {
     private volatile long trained;
     private volatile long modelVersion;
     private volatile long lastDeltaIntervalMillis = -1;
+    /** Steps the trainer dropped as not finite, for other threads (gauges). */
+    private volatile long skippedSteps;
     /** Distinct users per trained batch, the diversity of the in-batch negatives. */
     private final RollingMean usersPerBatch = new RollingMean(USERS_PER_BATCH_WINDOW);
     private volatile double usersPerBatchMean = Double.NaN;
@@ -160,17 +165,38 @@ final class TrainingLoop implements Runnable {
         mixingSize = mixing.size();
     }
 
-    /** Train: one optimiser step on a batch drawn from the mixing buffer. */
+    /** A step whose loss or gradients were not finite was dropped by the trainer; warns at the 1st, 10th, 100th … */
+    private void dropped(float loss) {
+        skippedSteps = trainer.skippedSteps();
+        if (isPowerOfTen(skippedSteps)) {
+            LOG.warn("Dropped the update of training step {} (loss {}): its loss or gradients were not finite, so no "
+                    + "weight was changed; {} steps dropped since start. Persistent drops point at the data (e.g. "
+                    + "absurd rewards) or at too large learning rates", trainer.stepCount(), loss, skippedSteps);
+        }
+    }
+
+    private static boolean isPowerOfTen(long n) {
+        while (n >= 10 && n % 10 == 0) {
+            n /= 10;
+        }
+        return n == 1;
+    }
+
+    /** Train: one optimiser step on a batch drawn from the mixing buffer (a dropped step trains nothing). */
     private void train(List<TrainingExample> batch) {
         if (batch.isEmpty()) {
             return;
         }
         float loss = trainer.step(batch);
-        metrics.recordLoss(loss);
-        probe.takeIfAbsent(batch, trainer);
+        if (trainer.skippedSteps() > skippedSteps) {
+            dropped(loss);
+        } else {
+            metrics.recordLoss(loss);
+            probe.takeIfAbsent(batch, trainer);
+            trained += batch.size();
+        }
         usersPerBatch.add(batch.stream().map(e -> e.getContext().getUserId()).distinct().count());
         usersPerBatchMean = usersPerBatch.mean();
-        trained += batch.size();
         mixingSize = mixing.size();
     }
 
@@ -249,6 +275,11 @@ final class TrainingLoop implements Runnable {
 
     long modelVersion() {
         return modelVersion;
+    }
+
+    /** Training steps dropped since start because their loss or gradients were not finite. */
+    long skippedSteps() {
+        return skippedSteps;
     }
 
     long lastDeltaIntervalMillis() {

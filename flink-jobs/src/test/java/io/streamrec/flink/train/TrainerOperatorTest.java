@@ -11,11 +11,13 @@ import io.streamrec.model.estimator.StreamingFrequencyEstimator;
 import io.streamrec.model.sync.ModelUpdates;
 import io.streamrec.model.train.Ranking;
 import io.streamrec.model.train.TrainerConfig;
+import io.streamrec.schemas.Behavior;
 import io.streamrec.schemas.ItemRow;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.TrainingExample;
 import io.streamrec.schemas.UpdateKind;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -167,6 +169,24 @@ class TrainerOperatorTest {
             assertThat(h.operator().queue().seen()).isEqualTo(1000);
             assertThat(h.operator().queue().dropped()).isEqualTo(1000 - BATCH);
             assertThat(h.operator().fractionTrained()).isEqualTo(BATCH / 1000.0);
+        }
+    }
+
+    @Test
+    void aBatchWhoseLossIsNotFiniteIsDroppedCountedAndKeptOutOfTheLossFigure() throws Exception {
+        List<TrainingExample> stream = walks(2 * BATCH, 100, 41);
+        List<TrainingExample> poisoned = new ArrayList<>(stream.subList(BATCH, 2 * BATCH));
+        TrainingExample bad = poisoned.get(0);
+        poisoned.set(0, TrainingExample.newBuilder(bad)
+                .setTarget(Behavior.newBuilder(bad.getTarget()).setWeight(Double.NaN).build()).build());
+        try (TrainerHarness h = TrainerHarness.open(config().build(), null)) {
+            h.newUpdates();
+            h.feedAndTrain(stream.subList(0, BATCH), BATCH);
+            h.feed(poisoned);
+            h.await(() -> h.loop().skippedSteps() == 1, "the batch with a NaN reward to be dropped");
+            assertThat(h.loop().trained()).as("a dropped batch is not trained").isEqualTo(BATCH);
+            assertThat(h.operator().figures().loss()).isFinite();
+            assertThat(h.operator().probe().latest()).isFinite();
         }
     }
 
