@@ -204,6 +204,7 @@ final class TrainingLoop implements Runnable {
         if (fullDue.getAndSet(false)) {
             deltaDue.set(false);
             sink.publish(fullSnapshotNow());
+            probe.measure(trainer);
         } else if (deltaDue.getAndSet(false) && trainer.stepCount() > publishedStep) {
             publishDelta();
         }
@@ -213,11 +214,11 @@ final class TrainingLoop implements Runnable {
         List<ModelUpdate> chunks = updates.delta(trainer.versions().latest());
         published(chunks, true);
         sink.publish(chunks);
+        // once per publication is often enough for the probe; measured after the hand-over, so it never delays one
+        probe.measure(trainer);
     }
 
-    /** Also measures the {@link ProbeLoss}: once per publication is often enough, and costs one forward pass. */
     private void published(List<ModelUpdate> chunks, boolean delta) {
-        probe.measure(trainer);
         publishedStep = trainer.stepCount();
         modelVersion = chunks.get(0).getVersion();
         if (delta) {
