@@ -4,6 +4,7 @@ import io.streamrec.schemas.SourcedEvent;
 import io.streamrec.schemas.UserEvent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
@@ -14,10 +15,19 @@ import org.apache.flink.core.memory.DataOutputView;
  * in a fixed order, without Avro's schema-driven encoder, which profiling showed at about an eighth of
  * the operator's time. Every record starts with a format version, so that a later layout (for instance
  * when {@code UserEvent} gains a field) can still read this one.
+ *
+ * <p>Format 2 writes each string as its UTF-8 bytes after an int count ({@code -1}: null). Format 1
+ * used {@code writeUTF}, whose char-by-char loop was most of writing the waiting buffer at each
+ * checkpoint (JFR of the state benchmark at parallelism 2), where {@code String.getBytes(UTF_8)} copies
+ * an ASCII string in one block. Format 1 is still read, so a checkpoint of the previous build restores.
  */
 public final class WaitingEventSerializer extends StatelessSerializer<SourcedEvent> {
     private static final long serialVersionUID = 1L;
-    private static final int FORMAT_VERSION = 1;
+    /** The format written; see the class comment. */
+    private static final int FORMAT_VERSION = 2;
+    /** Strings by {@code writeUTF}: read only, from checkpoints of earlier builds. */
+    private static final int FORMAT_VERSION_MODIFIED_UTF8 = 1;
+    private static final int NULL_STRING = -1;
 
     public static final WaitingEventSerializer INSTANCE = new WaitingEventSerializer();
 
@@ -25,21 +35,38 @@ public final class WaitingEventSerializer extends StatelessSerializer<SourcedEve
     public void serialize(SourcedEvent record, DataOutputView out) throws IOException {
         UserEvent e = record.getEvent();
         out.writeByte(FORMAT_VERSION);
-        out.writeUTF(e.getEventId());
-        out.writeUTF(e.getUserId());
-        out.writeUTF(e.getItemId());
-        out.writeUTF(e.getEventType());
+        writeString(e.getEventId(), out);
+        writeString(e.getUserId(), out);
+        writeString(e.getItemId(), out);
+        writeString(e.getEventType(), out);
         out.writeLong(e.getTimestamp());
-        writeNullable(e.getSessionId(), out);
-        writeNullable(e.getLeafCategoryId(), out);
-        writeNullable(e.getCategoryId(), out);
-        writeNullable(e.getShopId(), out);
-        writeNullable(e.getBrandId(), out);
+        writeString(e.getSessionId(), out);
+        writeString(e.getLeafCategoryId(), out);
+        writeString(e.getCategoryId(), out);
+        writeString(e.getShopId(), out);
+        writeString(e.getBrandId(), out);
         out.writeBoolean(e.getWeight() != null);
         if (e.getWeight() != null) {
             out.writeDouble(e.getWeight());
         }
-        ByteBuffer payload = record.getPayload();
+        writePayload(record.getPayload(), out);
+        writeString(record.getSourceTopic(), out);
+        out.writeInt(record.getPartition());
+        out.writeLong(record.getOffset());
+    }
+
+    /** Its UTF-8 bytes after their count, or {@link #NULL_STRING}. */
+    private static void writeString(String s, DataOutputView out) throws IOException {
+        if (s == null) {
+            out.writeInt(NULL_STRING);
+            return;
+        }
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static void writePayload(ByteBuffer payload, DataOutputView out) throws IOException {
         int length = payload.remaining();
         out.writeInt(length);
         if (payload.hasArray()) {
@@ -49,44 +76,73 @@ public final class WaitingEventSerializer extends StatelessSerializer<SourcedEve
             payload.duplicate().get(bytes);
             out.write(bytes);
         }
-        out.writeUTF(record.getSourceTopic());
-        out.writeInt(record.getPartition());
-        out.writeLong(record.getOffset());
     }
 
     @Override
     public SourcedEvent deserialize(DataInputView in) throws IOException {
         int version = in.readUnsignedByte();
-        if (version != FORMAT_VERSION) {
-            throw new IOException("waiting event written in format version " + version + " but this build reads only "
-                    + FORMAT_VERSION + "; restore the state with the build that wrote it, or add a reader for that version");
+        if (version == FORMAT_VERSION) {
+            return readFormat2(in);
         }
+        if (version == FORMAT_VERSION_MODIFIED_UTF8) {
+            return readFormat1(in);
+        }
+        throw new IOException("waiting event written in format version " + version + " but this build reads only "
+                + FORMAT_VERSION_MODIFIED_UTF8 + " and " + FORMAT_VERSION
+                + "; restore the state with the build that wrote it, or add a reader for that version");
+    }
+
+    private static SourcedEvent readFormat2(DataInputView in) throws IOException {
+        UserEvent event = new UserEvent(
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                in.readLong(),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                in.readBoolean() ? in.readDouble() : null);
+        return new SourcedEvent(event, readPayload(in), readString(in), in.readInt(), in.readLong());
+    }
+
+    private static String readString(DataInputView in) throws IOException {
+        int length = in.readInt();
+        if (length == NULL_STRING) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** Format 1: required strings by {@code writeUTF}, optional ones after a presence flag. */
+    private static SourcedEvent readFormat1(DataInputView in) throws IOException {
         UserEvent event = new UserEvent(
                 in.readUTF(),
                 in.readUTF(),
                 in.readUTF(),
                 in.readUTF(),
                 in.readLong(),
-                readNullable(in),
-                readNullable(in),
-                readNullable(in),
-                readNullable(in),
-                readNullable(in),
+                readNullableModifiedUtf8(in),
+                readNullableModifiedUtf8(in),
+                readNullableModifiedUtf8(in),
+                readNullableModifiedUtf8(in),
+                readNullableModifiedUtf8(in),
                 in.readBoolean() ? in.readDouble() : null);
+        return new SourcedEvent(event, readPayload(in), in.readUTF(), in.readInt(), in.readLong());
+    }
+
+    private static String readNullableModifiedUtf8(DataInputView in) throws IOException {
+        return in.readBoolean() ? in.readUTF() : null;
+    }
+
+    private static ByteBuffer readPayload(DataInputView in) throws IOException {
         byte[] payload = new byte[in.readInt()];
         in.readFully(payload);
-        return new SourcedEvent(event, ByteBuffer.wrap(payload), in.readUTF(), in.readInt(), in.readLong());
-    }
-
-    private static void writeNullable(String s, DataOutputView out) throws IOException {
-        out.writeBoolean(s != null);
-        if (s != null) {
-            out.writeUTF(s);
-        }
-    }
-
-    private static String readNullable(DataInputView in) throws IOException {
-        return in.readBoolean() ? in.readUTF() : null;
+        return ByteBuffer.wrap(payload);
     }
 
     @Override

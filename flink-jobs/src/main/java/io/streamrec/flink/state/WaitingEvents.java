@@ -3,7 +3,6 @@ package io.streamrec.flink.state;
 import io.streamrec.schemas.SourcedEvent;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,26 +96,48 @@ final class WaitingEvents {
 
     /**
      * Writes every waiting event to {@code out}, one block per key group of this subtask. Each event keeps
-     * its arrival number, so a restored buffer orders events of equal time as this one did.
+     * its arrival number, so a restored buffer orders events of equal time as this one did. This runs in
+     * the synchronous part of every checkpoint, so the events are first gathered per key group (an array
+     * indexed by key group, no boxed map) and each group is then written through one reused buffer,
+     * instead of growing a buffer per key group.
      */
     void writeTo(KeyedStateCheckpointOutputStream out) throws IOException {
-        Map<Integer, DataOutputSerializer> blocks = new HashMap<>();
-        for (List<Waiting> bucket : byTime.values()) {
-            for (Waiting waiting : bucket) {
-                DataOutputSerializer block =
-                        blocks.computeIfAbsent(waiting.keyGroup(), group -> new DataOutputSerializer(4096));
-                block.writeLong(waiting.arrival());
-                WaitingEventSerializer.INSTANCE.serialize(waiting.event(), block);
-            }
-        }
+        List<Waiting>[] byKeyGroup = groupByKeyGroup();
+        DataOutputSerializer block = new DataOutputSerializer(64 * 1024);
         DataOutputViewStreamWrapper view = new DataOutputViewStreamWrapper(out);
         for (int keyGroup : out.getKeyGroupList()) {
             out.startNewKeyGroup(keyGroup);
-            DataOutputSerializer block = blocks.get(keyGroup);
-            view.writeInt(block == null ? 0 : block.length());
-            if (block != null) {
-                view.write(block.getSharedBuffer(), 0, block.length());
+            block.clear();
+            writeEvents(byKeyGroup[keyGroup], block);
+            view.writeInt(block.length());
+            view.write(block.getSharedBuffer(), 0, block.length());
+        }
+    }
+
+    /** The waiting events of each key group ({@code null}: none), each list in (event time, arrival) order. */
+    @SuppressWarnings("unchecked")
+    private List<Waiting>[] groupByKeyGroup() {
+        List<Waiting>[] byKeyGroup = new List[maxParallelism];
+        for (List<Waiting> bucket : byTime.values()) {
+            for (Waiting waiting : bucket) {
+                List<Waiting> group = byKeyGroup[waiting.keyGroup()];
+                if (group == null) {
+                    group = new ArrayList<>();
+                    byKeyGroup[waiting.keyGroup()] = group;
+                }
+                group.add(waiting);
             }
+        }
+        return byKeyGroup;
+    }
+
+    private static void writeEvents(List<Waiting> events, DataOutputSerializer block) throws IOException {
+        if (events == null) {
+            return;
+        }
+        for (Waiting waiting : events) {
+            block.writeLong(waiting.arrival());
+            WaitingEventSerializer.INSTANCE.serialize(waiting.event(), block);
         }
     }
 

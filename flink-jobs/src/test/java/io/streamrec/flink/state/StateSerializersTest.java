@@ -66,6 +66,58 @@ class StateSerializersTest {
                 .isEqualTo(WaitingEventSerializer.INSTANCE);
     }
 
+    /** Format 1 as the previous build wrote it: required strings by writeUTF, optional ones after a flag. */
+    private static byte[] format1(SourcedEvent record) throws IOException {
+        UserEvent e = record.getEvent();
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        out.writeByte(1);
+        out.writeUTF(e.getEventId());
+        out.writeUTF(e.getUserId());
+        out.writeUTF(e.getItemId());
+        out.writeUTF(e.getEventType());
+        out.writeLong(e.getTimestamp());
+        for (String optional : new String[] {e.getSessionId(), e.getLeafCategoryId(), e.getCategoryId(), e.getShopId(),
+                e.getBrandId()}) {
+            out.writeBoolean(optional != null);
+            if (optional != null) {
+                out.writeUTF(optional);
+            }
+        }
+        out.writeBoolean(e.getWeight() != null);
+        if (e.getWeight() != null) {
+            out.writeDouble(e.getWeight());
+        }
+        byte[] payload = new byte[record.getPayload().remaining()];
+        record.getPayload().duplicate().get(payload);
+        out.writeInt(payload.length);
+        out.write(payload);
+        out.writeUTF(record.getSourceTopic());
+        out.writeInt(record.getPartition());
+        out.writeLong(record.getOffset());
+        return out.getCopyOfBuffer();
+    }
+
+    @Test
+    void aWaitingEventCheckpointedInFormat1StillRestores() throws IOException {
+        SourcedEvent withOptionals = new SourcedEvent(
+                event().setSessionId("s").setShopId("sh").setWeight(1.5).build(),
+                ByteBuffer.wrap("{}".getBytes(StandardCharsets.UTF_8)), "events", 3, 9L);
+        SourcedEvent without = new SourcedEvent(event().build(), ByteBuffer.wrap(new byte[0]), "events", 0, 0L);
+
+        assertThat(WaitingEventSerializer.INSTANCE.deserialize(new DataInputDeserializer(format1(withOptionals))))
+                .isEqualTo(withOptionals);
+        assertThat(WaitingEventSerializer.INSTANCE.deserialize(new DataInputDeserializer(format1(without))))
+                .isEqualTo(without);
+    }
+
+    @Test
+    void aWaitingEventKeepsNonAsciiStrings() throws IOException {
+        SourcedEvent event = new SourcedEvent(event().setUserId("ü-ß-用户-\uD83D\uDE00").setBrandId("é").build(),
+                ByteBuffer.wrap(new byte[] {1}), "événements", 1, 2L);
+
+        assertThat(roundTrip(WaitingEventSerializer.INSTANCE, event)).isEqualTo(event);
+    }
+
     @Test
     void anUnknownWaitingEventVersionIsRefusedWithAHint() {
         assertThatThrownBy(() -> WaitingEventSerializer.INSTANCE.deserialize(new DataInputDeserializer(new byte[] {9})))
