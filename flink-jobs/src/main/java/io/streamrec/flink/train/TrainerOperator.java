@@ -45,9 +45,10 @@ import org.slf4j.LoggerFactory;
  * version already published ({@link LatestPublishedVersion}). At the end of a bounded input every queued example is
  * scored, every waiting example trained, and a last delta published.
  *
- * <p>Metrics (gauges in the operator's user group {@value #METRIC_GROUP}): prequentialHr10, prequentialHr50, prequentialNdcg10, prequentialNdcg50,
- * popularityHr50, loss, probeLoss, initialProbeLoss, probeLossAtCheckpoint and probeLossAtRestore (see
- * {@link ProbeLoss}), skippedSteps (updates dropped because their loss or gradients were not finite), examplesSeen, examplesScored, examplesTrained, fractionTrained, examplesPerSecond,
+ * <p>Metrics (gauges in the operator's user group {@value #METRIC_GROUP}): prequentialHr10, prequentialHr50,
+ * prequentialNdcg10, prequentialNdcg50, popularityHr50, loss, probeLoss, initialProbeLoss, probeLossAtCheckpoint
+ * and probeLossAtRestore (see {@link ProbeLoss}), skippedSteps (updates dropped because their loss or gradients
+ * were not finite), examplesSeen, examplesScored, examplesTrained, fractionTrained, examplesPerSecond,
  * usersPerBatch, modelVersion, lastDeltaIntervalMs, and the running totals prequentialHits50 and
  * popularityHits50 (since the first start; with examplesScored they give the hit rates over any stretch of
  * the stream); the rolling figures are logged at INFO every log interval.
@@ -179,7 +180,8 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
                         + "seen {} trained {} ({}%), {} examples/s, {} users per batch, queued {}/{}, mixing {}/{}, "
                         + "last delta interval {} ms",
                 loop.modelVersion(), fmt(f.hr10()), fmt(f.hr50()), fmt(f.ndcg10()), fmt(f.ndcg50()), fmt(f.popularityHr50()), f.examples(),
-                fmt(f.loss()), fmt(state.probe.latest()), fmt(state.probe.initial()), state.queue.seen(), trained, fmt(100 * fractionTrained()), fmt(examplesPerSecond),
+                fmt(f.loss()), fmt(state.probe.latest()), fmt(state.probe.initial()), state.queue.seen(), trained,
+                fmt(100 * fractionTrained()), fmt(examplesPerSecond),
                 fmt(loop.usersPerBatch()), state.queue.size(), state.queue.capacity(), loop.mixingSize(),
                 state.mixing.capacity(), loop.lastDeltaIntervalMillis());
     }
