@@ -211,7 +211,9 @@ final class TrainingLoop implements Runnable {
     }
 
     private void publishDelta() {
+        long started = System.nanoTime();
         List<ModelUpdate> chunks = updates.delta(trainer.versions().latest());
+        deltaLead.publicationTook(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         published(chunks, true);
         sink.publish(chunks);
         // once per publication is often enough for the probe; measured after the hand-over, so it never delays one
