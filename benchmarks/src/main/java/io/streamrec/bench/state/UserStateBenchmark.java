@@ -51,9 +51,11 @@ import picocli.CommandLine.Option;
  * folder every 2 s. Both pipelines run with the job's {@code pipeline.object-reuse}. Target: user state
  * at ≥ 0.5× the counter.
  *
- * <p>Two figures per run: events/s over the job's net runtime (deployment and end-of-input included:
- * for user state, the final watermark also fires every user's cleanup timer), and events/s from the
- * first to the last output record (the steady state).
+ * <p>Three figures per run: events/s over the job's net runtime (deployment and end-of-input included:
+ * for user state, the final watermark also fires every user's cleanup timer), events/s from the first
+ * to the last output record (the steady state), and the keyed operator's task-thread CPU per event,
+ * whose ratio (the counter's over this one's) moves far less with other load on the machine than the
+ * rates do.
  *
  * <p>Run from the repository root: {@code benchmarks/run state --events 1000000 --users 1000000 --parallelism 1,2}.
  * {@code --help} lists every option.
@@ -64,6 +66,11 @@ public final class UserStateBenchmark implements Callable<Integer> {
 
     @Option(names = "--events", description = "events per run (default: ${DEFAULT-VALUE})")
     long events = 1_000_000;
+
+    @Option(names = "--warmup-events", description = "events of one unmeasured run of each pipeline first, so the JIT "
+            + "compiler, which otherwise takes a core's share of a 2-core machine during the first runs, has settled "
+            + "(0: none; default: ${DEFAULT-VALUE})")
+    long warmupEvents = 300_000;
 
     @Option(names = "--users", description = "distinct users the events are spread over (default: ${DEFAULT-VALUE})")
     int users = 1_000_000;
@@ -91,6 +98,10 @@ public final class UserStateBenchmark implements Callable<Integer> {
     @Option(names = "--checkpoint-interval", description = "ISO-8601 (default: ${DEFAULT-VALUE})")
     Duration checkpointInterval = Duration.ofSeconds(2);
 
+    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "any further Flink configuration for both pipelines, "
+            + "e.g. -D state.backend.rocksdb.compression.per.level=LZ4_COMPRESSION; applied last")
+    Map<String, String> flinkOptions = Map.of();
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new UserStateBenchmark()).execute(args));
     }
@@ -101,16 +112,21 @@ public final class UserStateBenchmark implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "user state vs keyed counter: %,d events over %,d users, RocksDB, "
                 + "bloom filters %s, checkpoints every %ss, out-of-orderness %s, object reuse %s, %d cores%n", events, users,
                 bloomFilter, checkpointInterval.toSeconds(), outOfOrderness, objectReuse, Runtime.getRuntime().availableProcessors());
+        if (warmupEvents > 0) {
+            System.out.printf(Locale.ROOT, "warming up with %,d events per pipeline (not measured) ...%n", warmupEvents);
+            measure("keyed counter (warm-up)", parallelisms.get(0), warmupEvents, this::counterJob);
+            measure("user state (warm-up)", parallelisms.get(0), warmupEvents, this::userStateJob);
+        }
         List<String> rows = new ArrayList<>();
         for (int parallelism : parallelisms) {
-            Measurement counter = measure("keyed counter", parallelism, this::counterJob);
-            Measurement userState = measure("user state", parallelism, this::userStateJob);
+            Measurement counter = measure("keyed counter", parallelism, events, this::counterJob);
+            Measurement userState = measure("user state", parallelism, events, this::userStateJob);
             rows.add(counter.row(counter));
             rows.add(userState.row(counter));
         }
         System.out.println();
-        System.out.printf("%-12s %-14s %10s %8s %12s %12s %14s %12s %10s%n", "parallelism", "pipeline", "events",
-                "net s", "net ev/s", "ratio (net)", "window ev/s", "ratio (win)", "DLQ");
+        System.out.printf("%-12s %-14s %10s %8s %12s %12s %14s %12s %12s %12s %10s%n", "parallelism", "pipeline", "events",
+                "net s", "net ev/s", "ratio (net)", "window ev/s", "ratio (win)", "CPU µs/ev", "ratio (CPU)", "DLQ");
         rows.forEach(System.out::println);
         return 0;
     }
@@ -119,6 +135,10 @@ public final class UserStateBenchmark implements Callable<Integer> {
         if (events < 1 || users < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--events and --users must be at least 1, were " + events + " and " + users);
+        }
+        if (warmupEvents < 0) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--warmup-events must be 0 (none) or more, was " + warmupEvents);
         }
         if (parallelisms.stream().anyMatch(p -> p < 1)) {
             throw new CommandLine.ParameterException(new CommandLine(this),
@@ -134,17 +154,17 @@ public final class UserStateBenchmark implements Callable<Integer> {
         void build(StreamExecutionEnvironment env, DataStream<SourcedEvent> events);
     }
 
-    private Measurement measure(String name, int parallelism, JobBuilder job) throws Exception {
+    private Measurement measure(String name, int parallelism, long eventCount, JobBuilder job) throws Exception {
         System.out.printf(Locale.ROOT, "running %s at parallelism %d ...%n", name, parallelism);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, configuration());
-        job.build(env, decodedEvents(env));
+        job.build(env, decodedEvents(env, eventCount));
         OutputWindowProbe.reset();
         DeadLetterCount.reset();
         JobExecutionResult result = env.execute(name + " p" + parallelism);
-        Measurement m = new Measurement(name, parallelism, events,
-                result.getNetRuntime(TimeUnit.MILLISECONDS) / 1e3, OutputWindowProbe.windowSeconds(), DeadLetterCount.total());
-        System.out.printf(Locale.ROOT, "  %,.0f events/s (net), %,.0f events/s (window), dead letters %s%n",
-                m.netRate(), m.windowRate(), DeadLetterCount.byReason());
+        Measurement m = new Measurement(name, parallelism, eventCount, result.getNetRuntime(TimeUnit.MILLISECONDS) / 1e3,
+                OutputWindowProbe.windowSeconds(), OutputWindowProbe.taskCpuSeconds(), DeadLetterCount.total());
+        System.out.printf(Locale.ROOT, "  %,.0f events/s (net), %,.0f events/s (window), %.2f task-thread CPU µs/event, "
+                + "dead letters %s%n", m.netRate(), m.windowRate(), m.cpuMicrosPerEvent(), DeadLetterCount.byReason());
         return m;
     }
 
@@ -160,6 +180,7 @@ public final class UserStateBenchmark implements Callable<Integer> {
         if (managedMemory != null) {
             conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(managedMemory));
         }
+        conf.addAll(Configuration.fromMap(flinkOptions));
         return conf;
     }
 
@@ -172,12 +193,12 @@ public final class UserStateBenchmark implements Callable<Integer> {
         }
     }
 
-    private DataStream<SourcedEvent> decodedEvents(StreamExecutionEnvironment env) {
+    private DataStream<SourcedEvent> decodedEvents(StreamExecutionEnvironment env, long eventCount) {
         int maxDisorder = (int) (outOfOrderness.toMillis() / 2);
         WatermarkStrategy<SourcedEvent> watermarks = WatermarkStrategy.<SourcedEvent>forBoundedOutOfOrderness(outOfOrderness)
                 .withTimestampAssigner((event, previous) -> event.getEvent().getTimestamp());
         return env.fromSource(
-                        new DataGeneratorSource<>(new SyntheticEventJson(users, maxDisorder), events,
+                        new DataGeneratorSource<>(new SyntheticEventJson(users, maxDisorder), eventCount,
                                 PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO),
                         WatermarkStrategy.noWatermarks(), "synthetic events")
                 .process(new DecodeEvents())
@@ -209,7 +230,7 @@ public final class UserStateBenchmark implements Callable<Integer> {
     }
 
     private record Measurement(String name, int parallelism, long events, double netSeconds, double windowSeconds,
-            long deadLetters) {
+            double taskCpuSeconds, long deadLetters) {
         double netRate() {
             return events / netSeconds;
         }
@@ -218,10 +239,16 @@ public final class UserStateBenchmark implements Callable<Integer> {
             return events / windowSeconds;
         }
 
+        /** Task-thread CPU per event, summed over subtasks (see {@link OutputWindowProbe}). */
+        double cpuMicrosPerEvent() {
+            return taskCpuSeconds * 1e6 / events;
+        }
+
         String row(Measurement baseline) {
-            return String.format(Locale.ROOT, "%-12d %-14s %,10d %8.1f %,12.0f %12.2f %,14.0f %12.2f %,10d", parallelism,
-                    name, events, netSeconds, netRate(), netRate() / baseline.netRate(), windowRate(),
-                    windowRate() / baseline.windowRate(), deadLetters);
+            return String.format(Locale.ROOT, "%-12d %-14s %,10d %8.1f %,12.0f %12.2f %,14.0f %12.2f %12.2f %12.2f %,10d",
+                    parallelism, name, events, netSeconds, netRate(), netRate() / baseline.netRate(), windowRate(),
+                    windowRate() / baseline.windowRate(), cpuMicrosPerEvent(),
+                    baseline.cpuMicrosPerEvent() / cpuMicrosPerEvent(), deadLetters);
         }
     }
 }
