@@ -371,7 +371,7 @@ public final class StreamrecJobConfig {
     public Configuration flinkConfiguration() {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        // the user-state operator checkpoints its waiting events as raw keyed state, which heap timers would claim
+        // the user-state operator claims raw keyed state (older builds checkpointed its waiting events there), which heap timers would need
         conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, PriorityQueueStateType.ROCKSDB);
         // every operator of the job builds fresh records and never changes one it has emitted or received, so
         // chained operators may share them: Flink's defensive Avro deep copy was ~7 % of the user-state thread

@@ -28,8 +28,9 @@ abstract class StatelessSerializer<T> extends TypeSerializer<T> {
         serialize(deserialize(source), target);
     }
 
+    /** Records are mutable unless a subclass says otherwise. */
     @Override
-    public final boolean isImmutableType() {
+    public boolean isImmutableType() {
         return false;
     }
 

@@ -9,10 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
-import org.apache.flink.core.memory.DataOutputSerializer;
-import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
-import org.apache.flink.runtime.state.KeyedStateCheckpointOutputStream;
 
 /**
  * One subtask's accepted events waiting for the watermark, on the heap, in (event time, arrival) order.
@@ -20,7 +17,7 @@ import org.apache.flink.runtime.state.KeyedStateCheckpointOutputStream;
  * <p>Why the heap and not keyed state: every waiting event is applied within the allowed lateness
  * (seconds), so the buffer holds about {@code rate × lateness} events, while keeping them in RocksDB
  * cost a merge and a timer per event, several times the work of applying it. The operator bounds the
- * buffer and checkpoints it per key group ({@link #writeTo}), so it rescales with the keys.
+ * buffer and checkpoints it per key group ({@link #byKeyGroup}), so it rescales with the keys.
  *
  * <p>Events are bucketed by their millisecond: a busy stream has tens of events per millisecond, so the
  * sorted map orders buckets, not events, and an event joins its bucket in arrival order without a
@@ -40,7 +37,7 @@ final class WaitingEvents {
      */
     private record Waiting(long arrival, int keyGroup, SourcedEvent event) {}
 
-    /** {@code maxParallelism}: the job's, which assigns users to key groups for {@link #writeTo}. */
+    /** {@code maxParallelism}: the job's, which assigns users to key groups for {@link #byKeyGroup}. */
     WaitingEvents(int maxParallelism) {
         this.maxParallelism = maxParallelism;
     }
@@ -95,57 +92,49 @@ final class WaitingEvents {
     }
 
     /**
-     * Writes every waiting event to {@code out}, one block per key group of this subtask. Each event keeps
-     * its arrival number, so a restored buffer orders events of equal time as this one did. This runs in
-     * the synchronous part of every checkpoint, so the events are first gathered per key group (an array
-     * indexed by key group, no boxed map) and each group is then written through one reused buffer,
-     * instead of growing a buffer per key group.
+     * The waiting events grouped by key group, for a checkpoint: only groups with events, each list in
+     * (event time, arrival) order, with the arrival numbers so that a restored buffer orders events of
+     * equal time as this one did. The groups are new objects sharing the (never changed) events, so the
+     * checkpoint can write them on another thread while this buffer moves on.
      */
-    void writeTo(KeyedStateCheckpointOutputStream out) throws IOException {
-        List<Waiting>[] byKeyGroup = groupByKeyGroup();
-        DataOutputSerializer block = new DataOutputSerializer(64 * 1024);
-        DataOutputViewStreamWrapper view = new DataOutputViewStreamWrapper(out);
-        for (int keyGroup : out.getKeyGroupList()) {
-            out.startNewKeyGroup(keyGroup);
-            block.clear();
-            writeEvents(byKeyGroup[keyGroup], block);
-            view.writeInt(block.length());
-            view.write(block.getSharedBuffer(), 0, block.length());
-        }
-    }
-
-    /** The waiting events of each key group ({@code null}: none), each list in (event time, arrival) order. */
-    @SuppressWarnings("unchecked")
-    private List<Waiting>[] groupByKeyGroup() {
-        List<Waiting>[] byKeyGroup = new List[maxParallelism];
+    List<WaitingKeyGroup> byKeyGroup() {
+        @SuppressWarnings("unchecked")
+        List<WaitingKeyGroup.Arrival>[] groups = new List[maxParallelism];
         for (List<Waiting> bucket : byTime.values()) {
             for (Waiting waiting : bucket) {
-                List<Waiting> group = byKeyGroup[waiting.keyGroup()];
+                List<WaitingKeyGroup.Arrival> group = groups[waiting.keyGroup()];
                 if (group == null) {
                     group = new ArrayList<>();
-                    byKeyGroup[waiting.keyGroup()] = group;
+                    groups[waiting.keyGroup()] = group;
                 }
-                group.add(waiting);
+                group.add(new WaitingKeyGroup.Arrival(waiting.arrival(), waiting.event()));
             }
         }
-        return byKeyGroup;
+        List<WaitingKeyGroup> taken = new ArrayList<>();
+        for (int keyGroup = 0; keyGroup < groups.length; keyGroup++) {
+            if (groups[keyGroup] != null) {
+                taken.add(new WaitingKeyGroup(keyGroup, groups[keyGroup]));
+            }
+        }
+        return taken;
     }
 
-    private static void writeEvents(List<Waiting> events, DataOutputSerializer block) throws IOException {
-        if (events == null) {
-            return;
+    /** Adds the events of a key group taken by {@link #byKeyGroup}; returns how many. */
+    int restore(WaitingKeyGroup group) {
+        for (WaitingKeyGroup.Arrival waiting : group.events()) {
+            add(waiting.arrival(), waiting.event());
+            arrivals = Math.max(arrivals, waiting.arrival() + 1);
         }
-        for (Waiting waiting : events) {
-            block.writeLong(waiting.arrival());
-            WaitingEventSerializer.INSTANCE.serialize(waiting.event(), block);
-        }
+        return group.events().size();
     }
 
     /**
-     * Adds one key group's events written by {@link #writeTo}; returns how many. Key groups interleave in
-     * arrival order, so each event takes its place in its bucket by arrival number.
+     * Adds one key group's events as builds before the operator-state checkpoint of the buffer wrote
+     * them, to raw keyed state (an int byte count, then per event its arrival number and its
+     * {@link WaitingEventSerializer} record); returns how many. Key groups interleave in arrival order,
+     * so each event takes its place in its bucket by arrival number.
      */
-    int readKeyGroup(DataInputView in) throws IOException {
+    int readRawKeyGroup(DataInputView in) throws IOException {
         byte[] block = new byte[in.readInt()];
         in.readFully(block);
         DataInputDeserializer events = new DataInputDeserializer(block);

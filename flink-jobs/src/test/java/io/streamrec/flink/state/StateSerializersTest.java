@@ -11,6 +11,7 @@ import io.streamrec.schemas.UserProfile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
@@ -44,6 +45,22 @@ class StateSerializersTest {
         assertThat(roundTrip(WaitingEventSerializer.INSTANCE, full)).isEqualTo(full);
         assertThat(roundTrip(WaitingEventSerializer.INSTANCE, sparse)).isEqualTo(sparse);
         assertThat(WaitingEventSerializer.INSTANCE.copy(full)).isEqualTo(full).isNotSameAs(full);
+    }
+
+    @Test
+    void aWaitingKeyGroupKeepsItsEventsTheirArrivalsAndTheirOrder() throws IOException {
+        SourcedEvent first = new SourcedEvent(event().build(), ByteBuffer.wrap(new byte[] {1, 2}), "events", 1, 10L);
+        SourcedEvent second = new SourcedEvent(event().setEventId("e2").setWeight(0.5).build(),
+                ByteBuffer.wrap(new byte[] {3}), "events", 1, 11L);
+        WaitingKeyGroup group = new WaitingKeyGroup(93,
+                List.of(new WaitingKeyGroup.Arrival(7L, first), new WaitingKeyGroup.Arrival(4L, second)));
+
+        assertThat(roundTrip(WaitingKeyGroupSerializer.INSTANCE, group)).isEqualTo(group);
+        assertThat(roundTrip(WaitingKeyGroupSerializer.INSTANCE, new WaitingKeyGroup(0, List.of())).events()).isEmpty();
+        assertThat(WaitingKeyGroupSerializer.INSTANCE.snapshotConfiguration().restoreSerializer())
+                .isEqualTo(WaitingKeyGroupSerializer.INSTANCE);
+        assertThatThrownBy(() -> WaitingKeyGroupSerializer.INSTANCE.deserialize(new DataInputDeserializer(new byte[] {9})))
+                .isInstanceOf(IOException.class).hasMessageContaining("format version 9");
     }
 
     @Test
