@@ -1,5 +1,6 @@
 package io.streamrec.bench.state;
 
+import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.state.UserStateOperator;
 import io.streamrec.model.history.HistoryPolicy;
 import io.streamrec.schemas.FeatureSnapshot;
@@ -92,8 +93,12 @@ public final class UserStateBenchmark implements Callable<Integer> {
     boolean bloomFilter;
 
     @Option(names = "--managed-memory", description = "Flink managed memory per task manager, which RocksDB's block "
-            + "cache and write buffers share (taskmanager.memory.managed.size; default: Flink's local default)")
-    String managedMemory;
+            + "cache and memtables share (taskmanager.memory.managed.size; default: the streamrec job's, ${DEFAULT-VALUE})")
+    String managedMemory = StreamrecJobConfig.DEFAULT_MANAGED_MEMORY.toString().replace(" ", "");
+
+    @Option(names = "--rocksdb-write-buffer", description = "RocksDB memtable size per state "
+            + "(state.backend.rocksdb.writebuffer.size; default: the streamrec job's, ${DEFAULT-VALUE})")
+    String rocksdbWriteBuffer = StreamrecJobConfig.DEFAULT_ROCKSDB_WRITE_BUFFER_SIZE.toString().replace(" ", "");
 
     @Option(names = "--checkpoint-interval", description = "ISO-8601 (default: ${DEFAULT-VALUE})")
     Duration checkpointInterval = Duration.ofSeconds(2);
@@ -109,9 +114,10 @@ public final class UserStateBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
-        System.out.printf(Locale.ROOT, "user state vs keyed counter: %,d events over %,d users, RocksDB, "
-                + "bloom filters %s, checkpoints every %ss, out-of-orderness %s, object reuse %s, %d cores%n", events, users,
-                bloomFilter, checkpointInterval.toSeconds(), outOfOrderness, objectReuse, Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "user state vs keyed counter: %,d events over %,d users, RocksDB (managed memory %s, "
+                + "memtables %s, bloom filters %s), checkpoints every %ss, out-of-orderness %s, object reuse %s, %d cores%n",
+                events, users, managedMemory, rocksdbWriteBuffer, bloomFilter, checkpointInterval.toSeconds(), outOfOrderness,
+                objectReuse, Runtime.getRuntime().availableProcessors());
         if (warmupEvents > 0) {
             System.out.printf(Locale.ROOT, "warming up with %,d events per pipeline (not measured) ...%n", warmupEvents);
             measure("keyed counter (warm-up)", parallelisms.get(0), warmupEvents, this::counterJob);
@@ -177,9 +183,8 @@ public final class UserStateBenchmark implements Callable<Integer> {
         conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, PriorityQueueStateType.ROCKSDB); // as the job: see UserStateOperator
         conf.set(PipelineOptions.OBJECT_REUSE, objectReuse);
         conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, bloomFilter);
-        if (managedMemory != null) {
-            conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(managedMemory));
-        }
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(managedMemory));
+        conf.set(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE, MemorySize.parse(rocksdbWriteBuffer));
         conf.addAll(Configuration.fromMap(flinkOptions));
         return conf;
     }

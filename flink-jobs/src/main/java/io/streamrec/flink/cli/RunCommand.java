@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -200,6 +201,16 @@ public final class RunCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}.")
     Duration bufferTimeout;
 
+    @Option(names = "--managed-memory", paramLabel = "SIZE", converter = MemorySizeConverter.class,
+            description = "Flink managed memory of the local cluster, shared by RocksDB's memtables and block cache"
+                    + " (a cluster's task managers set their own). Default: ${DEFAULT-VALUE}.")
+    MemorySize managedMemory;
+
+    @Option(names = "--rocksdb-write-buffer", paramLabel = "SIZE", converter = MemorySizeConverter.class,
+            description = "RocksDB memtable size per state; recently active users are read from it."
+                    + " Default: ${DEFAULT-VALUE}.")
+    MemorySize rocksdbWriteBufferSize;
+
     // ---- user state (DESIGN.md §5)
 
     @Option(names = "--session-gap", paramLabel = "TIME", converter = DurationConverter.class,
@@ -286,7 +297,9 @@ public final class RunCommand implements Callable<Integer> {
                 .maxWaitingEvents(maxWaitingEvents)
                 .sourceIdleness(sourceIdleness)
                 .watermarkInterval(watermarkInterval)
-                .bufferTimeout(bufferTimeout);
+                .bufferTimeout(bufferTimeout)
+                .managedMemory(managedMemory)
+                .rocksdbWriteBufferSize(rocksdbWriteBufferSize);
         if (bootstrapServers != null) {
             b.bootstrapServers(bootstrapServers);
         }

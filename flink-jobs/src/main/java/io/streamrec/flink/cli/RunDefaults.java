@@ -9,6 +9,7 @@ import io.streamrec.model.history.HistoryPolicy;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.flink.configuration.MemorySize;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -47,6 +48,8 @@ final class RunDefaults implements IDefaultValueProvider {
             Map.entry("--source-idleness", format(StreamrecJobConfig.DEFAULT_SOURCE_IDLENESS)),
             Map.entry("--watermark-interval", format(StreamrecJobConfig.DEFAULT_WATERMARK_INTERVAL)),
             Map.entry("--buffer-timeout", format(StreamrecJobConfig.DEFAULT_BUFFER_TIMEOUT)),
+            Map.entry("--managed-memory", size(StreamrecJobConfig.DEFAULT_MANAGED_MEMORY)),
+            Map.entry("--rocksdb-write-buffer", size(StreamrecJobConfig.DEFAULT_ROCKSDB_WRITE_BUFFER_SIZE)),
             Map.entry("--format", lower(StreamrecJobConfig.DEFAULT_EVENT_FORMAT)),
             Map.entry("--session-gap", format(HistoryPolicy.DEFAULT_SESSION_GAP)),
             Map.entry("--max-session-items", String.valueOf(HistoryPolicy.DEFAULT_MAX_SESSION_ITEMS)),
@@ -56,6 +59,11 @@ final class RunDefaults implements IDefaultValueProvider {
     @Override
     public String defaultValue(ArgSpec argSpec) {
         return argSpec instanceof OptionSpec option ? DEFAULTS.get(option.longestName()) : null;
+    }
+
+    /** As {@link MemorySizeConverter} reads it back: {@code 1gb}, {@code 256mb}. */
+    private static String size(MemorySize size) {
+        return size.toString().replace(" ", "");
     }
 
     private static String lower(Enum<?> value) {

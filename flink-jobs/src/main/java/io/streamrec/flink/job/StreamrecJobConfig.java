@@ -24,11 +24,14 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend.PriorityQueueStateType;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 
 /**
@@ -101,6 +104,21 @@ public final class StreamrecJobConfig {
      * this long; see {@link #DEFAULT_WATERMARK_INTERVAL} for why it was not lowered.
      */
     public static final Duration DEFAULT_BUFFER_TIMEOUT = Duration.ofMillis(100);
+    /**
+     * Flink managed memory of the local cluster's task manager, which RocksDB's memtables and block cache share
+     * ({@code taskmanager.memory.managed.size}; a cluster's task managers set their own). Flink's local default of
+     * 128 MiB, split between the slots, left the user-state memtables a few tens of MiB, so histories written
+     * seconds earlier were already flushed and read back from SST blocks.
+     */
+    public static final MemorySize DEFAULT_MANAGED_MEMORY = MemorySize.ofMebiBytes(1024);
+    /**
+     * RocksDB's memtable size per column family ({@code state.backend.rocksdb.writebuffer.size}), four times
+     * Flink's 64 MiB. A user's events come in sessions, so the histories being read are the ones written
+     * lately, and a larger memtable answers them without a block read; managed memory still caps all memtables
+     * together. In the state benchmark (1M users, parallelism 1) this and {@link #DEFAULT_MANAGED_MEMORY} took
+     * about a fifth off the user-state task thread's CPU per event.
+     */
+    public static final MemorySize DEFAULT_ROCKSDB_WRITE_BUFFER_SIZE = MemorySize.ofMebiBytes(256);
     public static final DeliveryGuarantee DEFAULT_DELIVERY_GUARANTEE = DeliveryGuarantee.AT_LEAST_ONCE;
     /**
      * Kept below the brokers' default {@code transaction.max.timeout.ms} (15 min); a larger value is refused by
@@ -137,11 +155,16 @@ public final class StreamrecJobConfig {
     private final Path checkpointDir;
     private final boolean incrementalCheckpoints;
     private final Optional<String> restoreFrom;
+    private static final MemorySize MIN_MANAGED_MEMORY = MemorySize.ofMebiBytes(16);
+    private static final MemorySize MIN_ROCKSDB_WRITE_BUFFER_SIZE = MemorySize.ofMebiBytes(1);
+
     private final Duration maxOutOfOrderness;
     private final int maxWaitingEvents;
     private final Duration sourceIdleness;
     private final Duration watermarkInterval;
     private final Duration bufferTimeout;
+    private final MemorySize managedMemory;
+    private final MemorySize rocksdbWriteBufferSize;
     private final DeliveryGuarantee deliveryGuarantee;
     private final Optional<String> transactionalIdPrefix;
     private final Duration transactionTimeout;
@@ -174,6 +197,8 @@ public final class StreamrecJobConfig {
         this.sourceIdleness = b.sourceIdleness;
         this.watermarkInterval = b.watermarkInterval;
         this.bufferTimeout = b.bufferTimeout;
+        this.managedMemory = b.managedMemory;
+        this.rocksdbWriteBufferSize = b.rocksdbWriteBufferSize;
         this.deliveryGuarantee = b.deliveryGuarantee;
         this.transactionalIdPrefix = Optional.ofNullable(b.transactionalIdPrefix);
         this.transactionTimeout = b.transactionTimeout;
@@ -222,6 +247,8 @@ public final class StreamrecJobConfig {
         b.sourceIdleness = sourceIdleness;
         b.watermarkInterval = watermarkInterval;
         b.bufferTimeout = bufferTimeout;
+        b.managedMemory = managedMemory;
+        b.rocksdbWriteBufferSize = rocksdbWriteBufferSize;
         b.deliveryGuarantee = deliveryGuarantee;
         b.transactionalIdPrefix = transactionalIdPrefix.orElse(null);
         b.transactionTimeout = transactionTimeout;
@@ -276,6 +303,15 @@ public final class StreamrecJobConfig {
         }
         if (bufferTimeout.isNegative()) {
             problems.add("bufferTimeout is " + bufferTimeout + ": set it to 0 (flush after every record) or more");
+        }
+        if (managedMemory.compareTo(MIN_MANAGED_MEMORY) < 0) {
+            problems.add("managedMemory is " + managedMemory + ": give RocksDB at least "
+                    + MIN_MANAGED_MEMORY + ", e.g. the default " + DEFAULT_MANAGED_MEMORY);
+        }
+        if (rocksdbWriteBufferSize.compareTo(MIN_ROCKSDB_WRITE_BUFFER_SIZE) < 0) {
+            problems.add("rocksdbWriteBufferSize is " + rocksdbWriteBufferSize
+                    + ": set it to at least " + MIN_ROCKSDB_WRITE_BUFFER_SIZE + ", e.g. the default "
+                    + DEFAULT_ROCKSDB_WRITE_BUFFER_SIZE);
         }
         restoreFrom.ifPresent(path -> checkRestorePath(path, problems));
         if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
@@ -388,6 +424,8 @@ public final class StreamrecJobConfig {
         conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
         conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, watermarkInterval);
         conf.set(ExecutionOptions.BUFFER_TIMEOUT, bufferTimeout);
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, managedMemory); // read by a local cluster only
+        conf.set(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE, rocksdbWriteBufferSize);
         conf.set(PipelineOptions.MAX_PARALLELISM, maxParallelism);
         return conf;
     }
@@ -539,6 +577,16 @@ public final class StreamrecJobConfig {
         return bufferTimeout;
     }
 
+    /** Managed memory of the local cluster's task manager (RocksDB memtables and block cache). Default 1 GiB. */
+    public MemorySize managedMemory() {
+        return managedMemory;
+    }
+
+    /** RocksDB's memtable size per column family. Default 256 MiB. */
+    public MemorySize rocksdbWriteBufferSize() {
+        return rocksdbWriteBufferSize;
+    }
+
     /** The idleness the sources use: {@link #sourceIdleness()}, or 0 when bounded (see its default's doc). */
     public Duration effectiveSourceIdleness() {
         return bounded ? Duration.ZERO : sourceIdleness;
@@ -597,7 +645,9 @@ public final class StreamrecJobConfig {
                 + ", checkpointDir=" + checkpointDir + ", incrementalCheckpoints=" + incrementalCheckpoints
                 + ", restoreFrom=" + restoreFrom.orElse("none") + ", maxOutOfOrderness=" + maxOutOfOrderness + ", maxWaitingEvents=" + maxWaitingEvents
                 + ", sourceIdleness=" + sourceIdleness + ", watermarkInterval=" + watermarkInterval
-                + ", bufferTimeout=" + bufferTimeout + ", deliveryGuarantee=" + deliveryGuarantee
+                + ", bufferTimeout=" + bufferTimeout + ", managedMemory=" + managedMemory
+                + ", rocksdbWriteBufferSize=" + rocksdbWriteBufferSize
+                + ", deliveryGuarantee=" + deliveryGuarantee
                 + ", transactionalIdPrefix=" + effectiveTransactionalIdPrefix()
                 + ", transactionTimeout=" + transactionTimeout
                 + ", kafkaProperties=" + redacted(kafkaProperties)
@@ -636,6 +686,8 @@ public final class StreamrecJobConfig {
         private Duration sourceIdleness = DEFAULT_SOURCE_IDLENESS;
         private Duration watermarkInterval = DEFAULT_WATERMARK_INTERVAL;
         private Duration bufferTimeout = DEFAULT_BUFFER_TIMEOUT;
+        private MemorySize managedMemory = DEFAULT_MANAGED_MEMORY;
+        private MemorySize rocksdbWriteBufferSize = DEFAULT_ROCKSDB_WRITE_BUFFER_SIZE;
         private DeliveryGuarantee deliveryGuarantee = DEFAULT_DELIVERY_GUARANTEE;
         private String transactionalIdPrefix;
         private Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
@@ -781,6 +833,16 @@ public final class StreamrecJobConfig {
 
         public Builder bufferTimeout(Duration bufferTimeout) {
             this.bufferTimeout = Objects.requireNonNull(bufferTimeout, "bufferTimeout");
+            return this;
+        }
+
+        public Builder managedMemory(MemorySize managedMemory) {
+            this.managedMemory = Objects.requireNonNull(managedMemory, "managedMemory");
+            return this;
+        }
+
+        public Builder rocksdbWriteBufferSize(MemorySize rocksdbWriteBufferSize) {
+            this.rocksdbWriteBufferSize = Objects.requireNonNull(rocksdbWriteBufferSize, "rocksdbWriteBufferSize");
             return this;
         }
 

@@ -103,7 +103,8 @@ class StreamrecCommandTest {
         cli.parseArgs("run", "--bootstrap-servers", "k1:9092,k2:9092", "--delivery-guarantee", "exactly-once",
                 "--transactional-id-prefix", "sr-1", "--format", "avro", "--parallelism", "3",
                 "--checkpoint-interval", "2s", "--data-dir", "/tmp/x", "--no-read-profiles", "--session-gap", "30m",
-                "--events-topic", "ev", "--kafka-property", "security.protocol=SSL", "--starting-offsets", "latest");
+                "--events-topic", "ev", "--kafka-property", "security.protocol=SSL", "--starting-offsets", "latest",
+                "--managed-memory", "512mb", "--rocksdb-write-buffer", "64m");
         RunCommand run = cli.getSubcommands().get("run").getCommand();
 
         io.streamrec.flink.job.StreamrecJobConfig cfg = run.jobConfig();
@@ -120,6 +121,15 @@ class StreamrecCommandTest {
         assertThat(cfg.topics().events()).isEqualTo("ev");
         assertThat(cfg.kafkaProperties()).containsEntry("security.protocol", "SSL");
         assertThat(cfg.startingOffsets()).isEqualTo(io.streamrec.flink.job.StreamrecJobConfig.StartingOffsets.LATEST);
+        assertThat(cfg.managedMemory()).isEqualTo(org.apache.flink.configuration.MemorySize.ofMebiBytes(512));
+        assertThat(cfg.rocksdbWriteBufferSize()).isEqualTo(org.apache.flink.configuration.MemorySize.ofMebiBytes(64));
+    }
+
+    @Test
+    void aMemorySizeThatIsNotOneSaysHowToWriteIt() {
+        Outcome bad = execute("run", "--managed-memory", "lots");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("'lots' is not a memory size; write it as e.g. 256mb or 1gb");
     }
 
     @Test

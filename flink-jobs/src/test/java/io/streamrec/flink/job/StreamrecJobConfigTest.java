@@ -11,10 +11,13 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import io.streamrec.flink.encode.EncoderOperatorConfig;
 import io.streamrec.flink.train.TrainerOperatorConfig;
 import java.util.List;
@@ -82,6 +85,24 @@ class StreamrecJobConfigTest {
 
         assertThat(conf.get(PipelineOptions.AUTO_WATERMARK_INTERVAL)).isEqualTo(Duration.ofMillis(120));
         assertThat(conf.get(ExecutionOptions.BUFFER_TIMEOUT)).as("0 flushes after every record").isZero();
+    }
+
+    @Test
+    void rocksDbMemoryReachesFlinkAndTooLittleIsRefusedWithTheDefault() {
+        Configuration defaults = StreamrecJobConfig.builder().build().flinkConfiguration();
+        assertThat(defaults.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.parse("1gb"));
+        assertThat(defaults.get(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE)).isEqualTo(MemorySize.parse("256mb"));
+
+        Configuration set = StreamrecJobConfig.builder().managedMemory(MemorySize.parse("300mb"))
+                .rocksdbWriteBufferSize(MemorySize.parse("32mb")).build().flinkConfiguration();
+        assertThat(set.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.parse("300mb"));
+        assertThat(set.get(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE)).isEqualTo(MemorySize.parse("32mb"));
+
+        assertThatThrownBy(() -> StreamrecJobConfig.builder().managedMemory(MemorySize.parse("8mb"))
+                        .rocksdbWriteBufferSize(MemorySize.parse("100kb")).build())
+                .hasMessageContaining("managedMemory is 8 mb")
+                .hasMessageContaining("the default 1 gb")
+                .hasMessageContaining("rocksdbWriteBufferSize is 100 kb");
     }
 
     @Test
