@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -58,6 +59,9 @@ import picocli.CommandLine.Option;
  * whose ratio (the counter's over this one's) moves far less with other load on the machine than the
  * rates do.
  *
+ * <p>Each parallelism runs {@code --repeat} pairs (the counter, then user state), after one warm-up
+ * pair, and ends with the median of each ratio over its pairs.
+ *
  * <p>Run from the repository root: {@code benchmarks/run state --events 1000000 --users 1000000 --parallelism 1,2}.
  * {@code --help} lists every option.
  */
@@ -72,6 +76,11 @@ public final class UserStateBenchmark implements Callable<Integer> {
             + "compiler, which otherwise takes a core's share of a 2-core machine during the first runs, has settled "
             + "(0: none; default: ${DEFAULT-VALUE})")
     long warmupEvents = 300_000;
+
+    @Option(names = "--repeat", description = "measured pairs (counter, then user state) per parallelism; the table "
+            + "ends each parallelism with the median of every ratio, which one slow run on a shared machine cannot move "
+            + "(default: ${DEFAULT-VALUE})")
+    int repeat = 3;
 
     @Option(names = "--users", description = "distinct users the events are spread over (default: ${DEFAULT-VALUE})")
     int users = 1_000_000;
@@ -125,10 +134,15 @@ public final class UserStateBenchmark implements Callable<Integer> {
         }
         List<String> rows = new ArrayList<>();
         for (int parallelism : parallelisms) {
-            Measurement counter = measure("keyed counter", parallelism, events, this::counterJob);
-            Measurement userState = measure("user state", parallelism, events, this::userStateJob);
-            rows.add(counter.row(counter));
-            rows.add(userState.row(counter));
+            List<Pair> pairs = new ArrayList<>();
+            for (int run = 1; run <= repeat; run++) {
+                Measurement counter = measure("keyed counter", parallelism, events, this::counterJob);
+                Measurement userState = measure("user state", parallelism, events, this::userStateJob);
+                pairs.add(new Pair(counter, userState));
+                rows.add(counter.row(counter));
+                rows.add(userState.row(counter));
+            }
+            rows.add(Pair.medianRow(parallelism, pairs));
         }
         System.out.println();
         System.out.printf("%-12s %-14s %10s %8s %12s %12s %14s %12s %12s %12s %10s%n", "parallelism", "pipeline", "events",
@@ -141,6 +155,9 @@ public final class UserStateBenchmark implements Callable<Integer> {
         if (events < 1 || users < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--events and --users must be at least 1, were " + events + " and " + users);
+        }
+        if (repeat < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--repeat must be at least 1, was " + repeat);
         }
         if (warmupEvents < 0) {
             throw new CommandLine.ParameterException(new CommandLine(this),
@@ -254,6 +271,35 @@ public final class UserStateBenchmark implements Callable<Integer> {
                     parallelism, name, events, netSeconds, netRate(), netRate() / baseline.netRate(), windowRate(),
                     windowRate() / baseline.windowRate(), cpuMicrosPerEvent(),
                     baseline.cpuMicrosPerEvent() / cpuMicrosPerEvent(), deadLetters);
+        }
+    }
+
+    /** One counter run and the user-state run right after it; ratios are taken within a pair. */
+    private record Pair(Measurement counter, Measurement userState) {
+        double netRatio() {
+            return userState.netRate() / counter.netRate();
+        }
+
+        double windowRatio() {
+            return userState.windowRate() / counter.windowRate();
+        }
+
+        double cpuRatio() {
+            return counter.cpuMicrosPerEvent() / userState.cpuMicrosPerEvent();
+        }
+
+        /** The user state's median rates and CPU, and the median of each ratio over the pairs. */
+        static String medianRow(int parallelism, List<Pair> pairs) {
+            return String.format(Locale.ROOT, "%-12d %-14s %10s %8s %,12.0f %12.2f %,14.0f %12.2f %12.2f %12.2f %10s",
+                    parallelism, "median", "", "", median(pairs, p -> p.userState().netRate()), median(pairs, Pair::netRatio),
+                    median(pairs, p -> p.userState().windowRate()), median(pairs, Pair::windowRatio),
+                    median(pairs, p -> p.userState().cpuMicrosPerEvent()), median(pairs, Pair::cpuRatio), "");
+        }
+
+        private static double median(List<Pair> pairs, ToDoubleFunction<Pair> figure) {
+            double[] sorted = pairs.stream().mapToDouble(figure).sorted().toArray();
+            int mid = sorted.length / 2;
+            return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
         }
     }
 }

@@ -6,11 +6,13 @@ import java.util.List;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Operator-state serializer for {@link WaitingKeyGroup}: a format version, the key group, the event
- * count, then each event's arrival number and its {@link WaitingEventSerializer} record.
+ * count, then each event's arrival number and its {@link WaitingEventSerializer} record, which the
+ * buffer already holds as bytes.
  *
  * <p>The type counts as immutable, so Flink's synchronous checkpoint phase copies only the list of
  * references and the events are written on the asynchronous thread.
@@ -28,7 +30,7 @@ public final class WaitingKeyGroupSerializer extends StatelessSerializer<Waiting
         out.writeInt(group.events().size());
         for (WaitingKeyGroup.Arrival waiting : group.events()) {
             out.writeLong(waiting.arrival());
-            WaitingEventSerializer.INSTANCE.serialize(waiting.event(), out);
+            out.write(waiting.event());
         }
     }
 
@@ -42,9 +44,12 @@ public final class WaitingKeyGroupSerializer extends StatelessSerializer<Waiting
         int keyGroup = in.readInt();
         int count = in.readInt();
         List<WaitingKeyGroup.Arrival> events = new ArrayList<>(count);
+        DataOutputSerializer event = new DataOutputSerializer(512);
         for (int i = 0; i < count; i++) {
             long arrival = in.readLong();
-            events.add(new WaitingKeyGroup.Arrival(arrival, WaitingEventSerializer.INSTANCE.deserialize(in)));
+            event.clear();
+            WaitingEventSerializer.INSTANCE.copy(in, event); // the record has no length prefix: read it to find its end
+            events.add(new WaitingKeyGroup.Arrival(arrival, event.getCopyOfBuffer()));
         }
         return new WaitingKeyGroup(keyGroup, events);
     }
