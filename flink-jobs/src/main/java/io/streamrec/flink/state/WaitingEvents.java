@@ -2,7 +2,6 @@ package io.streamrec.flink.state;
 
 import io.streamrec.schemas.SourcedEvent;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +9,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 
 /**
@@ -30,23 +28,14 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 final class WaitingEvents {
     private final TreeMap<Long, ArrayList<Waiting>> byTime = new TreeMap<>();
     private final int maxParallelism;
-    private final DataOutputSerializer encoder = new DataOutputSerializer(512);
-    private final DataInputDeserializer decoder = new DataInputDeserializer();
     private int size;
     private long arrivals;
 
     /**
-     * A waiting event as its {@link WaitingEventSerializer} record, with its arrival number, which orders
-     * events of the same millisecond, its user, by which {@link #takeUpTo} groups, and its user's key
-     * group, computed once rather than at every checkpoint the event waits through.
-     *
-     * <p>Why bytes: the buffer holds a few seconds of events, long enough to survive young collections,
-     * and a decoded event is a graph of about fifteen objects and a kilobyte of heap; at 50k events/s per
-     * subtask the collector's copying of it stopped the job for about a tenth of the time (GC log of the
-     * state benchmark at parallelism 2). One array of a fifth of the size is copied far faster, and a
-     * checkpoint writes it as it is.
+     * A waiting event with its arrival number, which orders events of the same millisecond, and its
+     * user's key group, computed once rather than at every checkpoint the event waits through.
      */
-    private record Waiting(long arrival, int keyGroup, String userId, byte[] event) {}
+    private record Waiting(long arrival, int keyGroup, SourcedEvent event) {}
 
     /** {@code maxParallelism}: the job's, which assigns users to key groups for {@link #byKeyGroup}. */
     WaitingEvents(int maxParallelism) {
@@ -58,34 +47,14 @@ final class WaitingEvents {
     }
 
     private void add(long arrival, SourcedEvent event) {
-        String userId = event.getEvent().getUserId();
-        int keyGroup = KeyGroupRangeAssignment.assignToKeyGroup(userId, maxParallelism);
+        int keyGroup = KeyGroupRangeAssignment.assignToKeyGroup(event.getEvent().getUserId(), maxParallelism);
         ArrayList<Waiting> bucket = bucket(event.getEvent().getTimestamp());
         int at = bucket.size();
         while (at > 0 && bucket.get(at - 1).arrival() > arrival) { // only on restore, where key groups interleave
             at--;
         }
-        bucket.add(at, new Waiting(arrival, keyGroup, userId, encode(event)));
+        bucket.add(at, new Waiting(arrival, keyGroup, event));
         size++;
-    }
-
-    private byte[] encode(SourcedEvent event) {
-        encoder.clear();
-        try {
-            WaitingEventSerializer.INSTANCE.serialize(event, encoder);
-        } catch (IOException e) {
-            throw new UncheckedIOException("an in-memory buffer refused a write", e);
-        }
-        return encoder.getCopyOfBuffer();
-    }
-
-    private SourcedEvent decode(byte[] event) {
-        decoder.setBuffer(event);
-        try {
-            return WaitingEventSerializer.INSTANCE.deserialize(decoder);
-        } catch (IOException e) {
-            throw new UncheckedIOException("a waiting event this buffer encoded does not decode", e);
-        }
     }
 
     private ArrayList<Waiting> bucket(long time) {
@@ -115,7 +84,8 @@ final class WaitingEvents {
             List<Waiting> bucket = byTime.pollFirstEntry().getValue();
             size -= bucket.size();
             for (Waiting waiting : bucket) {
-                byUser.computeIfAbsent(waiting.userId(), user -> new ArrayList<>(2)).add(decode(waiting.event()));
+                SourcedEvent event = waiting.event();
+                byUser.computeIfAbsent(event.getEvent().getUserId(), user -> new ArrayList<>(2)).add(event);
             }
         }
         return byUser;
@@ -124,8 +94,8 @@ final class WaitingEvents {
     /**
      * The waiting events grouped by key group, for a checkpoint: only groups with events, each list in
      * (event time, arrival) order, with the arrival numbers so that a restored buffer orders events of
-     * equal time as this one did. The groups are new objects sharing the (never changed) encoded events,
-     * so the checkpoint can write them on another thread while this buffer moves on.
+     * equal time as this one did. The groups are new objects sharing the (never changed) events, so the
+     * checkpoint can write them on another thread while this buffer moves on.
      */
     List<WaitingKeyGroup> byKeyGroup() {
         @SuppressWarnings("unchecked")
@@ -152,7 +122,7 @@ final class WaitingEvents {
     /** Adds the events of a key group taken by {@link #byKeyGroup}; returns how many. */
     int restore(WaitingKeyGroup group) {
         for (WaitingKeyGroup.Arrival waiting : group.events()) {
-            add(waiting.arrival(), decode(waiting.event()));
+            add(waiting.arrival(), waiting.event());
             arrivals = Math.max(arrivals, waiting.arrival() + 1);
         }
         return group.events().size();

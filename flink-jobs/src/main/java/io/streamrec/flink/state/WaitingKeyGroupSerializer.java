@@ -6,13 +6,11 @@ import java.util.List;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Operator-state serializer for {@link WaitingKeyGroup}: a format version, the key group, the event
- * count, then each event's arrival number and its {@link WaitingEventSerializer} record, which the
- * buffer already holds as bytes.
+ * count, then each event's arrival number and its {@link WaitingEventSerializer} record.
  *
  * <p>The type counts as immutable, so Flink's synchronous checkpoint phase copies only the list of
  * references and the events are written on the asynchronous thread.
@@ -30,7 +28,7 @@ public final class WaitingKeyGroupSerializer extends StatelessSerializer<Waiting
         out.writeInt(group.events().size());
         for (WaitingKeyGroup.Arrival waiting : group.events()) {
             out.writeLong(waiting.arrival());
-            out.write(waiting.event());
+            WaitingEventSerializer.INSTANCE.serialize(waiting.event(), out);
         }
     }
 
@@ -44,12 +42,9 @@ public final class WaitingKeyGroupSerializer extends StatelessSerializer<Waiting
         int keyGroup = in.readInt();
         int count = in.readInt();
         List<WaitingKeyGroup.Arrival> events = new ArrayList<>(count);
-        DataOutputSerializer event = new DataOutputSerializer(512);
         for (int i = 0; i < count; i++) {
             long arrival = in.readLong();
-            event.clear();
-            WaitingEventSerializer.INSTANCE.copy(in, event); // the record has no length prefix: read it to find its end
-            events.add(new WaitingKeyGroup.Arrival(arrival, event.getCopyOfBuffer()));
+            events.add(new WaitingKeyGroup.Arrival(arrival, WaitingEventSerializer.INSTANCE.deserialize(in)));
         }
         return new WaitingKeyGroup(keyGroup, events);
     }

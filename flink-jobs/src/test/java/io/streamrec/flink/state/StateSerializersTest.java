@@ -47,30 +47,15 @@ class StateSerializersTest {
         assertThat(WaitingEventSerializer.INSTANCE.copy(full)).isEqualTo(full).isNotSameAs(full);
     }
 
-    private static byte[] encoded(SourcedEvent event) throws IOException {
-        DataOutputSerializer out = new DataOutputSerializer(64);
-        WaitingEventSerializer.INSTANCE.serialize(event, out);
-        return out.getCopyOfBuffer();
-    }
-
-    private static SourcedEvent decoded(byte[] event) throws IOException {
-        return WaitingEventSerializer.INSTANCE.deserialize(new DataInputDeserializer(event));
-    }
-
     @Test
     void aWaitingKeyGroupKeepsItsEventsTheirArrivalsAndTheirOrder() throws IOException {
         SourcedEvent first = new SourcedEvent(event().build(), ByteBuffer.wrap(new byte[] {1, 2}), "events", 1, 10L);
         SourcedEvent second = new SourcedEvent(event().setEventId("e2").setWeight(0.5).build(),
                 ByteBuffer.wrap(new byte[] {3}), "events", 1, 11L);
         WaitingKeyGroup group = new WaitingKeyGroup(93,
-                List.of(new WaitingKeyGroup.Arrival(7L, encoded(first)), new WaitingKeyGroup.Arrival(4L, encoded(second))));
+                List.of(new WaitingKeyGroup.Arrival(7L, first), new WaitingKeyGroup.Arrival(4L, second)));
 
-        WaitingKeyGroup restored = roundTrip(WaitingKeyGroupSerializer.INSTANCE, group);
-
-        assertThat(restored.keyGroup()).isEqualTo(93);
-        assertThat(restored.events()).extracting(WaitingKeyGroup.Arrival::arrival).containsExactly(7L, 4L);
-        assertThat(decoded(restored.events().get(0).event())).isEqualTo(first);
-        assertThat(decoded(restored.events().get(1).event())).isEqualTo(second);
+        assertThat(roundTrip(WaitingKeyGroupSerializer.INSTANCE, group)).isEqualTo(group);
         assertThat(roundTrip(WaitingKeyGroupSerializer.INSTANCE, new WaitingKeyGroup(0, List.of())).events()).isEmpty();
         assertThat(WaitingKeyGroupSerializer.INSTANCE.snapshotConfiguration().restoreSerializer())
                 .isEqualTo(WaitingKeyGroupSerializer.INSTANCE);
