@@ -114,9 +114,10 @@ public final class StreamrecJobConfig {
     /**
      * RocksDB's memtable size per column family ({@code state.backend.rocksdb.writebuffer.size}), four times
      * Flink's 64 MiB. A user's events come in sessions, so the histories being read are the ones written
-     * lately, and a larger memtable answers them without a block read; managed memory still caps all memtables
-     * together. In the state benchmark (1M users, parallelism 1) this and {@link #DEFAULT_MANAGED_MEMORY} took
-     * about a fifth off the user-state task thread's CPU per event.
+     * lately, and a larger memtable answers them without a block read until the next checkpoint flushes it;
+     * managed memory still caps all memtables together. In the state benchmark (1M users) this and
+     * {@link #DEFAULT_MANAGED_MEMORY} took 10-20 % off the user-state task thread's CPU per event; the rate
+     * moved less, as each checkpoint's flush is then larger.
      */
     public static final MemorySize DEFAULT_ROCKSDB_WRITE_BUFFER_SIZE = MemorySize.ofMebiBytes(256);
     public static final DeliveryGuarantee DEFAULT_DELIVERY_GUARANTEE = DeliveryGuarantee.AT_LEAST_ONCE;
