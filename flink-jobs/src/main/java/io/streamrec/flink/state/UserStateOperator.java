@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -25,7 +26,6 @@ import org.apache.flink.api.common.typeutils.base.BooleanSerializer;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.core.memory.DataInputViewStreamWrapper;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
@@ -69,8 +69,8 @@ import org.apache.flink.util.OutputTag;
  * users that have one ({@link KnownUsers}, rebuilt from the keys on start) spares the read for a user
  * never seen. Union operator state: the waiting events, one entry per key group, written on the
  * checkpoint's asynchronous thread, so the buffer rescales with its keys (raw keyed state from older
- * builds is still read; see {@link #isUsingCustomRawKeyedState}). One cleanup timer per user, moved at most once per
- * {@link #CLEANUP_RESOLUTION_MILLIS} of event time while the user stays active, clears a history once it
+ * builds is still read; see {@link #isUsingCustomRawKeyedState}). One cleanup timer per user, moved at
+ * most once per {@link #CLEANUP_RESOLUTION_MILLIS} of event time while the user stays active, clears a history once it
  * has lapsed ({@link UserHistory#lapsesAt}); only the profile outlives it.
  *
  * <p><b>Side outputs.</b> {@link #TRAINING_EXAMPLES}: the state before each applied event with that
@@ -184,7 +184,7 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
         }
     }
 
-    /** The waiting events of this subtask's key groups, from the union state or, as older builds wrote them, raw keyed state. */
+    /** The waiting events of this subtask's key groups: from the union state, or from raw keyed state as older builds wrote them. */
     private int restoreWaiting(StateInitializationContext context) throws Exception {
         TaskInfo task = getRuntimeContext().getTaskInfo();
         KeyGroupRange mine = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
