@@ -35,7 +35,7 @@ final class WaitingEvents {
      * A waiting event with its arrival number, which orders events of the same millisecond, and its
      * user's key group, computed once rather than at every checkpoint the event waits through.
      */
-    private record Waiting(long arrival, int keyGroup, SourcedEvent event) {}
+    record Waiting(long arrival, int keyGroup, SourcedEvent event) {}
 
     /** {@code maxParallelism}: the job's, which assigns users to key groups for {@link #byKeyGroup}. */
     WaitingEvents(int maxParallelism) {
@@ -94,20 +94,20 @@ final class WaitingEvents {
     /**
      * The waiting events grouped by key group, for a checkpoint: only groups with events, each list in
      * (event time, arrival) order, with the arrival numbers so that a restored buffer orders events of
-     * equal time as this one did. The groups are new objects sharing the (never changed) events, so the
-     * checkpoint can write them on another thread while this buffer moves on.
+     * equal time as this one did. The groups are new lists sharing the (never changed) waiting events, so
+     * the checkpoint can write them on another thread while this buffer moves on.
      */
     List<WaitingKeyGroup> byKeyGroup() {
         @SuppressWarnings("unchecked")
-        List<WaitingKeyGroup.Arrival>[] groups = new List[maxParallelism];
+        List<Waiting>[] groups = new List[maxParallelism];
         for (List<Waiting> bucket : byTime.values()) {
             for (Waiting waiting : bucket) {
-                List<WaitingKeyGroup.Arrival> group = groups[waiting.keyGroup()];
+                List<Waiting> group = groups[waiting.keyGroup()];
                 if (group == null) {
                     group = new ArrayList<>();
                     groups[waiting.keyGroup()] = group;
                 }
-                group.add(new WaitingKeyGroup.Arrival(waiting.arrival(), waiting.event()));
+                group.add(waiting);
             }
         }
         List<WaitingKeyGroup> taken = new ArrayList<>();
@@ -121,7 +121,7 @@ final class WaitingEvents {
 
     /** Adds the events of a key group taken by {@link #byKeyGroup}; returns how many. */
     int restore(WaitingKeyGroup group) {
-        for (WaitingKeyGroup.Arrival waiting : group.events()) {
+        for (Waiting waiting : group.events()) {
             add(waiting.arrival(), waiting.event());
             arrivals = Math.max(arrivals, waiting.arrival() + 1);
         }

@@ -1,18 +1,15 @@
 package io.streamrec.flink.state;
 
-import io.streamrec.schemas.SourcedEvent;
+import java.util.Collections;
 import java.util.List;
 
 /**
- * The events of one key group that wait for the watermark when a checkpoint is taken, each with its
- * arrival number, in (event time, arrival) order. Taken on the task thread and then serialized on the
+ * The events of one key group that wait for the watermark when a checkpoint is taken, with their arrival
+ * numbers, in (event time, arrival) order. Taken on the task thread and then serialized on the
  * checkpoint's asynchronous thread, so it is never changed once built, and neither are its events.
  */
-record WaitingKeyGroup(int keyGroup, List<Arrival> events) {
+record WaitingKeyGroup(int keyGroup, List<WaitingEvents.Waiting> events) {
     WaitingKeyGroup {
-        events = List.copyOf(events);
+        events = Collections.unmodifiableList(events);
     }
-
-    /** An event and the arrival number that orders it among events of the same millisecond. */
-    record Arrival(long arrival, SourcedEvent event) {}
 }

@@ -26,7 +26,7 @@ public final class WaitingKeyGroupSerializer extends StatelessSerializer<Waiting
         out.writeByte(FORMAT_VERSION);
         out.writeInt(group.keyGroup());
         out.writeInt(group.events().size());
-        for (WaitingKeyGroup.Arrival waiting : group.events()) {
+        for (WaitingEvents.Waiting waiting : group.events()) {
             out.writeLong(waiting.arrival());
             WaitingEventSerializer.INSTANCE.serialize(waiting.event(), out);
         }
@@ -41,10 +41,10 @@ public final class WaitingKeyGroupSerializer extends StatelessSerializer<Waiting
         }
         int keyGroup = in.readInt();
         int count = in.readInt();
-        List<WaitingKeyGroup.Arrival> events = new ArrayList<>(count);
+        List<WaitingEvents.Waiting> events = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             long arrival = in.readLong();
-            events.add(new WaitingKeyGroup.Arrival(arrival, WaitingEventSerializer.INSTANCE.deserialize(in)));
+            events.add(new WaitingEvents.Waiting(arrival, keyGroup, WaitingEventSerializer.INSTANCE.deserialize(in)));
         }
         return new WaitingKeyGroup(keyGroup, events);
     }

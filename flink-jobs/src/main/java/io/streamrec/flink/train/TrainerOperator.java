@@ -282,7 +282,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         return state.probe;
     }
 
-        SamplingQueue<TrainingExample> queue() {
+    SamplingQueue<TrainingExample> queue() {
         return state.queue;
     }
 

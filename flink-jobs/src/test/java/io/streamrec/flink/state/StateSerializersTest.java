@@ -53,7 +53,7 @@ class StateSerializersTest {
         SourcedEvent second = new SourcedEvent(event().setEventId("e2").setWeight(0.5).build(),
                 ByteBuffer.wrap(new byte[] {3}), "events", 1, 11L);
         WaitingKeyGroup group = new WaitingKeyGroup(93,
-                List.of(new WaitingKeyGroup.Arrival(7L, first), new WaitingKeyGroup.Arrival(4L, second)));
+                List.of(new WaitingEvents.Waiting(7L, 93, first), new WaitingEvents.Waiting(4L, 93, second)));
 
         assertThat(roundTrip(WaitingKeyGroupSerializer.INSTANCE, group)).isEqualTo(group);
         assertThat(roundTrip(WaitingKeyGroupSerializer.INSTANCE, new WaitingKeyGroup(0, List.of())).events()).isEmpty();
