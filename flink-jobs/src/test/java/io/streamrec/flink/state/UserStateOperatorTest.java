@@ -312,21 +312,23 @@ class UserStateOperatorTest {
     @Test
     void anIdleUsersStateIsClearedByOneCoalescedTimer() throws Exception {
         start(HistoryPolicy.defaults());
+        long step = UserStateOperator.CLEANUP_RESOLUTION_MILLIS / 4; // u1's events span five timer steps
         for (int i = 0; i < 20; i++) {
-            send("e" + i, "i" + i, T0 + i * MINUTE);
+            send("e" + i, "i" + i, T0 + i * step);
         }
+        long u1LastEvent = T0 + 19 * step;
         send(event("u2", "x1", "a", T0));
-        watermark(T0 + 20 * MINUTE);
+        watermark(u1LastEvent);
 
         assertThat(harness.numEventTimeTimers()).as("one cleanup timer per user").isEqualTo(2);
         assertThat(usersWithStoredState()).isEqualTo(2);
         assertThat(operator.metrics().usersWithState()).isEqualTo(2);
 
-        watermark(T0 + 7 * DAY + 19 * MINUTE - 1);
+        // a timer fires within one step of the lapse
+        watermark(T0 + 7 * DAY + UserStateOperator.CLEANUP_RESOLUTION_MILLIS);
         assertThat(usersWithStoredState()).as("u1 is still within 7 days of its last event").isEqualTo(1);
 
-        // cleanup timers have a resolution of a minute: the lapsed history is gone within one
-        watermark(T0 + 7 * DAY + 20 * MINUTE);
+        watermark(u1LastEvent + 7 * DAY + UserStateOperator.CLEANUP_RESOLUTION_MILLIS);
         assertThat(usersWithStoredState()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(operator.metrics().usersWithState()).isZero();
@@ -433,7 +435,7 @@ class UserStateOperatorTest {
         assertThat(sessionItems(lastSnapshot())).containsExactly("b");
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
-        watermark(T0 + 15 * DAY + MINUTE);
+        watermark(T0 + 15 * DAY + UserStateOperator.CLEANUP_RESOLUTION_MILLIS);
         assertThat(usersWithStoredState()).isZero();
         assertThat(operator.metrics().usersWithState()).isZero();
     }
