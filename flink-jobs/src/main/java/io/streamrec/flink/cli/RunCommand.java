@@ -2,6 +2,7 @@ package io.streamrec.flink.cli;
 
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.StreamrecJobConfig.StartingOffsets;
+import io.streamrec.flink.job.StateCompression;
 import io.streamrec.flink.job.StreamrecPipeline;
 import io.streamrec.flink.job.TopicNames;
 import io.streamrec.flink.runtime.RunSummary;
@@ -211,6 +212,15 @@ public final class RunCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}.")
     MemorySize rocksdbWriteBufferSize;
 
+    @Option(names = "--rocksdb-bloom-filter", negatable = true, fallbackValue = "true",
+            description = "Bloom filters in RocksDB's state files, so a read skips the files that lack the user."
+                    + " Default: ${DEFAULT-VALUE}.")
+    boolean rocksdbBloomFilter;
+
+    @Option(names = "--state-compression", paramLabel = "CODEC",
+            description = "How RocksDB compresses the state files: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    StateCompression stateCompression;
+
     // ---- user state (DESIGN.md §5)
 
     @Option(names = "--session-gap", paramLabel = "TIME", converter = DurationConverter.class,
@@ -299,7 +309,9 @@ public final class RunCommand implements Callable<Integer> {
                 .watermarkInterval(watermarkInterval)
                 .bufferTimeout(bufferTimeout)
                 .managedMemory(managedMemory)
-                .rocksdbWriteBufferSize(rocksdbWriteBufferSize);
+                .rocksdbWriteBufferSize(rocksdbWriteBufferSize)
+                .rocksdbBloomFilter(rocksdbBloomFilter)
+                .stateCompression(stateCompression);
         if (bootstrapServers != null) {
             b.bootstrapServers(bootstrapServers);
         }

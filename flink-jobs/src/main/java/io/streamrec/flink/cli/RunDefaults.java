@@ -50,6 +50,8 @@ final class RunDefaults implements IDefaultValueProvider {
             Map.entry("--buffer-timeout", format(StreamrecJobConfig.DEFAULT_BUFFER_TIMEOUT)),
             Map.entry("--managed-memory", size(StreamrecJobConfig.DEFAULT_MANAGED_MEMORY)),
             Map.entry("--rocksdb-write-buffer", size(StreamrecJobConfig.DEFAULT_ROCKSDB_WRITE_BUFFER_SIZE)),
+            Map.entry("--rocksdb-bloom-filter", String.valueOf(StreamrecJobConfig.DEFAULT_ROCKSDB_BLOOM_FILTER)),
+            Map.entry("--state-compression", StreamrecJobConfig.DEFAULT_STATE_COMPRESSION.name()),
             Map.entry("--format", lower(StreamrecJobConfig.DEFAULT_EVENT_FORMAT)),
             Map.entry("--session-gap", format(HistoryPolicy.DEFAULT_SESSION_GAP)),
             Map.entry("--max-session-items", String.valueOf(HistoryPolicy.DEFAULT_MAX_SESSION_ITEMS)),

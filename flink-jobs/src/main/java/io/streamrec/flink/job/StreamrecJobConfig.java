@@ -120,6 +120,16 @@ public final class StreamrecJobConfig {
      * moved less, as each checkpoint's flush is then larger.
      */
     public static final MemorySize DEFAULT_ROCKSDB_WRITE_BUFFER_SIZE = MemorySize.ofMebiBytes(256);
+    /**
+     * RocksDB Bloom filters in every new state file ({@code state.backend.rocksdb.use-bloom-filter}; Flink's default
+     * is off). Each checkpoint flushes the memtables into a new level-0 file, and a read probes every level-0 file
+     * whose key range overlaps, which for user ids is all of them: the filters skip the files that lack the user.
+     * In the state benchmark with three events per user, filters and {@link #DEFAULT_STATE_COMPRESSION} together
+     * took the user-state task thread from 19 to 12 µs per event.
+     */
+    public static final boolean DEFAULT_ROCKSDB_BLOOM_FILTER = true;
+    /** LZ4 rather than Flink's Snappy: the block read behind a history read decompresses faster (see above). */
+    public static final StateCompression DEFAULT_STATE_COMPRESSION = StateCompression.LZ4;
     public static final DeliveryGuarantee DEFAULT_DELIVERY_GUARANTEE = DeliveryGuarantee.AT_LEAST_ONCE;
     /**
      * Kept below the brokers' default {@code transaction.max.timeout.ms} (15 min); a larger value is refused by
@@ -166,6 +176,8 @@ public final class StreamrecJobConfig {
     private final Duration bufferTimeout;
     private final MemorySize managedMemory;
     private final MemorySize rocksdbWriteBufferSize;
+    private final boolean rocksdbBloomFilter;
+    private final StateCompression stateCompression;
     private final DeliveryGuarantee deliveryGuarantee;
     private final Optional<String> transactionalIdPrefix;
     private final Duration transactionTimeout;
@@ -200,6 +212,8 @@ public final class StreamrecJobConfig {
         this.bufferTimeout = b.bufferTimeout;
         this.managedMemory = b.managedMemory;
         this.rocksdbWriteBufferSize = b.rocksdbWriteBufferSize;
+        this.rocksdbBloomFilter = b.rocksdbBloomFilter;
+        this.stateCompression = b.stateCompression;
         this.deliveryGuarantee = b.deliveryGuarantee;
         this.transactionalIdPrefix = Optional.ofNullable(b.transactionalIdPrefix);
         this.transactionTimeout = b.transactionTimeout;
@@ -250,6 +264,8 @@ public final class StreamrecJobConfig {
         b.bufferTimeout = bufferTimeout;
         b.managedMemory = managedMemory;
         b.rocksdbWriteBufferSize = rocksdbWriteBufferSize;
+        b.rocksdbBloomFilter = rocksdbBloomFilter;
+        b.stateCompression = stateCompression;
         b.deliveryGuarantee = deliveryGuarantee;
         b.transactionalIdPrefix = transactionalIdPrefix.orElse(null);
         b.transactionTimeout = transactionTimeout;
@@ -427,6 +443,8 @@ public final class StreamrecJobConfig {
         conf.set(ExecutionOptions.BUFFER_TIMEOUT, bufferTimeout);
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, managedMemory); // read by a local cluster only
         conf.set(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE, rocksdbWriteBufferSize);
+        conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, rocksdbBloomFilter);
+        conf.set(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL, List.of(stateCompression.rocksdbType()));
         conf.set(PipelineOptions.MAX_PARALLELISM, maxParallelism);
         return conf;
     }
@@ -588,6 +606,16 @@ public final class StreamrecJobConfig {
         return rocksdbWriteBufferSize;
     }
 
+    /** Whether new RocksDB state files carry Bloom filters. Default true. */
+    public boolean rocksdbBloomFilter() {
+        return rocksdbBloomFilter;
+    }
+
+    /** How RocksDB compresses the state files, at every level. Default LZ4. */
+    public StateCompression stateCompression() {
+        return stateCompression;
+    }
+
     /** The idleness the sources use: {@link #sourceIdleness()}, or 0 when bounded (see its default's doc). */
     public Duration effectiveSourceIdleness() {
         return bounded ? Duration.ZERO : sourceIdleness;
@@ -647,7 +675,8 @@ public final class StreamrecJobConfig {
                 + ", restoreFrom=" + restoreFrom.orElse("none") + ", maxOutOfOrderness=" + maxOutOfOrderness + ", maxWaitingEvents=" + maxWaitingEvents
                 + ", sourceIdleness=" + sourceIdleness + ", watermarkInterval=" + watermarkInterval
                 + ", bufferTimeout=" + bufferTimeout + ", managedMemory=" + managedMemory
-                + ", rocksdbWriteBufferSize=" + rocksdbWriteBufferSize
+                + ", rocksdbWriteBufferSize=" + rocksdbWriteBufferSize + ", rocksdbBloomFilter=" + rocksdbBloomFilter
+                + ", stateCompression=" + stateCompression
                 + ", deliveryGuarantee=" + deliveryGuarantee
                 + ", transactionalIdPrefix=" + effectiveTransactionalIdPrefix()
                 + ", transactionTimeout=" + transactionTimeout
@@ -689,6 +718,8 @@ public final class StreamrecJobConfig {
         private Duration bufferTimeout = DEFAULT_BUFFER_TIMEOUT;
         private MemorySize managedMemory = DEFAULT_MANAGED_MEMORY;
         private MemorySize rocksdbWriteBufferSize = DEFAULT_ROCKSDB_WRITE_BUFFER_SIZE;
+        private boolean rocksdbBloomFilter = DEFAULT_ROCKSDB_BLOOM_FILTER;
+        private StateCompression stateCompression = DEFAULT_STATE_COMPRESSION;
         private DeliveryGuarantee deliveryGuarantee = DEFAULT_DELIVERY_GUARANTEE;
         private String transactionalIdPrefix;
         private Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
@@ -844,6 +875,16 @@ public final class StreamrecJobConfig {
 
         public Builder rocksdbWriteBufferSize(MemorySize rocksdbWriteBufferSize) {
             this.rocksdbWriteBufferSize = Objects.requireNonNull(rocksdbWriteBufferSize, "rocksdbWriteBufferSize");
+            return this;
+        }
+
+        public Builder rocksdbBloomFilter(boolean rocksdbBloomFilter) {
+            this.rocksdbBloomFilter = rocksdbBloomFilter;
+            return this;
+        }
+
+        public Builder stateCompression(StateCompression stateCompression) {
+            this.stateCompression = Objects.requireNonNull(stateCompression, "stateCompression");
             return this;
         }
 

@@ -104,7 +104,8 @@ class StreamrecCommandTest {
                 "--transactional-id-prefix", "sr-1", "--format", "avro", "--parallelism", "3",
                 "--checkpoint-interval", "2s", "--data-dir", "/tmp/x", "--no-read-profiles", "--session-gap", "30m",
                 "--events-topic", "ev", "--kafka-property", "security.protocol=SSL", "--starting-offsets", "latest",
-                "--managed-memory", "512mb", "--rocksdb-write-buffer", "64m");
+                "--managed-memory", "512mb", "--rocksdb-write-buffer", "64m", "--no-rocksdb-bloom-filter",
+                "--state-compression", "snappy");
         RunCommand run = cli.getSubcommands().get("run").getCommand();
 
         io.streamrec.flink.job.StreamrecJobConfig cfg = run.jobConfig();
@@ -123,6 +124,8 @@ class StreamrecCommandTest {
         assertThat(cfg.startingOffsets()).isEqualTo(io.streamrec.flink.job.StreamrecJobConfig.StartingOffsets.LATEST);
         assertThat(cfg.managedMemory()).isEqualTo(org.apache.flink.configuration.MemorySize.ofMebiBytes(512));
         assertThat(cfg.rocksdbWriteBufferSize()).isEqualTo(org.apache.flink.configuration.MemorySize.ofMebiBytes(64));
+        assertThat(cfg.rocksdbBloomFilter()).isFalse();
+        assertThat(cfg.stateCompression()).isEqualTo(io.streamrec.flink.job.StateCompression.SNAPPY);
     }
 
     @Test

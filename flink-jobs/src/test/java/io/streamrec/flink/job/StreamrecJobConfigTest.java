@@ -106,6 +106,20 @@ class StreamrecJobConfigTest {
     }
 
     @Test
+    void rocksDbFiltersAndCompressionReachFlink() {
+        Configuration defaults = StreamrecJobConfig.builder().build().flinkConfiguration();
+        assertThat(defaults.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isTrue();
+        assertThat(defaults.get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL))
+                .containsExactly(org.rocksdb.CompressionType.LZ4_COMPRESSION);
+
+        Configuration set = StreamrecJobConfig.builder().rocksdbBloomFilter(false).stateCompression(StateCompression.NONE)
+                .build().flinkConfiguration();
+        assertThat(set.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isFalse();
+        assertThat(set.get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL))
+                .containsExactly(org.rocksdb.CompressionType.NO_COMPRESSION);
+    }
+
+    @Test
     void aZeroWatermarkIntervalAndANegativeBufferTimeoutAreRefused() {
         assertThatThrownBy(() -> StreamrecJobConfig.builder().watermarkInterval(Duration.ZERO)
                         .bufferTimeout(Duration.ofMillis(-1)).build())
