@@ -1,5 +1,6 @@
 package io.streamrec.bench.state;
 
+import io.streamrec.flink.job.StateCompression;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.state.UserStateOperator;
 import io.streamrec.model.history.HistoryPolicy;
@@ -62,15 +63,17 @@ import picocli.CommandLine.Option;
  * <p>Each parallelism runs {@code --repeat} pairs (the counter, then user state), after one warm-up
  * pair, and ends with the median of each ratio over its pairs.
  *
- * <p>Run from the repository root: {@code benchmarks/run state --events 1000000 --users 1000000 --parallelism 1,2}.
+ * <p>Run from the repository root: {@code benchmarks/run state --events 3000000 --users 1000000 --parallelism 1,2}.
  * {@code --help} lists every option.
  */
 @Command(name = "user-state-benchmark", mixinStandardHelpOptions = true,
         description = "Events/s of the user-state operator against a bare keyed counter, both on RocksDB.")
 public final class UserStateBenchmark implements Callable<Integer> {
 
-    @Option(names = "--events", description = "events per run (default: ${DEFAULT-VALUE})")
-    long events = 1_000_000;
+    @Option(names = "--events", description = "events per run (default: ${DEFAULT-VALUE}: with 1M users, about 95 %% of "
+            + "them appear and most events find a stored history, as in a job that has run for a while; at one event per "
+            + "user, most events would create a user and the run would measure little else)")
+    long events = 3_000_000;
 
     @Option(names = "--warmup-events", description = "events of one unmeasured run of each pipeline first, so the JIT "
             + "compiler, which otherwise takes a core's share of a 2-core machine during the first runs, has settled "
@@ -97,9 +100,13 @@ public final class UserStateBenchmark implements Callable<Integer> {
                     + "as the streamrec job does; --no-object-reuse for Flink's default (default: ${DEFAULT-VALUE})")
     boolean objectReuse;
 
-    @Option(names = "--bloom-filter", description = "RocksDB bloom filters (state.backend.rocksdb.use-bloom-filter; "
-            + "default: ${DEFAULT-VALUE}, Flink's default)")
-    boolean bloomFilter;
+    @Option(names = "--bloom-filter", negatable = true, fallbackValue = "true", description = "RocksDB Bloom filters "
+            + "(state.backend.rocksdb.use-bloom-filter; default: the streamrec job's, ${DEFAULT-VALUE}; Flink's is off)")
+    boolean bloomFilter = StreamrecJobConfig.DEFAULT_ROCKSDB_BLOOM_FILTER;
+
+    @Option(names = "--state-compression", description = "RocksDB compression of the state files: "
+            + "${COMPLETION-CANDIDATES} (default: the streamrec job's, ${DEFAULT-VALUE}; Flink's is SNAPPY)")
+    StateCompression stateCompression = StreamrecJobConfig.DEFAULT_STATE_COMPRESSION;
 
     @Option(names = "--managed-memory", description = "Flink managed memory per task manager, which RocksDB's block "
             + "cache and memtables share (taskmanager.memory.managed.size; default: the streamrec job's, ${DEFAULT-VALUE})")
@@ -117,15 +124,15 @@ public final class UserStateBenchmark implements Callable<Integer> {
     Map<String, String> flinkOptions = Map.of();
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new UserStateBenchmark()).execute(args));
+        System.exit(new CommandLine(new UserStateBenchmark()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
         validate();
-        System.out.printf(Locale.ROOT, "user state vs keyed counter: %,d events over %,d users, RocksDB (managed memory %s, "
-                + "memtables %s, bloom filters %s), checkpoints every %ss, out-of-orderness %s, object reuse %s, %d cores%n",
-                events, users, managedMemory, rocksdbWriteBuffer, bloomFilter, checkpointInterval.toSeconds(), outOfOrderness,
+        System.out.printf(Locale.ROOT, "user state vs keyed counter: %,d events over %,d users (about %,d of them appear), RocksDB (managed memory %s, "
+                + "memtables %s, bloom filters %s, %s compression), checkpoints every %ss, out-of-orderness %s, object reuse %s, %d cores%n",
+                events, users, expectedDistinctUsers(), managedMemory, rocksdbWriteBuffer, bloomFilter, stateCompression, checkpointInterval.toSeconds(), outOfOrderness,
                 objectReuse, Runtime.getRuntime().availableProcessors());
         if (warmupEvents > 0) {
             System.out.printf(Locale.ROOT, "warming up with %,d events per pipeline (not measured) ...%n", warmupEvents);
@@ -149,6 +156,11 @@ public final class UserStateBenchmark implements Callable<Integer> {
                 "net s", "net ev/s", "ratio (net)", "window ev/s", "ratio (win)", "CPU µs/ev", "ratio (CPU)", "DLQ");
         rows.forEach(System.out::println);
         return 0;
+    }
+
+    /** Users drawn uniformly, {@code events} times: each of them appears with probability 1 − (1 − 1/users)^events. */
+    private long expectedDistinctUsers() {
+        return Math.round(users * -Math.expm1(events * Math.log1p(-1.0 / users)));
     }
 
     private void validate() {
@@ -200,6 +212,7 @@ public final class UserStateBenchmark implements Callable<Integer> {
         conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, PriorityQueueStateType.ROCKSDB); // as the job: see UserStateOperator
         conf.set(PipelineOptions.OBJECT_REUSE, objectReuse);
         conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, bloomFilter);
+        conf.set(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL, List.of(stateCompression.rocksdbType()));
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(managedMemory));
         conf.set(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE, MemorySize.parse(rocksdbWriteBuffer));
         conf.addAll(Configuration.fromMap(flinkOptions));
