@@ -17,8 +17,10 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import io.streamrec.flink.encode.EncoderOperatorConfig;
+import io.streamrec.flink.state.MemtableBloomOptionsFactory;
 import io.streamrec.flink.train.TrainerOperatorConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -112,9 +114,14 @@ class StreamrecJobConfigTest {
         assertThat(defaults.get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL))
                 .containsExactly(org.rocksdb.CompressionType.LZ4_COMPRESSION);
 
+        assertThat(new EmbeddedRocksDBStateBackend().configure(defaults, getClass().getClassLoader()).getRocksDBOptions())
+                .as("the memtable filters").isInstanceOf(MemtableBloomOptionsFactory.class);
+
         Configuration set = StreamrecJobConfig.builder().rocksdbBloomFilter(false).stateCompression(StateCompression.NONE)
                 .build().flinkConfiguration();
         assertThat(set.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isFalse();
+        assertThat(new EmbeddedRocksDBStateBackend().configure(set, getClass().getClassLoader()).getRocksDBOptions())
+                .isNull();
         assertThat(set.get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL))
                 .containsExactly(org.rocksdb.CompressionType.NO_COMPRESSION);
     }

@@ -1,0 +1,33 @@
+package io.streamrec.flink.state;
+
+import java.util.Collection;
+import org.apache.flink.state.rocksdb.RocksDBOptionsFactory;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+
+/**
+ * The RocksDB option that Flink's configuration cannot set: a whole-key Bloom filter on each memtable.
+ * Most history reads are of users written before the last checkpoint flushed the memtable, so they miss
+ * the current one, and without the filter each miss searches its skip list first (a quarter of every
+ * history read in the state benchmark; with the filter, the user-state thread took 4-14 % less CPU per
+ * event, and the keyed counter none). Flink applies its configurable options before this factory and
+ * its managed-memory settings after it, so both still hold.
+ */
+public final class MemtableBloomOptionsFactory implements RocksDBOptionsFactory {
+    private static final long serialVersionUID = 1L;
+
+    /** Share of each memtable's memory given to its filter: several bits per entry of about 100 bytes. */
+    static final double MEMTABLE_BLOOM_SIZE_RATIO = 0.1;
+
+    @Override
+    public DBOptions createDBOptions(DBOptions currentOptions, Collection<AutoCloseable> handlesToClose) {
+        return currentOptions;
+    }
+
+    @Override
+    public ColumnFamilyOptions createColumnOptions(ColumnFamilyOptions currentOptions,
+            Collection<AutoCloseable> handlesToClose) {
+        return currentOptions.setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_SIZE_RATIO)
+                .setMemtableWholeKeyFiltering(true);
+    }
+}
