@@ -2,6 +2,7 @@ package io.streamrec.bench.state;
 
 import io.streamrec.flink.job.StateCompression;
 import io.streamrec.flink.job.StreamrecJobConfig;
+import io.streamrec.flink.state.MemtableBloomOptionsFactory;
 import io.streamrec.flink.state.UserStateOperator;
 import io.streamrec.model.history.HistoryPolicy;
 import io.streamrec.schemas.FeatureSnapshot;
@@ -100,8 +101,9 @@ public final class UserStateBenchmark implements Callable<Integer> {
                     + "as the streamrec job does; --no-object-reuse for Flink's default (default: ${DEFAULT-VALUE})")
     boolean objectReuse;
 
-    @Option(names = "--bloom-filter", negatable = true, fallbackValue = "true", description = "RocksDB Bloom filters "
-            + "(state.backend.rocksdb.use-bloom-filter; default: the streamrec job's, ${DEFAULT-VALUE}; Flink's is off)")
+    @Option(names = "--bloom-filter", negatable = true, fallbackValue = "true", description = "RocksDB Bloom filters in "
+            + "state files and memtables (state.backend.rocksdb.use-bloom-filter and the job's options factory; default: "
+            + "the streamrec job's, ${DEFAULT-VALUE}; Flink's is off)")
     boolean bloomFilter = StreamrecJobConfig.DEFAULT_ROCKSDB_BLOOM_FILTER;
 
     @Option(names = "--state-compression", description = "RocksDB compression of the state files: "
@@ -212,6 +214,9 @@ public final class UserStateBenchmark implements Callable<Integer> {
         conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, PriorityQueueStateType.ROCKSDB); // as the job: see UserStateOperator
         conf.set(PipelineOptions.OBJECT_REUSE, objectReuse);
         conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, bloomFilter);
+        if (bloomFilter) { // as the job: in the memtables too
+            conf.set(RocksDBOptions.OPTIONS_FACTORY, MemtableBloomOptionsFactory.class.getName());
+        }
         conf.set(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL, List.of(stateCompression.rocksdbType()));
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(managedMemory));
         conf.set(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE, MemorySize.parse(rocksdbWriteBuffer));
