@@ -213,7 +213,7 @@ public final class RunCommand implements Callable<Integer> {
     MemorySize rocksdbWriteBufferSize;
 
     @Option(names = "--rocksdb-bloom-filter", negatable = true, fallbackValue = "true",
-            description = "Bloom filters in RocksDB's state files, so a read skips the files that lack the user."
+            description = "Bloom filters in RocksDB's state files and memtables, so a read skips those that lack the user."
                     + " Default: ${DEFAULT-VALUE}.")
     boolean rocksdbBloomFilter;
 

@@ -8,7 +8,7 @@ public enum StateCompression {
     NONE(CompressionType.NO_COMPRESSION),
     /** Flink's default. */
     SNAPPY(CompressionType.SNAPPY_COMPRESSION),
-    /** Snappy's ratio at a cheaper decompression, which every history read from a file pays. */
+    /** Cheaper to decompress than Snappy, which every history read from a file pays. */
     LZ4(CompressionType.LZ4_COMPRESSION);
 
     private final CompressionType rocksdbType;

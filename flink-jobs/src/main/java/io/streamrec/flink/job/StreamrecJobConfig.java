@@ -123,13 +123,17 @@ public final class StreamrecJobConfig {
     public static final MemorySize DEFAULT_ROCKSDB_WRITE_BUFFER_SIZE = MemorySize.ofMebiBytes(256);
     /**
      * RocksDB Bloom filters in every new state file ({@code state.backend.rocksdb.use-bloom-filter}; Flink's default
-     * is off) and in every memtable ({@link MemtableBloomOptionsFactory}). Each checkpoint flushes the memtables into a new level-0 file, and a read probes every level-0 file
-     * whose key range overlaps, which for user ids is all of them: the filters skip the files that lack the user.
+     * is off) and in every memtable ({@link MemtableBloomOptionsFactory}). Each checkpoint flushes the memtables
+     * into a new level-0 file, and a read probes every level-0 file whose key range overlaps, which for user ids is
+     * all of them: the filters skip the files (and the memtable) that lack the user.
      * In the state benchmark with three events per user, filters and {@link #DEFAULT_STATE_COMPRESSION} together
      * took the user-state task thread from 19 to 12 µs per event.
      */
     public static final boolean DEFAULT_ROCKSDB_BLOOM_FILTER = true;
-    /** LZ4 rather than Flink's Snappy: the block read behind a history read decompresses faster (see above). */
+    /**
+     * LZ4 rather than Flink's Snappy: the block read behind a history read decompresses faster (with file filters on,
+     * 11.8 µs per event against Snappy's 12.5 in one run each; no compression, 12.2, with larger files).
+     */
     public static final StateCompression DEFAULT_STATE_COMPRESSION = StateCompression.LZ4;
     public static final DeliveryGuarantee DEFAULT_DELIVERY_GUARANTEE = DeliveryGuarantee.AT_LEAST_ONCE;
     /**
