@@ -27,6 +27,7 @@ class ContainerizedKafkaIT {
     void pipelineWorksAgainstAContainerisedBroker(@TempDir Path checkpoints) throws Exception {
         MovieLensScenario scenario = MovieLensScenario.create(20_000, 200, 40, 20, 5, 11L);
 
+        // asserts the state, the dead letters and the absence of duplicates, as IngestionIT does
         IngestionCheck.runAndVerify(KAFKA.getBootstrapServers(), "container", scenario, checkpoints);
     }
 }
