@@ -12,7 +12,6 @@ import io.streamrec.schemas.deadletter.DeadLetters;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -315,20 +314,20 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
         if (waiting.isEmpty() || waiting.earliestTime() > upTo) {
             return;
         }
-        for (Map.Entry<String, List<SourcedEvent>> user : waiting.takeUpTo(upTo).entrySet()) {
-            setCurrentKey(user.getKey());
-            applyToCurrentUser(user.getValue(), watermark);
+        for (WaitingEvents.DueUser user : waiting.takeUpTo(upTo)) {
+            setCurrentKey(user.userId());
+            applyToCurrentUser(user.events(), watermark);
         }
     }
 
-    /** The buffer is full: applies its earliest tenth as if the watermark had passed them. */
+    /**
+     * The buffer is full: applies its earliest tenth as if the watermark had passed them, in one pass so
+     * that they are written in key order like the events a watermark releases.
+     */
     private void releaseEarliest() throws Exception {
-        int target = maxWaitingEvents - Math.max(1, maxWaitingEvents / 10);
-        long upTo = waiting.earliestTime();
-        while (waiting.size() > target) {
-            upTo = waiting.earliestTime();
-            applyUpTo(upTo, Math.max(cleanupTimers.currentWatermark(), upTo));
-        }
+        int keep = maxWaitingEvents - Math.max(1, maxWaitingEvents / 10);
+        long upTo = waiting.timeCoveringEarliest(waiting.size() - keep);
+        applyUpTo(upTo, Math.max(cleanupTimers.currentWatermark(), upTo));
         releasedUpTo = Math.max(releasedUpTo, upTo);
         LOG.warn("{} events were waiting for the watermark (maxWaitingEvents); applied those up to event time {} "
                 + "early, and later events at or before it will be dead-lettered as late. Is a source partition "

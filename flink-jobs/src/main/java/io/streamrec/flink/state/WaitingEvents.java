@@ -3,7 +3,10 @@ package io.streamrec.flink.state;
 import io.streamrec.schemas.SourcedEvent;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,6 +39,24 @@ final class WaitingEvents {
      * user's key group, computed once rather than at every checkpoint the event waits through.
      */
     record Waiting(long arrival, int keyGroup, SourcedEvent event) {}
+
+    /** One user's events due at a watermark, in the order to apply them. */
+    record DueUser(String userId, int keyGroup, List<SourcedEvent> events) {}
+
+    /**
+     * The order of RocksDB's keys for a String-keyed state, close enough for locality: key group first
+     * (the key's prefix), then Flink's {@code StringSerializer} form, a length before the characters.
+     * Written out rather than chained from {@code Comparator.comparingInt}: the chained lambdas took a
+     * tenth of the operator's thread at 13k users per watermark.
+     */
+    static final Comparator<DueUser> STORAGE_ORDER = (a, b) -> {
+        if (a.keyGroup() != b.keyGroup()) {
+            return Integer.compare(a.keyGroup(), b.keyGroup());
+        }
+        int lengthA = a.userId().length();
+        int lengthB = b.userId().length();
+        return lengthA != lengthB ? Integer.compare(lengthA, lengthB) : a.userId().compareTo(b.userId());
+    };
 
     /** {@code maxParallelism}: the job's, which assigns users to key groups for {@link #byKeyGroup}. */
     WaitingEvents(int maxParallelism) {
@@ -75,20 +96,66 @@ final class WaitingEvents {
     }
 
     /**
-     * Removes every event at or before {@code time}, grouped by user. Each user's events keep (event time,
-     * arrival) order, and users come in the order of their earliest due event.
+     * The event time by which at least {@code count} of the earliest events are waiting (all of them when
+     * fewer wait); only when not empty. Taking up to it takes whole milliseconds, so possibly more.
      */
-    Map<String, List<SourcedEvent>> takeUpTo(long time) {
-        Map<String, List<SourcedEvent>> byUser = new LinkedHashMap<>();
+    long timeCoveringEarliest(int count) {
+        int covered = 0;
+        long time = byTime.firstKey();
+        for (Map.Entry<Long, ArrayList<Waiting>> bucket : byTime.entrySet()) {
+            time = bucket.getKey();
+            covered += bucket.getValue().size();
+            if (covered >= count) {
+                break;
+            }
+        }
+        return time;
+    }
+
+    /**
+     * Removes every event at or before {@code time}, grouped by user, each user's events in (event time,
+     * arrival) order. Users come in the order RocksDB stores their state ({@link #STORAGE_ORDER}): the
+     * memtable's skip list starts each insert from where the previous one went, so state written in key
+     * order costs a few node visits per insert instead of a search from the top, and reads of neighbouring
+     * users share index and data blocks.
+     */
+    List<DueUser> takeUpTo(long time) {
+        Map<String, DueUser> byUser = new HashMap<>();
         while (!byTime.isEmpty() && byTime.firstKey() <= time) {
             List<Waiting> bucket = byTime.pollFirstEntry().getValue();
             size -= bucket.size();
             for (Waiting waiting : bucket) {
                 SourcedEvent event = waiting.event();
-                byUser.computeIfAbsent(event.getEvent().getUserId(), user -> new ArrayList<>(2)).add(event);
+                byUser.computeIfAbsent(event.getEvent().getUserId(),
+                        user -> new DueUser(user, waiting.keyGroup(), new ArrayList<>(2))).events().add(event);
             }
         }
-        return byUser;
+        return inStorageOrder(byUser.values());
+    }
+
+    /**
+     * {@link #STORAGE_ORDER} as a counting sort by key group, then a sort of each group's few users: half
+     * the comparisons of one sort of all users, each of which touches two users' strings.
+     */
+    private List<DueUser> inStorageOrder(Collection<DueUser> users) {
+        int[] groupStart = new int[maxParallelism + 1];
+        for (DueUser user : users) {
+            groupStart[user.keyGroup() + 1]++;
+        }
+        for (int group = 0; group < maxParallelism; group++) {
+            groupStart[group + 1] += groupStart[group];
+        }
+        DueUser[] sorted = new DueUser[users.size()];
+        int[] next = Arrays.copyOf(groupStart, maxParallelism);
+        for (DueUser user : users) {
+            sorted[next[user.keyGroup()]++] = user;
+        }
+        for (int group = 0; group < maxParallelism; group++) {
+            if (groupStart[group + 1] - groupStart[group] > 1) {
+                Arrays.sort(sorted, groupStart[group], groupStart[group + 1], STORAGE_ORDER);
+            }
+        }
+        return Arrays.asList(sorted);
     }
 
     /**
