@@ -6,7 +6,8 @@ import org.apache.flink.metrics.MetricGroup;
 /**
  * The user-state operator's metrics, in the {@code userState} group of each subtask:
  * {@code eventsApplied}, {@code duplicateEvents}, {@code lateEvents}, {@code sessionsClosed},
- * {@code historyReadsSkipped} (users known to have no state, not read; counters)
+ * {@code historyReadsSkipped} (users known to have no state, not read), {@code eventsReleasedEarly} (applied
+ * before the watermark passed them because the waiting buffer was full; counters)
  * and {@code usersWithState} (gauge: histories created minus histories cleared).
  */
 final class UserStateMetrics {
@@ -17,6 +18,7 @@ final class UserStateMetrics {
     final Counter lateEvents;
     final Counter sessionsClosed;
     final Counter historyReadsSkipped;
+    final Counter eventsReleasedEarly;
     /** Written by the task thread only; read by metric reporters. */
     private volatile long usersWithState;
 
@@ -27,6 +29,7 @@ final class UserStateMetrics {
         this.lateEvents = group.counter("lateEvents");
         this.sessionsClosed = group.counter("sessionsClosed");
         this.historyReadsSkipped = group.counter("historyReadsSkipped");
+        this.eventsReleasedEarly = group.counter("eventsReleasedEarly");
         this.usersWithState = restoredUsersWithState;
         group.gauge("usersWithState", this::usersWithState);
     }

@@ -114,6 +114,9 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
      */
     static final long CLEANUP_RESOLUTION_MILLIS = Duration.ofHours(1).toMillis();
 
+    /** A full waiting buffer is logged once, then at most this often (its count is the eventsReleasedEarly metric). */
+    private static final Duration EARLY_RELEASE_WARNING_INTERVAL = Duration.ofMinutes(1);
+
     /** {@code AbstractStreamOperator} numbers the inputs of a two-input operator from 0. */
     private static final int PROFILE_INPUT = 1;
 
@@ -135,6 +138,8 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
     private transient StreamRecord<FeatureSnapshot> reusedRecord;
     /** Users with a stored history, or maybe not: a "no" saves the state read (see {@link KnownUsers}). */
     private transient KnownUsers knownUsers;
+    /** {@link System#nanoTime} of the last warning of a full buffer; 0 before the first. */
+    private transient long earlyReleaseWarnedAt;
 
     public UserStateOperator(HistoryPolicy policy, int maxWaitingEvents) {
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -327,11 +332,21 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
     private void releaseEarliest() throws Exception {
         int keep = maxWaitingEvents - Math.max(1, maxWaitingEvents / 10);
         long upTo = waiting.timeCoveringEarliest(waiting.size() - keep);
+        int before = waiting.size();
         applyUpTo(upTo, Math.max(cleanupTimers.currentWatermark(), upTo));
         releasedUpTo = Math.max(releasedUpTo, upTo);
-        LOG.warn("{} events were waiting for the watermark (maxWaitingEvents); applied those up to event time {} "
-                + "early, and later events at or before it will be dead-lettered as late. Is a source partition "
-                + "idle without source idleness set?", maxWaitingEvents + 1, upTo);
+        metrics.eventsReleasedEarly.inc(before - waiting.size());
+        long now = System.nanoTime();
+        if (earlyReleaseWarnedAt == 0 || now - earlyReleaseWarnedAt >= EARLY_RELEASE_WARNING_INTERVAL.toNanos()) {
+            earlyReleaseWarnedAt = now;
+            LOG.warn("{} events were waiting for the watermark (maxWaitingEvents); applied those up to event time {} "
+                    + "early, and later events at or before it will be dead-lettered as late ({} events applied early "
+                    + "so far; this warning repeats at most every {} s). The watermark trails the newest events by more "
+                    + "than the buffer holds: is a source partition idle without source idleness set, or does event "
+                    + "time at the source run ahead of this operator (events stamped when a generator produced them, "
+                    + "in bursts)?", maxWaitingEvents + 1, upTo, metrics.eventsReleasedEarly.getCount(),
+                    EARLY_RELEASE_WARNING_INTERVAL.toSeconds());
+        }
     }
 
     private void applyToCurrentUser(List<SourcedEvent> due, long watermark) throws Exception {

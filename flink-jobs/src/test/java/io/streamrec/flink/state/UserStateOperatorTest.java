@@ -554,6 +554,7 @@ class UserStateOperatorTest {
         }
         assertThat(appliedEventIds()).as("the earliest tenth is applied before any watermark (users u0, u1)")
                 .containsExactlyInAnyOrder("e0", "e1");
+        assertThat(operator.metrics().eventsReleasedEarly.getCount()).isEqualTo(2);
 
         send(event("u0", "straggler", "s", T0 + 500));
         send(event("u1", "fine", "f", T0 + 20_000));
