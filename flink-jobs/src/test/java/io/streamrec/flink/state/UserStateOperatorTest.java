@@ -411,6 +411,21 @@ class UserStateOperatorTest {
     }
 
     @Test
+    void usersDueAtOneWatermarkAreAppliedInTheOrderRocksDbKeepsTheirState() throws Exception {
+        start(HistoryPolicy.defaults());
+        for (int i = 0; i < 60; i++) { // arrival and event time both against the key order
+            send(event("user-" + (997 * i % 1_000), "e" + i, "i" + i, T0 + 60 - i));
+        }
+        watermark(T0 + 60);
+
+        List<String> stored;
+        try (var keys = harness.getOperator().getKeyedStateBackend().getKeys(UserStateOperator.HISTORY_STATE, VoidNamespace.INSTANCE)) {
+            stored = keys.map(String::valueOf).toList();
+        }
+        assertThat(snapshots()).extracting(FeatureSnapshot::getUserId).hasSize(60).containsExactlyElementsOf(stored);
+    }
+
+    @Test
     void eachUserKeepsItsOwnHistory() throws Exception {
         start(HistoryPolicy.defaults());
         send(event("u1", "e1", "a", T0));
