@@ -14,7 +14,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.streamrec.model.Feature;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /** Builds seeded, right-padded {@link EncoderInput} batches and runs encoder blocks on them. */
@@ -105,11 +107,34 @@ public final class EncoderFixtures {
         return block.forward(new ParameterStore(manager, false), input, false);
     }
 
-    /**
-     * Back-propagates a random projection of every output (a plain sum would hide LayerNorm and softmax
-     * gradients, which sum to zero) and returns the parameters whose gradient is entirely zero.
-     */
+    /** The parameters whose {@link #gradients gradient} is entirely zero. */
     public static List<String> parametersWithoutGradient(Block block, NDManager manager, NDList input, long seed) {
+        List<String> missing = new ArrayList<>();
+        for (Map.Entry<String, float[]> parameter : gradients(block, manager, input, seed, () -> {}).entrySet()) {
+            if (allZero(parameter.getValue())) {
+                missing.add(parameter.getKey());
+            }
+        }
+        return missing;
+    }
+
+    private static boolean allZero(float[] values) {
+        for (float v : values) {
+            if (v != 0f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Every parameter's gradient of a seeded random projection of all outputs (a plain sum would hide LayerNorm and
+     * softmax gradients, which sum to zero), with {@code beforeBackward} run between the forward and the backward
+     * pass. Gradients accumulate, so give it a block that has not been back-propagated through.
+     */
+    public static Map<String, float[]> gradients(Block block, NDManager manager, NDList input, long seed,
+                                                 Runnable beforeBackward) {
+        Engine.getInstance().setRandomSeed((int) seed);
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDList outputs = block.forward(new ParameterStore(manager, false), input, true);
             NDArray objective = manager.zeros(new Shape());
@@ -117,16 +142,14 @@ public final class EncoderFixtures {
                 NDArray weights = manager.randomNormal(output.getShape());
                 objective = objective.add(output.mul(weights).sum());
             }
+            beforeBackward.run();
             collector.backward(objective);
         }
-        List<String> missing = new ArrayList<>();
+        Map<String, float[]> gradients = new LinkedHashMap<>();
         for (Pair<String, Parameter> p : block.getParameters()) {
-            NDArray gradient = p.getValue().getArray().getGradient();
-            if (gradient.abs().sum().getFloat() == 0f) {
-                missing.add(p.getKey());
-            }
+            gradients.put(p.getKey(), p.getValue().getArray().getGradient().toFloatArray());
         }
-        return missing;
+        return gradients;
     }
 
     public static float maxAbsDifference(NDArray a, NDArray b) {
