@@ -2,10 +2,12 @@ package io.streamrec.model.encode;
 
 import static io.streamrec.model.encode.EncoderFixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.ParameterStore;
+import io.streamrec.model.DirectBuffers;
 import io.streamrec.model.encode.EncoderFixtures.Lengths;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -108,6 +110,26 @@ class EncoderContractTest extends NDManagerTest {
             assertThat(parametersWithoutGradient(encoder.block(), manager, input, 11)).as("D_user=" + userDim).isEmpty();
         }
     }
+
+    /**
+     * A garbage collection between the forward and the backward pass must not change a gradient. It frees the
+     * memory of direct buffers nothing references, so any array the backward pass still reads must be kept alive by
+     * PyTorch or by the batch's manager, not by a Java object that is gone (see {@code GraphScalar}).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sdm", "sine", "meanpool"})
+    void gradientsDoNotDependOnWhenTheJvmCollectsGarbage(String name) {
+        EncoderDimensions dims = smallDimensions(6);
+        NDList input = input(manager, dims, 5, 4, MIXED, 9);
+        Map<String, float[]> undisturbed = gradients(encoder(name, dims, input).block(), manager, input, 11, () -> {});
+        Map<String, float[]> collected =
+                gradients(encoder(name, dims, input).block(), manager, input, 11, DirectBuffers::freeUnreachable);
+
+        assertThat(collected.keySet()).isEqualTo(undisturbed.keySet());
+        undisturbed.forEach((parameter, expected) ->
+                assertThat(collected.get(parameter)).as(parameter).containsExactly(expected, within(1e-6f)));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sdm", "sine", "meanpool"})
     void savedParametersRestoreTheSameEncoderInAFreshInstance(String name) throws Exception {

@@ -52,7 +52,8 @@ public class MultiHeadSelfAttention extends AbstractBlock {
         NDArray q = splitHeads(query.forward(ps, new NDList(x), training).head(), batch, steps);
         NDArray k = splitHeads(key.forward(ps, new NDList(x), training).head(), batch, steps);
         NDArray v = splitHeads(value.forward(ps, new NDList(x), training).head(), batch, steps);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt((double) modelDim / heads));
+        NDArray products = q.matMul(k.transpose(0, 1, 3, 2));
+        NDArray scores = products.div(GraphScalar.of((float) Math.sqrt((double) modelDim / heads), products));
         NDArray weights = MaskedSoftmax.apply(scores, mask.reshape(batch, 1, 1, steps), 3);
         NDArray merged = weights.matMul(v).transpose(0, 2, 1, 3).reshape(batch, steps, modelDim);
         return output.forward(ps, new NDList(merged), training);

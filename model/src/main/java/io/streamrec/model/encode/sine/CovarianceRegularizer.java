@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.streamrec.model.encode.nn.GraphScalar;
 
 /**
  * SINE's covariance regulariser, which pushes the concept prototypes apart:
@@ -24,9 +25,11 @@ public class CovarianceRegularizer extends AbstractBlock {
         NDArray concepts = inputs.head();
         long dim = concepts.getShape().get(1);
         NDArray centred = concepts.sub(concepts.mean(new int[] {1}, true));
-        NDArray covariance = centred.matMul(centred.transpose()).div((float) dim);
-        NDArray variances = centred.square().sum(new int[] {1}).div((float) dim);
-        return new NDList(covariance.square().sum().sub(variances.square().sum()).mul(0.5f));
+        NDArray perDimension = GraphScalar.of((float) dim, centred);
+        NDArray covariance = centred.matMul(centred.transpose()).div(perDimension);
+        NDArray variances = centred.square().sum(new int[] {1}).div(perDimension);
+        NDArray offDiagonal = covariance.square().sum().sub(variances.square().sum());
+        return new NDList(offDiagonal.mul(GraphScalar.of(0.5f, offDiagonal)));
     }
 
     @Override

@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.streamrec.model.encode.nn.GraphScalar;
 import io.streamrec.model.encode.nn.SelfAttentivePooling;
 
 /**
@@ -37,7 +38,8 @@ public class InterestAggregation extends AbstractBlock {
         NDArray pooled = intentionAttention.forward(ps, new NDList(intentions, inputs.get(2)), training).get(1).squeeze(1);
         NDArray current = intentionNorm.forward(ps, new NDList(pooled), training).head();
         NDArray interests = inputs.get(3);
-        NDArray weights = interests.matMul(current.expandDims(2)).squeeze(2).div(temperature).softmax(1);
+        NDArray matches = interests.matMul(current.expandDims(2)).squeeze(2);
+        NDArray weights = matches.div(GraphScalar.of(temperature, matches)).softmax(1);
         return new NDList(weights.expandDims(1).matMul(interests).squeeze(1), weights);
     }
 

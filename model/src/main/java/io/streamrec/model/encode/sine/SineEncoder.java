@@ -11,6 +11,7 @@ import ai.djl.util.PairList;
 import io.streamrec.model.encode.EncoderDimensions;
 import io.streamrec.model.encode.EncoderInput;
 import io.streamrec.model.encode.nn.EncoderBlock;
+import io.streamrec.model.encode.nn.GraphScalar;
 
 /**
  * SINE: Sparse-Interest Network (Tan et al., WSDM 2021). From a large pool of concept prototypes it
@@ -70,10 +71,13 @@ public class SineEncoder extends EncoderBlock {
         NDArray interests = interestEmbedding.forward(ps, new NDList(assignment, weighting, sequence), training).head();
         NDArray vector = interestAggregation.forward(ps, new NDList(assignment, concepts, mask, interests), training).head();
         // L_c is a training loss over all L prototypes, O(L²D) per batch: more than the whole encoder at batch 1
-        NDArray regulariser = training
-                ? covarianceRegularizer.forward(ps, new NDList(activation.get(1)), true).head()
-                        .mul((float) config.covarianceWeight())
-                : sequence.getManager().zeros(new Shape());
+        NDArray regulariser;
+        if (training) {
+            NDArray covariance = covarianceRegularizer.forward(ps, new NDList(activation.get(1)), true).head();
+            regulariser = covariance.mul(GraphScalar.of((float) config.covarianceWeight(), covariance));
+        } else {
+            regulariser = sequence.getManager().zeros(new Shape());
+        }
         return new NDList(interests, vector, regulariser);
     }
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.streamrec.model.encode.nn.GraphScalar;
 import java.util.function.Function;
 
 /**
@@ -62,7 +63,8 @@ public final class SampledSoftmaxLoss {
         NDArray columnIds = concatExtra(targetIds, batch, extra -> extra.ids().toType(DataType.INT64, false));
         int n = Math.toIntExact(columns.getShape().get(0));
 
-        NDArray logits = users.matMul(columns.transpose()).div(temperature);
+        NDArray similarities = users.matMul(columns.transpose());
+        NDArray logits = similarities.div(GraphScalar.of(temperature, similarities));
         if (logQCorrection) {
             NDArray columnLogQ = concatExtra(batch.targetLogQ(), batch, ExtraNegatives::logQ);
             logits = logits.sub(columnLogQ.reshape(1, n));
@@ -73,7 +75,8 @@ public final class SampledSoftmaxLoss {
         logits = NDArrays.where(accidentalHit, manager.full(logits.getShape(), MASKED_LOGIT), logits);
 
         NDArray logLikelihood = logits.logSoftmax(1).mul(own.toType(DataType.FLOAT32, false)).sum(new int[] {1});
-        return logLikelihood.mul(batch.rewards()).sum().div(-b);
+        NDArray weighted = logLikelihood.mul(batch.rewards()).sum();
+        return weighted.div(GraphScalar.of(-b, weighted));
     }
 
     private static NDArray normalised(NDArray vectors) {

@@ -8,6 +8,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import io.streamrec.model.DirectBuffers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,6 +108,33 @@ class SampledSoftmaxLossTest {
             assertThat(gradient.isInfinite().any().getBoolean()).isFalse();
             assertThat(gradient.abs().sum().getFloat()).isGreaterThan(0f);
         }
+    }
+
+    /**
+     * A garbage collection between the loss and its backward pass must not change the gradients: it frees the
+     * memory of direct buffers nothing references, so the backward pass must not read scalars held only by a
+     * Java object that is gone (see {@code GraphScalar}).
+     */
+    @Test
+    void gradientsDoNotDependOnWhenTheJvmCollectsGarbage() {
+        float[][] undisturbed = lossGradients(() -> {});
+        float[][] collected = lossGradients(DirectBuffers::freeUnreachable);
+
+        assertThat(collected[0]).as("users").containsExactly(undisturbed[0], within(1e-6f));
+        assertThat(collected[1]).as("targets").containsExactly(undisturbed[1], within(1e-6f));
+    }
+
+    /** The gradients of the corrected loss of the tiny batch w.r.t. users and targets. */
+    private float[][] lossGradients(Runnable beforeBackward) {
+        SampledSoftmaxBatch batch = tinyBatch();
+        batch.users().setRequiresGradient(true);
+        batch.targets().setRequiresGradient(true);
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray loss = new SampledSoftmaxLoss(0.5f, true).evaluate(batch);
+            beforeBackward.run();
+            collector.backward(loss);
+        }
+        return new float[][] {batch.users().getGradient().toFloatArray(), batch.targets().getGradient().toFloatArray()};
     }
 
     @Test
