@@ -1,6 +1,8 @@
 package io.streamrec.model.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import io.streamrec.model.embed.AdamRule;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -32,10 +34,15 @@ final class DenseAdam {
     Map<String, float[]> takeGradients(DenseParameters parameters) {
         Map<String, float[]> gradients = new LinkedHashMap<>();
         for (String name : parameters.names()) {
-            NDArray gradient = parameters.array(name).getGradient();
-            float[] g = gradient.toFloatArray();
-            gradients.put(name, g);
-            gradient.set(new float[g.length]);
+            NDArray parameter = parameters.array(name);
+            // getGradient() makes a new handle in the model's manager each call: closed, or one per parameter per step
+            // would stay there for as long as the trainer runs
+            try (NDArray gradient = parameter.getGradient()) {
+                gradients.put(name, gradient.toFloatArray());
+            }
+            // zero_() in the engine's own memory; set(float[]) would point the gradient at a Java buffer kept alive only
+            // by the handle just closed, which a garbage collection would free under the next backward pass
+            JniUtils.zeroGrad((PtNDArray) parameter);
         }
         return gradients;
     }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.model.Feature;
+import io.streamrec.model.encode.Encoders;
 import io.streamrec.model.encode.pool.MeanPoolEncoder;
 import io.streamrec.schemas.Behavior;
 import io.streamrec.schemas.TrainingExample;
@@ -134,6 +135,22 @@ class OnlineTrainerTest {
                         .containsExactly(trainer.encode(List.of(probe.get(0).getContext())).get(0).vector());
                 assertThat(restored.versions().next(11)).isEqualTo(2);
             }
+        }
+    }
+
+    /** The streaming trainer steps for as long as the job runs, so a step must not leave arrays in the model's scope. */
+    @Test
+    void stepsLeaveNoArraysBehindInTheModelsManager() {
+        List<TrainingExample> stream = clustered(4 * 32, ITEMS, CLUSTERS, 5);
+        try (OnlineTrainer trainer = new OnlineTrainer(smallConfig().build(), Encoders.factory("sdm", Map.of()))) {
+            trainer.step(stream.subList(0, 32));
+            int afterFirstStep = trainer.model().manager().getManagedArrays().size();
+
+            for (int s = 1; s < 4; s++) {
+                trainer.step(stream.subList(s * 32, (s + 1) * 32));
+            }
+
+            assertThat(trainer.model().manager().getManagedArrays()).hasSize(afterFirstStep);
         }
     }
 
