@@ -52,14 +52,15 @@ import org.apache.flink.util.OutputTag;
  *
  * <p><b>Event time.</b> Accepted events wait in a per-subtask heap buffer ({@link WaitingEvents}) until
  * the watermark passes them, then each user's due events are applied in (timestamp, arrival) order with
- * one state read and one write per user, the users in the order RocksDB keeps their state, which makes
- * its writes and reads far cheaper than in arrival order ({@link WaitingEvents#takeUpTo}). The upstream watermark strategy must take timestamps from
- * {@code UserEvent.timestamp}; its bounded out-of-orderness is the allowed lateness: an event at or
- * behind the watermark when it arrives is dead-lettered as {@code late}. Event time comes from the event
- * input alone: profiles are a changelog, not a time series, so input 2 counts as idle from the start and
- * its watermarks are ignored. (Letting it take part breaks either way: without watermarks it holds event
- * time back forever; with a source that never holds back, or an empty one that finishes with
- * {@code Long.MAX_VALUE}, event time jumps to +∞ once the event input idles, which clears every user.)
+ * one state read and one write per user, the users in the order RocksDB keeps their state, which makes its
+ * writes and reads far cheaper than in arrival order ({@link WaitingEvents#takeUpTo}). The upstream
+ * watermark strategy must take timestamps from {@code UserEvent.timestamp}; its bounded out-of-orderness
+ * is the allowed lateness: an event at or behind the watermark when it arrives is dead-lettered as
+ * {@code late}. Event time comes from the event input alone: profiles are a changelog, not a time series,
+ * so input 2 counts as idle from the start and its watermarks are ignored. (Letting it take part breaks
+ * either way: without watermarks it holds event time back forever; with a source that never holds back, or
+ * an empty one that finishes with {@code Long.MAX_VALUE}, event time jumps to +∞ once the event input
+ * idles, which clears every user.)
  *
  * <p><b>Bounded waiting.</b> At most {@code maxWaitingEvents} wait. Past that (the watermark has stalled,
  * for instance an idle partition without source idleness), the earliest waiting events are applied

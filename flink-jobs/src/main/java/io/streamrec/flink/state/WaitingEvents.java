@@ -44,15 +44,12 @@ final class WaitingEvents {
     record DueUser(String userId, int keyGroup, List<SourcedEvent> events) {}
 
     /**
-     * The order of RocksDB's keys for a String-keyed state, close enough for locality: key group first
-     * (the key's prefix), then Flink's {@code StringSerializer} form, a length before the characters.
-     * Written out rather than chained from {@code Comparator.comparingInt}: the chained lambdas took a
-     * tenth of the operator's thread at 13k users per watermark.
+     * The order of RocksDB's keys for a String-keyed state within one key group (the key's prefix), close
+     * enough for locality: Flink's {@code StringSerializer} form, a length before the characters. Written
+     * out rather than chained from {@code Comparator.comparingInt}: the chained lambdas took a tenth of the
+     * operator's thread at 13k users per watermark.
      */
-    static final Comparator<DueUser> STORAGE_ORDER = (a, b) -> {
-        if (a.keyGroup() != b.keyGroup()) {
-            return Integer.compare(a.keyGroup(), b.keyGroup());
-        }
+    private static final Comparator<DueUser> KEY_ORDER_WITHIN_GROUP = (a, b) -> {
         int lengthA = a.userId().length();
         int lengthB = b.userId().length();
         return lengthA != lengthB ? Integer.compare(lengthA, lengthB) : a.userId().compareTo(b.userId());
@@ -114,10 +111,10 @@ final class WaitingEvents {
 
     /**
      * Removes every event at or before {@code time}, grouped by user, each user's events in (event time,
-     * arrival) order. Users come in the order RocksDB stores their state ({@link #STORAGE_ORDER}): the
-     * memtable's skip list starts each insert from where the previous one went, so state written in key
-     * order costs a few node visits per insert instead of a search from the top, and reads of neighbouring
-     * users share index and data blocks.
+     * arrival) order. Users come in the order RocksDB stores their state (key group, then
+     * {@link #KEY_ORDER_WITHIN_GROUP}): the memtable's skip list starts each insert from where the previous
+     * one went, so state written in key order costs a few node visits per insert instead of a search from
+     * the top, and reads of neighbouring users share index and data blocks.
      */
     List<DueUser> takeUpTo(long time) {
         Map<String, DueUser> byUser = new HashMap<>();
@@ -134,8 +131,8 @@ final class WaitingEvents {
     }
 
     /**
-     * {@link #STORAGE_ORDER} as a counting sort by key group, then a sort of each group's few users: half
-     * the comparisons of one sort of all users, each of which touches two users' strings.
+     * A counting sort by key group, then a sort of each group's few users: half the comparisons of one
+     * sort of all users, each of which touches two users' strings.
      */
     private List<DueUser> inStorageOrder(Collection<DueUser> users) {
         int[] groupStart = new int[maxParallelism + 1];
@@ -152,7 +149,7 @@ final class WaitingEvents {
         }
         for (int group = 0; group < maxParallelism; group++) {
             if (groupStart[group + 1] - groupStart[group] > 1) {
-                Arrays.sort(sorted, groupStart[group], groupStart[group + 1], STORAGE_ORDER);
+                Arrays.sort(sorted, groupStart[group], groupStart[group + 1], KEY_ORDER_WITHIN_GROUP);
             }
         }
         return Arrays.asList(sorted);
