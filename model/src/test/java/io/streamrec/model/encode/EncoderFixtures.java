@@ -147,7 +147,9 @@ public final class EncoderFixtures {
         }
         Map<String, float[]> gradients = new LinkedHashMap<>();
         for (Pair<String, Parameter> p : block.getParameters()) {
-            gradients.put(p.getKey(), p.getValue().getArray().getGradient().toFloatArray());
+            try (NDArray gradient = p.getValue().getArray().getGradient()) {
+                gradients.put(p.getKey(), gradient.toFloatArray());
+            }
         }
         return gradients;
     }

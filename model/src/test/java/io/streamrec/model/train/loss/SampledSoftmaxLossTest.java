@@ -134,7 +134,9 @@ class SampledSoftmaxLossTest {
             beforeBackward.run();
             collector.backward(loss);
         }
-        return new float[][] {batch.users().getGradient().toFloatArray(), batch.targets().getGradient().toFloatArray()};
+        try (NDArray users = batch.users().getGradient(); NDArray targets = batch.targets().getGradient()) {
+            return new float[][] {users.toFloatArray(), targets.toFloatArray()};
+        }
     }
 
     @Test
