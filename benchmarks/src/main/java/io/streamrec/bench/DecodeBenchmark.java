@@ -70,6 +70,7 @@ public class DecodeBenchmark {
     private byte[][] avro;
     /** The JSON events with every tenth one faulty (an unknown field and a negative weight). */
     private byte[][] jsonTenthBad;
+
     private int next;
 
     @Setup
@@ -147,22 +148,28 @@ public class DecodeBenchmark {
 
     public static void main(String[] args) throws Exception {
         Collection<RunResult> results = new Runner(new OptionsBuilder()
-                .parent(new CommandLineOptions(args))
-                .include(DecodeBenchmark.class.getName())
-                .build()).run();
+                        .parent(new CommandLineOptions(args))
+                        .include(DecodeBenchmark.class.getName())
+                        .build())
+                .run();
         Map<String, Double> opsPerSecond = new TreeMap<>();
         for (RunResult r : results) {
-            opsPerSecond.put(r.getParams().getBenchmark().replaceAll(".*\\.", ""), r.getPrimaryResult().getScore());
+            opsPerSecond.put(
+                    r.getParams().getBenchmark().replaceAll(".*\\.", ""),
+                    r.getPrimaryResult().getScore());
         }
         System.out.printf("%n%-24s %14s %s%n", "benchmark", "ops/s", "ratio");
         opsPerSecond.forEach((name, score) -> {
             String baseline = BASELINES.get(name);
             Double base = baseline == null ? null : opsPerSecond.get(baseline);
-            System.out.printf("%-24s %,14.0f %s%n", name, score,
-                    base == null ? "" : String.format("%.2fx of %s", score / base, baseline));
+            System.out.printf(
+                    "%-24s %,14.0f %s%n",
+                    name, score, base == null ? "" : String.format("%.2fx of %s", score / base, baseline));
         });
-        System.out.printf("cores available: %d, load average at the end: %.1f%n",
+        System.out.printf(
+                "cores available: %d, load average at the end: %.1f%n",
                 Runtime.getRuntime().availableProcessors(),
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage());
     }
 }

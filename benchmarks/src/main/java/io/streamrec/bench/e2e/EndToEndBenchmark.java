@@ -54,8 +54,9 @@ public final class EndToEndBenchmark {
                     i = args.length;
                 }
                 case "--help" -> {
-                    System.out.println("benchmarks/run e2e [--rates 1000,2000,3000] [--duration 150] [--warmup 45]"
-                            + " [--model sdm] [--max-out-of-orderness 300ms] [--run-java-opts FLAGS] [-- further streamrec run options]");
+                    System.out.println(
+                            "benchmarks/run e2e [--rates 1000,2000,3000] [--duration 150] [--warmup 45]"
+                                    + " [--model sdm] [--max-out-of-orderness 300ms] [--run-java-opts FLAGS] [-- further streamrec run options]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; see --help");
@@ -73,24 +74,45 @@ public final class EndToEndBenchmark {
             // enough events for the whole run at the offered rate, so the replay never runs dry
             long events = (long) (rate * durationSec * 1.2) + 10_000;
             Path summaryFile = work.resolve("summary-" + (long) rate + ".json");
-            List<String> command = new ArrayList<>(List.of(launcher.toString(), "run",
-                    "--synthetic", "--synthetic-users", "100000", "--synthetic-items", "50000",
-                    "--synthetic-events", Long.toString(events),
+            List<String> command = new ArrayList<>(List.of(
+                    launcher.toString(),
+                    "run",
+                    "--synthetic",
+                    "--synthetic-users",
+                    "100000",
+                    "--synthetic-items",
+                    "50000",
+                    "--synthetic-events",
+                    Long.toString(events),
                     // event time at wall-clock speed (200 concurrent sessions, each an event every 200/rate s), so the
                     // watermark holds events back by the real out-of-orderness, as it would in production
-                    "--dataset-option", "mean-event-gap=" + String.format(Locale.ROOT, "%.6f", CONCURRENT_SESSIONS / rate),
-                    "--dataset-option", "concurrent-sessions=" + CONCURRENT_SESSIONS,
-                    "--parallelism", "2", "--model", model,
-                    "--rate", Double.toString(rate),
-                    "--max-out-of-orderness", maxOutOfOrderness,
-                    "--duration", durationSec + "s", "--warmup", warmupSec + "s",
-                    "--progress-interval", "10s",
-                    "--data-dir", work.resolve("data-" + (long) rate).toString(),
-                    "--summary-json", summaryFile.toString()));
+                    "--dataset-option",
+                    "mean-event-gap=" + String.format(Locale.ROOT, "%.6f", CONCURRENT_SESSIONS / rate),
+                    "--dataset-option",
+                    "concurrent-sessions=" + CONCURRENT_SESSIONS,
+                    "--parallelism",
+                    "2",
+                    "--model",
+                    model,
+                    "--rate",
+                    Double.toString(rate),
+                    "--max-out-of-orderness",
+                    maxOutOfOrderness,
+                    "--duration",
+                    durationSec + "s",
+                    "--warmup",
+                    warmupSec + "s",
+                    "--progress-interval",
+                    "10s",
+                    "--data-dir",
+                    work.resolve("data-" + (long) rate).toString(),
+                    "--summary-json",
+                    summaryFile.toString()));
             command.addAll(extra);
             System.out.printf(Locale.ROOT, "%n== offered %,.0f events/s: %s%n", rate, String.join(" ", command));
             String loadBefore = loadAverage();
-            ProcessBuilder runner = new ProcessBuilder(command).directory(home.toFile()).inheritIO();
+            ProcessBuilder runner =
+                    new ProcessBuilder(command).directory(home.toFile()).inheritIO();
             if (runJavaOpts != null) {
                 // e.g. a JFR recording of each run; {rate} names the rate so runs do not overwrite each other
                 runner.environment().put("JAVA_OPTS", runJavaOpts.replace("{rate}", Long.toString((long) rate)));
@@ -99,16 +121,26 @@ public final class EndToEndBenchmark {
             int exit = run.waitFor();
             String loadAfter = loadAverage();
             if (exit != 0 || !Files.exists(summaryFile)) {
-                rows.add(String.format(Locale.ROOT, "| %,.0f | run failed (exit %d) | | | | | | | | %s → %s |",
-                        rate, exit, loadBefore, loadAfter));
+                rows.add(String.format(
+                        Locale.ROOT,
+                        "| %,.0f | run failed (exit %d) | | | | | | | | %s → %s |",
+                        rate,
+                        exit,
+                        loadBefore,
+                        loadAfter));
                 continue;
             }
             rows.add(row(rate, RunSummary.readJson(summaryFile), loadBefore, loadAfter));
         }
 
-        System.out.printf(Locale.ROOT, "%nEnd to end, synthetic 100k users / 50k items, parallelism 2, model %s,"
-                + " max out-of-orderness %s; figures after a %d s warm-up of each %d s run%n", model,
-                maxOutOfOrderness, warmupSec, durationSec);
+        System.out.printf(
+                Locale.ROOT,
+                "%nEnd to end, synthetic 100k users / 50k items, parallelism 2, model %s,"
+                        + " max out-of-orderness %s; figures after a %d s warm-up of each %d s run%n",
+                model,
+                maxOutOfOrderness,
+                warmupSec,
+                durationSec);
         System.out.println("| offered ev/s | consumed ev/s | lag max / end | p50 ms | p99 ms | vectors/s | examples/s"
                 + " | fraction trained | delta interval mean / max s | load 1-min before → after |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
@@ -118,14 +150,29 @@ public final class EndToEndBenchmark {
     private static String row(double rate, RunSummary summary, String loadBefore, String loadAfter) {
         SteadyState s = summary.steady();
         if (s == null) {
-            return String.format(Locale.ROOT, "| %,.0f | no steady-state figures | | | | | | | | %s → %s |", rate,
-                    loadBefore, loadAfter);
+            return String.format(
+                    Locale.ROOT,
+                    "| %,.0f | no steady-state figures | | | | | | | | %s → %s |",
+                    rate,
+                    loadBefore,
+                    loadAfter);
         }
-        return String.format(Locale.ROOT, "| %,.0f | %,.0f | %,d / %,d | %s | %s | %,.0f | %,.0f | %s | %s / %s | %s → %s |",
-                s.producedPerSec(), s.eventsPerSec(), s.maxLag(), s.lagAtEnd(), orDash(s.latencyP50Ms(), "%,.0f"),
-                orDash(s.latencyP99Ms(), "%,.0f"), s.vectorsPerSec(), s.examplesPerSec(),
-                orDash(summary.fractionTrained(), "%.2f"), orDash(s.deltaIntervalMeanSec(), "%.1f"),
-                orDash(s.deltaIntervalMaxSec(), "%.1f"), loadBefore, loadAfter);
+        return String.format(
+                Locale.ROOT,
+                "| %,.0f | %,.0f | %,d / %,d | %s | %s | %,.0f | %,.0f | %s | %s / %s | %s → %s |",
+                s.producedPerSec(),
+                s.eventsPerSec(),
+                s.maxLag(),
+                s.lagAtEnd(),
+                orDash(s.latencyP50Ms(), "%,.0f"),
+                orDash(s.latencyP99Ms(), "%,.0f"),
+                s.vectorsPerSec(),
+                s.examplesPerSec(),
+                orDash(summary.fractionTrained(), "%.2f"),
+                orDash(s.deltaIntervalMeanSec(), "%.1f"),
+                orDash(s.deltaIntervalMaxSec(), "%.1f"),
+                loadBefore,
+                loadAfter);
     }
 
     private static String orDash(Double value, String format) {

@@ -40,7 +40,7 @@ import java.util.function.Consumer;
  * intra-op thread per core, a loaded machine made small operators many times slower.
  *
  * <p>Each result is printed with the load average at start and end; only the ratios within one run compare.
-
+ *
  */
 public final class EncoderBenchmark {
 
@@ -58,10 +58,14 @@ public final class EncoderBenchmark {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
-                case "--batches" -> batches = java.util.Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--batches" ->
+                    batches = java.util.Arrays.stream(args[++i].split(","))
+                            .mapToInt(Integer::parseInt)
+                            .toArray();
                 case "--torch-threads" -> torchThreads = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; options: --seconds S, --batches 1,256, --torch-threads N");
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown option " + args[i] + "; options: --seconds S, --batches 1,256, --torch-threads N");
             }
         }
         Engine.getInstance();
@@ -69,10 +73,26 @@ public final class EncoderBenchmark {
             JniUtils.setNumThreads(torchThreads);
         }
         JniUtils.setGradMode(false);
-        System.out.printf(Locale.ROOT, "encoder forward, grad off, T=%d, D=%d, D_item=%d, L_f=%d, torch threads=%d, load %s%n",
-                STEPS, DIMS.outputDim(), DIMS.itemInputDim(), LONG_TERM, JniUtils.getNumThreads(), loadAverage());
-        System.out.printf(Locale.ROOT, "%-6s %6s %12s %12s %10s %14s %12s %10s%n", "model", "batch", "MFLOP/user",
-                "users/s", "GFLOP/s", "roofline u/s", "roof GFLOP/s", "% roofline");
+        System.out.printf(
+                Locale.ROOT,
+                "encoder forward, grad off, T=%d, D=%d, D_item=%d, L_f=%d, torch threads=%d, load %s%n",
+                STEPS,
+                DIMS.outputDim(),
+                DIMS.itemInputDim(),
+                LONG_TERM,
+                JniUtils.getNumThreads(),
+                loadAverage());
+        System.out.printf(
+                Locale.ROOT,
+                "%-6s %6s %12s %12s %10s %14s %12s %10s%n",
+                "model",
+                "batch",
+                "MFLOP/user",
+                "users/s",
+                "GFLOP/s",
+                "roofline u/s",
+                "roof GFLOP/s",
+                "% roofline");
 
         SdmConfig sdmConfig = SdmConfig.defaults();
         SineConfig sineConfig = SineConfig.defaults();
@@ -82,19 +102,36 @@ public final class EncoderBenchmark {
         try (NDManager manager = NDManager.newBaseManager()) {
             for (Candidate candidate : candidates) {
                 UserEncoder encoder = candidate.encoder();
-                encoder.block().initialize(manager, DataType.FLOAT32, input(manager, 2).getShapes());
+                encoder.block()
+                        .initialize(manager, DataType.FLOAT32, input(manager, 2).getShapes());
                 for (int batch : batches) {
                     NDList input = input(manager, batch);
                     ParameterStore store = new ParameterStore(manager, false);
-                    double users = rate(batch, seconds, manager, input, in -> encoder.block().forward(store, in, false));
-                    // a cube-shaped matmul with the batch's multiply-adds: compute-bound, unlike a thin one whose output write dominates
+                    double users = rate(
+                            batch,
+                            seconds,
+                            manager,
+                            input,
+                            in -> encoder.block().forward(store, in, false));
+                    // a cube-shaped matmul with the batch's multiply-adds: compute-bound, unlike a thin one whose
+                    // output write dominates
                     long side = Math.max(1, Math.round(Math.cbrt((double) batch * candidate.macsPerUser())));
-                    NDList operands = new NDList(manager.randomNormal(new Shape(side, side)), manager.randomNormal(new Shape(side, side)));
-                    double cubesPerSecond = rate(1, seconds, manager, operands, in -> in.get(0).matMul(in.get(1)));
+                    NDList operands = new NDList(
+                            manager.randomNormal(new Shape(side, side)), manager.randomNormal(new Shape(side, side)));
+                    double cubesPerSecond =
+                            rate(1, seconds, manager, operands, in -> in.get(0).matMul(in.get(1)));
                     double roofline = cubesPerSecond * side * side * side / candidate.macsPerUser();
-                    System.out.printf(Locale.ROOT, "%-6s %6d %12.2f %12.0f %10.2f %14.0f %12.2f %9.1f%%%n", encoder.name(), batch,
-                            2.0 * candidate.macsPerUser() / 1e6, users, gflops(users, candidate), roofline,
-                            gflops(roofline, candidate), 100 * users / roofline);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%-6s %6d %12.2f %12.0f %10.2f %14.0f %12.2f %9.1f%%%n",
+                            encoder.name(),
+                            batch,
+                            2.0 * candidate.macsPerUser() / 1e6,
+                            users,
+                            gflops(users, candidate),
+                            roofline,
+                            gflops(roofline, candidate),
+                            100 * users / roofline);
                 }
             }
         }

@@ -91,8 +91,9 @@ public class FrequencyEstimatorBenchmark {
 
     public static void main(String[] args) throws RunnerException {
         Collection<RunResult> results = new Runner(new OptionsBuilder()
-                .include(FrequencyEstimatorBenchmark.class.getSimpleName())
-                .build()).run();
+                        .include(FrequencyEstimatorBenchmark.class.getSimpleName())
+                        .build())
+                .run();
         Map<String, Double> idsPerSecond = new TreeMap<>();
         for (RunResult result : results) {
             String name = result.getParams().getBenchmark().replaceAll(".*\\.", "");

@@ -38,7 +38,9 @@ final class DeadLetterCount implements Sink<DeadLetter> {
         return new SinkWriter<>() {
             @Override
             public void write(DeadLetter letter, Context context) {
-                BY_REASON.computeIfAbsent(String.valueOf(letter.getReason()), reason -> new LongAdder()).increment();
+                BY_REASON
+                        .computeIfAbsent(String.valueOf(letter.getReason()), reason -> new LongAdder())
+                        .increment();
             }
 
             @Override

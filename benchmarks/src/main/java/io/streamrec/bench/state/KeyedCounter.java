@@ -11,7 +11,8 @@ import org.apache.flink.util.Collector;
 /** The baseline: the least a keyed stateful operator can do per event, one read and one write of a counter. */
 final class KeyedCounter extends KeyedProcessFunction<String, SourcedEvent, Long> {
     private static final long serialVersionUID = 1L;
-    private static final ValueStateDescriptor<Long> COUNT = new ValueStateDescriptor<>("count", LongSerializer.INSTANCE);
+    private static final ValueStateDescriptor<Long> COUNT =
+            new ValueStateDescriptor<>("count", LongSerializer.INSTANCE);
 
     private transient ValueState<Long> count;
 

@@ -28,8 +28,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
@@ -67,23 +67,31 @@ import picocli.CommandLine.Option;
  * <p>Run from the repository root: {@code benchmarks/run state --events 3000000 --users 1000000 --parallelism 1,2}.
  * {@code --help} lists every option.
  */
-@Command(name = "user-state-benchmark", mixinStandardHelpOptions = true,
+@Command(
+        name = "user-state-benchmark",
+        mixinStandardHelpOptions = true,
         description = "Events/s of the user-state operator against a bare keyed counter, both on RocksDB.")
 public final class UserStateBenchmark implements Callable<Integer> {
 
-    @Option(names = "--events", description = "events per run (default: ${DEFAULT-VALUE}: with 1M users, about 95 %% of "
-            + "them appear and most events find a stored history, as in a job that has run for a while; at one event per "
-            + "user, most events would create a user and the run would measure little else)")
+    @Option(
+            names = "--events",
+            description = "events per run (default: ${DEFAULT-VALUE}: with 1M users, about 95 %% of "
+                    + "them appear and most events find a stored history, as in a job that has run for a while; at one event per "
+                    + "user, most events would create a user and the run would measure little else)")
     long events = 3_000_000;
 
-    @Option(names = "--warmup-events", description = "events of one unmeasured run of each pipeline first, so the JIT "
-            + "compiler, which otherwise takes a core's share of a 2-core machine during the first runs, has settled "
-            + "(0: none; default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--warmup-events",
+            description = "events of one unmeasured run of each pipeline first, so the JIT "
+                    + "compiler, which otherwise takes a core's share of a 2-core machine during the first runs, has settled "
+                    + "(0: none; default: ${DEFAULT-VALUE})")
     long warmupEvents = 300_000;
 
-    @Option(names = "--repeat", description = "measured pairs (counter, then user state) per parallelism; the table "
-            + "ends each parallelism with the median of every ratio, which one slow run on a shared machine cannot move "
-            + "(default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--repeat",
+            description = "measured pairs (counter, then user state) per parallelism; the table "
+                    + "ends each parallelism with the median of every ratio, which one slow run on a shared machine cannot move "
+                    + "(default: ${DEFAULT-VALUE})")
     int repeat = 3;
 
     @Option(names = "--users", description = "distinct users the events are spread over (default: ${DEFAULT-VALUE})")
@@ -92,52 +100,87 @@ public final class UserStateBenchmark implements Callable<Integer> {
     @Option(names = "--parallelism", split = ",", description = "parallelisms to run, comma-separated (default: 1,2)")
     List<Integer> parallelisms = List.of(1, 2);
 
-    @Option(names = "--out-of-orderness", description = "watermark delay, ISO-8601 (default: ${DEFAULT-VALUE}); "
-            + "events are generated up to half of it out of order, so none is late")
+    @Option(
+            names = "--out-of-orderness",
+            description = "watermark delay, ISO-8601 (default: ${DEFAULT-VALUE}); "
+                    + "events are generated up to half of it out of order, so none is late")
     Duration outOfOrderness = Duration.ofSeconds(2);
 
-    @Option(names = "--object-reuse", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--object-reuse",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "let chained operators pass records without a defensive copy (pipeline.object-reuse), "
                     + "as the streamrec job does; --no-object-reuse for Flink's default (default: ${DEFAULT-VALUE})")
     boolean objectReuse;
 
-    @Option(names = "--bloom-filter", negatable = true, fallbackValue = "true", description = "RocksDB Bloom filters in "
-            + "state files and memtables (state.backend.rocksdb.use-bloom-filter and the job's options factory; default: "
-            + "the streamrec job's, ${DEFAULT-VALUE}; Flink's is off)")
+    @Option(
+            names = "--bloom-filter",
+            negatable = true,
+            fallbackValue = "true",
+            description = "RocksDB Bloom filters in "
+                    + "state files and memtables (state.backend.rocksdb.use-bloom-filter and the job's options factory; default: "
+                    + "the streamrec job's, ${DEFAULT-VALUE}; Flink's is off)")
     boolean bloomFilter = StreamrecJobConfig.DEFAULT_ROCKSDB_BLOOM_FILTER;
 
-    @Option(names = "--state-compression", description = "RocksDB compression of the state files: "
-            + "${COMPLETION-CANDIDATES} (default: the streamrec job's, ${DEFAULT-VALUE}; Flink's is SNAPPY)")
+    @Option(
+            names = "--state-compression",
+            description = "RocksDB compression of the state files: "
+                    + "${COMPLETION-CANDIDATES} (default: the streamrec job's, ${DEFAULT-VALUE}; Flink's is SNAPPY)")
     StateCompression stateCompression = StreamrecJobConfig.DEFAULT_STATE_COMPRESSION;
 
-    @Option(names = "--managed-memory", description = "Flink managed memory per task manager, which RocksDB's block "
-            + "cache and memtables share (taskmanager.memory.managed.size; default: the streamrec job's, ${DEFAULT-VALUE})")
+    @Option(
+            names = "--managed-memory",
+            description =
+                    "Flink managed memory per task manager, which RocksDB's block "
+                            + "cache and memtables share (taskmanager.memory.managed.size; default: the streamrec job's, ${DEFAULT-VALUE})")
     String managedMemory = StreamrecJobConfig.DEFAULT_MANAGED_MEMORY.toString().replace(" ", "");
 
-    @Option(names = "--rocksdb-write-buffer", description = "RocksDB memtable size per state "
-            + "(state.backend.rocksdb.writebuffer.size; default: the streamrec job's, ${DEFAULT-VALUE})")
-    String rocksdbWriteBuffer = StreamrecJobConfig.DEFAULT_ROCKSDB_WRITE_BUFFER_SIZE.toString().replace(" ", "");
+    @Option(
+            names = "--rocksdb-write-buffer",
+            description = "RocksDB memtable size per state "
+                    + "(state.backend.rocksdb.writebuffer.size; default: the streamrec job's, ${DEFAULT-VALUE})")
+    String rocksdbWriteBuffer =
+            StreamrecJobConfig.DEFAULT_ROCKSDB_WRITE_BUFFER_SIZE.toString().replace(" ", "");
 
     @Option(names = "--checkpoint-interval", description = "ISO-8601 (default: ${DEFAULT-VALUE})")
     Duration checkpointInterval = Duration.ofSeconds(2);
 
-    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "any further Flink configuration for both pipelines, "
-            + "e.g. -D state.backend.rocksdb.compression.per.level=LZ4_COMPRESSION; applied last")
+    @Option(
+            names = "-D",
+            paramLabel = "KEY=VALUE",
+            description = "any further Flink configuration for both pipelines, "
+                    + "e.g. -D state.backend.rocksdb.compression.per.level=LZ4_COMPRESSION; applied last")
     Map<String, String> flinkOptions = Map.of();
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new UserStateBenchmark()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        System.exit(new CommandLine(new UserStateBenchmark())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
         validate();
-        System.out.printf(Locale.ROOT, "user state vs keyed counter: %,d events over %,d users (about %,d of them appear), RocksDB (managed memory %s, "
-                + "memtables %s, bloom filters %s, %s compression), checkpoints every %ss, out-of-orderness %s, object reuse %s, %d cores%n",
-                events, users, expectedDistinctUsers(), managedMemory, rocksdbWriteBuffer, bloomFilter, stateCompression, checkpointInterval.toSeconds(), outOfOrderness,
-                objectReuse, Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+                Locale.ROOT,
+                "user state vs keyed counter: %,d events over %,d users (about %,d of them appear), RocksDB (managed memory %s, "
+                        + "memtables %s, bloom filters %s, %s compression), checkpoints every %ss, out-of-orderness %s, object reuse %s, %d cores%n",
+                events,
+                users,
+                expectedDistinctUsers(),
+                managedMemory,
+                rocksdbWriteBuffer,
+                bloomFilter,
+                stateCompression,
+                checkpointInterval.toSeconds(),
+                outOfOrderness,
+                objectReuse,
+                Runtime.getRuntime().availableProcessors());
         if (warmupEvents > 0) {
-            System.out.printf(Locale.ROOT, "warming up with %,d events per pipeline (not measured) ...%n", warmupEvents);
+            System.out.printf(
+                    Locale.ROOT, "warming up with %,d events per pipeline (not measured) ...%n", warmupEvents);
             measure("keyed counter (warm-up)", parallelisms.get(0), warmupEvents, this::counterJob);
             measure("user state (warm-up)", parallelisms.get(0), warmupEvents, this::userStateJob);
         }
@@ -154,8 +197,19 @@ public final class UserStateBenchmark implements Callable<Integer> {
             rows.add(Pair.medianRow(parallelism, pairs));
         }
         System.out.println();
-        System.out.printf("%-12s %-14s %10s %8s %12s %12s %14s %12s %12s %12s %10s%n", "parallelism", "pipeline", "events",
-                "net s", "net ev/s", "ratio (net)", "window ev/s", "ratio (win)", "CPU µs/ev", "ratio (CPU)", "DLQ");
+        System.out.printf(
+                "%-12s %-14s %10s %8s %12s %12s %14s %12s %12s %12s %10s%n",
+                "parallelism",
+                "pipeline",
+                "events",
+                "net s",
+                "net ev/s",
+                "ratio (net)",
+                "window ev/s",
+                "ratio (win)",
+                "CPU µs/ev",
+                "ratio (CPU)",
+                "DLQ");
         rows.forEach(System.out::println);
         return 0;
     }
@@ -167,23 +221,24 @@ public final class UserStateBenchmark implements Callable<Integer> {
 
     private void validate() {
         if (events < 1 || users < 1) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--events and --users must be at least 1, were " + events + " and " + users);
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--events and --users must be at least 1, were " + events + " and " + users);
         }
         if (repeat < 1) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--repeat must be at least 1, was " + repeat);
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--repeat must be at least 1, was " + repeat);
         }
         if (warmupEvents < 0) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--warmup-events must be 0 (none) or more, was " + warmupEvents);
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--warmup-events must be 0 (none) or more, was " + warmupEvents);
         }
         if (parallelisms.stream().anyMatch(p -> p < 1)) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--parallelism values must be at least 1, were " + parallelisms);
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--parallelism values must be at least 1, were " + parallelisms);
         }
         if (outOfOrderness.toMillis() < 2) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--out-of-orderness must be at least PT0.002S, was " + outOfOrderness);
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--out-of-orderness must be at least PT0.002S, was " + outOfOrderness);
         }
     }
 
@@ -193,25 +248,42 @@ public final class UserStateBenchmark implements Callable<Integer> {
 
     private Measurement measure(String name, int parallelism, long eventCount, JobBuilder job) throws Exception {
         System.out.printf(Locale.ROOT, "running %s at parallelism %d ...%n", name, parallelism);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, configuration());
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(parallelism, configuration());
         job.build(env, decodedEvents(env, eventCount));
         OutputWindowProbe.reset();
         DeadLetterCount.reset();
         JobExecutionResult result = env.execute(name + " p" + parallelism);
-        Measurement m = new Measurement(name, parallelism, eventCount, result.getNetRuntime(TimeUnit.MILLISECONDS) / 1e3,
-                OutputWindowProbe.windowSeconds(), OutputWindowProbe.taskCpuSeconds(), DeadLetterCount.total());
-        System.out.printf(Locale.ROOT, "  %,.0f events/s (net), %,.0f events/s (window), %.2f task-thread CPU µs/event, "
-                + "dead letters %s%n", m.netRate(), m.windowRate(), m.cpuMicrosPerEvent(), DeadLetterCount.byReason());
+        Measurement m = new Measurement(
+                name,
+                parallelism,
+                eventCount,
+                result.getNetRuntime(TimeUnit.MILLISECONDS) / 1e3,
+                OutputWindowProbe.windowSeconds(),
+                OutputWindowProbe.taskCpuSeconds(),
+                DeadLetterCount.total());
+        System.out.printf(
+                Locale.ROOT,
+                "  %,.0f events/s (net), %,.0f events/s (window), %.2f task-thread CPU µs/event, "
+                        + "dead letters %s%n",
+                m.netRate(),
+                m.windowRate(),
+                m.cpuMicrosPerEvent(),
+                DeadLetterCount.byReason());
         return m;
     }
 
     private Configuration configuration() {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDirectory().toUri().toString());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                checkpointDirectory().toUri().toString());
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, PriorityQueueStateType.ROCKSDB); // as the job: see UserStateOperator
+        conf.set(
+                RocksDBOptions.TIMER_SERVICE_FACTORY,
+                PriorityQueueStateType.ROCKSDB); // as the job: see UserStateOperator
         conf.set(PipelineOptions.OBJECT_REUSE, objectReuse);
         conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, bloomFilter);
         if (bloomFilter) { // as the job: in the memtables too
@@ -228,19 +300,25 @@ public final class UserStateBenchmark implements Callable<Integer> {
         try {
             return Files.createTempDirectory("user-state-benchmark-checkpoints");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a checkpoint folder under java.io.tmpdir ("
-                    + System.getProperty("java.io.tmpdir") + "); point -Djava.io.tmpdir at a writable folder", e);
+            throw new UncheckedIOException(
+                    "cannot create a checkpoint folder under java.io.tmpdir (" + System.getProperty("java.io.tmpdir")
+                            + "); point -Djava.io.tmpdir at a writable folder",
+                    e);
         }
     }
 
     private DataStream<SourcedEvent> decodedEvents(StreamExecutionEnvironment env, long eventCount) {
         int maxDisorder = (int) (outOfOrderness.toMillis() / 2);
-        WatermarkStrategy<SourcedEvent> watermarks = WatermarkStrategy.<SourcedEvent>forBoundedOutOfOrderness(outOfOrderness)
+        WatermarkStrategy<SourcedEvent> watermarks = WatermarkStrategy.<SourcedEvent>forBoundedOutOfOrderness(
+                        outOfOrderness)
                 .withTimestampAssigner((event, previous) -> event.getEvent().getTimestamp());
         return env.fromSource(
-                        new DataGeneratorSource<>(new SyntheticEventJson(users, maxDisorder), eventCount,
+                        new DataGeneratorSource<>(
+                                new SyntheticEventJson(users, maxDisorder),
+                                eventCount,
                                 PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO),
-                        WatermarkStrategy.noWatermarks(), "synthetic events")
+                        WatermarkStrategy.noWatermarks(),
+                        "synthetic events")
                 .process(new DecodeEvents())
                 .returns(TypeInformation.of(SourcedEvent.class))
                 .name("decode and validate")
@@ -256,11 +334,12 @@ public final class UserStateBenchmark implements Callable<Integer> {
 
     private void userStateJob(StreamExecutionEnvironment env, DataStream<SourcedEvent> events) {
         int userCount = users;
-        GeneratorFunction<Long, UserProfile> profile = i -> new UserProfile(
-                "u-" + Math.floorMod(i * 100, (long) userCount), Map.of("segment", "s" + i % 7), 0L);
+        GeneratorFunction<Long, UserProfile> profile = i ->
+                new UserProfile("u-" + Math.floorMod(i * 100, (long) userCount), Map.of("segment", "s" + i % 7), 0L);
         DataStream<UserProfile> profiles = env.fromSource(
                 new DataGeneratorSource<>(profile, Math.max(1L, users / 100L), TypeInformation.of(UserProfile.class)),
-                WatermarkStrategy.noWatermarks(), "synthetic profiles");
+                WatermarkStrategy.noWatermarks(),
+                "synthetic profiles");
         SingleOutputStreamOperator<FeatureSnapshot> snapshots =
                 UserStateOperator.apply(events, profiles, HistoryPolicy.defaults());
         snapshots.sinkTo(new OutputWindowProbe<>());
@@ -269,8 +348,14 @@ public final class UserStateBenchmark implements Callable<Integer> {
         snapshots.getSideOutput(UserStateOperator.DEAD_LETTERS).sinkTo(new DeadLetterCount());
     }
 
-    private record Measurement(String name, int parallelism, long events, double netSeconds, double windowSeconds,
-            double taskCpuSeconds, long deadLetters) {
+    private record Measurement(
+            String name,
+            int parallelism,
+            long events,
+            double netSeconds,
+            double windowSeconds,
+            double taskCpuSeconds,
+            long deadLetters) {
         double netRate() {
             return events / netSeconds;
         }
@@ -285,10 +370,20 @@ public final class UserStateBenchmark implements Callable<Integer> {
         }
 
         String row(Measurement baseline) {
-            return String.format(Locale.ROOT, "%-12d %-14s %,10d %8.1f %,12.0f %12.2f %,14.0f %12.2f %12.2f %12.2f %,10d",
-                    parallelism, name, events, netSeconds, netRate(), netRate() / baseline.netRate(), windowRate(),
-                    windowRate() / baseline.windowRate(), cpuMicrosPerEvent(),
-                    baseline.cpuMicrosPerEvent() / cpuMicrosPerEvent(), deadLetters);
+            return String.format(
+                    Locale.ROOT,
+                    "%-12d %-14s %,10d %8.1f %,12.0f %12.2f %,14.0f %12.2f %12.2f %12.2f %,10d",
+                    parallelism,
+                    name,
+                    events,
+                    netSeconds,
+                    netRate(),
+                    netRate() / baseline.netRate(),
+                    windowRate(),
+                    windowRate() / baseline.windowRate(),
+                    cpuMicrosPerEvent(),
+                    baseline.cpuMicrosPerEvent() / cpuMicrosPerEvent(),
+                    deadLetters);
         }
     }
 
@@ -308,10 +403,20 @@ public final class UserStateBenchmark implements Callable<Integer> {
 
         /** The user state's median rates and CPU, and the median of each ratio over the pairs. */
         static String medianRow(int parallelism, List<Pair> pairs) {
-            return String.format(Locale.ROOT, "%-12d %-14s %10s %8s %,12.0f %12.2f %,14.0f %12.2f %12.2f %12.2f %10s",
-                    parallelism, "median", "", "", median(pairs, p -> p.userState().netRate()), median(pairs, Pair::netRatio),
-                    median(pairs, p -> p.userState().windowRate()), median(pairs, Pair::windowRatio),
-                    median(pairs, p -> p.userState().cpuMicrosPerEvent()), median(pairs, Pair::cpuRatio), "");
+            return String.format(
+                    Locale.ROOT,
+                    "%-12d %-14s %10s %8s %,12.0f %12.2f %,14.0f %12.2f %12.2f %12.2f %10s",
+                    parallelism,
+                    "median",
+                    "",
+                    "",
+                    median(pairs, p -> p.userState().netRate()),
+                    median(pairs, Pair::netRatio),
+                    median(pairs, p -> p.userState().windowRate()),
+                    median(pairs, Pair::windowRatio),
+                    median(pairs, p -> p.userState().cpuMicrosPerEvent()),
+                    median(pairs, Pair::cpuRatio),
+                    "");
         }
 
         private static double median(List<Pair> pairs, ToDoubleFunction<Pair> figure) {

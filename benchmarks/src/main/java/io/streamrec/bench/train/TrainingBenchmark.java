@@ -54,14 +54,18 @@ public final class TrainingBenchmark {
     private static final int ITEMS = 10_000;
     /** Distinct item rows a batch of 256 sessions typically touches. */
     private static final int DISTINCT_ROWS = 3_000;
+
     private static final int ROUNDS = 3;
 
     private TrainingBenchmark() {}
 
     public static void main(String[] args) {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        Set<String> sections = args.length > 1 ? Set.of(Arrays.copyOfRange(args, 1, args.length)) : Set.of("encoders", "sparse", "trainer");
-        System.out.printf("TrainingBenchmark: batch %d, %d timed steps after 3 warm-up steps, %d cores%n",
+        Set<String> sections = args.length > 1
+                ? Set.of(Arrays.copyOfRange(args, 1, args.length))
+                : Set.of("encoders", "sparse", "trainer");
+        System.out.printf(
+                "TrainingBenchmark: batch %d, %d timed steps after 3 warm-up steps, %d cores%n",
                 BATCH, steps, Runtime.getRuntime().availableProcessors());
 
         List<TrainingExample> stream = examples(BATCH * (steps + 3), ITEMS, 17);
@@ -74,7 +78,8 @@ public final class TrainingBenchmark {
         if (sections.contains("trainer")) {
             double trainerSmall = trainerStepMillis(10_000, stream, steps);
             double trainerLarge = trainerStepMillis(1_000_000, stream, steps);
-            System.out.printf("  whole trainer step (meanpool): item vocabulary 10k %.1f ms, 1M %.1f ms, ratio 1M/10k %.2f%n",
+            System.out.printf(
+                    "  whole trainer step (meanpool): item vocabulary 10k %.1f ms, 1M %.1f ms, ratio 1M/10k %.2f%n",
                     trainerSmall, trainerLarge, trainerLarge / trainerSmall);
         }
     }
@@ -88,7 +93,9 @@ public final class TrainingBenchmark {
         for (Map.Entry<String, Function<EncoderDimensions, UserEncoder>> e : encoders.entrySet()) {
             try (OnlineTrainer trainer = new OnlineTrainer(config(), e.getValue())) {
                 double seconds = timeSteps(trainer, stream, steps);
-                System.out.printf("  %-9s training: %,8.0f examples/s (%.1f ms/step)%n", e.getKey(), steps * BATCH / seconds, 1000 * seconds / steps);
+                System.out.printf(
+                        "  %-9s training: %,8.0f examples/s (%.1f ms/step)%n",
+                        e.getKey(), steps * BATCH / seconds, 1000 * seconds / steps);
             }
         }
     }
@@ -104,17 +111,23 @@ public final class TrainingBenchmark {
         }
         double smallMedian = median(smallRounds);
         double largeMedian = median(largeRounds);
-        System.out.printf("  row-sparse step (gather + lazy Adam, %d rows touched, median of %d interleaved rounds): "
-                + "10k rows %.2f ms, 1M rows %.2f ms, ratio 1M/10k %.2f%n", DISTINCT_ROWS, ROUNDS, smallMedian, largeMedian, largeMedian / smallMedian);
+        System.out.printf(
+                "  row-sparse step (gather + lazy Adam, %d rows touched, median of %d interleaved rounds): "
+                        + "10k rows %.2f ms, 1M rows %.2f ms, ratio 1M/10k %.2f%n",
+                DISTINCT_ROWS, ROUNDS, smallMedian, largeMedian, largeMedian / smallMedian);
         double denseSmall = denseAdamMillis(10_000, steps);
         double denseLarge = denseAdamMillis(1_000_000, steps);
-        System.out.printf("  baseline: DJL dense Adam on the whole table: 10k rows %.2f ms, 1M rows %.2f ms, ratio 1M/10k %.1f%n",
+        System.out.printf(
+                "  baseline: DJL dense Adam on the whole table: 10k rows %.2f ms, 1M rows %.2f ms, ratio 1M/10k %.1f%n",
                 denseSmall, denseLarge, denseLarge / denseSmall);
-
     }
 
     private static TrainerConfig config() {
-        return TrainerConfig.builder().batchSize(BATCH).maxSessionLength(50).maxLongTermLength(50).build();
+        return TrainerConfig.builder()
+                .batchSize(BATCH)
+                .maxSessionLength(50)
+                .maxLongTermLength(50)
+                .build();
     }
 
     private static double timeSteps(OnlineTrainer trainer, List<TrainingExample> stream, int steps) {
@@ -192,8 +205,10 @@ public final class TrainingBenchmark {
     }
 
     private static double trainerStepMillis(int vocabulary, List<TrainingExample> stream, int steps) {
-        try (OnlineTrainer trainer = new OnlineTrainer(config(), MeanPoolEncoder.factory(MeanPoolEncoder.DEFAULT_HIDDEN))) {
-            DynamicVocabulary items = trainer.model().embeddings().table(Feature.ITEM).vocabulary();
+        try (OnlineTrainer trainer =
+                new OnlineTrainer(config(), MeanPoolEncoder.factory(MeanPoolEncoder.DEFAULT_HIDDEN))) {
+            DynamicVocabulary items =
+                    trainer.model().embeddings().table(Feature.ITEM).vocabulary();
             for (int i = 0; i < vocabulary; i++) {
                 items.admit("filler" + i, 0);
             }
@@ -222,17 +237,33 @@ public final class TrainingBenchmark {
             }
             longTerm.setItem(ids).setCategory(categories).setLeafCategory(categories);
             FeatureSnapshot context = FeatureSnapshot.newBuilder()
-                    .setUserId("u" + random.nextInt(5_000)).setEventId("e" + n).setEventTime(n)
-                    .setSession(session).setLongTerm(longTerm.build()).setSessionStart(0).build();
-            examples.add(TrainingExample.newBuilder().setContext(context).setTarget(item(cluster, clusters, items, random, n)).build());
+                    .setUserId("u" + random.nextInt(5_000))
+                    .setEventId("e" + n)
+                    .setEventTime(n)
+                    .setSession(session)
+                    .setLongTerm(longTerm.build())
+                    .setSessionStart(0)
+                    .build();
+            examples.add(TrainingExample.newBuilder()
+                    .setContext(context)
+                    .setTarget(item(cluster, clusters, items, random, n))
+                    .build());
         }
         return examples;
     }
 
     private static Behavior item(int cluster, int clusters, int items, Random random, long time) {
         int item = cluster + clusters * random.nextInt(items / clusters);
-        return Behavior.newBuilder().setEventId("b" + time + "-" + item).setItemId("i" + item).setEventType("view")
-                .setTimestamp(time).setCategoryId("c" + cluster).setLeafCategoryId("l" + cluster + "-" + item % 7)
-                .setShopId("s" + item % 500).setBrandId("b" + item % 300).setWeight(1.0).build();
+        return Behavior.newBuilder()
+                .setEventId("b" + time + "-" + item)
+                .setItemId("i" + item)
+                .setEventType("view")
+                .setTimestamp(time)
+                .setCategoryId("c" + cluster)
+                .setLeafCategoryId("l" + cluster + "-" + item % 7)
+                .setShopId("s" + item % 500)
+                .setBrandId("b" + item % 300)
+                .setWeight(1.0)
+                .build();
     }
 }

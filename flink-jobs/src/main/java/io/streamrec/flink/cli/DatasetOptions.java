@@ -18,18 +18,24 @@ public final class DatasetOptions {
     /** Where the repository keeps its copy of ml-latest-small, relative to the checkout. */
     private static final Path BUNDLED = Path.of("data", "ml-latest-small");
 
-    @Option(names = "--dataset", defaultValue = "ml-latest-small", paramLabel = "KIND",
+    @Option(
+            names = "--dataset",
+            defaultValue = "ml-latest-small",
+            paramLabel = "KIND",
             completionCandidates = Kinds.class,
             description = "Dataset to replay: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE} (the copy bundled"
                     + " in the repository's data/ folder).")
     String kind;
 
-    @Option(names = "--path", paramLabel = "PATH",
+    @Option(
+            names = "--path",
+            paramLabel = "PATH",
             description = "The dataset's folder (MovieLens) or file (taobao, csv). Needed for every kind except"
                     + " the bundled ml-latest-small and synthetic.")
     Path path;
 
-    @Option(names = "--synthetic",
+    @Option(
+            names = "--synthetic",
             description = "Replay the synthetic generator instead (same as --dataset synthetic).")
     boolean synthetic;
 
@@ -45,13 +51,17 @@ public final class DatasetOptions {
     @Option(names = "--seed", paramLabel = "N", description = "Synthetic: random seed. Default: 42.")
     Long seed;
 
-    @Option(names = "--dataset-option", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--dataset-option",
+            paramLabel = "KEY=VALUE",
             description = "Further dataset options: the column mapping of csv (user=0, item=1, time=2,"
                     + " time-unit=seconds, header=true, delimiter=',', ...) or any synthetic generator option"
                     + " (clusters, item-zipf, drift-rate, ...).")
     Map<String, String> extraOptions = new LinkedHashMap<>();
 
-    @Option(names = "--limit", paramLabel = "N",
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
             description = "Replay at most N events (the first N in event time). Default: all.")
     Long limit;
 
@@ -71,8 +81,8 @@ public final class DatasetOptions {
     EventDataset open() {
         String effectiveKind = kind();
         if (synthetic && !"ml-latest-small".equals(kind) && !"synthetic".equals(kind)) {
-            throw new IllegalArgumentException("--synthetic and --dataset " + kind + " contradict each other;"
-                    + " give one of them");
+            throw new IllegalArgumentException(
+                    "--synthetic and --dataset " + kind + " contradict each other;" + " give one of them");
         }
         Map<String, String> options = new LinkedHashMap<>(extraOptions);
         putIfSet(options, "users", syntheticUsers);
@@ -122,7 +132,9 @@ public final class DatasetOptions {
     private static Optional<Path> jarFolder() {
         try {
             var location = DatasetOptions.class.getProtectionDomain().getCodeSource();
-            return location == null ? Optional.empty() : Optional.of(Path.of(location.getLocation().toURI()).getParent());
+            return location == null
+                    ? Optional.empty()
+                    : Optional.of(Path.of(location.getLocation().toURI()).getParent());
         } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
             return Optional.empty();
         }

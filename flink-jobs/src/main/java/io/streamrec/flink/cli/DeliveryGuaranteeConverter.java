@@ -15,7 +15,7 @@ final class DeliveryGuaranteeConverter implements ITypeConverter<DeliveryGuarant
         return Arrays.stream(DeliveryGuarantee.values())
                 .filter(g -> g.name().equals(name))
                 .findFirst()
-                .orElseThrow(() -> new TypeConversionException("'" + value + "' is not a delivery guarantee: use one of "
-                        + Arrays.toString(DeliveryGuarantee.values())));
+                .orElseThrow(() -> new TypeConversionException("'" + value
+                        + "' is not a delivery guarantee: use one of " + Arrays.toString(DeliveryGuarantee.values())));
     }
 }

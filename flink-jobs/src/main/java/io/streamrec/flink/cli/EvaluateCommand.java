@@ -43,50 +43,82 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     DatasetOptions dataset;
 
-    @Option(names = "--models", split = ",", paramLabel = "MODEL",
+    @Option(
+            names = "--models",
+            split = ",",
+            paramLabel = "MODEL",
             defaultValue = "popularity,itemcf,meanpool,sdm,sine",
             description = "Comma-separated: popularity[:<days>d], itemcf[:<alpha>], meanpool, sdm, sine."
                     + " Default: ${DEFAULT-VALUE}.")
     List<String> models;
 
-    @Option(names = "--protocols", split = ",", paramLabel = "PROTOCOL", defaultValue = "loo,prequential",
+    @Option(
+            names = "--protocols",
+            split = ",",
+            paramLabel = "PROTOCOL",
+            defaultValue = "loo,prequential",
             description = "loo (leave-last-one-out) and/or prequential. Default: ${DEFAULT-VALUE}.")
     List<String> protocols;
 
-    @Option(names = "--epochs", defaultValue = "1", paramLabel = "N",
+    @Option(
+            names = "--epochs",
+            defaultValue = "1",
+            paramLabel = "N",
             description = "Training epochs of every neural model under leave-last-one-out. Default: ${DEFAULT-VALUE}.")
     int epochs;
 
-    @Option(names = "--setting", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--setting",
+            paramLabel = "KEY=VALUE",
             description = "Shared neural settings: trainer keys (temperature, denseLearningRate, sparseLearningRate,"
                     + " featureDims, outputDim, batchSize, ...) and encoder keys (sine.concepts, sine.interests,"
                     + " sdm.attention.heads, ...).")
     Map<String, String> settings = new LinkedHashMap<>();
 
-    @Option(names = "--recent-examples-per-user", defaultValue = "0", paramLabel = "N",
+    @Option(
+            names = "--recent-examples-per-user",
+            defaultValue = "0",
+            paramLabel = "N",
             description = "Leave-last-one-out: neural models train on each user's N most recent examples only"
                     + " (0: all). Baselines always use all. Default: ${DEFAULT-VALUE}.")
     int recentExamplesPerUser;
 
-    @Option(names = "--learn-fraction", defaultValue = "1", paramLabel = "F",
+    @Option(
+            names = "--learn-fraction",
+            defaultValue = "1",
+            paramLabel = "F",
             description = "Prequential: neural models train on a seeded sample F of the batches (every batch is"
                     + " still scored), as the streaming trainer does when it falls behind. Default: ${DEFAULT-VALUE}.")
     double learnFraction;
 
-    @Option(names = "--metrics", split = ",", paramLabel = "METRIC",
-            defaultValue = "HR@10,HR@50,Recall@50,NDCG@10,NDCG@50", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--metrics",
+            split = ",",
+            paramLabel = "METRIC",
+            defaultValue = "HR@10,HR@50,Recall@50,NDCG@10,NDCG@50",
+            description = "Default: ${DEFAULT-VALUE}.")
     List<String> metrics;
 
-    @Option(names = "--exclude-seen", defaultValue = "true", negatable = true, fallbackValue = "true",
+    @Option(
+            names = "--exclude-seen",
+            defaultValue = "true",
+            negatable = true,
+            fallbackValue = "true",
             description = "Leave items the user already took out of every model's ranking (right for MovieLens;"
                     + " use --no-exclude-seen where users repeat items). Default: ${DEFAULT-VALUE}.")
     boolean excludeSeen;
 
-    @Option(names = "--report-fraction", defaultValue = "0.5", paramLabel = "F",
+    @Option(
+            names = "--report-fraction",
+            defaultValue = "0.5",
+            paramLabel = "F",
             description = "Prequential: score only the last F of the stream. Default: ${DEFAULT-VALUE}.")
     double reportFraction;
 
-    @Option(names = "--prequential-batch", defaultValue = "256", paramLabel = "N",
+    @Option(
+            names = "--prequential-batch",
+            defaultValue = "256",
+            paramLabel = "N",
             description = "Prequential: examples ranked, then learned, at a time. Default: ${DEFAULT-VALUE}.")
     int prequentialBatch;
 
@@ -113,8 +145,13 @@ public final class EvaluateCommand implements Callable<Integer> {
         EvaluationData data = EvaluationData.replay(events, HistoryPolicy.defaults());
         Evaluation evaluation;
         try {
-            evaluation = new Evaluation(Models.parse(models,
-                    NeuralSettings.of(epochs, settings).withBudget(recentExamplesPerUser, learnFraction), data), chosen, measured);
+            evaluation = new Evaluation(
+                    Models.parse(
+                            models,
+                            NeuralSettings.of(epochs, settings).withBudget(recentExamplesPerUser, learnFraction),
+                            data),
+                    chosen,
+                    measured);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -133,7 +170,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             switch (p.trim()) {
                 case "loo" -> chosen.add(new LeaveLastOneOut(excludeSeen));
                 case "prequential" -> chosen.add(new Prequential(reportFraction, prequentialBatch, excludeSeen));
-                default -> throw new IllegalArgumentException("unknown protocol '" + p + "'; use loo and/or prequential");
+                default ->
+                    throw new IllegalArgumentException("unknown protocol '" + p + "'; use loo and/or prequential");
             }
         }
         return chosen;

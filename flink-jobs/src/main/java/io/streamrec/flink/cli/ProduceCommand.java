@@ -34,20 +34,30 @@ public final class ProduceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT[,...]",
+    @Option(
+            names = "--bootstrap-servers",
+            required = true,
+            paramLabel = "HOST:PORT[,...]",
             description = "Kafka to write to (the address `streamrec run` prints).")
     String bootstrapServers;
 
-    @Option(names = "--topic", defaultValue = "events", paramLabel = "NAME",
+    @Option(
+            names = "--topic",
+            defaultValue = "events",
+            paramLabel = "NAME",
             description = "Topic to write to. Default: ${DEFAULT-VALUE}.")
     String topic;
 
-    @Option(names = "--raw", paramLabel = "FILE",
+    @Option(
+            names = "--raw",
+            paramLabel = "FILE",
             description = "Send each line of FILE (\\n or \\r\\n terminated; the terminator is not sent) as one"
                     + " record, byte for byte, including empty and invalid lines, instead of a dataset.")
     Path rawFile;
 
-    @Option(names = "--key-field", paramLabel = "FIELD",
+    @Option(
+            names = "--key-field",
+            paramLabel = "FIELD",
             description = "With --raw: use this top-level field of each JSON line as the record key."
                     + " Lines without it, or that are not well-formed JSON objects, get no key. Default: no key.")
     String keyField;
@@ -58,19 +68,23 @@ public final class ProduceCommand implements Callable<Integer> {
     @Mixin
     ReplayOptions replay;
 
-    @Option(names = "--progress-interval", defaultValue = "5", paramLabel = "SECONDS",
+    @Option(
+            names = "--progress-interval",
+            defaultValue = "5",
+            paramLabel = "SECONDS",
             description = "Seconds between progress lines. Default: ${DEFAULT-VALUE}.")
     double progressIntervalSec;
 
     @Override
     public Integer call() throws Exception {
         if (progressIntervalSec <= 0) {
-            throw new ParameterException(spec.commandLine(),
+            throw new ParameterException(
+                    spec.commandLine(),
                     "--progress-interval must be a positive number of seconds, got " + progressIntervalSec);
         }
         if (rawFile == null && keyField != null) {
-            throw new ParameterException(spec.commandLine(),
-                    "--key-field applies to --raw only: dataset events are always keyed by userId");
+            throw new ParameterException(
+                    spec.commandLine(), "--key-field applies to --raw only: dataset events are always keyed by userId");
         }
         PrintWriter out = spec.commandLine().getOut();
         if (rawFile != null) {
@@ -87,22 +101,35 @@ public final class ProduceCommand implements Callable<Integer> {
         long started = System.nanoTime();
         try (RecordSender sender = new RecordSender(bootstrapServers, topic, "streamrec-produce");
                 Stream<UserEvent> stream = events.events();
-                ProgressTicker ticker = new ProgressTicker(out, progressIntervalSec,
-                        () -> ProduceProgress.line(sender, started))) {
+                ProgressTicker ticker =
+                        new ProgressTicker(out, progressIntervalSec, () -> ProduceProgress.line(sender, started))) {
             long sent = replayer.replay(stream, sender);
             out.println(ProduceProgress.line(sender, started));
-            out.printf("Sent %,d %s events of %s to topic '%s' at %s%n",
+            out.printf(
+                    "Sent %,d %s events of %s to topic '%s' at %s%n",
                     sent, replay.format, events.name(), topic, bootstrapServers);
         }
         return 0;
     }
 
     private void rejectDatasetOptionsWithRaw() {
-        for (String option : new String[] {"--dataset", "--path", "--synthetic", "--synthetic-users",
-            "--synthetic-items", "--synthetic-events", "--seed", "--dataset-option", "--limit", "--speedup", "--rate",
-            "--format"}) {
+        for (String option : new String[] {
+            "--dataset",
+            "--path",
+            "--synthetic",
+            "--synthetic-users",
+            "--synthetic-items",
+            "--synthetic-events",
+            "--seed",
+            "--dataset-option",
+            "--limit",
+            "--speedup",
+            "--rate",
+            "--format"
+        }) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
-                throw new ParameterException(spec.commandLine(),
+                throw new ParameterException(
+                        spec.commandLine(),
                         "--raw sends the file's lines as they are; " + option + " does not apply to it");
             }
         }

@@ -1,8 +1,8 @@
 package io.streamrec.flink.cli;
 
+import io.streamrec.flink.job.StateCompression;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.StreamrecJobConfig.StartingOffsets;
-import io.streamrec.flink.job.StateCompression;
 import io.streamrec.flink.job.StreamrecPipeline;
 import io.streamrec.flink.job.TopicNames;
 import io.streamrec.flink.runtime.RunSummary;
@@ -52,30 +52,44 @@ public final class RunCommand implements Callable<Integer> {
 
     // ---- run
 
-    @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
+    @Option(
+            names = "--duration",
+            paramLabel = "TIME",
+            converter = DurationConverter.class,
             description = "Stop after this long (e.g. 60, 90s, 10m). Default: run until Ctrl-C.")
     Duration duration;
 
-    @Option(names = "--warmup", paramLabel = "TIME", converter = DurationConverter.class,
+    @Option(
+            names = "--warmup",
+            paramLabel = "TIME",
+            converter = DurationConverter.class,
             description = "Leave this first part of the run out of the steady-state figures (rates, consumer lag,"
                     + " latency percentiles, delta interval) printed at the end and written as 'steady' in the"
                     + " summary JSON. Default: no warm-up and no steady-state figures.")
     Duration warmup;
 
-    @Option(names = "--summary-json", paramLabel = "FILE",
+    @Option(
+            names = "--summary-json",
+            paramLabel = "FILE",
             description = "At the end, write a JSON summary (events, eventsPerSec, dlq, users, checkpoints, vectors,"
                     + " latencyP50Ms, latencyP99Ms, prequentialHr50, popularityHr50, modelVersion, ...).")
     Path summaryJson;
 
-    @Option(names = "--progress-interval", paramLabel = "TIME", converter = DurationConverter.class,
+    @Option(
+            names = "--progress-interval",
+            paramLabel = "TIME",
+            converter = DurationConverter.class,
             description = "Time between progress lines. Default: ${DEFAULT-VALUE}.")
     Duration progressInterval;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
             description = "Local folder for checkpoints (<DIR>/checkpoints). Default: ${DEFAULT-VALUE}.")
     Path dataDir;
 
-    @Option(names = "--no-replay",
+    @Option(
+            names = "--no-replay",
             description = "Replay nothing: the job only consumes what is (or will be) on the events topic.")
     boolean noReplay;
 
@@ -87,26 +101,39 @@ public final class RunCommand implements Callable<Integer> {
 
     // ---- model (DESIGN.md §6-§8)
 
-    @Option(names = "--model", paramLabel = "NAME",
+    @Option(
+            names = "--model",
+            paramLabel = "NAME",
             description = "The model trained and encoded: sdm, sine or meanpool. Default: ${DEFAULT-VALUE}.")
     String model;
 
-    @Option(names = "--vectors", negatable = true, fallbackValue = "true",
+    @Option(
+            names = "--vectors",
+            negatable = true,
+            fallbackValue = "true",
             description = "Train the model and publish user vectors (--no-vectors: ingestion and user state only)."
                     + " Default: ${DEFAULT-VALUE}.")
     boolean vectors;
 
-    @Option(names = "--delta-interval", paramLabel = "TIME", converter = DurationConverter.class,
-            description = "Longest time between two model deltas (the trainer asks one training round early). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--delta-interval",
+            paramLabel = "TIME",
+            converter = DurationConverter.class,
+            description =
+                    "Longest time between two model deltas (the trainer asks one training round early). Default: ${DEFAULT-VALUE}.")
     Duration deltaInterval;
 
     // ---- Kafka
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT[,...]",
             description = "Use this Kafka instead of starting one in this JVM.")
     String bootstrapServers;
 
-    @Option(names = "--partitions", paramLabel = "N",
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
             description = "Partitions of the topics this run creates (existing topics are left as they are)."
                     + " Default: the parallelism.")
     Integer partitions;
@@ -117,47 +144,73 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--dlq-topic", paramLabel = "NAME", description = "Dead letters. Default: ${DEFAULT-VALUE}.")
     String dlqTopic;
 
-    @Option(names = "--profiles-topic", paramLabel = "NAME",
+    @Option(
+            names = "--profiles-topic",
+            paramLabel = "NAME",
             description = "Compacted user profiles. Default: ${DEFAULT-VALUE}.")
     String profilesTopic;
 
-    @Option(names = "--user-features-topic", paramLabel = "NAME",
-            description = "Debug topic of every feature snapshot (see --publish-user-features). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--user-features-topic",
+            paramLabel = "NAME",
+            description =
+                    "Debug topic of every feature snapshot (see --publish-user-features). Default: ${DEFAULT-VALUE}.")
     String userFeaturesTopic;
 
-    @Option(names = "--user-vectors-topic", paramLabel = "NAME",
+    @Option(
+            names = "--user-vectors-topic",
+            paramLabel = "NAME",
             description = "Compacted user vectors. Default: ${DEFAULT-VALUE}.")
     String userVectorsTopic;
 
-    @Option(names = "--model-updates-topic", paramLabel = "NAME",
+    @Option(
+            names = "--model-updates-topic",
+            paramLabel = "NAME",
             description = "Model snapshots and deltas. Default: ${DEFAULT-VALUE}.")
     String modelUpdatesTopic;
 
-    @Option(names = "--read-profiles", negatable = true, fallbackValue = "true",
+    @Option(
+            names = "--read-profiles",
+            negatable = true,
+            fallbackValue = "true",
             description = "Join the user-profiles topic. Default: ${DEFAULT-VALUE}.")
     boolean readProfiles;
 
-    @Option(names = "--publish-user-features",
-            description = "Publish every feature snapshot as JSON on the user-features topic. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--publish-user-features",
+            description =
+                    "Publish every feature snapshot as JSON on the user-features topic. Default: ${DEFAULT-VALUE}.")
     boolean publishUserFeatures;
 
-    @Option(names = "--consumer-group", paramLabel = "ID",
+    @Option(
+            names = "--consumer-group",
+            paramLabel = "ID",
             description = "Consumer group of the job's sources. Default: ${DEFAULT-VALUE}.")
     String consumerGroup;
 
-    @Option(names = "--starting-offsets", paramLabel = "WHERE",
+    @Option(
+            names = "--starting-offsets",
+            paramLabel = "WHERE",
             description = "Where the sources start: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     StartingOffsets startingOffsets;
 
-    @Option(names = "--delivery-guarantee", paramLabel = "GUARANTEE", converter = DeliveryGuaranteeConverter.class,
+    @Option(
+            names = "--delivery-guarantee",
+            paramLabel = "GUARANTEE",
+            converter = DeliveryGuaranteeConverter.class,
             description = "Of the Kafka sinks: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     DeliveryGuarantee deliveryGuarantee;
 
-    @Option(names = "--transactional-id-prefix", paramLabel = "PREFIX",
-            description = "Exactly-once only: Kafka transactional id prefix, unique per job. Default: the consumer group.")
+    @Option(
+            names = "--transactional-id-prefix",
+            paramLabel = "PREFIX",
+            description =
+                    "Exactly-once only: Kafka transactional id prefix, unique per job. Default: the consumer group.")
     String transactionalIdPrefix;
 
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--kafka-property",
+            paramLabel = "KEY=VALUE",
             description = "Extra Kafka client property for every source and sink (e.g. security.protocol=SSL).")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
@@ -166,76 +219,122 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--parallelism", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
     int parallelism;
 
-    @Option(names = "--checkpoint-interval", paramLabel = "TIME", converter = DurationConverter.class,
+    @Option(
+            names = "--checkpoint-interval",
+            paramLabel = "TIME",
+            converter = DurationConverter.class,
             description = "Default: ${DEFAULT-VALUE}.")
     Duration checkpointInterval;
 
-    @Option(names = "--incremental-checkpoints", negatable = true, fallbackValue = "true",
+    @Option(
+            names = "--incremental-checkpoints",
+            negatable = true,
+            fallbackValue = "true",
             description = "RocksDB incremental checkpoints. Default: ${DEFAULT-VALUE}.")
     boolean incrementalCheckpoints;
 
-    @Option(names = "--restore-from", paramLabel = "PATH",
+    @Option(
+            names = "--restore-from",
+            paramLabel = "PATH",
             description = "Resume from a retained checkpoint (<data-dir>/checkpoints/<job>/chk-<n>) or a savepoint.")
     String restoreFrom;
 
-    @Option(names = "--max-out-of-orderness", paramLabel = "TIME", converter = DurationConverter.class,
+    @Option(
+            names = "--max-out-of-orderness",
+            paramLabel = "TIME",
+            converter = DurationConverter.class,
             description = "How late an event may arrive and still be applied in order (= allowed lateness;"
                     + " later ones go to the DLQ as 'late'). Default: ${DEFAULT-VALUE}.")
     Duration maxOutOfOrderness;
 
-    @Option(names = "--max-waiting-events", paramLabel = "N",
+    @Option(
+            names = "--max-waiting-events",
+            paramLabel = "N",
             description = "Events each user-state subtask holds while they wait for the watermark; past it the"
                     + " earliest are applied early. Default: ${DEFAULT-VALUE}.")
     int maxWaitingEvents = StreamrecJobConfig.DEFAULT_MAX_WAITING_EVENTS;
 
-    @Option(names = "--source-idleness", paramLabel = "TIME", converter = DurationConverter.class,
-            description = "A partition silent this long stops holding back event time; 0 never. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--source-idleness",
+            paramLabel = "TIME",
+            converter = DurationConverter.class,
+            description =
+                    "A partition silent this long stops holding back event time; 0 never. Default: ${DEFAULT-VALUE}.")
     Duration sourceIdleness;
 
-    @Option(names = "--watermark-interval", paramLabel = "TIME", converter = DurationConverter.class,
+    @Option(
+            names = "--watermark-interval",
+            paramLabel = "TIME",
+            converter = DurationConverter.class,
             description = "How often the sources emit watermarks; events wait for one in user state."
                     + " Default: ${DEFAULT-VALUE}.")
     Duration watermarkInterval;
 
-    @Option(names = "--buffer-timeout", paramLabel = "TIME", converter = DurationConverter.class,
+    @Option(
+            names = "--buffer-timeout",
+            paramLabel = "TIME",
+            converter = DurationConverter.class,
             description = "Longest a partly filled network buffer waits before it is sent; 0 sends every record."
                     + " Default: ${DEFAULT-VALUE}.")
     Duration bufferTimeout;
 
-    @Option(names = "--managed-memory", paramLabel = "SIZE", converter = MemorySizeConverter.class,
+    @Option(
+            names = "--managed-memory",
+            paramLabel = "SIZE",
+            converter = MemorySizeConverter.class,
             description = "Flink managed memory of the local cluster, shared by RocksDB's memtables and block cache"
                     + " (a cluster's task managers set their own). Default: ${DEFAULT-VALUE}.")
     MemorySize managedMemory;
 
-    @Option(names = "--rocksdb-write-buffer", paramLabel = "SIZE", converter = MemorySizeConverter.class,
+    @Option(
+            names = "--rocksdb-write-buffer",
+            paramLabel = "SIZE",
+            converter = MemorySizeConverter.class,
             description = "RocksDB memtable size per state; recently active users are read from it."
                     + " Default: ${DEFAULT-VALUE}.")
     MemorySize rocksdbWriteBufferSize;
 
-    @Option(names = "--rocksdb-bloom-filter", negatable = true, fallbackValue = "true",
-            description = "Bloom filters in RocksDB's state files and memtables, so a read skips those that lack the user."
-                    + " Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--rocksdb-bloom-filter",
+            negatable = true,
+            fallbackValue = "true",
+            description =
+                    "Bloom filters in RocksDB's state files and memtables, so a read skips those that lack the user."
+                            + " Default: ${DEFAULT-VALUE}.")
     boolean rocksdbBloomFilter;
 
-    @Option(names = "--state-compression", paramLabel = "CODEC",
-            description = "How RocksDB compresses the state files: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--state-compression",
+            paramLabel = "CODEC",
+            description =
+                    "How RocksDB compresses the state files: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     StateCompression stateCompression;
 
     // ---- user state (DESIGN.md §5)
 
-    @Option(names = "--session-gap", paramLabel = "TIME", converter = DurationConverter.class,
+    @Option(
+            names = "--session-gap",
+            paramLabel = "TIME",
+            converter = DurationConverter.class,
             description = "A gap longer than this starts a new session. Default: ${DEFAULT-VALUE}.")
     Duration sessionGap;
 
-    @Option(names = "--max-session-items", paramLabel = "N",
+    @Option(
+            names = "--max-session-items",
+            paramLabel = "N",
             description = "A session this long is closed. Default: ${DEFAULT-VALUE}.")
     int maxSessionItems;
 
-    @Option(names = "--long-term-retention", paramLabel = "TIME", converter = DurationConverter.class,
+    @Option(
+            names = "--long-term-retention",
+            paramLabel = "TIME",
+            converter = DurationConverter.class,
             description = "Earlier sessions kept as long-term history. Default: ${DEFAULT-VALUE}.")
     Duration longTermRetention;
 
-    @Option(names = "--max-long-term-per-feature", paramLabel = "N",
+    @Option(
+            names = "--max-long-term-per-feature",
+            paramLabel = "N",
             description = "Most long-term entries per feature. Default: ${DEFAULT-VALUE}.")
     int maxLongTermPerFeature;
 
@@ -245,23 +344,28 @@ public final class RunCommand implements Callable<Integer> {
         Optional<StreamrecRun.Replay> events = noReplay
                 ? Optional.empty()
                 : Optional.of(new StreamrecRun.Replay(dataset.open(), replay.replayer(dataset)));
-        StreamrecRun.Settings settings = new StreamrecRun.Settings(Optional.ofNullable(duration), progressInterval,
-                partitions == null ? config.parallelism() : partitions, warmup == null ? Duration.ZERO : warmup);
+        StreamrecRun.Settings settings = new StreamrecRun.Settings(
+                Optional.ofNullable(duration),
+                progressInterval,
+                partitions == null ? config.parallelism() : partitions,
+                warmup == null ? Duration.ZERO : warmup);
         PrintWriter out = spec.commandLine().getOut();
-        StreamrecRun run = new StreamrecRun(config, bootstrapServers == null, StreamrecPipeline::build, events,
-                settings, out);
+        StreamrecRun run =
+                new StreamrecRun(config, bootstrapServers == null, StreamrecPipeline::build, events, settings, out);
 
         CountDownLatch done = new CountDownLatch(1);
-        Thread onCtrlC = new Thread(() -> {
-            out.println("Stopping: cancelling the job, stopping Flink and Kafka ...");
-            out.flush();
-            run.stop();
-            try {
-                done.await(SHUTDOWN_WAIT.toSeconds(), TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "streamrec-shutdown");
+        Thread onCtrlC = new Thread(
+                () -> {
+                    out.println("Stopping: cancelling the job, stopping Flink and Kafka ...");
+                    out.flush();
+                    run.stop();
+                    try {
+                        done.await(SHUTDOWN_WAIT.toSeconds(), TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "streamrec-shutdown");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         try {
             RunSummary summary = run.execute();
@@ -285,9 +389,13 @@ public final class RunCommand implements Callable<Integer> {
                 .maxLongTermPerFeature(maxLongTermPerFeature)
                 .build();
         StreamrecJobConfig.Builder b = StreamrecJobConfig.builder()
-                .topics(TopicNames.defaults().withEvents(eventsTopic).withEventsDlq(dlqTopic)
-                        .withUserProfiles(profilesTopic).withUserFeatures(userFeaturesTopic)
-                        .withUserVectors(userVectorsTopic).withModelUpdates(modelUpdatesTopic))
+                .topics(TopicNames.defaults()
+                        .withEvents(eventsTopic)
+                        .withEventsDlq(dlqTopic)
+                        .withUserProfiles(profilesTopic)
+                        .withUserFeatures(userFeaturesTopic)
+                        .withUserVectors(userVectorsTopic)
+                        .withModelUpdates(modelUpdatesTopic))
                 .encodeUserVectors(vectors)
                 .model(model)
                 .eventFormat(replay.format)
@@ -316,7 +424,10 @@ public final class RunCommand implements Callable<Integer> {
             b.bootstrapServers(bootstrapServers);
         }
         if (Encoders.names().contains(model)) { // an unknown name is reported with every other problem below
-            b.trainer(TrainerOperatorConfig.builder().encoder(model).deltaInterval(deltaInterval).build());
+            b.trainer(TrainerOperatorConfig.builder()
+                    .encoder(model)
+                    .deltaInterval(deltaInterval)
+                    .build());
         }
         kafkaProperties.forEach(b::kafkaProperty);
         return b.build();

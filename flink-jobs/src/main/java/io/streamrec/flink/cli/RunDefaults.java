@@ -22,6 +22,7 @@ final class RunDefaults implements IDefaultValueProvider {
 
     /** Run-only settings (not part of the job's configuration). */
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+
     static final String DATA_DIR = "streamrec-data";
 
     private static final Map<String, String> DEFAULTS = Map.ofEntries(

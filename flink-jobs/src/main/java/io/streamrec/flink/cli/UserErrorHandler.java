@@ -9,9 +9,10 @@ import picocli.CommandLine;
 final class UserErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
     @Override
-    public int handleExecutionException(
-            Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) throws Exception {
-        if (e instanceof IllegalArgumentException || e instanceof java.io.FileNotFoundException
+    public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult)
+            throws Exception {
+        if (e instanceof IllegalArgumentException
+                || e instanceof java.io.FileNotFoundException
                 || e instanceof java.nio.file.NoSuchFileException) {
             commandLine.getErr().println(commandLine.getColorScheme().errorText("error: " + describe(e)));
             return commandLine.getCommandSpec().exitCodeOnInvalidInput();

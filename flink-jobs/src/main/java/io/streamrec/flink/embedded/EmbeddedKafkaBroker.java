@@ -58,8 +58,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final boolean deleteDataDirOnClose;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers, Path dataDir,
-                                boolean deleteDataDirOnClose) {
+    private EmbeddedKafkaBroker(
+            KafkaRaftServer server, String bootstrapServers, Path dataDir, boolean deleteDataDirOnClose) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
         this.dataDir = dataDir;
@@ -107,7 +107,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 LOG.warn("Could not delete the embedded broker's folder {}: {}", dataDir, e.toString());
             }
         }
-        LOG.info("Embedded Kafka broker at {} stopped in {} ms", bootstrapServers,
+        LOG.info(
+                "Embedded Kafka broker at {} stopped in {} ms",
+                bootstrapServers,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
@@ -191,16 +193,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 String bootstrap = LOOPBACK + ":" + clientPort;
                 EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, bootstrap, dir, temporary);
                 awaitReady(broker);
-                LOG.info("Embedded Kafka broker started at {} in {} ms (data in {})", bootstrap,
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), dir);
+                LOG.info(
+                        "Embedded Kafka broker started at {} in {} ms (data in {})",
+                        bootstrap,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                        dir);
                 return broker;
             } catch (RuntimeException e) {
                 if (temporary) {
                     deleteQuietly(dir);
                 }
-                throw new IllegalStateException("The embedded Kafka broker did not start (client port " + clientPort
-                        + ", controller port " + quorumPort + ", data in " + dir + "): " + e.getMessage()
-                        + ". If a port is taken, leave the ports at 0 so free ones are picked.", e);
+                throw new IllegalStateException(
+                        "The embedded Kafka broker did not start (client port " + clientPort
+                                + ", controller port " + quorumPort + ", data in " + dir + "): " + e.getMessage()
+                                + ". If a port is taken, leave the ports at 0 so free ones are picked.",
+                        e);
             }
         }
 
@@ -209,7 +216,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             p.put("process.roles", "broker,controller");
             p.put("node.id", "1");
             p.put("controller.quorum.voters", "1@" + LOOPBACK + ":" + quorumPort);
-            p.put("listeners", "PLAINTEXT://" + LOOPBACK + ":" + clientPort + ",CONTROLLER://" + LOOPBACK + ":" + quorumPort);
+            p.put(
+                    "listeners",
+                    "PLAINTEXT://" + LOOPBACK + ":" + clientPort + ",CONTROLLER://" + LOOPBACK + ":" + quorumPort);
             p.put("advertised.listeners", "PLAINTEXT://" + LOOPBACK + ":" + clientPort);
             p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
             p.put("controller.listener.names", "CONTROLLER");
@@ -254,9 +263,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             ByteArrayOutputStream output = new ByteArrayOutputStream();
             int status;
             try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-                status = StorageTool.execute(new String[] {
-                        "format", "--cluster-id", Uuid.randomUuid().toString(),
-                        "--config", config.toString()}, print);
+                status = StorageTool.execute(
+                        new String[] {
+                            "format", "--cluster-id", Uuid.randomUuid().toString(), "--config", config.toString()
+                        },
+                        print);
             }
             if (status != 0) {
                 throw new IllegalStateException("kafka-storage format failed with status " + status + ": "
@@ -266,16 +277,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
         private void awaitReady(EmbeddedKafkaBroker broker) {
             try (Admin admin = Admin.create(Map.of(
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) startTimeout.toMillis()))) {
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    broker.bootstrapServers(),
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                    (int) startTimeout.toMillis()))) {
                 admin.describeCluster().nodes().get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 broker.close();
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
-                throw new IllegalStateException("the broker did not answer within " + startTimeout.toSeconds()
-                        + " s", e);
+                throw new IllegalStateException(
+                        "the broker did not answer within " + startTimeout.toSeconds() + " s", e);
             }
         }
 
@@ -283,8 +296,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             try {
                 return Files.createTempDirectory("streamrec-kafka-");
             } catch (IOException e) {
-                throw new UncheckedIOException("Could not create a temporary folder for the embedded broker; "
-                        + "check java.io.tmpdir or pass a dataDir", e);
+                throw new UncheckedIOException(
+                        "Could not create a temporary folder for the embedded broker; "
+                                + "check java.io.tmpdir or pass a dataDir",
+                        e);
             }
         }
 
@@ -307,7 +322,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
         private static int requirePort(int port, String name) {
             if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException(name + " must be between 0 (pick a free one) and 65535, got " + port);
+                throw new IllegalArgumentException(
+                        name + " must be between 0 (pick a free one) and 65535, got " + port);
             }
             return port;
         }

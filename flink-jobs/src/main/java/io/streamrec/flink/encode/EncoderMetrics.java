@@ -22,6 +22,7 @@ final class EncoderMetrics {
     final Histogram encodeLatencyMs;
     /** Written by the task thread only; read by metric reporters. */
     private volatile long modelVersion;
+
     private volatile int pending;
     private volatile int heldDeltas;
     private volatile long lastFullAssemblyMs;

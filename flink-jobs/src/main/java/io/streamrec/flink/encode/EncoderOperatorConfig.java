@@ -138,11 +138,13 @@ public final class EncoderOperatorConfig implements Serializable {
         public EncoderOperatorConfig build() {
             List<String> problems = new ArrayList<>();
             if (maxBatchRecords < 1) {
-                problems.add("maxBatchRecords must be at least 1 (1 encodes every snapshot alone), got " + maxBatchRecords);
+                problems.add(
+                        "maxBatchRecords must be at least 1 (1 encodes every snapshot alone), got " + maxBatchRecords);
             }
             if (maxBatchDelay.isNegative() || maxBatchDelay.isZero()) {
-                problems.add("maxBatchDelay must be positive (e.g. 20 ms; set maxBatchRecords to 1 for no batching), got "
-                        + maxBatchDelay);
+                problems.add(
+                        "maxBatchDelay must be positive (e.g. 20 ms; set maxBatchRecords to 1 for no batching), got "
+                                + maxBatchDelay);
             }
             if (maxPendingSnapshots < maxBatchRecords) {
                 problems.add("maxPendingSnapshots must be at least maxBatchRecords (" + maxBatchRecords + "), got "
@@ -154,7 +156,8 @@ public final class EncoderOperatorConfig implements Serializable {
                 problems.add(e.getMessage());
             }
             if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("invalid encoder operator configuration: " + String.join("; ", problems));
+                throw new IllegalArgumentException(
+                        "invalid encoder operator configuration: " + String.join("; ", problems));
             }
             return new EncoderOperatorConfig(this);
         }

@@ -21,6 +21,7 @@ final class PendingSnapshots {
     private List<FeatureSnapshot> inArrivalOrder = new ArrayList<>();
     /** Non-null once the bound was reached: latest snapshot per user, least recently updated first. */
     private LinkedHashMap<String, FeatureSnapshot> latestPerUser;
+
     private long dropped;
 
     PendingSnapshots(int capacity) {
@@ -47,7 +48,8 @@ final class PendingSnapshots {
         latestPerUser.remove(snapshot.getUserId());
         latestPerUser.put(snapshot.getUserId(), snapshot);
         if (latestPerUser.size() > capacity) {
-            Iterator<Map.Entry<String, FeatureSnapshot>> oldest = latestPerUser.entrySet().iterator();
+            Iterator<Map.Entry<String, FeatureSnapshot>> oldest =
+                    latestPerUser.entrySet().iterator();
             oldest.next();
             oldest.remove();
             dropped++;

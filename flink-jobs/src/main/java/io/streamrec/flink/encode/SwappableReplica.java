@@ -49,6 +49,7 @@ final class SwappableReplica implements AutoCloseable {
     private long nextVersion;
     /** Completes when the last submitted chunk is applied: true once {@link #next} holds the whole FULL. */
     private CompletableFuture<Boolean> nextComplete;
+
     private long assemblyNanos;
     private final List<ModelUpdate> arrivedDuringAssembly = new ArrayList<>();
 
@@ -88,13 +89,15 @@ final class SwappableReplica implements AutoCloseable {
             assemblyNanos = 0;
         }
         EncoderReplica target = next;
-        nextComplete = CompletableFuture.supplyAsync(() -> {
-            long started = System.nanoTime();
-            JniUtils.setGradMode(false);
-            target.apply(chunk);
-            assemblyNanos += System.nanoTime() - started;
-            return target.ready();
-        }, assembler);
+        nextComplete = CompletableFuture.supplyAsync(
+                () -> {
+                    long started = System.nanoTime();
+                    JniUtils.setGradMode(false);
+                    target.apply(chunk);
+                    assemblyNanos += System.nanoTime() - started;
+                    return target.ready();
+                },
+                assembler);
     }
 
     /** True while a FULL snapshot is being assembled off the task thread. */
@@ -118,7 +121,8 @@ final class SwappableReplica implements AutoCloseable {
         } catch (RuntimeException e) {
             abandonAssembly();
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new IllegalArgumentException("FULL version " + nextVersion + " could not be applied: " + cause.getMessage(), cause);
+            throw new IllegalArgumentException(
+                    "FULL version " + nextVersion + " could not be applied: " + cause.getMessage(), cause);
         }
         if (!complete) {
             return null;

@@ -78,8 +78,8 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        pendingState = context.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>(PENDING_STATE, new AvroTypeInfo<>(FeatureSnapshot.class)));
+        pendingState = context.getOperatorStateStore()
+                .getListState(new ListStateDescriptor<>(PENDING_STATE, new AvroTypeInfo<>(FeatureSnapshot.class)));
         pending = new PendingSnapshots(config.maxPendingSnapshots());
         for (FeatureSnapshot snapshot : pendingState.get()) {
             pending.add(snapshot);
@@ -97,8 +97,10 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
         Engine.getEngine("PyTorch");
         JniUtils.setGradMode(false);
         var encoderFactory = config.encoderFactory();
-        replica = new SwappableReplica(() -> new EncoderReplica(encoderFactory),
-                "model-assembler-" + config.encoderName() + "-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        replica = new SwappableReplica(
+                () -> new EncoderReplica(encoderFactory),
+                "model-assembler-" + config.encoderName() + "-"
+                        + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         batch = new ArrayList<>(config.maxBatchRecords());
         metrics = new EncoderMetrics(getMetricGroup());
         metrics.pending(pending.size(), pending.dropped());
@@ -120,7 +122,8 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
         if (batch.size() >= config.maxBatchRecords()) {
             flush();
         } else if (batchDeadline == null) {
-            long deadline = getProcessingTimeService().getCurrentProcessingTime() + config.maxBatchDelay().toMillis();
+            long deadline = getProcessingTimeService().getCurrentProcessingTime()
+                    + config.maxBatchDelay().toMillis();
             batchDeadline = getProcessingTimeService().registerTimer(deadline, time -> {
                 batchDeadline = null;
                 flush();
@@ -132,14 +135,19 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
     public void processElement2(StreamRecord<ModelUpdate> element) {
         ModelUpdate update = element.getValue();
         if (!config.encoderName().equals(update.getModelName())) {
-            LOG.debug("ignoring an update of model '{}': this encoder runs '{}'", update.getModelName(), config.encoderName());
+            LOG.debug(
+                    "ignoring an update of model '{}': this encoder runs '{}'",
+                    update.getModelName(),
+                    config.encoderName());
             return;
         }
         try {
             replica.accept(update);
         } catch (RuntimeException e) {
-            refused(update.getKind() + " version " + update.getVersion() + " chunk " + (update.getChunkIndex() + 1)
-                    + "/" + update.getChunkCount(), e);
+            refused(
+                    update.getKind() + " version " + update.getVersion() + " chunk " + (update.getChunkIndex() + 1)
+                            + "/" + update.getChunkCount(),
+                    e);
             return;
         }
         metrics.model(replica.version(), replica.heldDeltas());
@@ -177,9 +185,15 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
         }
         metrics.model(replica.version(), replica.heldDeltas());
         metrics.fullAssembled(swap.assemblyMillis());
-        LOG.info("encoder '{}' swapped in FULL version {} (was {}; assembled off the task thread in {} ms, swapped in {} ms),"
-                        + " now at {}", config.encoderName(), swap.version(), swap.previousVersion(), swap.assemblyMillis(),
-                (System.nanoTime() - started) / 1_000_000, replica.version());
+        LOG.info(
+                "encoder '{}' swapped in FULL version {} (was {}; assembled off the task thread in {} ms, swapped in {} ms),"
+                        + " now at {}",
+                config.encoderName(),
+                swap.version(),
+                swap.previousVersion(),
+                swap.assemblyMillis(),
+                (System.nanoTime() - started) / 1_000_000,
+                replica.version());
         for (String refusal : swap.refused()) {
             metrics.updatesRejected.inc();
             LOG.warn("refused {} of model '{}' after the swap", refusal, config.encoderName());
@@ -188,8 +202,10 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
             List<FeatureSnapshot> waiting = pending.drain();
             metrics.pending(0, pending.dropped());
             if (!waiting.isEmpty()) {
-                LOG.info("encoder '{}' has its first model; encoding the {} snapshots that waited for it",
-                        config.encoderName(), waiting.size());
+                LOG.info(
+                        "encoder '{}' has its first model; encoding the {} snapshots that waited for it",
+                        config.encoderName(),
+                        waiting.size());
             }
             for (int from = 0; from < waiting.size(); from += config.maxBatchRecords()) {
                 encodeAndEmit(waiting.subList(from, Math.min(waiting.size(), from + config.maxBatchRecords())));
@@ -199,15 +215,22 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
 
     private void refused(String what, RuntimeException e) {
         metrics.updatesRejected.inc();
-        LOG.warn("refused {} of model '{}' ({}); still encoding with version {}", what, config.encoderName(),
-                e.getMessage(), replica.version());
+        LOG.warn(
+                "refused {} of model '{}' ({}); still encoding with version {}",
+                what,
+                config.encoderName(),
+                e.getMessage(),
+                replica.version());
     }
 
     private void logWaiting() {
         if (!waitingLogged) {
             waitingLogged = true;
-            LOG.info("encoder waiting for model: no FULL snapshot of '{}' on model-updates yet; snapshots pending: {} "
-                    + "(up to {}, then the latest per user)", config.encoderName(), pending.size(),
+            LOG.info(
+                    "encoder waiting for model: no FULL snapshot of '{}' on model-updates yet; snapshots pending: {} "
+                            + "(up to {}, then the latest per user)",
+                    config.encoderName(),
+                    pending.size(),
                     config.maxPendingSnapshots());
         }
     }
@@ -297,8 +320,10 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
         if (replica.ready()) {
             flush();
         } else if (!pending.isEmpty()) {
-            LOG.warn("input ended before any model of '{}' arrived: {} snapshots were never encoded",
-                    config.encoderName(), pending.size());
+            LOG.warn(
+                    "input ended before any model of '{}' arrived: {} snapshots were never encoded",
+                    config.encoderName(),
+                    pending.size());
         }
         super.finish();
     }

@@ -24,11 +24,13 @@ public final class UserVectorEncoding {
      *                     broadcast here, so every encoder subtask holds the same versions
      * @return user vectors, to be written to the compacted {@code user-vectors} topic keyed by userId
      */
-    public static SingleOutputStreamOperator<UserVector> encode(DataStream<FeatureSnapshot> snapshots,
-                                                                DataStream<ModelUpdate> modelUpdates,
-                                                                EncoderOperatorConfig config) {
-        return snapshots.connect(modelUpdates.broadcast())
-                .transform("encode user vectors (" + config.encoderName() + ")", new AvroTypeInfo<>(UserVector.class),
+    public static SingleOutputStreamOperator<UserVector> encode(
+            DataStream<FeatureSnapshot> snapshots, DataStream<ModelUpdate> modelUpdates, EncoderOperatorConfig config) {
+        return snapshots
+                .connect(modelUpdates.broadcast())
+                .transform(
+                        "encode user vectors (" + config.encoderName() + ")",
+                        new AvroTypeInfo<>(UserVector.class),
                         new UserVectorEncoderOperator(config))
                 .setParallelism(snapshots.getParallelism())
                 .uid(UID_ENCODER);

@@ -60,8 +60,8 @@ public final class DecodingDeserializationSchema<V, T>
     private transient Decoder<V> decoder;
     private transient DeadLetters deadLetters;
 
-    private DecodingDeserializationSchema(DecoderFactory<V> decoderFactory, Acceptance<V, T> acceptance,
-                                          TypeInformation<T> acceptedType) {
+    private DecodingDeserializationSchema(
+            DecoderFactory<V> decoderFactory, Acceptance<V, T> acceptance, TypeInformation<T> acceptedType) {
         this.decoderFactory = decoderFactory;
         this.acceptance = acceptance;
         this.acceptedType = acceptedType;
@@ -71,9 +71,10 @@ public final class DecodingDeserializationSchema<V, T>
      * The {@code events} topic: a valid event is kept with its original bytes and offsets ({@link SourcedEvent}),
      * so that a later stage (dedup, lateness) can still dead-letter it exactly as it was read.
      */
-    public static DecodingDeserializationSchema<UserEvent, SourcedEvent> events(WireFormat format,
-                                                                                ValidationLimits limits) {
-        return new DecodingDeserializationSchema<>(clock -> new EventDecoder(format, limits, clock)::decode,
+    public static DecodingDeserializationSchema<UserEvent, SourcedEvent> events(
+            WireFormat format, ValidationLimits limits) {
+        return new DecodingDeserializationSchema<>(
+                clock -> new EventDecoder(format, limits, clock)::decode,
                 (event, record) -> SourcedEvent.newBuilder()
                         .setEvent(event)
                         .setPayload(ByteBuffer.wrap(record.value()))
@@ -85,10 +86,12 @@ public final class DecodingDeserializationSchema<V, T>
     }
 
     /** The optional compacted {@code user-profiles} topic: the latest profile per user. */
-    public static DecodingDeserializationSchema<UserProfile, UserProfile> profiles(WireFormat format,
-                                                                                   ValidationLimits limits) {
-        return new DecodingDeserializationSchema<>(clock -> new ProfileDecoder(format, limits, clock)::decode,
-                (profile, record) -> profile, new AvroTypeInfo<>(UserProfile.class));
+    public static DecodingDeserializationSchema<UserProfile, UserProfile> profiles(
+            WireFormat format, ValidationLimits limits) {
+        return new DecodingDeserializationSchema<>(
+                clock -> new ProfileDecoder(format, limits, clock)::decode,
+                (profile, record) -> profile,
+                new AvroTypeInfo<>(UserProfile.class));
     }
 
     @Override
@@ -104,8 +107,13 @@ public final class DecodingDeserializationSchema<V, T>
         if (result.isValid()) {
             out.collect(Either.Right(acceptance.accept(result.value(), record)));
         } else {
-            out.collect(Either.Left(deadLetters.refused(result.violations(), record.key(), record.value(),
-                    record.topic(), record.partition(), record.offset())));
+            out.collect(Either.Left(deadLetters.refused(
+                    result.violations(),
+                    record.key(),
+                    record.value(),
+                    record.topic(),
+                    record.partition(),
+                    record.offset())));
         }
     }
 

@@ -23,13 +23,13 @@ public final class EventTimeWatermarks {
      * holding it back (zero disables idleness). Refused records keep their Kafka timestamp but never move
      * event time: their timestamps are untrusted.
      */
-    public static WatermarkStrategy<Either<DeadLetter, SourcedEvent>> forEvents(Duration maxOutOfOrderness,
-                                                                                Duration idleness) {
-        WatermarkStrategy<Either<DeadLetter, SourcedEvent>> strategy = WatermarkStrategy
-                .<Either<DeadLetter, SourcedEvent>>forGenerator(
-                        ctx -> new AcceptedOnly<>(new BoundedOutOfOrdernessWatermarks<>(maxOutOfOrderness)))
-                .withTimestampAssigner((record, kafkaTimestamp) ->
-                        record.isRight() ? record.right().getEvent().getTimestamp() : kafkaTimestamp);
+    public static WatermarkStrategy<Either<DeadLetter, SourcedEvent>> forEvents(
+            Duration maxOutOfOrderness, Duration idleness) {
+        WatermarkStrategy<Either<DeadLetter, SourcedEvent>> strategy =
+                WatermarkStrategy.<Either<DeadLetter, SourcedEvent>>forGenerator(
+                                ctx -> new AcceptedOnly<>(new BoundedOutOfOrdernessWatermarks<>(maxOutOfOrderness)))
+                        .withTimestampAssigner((record, kafkaTimestamp) ->
+                                record.isRight() ? record.right().getEvent().getTimestamp() : kafkaTimestamp);
         return idleness.isZero() ? strategy : strategy.withIdleness(idleness);
     }
 

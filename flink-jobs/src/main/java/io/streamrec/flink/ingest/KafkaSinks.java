@@ -8,10 +8,10 @@ import io.streamrec.schemas.UserVector;
 import io.streamrec.schemas.codec.AvroBinaryCodec;
 import io.streamrec.schemas.codec.JsonCodecs;
 import io.streamrec.schemas.ingest.WireFormat;
+import java.util.Map;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
-import java.util.Map;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -29,7 +29,8 @@ public final class KafkaSinks {
      * UTF-8) or Avro binary, per {@link StreamrecJobConfig#deadLetterFormat()}.
      */
     public static KafkaSink<DeadLetter> deadLetters(StreamrecJobConfig cfg) {
-        return sink(cfg, cfg.topics().eventsDlq(), "dlq", DeadLetter::getKey, deadLetterEncoding(cfg.deadLetterFormat()));
+        return sink(
+                cfg, cfg.topics().eventsDlq(), "dlq", DeadLetter::getKey, deadLetterEncoding(cfg.deadLetterFormat()));
     }
 
     static SerializableFunction<DeadLetter, byte[]> deadLetterEncoding(WireFormat format) {
@@ -41,7 +42,11 @@ public final class KafkaSinks {
 
     /** {@code user-features} (debug): every FeatureSnapshot as JSON, keyed by userId. */
     public static KafkaSink<FeatureSnapshot> userFeatures(StreamrecJobConfig cfg) {
-        return sink(cfg, cfg.topics().userFeatures(), "user-features", FeatureSnapshot::getUserId,
+        return sink(
+                cfg,
+                cfg.topics().userFeatures(),
+                "user-features",
+                FeatureSnapshot::getUserId,
                 snapshot -> JsonCodecs.FEATURE_SNAPSHOT.encode(snapshot));
     }
 
@@ -51,14 +56,22 @@ public final class KafkaSinks {
      * limit the topic is created with, so the largest chunk fits both. Must run at parallelism 1 (version order).
      */
     public static KafkaSink<ModelUpdate> modelUpdates(StreamrecJobConfig cfg) {
-        return sink(cfg, cfg.topics().modelUpdates(), "model-updates", ModelUpdate::getModelName,
+        return sink(
+                cfg,
+                cfg.topics().modelUpdates(),
+                "model-updates",
+                ModelUpdate::getModelName,
                 update -> MODEL_UPDATE_AVRO.encode(update),
                 Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(cfg.modelUpdatesMaxMessageBytes())));
     }
 
     /** {@code user-vectors} (compacted): each user's newest vector as Avro binary, keyed by userId. */
     public static KafkaSink<UserVector> userVectors(StreamrecJobConfig cfg) {
-        return sink(cfg, cfg.topics().userVectors(), "user-vectors", UserVector::getUserId,
+        return sink(
+                cfg,
+                cfg.topics().userVectors(),
+                "user-vectors",
+                UserVector::getUserId,
                 vector -> USER_VECTOR_AVRO.encode(vector));
     }
 
@@ -66,14 +79,22 @@ public final class KafkaSinks {
      * A sink writing each record's {@code value} encoding to {@code topic}, keyed by {@code key}, with the
      * configured guarantee; {@code name} keeps the transactional ids of the job's exactly-once sinks apart.
      */
-    public static <T> KafkaSink<T> sink(StreamrecJobConfig cfg, String topic, String name,
-                                        SerializableFunction<T, String> key, SerializableFunction<T, byte[]> value) {
+    public static <T> KafkaSink<T> sink(
+            StreamrecJobConfig cfg,
+            String topic,
+            String name,
+            SerializableFunction<T, String> key,
+            SerializableFunction<T, byte[]> value) {
         return sink(cfg, topic, name, key, value, Map.of());
     }
 
-    private static <T> KafkaSink<T> sink(StreamrecJobConfig cfg, String topic, String name,
-                                         SerializableFunction<T, String> key, SerializableFunction<T, byte[]> value,
-                                         Map<String, String> producerProperties) {
+    private static <T> KafkaSink<T> sink(
+            StreamrecJobConfig cfg,
+            String topic,
+            String name,
+            SerializableFunction<T, String> key,
+            SerializableFunction<T, byte[]> value,
+            Map<String, String> producerProperties) {
         KafkaSinkBuilder<T> builder = KafkaSink.<T>builder()
                 .setBootstrapServers(cfg.bootstrapServers())
                 .setDeliveryGuarantee(cfg.deliveryGuarantee())
@@ -82,7 +103,8 @@ public final class KafkaSinks {
         producerProperties.forEach(builder::setProperty);
         if (cfg.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
             builder.setTransactionalIdPrefix(cfg.effectiveTransactionalIdPrefix() + "-" + name)
-                    .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                    .setProperty(
+                            ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                             Long.toString(cfg.transactionTimeout().toMillis()));
         }
         return builder.build();

@@ -9,10 +9,10 @@ import io.streamrec.schemas.codec.AvroBinaryCodec;
 import java.io.IOException;
 import org.apache.flink.api.common.serialization.AbstractDeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.types.Either;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -24,14 +24,16 @@ public final class KafkaSources {
 
     /** The {@code events} topic, decoded and validated in the source. */
     public static KafkaSource<Either<DeadLetter, SourcedEvent>> events(StreamrecJobConfig cfg) {
-        return KafkaSources.<Either<DeadLetter, SourcedEvent>>base(cfg, cfg.topics().events())
+        return KafkaSources.<Either<DeadLetter, SourcedEvent>>base(
+                        cfg, cfg.topics().events())
                 .setDeserializer(DecodingDeserializationSchema.events(cfg.eventFormat(), cfg.validationLimits()))
                 .build();
     }
 
     /** The compacted {@code user-profiles} topic. */
     public static KafkaSource<Either<DeadLetter, UserProfile>> profiles(StreamrecJobConfig cfg) {
-        return KafkaSources.<Either<DeadLetter, UserProfile>>base(cfg, cfg.topics().userProfiles())
+        return KafkaSources.<Either<DeadLetter, UserProfile>>base(
+                        cfg, cfg.topics().userProfiles())
                 .setDeserializer(DecodingDeserializationSchema.profiles(cfg.eventFormat(), cfg.validationLimits()))
                 .build();
     }

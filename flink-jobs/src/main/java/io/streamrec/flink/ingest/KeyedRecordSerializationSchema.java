@@ -14,8 +14,8 @@ final class KeyedRecordSerializationSchema<T> implements KafkaRecordSerializatio
     private final SerializableFunction<T, String> key;
     private final SerializableFunction<T, byte[]> value;
 
-    KeyedRecordSerializationSchema(String topic, SerializableFunction<T, String> key,
-                                  SerializableFunction<T, byte[]> value) {
+    KeyedRecordSerializationSchema(
+            String topic, SerializableFunction<T, String> key, SerializableFunction<T, byte[]> value) {
         this.topic = topic;
         this.key = key;
         this.value = value;
@@ -24,7 +24,7 @@ final class KeyedRecordSerializationSchema<T> implements KafkaRecordSerializatio
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T record, KafkaSinkContext context, Long timestamp) {
         String k = key.apply(record);
-        return new ProducerRecord<>(topic, null, timestamp, k == null ? null : k.getBytes(StandardCharsets.UTF_8),
-                value.apply(record));
+        return new ProducerRecord<>(
+                topic, null, timestamp, k == null ? null : k.getBytes(StandardCharsets.UTF_8), value.apply(record));
     }
 }

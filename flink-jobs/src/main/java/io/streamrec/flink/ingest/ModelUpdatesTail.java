@@ -52,9 +52,10 @@ public final class ModelUpdatesTail implements LatestPublishedVersion {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, PATIENCE).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, PATIENCE);
             Map<TopicPartition, Long> starts = consumer.beginningOffsets(partitions, PATIENCE);
             long latest = 0;
@@ -67,7 +68,8 @@ public final class ModelUpdatesTail implements LatestPublishedVersion {
     }
 
     /** The highest version in the tail of one partition, widening the window until it holds an update. */
-    private static long latestIn(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long start, long end) {
+    private static long latestIn(
+            KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long start, long end) {
         consumer.assign(List.of(partition));
         for (long window = FIRST_WINDOW; ; window *= 16) {
             long from = Math.max(start, end - window);
@@ -78,7 +80,8 @@ public final class ModelUpdatesTail implements LatestPublishedVersion {
         }
     }
 
-    private static long highestVersion(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long from, long end) {
+    private static long highestVersion(
+            KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long from, long end) {
         consumer.seek(partition, from);
         long latest = 0;
         long deadline = System.nanoTime() + PATIENCE.toNanos();

@@ -61,6 +61,7 @@ public final class StreamrecJobConfig {
     public static final WireFormat DEFAULT_EVENT_FORMAT = WireFormat.JSON;
     /** JSON, readable with any console consumer (payload as base64 and, when UTF-8, as text). */
     public static final WireFormat DEFAULT_DEAD_LETTER_FORMAT = WireFormat.JSON;
+
     public static final StartingOffsets DEFAULT_STARTING_OFFSETS = StartingOffsets.EARLIEST;
     public static final boolean DEFAULT_BOUNDED = false;
     public static final boolean DEFAULT_READ_PROFILES = true;
@@ -68,6 +69,7 @@ public final class StreamrecJobConfig {
     public static final int DEFAULT_PARALLELISM = 2;
     /** Fixed so that keyed state can be restored at another parallelism (up to this many key groups). */
     public static final int DEFAULT_MAX_PARALLELISM = 128;
+
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
     public static final Path DEFAULT_CHECKPOINT_DIR = Path.of("streamrec-data", "checkpoints");
     public static final boolean DEFAULT_INCREMENTAL_CHECKPOINTS = true;
@@ -135,6 +137,7 @@ public final class StreamrecJobConfig {
      * 11.8 µs per event against Snappy's 12.5 in one run each; no compression, 12.2, with larger files).
      */
     public static final StateCompression DEFAULT_STATE_COMPRESSION = StateCompression.LZ4;
+
     public static final DeliveryGuarantee DEFAULT_DELIVERY_GUARANTEE = DeliveryGuarantee.AT_LEAST_ONCE;
     /**
      * Kept below the brokers' default {@code transaction.max.timeout.ms} (15 min); a larger value is refused by
@@ -231,11 +234,15 @@ public final class StreamrecJobConfig {
 
     /** The trainer's defaults for {@code model}, or SDM's when the name is unknown (reported by {@link #problems()}). */
     private static TrainerOperatorConfig defaultTrainer(String model) {
-        return TrainerOperatorConfig.builder().encoder(Encoders.names().contains(model) ? model : DEFAULT_MODEL).build();
+        return TrainerOperatorConfig.builder()
+                .encoder(Encoders.names().contains(model) ? model : DEFAULT_MODEL)
+                .build();
     }
 
     private static EncoderOperatorConfig defaultEncoder(String model) {
-        return EncoderOperatorConfig.builder().encoder(Encoders.names().contains(model) ? model : DEFAULT_MODEL).build();
+        return EncoderOperatorConfig.builder()
+                .encoder(Encoders.names().contains(model) ? model : DEFAULT_MODEL)
+                .build();
     }
 
     public static Builder builder() {
@@ -292,7 +299,8 @@ public final class StreamrecJobConfig {
         }
         checkTopics(problems);
         if (consumerGroup.isBlank()) {
-            problems.add("consumerGroup is empty: set a group id unique to this job, e.g. '" + DEFAULT_CONSUMER_GROUP + "'");
+            problems.add(
+                    "consumerGroup is empty: set a group id unique to this job, e.g. '" + DEFAULT_CONSUMER_GROUP + "'");
         }
         if (parallelism < 1) {
             problems.add("parallelism is " + parallelism + ": set it to 1 or more");
@@ -327,8 +335,8 @@ public final class StreamrecJobConfig {
             problems.add("bufferTimeout is " + bufferTimeout + ": set it to 0 (flush after every record) or more");
         }
         if (managedMemory.compareTo(MIN_MANAGED_MEMORY) < 0) {
-            problems.add("managedMemory is " + managedMemory + ": give RocksDB at least "
-                    + MIN_MANAGED_MEMORY + ", e.g. the default " + DEFAULT_MANAGED_MEMORY);
+            problems.add("managedMemory is " + managedMemory + ": give RocksDB at least " + MIN_MANAGED_MEMORY
+                    + ", e.g. the default " + DEFAULT_MANAGED_MEMORY);
         }
         if (rocksdbWriteBufferSize.compareTo(MIN_ROCKSDB_WRITE_BUFFER_SIZE) < 0) {
             problems.add("rocksdbWriteBufferSize is " + rocksdbWriteBufferSize
@@ -377,8 +385,8 @@ public final class StreamrecJobConfig {
     public StreamrecJobConfig validate() {
         List<String> problems = problems();
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("Invalid streamrec job configuration:\n  - "
-                    + String.join("\n  - ", problems));
+            throw new IllegalArgumentException(
+                    "Invalid streamrec job configuration:\n  - " + String.join("\n  - ", problems));
         }
         return this;
     }
@@ -429,7 +437,8 @@ public final class StreamrecJobConfig {
     public Configuration flinkConfiguration() {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        // the user-state operator claims raw keyed state (older builds checkpointed its waiting events there), which heap timers would need
+        // the user-state operator claims raw keyed state (older builds checkpointed its waiting events there), which
+        // heap timers would need
         conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, PriorityQueueStateType.ROCKSDB);
         // every operator of the job builds fresh records and never changes one it has emitted or received, so
         // chained operators may share them: Flink's defensive Avro deep copy was ~7 % of the user-state thread
@@ -438,7 +447,8 @@ public final class StreamrecJobConfig {
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDirUri());
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, incrementalCheckpoints);
-        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         // a bounded replay ends with a final checkpoint, which commits the last exactly-once transaction
         conf.set(CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH, true);
@@ -680,7 +690,8 @@ public final class StreamrecJobConfig {
                 + ", publishUserFeatures=" + publishUserFeatures + ", parallelism=" + parallelism
                 + ", maxParallelism=" + maxParallelism + ", checkpointInterval=" + checkpointInterval
                 + ", checkpointDir=" + checkpointDir + ", incrementalCheckpoints=" + incrementalCheckpoints
-                + ", restoreFrom=" + restoreFrom.orElse("none") + ", maxOutOfOrderness=" + maxOutOfOrderness + ", maxWaitingEvents=" + maxWaitingEvents
+                + ", restoreFrom=" + restoreFrom.orElse("none") + ", maxOutOfOrderness=" + maxOutOfOrderness
+                + ", maxWaitingEvents=" + maxWaitingEvents
                 + ", sourceIdleness=" + sourceIdleness + ", watermarkInterval=" + watermarkInterval
                 + ", bufferTimeout=" + bufferTimeout + ", managedMemory=" + managedMemory
                 + ", rocksdbWriteBufferSize=" + rocksdbWriteBufferSize + ", rocksdbBloomFilter=" + rocksdbBloomFilter
@@ -695,8 +706,8 @@ public final class StreamrecJobConfig {
 
     private static Map<String, String> redacted(Map<String, String> properties) {
         Map<String, String> shown = new HashMap<>();
-        properties.forEach((k, v) -> shown.put(k,
-                k.toLowerCase(Locale.ROOT).matches(".*(password|secret|jaas|token).*") ? "[hidden]" : v));
+        properties.forEach((k, v) ->
+                shown.put(k, k.toLowerCase(Locale.ROOT).matches(".*(password|secret|jaas|token).*") ? "[hidden]" : v));
         return shown;
     }
 
@@ -929,6 +940,12 @@ public final class StreamrecJobConfig {
     }
 
     private static final Set<String> RESERVED_KAFKA_PROPERTIES = Set.of(
-            "bootstrap.servers", "group.id", "transactional.id", "transaction.timeout.ms",
-            "key.deserializer", "value.deserializer", "key.serializer", "value.serializer");
+            "bootstrap.servers",
+            "group.id",
+            "transactional.id",
+            "transaction.timeout.ms",
+            "key.deserializer",
+            "value.deserializer",
+            "key.serializer",
+            "value.serializer");
 }

@@ -17,7 +17,6 @@ import io.streamrec.schemas.UserProfile;
 import io.streamrec.schemas.UserVector;
 import java.util.Optional;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -72,9 +71,11 @@ public final class StreamrecPipeline {
     private final DataStream<DeadLetter> deadLetters;
     private final Optional<DataStream<UserVector>> userVectors;
 
-    private StreamrecPipeline(SingleOutputStreamOperator<FeatureSnapshot> featureSnapshots,
-                              DataStream<TrainingExample> trainingExamples, DataStream<DeadLetter> deadLetters,
-                              Optional<DataStream<UserVector>> userVectors) {
+    private StreamrecPipeline(
+            SingleOutputStreamOperator<FeatureSnapshot> featureSnapshots,
+            DataStream<TrainingExample> trainingExamples,
+            DataStream<DeadLetter> deadLetters,
+            Optional<DataStream<UserVector>> userVectors) {
         this.featureSnapshots = featureSnapshots;
         this.trainingExamples = trainingExamples;
         this.deadLetters = deadLetters;
@@ -90,8 +91,8 @@ public final class StreamrecPipeline {
         LOG.info("Building the streamrec pipeline with {}", cfg);
         env.configure(cfg.flinkConfiguration());
 
-        SingleOutputStreamOperator<SourcedEvent> events = env
-                .fromSource(KafkaSources.events(cfg),
+        SingleOutputStreamOperator<SourcedEvent> events = env.fromSource(
+                        KafkaSources.events(cfg),
                         EventTimeWatermarks.forEvents(cfg.maxOutOfOrderness(), cfg.effectiveSourceIdleness()),
                         "events source: " + cfg.topics().events())
                 .uid(UID_EVENTS_SOURCE)
@@ -102,8 +103,9 @@ public final class StreamrecPipeline {
 
         DataStream<UserProfile> profiles;
         if (cfg.readProfiles()) {
-            SingleOutputStreamOperator<UserProfile> decodedProfiles = env
-                    .fromSource(KafkaSources.profiles(cfg), WatermarkStrategy.noWatermarks(),
+            SingleOutputStreamOperator<UserProfile> decodedProfiles = env.fromSource(
+                            KafkaSources.profiles(cfg),
+                            WatermarkStrategy.noWatermarks(),
                             "user-profiles source: " + cfg.topics().userProfiles())
                     .uid(UID_PROFILES_SOURCE)
                     .process(new DeadLetterRouter<>(new AvroTypeInfo<>(UserProfile.class)))
@@ -113,20 +115,27 @@ public final class StreamrecPipeline {
             profiles = decodedProfiles;
         } else {
             // fromData(List.of()) fails at run time in Flink 2.2 (its generator reads past the empty collection)
-            profiles = env.fromSequence(0, 0).name("no profiles")
-                    .filter(n -> false).name("no profiles")
-                    .map(n -> (UserProfile) null).returns(new AvroTypeInfo<>(UserProfile.class)).name("no profiles");
+            profiles = env.fromSequence(0, 0)
+                    .name("no profiles")
+                    .filter(n -> false)
+                    .name("no profiles")
+                    .map(n -> (UserProfile) null)
+                    .returns(new AvroTypeInfo<>(UserProfile.class))
+                    .name("no profiles");
         }
 
-        SingleOutputStreamOperator<FeatureSnapshot> snapshots = UserStateOperator.apply(events, profiles, cfg.historyPolicy(), cfg.maxWaitingEvents())
+        SingleOutputStreamOperator<FeatureSnapshot> snapshots = UserStateOperator.apply(
+                        events, profiles, cfg.historyPolicy(), cfg.maxWaitingEvents())
                 .uid(UID_USER_STATE);
 
         DataStream<DeadLetter> allDeadLetters = refused.union(snapshots.getSideOutput(UserStateOperator.DEAD_LETTERS));
-        allDeadLetters.sinkTo(KafkaSinks.deadLetters(cfg))
+        allDeadLetters
+                .sinkTo(KafkaSinks.deadLetters(cfg))
                 .name("dead letters: " + cfg.topics().eventsDlq())
                 .uid(UID_DLQ_SINK);
         if (cfg.publishUserFeatures()) {
-            snapshots.sinkTo(KafkaSinks.userFeatures(cfg))
+            snapshots
+                    .sinkTo(KafkaSinks.userFeatures(cfg))
                     .name("user features (debug): " + cfg.topics().userFeatures())
                     .uid(UID_USER_FEATURES_SINK);
         }
@@ -137,18 +146,24 @@ public final class StreamrecPipeline {
         return new StreamrecPipeline(snapshots, examples, allDeadLetters, vectors);
     }
 
-    private static DataStream<UserVector> attachModelLoop(StreamExecutionEnvironment env, StreamrecJobConfig cfg,
-                                                          DataStream<FeatureSnapshot> snapshots,
-                                                          DataStream<TrainingExample> examples) {
+    private static DataStream<UserVector> attachModelLoop(
+            StreamExecutionEnvironment env,
+            StreamrecJobConfig cfg,
+            DataStream<FeatureSnapshot> snapshots,
+            DataStream<TrainingExample> examples) {
         // parallelism 1 like the trainer it chains to: one producer keeps the versions in order on the partition
-        TrainerOperatorFactory.attach(examples, cfg.trainer(),
-                        new ModelUpdatesTail(cfg.bootstrapServers(), cfg.topics().modelUpdates(), cfg.kafkaProperties()))
+        TrainerOperatorFactory.attach(
+                        examples,
+                        cfg.trainer(),
+                        new ModelUpdatesTail(
+                                cfg.bootstrapServers(), cfg.topics().modelUpdates(), cfg.kafkaProperties()))
                 .sinkTo(KafkaSinks.modelUpdates(cfg))
                 .name("model updates: " + cfg.topics().modelUpdates())
                 .uid(UID_MODEL_UPDATES_SINK)
                 .setParallelism(1);
-        DataStream<ModelUpdate> published = env
-                .fromSource(KafkaSources.modelUpdates(cfg), WatermarkStrategy.noWatermarks(),
+        DataStream<ModelUpdate> published = env.fromSource(
+                        KafkaSources.modelUpdates(cfg),
+                        WatermarkStrategy.noWatermarks(),
                         "model-updates source: " + cfg.topics().modelUpdates())
                 .uid(UID_MODEL_UPDATES_SOURCE)
                 .setParallelism(1);

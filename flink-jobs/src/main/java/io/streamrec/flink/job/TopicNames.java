@@ -15,8 +15,13 @@ import java.util.Objects;
  * @param userVectors   compacted user vectors (default {@value #DEFAULT_USER_VECTORS})
  * @param modelUpdates  model snapshots and deltas (default {@value #DEFAULT_MODEL_UPDATES})
  */
-public record TopicNames(String events, String userProfiles, String eventsDlq, String userFeatures,
-                         String userVectors, String modelUpdates) {
+public record TopicNames(
+        String events,
+        String userProfiles,
+        String eventsDlq,
+        String userFeatures,
+        String userVectors,
+        String modelUpdates) {
 
     public static final String DEFAULT_EVENTS = "events";
     public static final String DEFAULT_USER_PROFILES = "user-profiles";
@@ -35,8 +40,13 @@ public record TopicNames(String events, String userProfiles, String eventsDlq, S
     }
 
     public static TopicNames defaults() {
-        return new TopicNames(DEFAULT_EVENTS, DEFAULT_USER_PROFILES, DEFAULT_EVENTS_DLQ, DEFAULT_USER_FEATURES,
-                DEFAULT_USER_VECTORS, DEFAULT_MODEL_UPDATES);
+        return new TopicNames(
+                DEFAULT_EVENTS,
+                DEFAULT_USER_PROFILES,
+                DEFAULT_EVENTS_DLQ,
+                DEFAULT_USER_FEATURES,
+                DEFAULT_USER_VECTORS,
+                DEFAULT_MODEL_UPDATES);
     }
 
     public TopicNames withEvents(String name) {

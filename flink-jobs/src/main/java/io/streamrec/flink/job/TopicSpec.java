@@ -15,8 +15,12 @@ import org.apache.kafka.common.config.TopicConfig;
  * {@code maxMessageBytes}, when set, raises the topic's {@code max.message.bytes} (as {@code model-updates} needs
  * for the trainer's chunks).
  */
-public record TopicSpec(String name, int partitions, Optional<Short> replicationFactor, boolean compacted,
-                        OptionalInt maxMessageBytes) {
+public record TopicSpec(
+        String name,
+        int partitions,
+        Optional<Short> replicationFactor,
+        boolean compacted,
+        OptionalInt maxMessageBytes) {
 
     public TopicSpec {
         Objects.requireNonNull(name, "name");
@@ -26,8 +30,7 @@ public record TopicSpec(String name, int partitions, Optional<Short> replication
             throw new IllegalArgumentException("A topic name must not be blank");
         }
         if (partitions < 1) {
-            throw new IllegalArgumentException(
-                    "Topic '" + name + "' needs at least 1 partition, got " + partitions);
+            throw new IllegalArgumentException("Topic '" + name + "' needs at least 1 partition, got " + partitions);
         }
         replicationFactor.ifPresent(rf -> {
             if (rf < 1) {

@@ -31,8 +31,10 @@ public final class Topics {
     /** Connects to {@code bootstrapServers}, creates the missing topics, and returns the names it created. */
     public static List<String> createIfAbsent(String bootstrapServers, Collection<TopicSpec> specs) {
         try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()))) {
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) TIMEOUT.toMillis()))) {
             return createIfAbsent(admin, specs);
         }
     }
@@ -42,7 +44,8 @@ public final class Topics {
         if (specs.isEmpty()) {
             return List.of();
         }
-        CreateTopicsResult result = admin.createTopics(specs.stream().map(TopicSpec::toNewTopic).toList());
+        CreateTopicsResult result =
+                admin.createTopics(specs.stream().map(TopicSpec::toNewTopic).toList());
         List<String> created = new ArrayList<>();
         List<TopicSpec> existing = new ArrayList<>();
         for (TopicSpec spec : specs) {
@@ -51,14 +54,18 @@ public final class Topics {
                 created.add(spec.name());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("Could not create topic '" + spec.name() + "': "
-                            + e.getCause().getMessage() + ". Check that the brokers are reachable and that "
-                            + "this client may create topics, or create it yourself.", e.getCause());
+                    throw new IllegalStateException(
+                            "Could not create topic '" + spec.name() + "': "
+                                    + e.getCause().getMessage() + ". Check that the brokers are reachable and that "
+                                    + "this client may create topics, or create it yourself.",
+                            e.getCause());
                 }
                 existing.add(spec);
             } catch (TimeoutException e) {
-                throw new IllegalStateException("Timed out after " + TIMEOUT.toSeconds() + " s creating topic '"
-                        + spec.name() + "'. Check the bootstrap servers.", e);
+                throw new IllegalStateException(
+                        "Timed out after " + TIMEOUT.toSeconds() + " s creating topic '" + spec.name()
+                                + "'. Check the bootstrap servers.",
+                        e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while creating topic '" + spec.name() + "'", e);
@@ -76,15 +83,18 @@ public final class Topics {
             return;
         }
         try {
-            Map<String, TopicDescription> described = admin
-                    .describeTopics(existing.stream().map(TopicSpec::name).toList())
+            Map<String, TopicDescription> described = admin.describeTopics(
+                            existing.stream().map(TopicSpec::name).toList())
                     .allTopicNames()
                     .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             for (TopicSpec spec : existing) {
                 int actual = described.get(spec.name()).partitions().size();
                 if (actual != spec.partitions()) {
-                    LOG.warn("Topic '{}' already exists with {} partitions, not the {} configured; it is used as is",
-                            spec.name(), actual, spec.partitions());
+                    LOG.warn(
+                            "Topic '{}' already exists with {} partitions, not the {} configured; it is used as is",
+                            spec.name(),
+                            actual,
+                            spec.partitions());
                 }
             }
         } catch (ExecutionException | TimeoutException e) {

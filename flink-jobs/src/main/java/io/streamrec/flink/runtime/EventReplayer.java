@@ -49,7 +49,7 @@ public final class EventReplayer {
 
     /** Sends the events and waits for Kafka to acknowledge them; returns how many were sent. */
     public long replay(Stream<UserEvent> events, RecordSender sender) throws InterruptedException {
-        return replay(events, sender, (eventId, epochMillis) -> { });
+        return replay(events, sender, (eventId, epochMillis) -> {});
     }
 
     /** As {@link #replay(Stream, RecordSender)}, telling {@code onSent} each event's id and wall-clock send time. */

@@ -31,8 +31,12 @@ final class JobProbe {
     private final Optional<VectorLatency> latency;
 
     /** @param latency the vector watcher when the job runs the model loop; empty for an ingestion-only job */
-    JobProbe(LiveMetrics metrics, TopicRecordCount deadLetters, LongSupplier eventsProduced, long startNanos,
-             Optional<VectorLatency> latency) {
+    JobProbe(
+            LiveMetrics metrics,
+            TopicRecordCount deadLetters,
+            LongSupplier eventsProduced,
+            long startNanos,
+            Optional<VectorLatency> latency) {
         this.latency = latency;
         this.lastAdvance = new AtomicReference<>(JobProgress.startingAt(startNanos));
         this.metrics = metrics;
@@ -48,7 +52,8 @@ final class JobProbe {
         long dlq = deadLetters.count();
         long users = metrics.sum(USER_STATE_GROUP, USERS_WITH_STATE);
         peakUsers.accumulateAndGet(users, Math::max);
-        JobProgress now = new JobProgress(System.nanoTime(),
+        JobProgress now = new JobProgress(
+                System.nanoTime(),
                 metrics.sum(USER_STATE_GROUP, EVENTS_APPLIED) + dlq,
                 eventsProduced.getAsLong(),
                 dlq,

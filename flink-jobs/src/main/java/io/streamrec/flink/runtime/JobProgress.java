@@ -12,12 +12,25 @@ package io.streamrec.flink.runtime;
  * @param checkpoints completed checkpoints
  * @param model the model loop's figures; {@link ModelProgress#NONE} for an ingestion-only job
  */
-public record JobProgress(long atNanos, long events, long eventsProduced, long dlq, long users, long sessionsClosed,
-                          long checkpoints, ModelProgress model) {
+public record JobProgress(
+        long atNanos,
+        long events,
+        long eventsProduced,
+        long dlq,
+        long users,
+        long sessionsClosed,
+        long checkpoints,
+        ModelProgress model) {
 
     /** The figures of an ingestion-only job. */
-    public JobProgress(long atNanos, long events, long eventsProduced, long dlq, long users, long sessionsClosed,
-                       long checkpoints) {
+    public JobProgress(
+            long atNanos,
+            long events,
+            long eventsProduced,
+            long dlq,
+            long users,
+            long sessionsClosed,
+            long checkpoints) {
         this(atNanos, events, eventsProduced, dlq, users, sessionsClosed, checkpoints, ModelProgress.NONE);
     }
 
@@ -34,10 +47,19 @@ public record JobProgress(long atNanos, long events, long eventsProduced, long d
 
     /** One human-readable progress line, rate measured since {@code earlier}. */
     public String formatLine(JobProgress earlier, double elapsedSec) {
-        String line = String.format(java.util.Locale.ROOT,
+        String line = String.format(
+                java.util.Locale.ROOT,
                 "[%6.1fs] events %,d (%,.0f/s) | produced %,d | users %,d | sessions closed %,d | dlq %,d | checkpoints %d",
-                elapsedSec, events, eventsPerSecSince(earlier), eventsProduced, users, sessionsClosed, dlq, checkpoints);
-        return model == ModelProgress.NONE ? line
+                elapsedSec,
+                events,
+                eventsPerSecSince(earlier),
+                eventsProduced,
+                users,
+                sessionsClosed,
+                dlq,
+                checkpoints);
+        return model == ModelProgress.NONE
+                ? line
                 : line + " | " + model.format(earlier.model, (atNanos - earlier.atNanos) / 1e9);
     }
 }

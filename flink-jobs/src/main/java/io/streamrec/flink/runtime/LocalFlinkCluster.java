@@ -83,7 +83,8 @@ public final class LocalFlinkCluster implements AutoCloseable {
      */
     public java.util.Optional<Throwable> failureOf(JobID job) throws Exception {
         JobResult result = cluster.requestJobResult(job).get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        return result.getSerializedThrowable().map(t -> t.deserializeError(getClass().getClassLoader()));
+        return result.getSerializedThrowable()
+                .map(t -> t.deserializeError(getClass().getClassLoader()));
     }
 
     /** Cancels {@code job} if it still runs and waits until it has stopped. */

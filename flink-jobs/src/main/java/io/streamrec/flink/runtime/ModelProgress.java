@@ -17,9 +17,16 @@ import java.util.Locale;
  * @param latencyP50Ms median time from an event's send to its vector being readable on {@code user-vectors}
  * @param latencyP99Ms 99th percentile of the same
  */
-public record ModelProgress(long vectors, long examplesTrained, double fractionTrained, double loss,
-                            double prequentialHr50, double popularityHr50, long modelVersion,
-                            double latencyP50Ms, double latencyP99Ms) {
+public record ModelProgress(
+        long vectors,
+        long examplesTrained,
+        double fractionTrained,
+        double loss,
+        double prequentialHr50,
+        double popularityHr50,
+        long modelVersion,
+        double latencyP50Ms,
+        double latencyP99Ms) {
 
     /** A job without the model loop. */
     public static final ModelProgress NONE =
@@ -27,13 +34,21 @@ public record ModelProgress(long vectors, long examplesTrained, double fractionT
 
     /** One human-readable progress fragment, rates over {@code seconds} since {@code earlier}. */
     String format(ModelProgress earlier, double seconds) {
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "vectors %,d (%,.0f/s) | trained %,d (%,.0f/s, %s) | loss %s | HR@50 %s vs popularity %s | model v%d"
                         + " | latency p50 %s p99 %s",
-                vectors, rate(vectors - earlier.vectors, seconds), examplesTrained,
-                rate(examplesTrained - earlier.examplesTrained, seconds), percent(fractionTrained), figure(loss, "%.3f"),
-                figure(prequentialHr50, "%.3f"), figure(popularityHr50, "%.3f"), modelVersion,
-                figure(latencyP50Ms, "%,.0f ms"), figure(latencyP99Ms, "%,.0f ms"));
+                vectors,
+                rate(vectors - earlier.vectors, seconds),
+                examplesTrained,
+                rate(examplesTrained - earlier.examplesTrained, seconds),
+                percent(fractionTrained),
+                figure(loss, "%.3f"),
+                figure(prequentialHr50, "%.3f"),
+                figure(popularityHr50, "%.3f"),
+                modelVersion,
+                figure(latencyP50Ms, "%,.0f ms"),
+                figure(latencyP99Ms, "%,.0f ms"));
     }
 
     private static double rate(long delta, double seconds) {

@@ -38,12 +38,18 @@ public final class ModelUpdatesWatch implements AutoCloseable {
 
     /** Kafka timestamps (epoch ms) of each delta's first chunk, in publishing order. */
     private final List<Long> deltaTimestamps = new ArrayList<>();
+
     private final TopicTail tail;
 
     /** Starts reading {@code topic} (one partition, as the job creates it) from its current end. */
     public ModelUpdatesWatch(String bootstrapServers, String topic) {
-        this.tail = new TopicTail(bootstrapServers, topic, "streamrec-model-updates-watch",
-                "watching model updates", Duration.ofMillis(500), this::received);
+        this.tail = new TopicTail(
+                bootstrapServers,
+                topic,
+                "streamrec-model-updates-watch",
+                "watching model updates",
+                Duration.ofMillis(500),
+                this::received);
     }
 
     /** Deltas whose first chunk was published at or after {@code sinceEpochMillis}, and the gaps between them. */

@@ -10,7 +10,13 @@ public final class ProduceProgress {
     public static String line(RecordSender sender, long startedNanos) {
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
         long acked = sender.acknowledged();
-        return String.format(Locale.ROOT, "[%6.1fs] sent %,d records to '%s', %,d acknowledged (%,.0f/s)",
-                seconds, sender.sent(), sender.topic(), acked, seconds > 0 ? acked / seconds : 0);
+        return String.format(
+                Locale.ROOT,
+                "[%6.1fs] sent %,d records to '%s', %,d acknowledged (%,.0f/s)",
+                seconds,
+                sender.sent(),
+                sender.topic(),
+                acked,
+                seconds > 0 ? acked / seconds : 0);
     }
 }

@@ -19,16 +19,20 @@ public final class ProgressTicker implements AutoCloseable {
             return t;
         });
         long periodMs = Math.max(100, Math.round(intervalSec * 1000));
-        timer.scheduleAtFixedRate(() -> {
-            try {
-                out.println(line.get());
-            } catch (RuntimeException e) {
-                if (!closed) { // a reading interrupted by close() is not worth reporting
-                    out.println("progress unavailable: " + e.getMessage());
-                }
-            }
-            out.flush();
-        }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        out.println(line.get());
+                    } catch (RuntimeException e) {
+                        if (!closed) { // a reading interrupted by close() is not worth reporting
+                            out.println("progress unavailable: " + e.getMessage());
+                        }
+                    }
+                    out.flush();
+                },
+                periodMs,
+                periodMs,
+                TimeUnit.MILLISECONDS);
     }
 
     @Override

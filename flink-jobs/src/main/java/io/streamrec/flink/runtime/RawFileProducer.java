@@ -35,8 +35,8 @@ public final class RawFileProducer {
         long started = System.nanoTime();
         long lines;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
-                ProgressTicker ticker = new ProgressTicker(out, progressIntervalSec,
-                        () -> ProduceProgress.line(sender, started))) {
+                ProgressTicker ticker =
+                        new ProgressTicker(out, progressIntervalSec, () -> ProduceProgress.line(sender, started))) {
             lines = RawLines.forEach(in, line -> sender.send(key(line), line));
             sender.flushAndCheck();
         }

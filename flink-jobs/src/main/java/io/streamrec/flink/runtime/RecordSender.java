@@ -69,8 +69,10 @@ public final class RecordSender implements AutoCloseable {
         producer.flush();
         Exception failure = firstFailure.get();
         if (failure != null) {
-            throw new IllegalStateException(failed.get() + " of " + sent.get() + " records were not written to topic '"
-                    + topic + "'; first error: " + failure.getMessage(), failure);
+            throw new IllegalStateException(
+                    failed.get() + " of " + sent.get() + " records were not written to topic '" + topic
+                            + "'; first error: " + failure.getMessage(),
+                    failure);
         }
     }
 

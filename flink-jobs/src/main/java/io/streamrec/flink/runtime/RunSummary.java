@@ -62,41 +62,139 @@ public record RunSummary(
         SteadyState steady) {
 
     /** The summary of a run without a warm-up. */
-    public RunSummary(long events, double eventsPerSec, long eventsProduced, long dlq, long users, long usersAtEnd,
-                      long sessionsClosed, long checkpoints, double durationSec, String bootstrapServers, long vectors,
-                      double vectorsPerSec, long examplesTrained, Double fractionTrained, Double loss,
-                      Double prequentialHr50, Double popularityHr50, long modelVersion, Double latencyP50Ms,
-                      Double latencyP99Ms) {
-        this(events, eventsPerSec, eventsProduced, dlq, users, usersAtEnd, sessionsClosed, checkpoints, durationSec,
-                bootstrapServers, vectors, vectorsPerSec, examplesTrained, fractionTrained, loss, prequentialHr50,
-                popularityHr50, modelVersion, latencyP50Ms, latencyP99Ms, null);
+    public RunSummary(
+            long events,
+            double eventsPerSec,
+            long eventsProduced,
+            long dlq,
+            long users,
+            long usersAtEnd,
+            long sessionsClosed,
+            long checkpoints,
+            double durationSec,
+            String bootstrapServers,
+            long vectors,
+            double vectorsPerSec,
+            long examplesTrained,
+            Double fractionTrained,
+            Double loss,
+            Double prequentialHr50,
+            Double popularityHr50,
+            long modelVersion,
+            Double latencyP50Ms,
+            Double latencyP99Ms) {
+        this(
+                events,
+                eventsPerSec,
+                eventsProduced,
+                dlq,
+                users,
+                usersAtEnd,
+                sessionsClosed,
+                checkpoints,
+                durationSec,
+                bootstrapServers,
+                vectors,
+                vectorsPerSec,
+                examplesTrained,
+                fractionTrained,
+                loss,
+                prequentialHr50,
+                popularityHr50,
+                modelVersion,
+                latencyP50Ms,
+                latencyP99Ms,
+                null);
     }
 
     /** The summary of an ingestion-only run. */
-    public RunSummary(long events, double eventsPerSec, long eventsProduced, long dlq, long users, long usersAtEnd,
-                      long sessionsClosed, long checkpoints, double durationSec, String bootstrapServers) {
-        this(events, eventsPerSec, eventsProduced, dlq, users, usersAtEnd, sessionsClosed, checkpoints, durationSec,
-                bootstrapServers, 0, 0, 0, null, null, null, null, 0, null, null);
+    public RunSummary(
+            long events,
+            double eventsPerSec,
+            long eventsProduced,
+            long dlq,
+            long users,
+            long usersAtEnd,
+            long sessionsClosed,
+            long checkpoints,
+            double durationSec,
+            String bootstrapServers) {
+        this(
+                events,
+                eventsPerSec,
+                eventsProduced,
+                dlq,
+                users,
+                usersAtEnd,
+                sessionsClosed,
+                checkpoints,
+                durationSec,
+                bootstrapServers,
+                0,
+                0,
+                0,
+                null,
+                null,
+                null,
+                null,
+                0,
+                null,
+                null);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    static RunSummary of(JobProgress last, double busySec, long peakUsers, double durationSec,
-            String bootstrapServers) {
+    static RunSummary of(
+            JobProgress last, double busySec, long peakUsers, double durationSec, String bootstrapServers) {
         ModelProgress model = last.model();
-        return new RunSummary(last.events(), perSecond(last.events(), busySec), last.eventsProduced(), last.dlq(),
-                Math.max(peakUsers, last.users()), last.users(), last.sessionsClosed(), last.checkpoints(), round(durationSec, 10),
-                bootstrapServers, model.vectors(), perSecond(model.vectors(), busySec), model.examplesTrained(),
-                measured(model.fractionTrained(), 1000), measured(model.loss(), 1000),
-                measured(model.prequentialHr50(), 1000), measured(model.popularityHr50(), 1000), model.modelVersion(),
-                measured(model.latencyP50Ms(), 1), measured(model.latencyP99Ms(), 1), null);
+        return new RunSummary(
+                last.events(),
+                perSecond(last.events(), busySec),
+                last.eventsProduced(),
+                last.dlq(),
+                Math.max(peakUsers, last.users()),
+                last.users(),
+                last.sessionsClosed(),
+                last.checkpoints(),
+                round(durationSec, 10),
+                bootstrapServers,
+                model.vectors(),
+                perSecond(model.vectors(), busySec),
+                model.examplesTrained(),
+                measured(model.fractionTrained(), 1000),
+                measured(model.loss(), 1000),
+                measured(model.prequentialHr50(), 1000),
+                measured(model.popularityHr50(), 1000),
+                model.modelVersion(),
+                measured(model.latencyP50Ms(), 1),
+                measured(model.latencyP99Ms(), 1),
+                null);
     }
 
     /** This summary with the figures after the warm-up. */
     RunSummary withSteady(SteadyState figures) {
-        return new RunSummary(events, eventsPerSec, eventsProduced, dlq, users, usersAtEnd, sessionsClosed, checkpoints,
-                durationSec, bootstrapServers, vectors, vectorsPerSec, examplesTrained, fractionTrained, loss,
-                prequentialHr50, popularityHr50, modelVersion, latencyP50Ms, latencyP99Ms, figures);
+        return new RunSummary(
+                events,
+                eventsPerSec,
+                eventsProduced,
+                dlq,
+                users,
+                usersAtEnd,
+                sessionsClosed,
+                checkpoints,
+                durationSec,
+                bootstrapServers,
+                vectors,
+                vectorsPerSec,
+                examplesTrained,
+                fractionTrained,
+                loss,
+                prequentialHr50,
+                popularityHr50,
+                modelVersion,
+                latencyP50Ms,
+                latencyP99Ms,
+                figures);
     }
 
     /** {@code count} per second over {@code seconds}, to a tenth; 0 over no time. */

@@ -42,30 +42,47 @@ public record SteadyState(
         Double deltaIntervalMaxSec) {
 
     /** The figures between the reading at the end of the warm-up and the last one. */
-    static SteadyState between(JobProgress warm, JobProgress last, double warmupSec, long maxLag,
-                               ModelUpdatesWatch.DeltaIntervals deltas) {
+    static SteadyState between(
+            JobProgress warm,
+            JobProgress last,
+            double warmupSec,
+            long maxLag,
+            ModelUpdatesWatch.DeltaIntervals deltas) {
         double seconds = (last.atNanos() - warm.atNanos()) / 1e9;
         ModelProgress model = last.model();
         ModelProgress warmModel = warm.model();
-        return new SteadyState(round(warmupSec, 10), round(seconds, 10),
+        return new SteadyState(
+                round(warmupSec, 10),
+                round(seconds, 10),
                 perSecond(last.eventsProduced() - warm.eventsProduced(), seconds),
                 perSecond(last.events() - warm.events(), seconds),
                 perSecond(model.vectors() - warmModel.vectors(), seconds),
                 perSecond(model.examplesTrained() - warmModel.examplesTrained(), seconds),
-                lag(last), Math.max(maxLag, lag(last)),
-                measured(model.latencyP50Ms(), 1), measured(model.latencyP99Ms(), 1),
-                deltas.deltas(), measured(deltas.meanSec(), 100), measured(deltas.maxSec(), 100));
+                lag(last),
+                Math.max(maxLag, lag(last)),
+                measured(model.latencyP50Ms(), 1),
+                measured(model.latencyP99Ms(), 1),
+                deltas.deltas(),
+                measured(deltas.meanSec(), 100),
+                measured(deltas.maxSec(), 100));
     }
 
     /** One line for the console. */
     String describe() {
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "offered %,.0f ev/s, consumed %,.0f ev/s, lag max %,d end %,d | vectors %,.0f/s | trained %,.0f ex/s"
                         + " | latency p50 %s p99 %s | %d deltas, interval mean %s max %s",
-                producedPerSec, eventsPerSec, maxLag, lagAtEnd, vectorsPerSec, examplesPerSec,
+                producedPerSec,
+                eventsPerSec,
+                maxLag,
+                lagAtEnd,
+                vectorsPerSec,
+                examplesPerSec,
                 latencyP50Ms == null ? "-" : String.format(Locale.ROOT, "%,.0f ms", latencyP50Ms),
                 latencyP99Ms == null ? "-" : String.format(Locale.ROOT, "%,.0f ms", latencyP99Ms),
-                deltas, deltaIntervalMeanSec == null ? "-" : deltaIntervalMeanSec + " s",
+                deltas,
+                deltaIntervalMeanSec == null ? "-" : deltaIntervalMeanSec + " s",
                 deltaIntervalMaxSec == null ? "-" : deltaIntervalMaxSec + " s");
     }
 

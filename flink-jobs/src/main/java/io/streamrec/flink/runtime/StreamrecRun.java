@@ -56,8 +56,8 @@ public final class StreamrecRun {
      * @param warmup time after job submission left out of the steady-state figures ({@link SteadyState}); zero
      *     for none
      */
-    public record Settings(Optional<Duration> duration, Duration progressInterval, int topicPartitions,
-                           Duration warmup) {
+    public record Settings(
+            Optional<Duration> duration, Duration progressInterval, int topicPartitions, Duration warmup) {
 
         /** Settings without a warm-up. */
         public Settings(Optional<Duration> duration, Duration progressInterval, int topicPartitions) {
@@ -101,8 +101,13 @@ public final class StreamrecRun {
      * @param embeddedKafka start a broker in this JVM and point {@code config} at it; otherwise use
      *     {@code config.bootstrapServers()}
      */
-    public StreamrecRun(StreamrecJobConfig config, boolean embeddedKafka, JobDefinition job, Optional<Replay> replay,
-            Settings settings, PrintWriter out) {
+    public StreamrecRun(
+            StreamrecJobConfig config,
+            boolean embeddedKafka,
+            JobDefinition job,
+            Optional<Replay> replay,
+            Settings settings,
+            PrintWriter out) {
         this.config = config;
         this.embeddedKafka = embeddedKafka;
         this.job = job;
@@ -140,27 +145,34 @@ public final class StreamrecRun {
         JobID jobId = cluster.submit(env, JOB_NAME);
         started.push(() -> cluster.cancel(jobId));
         long submittedNanos = System.nanoTime();
-        say("Flink job %s running on a local cluster (parallelism %d, RocksDB, checkpoints every %d s into %s)",
+        say(
+                "Flink job %s running on a local cluster (parallelism %d, RocksDB, checkpoints every %d s into %s)",
                 jobId, cfg.parallelism(), cfg.checkpointInterval().toSeconds(), cfg.checkpointDirUri());
 
         Optional<VectorLatency> latency = Optional.empty();
         Optional<ModelUpdatesWatch> modelUpdates = Optional.empty();
         if (cfg.encodeUserVectors()) {
-            latency = Optional.of(new VectorLatency(cfg.bootstrapServers(), cfg.topics().userVectors()));
+            latency = Optional.of(
+                    new VectorLatency(cfg.bootstrapServers(), cfg.topics().userVectors()));
             started.push(latency.get());
-            modelUpdates = Optional.of(new ModelUpdatesWatch(cfg.bootstrapServers(), cfg.topics().modelUpdates()));
+            modelUpdates = Optional.of(
+                    new ModelUpdatesWatch(cfg.bootstrapServers(), cfg.topics().modelUpdates()));
             started.push(modelUpdates.get());
-            say("Model '%s': trainer publishes to '%s', encoders write user vectors to '%s'", cfg.model(),
-                    cfg.topics().modelUpdates(), cfg.topics().userVectors());
+            say(
+                    "Model '%s': trainer publishes to '%s', encoders write user vectors to '%s'",
+                    cfg.model(), cfg.topics().modelUpdates(), cfg.topics().userVectors());
         }
-        ObjLongConsumer<String> onSent = latency.<ObjLongConsumer<String>>map(l -> l::sent)
-                .orElse((eventId, epochMillis) -> { });
-        RecordSender sender = new RecordSender(cfg.bootstrapServers(), cfg.topics().events(), "streamrec-replay");
+        ObjLongConsumer<String> onSent =
+                latency.<ObjLongConsumer<String>>map(l -> l::sent).orElse((eventId, epochMillis) -> {});
+        RecordSender sender =
+                new RecordSender(cfg.bootstrapServers(), cfg.topics().events(), "streamrec-replay");
         started.push(sender);
         AtomicReference<Throwable> replayFailure = new AtomicReference<>();
-        replay.ifPresent(r -> started.push(startReplay(r, sender, onSent, cfg.topics().events(), replayFailure)));
+        replay.ifPresent(
+                r -> started.push(startReplay(r, sender, onSent, cfg.topics().events(), replayFailure)));
 
-        TopicRecordCount deadLetters = new TopicRecordCount(cfg.bootstrapServers(), cfg.topics().eventsDlq());
+        TopicRecordCount deadLetters =
+                new TopicRecordCount(cfg.bootstrapServers(), cfg.topics().eventsDlq());
         started.push(deadLetters);
         JobProbe probe = new JobProbe(metrics, deadLetters, sender::acknowledged, submittedNanos, latency);
         AtomicReference<JobProgress> previous = new AtomicReference<>(JobProgress.startingAt(submittedNanos));
@@ -173,14 +185,15 @@ public final class StreamrecRun {
         awaitEnd(cluster, jobId, submittedNanos, replayFailure, warmup);
         JobProgress last = probe.read();
         double busySec = (probe.lastAdvance().atNanos() - submittedNanos) / 1e9;
-        RunSummary summary = RunSummary.of(last, busySec, probe.peakUsers(), secondsSince(submittedNanos),
-                cfg.bootstrapServers());
+        RunSummary summary =
+                RunSummary.of(last, busySec, probe.peakUsers(), secondsSince(submittedNanos), cfg.bootstrapServers());
         say(last.formatLine(previous.get(), secondsSince(submittedNanos)));
         if (warmup.end != null) {
-            ModelUpdatesWatch.DeltaIntervals deltas = modelUpdates.map(w -> w.deltaIntervalsSince(warmup.endEpochMillis))
+            ModelUpdatesWatch.DeltaIntervals deltas = modelUpdates
+                    .map(w -> w.deltaIntervalsSince(warmup.endEpochMillis))
                     .orElse(ModelUpdatesWatch.DeltaIntervals.NONE);
-            SteadyState steady = SteadyState.between(warmup.end, last, settings.warmup().toMillis() / 1000.0,
-                    warmup.maxLag, deltas);
+            SteadyState steady =
+                    SteadyState.between(warmup.end, last, settings.warmup().toMillis() / 1000.0, warmup.maxLag, deltas);
             say("After the %.0f s warm-up, over %.0f s: %s", steady.warmupSec(), steady.windowSec(), steady.describe());
             summary = summary.withSteady(steady);
         }
@@ -229,24 +242,34 @@ public final class StreamrecRun {
         }
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
         started.push(broker);
-        say("Kafka broker (embedded, KRaft) listening at %s; other clients can connect with"
-                + " --bootstrap-servers %s", broker.bootstrapServers(), broker.bootstrapServers());
+        say(
+                "Kafka broker (embedded, KRaft) listening at %s; other clients can connect with"
+                        + " --bootstrap-servers %s",
+                broker.bootstrapServers(), broker.bootstrapServers());
         return config.toBuilder().bootstrapServers(broker.bootstrapServers()).build();
     }
 
-    private AutoCloseable startReplay(Replay r, RecordSender sender, ObjLongConsumer<String> onSent, String topic,
-                                      AtomicReference<Throwable> failure) {
-        Thread thread = new Thread(() -> {
-            try (Stream<UserEvent> events = r.dataset().events()) {
-                long sent = r.replayer().replay(events, sender, onSent);
-                say("Replayed %,d events of %s into '%s'", sent, r.dataset().name(), topic);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception | Error e) {
-                failure.set(e);
-                stopRequested.countDown();
-            }
-        }, "streamrec-replay");
+    private AutoCloseable startReplay(
+            Replay r,
+            RecordSender sender,
+            ObjLongConsumer<String> onSent,
+            String topic,
+            AtomicReference<Throwable> failure) {
+        Thread thread = new Thread(
+                () -> {
+                    try (Stream<UserEvent> events = r.dataset().events()) {
+                        long sent = r.replayer().replay(events, sender, onSent);
+                        say(
+                                "Replayed %,d events of %s into '%s'",
+                                sent, r.dataset().name(), topic);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (Exception | Error e) {
+                        failure.set(e);
+                        stopRequested.countDown();
+                    }
+                },
+                "streamrec-replay");
         thread.setDaemon(true);
         thread.start();
         return () -> {
@@ -255,10 +278,18 @@ public final class StreamrecRun {
         };
     }
 
-    private void awaitEnd(LocalFlinkCluster cluster, JobID jobId, long submittedNanos,
-            AtomicReference<Throwable> replayFailure, Warmup warmup) throws Exception {
-        long deadline = settings.duration().map(d -> submittedNanos + d.toNanos()).orElse(Long.MAX_VALUE);
-        long warmupEnd = settings.warmup().isZero() ? Long.MAX_VALUE : submittedNanos + settings.warmup().toNanos();
+    private void awaitEnd(
+            LocalFlinkCluster cluster,
+            JobID jobId,
+            long submittedNanos,
+            AtomicReference<Throwable> replayFailure,
+            Warmup warmup)
+            throws Exception {
+        long deadline =
+                settings.duration().map(d -> submittedNanos + d.toNanos()).orElse(Long.MAX_VALUE);
+        long warmupEnd = settings.warmup().isZero()
+                ? Long.MAX_VALUE
+                : submittedNanos + settings.warmup().toNanos();
         while (!stopRequested.await(200, TimeUnit.MILLISECONDS)) {
             long now = System.nanoTime();
             if (now >= deadline) {
@@ -269,7 +300,8 @@ public final class StreamrecRun {
             if (status.isGloballyTerminalState()) {
                 Optional<Throwable> failure = cluster.failureOf(jobId);
                 if (failure.isPresent()) {
-                    throw new IllegalStateException("The Flink job failed: " + failure.get().getMessage(), failure.get());
+                    throw new IllegalStateException(
+                            "The Flink job failed: " + failure.get().getMessage(), failure.get());
                 }
                 say("The Flink job ended (%s)", status);
                 return;

@@ -39,21 +39,29 @@ public final class TopicRecordCount implements AutoCloseable {
     public long count() {
         try {
             TopicDescription description = admin.describeTopics(java.util.List.of(topic))
-                    .topicNameValues().get(topic).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    .topicNameValues()
+                    .get(topic)
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             Map<TopicPartition, OffsetSpec> latest = description.partitions().stream()
                     .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
             Map<TopicPartition, ListOffsetsResultInfo> ends =
                     admin.listOffsets(latest).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return ends.values().stream().mapToLong(ListOffsetsResultInfo::offset).sum();
+            return ends.values().stream()
+                    .mapToLong(ListOffsetsResultInfo::offset)
+                    .sum();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 return 0;
             }
-            throw new IllegalStateException("Could not read the end offsets of topic '" + topic + "': "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "Could not read the end offsets of topic '" + topic + "': "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not answer within " + TIMEOUT.toSeconds()
-                    + " s while reading the end offsets of topic '" + topic + "'; is the broker up?", e);
+            throw new IllegalStateException(
+                    "Kafka did not answer within " + TIMEOUT.toSeconds() + " s while reading the end offsets of topic '"
+                            + topic + "'; is the broker up?",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while reading the end offsets of topic '" + topic + "'", e);

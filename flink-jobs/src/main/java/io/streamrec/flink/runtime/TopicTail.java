@@ -36,8 +36,13 @@ final class TopicTail implements AutoCloseable {
      * Starts following {@code topic}; {@code name} names the client and the thread, {@code what} the figure a
      * failure stops (e.g. "measuring event-to-vector latency").
      */
-    TopicTail(String bootstrapServers, String topic, String name, String what, Duration pollTimeout,
-              RecordHandler handler) {
+    TopicTail(
+            String bootstrapServers,
+            String topic,
+            String name,
+            String what,
+            Duration pollTimeout,
+            RecordHandler handler) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, name);
@@ -45,7 +50,8 @@ final class TopicTail implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position); // pins the end now, before anything this run sends

@@ -26,20 +26,27 @@ public final class VectorLatency implements AutoCloseable {
     /** Bounds the send times kept for events whose vector has not been seen (dead letters never get one). */
     static final int MAX_OUTSTANDING = 1_000_000;
     /** The fields of {@link UserVector} written before {@code eventId}: the only ones {@link #eventIdOf} reads. */
-    private static final List<String> FIELDS_BEFORE_EVENT_ID = List.of("userId", "modelName", "modelVersion", "eventTime");
+    private static final List<String> FIELDS_BEFORE_EVENT_ID =
+            List.of("userId", "modelName", "modelVersion", "eventTime");
 
     private final Map<String, Long> sentAtMillis = new ConcurrentHashMap<>();
     private volatile DescriptiveStatisticsHistogram latencyMs = new DescriptiveStatisticsHistogram(WINDOW);
     /** Events sent before this (epoch ms) are not measured: a warm-up's latencies are not the steady state's. */
     private volatile long measuredFromMillis = Long.MIN_VALUE;
+
     private final AtomicLong vectorsRead = new AtomicLong();
     private final TopicTail tail;
 
     /** Starts reading {@code topic} from its current end. */
     public VectorLatency(String bootstrapServers, String topic) {
         checkEventIdPosition();
-        this.tail = new TopicTail(bootstrapServers, topic, "streamrec-vector-latency",
-                "measuring event-to-vector latency", Duration.ofMillis(200), this::received);
+        this.tail = new TopicTail(
+                bootstrapServers,
+                topic,
+                "streamrec-vector-latency",
+                "measuring event-to-vector latency",
+                Duration.ofMillis(200),
+                this::received);
     }
 
     /**
@@ -61,7 +68,9 @@ public final class VectorLatency implements AutoCloseable {
 
     /** Latency percentile in ms ({@code quantile} in (0, 1]) over the recent matched vectors; NaN before any. */
     public double percentileMs(double quantile) {
-        return latencyMs.getCount() == 0 ? Double.NaN : latencyMs.getStatistics().getQuantile(quantile);
+        return latencyMs.getCount() == 0
+                ? Double.NaN
+                : latencyMs.getStatistics().getQuantile(quantile);
     }
 
     /** Vectors read whose event this run sent. */
@@ -105,8 +114,10 @@ public final class VectorLatency implements AutoCloseable {
 
     /** Fails fast if the schema moved {@code eventId}, which {@link #eventIdOf} finds by position. */
     static void checkEventIdPosition() {
-        List<String> before = UserVector.getClassSchema().getFields().stream().map(Schema.Field::name)
-                .takeWhile(name -> !name.equals("eventId")).toList();
+        List<String> before = UserVector.getClassSchema().getFields().stream()
+                .map(Schema.Field::name)
+                .takeWhile(name -> !name.equals("eventId"))
+                .toList();
         if (!before.equals(FIELDS_BEFORE_EVENT_ID)) {
             throw new IllegalStateException("UserVector's fields before eventId are now " + before + ", not "
                     + FIELDS_BEFORE_EVENT_ID + ": update VectorLatency.eventIdOf");

@@ -14,6 +14,7 @@ package io.streamrec.flink.state;
 final class KnownUsers {
     /** 2^23 bits (1 MiB): about 3 % false positives at a million users on one subtask. */
     static final int DEFAULT_BITS_LOG2 = 23;
+
     private static final int HASHES = 3;
 
     private final long[] words;

@@ -31,9 +31,10 @@ public final class MemtableBloomOptionsFactory implements RocksDBOptionsFactory 
     }
 
     @Override
-    public ColumnFamilyOptions createColumnOptions(ColumnFamilyOptions currentOptions,
-            Collection<AutoCloseable> handlesToClose) {
-        return currentOptions.setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_SIZE_RATIO)
+    public ColumnFamilyOptions createColumnOptions(
+            ColumnFamilyOptions currentOptions, Collection<AutoCloseable> handlesToClose) {
+        return currentOptions
+                .setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_SIZE_RATIO)
                 .setMemtableWholeKeyFiltering(true);
     }
 }

@@ -131,9 +131,11 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
     private transient ListState<WaitingKeyGroup> waitingCheckpoint;
     /** Namespace: whether the history holds a profile, which outlives it (else the timer clears without a read). */
     private transient InternalTimerService<Boolean> cleanupTimers;
+
     private transient WaitingEvents waiting;
     /** Events at or before this time were applied early (buffer full); later ones that old are late. */
     private transient long releasedUpTo;
+
     private transient long restoredUsersWithState;
     private transient UserStateMetrics metrics;
     private transient DeadLetters deadLetters;
@@ -160,11 +162,16 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
      * {@link #TRAINING_EXAMPLES} and {@link #DEAD_LETTERS}. {@code events} must carry watermarks from the
      * event timestamps; {@code profiles} need none.
      */
-    public static SingleOutputStreamOperator<FeatureSnapshot> apply(DataStream<SourcedEvent> events,
-            DataStream<UserProfile> profiles, HistoryPolicy policy, int maxWaitingEvents) {
+    public static SingleOutputStreamOperator<FeatureSnapshot> apply(
+            DataStream<SourcedEvent> events,
+            DataStream<UserProfile> profiles,
+            HistoryPolicy policy,
+            int maxWaitingEvents) {
         return events.keyBy(sourced -> sourced.getEvent().getUserId(), Types.STRING)
                 .connect(profiles.keyBy(UserProfile::getUserId, Types.STRING))
-                .transform("user state", new AvroTypeInfo<>(FeatureSnapshot.class),
+                .transform(
+                        "user state",
+                        new AvroTypeInfo<>(FeatureSnapshot.class),
                         new UserStateOperator(policy, maxWaitingEvents));
     }
 
@@ -198,7 +205,9 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
     private int restoreWaiting(StateInitializationContext context) throws Exception {
         TaskInfo task = getRuntimeContext().getTaskInfo();
         KeyGroupRange mine = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
-                task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
+                task.getMaxNumberOfParallelSubtasks(),
+                task.getNumberOfParallelSubtasks(),
+                task.getIndexOfThisSubtask());
         int restored = 0;
         for (WaitingKeyGroup group : waitingCheckpoint.get()) {
             if (mine.contains(group.keyGroup())) {
@@ -247,8 +256,14 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
             output.collect(DEAD_LETTERS, new StreamRecord<>(deadLetters.late(event, watermark), time));
         } else if (time <= releasedUpTo) {
             metrics.lateEvents.inc();
-            output.collect(DEAD_LETTERS, new StreamRecord<>(deadLetters.late(event, releasedUpTo,
-                    "events applied early because the waiting buffer was full, up to"), time));
+            output.collect(
+                    DEAD_LETTERS,
+                    new StreamRecord<>(
+                            deadLetters.late(
+                                    event,
+                                    releasedUpTo,
+                                    "events applied early because the waiting buffer was full, up to"),
+                            time));
         } else {
             waiting.add(event);
             if (waiting.size() > maxWaitingEvents) {
@@ -341,12 +356,16 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
         long now = System.nanoTime();
         if (earlyReleaseWarnedAt == 0 || now - earlyReleaseWarnedAt >= EARLY_RELEASE_WARNING_INTERVAL.toNanos()) {
             earlyReleaseWarnedAt = now;
-            LOG.warn("{} events were waiting for the watermark (maxWaitingEvents); applied those up to event time {} "
-                    + "early, and later events at or before it will be dead-lettered as late ({} events applied early "
-                    + "so far; this warning repeats at most every {} s). The watermark trails the newest events by more "
-                    + "than the buffer holds: is a source partition idle without source idleness set, or does event "
-                    + "time at the source run ahead of this operator (events stamped when a generator produced them, "
-                    + "in bursts)?", maxWaitingEvents + 1, upTo, metrics.eventsReleasedEarly.getCount(),
+            LOG.warn(
+                    "{} events were waiting for the watermark (maxWaitingEvents); applied those up to event time {} "
+                            + "early, and later events at or before it will be dead-lettered as late ({} events applied early "
+                            + "so far; this warning repeats at most every {} s). The watermark trails the newest events by more "
+                            + "than the buffer holds: is a source partition idle without source idleness set, or does event "
+                            + "time at the source run ahead of this operator (events stamped when a generator produced them, "
+                            + "in bursts)?",
+                    maxWaitingEvents + 1,
+                    upTo,
+                    metrics.eventsReleasedEarly.getCount(),
                     EARLY_RELEASE_WARNING_INTERVAL.toSeconds());
         }
     }
@@ -367,7 +386,11 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
         long time = event.getEvent().getTimestamp();
         if (current.hasEvents() && time < current.lastEventTime()) {
             metrics.lateEvents.inc();
-            output.collect(DEAD_LETTERS, new StreamRecord<>(deadLetters.late(event, current.lastEventTime(), "the user's last applied event at"), time));
+            output.collect(
+                    DEAD_LETTERS,
+                    new StreamRecord<>(
+                            deadLetters.late(event, current.lastEventTime(), "the user's last applied event at"),
+                            time));
             return;
         }
         Optional<HistoryStep> step = current.apply(event.getEvent(), policy);
@@ -395,7 +418,8 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
             return Long.MAX_VALUE;
         }
         return Math.floorDiv(lapsesAt, CLEANUP_RESOLUTION_MILLIS) * CLEANUP_RESOLUTION_MILLIS
-                + CLEANUP_RESOLUTION_MILLIS - 1;
+                + CLEANUP_RESOLUTION_MILLIS
+                - 1;
     }
 
     /**

@@ -27,6 +27,7 @@ public final class WaitingEventSerializer extends StatelessSerializer<SourcedEve
     private static final int FORMAT_VERSION = 2;
     /** Strings by {@code writeUTF}: read only, from checkpoints of earlier builds. */
     private static final int FORMAT_VERSION_MODIFIED_UTF8 = 1;
+
     private static final int NULL_STRING = -1;
 
     public static final WaitingEventSerializer INSTANCE = new WaitingEventSerializer();

@@ -52,7 +52,9 @@ final class WaitingEvents {
     private static final Comparator<DueUser> KEY_ORDER_WITHIN_GROUP = (a, b) -> {
         int lengthA = a.userId().length();
         int lengthB = b.userId().length();
-        return lengthA != lengthB ? Integer.compare(lengthA, lengthB) : a.userId().compareTo(b.userId());
+        return lengthA != lengthB
+                ? Integer.compare(lengthA, lengthB)
+                : a.userId().compareTo(b.userId());
     };
 
     /** {@code maxParallelism}: the job's, which assigns users to key groups for {@link #byKeyGroup}. */
@@ -123,8 +125,11 @@ final class WaitingEvents {
             size -= bucket.size();
             for (Waiting waiting : bucket) {
                 SourcedEvent event = waiting.event();
-                byUser.computeIfAbsent(event.getEvent().getUserId(),
-                        user -> new DueUser(user, waiting.keyGroup(), new ArrayList<>(2))).events().add(event);
+                byUser.computeIfAbsent(
+                                event.getEvent().getUserId(),
+                                user -> new DueUser(user, waiting.keyGroup(), new ArrayList<>(2)))
+                        .events()
+                        .add(event);
             }
         }
         return inStorageOrder(byUser.values());

@@ -36,8 +36,9 @@ public final class WaitingKeyGroupSerializer extends StatelessSerializer<Waiting
     public WaitingKeyGroup deserialize(DataInputView in) throws IOException {
         int version = in.readUnsignedByte();
         if (version != FORMAT_VERSION) {
-            throw new IOException("waiting key group written in format version " + version + " but this build reads only "
-                    + FORMAT_VERSION + "; restore the state with the build that wrote it, or add a reader for that version");
+            throw new IOException("waiting key group written in format version " + version
+                    + " but this build reads only " + FORMAT_VERSION
+                    + "; restore the state with the build that wrote it, or add a reader for that version");
         }
         int keyGroup = in.readInt();
         int count = in.readInt();

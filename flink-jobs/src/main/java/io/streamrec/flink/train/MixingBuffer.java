@@ -34,8 +34,8 @@ final class MixingBuffer<T> {
             throw new IllegalArgumentException("the batch size must be positive, got " + batchSize);
         }
         if (capacity < batchSize) {
-            throw new IllegalArgumentException("the mixing buffer (" + capacity + ") must hold at least one batch of "
-                    + batchSize);
+            throw new IllegalArgumentException(
+                    "the mixing buffer (" + capacity + ") must hold at least one batch of " + batchSize);
         }
         this.capacity = capacity;
         this.batchSize = batchSize;

@@ -25,7 +25,8 @@ final class PrequentialMetrics {
     static final int MAX_K = 50;
 
     /** One consistent reading of the rolling figures (NaN before the first example). */
-    record Figures(double hr10, double hr50, double ndcg10, double ndcg50, double popularityHr50, double loss, int examples) {}
+    record Figures(
+            double hr10, double hr50, double ndcg10, double ndcg50, double popularityHr50, double loss, int examples) {}
 
     /** Running totals since the trainer first started; rates over a stretch are differences of two readings. */
     record Totals(long scored, long hits50, long popularityHits50) {}
@@ -36,7 +37,8 @@ final class PrequentialMetrics {
     private final RollingMean ndcg50;
     private final RollingMean popularityHr50;
     private final RollingMean loss;
-    private volatile Figures figures = new Figures(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
+    private volatile Figures figures =
+            new Figures(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
     private volatile Totals totals = new Totals(0, 0, 0);
 
     PrequentialMetrics(int window, int batchSize) {
@@ -66,7 +68,8 @@ final class PrequentialMetrics {
             popularHits += popularHit ? 1 : 0;
         }
         Totals before = totals;
-        totals = new Totals(before.scored() + rankings.size(), before.hits50() + hits, before.popularityHits50() + popularHits);
+        totals = new Totals(
+                before.scored() + rankings.size(), before.hits50() + hits, before.popularityHits50() + popularHits);
         publish();
     }
 
@@ -89,7 +92,14 @@ final class PrequentialMetrics {
     }
 
     private void publish() {
-        figures = new Figures(hr10.mean(), hr50.mean(), ndcg10.mean(), ndcg50.mean(), popularityHr50.mean(), loss.mean(), hr50.count());
+        figures = new Figures(
+                hr10.mean(),
+                hr50.mean(),
+                ndcg10.mean(),
+                ndcg50.mean(),
+                popularityHr50.mean(),
+                loss.mean(),
+                hr50.count());
     }
 
     void writeTo(DataOutput out) throws IOException {

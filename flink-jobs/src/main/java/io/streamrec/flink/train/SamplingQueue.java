@@ -33,6 +33,7 @@ final class SamplingQueue<T> {
     private long competing;
     /** Written under the lock, read by metric threads without it. */
     private volatile long seen;
+
     private volatile long dropped;
     private volatile int size;
     private boolean wakeUp;

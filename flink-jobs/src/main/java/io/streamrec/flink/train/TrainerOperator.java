@@ -61,6 +61,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     static final String STATE_NAME = "streamrec-trainer";
     /** The user metric group of the trainer's gauges. */
     public static final String METRIC_GROUP = "trainer";
+
     private static final long STOP_WAIT_SECONDS = 60;
 
     private final TrainerOperatorConfig config;
@@ -76,8 +77,10 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     private transient long lastLogAt;
     private transient long trainedAtLastLog;
 
-    TrainerOperator(StreamOperatorParameters<ModelUpdate> parameters, TrainerOperatorConfig config,
-                    LatestPublishedVersion published) {
+    TrainerOperator(
+            StreamOperatorParameters<ModelUpdate> parameters,
+            TrainerOperatorConfig config,
+            LatestPublishedVersion published) {
         super(parameters);
         this.config = config;
         this.published = published;
@@ -92,12 +95,15 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         byte[] saved = null;
         for (byte[] entry : checkpoint.get()) {
             if (saved != null) {
-                throw new IllegalStateException("the trainer's checkpoint holds more than one trainer; the trainer runs at "
-                        + "parallelism 1 and cannot be rescaled (restore with parallelism 1)");
+                throw new IllegalStateException(
+                        "the trainer's checkpoint holds more than one trainer; the trainer runs at "
+                                + "parallelism 1 and cannot be rescaled (restore with parallelism 1)");
             }
             saved = entry;
         }
-        state = saved == null ? TrainerState.fresh(config) : TrainerState.restore(saved, config, System.currentTimeMillis());
+        state = saved == null
+                ? TrainerState.fresh(config)
+                : TrainerState.restore(saved, config, System.currentTimeMillis());
         continueAfterPublished();
     }
 
@@ -109,8 +115,11 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     private void continueAfterPublished() throws Exception {
         long latest = published.latest();
         if (latest > state.trainer.versions().latest()) {
-            LOG.info("Versions continue after {}, the newest already published (the {} would have continued after {})",
-                    latest, state.trainer.stepCount() == 0 ? "fresh trainer" : "checkpoint", state.trainer.versions().latest());
+            LOG.info(
+                    "Versions continue after {}, the newest already published (the {} would have continued after {})",
+                    latest,
+                    state.trainer.stepCount() == 0 ? "fresh trainer" : "checkpoint",
+                    state.trainer.versions().latest());
             state.trainer.versions().startAfter(latest);
         }
     }
@@ -121,12 +130,21 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         if (parallelism != 1) {
             throw new IllegalStateException("the trainer operator must run at parallelism 1 (one model, one training "
-                    + "thread per JVM), but runs at " + parallelism + "; call setParallelism(1) and setMaxParallelism(1) on it");
+                    + "thread per JVM), but runs at " + parallelism
+                    + "; call setParallelism(1) and setMaxParallelism(1) on it");
         }
         copyInput = getExecutionConfig().isObjectReuseEnabled();
         ModelUpdates updates = new ModelUpdates(state.trainer, config.maxMessageBytes(), Clock.systemUTC());
-        loop = new TrainingLoop(state.trainer, updates, state.queue, state.mixing, state.metrics, state.popularity,
-                state.probe, state.trainedBefore, new MailboxSink());
+        loop = new TrainingLoop(
+                state.trainer,
+                updates,
+                state.queue,
+                state.mixing,
+                state.metrics,
+                state.popularity,
+                state.probe,
+                state.trainedBefore,
+                new MailboxSink());
         registerMetrics(getMetricGroup().addGroup(METRIC_GROUP));
         emit(loop.fullSnapshotNow());
         trainingThread = new Thread(loop, "streamrec-trainer (" + updates.modelName() + ")");
@@ -156,10 +174,11 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     }
 
     private void scheduleFull(long from) {
-        getProcessingTimeService().registerTimer(from + config.fullSnapshotInterval().toMillis(), time -> {
-            loop.requestFull();
-            scheduleFull(time);
-        });
+        getProcessingTimeService()
+                .registerTimer(from + config.fullSnapshotInterval().toMillis(), time -> {
+                    loop.requestFull();
+                    scheduleFull(time);
+                });
     }
 
     private void scheduleLog(long from) {
@@ -175,15 +194,31 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         lastLogAt = now;
         trainedAtLastLog = trained;
         PrequentialMetrics.Figures f = state.metrics.figures();
-        LOG.info("Trainer v{}: HR@10 {} HR@50 {} NDCG@10 {} NDCG@50 {} (popularity HR@50 {}) over {} examples, loss {}, "
+        LOG.info(
+                "Trainer v{}: HR@10 {} HR@50 {} NDCG@10 {} NDCG@50 {} (popularity HR@50 {}) over {} examples, loss {}, "
                         + "probe loss {} (initially {}); "
                         + "seen {} trained {} ({}%), {} examples/s, {} users per batch, queued {}/{}, mixing {}/{}, "
                         + "last delta interval {} ms",
-                loop.modelVersion(), fmt(f.hr10()), fmt(f.hr50()), fmt(f.ndcg10()), fmt(f.ndcg50()), fmt(f.popularityHr50()), f.examples(),
-                fmt(f.loss()), fmt(state.probe.latest()), fmt(state.probe.initial()), state.queue.seen(), trained,
-                fmt(100 * fractionTrained()), fmt(examplesPerSecond),
-                fmt(loop.usersPerBatch()), state.queue.size(), state.queue.capacity(), loop.mixingSize(),
-                state.mixing.capacity(), loop.lastDeltaIntervalMillis());
+                loop.modelVersion(),
+                fmt(f.hr10()),
+                fmt(f.hr50()),
+                fmt(f.ndcg10()),
+                fmt(f.ndcg50()),
+                fmt(f.popularityHr50()),
+                f.examples(),
+                fmt(f.loss()),
+                fmt(state.probe.latest()),
+                fmt(state.probe.initial()),
+                state.queue.seen(),
+                trained,
+                fmt(100 * fractionTrained()),
+                fmt(examplesPerSecond),
+                fmt(loop.usersPerBatch()),
+                state.queue.size(),
+                state.queue.capacity(),
+                loop.mixingSize(),
+                state.mixing.capacity(),
+                loop.lastDeltaIntervalMillis());
     }
 
     private static String fmt(double value) {
@@ -197,11 +232,16 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     }
 
     private void registerMetrics(MetricGroup group) {
-        group.gauge("prequentialHr10", (Gauge<Double>) () -> state.metrics.figures().hr10());
-        group.gauge("prequentialHr50", (Gauge<Double>) () -> state.metrics.figures().hr50());
-        group.gauge("prequentialNdcg10", (Gauge<Double>) () -> state.metrics.figures().ndcg10());
-        group.gauge("prequentialNdcg50", (Gauge<Double>) () -> state.metrics.figures().ndcg50());
-        group.gauge("popularityHr50", (Gauge<Double>) () -> state.metrics.figures().popularityHr50());
+        group.gauge(
+                "prequentialHr10", (Gauge<Double>) () -> state.metrics.figures().hr10());
+        group.gauge(
+                "prequentialHr50", (Gauge<Double>) () -> state.metrics.figures().hr50());
+        group.gauge("prequentialNdcg10", (Gauge<Double>)
+                () -> state.metrics.figures().ndcg10());
+        group.gauge("prequentialNdcg50", (Gauge<Double>)
+                () -> state.metrics.figures().ndcg50());
+        group.gauge(
+                "popularityHr50", (Gauge<Double>) () -> state.metrics.figures().popularityHr50());
         group.gauge("loss", (Gauge<Double>) () -> state.metrics.figures().loss());
         group.gauge("probeLoss", (Gauge<Double>) state.probe::latest);
         group.gauge("initialProbeLoss", (Gauge<Double>) state.probe::initial);
@@ -209,8 +249,10 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         group.gauge("probeLossAtRestore", (Gauge<Double>) state.probe::atRestore);
         group.gauge("examplesSeen", (Gauge<Long>) state.queue::seen);
         group.gauge("examplesScored", (Gauge<Long>) () -> state.metrics.totals().scored());
-        group.gauge("prequentialHits50", (Gauge<Long>) () -> state.metrics.totals().hits50());
-        group.gauge("popularityHits50", (Gauge<Long>) () -> state.metrics.totals().popularityHits50());
+        group.gauge(
+                "prequentialHits50", (Gauge<Long>) () -> state.metrics.totals().hits50());
+        group.gauge(
+                "popularityHits50", (Gauge<Long>) () -> state.metrics.totals().popularityHits50());
         group.gauge("examplesTrained", (Gauge<Long>) loop::trained);
         group.gauge("skippedSteps", (Gauge<Long>) loop::skippedSteps);
         group.gauge("usersPerBatch", (Gauge<Double>) loop::usersPerBatch);
@@ -304,9 +346,11 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
 
         @Override
         public void failed(Throwable error) {
-            submit(() -> {
-                throw new FlinkRuntimeException("the training thread failed: " + error.getMessage(), error);
-            }, "trainer failure");
+            submit(
+                    () -> {
+                        throw new FlinkRuntimeException("the training thread failed: " + error.getMessage(), error);
+                    },
+                    "trainer failure");
         }
 
         private void submit(org.apache.flink.util.function.ThrowingRunnable<? extends Exception> work, String what) {

@@ -126,7 +126,8 @@ public final class TrainerOperatorConfig implements Serializable {
     public String toString() {
         return "TrainerOperatorConfig{encoder=" + encoder + ", encoderSettings=" + encoderSettings
                 + ", deltaInterval=" + deltaInterval + ", fullSnapshotInterval=" + fullSnapshotInterval
-                + ", maxMessageBytes=" + maxMessageBytes + ", queueCapacity=" + queueCapacity + ", mixingCapacity=" + mixingCapacity
+                + ", maxMessageBytes=" + maxMessageBytes + ", queueCapacity=" + queueCapacity + ", mixingCapacity="
+                + mixingCapacity
                 + ", metricWindow=" + metricWindow + ", popularityWindow=" + popularityWindow
                 + ", trainer=" + trainerSettings + "}";
     }
@@ -233,18 +234,28 @@ public final class TrainerOperatorConfig implements Serializable {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("invalid trainer operator configuration: " + e.getMessage(), e);
             }
-            require(trainer != null, "trainer settings are missing; pass TrainerConfig.builder().build() for the defaults");
+            require(
+                    trainer != null,
+                    "trainer settings are missing; pass TrainerConfig.builder().build() for the defaults");
             requirePositive(deltaInterval, "deltaInterval");
             requirePositive(fullSnapshotInterval, "fullSnapshotInterval");
             requirePositive(logInterval, "logInterval");
-            require(fullSnapshotInterval.compareTo(deltaInterval) >= 0, "fullSnapshotInterval (" + fullSnapshotInterval
-                    + ") must not be shorter than deltaInterval (" + deltaInterval + ")");
-            require(maxMessageBytes >= 16 * 1024, "maxMessageBytes must be at least 16 KiB, got " + maxMessageBytes
-                    + "; raise it (and the model-updates topic's max.message.bytes)");
-            require(queueCapacity == 0 || queueCapacity >= trainer.batchSize(), "queueCapacity (" + queueCapacity
-                    + ") must hold at least one batch of " + trainer.batchSize() + "; raise it or leave it unset");
-            require(mixingCapacity == 0 || mixingCapacity >= trainer.batchSize(), "mixingCapacity (" + mixingCapacity
-                    + ") must hold at least one batch of " + trainer.batchSize() + "; raise it or leave it unset");
+            require(
+                    fullSnapshotInterval.compareTo(deltaInterval) >= 0,
+                    "fullSnapshotInterval (" + fullSnapshotInterval + ") must not be shorter than deltaInterval ("
+                            + deltaInterval + ")");
+            require(
+                    maxMessageBytes >= 16 * 1024,
+                    "maxMessageBytes must be at least 16 KiB, got " + maxMessageBytes
+                            + "; raise it (and the model-updates topic's max.message.bytes)");
+            require(
+                    queueCapacity == 0 || queueCapacity >= trainer.batchSize(),
+                    "queueCapacity (" + queueCapacity + ") must hold at least one batch of " + trainer.batchSize()
+                            + "; raise it or leave it unset");
+            require(
+                    mixingCapacity == 0 || mixingCapacity >= trainer.batchSize(),
+                    "mixingCapacity (" + mixingCapacity + ") must hold at least one batch of " + trainer.batchSize()
+                            + "; raise it or leave it unset");
             require(metricWindow > 0, "metricWindow must be positive, got " + metricWindow);
             require(popularityWindow > 0, "popularityWindow must be positive, got " + popularityWindow);
             return new TrainerOperatorConfig(this, trainer);

@@ -39,15 +39,17 @@ public final class TrainerOperatorFactory extends AbstractStreamOperatorFactory<
      * The trainer on {@code examples}, at parallelism 1, named and with uid {@value #UID}. Its output is the
      * chunked model updates, to be sunk to {@code model-updates} keyed by model name.
      */
-    public static SingleOutputStreamOperator<ModelUpdate> attach(DataStream<TrainingExample> examples, TrainerOperatorConfig config) {
+    public static SingleOutputStreamOperator<ModelUpdate> attach(
+            DataStream<TrainingExample> examples, TrainerOperatorConfig config) {
         return attach(examples, config, LatestPublishedVersion.NONE);
     }
 
     /** As {@link #attach(DataStream, TrainerOperatorConfig)}, continuing after {@code published} when started fresh. */
-    public static SingleOutputStreamOperator<ModelUpdate> attach(DataStream<TrainingExample> examples, TrainerOperatorConfig config,
-                                                                 LatestPublishedVersion published) {
-        return examples
-                .transform("trainer (" + config.encoder() + ")", new AvroTypeInfo<>(ModelUpdate.class),
+    public static SingleOutputStreamOperator<ModelUpdate> attach(
+            DataStream<TrainingExample> examples, TrainerOperatorConfig config, LatestPublishedVersion published) {
+        return examples.transform(
+                        "trainer (" + config.encoder() + ")",
+                        new AvroTypeInfo<>(ModelUpdate.class),
                         new TrainerOperatorFactory(config, published))
                 .uid(UID)
                 .setParallelism(1)
@@ -56,7 +58,8 @@ public final class TrainerOperatorFactory extends AbstractStreamOperatorFactory<
 
     @Override
     @SuppressWarnings("unchecked")
-    public <T extends StreamOperator<ModelUpdate>> T createStreamOperator(StreamOperatorParameters<ModelUpdate> parameters) {
+    public <T extends StreamOperator<ModelUpdate>> T createStreamOperator(
+            StreamOperatorParameters<ModelUpdate> parameters) {
         return (T) new TrainerOperator(parameters, config, published);
     }
 

@@ -38,6 +38,7 @@ final class TrainerState {
      * still read (no probe until the next step; format 1: no mixing, totals from zero).
      */
     private static final int FORMAT = 3;
+
     private static final int FORMAT_WITHOUT_PROBE = 2;
     private static final int FORMAT_WITHOUT_MIXING = 1;
     static final long RESTORE_SLACK = 1_000;
@@ -54,8 +55,10 @@ final class TrainerState {
     private TrainerState(OnlineTrainer trainer, TrainerOperatorConfig config, long trainedBefore) {
         this.trainer = trainer;
         this.queue = new SamplingQueue<>(config.queueCapacity(), config.samplingSeed());
-        this.mixing = new MixingBuffer<>(config.mixingCapacity(), trainer.config().batchSize(), config.samplingSeed());
-        this.metrics = new PrequentialMetrics(config.metricWindow(), trainer.config().batchSize());
+        this.mixing =
+                new MixingBuffer<>(config.mixingCapacity(), trainer.config().batchSize(), config.samplingSeed());
+        this.metrics =
+                new PrequentialMetrics(config.metricWindow(), trainer.config().batchSize());
         this.popularity = new RecentPopularity(config.popularityWindow());
         this.trainedBefore = trainedBefore;
     }
@@ -129,9 +132,14 @@ final class TrainerState {
         long restoredVersion = trainer.versions().latest();
         long gap = versionGap(Math.max(0, nowMillis - savedAt), config);
         trainer.versions().startAfter(restoredVersion + gap);
-        LOG.info("Trainer restored at step {} with {} queued and {} scored examples waiting to be trained; versions "
+        LOG.info(
+                "Trainer restored at step {} with {} queued and {} scored examples waiting to be trained; versions "
                         + "continue after {} (checkpoint had {})",
-                trainer.stepCount(), queued.size(), mixing.size(), restoredVersion + gap, restoredVersion);
+                trainer.stepCount(),
+                queued.size(),
+                mixing.size(),
+                restoredVersion + gap,
+                restoredVersion);
         return state;
     }
 

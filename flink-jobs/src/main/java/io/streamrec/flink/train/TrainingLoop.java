@@ -67,15 +67,24 @@ final class TrainingLoop implements Runnable {
     private volatile long skippedSteps;
     /** Distinct users per trained batch, the diversity of the in-batch negatives. */
     private final RollingMean usersPerBatch = new RollingMean(USERS_PER_BATCH_WINDOW);
+
     private volatile double usersPerBatchMean = Double.NaN;
     /** The mixing buffer's size for other threads (the buffer itself belongs to this thread). */
     private volatile int mixingSize;
+
     private long lastDeltaAtMillis = -1;
     private long publishedStep = -1;
 
-    TrainingLoop(OnlineTrainer trainer, ModelUpdates updates, SamplingQueue<TrainingExample> queue,
-                 MixingBuffer<TrainingExample> mixing, PrequentialMetrics metrics, RecentPopularity popularity,
-                 ProbeLoss probe, long trainedBefore, UpdateSink sink) {
+    TrainingLoop(
+            OnlineTrainer trainer,
+            ModelUpdates updates,
+            SamplingQueue<TrainingExample> queue,
+            MixingBuffer<TrainingExample> mixing,
+            PrequentialMetrics metrics,
+            RecentPopularity popularity,
+            ProbeLoss probe,
+            long trainedBefore,
+            UpdateSink sink) {
         this.trainer = trainer;
         this.updates = updates;
         this.queue = queue;
@@ -106,7 +115,8 @@ final class TrainingLoop implements Runnable {
             while (running) {
                 int needed = flushDue.get() ? 1 : batchSize;
                 // a batch due from the mixing buffer is trained at once; otherwise wait for arrivals
-                boolean ready = trainingDue() ? queue.size() >= needed
+                boolean ready = trainingDue()
+                        ? queue.size() >= needed
                         : queue.awaitAtLeast(needed, IDLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
                 modelLock.lockInterruptibly();
                 try {
@@ -169,9 +179,13 @@ final class TrainingLoop implements Runnable {
     private void dropped(float loss) {
         skippedSteps = trainer.skippedSteps();
         if (isPowerOfTen(skippedSteps)) {
-            LOG.warn("Dropped the update of training step {} (loss {}): its loss or gradients were not finite, so no "
-                    + "weight was changed; {} steps dropped since start. Persistent drops point at the data (e.g. "
-                    + "absurd rewards) or at too large learning rates", trainer.stepCount(), loss, skippedSteps);
+            LOG.warn(
+                    "Dropped the update of training step {} (loss {}): its loss or gradients were not finite, so no "
+                            + "weight was changed; {} steps dropped since start. Persistent drops point at the data (e.g. "
+                            + "absurd rewards) or at too large learning rates",
+                    trainer.stepCount(),
+                    loss,
+                    skippedSteps);
         }
     }
 
@@ -195,7 +209,8 @@ final class TrainingLoop implements Runnable {
             probe.takeIfAbsent(batch, trainer);
             trained += batch.size();
         }
-        usersPerBatch.add(batch.stream().map(e -> e.getContext().getUserId()).distinct().count());
+        usersPerBatch.add(
+                batch.stream().map(e -> e.getContext().getUserId()).distinct().count());
         usersPerBatchMean = usersPerBatch.mean();
         mixingSize = mixing.size();
     }

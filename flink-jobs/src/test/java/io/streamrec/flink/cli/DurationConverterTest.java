@@ -14,8 +14,18 @@ class DurationConverterTest {
     final DurationConverter converter = new DurationConverter();
 
     @ParameterizedTest
-    @CsvSource({"500ms,500", "10s,10000", "10,10000", "2.5,2500", "5m,300000", "2h,7200000", "7d,604800000",
-        "PT10S,10000", "pt1m,60000", " 3 s ,3000"})
+    @CsvSource({
+        "500ms,500",
+        "10s,10000",
+        "10,10000",
+        "2.5,2500",
+        "5m,300000",
+        "2h,7200000",
+        "7d,604800000",
+        "PT10S,10000",
+        "pt1m,60000",
+        " 3 s ,3000"
+    })
     void readsTheUsualSpellings(String text, long millis) {
         assertThat(converter.convert(text)).isEqualTo(Duration.ofMillis(millis));
     }
@@ -30,7 +40,8 @@ class DurationConverterTest {
     @Test
     void refusesNegativeAndUnknownUnitsWithAnExample() {
         for (String bad : new String[] {"-5s", "10 weeks", "", "P", "s"}) {
-            assertThatThrownBy(() -> converter.convert(bad)).as(bad)
+            assertThatThrownBy(() -> converter.convert(bad))
+                    .as(bad)
                     .isInstanceOf(TypeConversionException.class)
                     .hasMessageContaining("is not a duration: write e.g. 500ms");
         }

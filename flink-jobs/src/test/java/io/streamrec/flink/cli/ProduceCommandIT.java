@@ -56,15 +56,25 @@ class ProduceCommandIT {
         Files.write(file, content.toByteArray());
 
         StringWriter out = new StringWriter();
-        int exit = StreamrecCommand.commandLine().setOut(new PrintWriter(out, true)).execute(
-                "produce", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "raw-keyed",
-                "--raw", file.toString(), "--key-field", "userId");
+        int exit = StreamrecCommand.commandLine()
+                .setOut(new PrintWriter(out, true))
+                .execute(
+                        "produce",
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--topic",
+                        "raw-keyed",
+                        "--raw",
+                        file.toString(),
+                        "--key-field",
+                        "userId");
 
         assertThat(exit).isZero();
         assertThat(out.toString()).contains("Sent 7 lines").contains("7 acknowledged");
         List<ConsumerRecord<byte[], byte[]>> records = consume("raw-keyed", expected.size());
         assertThat(records).extracting(ConsumerRecord::value).containsExactlyElementsOf(expected);
-        assertThat(records).extracting(r -> r.key() == null ? null : new String(r.key(), UTF_8))
+        assertThat(records)
+                .extracting(r -> r.key() == null ? null : new String(r.key(), UTF_8))
                 .containsExactly("u1", null, null, null, "u3", "u4", null);
     }
 
@@ -73,13 +83,22 @@ class ProduceCommandIT {
         kafka.createTopics(TopicSpec.of("raw-unkeyed", 1));
         Path file = Files.writeString(dir.resolve("in.txt"), "{\"userId\":\"u1\"}\nplain\n");
 
-        int exit = StreamrecCommand.commandLine().setOut(new PrintWriter(new StringWriter())).execute(
-                "produce", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "raw-unkeyed",
-                "--raw", file.toString());
+        int exit = StreamrecCommand.commandLine()
+                .setOut(new PrintWriter(new StringWriter()))
+                .execute(
+                        "produce",
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--topic",
+                        "raw-unkeyed",
+                        "--raw",
+                        file.toString());
 
         assertThat(exit).isZero();
-        assertThat(consume("raw-unkeyed", 2)).allSatisfy(r -> assertThat(r.key()).isNull())
-                .extracting(r -> new String(r.value(), UTF_8)).containsExactly("{\"userId\":\"u1\"}", "plain");
+        assertThat(consume("raw-unkeyed", 2))
+                .allSatisfy(r -> assertThat(r.key()).isNull())
+                .extracting(r -> new String(r.value(), UTF_8))
+                .containsExactly("{\"userId\":\"u1\"}", "plain");
     }
 
     @Test
@@ -95,16 +114,33 @@ class ProduceCommandIT {
             kafka.createTopics(TopicSpec.of(topic, 1));
             StringWriter out = new StringWriter();
 
-            int exit = StreamrecCommand.commandLine().setOut(new PrintWriter(out, true)).execute(
-                    "produce", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic,
-                    "--synthetic", "--synthetic-users", "50", "--synthetic-items", "100", "--synthetic-events", "300",
-                    "--seed", "7", "--format", format.name().toLowerCase(java.util.Locale.ROOT));
+            int exit = StreamrecCommand.commandLine()
+                    .setOut(new PrintWriter(out, true))
+                    .execute(
+                            "produce",
+                            "--bootstrap-servers",
+                            kafka.bootstrapServers(),
+                            "--topic",
+                            topic,
+                            "--synthetic",
+                            "--synthetic-users",
+                            "50",
+                            "--synthetic-items",
+                            "100",
+                            "--synthetic-events",
+                            "300",
+                            "--seed",
+                            "7",
+                            "--format",
+                            format.name().toLowerCase(java.util.Locale.ROOT));
 
             assertThat(exit).isZero();
             assertThat(out.toString()).contains("Sent 300 " + format + " events");
             List<ConsumerRecord<byte[], byte[]>> records = consume(topic, events.size());
-            assertThat(records).extracting(r -> new String(r.key(), UTF_8))
-                    .containsExactlyElementsOf(events.stream().map(UserEvent::getUserId).toList());
+            assertThat(records)
+                    .extracting(r -> new String(r.key(), UTF_8))
+                    .containsExactlyElementsOf(
+                            events.stream().map(UserEvent::getUserId).toList());
             java.util.function.Function<byte[], UserEvent> decode = format == WireFormat.JSON
                     ? JsonCodecs.USER_EVENT::decode
                     : AvroBinaryCodec.of(UserEvent.class)::decode;
@@ -115,21 +151,35 @@ class ProduceCommandIT {
     @Test
     void limitStopsTheReplayAfterThatManyEvents() throws Exception {
         kafka.createTopics(TopicSpec.of("replay-limited", 1));
-        int exit = StreamrecCommand.commandLine().setOut(new PrintWriter(new StringWriter())).execute(
-                "produce", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "replay-limited",
-                "--limit", "25");
+        int exit = StreamrecCommand.commandLine()
+                .setOut(new PrintWriter(new StringWriter()))
+                .execute(
+                        "produce",
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--topic",
+                        "replay-limited",
+                        "--limit",
+                        "25");
         assertThat(exit).isZero();
-        assertThat(consume("replay-limited", 26)).hasSize(25)
-                .extracting(r -> JsonCodecs.USER_EVENT.decode(r.value()).getEventType()).containsOnly("rate");
+        assertThat(consume("replay-limited", 26))
+                .hasSize(25)
+                .extracting(r -> JsonCodecs.USER_EVENT.decode(r.value()).getEventType())
+                .containsOnly("rate");
     }
 
     static List<ConsumerRecord<byte[], byte[]>> consume(String topic, int count) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                        16 * 1024 * 1024),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.assign(List.of(new org.apache.kafka.common.TopicPartition(topic, 0)));
             consumer.seekToBeginning(consumer.assignment());
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -51,40 +51,57 @@ class StreamrecCommandTest {
     static Stream<Arguments> invalidInvocations() {
         return Stream.of(
                 Arguments.of(new String[] {}, "Missing a command: try 'streamrec run'"),
-                Arguments.of(new String[] {"produce"},
-                        "Missing required option: '--bootstrap-servers=HOST:PORT[,...]'"),
-                Arguments.of(new String[] {"produce", "--bootstrap-servers", "h:1", "--raw", "f", "--colour", "red"},
+                Arguments.of(
+                        new String[] {"produce"}, "Missing required option: '--bootstrap-servers=HOST:PORT[,...]'"),
+                Arguments.of(
+                        new String[] {"produce", "--bootstrap-servers", "h:1", "--raw", "f", "--colour", "red"},
                         "'--colour'"),
-                Arguments.of(new String[] {"produce", "--bootstrap-servers", "h:1", "--raw", "x.txt",
-                    "--progress-interval", "0"}, "--progress-interval must be a positive number of seconds, got 0.0"),
-                Arguments.of(new String[] {"produce", "--bootstrap-servers", "h:1", "--raw", "no/such/file.txt"},
+                Arguments.of(
+                        new String[] {
+                            "produce", "--bootstrap-servers", "h:1", "--raw", "x.txt", "--progress-interval", "0"
+                        },
+                        "--progress-interval must be a positive number of seconds, got 0.0"),
+                Arguments.of(
+                        new String[] {"produce", "--bootstrap-servers", "h:1", "--raw", "no/such/file.txt"},
                         "error: file not found: no/such/file.txt"),
-                Arguments.of(new String[] {"produce", "--bootstrap-servers", "h:1", "--key-field", "userId"},
+                Arguments.of(
+                        new String[] {"produce", "--bootstrap-servers", "h:1", "--key-field", "userId"},
                         "--key-field applies to --raw only"),
-                Arguments.of(new String[] {"produce", "--bootstrap-servers", "h:1", "--raw", "f.txt", "--synthetic"},
+                Arguments.of(
+                        new String[] {"produce", "--bootstrap-servers", "h:1", "--raw", "f.txt", "--synthetic"},
                         "--synthetic does not apply to it"),
-                Arguments.of(new String[] {"produce", "--bootstrap-servers", "h:1", "--dataset", "netflix"},
+                Arguments.of(
+                        new String[] {"produce", "--bootstrap-servers", "h:1", "--dataset", "netflix"},
                         "unknown dataset kind 'netflix'; use one of [ml-latest-small, ml-1m, taobao, csv, synthetic]"),
-                Arguments.of(new String[] {"produce", "--bootstrap-servers", "h:1", "--dataset", "taobao"},
+                Arguments.of(
+                        new String[] {"produce", "--bootstrap-servers", "h:1", "--dataset", "taobao"},
                         "dataset 'taobao' needs --path"),
-                Arguments.of(new String[] {"produce", "--bootstrap-servers", "h:1", "--synthetic-users", "5"},
+                Arguments.of(
+                        new String[] {"produce", "--bootstrap-servers", "h:1", "--synthetic-users", "5"},
                         "apply to the synthetic dataset only; add --synthetic or drop them"),
-                Arguments.of(new String[] {"produce", "--bootstrap-servers", "h:1", "--synthetic", "--speedup", "0"},
+                Arguments.of(
+                        new String[] {"produce", "--bootstrap-servers", "h:1", "--synthetic", "--speedup", "0"},
                         "--speedup must be a positive number"),
-                Arguments.of(new String[] {"produce", "--bootstrap-servers", "h:1", "--synthetic", "--limit", "0"},
+                Arguments.of(
+                        new String[] {"produce", "--bootstrap-servers", "h:1", "--synthetic", "--limit", "0"},
                         "--limit must be at least 1 event, got 0"),
-                Arguments.of(new String[] {"produce", "--bootstrap-servers", "h:1", "--format", "xml"},
+                Arguments.of(
+                        new String[] {"produce", "--bootstrap-servers", "h:1", "--format", "xml"},
                         "Invalid value for option '--format': expected one of [JSON, AVRO]"),
                 Arguments.of(new String[] {"run", "--duration", "0"}, "--duration must be positive"),
-                Arguments.of(new String[] {"run", "--session-gap", "ten minutes"},
+                Arguments.of(
+                        new String[] {"run", "--session-gap", "ten minutes"},
                         "'ten minutes' is not a duration: write e.g. 500ms, 10s, 5m"),
-                Arguments.of(new String[] {"run", "--kafka-property", "group.id=other"},
+                Arguments.of(
+                        new String[] {"run", "--kafka-property", "group.id=other"},
                         "Kafka property 'group.id' is set by the job itself"),
                 Arguments.of(new String[] {"run", "--dataset", "ml-1m"}, "dataset 'ml-1m' needs --path"),
                 Arguments.of(new String[] {"run", "--max-session-items", "0"}, "maxSessionItems"),
-                Arguments.of(new String[] {"run", "--delivery-guarantee", "maybe"},
+                Arguments.of(
+                        new String[] {"run", "--delivery-guarantee", "maybe"},
                         "'maybe' is not a delivery guarantee: use one of [exactly-once, at-least-once, none]"),
-                Arguments.of(new String[] {"run", "--starting-offsets", "middle"},
+                Arguments.of(
+                        new String[] {"run", "--starting-offsets", "middle"},
                         "expected one of [EARLIEST, LATEST, COMMITTED]"));
     }
 
@@ -100,12 +117,38 @@ class StreamrecCommandTest {
     @Test
     void runMapsItsOptionsOntoTheJobConfiguration() {
         CommandLine cli = StreamrecCommand.commandLine();
-        cli.parseArgs("run", "--bootstrap-servers", "k1:9092,k2:9092", "--delivery-guarantee", "exactly-once",
-                "--transactional-id-prefix", "sr-1", "--format", "avro", "--parallelism", "3",
-                "--checkpoint-interval", "2s", "--data-dir", "/tmp/x", "--no-read-profiles", "--session-gap", "30m",
-                "--events-topic", "ev", "--kafka-property", "security.protocol=SSL", "--starting-offsets", "latest",
-                "--managed-memory", "512mb", "--rocksdb-write-buffer", "64m", "--no-rocksdb-bloom-filter",
-                "--state-compression", "snappy");
+        cli.parseArgs(
+                "run",
+                "--bootstrap-servers",
+                "k1:9092,k2:9092",
+                "--delivery-guarantee",
+                "exactly-once",
+                "--transactional-id-prefix",
+                "sr-1",
+                "--format",
+                "avro",
+                "--parallelism",
+                "3",
+                "--checkpoint-interval",
+                "2s",
+                "--data-dir",
+                "/tmp/x",
+                "--no-read-profiles",
+                "--session-gap",
+                "30m",
+                "--events-topic",
+                "ev",
+                "--kafka-property",
+                "security.protocol=SSL",
+                "--starting-offsets",
+                "latest",
+                "--managed-memory",
+                "512mb",
+                "--rocksdb-write-buffer",
+                "64m",
+                "--no-rocksdb-bloom-filter",
+                "--state-compression",
+                "snappy");
         RunCommand run = cli.getSubcommands().get("run").getCommand();
 
         io.streamrec.flink.job.StreamrecJobConfig cfg = run.jobConfig();
@@ -142,7 +185,8 @@ class StreamrecCommandTest {
         RunCommand run = cli.getSubcommands().get("run").getCommand();
 
         io.streamrec.flink.job.StreamrecJobConfig cfg = run.jobConfig();
-        io.streamrec.flink.job.StreamrecJobConfig defaults = io.streamrec.flink.job.StreamrecJobConfig.builder().build();
+        io.streamrec.flink.job.StreamrecJobConfig defaults =
+                io.streamrec.flink.job.StreamrecJobConfig.builder().build();
 
         assertThat(cfg.toString()).isEqualTo(defaults.toString());
     }

@@ -46,13 +46,15 @@ class EmbeddedKafkaBrokerTest {
     void recordsProducedAreConsumedBackInOrderPerKey() throws Exception {
         kafka.createTopics(TopicSpec.of("produce-consume", 3));
         List<String> sent = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new StringSerializer(),
+                new StringSerializer())) {
             for (int i = 0; i < 200; i++) {
                 String value = "user-" + (i % 7) + ":" + i;
                 sent.add(value);
-                producer.send(new ProducerRecord<>("produce-consume", "user-" + (i % 7), value)).get();
+                producer.send(new ProducerRecord<>("produce-consume", "user-" + (i % 7), value))
+                        .get();
             }
         }
 
@@ -62,10 +64,14 @@ class EmbeddedKafkaBrokerTest {
         // one key, one partition: the per-user order the job relies on
         for (int user = 0; user < 7; user++) {
             String key = "user-" + user;
-            assertThat(received.stream().filter(r -> r.key().equals(key)).map(ConsumerRecord::partition).distinct())
+            assertThat(received.stream()
+                            .filter(r -> r.key().equals(key))
+                            .map(ConsumerRecord::partition)
+                            .distinct())
                     .hasSize(1);
             assertThat(received.stream().filter(r -> r.key().equals(key)).map(ConsumerRecord::value))
-                    .containsExactlyElementsOf(sent.stream().filter(v -> v.startsWith(key + ":")).toList());
+                    .containsExactlyElementsOf(
+                            sent.stream().filter(v -> v.startsWith(key + ":")).toList());
         }
     }
 
@@ -77,13 +83,22 @@ class EmbeddedKafkaBrokerTest {
         assertThat(created).containsExactlyInAnyOrder("latest-per-key", "plain");
         assertThat(createdAgain).isEmpty();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            assertThat(admin.describeTopics(Set.of("latest-per-key")).allTopicNames().get()
-                    .get("latest-per-key").partitions()).hasSize(2);
+            assertThat(admin.describeTopics(Set.of("latest-per-key"))
+                            .allTopicNames()
+                            .get()
+                            .get("latest-per-key")
+                            .partitions())
+                    .hasSize(2);
             ConfigResource compacted = new ConfigResource(ConfigResource.Type.TOPIC, "latest-per-key");
             ConfigResource plain = new ConfigResource(ConfigResource.Type.TOPIC, "plain");
-            Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(compacted, plain)).all().get();
-            assertThat(configs.get(compacted).get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
-            assertThat(configs.get(plain).get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("delete");
+            Map<ConfigResource, Config> configs =
+                    admin.describeConfigs(List.of(compacted, plain)).all().get();
+            assertThat(configs.get(compacted)
+                            .get(TopicConfig.CLEANUP_POLICY_CONFIG)
+                            .value())
+                    .isEqualTo("compact");
+            assertThat(configs.get(plain).get(TopicConfig.CLEANUP_POLICY_CONFIG).value())
+                    .isEqualTo("delete");
         }
     }
 
@@ -101,19 +116,25 @@ class EmbeddedKafkaBrokerTest {
 
     @Test
     void aBrokerWithADataFolderKeepsItsTopicsAcrossRestarts(@TempDir Path dataDir) throws Exception {
-        try (EmbeddedKafkaBroker first = EmbeddedKafkaBroker.builder().dataDir(dataDir).start()) {
+        try (EmbeddedKafkaBroker first =
+                EmbeddedKafkaBroker.builder().dataDir(dataDir).start()) {
             first.createTopics(TopicSpec.of("kept", 1));
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, first.bootstrapServers()),
-                    new StringSerializer(), new StringSerializer())) {
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, first.bootstrapServers()),
+                    new StringSerializer(),
+                    new StringSerializer())) {
                 producer.send(new ProducerRecord<>("kept", "k", "v")).get();
             }
         }
-        assertThat(dataDir).isDirectoryContaining(p -> p.getFileName().toString().equals("logs"));
+        assertThat(dataDir)
+                .isDirectoryContaining(p -> p.getFileName().toString().equals("logs"));
 
-        try (EmbeddedKafkaBroker second = EmbeddedKafkaBroker.builder().dataDir(dataDir).start()) {
+        try (EmbeddedKafkaBroker second =
+                EmbeddedKafkaBroker.builder().dataDir(dataDir).start()) {
             assertThat(second.createTopics(TopicSpec.of("kept", 1))).isEmpty();
-            assertThat(consumeAll(second, "kept", 1)).extracting(ConsumerRecord::value).containsExactly("v");
+            assertThat(consumeAll(second, "kept", 1))
+                    .extracting(ConsumerRecord::value)
+                    .containsExactly("v");
         }
     }
 
@@ -121,14 +142,19 @@ class EmbeddedKafkaBrokerTest {
         return consumeAll(kafka, topic, expected);
     }
 
-    private static List<ConsumerRecord<String, String>> consumeAll(EmbeddedKafkaBroker broker, String topic,
-                                                                   int expected) {
+    private static List<ConsumerRecord<String, String>> consumeAll(
+            EmbeddedKafkaBroker broker, String topic, int expected) {
         List<ConsumerRecord<String, String>> received = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + topic,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "test-" + topic,
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (received.size() < expected && System.nanoTime() < deadline) {

@@ -23,11 +23,11 @@ class EncoderOperatorConfigTest {
     @Test
     void everyBadOptionIsReportedAtOnceWithWhatToChange() {
         assertThatThrownBy(() -> EncoderOperatorConfig.builder()
-                .encoder("lstm")
-                .maxBatchRecords(0)
-                .maxBatchDelay(Duration.ZERO)
-                .maxPendingSnapshots(-1)
-                .build())
+                        .encoder("lstm")
+                        .maxBatchRecords(0)
+                        .maxBatchDelay(Duration.ZERO)
+                        .maxPendingSnapshots(-1)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxBatchRecords must be at least 1")
                 .hasMessageContaining("maxBatchDelay must be positive")
@@ -38,13 +38,15 @@ class EncoderOperatorConfigTest {
     @Test
     void theEncodersOwnSettingsAreCheckedAtBuildTime() {
         assertThatThrownBy(() -> EncoderOperatorConfig.builder()
-                .encoderSettings(Map.of(SdmConfig.ATTENTION_HEADS, "0")).build())
+                        .encoderSettings(Map.of(SdmConfig.ATTENTION_HEADS, "0"))
+                        .build())
                 .hasMessageContaining(SdmConfig.ATTENTION_HEADS);
     }
 
     @Test
     void aValidConfigBuildsTheNamedEncoder() {
-        EncoderOperatorConfig config = EncoderOperatorConfig.builder().encoder(SineEncoder.NAME).build();
+        EncoderOperatorConfig config =
+                EncoderOperatorConfig.builder().encoder(SineEncoder.NAME).build();
         assertThat(config.encoderName()).isEqualTo(SineEncoder.NAME);
         assertThat(config.encoderFactory()).isNotNull();
     }

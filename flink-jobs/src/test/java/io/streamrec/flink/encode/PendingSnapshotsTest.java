@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.LongTermFeatures;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class PendingSnapshotsTest {
@@ -48,7 +47,9 @@ class PendingSnapshotsTest {
         pending.add(snapshot("u3", "e"));
         pending.add(snapshot("u2", "f"));
 
-        assertThat(eventIds(pending.view())).as("least recently updated user first").containsExactly("d", "e", "f");
+        assertThat(eventIds(pending.view()))
+                .as("least recently updated user first")
+                .containsExactly("d", "e", "f");
         assertThat(pending.dropped()).isZero();
     }
 
@@ -64,7 +65,9 @@ class PendingSnapshotsTest {
         pending.drain();
         pending.add(snapshot("u1", "x"));
         pending.add(snapshot("u1", "y"));
-        assertThat(eventIds(pending.view())).as("after draining, every snapshot is kept again").containsExactly("x", "y");
+        assertThat(eventIds(pending.view()))
+                .as("after draining, every snapshot is kept again")
+                .containsExactly("x", "y");
     }
 
     @Test

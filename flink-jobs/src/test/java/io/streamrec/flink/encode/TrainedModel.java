@@ -32,8 +32,11 @@ final class TrainedModel implements AutoCloseable {
     private int trainedBatches;
 
     TrainedModel(String encoder, int events) {
-        SyntheticOptions options = SyntheticOptions.defaults().withSize(300, 400, events).withSeed(17);
-        this.steps = new HistoryReplay(HistoryPolicy.defaults()).replay(new SyntheticDataset(options).events()).toList();
+        SyntheticOptions options =
+                SyntheticOptions.defaults().withSize(300, 400, events).withSeed(17);
+        this.steps = new HistoryReplay(HistoryPolicy.defaults())
+                .replay(new SyntheticDataset(options).events())
+                .toList();
         TrainerConfig config = TrainerConfig.builder()
                 .featureDims(8, 4, 4, 2, 2)
                 .outputDim(20)
@@ -52,7 +55,9 @@ final class TrainedModel implements AutoCloseable {
     TrainedModel train(int batches) {
         for (int b = 0; b < batches; b++, trainedBatches++) {
             int from = (trainedBatches * BATCH) % (steps.size() - BATCH);
-            trainer.step(steps.subList(from, from + BATCH).stream().map(HistoryStep::example).toList());
+            trainer.step(steps.subList(from, from + BATCH).stream()
+                    .map(HistoryStep::example)
+                    .toList());
         }
         return this;
     }

@@ -1,7 +1,7 @@
 package io.streamrec.flink.encode;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static io.streamrec.flink.encode.VectorAssertions.assertSameVectors;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
@@ -56,8 +56,12 @@ class UserVectorEncoderOperatorTest {
     }
 
     private static EncoderOperatorConfig batching(int records, Duration delay) {
-        return EncoderOperatorConfig.builder().encoder(SdmEncoder.NAME).maxBatchRecords(records).maxBatchDelay(delay)
-                .maxPendingSnapshots(10_000).build();
+        return EncoderOperatorConfig.builder()
+                .encoder(SdmEncoder.NAME)
+                .maxBatchRecords(records)
+                .maxBatchDelay(delay)
+                .maxPendingSnapshots(10_000)
+                .build();
     }
 
     private void start(EncoderOperatorConfig config) throws Exception {
@@ -134,7 +138,9 @@ class UserVectorEncoderOperatorTest {
         send(early);
         harness.setProcessingTime(1_000);
         apply(full.subList(0, full.size() - 1));
-        assertThat(harness.extractOutputValues()).as("no vector without a complete model").isEmpty();
+        assertThat(harness.extractOutputValues())
+                .as("no vector without a complete model")
+                .isEmpty();
         assertThat(operator.pendingSnapshots()).isEqualTo(40);
 
         applyAndAwait(full.subList(full.size() - 1, full.size()));
@@ -163,12 +169,16 @@ class UserVectorEncoderOperatorTest {
         harness.setProcessingTime(t0 + 20);
         send(snapshots.subList(8, 11));
         harness.setProcessingTime(t0 + 50);
-        assertThat(harness.extractOutputValues()).as("the full batch's deadline was cancelled with it").isEmpty();
+        assertThat(harness.extractOutputValues())
+                .as("the full batch's deadline was cancelled with it")
+                .isEmpty();
         harness.setProcessingTime(t0 + 69);
         assertThat(harness.extractOutputValues()).isEmpty();
         harness.setProcessingTime(t0 + 70);
         List<UserVector> late = drainOutput();
-        assertThat(late).extracting(UserVector::getEventId).containsExactlyElementsOf(eventIds(snapshots.subList(8, 11)));
+        assertThat(late)
+                .extracting(UserVector::getEventId)
+                .containsExactlyElementsOf(eventIds(snapshots.subList(8, 11)));
         assertSameVectors(late, model.encode(snapshots.subList(8, 11)));
     }
 
@@ -214,11 +224,16 @@ class UserVectorEncoderOperatorTest {
         assertThat(operator.heldDeltas()).isEqualTo(1);
         send(probe);
         advance(100);
-        assertThat(drainOutput()).as("encoding goes on with the version held").hasSize(probe.size())
-                .extracting(UserVector::getModelVersion).containsOnly(versionOf(first));
+        assertThat(drainOutput())
+                .as("encoding goes on with the version held")
+                .hasSize(probe.size())
+                .extracting(UserVector::getModelVersion)
+                .containsOnly(versionOf(first));
 
         applyAndAwait(second);
-        assertThat(operator.heldDeltas()).as("the next FULL makes the held delta obsolete").isZero();
+        assertThat(operator.heldDeltas())
+                .as("the next FULL makes the held delta obsolete")
+                .isZero();
         send(probe);
         advance(100);
         List<UserVector> vectors = drainOutput();
@@ -266,18 +281,22 @@ class UserVectorEncoderOperatorTest {
         harness.prepareSnapshotPreBarrier(1);
 
         List<UserVector> vectors = drainOutput();
-        assertThat(vectors).as("count in == count out, in order").extracting(UserVector::getEventId)
+        assertThat(vectors)
+                .as("count in == count out, in order")
+                .extracting(UserVector::getEventId)
                 .containsExactlyElementsOf(eventIds(snapshots));
         assertStampedLike(vectors, snapshots);
         List<Long> versions = vectors.stream().map(UserVector::getModelVersion).toList();
         assertThat(versions).as("versions never go backwards").isSorted();
-        assertThat(versions).as("only published versions with their base, never the delta on an unseen base")
+        assertThat(versions)
+                .as("only published versions with their base, never the delta on an unseen base")
                 .isSubsetOf(trainerAt.keySet())
                 .contains(versionOf(a), versionOf(b), versionOf(c), versionOf(g));
         List<UserVector> sampled = everyTenth(vectors);
         for (int i = 0; i < sampled.size(); i++) {
             UserVector v = sampled.get(i);
-            assertSameVectors(List.of(v), List.of(trainerAt.get(v.getModelVersion()).get(i)));
+            assertSameVectors(
+                    List.of(v), List.of(trainerAt.get(v.getModelVersion()).get(i)));
         }
 
         send(sample);
@@ -288,8 +307,8 @@ class UserVectorEncoderOperatorTest {
         assertThat(operator.heldDeltas()).isZero();
     }
 
-    private List<ModelUpdate> published(List<ModelUpdate> update, List<FeatureSnapshot> sample,
-                                        Map<Long, List<EncodedUser>> trainerAt) {
+    private List<ModelUpdate> published(
+            List<ModelUpdate> update, List<FeatureSnapshot> sample, Map<Long, List<EncodedUser>> trainerAt) {
         trainerAt.put(versionOf(update), model.encode(sample));
         return update;
     }
@@ -334,7 +353,9 @@ class UserVectorEncoderOperatorTest {
         harness.close();
 
         start(batching(64, Duration.ofSeconds(10)), checkpoint);
-        assertThat(operator.pendingSnapshots()).as("nothing to replay: every snapshot was encoded").isZero();
+        assertThat(operator.pendingSnapshots())
+                .as("nothing to replay: every snapshot was encoded")
+                .isZero();
     }
 
     @Test
@@ -347,7 +368,9 @@ class UserVectorEncoderOperatorTest {
 
         List<Object> output = new ArrayList<>(harness.getOutput());
         assertThat(output).hasSize(4);
-        assertThat(output.get(3)).as("the watermark follows the vectors it must not overtake").isEqualTo(new Watermark(42));
+        assertThat(output.get(3))
+                .as("the watermark follows the vectors it must not overtake")
+                .isEqualTo(new Watermark(42));
     }
 
     @Test
@@ -355,7 +378,10 @@ class UserVectorEncoderOperatorTest {
         try (TrainedModel sine = new TrainedModel(SineEncoder.NAME, 2_000).train(2)) {
             List<ModelUpdate> sineFull = sine.full();
             List<ModelUpdate> disguised = sineFull.stream()
-                    .map(c -> ModelUpdate.newBuilder(c).setModelName(SdmEncoder.NAME).build()).toList();
+                    .map(c -> ModelUpdate.newBuilder(c)
+                            .setModelName(SdmEncoder.NAME)
+                            .build())
+                    .toList();
             start(batching(16, Duration.ofMillis(20)));
             List<FeatureSnapshot> snapshots = model.snapshots(20);
             send(snapshots.subList(0, 10));
@@ -363,7 +389,9 @@ class UserVectorEncoderOperatorTest {
             apply(sineFull);
             apply(disguised);
             await(() -> operator.updatesRejected() == 1, "the disguised FULL refused");
-            assertThat(operator.modelVersion()).as("neither is this encoder's model").isZero();
+            assertThat(operator.modelVersion())
+                    .as("neither is this encoder's model")
+                    .isZero();
             assertThat(harness.extractOutputValues()).isEmpty();
 
             List<ModelUpdate> full = model.full();
@@ -377,7 +405,8 @@ class UserVectorEncoderOperatorTest {
     @Test
     void aSineEncoderPublishesOneVectorPerInterest() throws Exception {
         try (TrainedModel sine = new TrainedModel(SineEncoder.NAME, 2_000).train(2)) {
-            operator = new UserVectorEncoderOperator(EncoderOperatorConfig.builder().encoder(SineEncoder.NAME).build());
+            operator = new UserVectorEncoderOperator(
+                    EncoderOperatorConfig.builder().encoder(SineEncoder.NAME).build());
             harness = new TwoInputStreamOperatorTestHarness<>(operator);
             harness.open();
             List<FeatureSnapshot> snapshots = sine.snapshots(12);

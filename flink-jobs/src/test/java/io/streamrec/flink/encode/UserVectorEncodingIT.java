@@ -1,7 +1,7 @@
 package io.streamrec.flink.encode;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static io.streamrec.flink.encode.VectorAssertions.assertSameVector;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.model.encode.sdm.SdmEncoder;
 import io.streamrec.model.train.EncodedUser;
@@ -50,7 +50,9 @@ class UserVectorEncodingIT {
 
             Configuration conf = new Configuration();
             conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+            conf.set(
+                    CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    checkpoints.toUri().toString());
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(500));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
             env.setParallelism(PARALLELISM);
@@ -58,11 +60,15 @@ class UserVectorEncodingIT {
                     .rebalance()
                     .filter(s -> true)
                     .name("spread over the subtasks");
-            DataStream<ModelUpdate> updates = env.fromData(full, new AvroTypeInfo<>(ModelUpdate.class)).setParallelism(1);
+            DataStream<ModelUpdate> updates =
+                    env.fromData(full, new AvroTypeInfo<>(ModelUpdate.class)).setParallelism(1);
 
             List<UserVector> vectors = new ArrayList<>();
-            try (CloseableIterator<UserVector> out = UserVectorEncoding.encode(spread, updates,
-                    EncoderOperatorConfig.builder().maxBatchRecords(64).build()).executeAndCollect()) {
+            try (CloseableIterator<UserVector> out = UserVectorEncoding.encode(
+                            spread,
+                            updates,
+                            EncoderOperatorConfig.builder().maxBatchRecords(64).build())
+                    .executeAndCollect()) {
                 out.forEachRemaining(vectors::add);
             }
 
@@ -71,7 +77,9 @@ class UserVectorEncodingIT {
                 position.put(snapshots.get(i).getEventId(), i);
             }
             assertThat(vectors).hasSameSizeAs(snapshots);
-            assertThat(vectors).extracting(UserVector::getEventId).doesNotHaveDuplicates()
+            assertThat(vectors)
+                    .extracting(UserVector::getEventId)
+                    .doesNotHaveDuplicates()
                     .allMatch(position::containsKey);
             for (UserVector v : vectors) {
                 assertThat(v.getModelVersion()).isEqualTo(full.get(0).getVersion());

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 
 class DecodingDeserializationSchemaTest {
 
-    private static final String GOOD = "{\"eventId\":\"e1\",\"userId\":\"u1\",\"itemId\":\"i9\",\"eventType\":\"CLICK\","
-            + "\"timestamp\":1700000000000,\"categoryId\":\"c3\"}";
+    private static final String GOOD =
+            "{\"eventId\":\"e1\",\"userId\":\"u1\",\"itemId\":\"i9\",\"eventType\":\"CLICK\","
+                    + "\"timestamp\":1700000000000,\"categoryId\":\"c3\"}";
 
     private final DecodingDeserializationSchema<UserEvent, SourcedEvent> schema =
             DecodingDeserializationSchema.events(WireFormat.JSON, ValidationLimits.defaults());
@@ -43,7 +44,9 @@ class DecodingDeserializationSchemaTest {
             SourcedEvent sourced = r.right();
             assertThat(sourced.getEvent().getEventType()).isEqualTo("click");
             assertThat(sourced.getEvent().getTimestamp()).isEqualTo(1700000000000L);
-            assertThat(bytes(sourced.getPayload())).asString(StandardCharsets.UTF_8).isEqualTo(GOOD);
+            assertThat(bytes(sourced.getPayload()))
+                    .asString(StandardCharsets.UTF_8)
+                    .isEqualTo(GOOD);
             assertThat(sourced.getSourceTopic()).isEqualTo("events");
             assertThat(sourced.getPartition()).isEqualTo(3);
             assertThat(sourced.getOffset()).isEqualTo(42L);
@@ -75,9 +78,11 @@ class DecodingDeserializationSchemaTest {
                 .getBytes(StandardCharsets.UTF_8);
         byte[] bad = "{\"userId\":\"u1\"}".getBytes(StandardCharsets.UTF_8);
 
-        profiles.deserialize(new ConsumerRecord<>("user-profiles", 0, 1L, "u1".getBytes(StandardCharsets.UTF_8), good),
+        profiles.deserialize(
+                new ConsumerRecord<>("user-profiles", 0, 1L, "u1".getBytes(StandardCharsets.UTF_8), good),
                 new ListCollector<>(got));
-        profiles.deserialize(new ConsumerRecord<>("user-profiles", 0, 2L, "u1".getBytes(StandardCharsets.UTF_8), bad),
+        profiles.deserialize(
+                new ConsumerRecord<>("user-profiles", 0, 2L, "u1".getBytes(StandardCharsets.UTF_8), bad),
                 new ListCollector<>(got));
 
         assertThat(got.get(0).right().getFeatures()).containsEntry("age", "25-34");

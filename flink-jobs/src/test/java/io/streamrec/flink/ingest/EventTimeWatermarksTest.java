@@ -55,16 +55,29 @@ class EventTimeWatermarksTest {
 
     private static SourcedEvent event(long timestamp) {
         return SourcedEvent.newBuilder()
-                .setEvent(UserEvent.newBuilder().setEventId("e").setUserId("u").setItemId("i").setEventType("view")
-                        .setTimestamp(timestamp).build())
-                .setPayload(ByteBuffer.allocate(0)).setSourceTopic("events").setPartition(0).setOffset(0)
+                .setEvent(UserEvent.newBuilder()
+                        .setEventId("e")
+                        .setUserId("u")
+                        .setItemId("i")
+                        .setEventType("view")
+                        .setTimestamp(timestamp)
+                        .build())
+                .setPayload(ByteBuffer.allocate(0))
+                .setSourceTopic("events")
+                .setPartition(0)
+                .setOffset(0)
                 .build();
     }
 
     private static DeadLetter deadLetter() {
-        return DeadLetter.newBuilder().setReason("malformed-json").setReasons(List.of("malformed-json"))
-                .setPayload(ByteBuffer.allocate(0)).setSourceTopic("events").setPartition(0).setOffset(1)
-                .setDeadLetteredAt(0).build();
+        return DeadLetter.newBuilder()
+                .setReason("malformed-json")
+                .setReasons(List.of("malformed-json"))
+                .setPayload(ByteBuffer.allocate(0))
+                .setSourceTopic("events")
+                .setPartition(0)
+                .setOffset(1)
+                .setDeadLetteredAt(0)
+                .build();
     }
-
 }

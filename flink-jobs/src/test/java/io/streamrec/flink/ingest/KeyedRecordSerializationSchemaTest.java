@@ -17,8 +17,8 @@ class KeyedRecordSerializationSchemaTest {
 
     @Test
     void deadLettersAreJsonKeyedByTheOriginalKey() throws Exception {
-        KeyedRecordSerializationSchema<DeadLetter> schema = new KeyedRecordSerializationSchema<>("events-dlq",
-                DeadLetter::getKey, KafkaSinks.deadLetterEncoding(WireFormat.JSON));
+        KeyedRecordSerializationSchema<DeadLetter> schema = new KeyedRecordSerializationSchema<>(
+                "events-dlq", DeadLetter::getKey, KafkaSinks.deadLetterEncoding(WireFormat.JSON));
 
         ProducerRecord<byte[], byte[]> keyed = schema.serialize(letter("u7"), null, 123L);
         ProducerRecord<byte[], byte[]> unkeyed = schema.serialize(letter(null), null, null);
@@ -42,8 +42,15 @@ class KeyedRecordSerializationSchemaTest {
     }
 
     private static DeadLetter letter(String key) {
-        return DeadLetter.newBuilder().setReason("malformed-json").setReasons(List.of("malformed-json: at 1"))
-                .setKey(key).setPayload(ByteBuffer.wrap("{".getBytes(StandardCharsets.UTF_8)))
-                .setSourceTopic("events").setPartition(1).setOffset(9L).setDeadLetteredAt(5L).build();
+        return DeadLetter.newBuilder()
+                .setReason("malformed-json")
+                .setReasons(List.of("malformed-json: at 1"))
+                .setKey(key)
+                .setPayload(ByteBuffer.wrap("{".getBytes(StandardCharsets.UTF_8)))
+                .setSourceTopic("events")
+                .setPartition(1)
+                .setOffset(9L)
+                .setDeadLetteredAt(5L)
+                .build();
     }
 }

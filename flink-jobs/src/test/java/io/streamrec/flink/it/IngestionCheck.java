@@ -31,17 +31,27 @@ final class IngestionCheck {
     private static final Logger LOG = LoggerFactory.getLogger(IngestionCheck.class);
 
     /** Smaller than the defaults, so the size bounds are exercised often and snapshots stay small. */
-    static final HistoryPolicy POLICY = HistoryPolicy.builder().maxSessionItems(20).maxLongTermPerFeature(20).build();
+    static final HistoryPolicy POLICY = HistoryPolicy.builder()
+            .maxSessionItems(20)
+            .maxLongTermPerFeature(20)
+            .build();
 
     private IngestionCheck() {}
 
     static void runAndVerify(String bootstrapServers, String prefix, MovieLensScenario scenario, Path checkpoints)
             throws Exception {
-        TopicNames topics = TopicNames.defaults().withEvents(prefix + "-events").withUserProfiles(prefix + "-profiles")
-                .withEventsDlq(prefix + "-dlq").withUserFeatures(prefix + "-features");
-        Topics.createIfAbsent(bootstrapServers, List.of(TopicSpec.of(topics.events(), 4),
-                TopicSpec.compacted(topics.userProfiles(), 2), TopicSpec.of(topics.eventsDlq(), 2),
-                TopicSpec.of(topics.userFeatures(), 4)));
+        TopicNames topics = TopicNames.defaults()
+                .withEvents(prefix + "-events")
+                .withUserProfiles(prefix + "-profiles")
+                .withEventsDlq(prefix + "-dlq")
+                .withUserFeatures(prefix + "-features");
+        Topics.createIfAbsent(
+                bootstrapServers,
+                List.of(
+                        TopicSpec.of(topics.events(), 4),
+                        TopicSpec.compacted(topics.userProfiles(), 2),
+                        TopicSpec.of(topics.eventsDlq(), 2),
+                        TopicSpec.of(topics.userFeatures(), 4)));
         scenario.produceProfiles(bootstrapServers, topics.userProfiles());
         long started = System.nanoTime();
         List<MovieLensScenario.Landed> landed =
@@ -67,46 +77,60 @@ final class IngestionCheck {
         env.execute(prefix);
         LOG.info("Bounded job over {} records took {} ms", landed.size(), (System.nanoTime() - started) / 1_000_000);
 
-        verifyDeadLetters(scenario.expectedRefusals(landed),
+        verifyDeadLetters(
+                scenario.expectedRefusals(landed),
                 JobOutput.deadLetters(KafkaTopicReader.readAll(bootstrapServers, topics.eventsDlq())));
         verifySnapshots(scenario, KafkaTopicReader.readAll(bootstrapServers, topics.userFeatures()));
     }
 
-    private static void verifyDeadLetters(Map<MovieLensScenario.Landed, String> expected,
-                                          List<JobOutput.DeadLetterSeen> deadLetters) {
+    private static void verifyDeadLetters(
+            Map<MovieLensScenario.Landed, String> expected, List<JobOutput.DeadLetterSeen> deadLetters) {
         Map<MovieLensScenario.Landed, Long> timesSeen = deadLetters.stream()
                 .collect(Collectors.groupingBy(JobOutput.DeadLetterSeen::source, Collectors.counting()));
         Map<MovieLensScenario.Landed, String> codeSeen = new HashMap<>();
         deadLetters.forEach(d -> codeSeen.put(d.source(), d.code()));
 
-        assertThat(sample(expected.keySet().stream().filter(k -> !timesSeen.containsKey(k))
-                .map(k -> k + " " + expected.get(k))))
-                .as("refused records missing from the DLQ").isEmpty();
+        assertThat(sample(expected.keySet().stream()
+                        .filter(k -> !timesSeen.containsKey(k))
+                        .map(k -> k + " " + expected.get(k))))
+                .as("refused records missing from the DLQ")
+                .isEmpty();
         assertThat(sample(deadLetters.stream().filter(d -> !expected.containsKey(d.source()))))
-                .as("good events in the DLQ").isEmpty();
+                .as("good events in the DLQ")
+                .isEmpty();
         assertThat(sample(timesSeen.entrySet().stream().filter(e -> e.getValue() > 1)))
-                .as("records dead-lettered more than once").isEmpty();
+                .as("records dead-lettered more than once")
+                .isEmpty();
         assertThat(sample(expected.entrySet().stream()
-                .filter(e -> timesSeen.containsKey(e.getKey()) && !e.getValue().equals(codeSeen.get(e.getKey())))
-                .map(e -> e.getKey() + " expected " + e.getValue() + " got " + codeSeen.get(e.getKey()))))
-                .as("dead letters whose reason does not match their fault").isEmpty();
+                        .filter(e -> timesSeen.containsKey(e.getKey())
+                                && !e.getValue().equals(codeSeen.get(e.getKey())))
+                        .map(e -> e.getKey() + " expected " + e.getValue() + " got " + codeSeen.get(e.getKey()))))
+                .as("dead letters whose reason does not match their fault")
+                .isEmpty();
         assertThat(codeSeen.values()).containsAll(MalformedEvents.kinds()).contains("late", "duplicate");
     }
 
-    private static void verifySnapshots(MovieLensScenario scenario,
-                                        List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> features) {
-        assertThat(features).as("one snapshot per accepted event: nothing lost, nothing twice")
+    private static void verifySnapshots(
+            MovieLensScenario scenario,
+            List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> features) {
+        assertThat(features)
+                .as("one snapshot per accepted event: nothing lost, nothing twice")
                 .hasSize(scenario.accepted.size());
         Map<String, JsonNode> expected = new HashMap<>();
-        scenario.expectedFinalSnapshots(POLICY).forEach((user, snapshot) ->
-                expected.put(user, JobOutput.parse(JsonCodecs.FEATURE_SNAPSHOT.encode(snapshot))));
+        scenario.expectedFinalSnapshots(POLICY)
+                .forEach((user, snapshot) ->
+                        expected.put(user, JobOutput.parse(JsonCodecs.FEATURE_SNAPSHOT.encode(snapshot))));
         Map<String, JsonNode> actual = JobOutput.lastSnapshotPerUser(features);
         assertThat(actual.keySet()).isEqualTo(expected.keySet());
         List<String> differing = expected.keySet().stream()
-                .filter(user -> !expected.get(user).equals(actual.get(user))).sorted().toList();
-        assertThat(differing).as(() -> differing.size() + " users' last snapshot differs from the reference, first "
-                + differing.get(0) + ":\nexpected " + expected.get(differing.get(0)) + "\nactual   "
-                + actual.get(differing.get(0))).isEmpty();
+                .filter(user -> !expected.get(user).equals(actual.get(user)))
+                .sorted()
+                .toList();
+        assertThat(differing)
+                .as(() -> differing.size() + " users' last snapshot differs from the reference, first "
+                        + differing.get(0) + ":\nexpected " + expected.get(differing.get(0)) + "\nactual   "
+                        + actual.get(differing.get(0)))
+                .isEmpty();
     }
 
     /** At most 10 items, so a failure message stays readable. */

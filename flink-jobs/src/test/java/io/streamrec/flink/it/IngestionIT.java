@@ -22,7 +22,8 @@ class IngestionIT {
     static final MiniClusterExtension FLINK = FlinkMiniCluster.extension();
 
     @Test
-    void everyRatingReachesUserStateAndEveryBadRecordTheDeadLetterTopicOnce(@TempDir Path checkpoints) throws Exception {
+    void everyRatingReachesUserStateAndEveryBadRecordTheDeadLetterTopicOnce(@TempDir Path checkpoints)
+            throws Exception {
         MovieLensScenario scenario = MovieLensScenario.create(1_200, 150, 100, 20, 42L);
         assertThat(scenario.accepted).hasSize(100_836);
 

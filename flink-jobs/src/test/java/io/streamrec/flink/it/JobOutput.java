@@ -27,13 +27,17 @@ final class JobOutput {
     private JobOutput() {}
 
     static List<DeadLetterSeen> deadLetters(List<ConsumerRecord<byte[], byte[]>> records) {
-        return records.stream().map(r -> {
-            JsonNode letter = parse(r.value());
-            return new DeadLetterSeen(
-                    new MovieLensScenario.Landed(letter.get("partition").asInt(), letter.get("offset").asLong()),
-                    letter.get("reason").asText(),
-                    r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8));
-        }).toList();
+        return records.stream()
+                .map(r -> {
+                    JsonNode letter = parse(r.value());
+                    return new DeadLetterSeen(
+                            new MovieLensScenario.Landed(
+                                    letter.get("partition").asInt(),
+                                    letter.get("offset").asLong()),
+                            letter.get("reason").asText(),
+                            r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8));
+                })
+                .toList();
     }
 
     /** The last snapshot of each user (the topic is keyed by userId, so one partition holds a user's order). */

@@ -11,14 +11,17 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class KafkaBrokerExtension implements BeforeAllCallback {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KafkaBrokerExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(KafkaBrokerExtension.class);
 
     private EmbeddedKafkaBroker broker;
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        broker = context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent("broker", key -> new SharedBroker(EmbeddedKafkaBroker.start()), SharedBroker.class)
+        broker = context.getRoot()
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(
+                        "broker", key -> new SharedBroker(EmbeddedKafkaBroker.start()), SharedBroker.class)
                 .broker();
     }
 

@@ -22,28 +22,52 @@ final class MalformedEvents {
 
     private static final List<Fault> FAULTS = List.of(
             new Fault("empty-payload", (e, n) -> new Malformed(e.getUserId(), new byte[0], "empty-payload")),
-            new Fault("malformed-json", (e, n) -> json(e, "{\"eventId\":\"bad-" + n + "\",\"userId\":", "malformed-json")),
+            new Fault(
+                    "malformed-json",
+                    (e, n) -> json(e, "{\"eventId\":\"bad-" + n + "\",\"userId\":", "malformed-json")),
             new Fault("not-an-object", (e, n) -> json(e, "[\"bad-" + n + "\"]", "not-an-object")),
             new Fault("trailing-data", (e, n) -> json(e, text(e, n) + " {\"extra\":" + n + "}", "trailing-data")),
             new Fault("invalid-utf8", (e, n) -> new Malformed(e.getUserId(), invalidUtf8(text(e, n)), "invalid-utf8")),
-            new Fault("missing-field", (e, n) -> json(e, text(e, n).replace("\"itemId\":\"" + e.getItemId() + "\",", ""),
-                    "missing-field")),
+            new Fault(
+                    "missing-field",
+                    (e, n) ->
+                            json(e, text(e, n).replace("\"itemId\":\"" + e.getItemId() + "\",", ""), "missing-field")),
             new Fault("null-field", (e, n) -> json(e, replaceItem(e, n, "null"), "null-field")),
             new Fault("wrong-type", (e, n) -> json(e, replaceItem(e, n, "[1,2]"), "wrong-type")),
             new Fault("empty-field", (e, n) -> json(e, replaceItem(e, n, "\"   \""), "empty-field")),
-            new Fault("id-too-long", (e, n) -> json(e, replaceItem(e, n, "\"" + "x".repeat(300) + n + "\""), "id-too-long")),
-            new Fault("invalid-characters", (e, n) -> json(e, replaceItem(e, n, "\"a\\u0001b" + n + "\""),
-                    "invalid-characters")),
-            new Fault("unknown-field", (e, n) -> json(e, text(e, n).replace("{", "{\"colour\":\"red\","), "unknown-field")),
-            new Fault("duplicate-field", (e, n) -> json(e, text(e, n).replace("{", "{\"itemId\":\"i" + n + "\","),
-                    "duplicate-field")),
-            new Fault("unknown-event-type", (e, n) -> json(e, text(e, n).replace("\"rate\"", "\"teleport\""),
-                    "unknown-event-type")),
-            new Fault("timestamp-not-positive", (e, n) -> json(e, withTimestamp(e, n, "-" + (n + 1)),
-                    "timestamp-not-positive")),
-            new Fault("timestamp-in-future", (e, n) -> json(e, withTimestamp(e, n,
-                    Long.toString(Instant.now().plus(Duration.ofDays(30)).toEpochMilli() + n)), "timestamp-in-future")),
-            new Fault("not-an-integer", (e, n) -> json(e, withTimestamp(e, n, e.getTimestamp() + ".5"), "not-an-integer")),
+            new Fault(
+                    "id-too-long",
+                    (e, n) -> json(e, replaceItem(e, n, "\"" + "x".repeat(300) + n + "\""), "id-too-long")),
+            new Fault(
+                    "invalid-characters",
+                    (e, n) -> json(e, replaceItem(e, n, "\"a\\u0001b" + n + "\""), "invalid-characters")),
+            new Fault(
+                    "unknown-field",
+                    (e, n) -> json(e, text(e, n).replace("{", "{\"colour\":\"red\","), "unknown-field")),
+            new Fault(
+                    "duplicate-field",
+                    (e, n) -> json(e, text(e, n).replace("{", "{\"itemId\":\"i" + n + "\","), "duplicate-field")),
+            new Fault(
+                    "unknown-event-type",
+                    (e, n) -> json(e, text(e, n).replace("\"rate\"", "\"teleport\""), "unknown-event-type")),
+            new Fault(
+                    "timestamp-not-positive",
+                    (e, n) -> json(e, withTimestamp(e, n, "-" + (n + 1)), "timestamp-not-positive")),
+            new Fault(
+                    "timestamp-in-future",
+                    (e, n) -> json(
+                            e,
+                            withTimestamp(
+                                    e,
+                                    n,
+                                    Long.toString(Instant.now()
+                                                    .plus(Duration.ofDays(30))
+                                                    .toEpochMilli()
+                                            + n)),
+                            "timestamp-in-future")),
+            new Fault(
+                    "not-an-integer",
+                    (e, n) -> json(e, withTimestamp(e, n, e.getTimestamp() + ".5"), "not-an-integer")),
             new Fault("weight-negative", (e, n) -> json(e, withWeight(e, n, "-" + (n + 1) + ".0"), "weight-negative")),
             new Fault("weight-too-large", (e, n) -> json(e, withWeight(e, n, (1e7 + n) + ""), "weight-too-large")),
             new Fault("key-mismatch", (e, n) -> new Malformed("someone-else-" + n, bytes(text(e, n)), "key-mismatch")));
@@ -80,7 +104,8 @@ final class MalformedEvents {
     }
 
     private static String withWeight(UserEvent e, int n, String weightJson) {
-        UserEvent weighted = UserEvent.newBuilder(e).setEventId("bad-" + n).setWeight(1.0).build();
+        UserEvent weighted =
+                UserEvent.newBuilder(e).setEventId("bad-" + n).setWeight(1.0).build();
         return new String(JsonCodecs.USER_EVENT.encode(weighted), StandardCharsets.UTF_8)
                 .replace("\"weight\":1.0", "\"weight\":" + weightJson);
     }

@@ -25,9 +25,19 @@ class ModelUpdatesTailIT {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     private static ModelUpdate update(long version) {
-        return ModelUpdate.newBuilder().setModelName("meanpool").setVersion(version).setKind(UpdateKind.FULL)
-                .setCreatedAt(0L).setChunkIndex(0).setChunkCount(1).setConfig(Map.of()).setDense(List.of())
-                .setEmbeddingRows(List.of()).setItemRows(List.of()).setTombstones(List.of()).build();
+        return ModelUpdate.newBuilder()
+                .setModelName("meanpool")
+                .setVersion(version)
+                .setKind(UpdateKind.FULL)
+                .setCreatedAt(0L)
+                .setChunkIndex(0)
+                .setChunkCount(1)
+                .setConfig(Map.of())
+                .setDense(List.of())
+                .setEmbeddingRows(List.of())
+                .setItemRows(List.of())
+                .setTombstones(List.of())
+                .build();
     }
 
     private ModelUpdatesTail tail(String topic) {
@@ -53,7 +63,7 @@ class ModelUpdatesTailIT {
         // like the exactly-once sink: one transaction per version, each followed by a commit marker, and more
         // than the first window's worth of them after the newest data record would be no problem either
         try (KafkaProducer<byte[], byte[]> transactional =
-                     producer(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tail-test"))) {
+                producer(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tail-test"))) {
             transactional.initTransactions();
             for (long version = 41; version <= 60; version++) {
                 transactional.beginTransaction();

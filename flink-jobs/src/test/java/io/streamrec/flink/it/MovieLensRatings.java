@@ -33,21 +33,23 @@ final class MovieLensRatings {
             throw new UncheckedIOException(e);
         }
         try (Stream<String> lines = Files.lines(dir.resolve("ratings.csv"))) {
-            return lines.skip(1).map(line -> {
-                String[] f = line.split(",");
-                String movieGenres = genres.get(f[1]);
-                return UserEvent.newBuilder()
-                        .setEventId("u" + f[0] + "-m" + f[1])
-                        .setUserId(f[0])
-                        .setItemId(f[1])
-                        .setEventType("rate")
-                        .setTimestamp(Long.parseLong(f[3]) * 1000L)
-                        .setLeafCategoryId(movieGenres)
-                        .setCategoryId(movieGenres.split("\\|")[0])
-                        .build();
-            }).sorted(Comparator.comparingLong(UserEvent::getTimestamp)
-                    .thenComparingInt(e -> Integer.parseInt(e.getUserId()))
-                    .thenComparingInt(e -> Integer.parseInt(e.getItemId())))
+            return lines.skip(1)
+                    .map(line -> {
+                        String[] f = line.split(",");
+                        String movieGenres = genres.get(f[1]);
+                        return UserEvent.newBuilder()
+                                .setEventId("u" + f[0] + "-m" + f[1])
+                                .setUserId(f[0])
+                                .setItemId(f[1])
+                                .setEventType("rate")
+                                .setTimestamp(Long.parseLong(f[3]) * 1000L)
+                                .setLeafCategoryId(movieGenres)
+                                .setCategoryId(movieGenres.split("\\|")[0])
+                                .build();
+                    })
+                    .sorted(Comparator.comparingLong(UserEvent::getTimestamp)
+                            .thenComparingInt(e -> Integer.parseInt(e.getUserId()))
+                            .thenComparingInt(e -> Integer.parseInt(e.getItemId())))
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -61,6 +63,7 @@ final class MovieLensRatings {
                 return candidate;
             }
         }
-        throw new IllegalStateException("data/ml-latest-small/ratings.csv not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException("data/ml-latest-small/ratings.csv not found above "
+                + Path.of("").toAbsolutePath());
     }
 }

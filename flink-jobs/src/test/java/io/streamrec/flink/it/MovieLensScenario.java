@@ -65,7 +65,8 @@ final class MovieLensScenario {
         }
         Map<Integer, List<MalformedEvents.Malformed>> badAt = new HashMap<>();
         for (MalformedEvents.Malformed bad : MalformedEvents.make(malformed, events)) {
-            badAt.computeIfAbsent(random.nextInt(events.size()), i -> new ArrayList<>()).add(bad);
+            badAt.computeIfAbsent(random.nextInt(events.size()), i -> new ArrayList<>())
+                    .add(bad);
         }
 
         List<Planned> records = new ArrayList<>(events.size() + malformed + duplicates + late);
@@ -116,7 +117,11 @@ final class MovieLensScenario {
                 ReferenceUserState.finalSnapshots(accepted, ReferenceUserState.Rules.of(policy));
         for (UserProfile profile : profiles) {
             FeatureSnapshot s = expected.get(profile.getUserId());
-            expected.put(profile.getUserId(), FeatureSnapshot.newBuilder(s).setProfile(profile.getFeatures()).build());
+            expected.put(
+                    profile.getUserId(),
+                    FeatureSnapshot.newBuilder(s)
+                            .setProfile(profile.getFeatures())
+                            .build());
         }
         return expected;
     }
@@ -140,10 +145,15 @@ final class MovieLensScenario {
         long after = accepted.get(accepted.size() - 1).getTimestamp() + 86_400_000L;
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrapServers)) {
             for (int p = 0; p < partitions; p++) {
-                UserEvent sentinel = UserEvent.newBuilder().setEventId("sentinel-" + p).setUserId(SENTINEL_USER + p)
-                        .setItemId("none").setEventType("view").setTimestamp(after).build();
-                producer.send(new ProducerRecord<>(topic, p, sentinel.getUserId().getBytes(),
-                        JsonCodecs.USER_EVENT.encode(sentinel)));
+                UserEvent sentinel = UserEvent.newBuilder()
+                        .setEventId("sentinel-" + p)
+                        .setUserId(SENTINEL_USER + p)
+                        .setItemId("none")
+                        .setEventType("view")
+                        .setTimestamp(after)
+                        .build();
+                producer.send(new ProducerRecord<>(
+                        topic, p, sentinel.getUserId().getBytes(), JsonCodecs.USER_EVENT.encode(sentinel)));
             }
         }
     }
@@ -163,7 +173,8 @@ final class MovieLensScenario {
         List<Future<RecordMetadata>> sent = new ArrayList<>(to - from);
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrapServers)) {
             for (Planned p : records.subList(from, to)) {
-                sent.add(producer.send(new ProducerRecord<>(topic, p.key() == null ? null : p.key().getBytes(), p.value())));
+                sent.add(producer.send(new ProducerRecord<>(
+                        topic, p.key() == null ? null : p.key().getBytes(), p.value())));
             }
         }
         List<Landed> landed = new ArrayList<>(sent.size());
@@ -183,14 +194,16 @@ final class MovieLensScenario {
      * {@value #PACE_SLICE_MILLIS} ms, as a live stream arrives, rather than as a backlog that the job drains as
      * fast as it can. Returns once every record is acknowledged.
      */
-    void producePaced(String bootstrapServers, String topic, int from, int to, int perSecond) throws InterruptedException {
+    void producePaced(String bootstrapServers, String topic, int from, int to, int perSecond)
+            throws InterruptedException {
         List<Future<RecordMetadata>> sent = new ArrayList<>(to - from);
         long started = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrapServers)) {
             int slice = Math.max(1, (int) ((long) perSecond * PACE_SLICE_MILLIS / 1000));
             for (int at = from; at < to; at += slice) {
                 for (Planned p : records.subList(at, Math.min(to, at + slice))) {
-                    sent.add(producer.send(new ProducerRecord<>(topic, p.key() == null ? null : p.key().getBytes(), p.value())));
+                    sent.add(producer.send(new ProducerRecord<>(
+                            topic, p.key() == null ? null : p.key().getBytes(), p.value())));
                 }
                 long dueNanos = started + (at + slice - from) * 1_000_000_000L / perSecond;
                 long waitMillis = (dueNanos - System.nanoTime()) / 1_000_000;
@@ -214,16 +227,27 @@ final class MovieLensScenario {
      * refuses (OutOfOrderSequenceException) until the batch expires, and the test record is lost.
      */
     private static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 120_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000,
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                // idempotence keeps the per-partition order the scenario relies on (duplicates right after originals)
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all"),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                        1,
+                        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                        120_000,
+                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                        300_000,
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        20,
+                        ProducerConfig.BATCH_SIZE_CONFIG,
+                        256 * 1024,
+                        // idempotence keeps the per-partition order the scenario relies on (duplicates right after
+                        // originals)
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
     }
 }

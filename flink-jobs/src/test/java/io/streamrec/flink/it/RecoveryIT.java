@@ -53,23 +53,31 @@ class RecoveryIT {
         int half = scenario.records.size() / 2;
 
         // the uninterrupted run: everything at once, bounded
-        StreamrecJobConfig uninterrupted = config("recovery-whole", dir.resolve("whole")).bounded(true).build();
+        StreamrecJobConfig uninterrupted =
+                config("recovery-whole", dir.resolve("whole")).bounded(true).build();
         createTopics(uninterrupted.topics());
-        scenario.produceProfiles(KAFKA.bootstrapServers(), uninterrupted.topics().userProfiles());
+        scenario.produceProfiles(
+                KAFKA.bootstrapServers(), uninterrupted.topics().userProfiles());
         scenario.produce(KAFKA.bootstrapServers(), uninterrupted.topics().events(), 0, scenario.records.size());
-        scenario.produceWatermarkSentinels(KAFKA.bootstrapServers(), uninterrupted.topics().events(), PARTITIONS);
+        scenario.produceWatermarkSentinels(
+                KAFKA.bootstrapServers(), uninterrupted.topics().events(), PARTITIONS);
         run(uninterrupted).getJobExecutionResult().get();
-        Map<String, JsonNode> expected = realUsers(JobOutput.lastSnapshotPerUser(
-                KafkaTopicReader.readAll(KAFKA.bootstrapServers(), uninterrupted.topics().userFeatures())));
+        Map<String, JsonNode> expected = realUsers(JobOutput.lastSnapshotPerUser(KafkaTopicReader.readAll(
+                KAFKA.bootstrapServers(), uninterrupted.topics().userFeatures())));
 
         // the interrupted run: half the stream, stopped after a checkpoint committed some output
-        StreamrecJobConfig interrupted = config("recovery-stopped", dir.resolve("stopped")).build();
+        StreamrecJobConfig interrupted =
+                config("recovery-stopped", dir.resolve("stopped")).build();
         createTopics(interrupted.topics());
         scenario.produceProfiles(KAFKA.bootstrapServers(), interrupted.topics().userProfiles());
         scenario.produce(KAFKA.bootstrapServers(), interrupted.topics().events(), 0, half);
         JobClient first = run(interrupted);
-        int committedBeforeStop = KafkaTopicReader.readUntil(KAFKA.bootstrapServers(),
-                interrupted.topics().userFeatures(), records -> !records.isEmpty(), TIMEOUT).size();
+        int committedBeforeStop = KafkaTopicReader.readUntil(
+                        KAFKA.bootstrapServers(),
+                        interrupted.topics().userFeatures(),
+                        records -> !records.isEmpty(),
+                        TIMEOUT)
+                .size();
         cancel(first);
         Path checkpoint = latestCheckpoint(interrupted.checkpointDir())
                 .orElseThrow(() -> new AssertionError("no completed checkpoint was retained"));
@@ -77,31 +85,45 @@ class RecoveryIT {
 
         // the rest of the stream arrives while the job is down; the job resumes from the retained checkpoint
         scenario.produce(KAFKA.bootstrapServers(), interrupted.topics().events(), half, scenario.records.size());
-        scenario.produceWatermarkSentinels(KAFKA.bootstrapServers(), interrupted.topics().events(), PARTITIONS);
-        JobClient resumed = run(interrupted.toBuilder().restoreFrom(checkpoint.toString()).build());
-        KafkaTopicReader.readUntil(KAFKA.bootstrapServers(), interrupted.topics().userFeatures(),
-                records -> records.size() >= expectedSnapshots, TIMEOUT);
+        scenario.produceWatermarkSentinels(
+                KAFKA.bootstrapServers(), interrupted.topics().events(), PARTITIONS);
+        JobClient resumed =
+                run(interrupted.toBuilder().restoreFrom(checkpoint.toString()).build());
+        KafkaTopicReader.readUntil(
+                KAFKA.bootstrapServers(),
+                interrupted.topics().userFeatures(),
+                records -> records.size() >= expectedSnapshots,
+                TIMEOUT);
         Thread.sleep(3 * interrupted.checkpointInterval().toMillis()); // let any duplicate be committed before counting
         cancel(resumed);
-        var output = KafkaTopicReader.readAll(KAFKA.bootstrapServers(), interrupted.topics().userFeatures());
+        var output = KafkaTopicReader.readAll(
+                KAFKA.bootstrapServers(), interrupted.topics().userFeatures());
 
         assertThat(committedBeforeStop).as("stopped mid-stream").isBetween(1, expectedSnapshots - 1);
-        assertThat(output).as("each accepted event's snapshot committed exactly once across the stop")
+        assertThat(output)
+                .as("each accepted event's snapshot committed exactly once across the stop")
                 .hasSize(expectedSnapshots);
         Map<String, JsonNode> actual = JobOutput.lastSnapshotPerUser(output);
         assertThat(actual.keySet()).isEqualTo(expected.keySet());
         List<String> differing = expected.keySet().stream()
-                .filter(user -> !expected.get(user).equals(actual.get(user))).sorted().toList();
-        assertThat(differing).as(() -> differing.size() + " users end differently, first " + differing.get(0)
-                + ":\nuninterrupted " + expected.get(differing.get(0)) + "\nresumed       "
-                + actual.get(differing.get(0))).isEmpty();
+                .filter(user -> !expected.get(user).equals(actual.get(user)))
+                .sorted()
+                .toList();
+        assertThat(differing)
+                .as(() -> differing.size() + " users end differently, first " + differing.get(0)
+                        + ":\nuninterrupted " + expected.get(differing.get(0)) + "\nresumed       "
+                        + actual.get(differing.get(0)))
+                .isEmpty();
     }
 
     private static StreamrecJobConfig.Builder config(String name, Path checkpoints) {
         return StreamrecJobConfig.builder()
                 .bootstrapServers(KAFKA.bootstrapServers())
-                .topics(TopicNames.defaults().withEvents(name + "-events").withUserProfiles(name + "-profiles")
-                        .withEventsDlq(name + "-dlq").withUserFeatures(name + "-features"))
+                .topics(TopicNames.defaults()
+                        .withEvents(name + "-events")
+                        .withUserProfiles(name + "-profiles")
+                        .withEventsDlq(name + "-dlq")
+                        .withUserFeatures(name + "-features"))
                 .consumerGroup(name)
                 .publishUserFeatures(true)
                 .encodeUserVectors(false)
@@ -116,8 +138,11 @@ class RecoveryIT {
     }
 
     private static void createTopics(TopicNames topics) {
-        KAFKA.createTopics(TopicSpec.of(topics.events(), PARTITIONS), TopicSpec.compacted(topics.userProfiles(), 2),
-                TopicSpec.of(topics.eventsDlq(), 2), TopicSpec.of(topics.userFeatures(), PARTITIONS));
+        KAFKA.createTopics(
+                TopicSpec.of(topics.events(), PARTITIONS),
+                TopicSpec.compacted(topics.userProfiles(), 2),
+                TopicSpec.of(topics.eventsDlq(), 2),
+                TopicSpec.of(topics.userFeatures(), PARTITIONS));
     }
 
     private static JobClient run(StreamrecJobConfig cfg) throws Exception {
@@ -144,7 +169,8 @@ class RecoveryIT {
             return files.filter(p -> p.getFileName().toString().equals("_metadata"))
                     .map(Path::getParent)
                     .filter(p -> p.getFileName().toString().startsWith("chk-"))
-                    .max(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().substring(4))));
+                    .max(Comparator.comparingInt(
+                            p -> Integer.parseInt(p.getFileName().toString().substring(4))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

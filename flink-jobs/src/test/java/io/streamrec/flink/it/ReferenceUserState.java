@@ -29,7 +29,10 @@ final class ReferenceUserState {
     /** The §5 thresholds, taken from the policy the job runs with. */
     record Rules(long maxGapMs, int maxSessionItems, long retentionMs, int maxLongTermPerFeature) {
         static Rules of(HistoryPolicy policy) {
-            return new Rules(policy.sessionGapMillis(), policy.maxSessionItems(), policy.longTermRetentionMillis(),
+            return new Rules(
+                    policy.sessionGapMillis(),
+                    policy.maxSessionItems(),
+                    policy.longTermRetentionMillis(),
                     policy.maxLongTermPerFeature());
         }
     }
@@ -38,6 +41,7 @@ final class ReferenceUserState {
     private final String userId;
     /** Every behaviour of the ended sessions since the history last started over, in applied order. */
     private final List<Behavior> ended = new ArrayList<>();
+
     private final List<Behavior> session = new ArrayList<>();
     private long sessionsClosed;
     private UserEvent last;

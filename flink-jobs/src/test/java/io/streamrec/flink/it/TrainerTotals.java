@@ -12,7 +12,9 @@ record TrainerTotals(long seen, long scored, long hits50, long popularityHits50)
     static TrainerTotals read(LiveMetrics metrics) {
         // scored first: the hits of a scored example are counted with it, so hits never run ahead of scored
         long scored = metrics.sum(TrainerOperator.METRIC_GROUP, "examplesScored");
-        return new TrainerTotals(metrics.sum(TrainerOperator.METRIC_GROUP, "examplesSeen"), scored,
+        return new TrainerTotals(
+                metrics.sum(TrainerOperator.METRIC_GROUP, "examplesSeen"),
+                scored,
                 metrics.sum(TrainerOperator.METRIC_GROUP, "prequentialHits50"),
                 metrics.sum(TrainerOperator.METRIC_GROUP, "popularityHits50"));
     }

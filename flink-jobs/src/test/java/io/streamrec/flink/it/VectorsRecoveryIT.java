@@ -57,7 +57,8 @@ class VectorsRecoveryIT {
 
     @Test
     void resumingFromACheckpointLosesNoStateAndNeverPublishesAnOlderVector(@TempDir Path dir) throws Exception {
-        StreamrecJobConfig cfg = VectorsIT.config(KAFKA.bootstrapServers(), "vectors-recovery", dir).build();
+        StreamrecJobConfig cfg = VectorsIT.config(KAFKA.bootstrapServers(), "vectors-recovery", dir)
+                .build();
         MovieLensScenario scenario = MovieLensScenario.create(RATINGS, 0, 0, 0, 0, 3L);
         int half = scenario.records.size() / 2;
         Topics.createIfAbsent(cfg.bootstrapServers(), cfg.requiredTopics(EVENT_PARTITIONS));
@@ -84,12 +85,18 @@ class VectorsRecoveryIT {
         }
         Path checkpoint = RecoveryIT.latestCheckpoint(cfg.checkpointDir())
                 .orElseThrow(() -> new AssertionError("no completed checkpoint was retained"));
-        LOG.info("Stopped at model version {} after {} examples, probe loss {} (initially {}); resuming from {}",
-                versionAtStop, seenAtStop, probeLossAtStop, initialProbeLoss, checkpoint);
+        LOG.info(
+                "Stopped at model version {} after {} examples, probe loss {} (initially {}); resuming from {}",
+                versionAtStop,
+                seenAtStop,
+                probeLossAtStop,
+                initialProbeLoss,
+                checkpoint);
 
         scenario.produce(cfg.bootstrapServers(), cfg.topics().events(), half, scenario.records.size());
         scenario.produceWatermarkSentinels(cfg.bootstrapServers(), cfg.topics().events(), EVENT_PARTITIONS);
-        StreamrecJobConfig resumed = cfg.toBuilder().restoreFrom(checkpoint.toString()).build();
+        StreamrecJobConfig resumed =
+                cfg.toBuilder().restoreFrom(checkpoint.toString()).build();
         Map<String, String> lastEventOfUser = VectorsIT.lastEventOfUser(scenario);
         List<ConsumerRecord<byte[], byte[]>> vectorRecords;
         long seenAtEnd;
@@ -104,8 +111,11 @@ class VectorsRecoveryIT {
             probeLossAtCheckpoint = metrics.value(TrainerOperator.METRIC_GROUP, "probeLossAtCheckpoint");
             probeLossAtRestore = metrics.value(TrainerOperator.METRIC_GROUP, "probeLossAtRestore");
             initialProbeLossAfter = initialProbeLoss(metrics);
-            vectorRecords = KafkaTopicReader.readUntil(cfg.bootstrapServers(), cfg.topics().userVectors(),
-                    new VectorsIT.LastVectors(lastEventOfUser)::allCaughtUp, TIMEOUT);
+            vectorRecords = KafkaTopicReader.readUntil(
+                    cfg.bootstrapServers(),
+                    cfg.topics().userVectors(),
+                    new VectorsIT.LastVectors(lastEventOfUser)::allCaughtUp,
+                    TIMEOUT);
             seenAtEnd = metrics.sum(TrainerOperator.METRIC_GROUP, "examplesSeen");
             cluster.cancel(job);
         }
@@ -116,30 +126,47 @@ class VectorsRecoveryIT {
             UserVector v = VECTORS.decode(r.value());
             UserVector before = newest.put(v.getUserId(), v);
             if (before != null) {
-                assertThat(NEWER.compare(v, before)).as("user %s got %s after %s", v.getUserId(), v, before)
+                assertThat(NEWER.compare(v, before))
+                        .as("user %s got %s after %s", v.getUserId(), v, before)
                         .isGreaterThanOrEqualTo(0);
             }
         }
-        lastEventOfUser.forEach((user, eventId) ->
-                assertThat(newest.get(user).getEventId()).as("newest vector of user %s", user).isEqualTo(eventId));
+        lastEventOfUser.forEach((user, eventId) -> assertThat(newest.get(user).getEventId())
+                .as("newest vector of user %s", user)
+                .isEqualTo(eventId));
 
         // the trainer: its model came back (a fresh one would have no probe, or one at the initial level), its counters
         // came back from the checkpoint, and versions continue past those published
-        LOG.info("Probe loss {} at the checkpoint, {} measured on the restored model (initially {}, {} at the stop)",
-                probeLossAtCheckpoint, probeLossAtRestore, initialProbeLossAfter, probeLossAtStop);
-        assertThat(initialProbeLossAfter).as("the probe and its initial loss are restored").isEqualTo(initialProbeLoss);
-        assertThat(probeLossAtRestore).as("the restored weights and estimator score the probe as the checkpointed ones")
+        LOG.info(
+                "Probe loss {} at the checkpoint, {} measured on the restored model (initially {}, {} at the stop)",
+                probeLossAtCheckpoint,
+                probeLossAtRestore,
+                initialProbeLossAfter,
+                probeLossAtStop);
+        assertThat(initialProbeLossAfter)
+                .as("the probe and its initial loss are restored")
+                .isEqualTo(initialProbeLoss);
+        assertThat(probeLossAtRestore)
+                .as("the restored weights and estimator score the probe as the checkpointed ones")
                 .isCloseTo(probeLossAtCheckpoint, within(1e-4 * initialProbeLoss));
-        assertThat(probeLossAtRestore).as("the loss does not fall back to its initial level")
+        assertThat(probeLossAtRestore)
+                .as("the loss does not fall back to its initial level")
                 .isLessThan(initialProbeLoss);
-        assertThat(seenAtEnd).as("examples seen before the checkpoint are still counted")
-                .isGreaterThan(seenAtStop).isGreaterThanOrEqualTo(scenario.accepted.size() - lastEventOfUser.size());
-        List<Long> versions = KafkaTopicReader.readAll(cfg.bootstrapServers(), cfg.topics().modelUpdates()).stream()
-                .map(r -> UPDATES.decode(r.value()).getVersion()).toList();
+        assertThat(seenAtEnd)
+                .as("examples seen before the checkpoint are still counted")
+                .isGreaterThan(seenAtStop)
+                .isGreaterThanOrEqualTo(scenario.accepted.size() - lastEventOfUser.size());
+        List<Long> versions = KafkaTopicReader.readAll(
+                        cfg.bootstrapServers(), cfg.topics().modelUpdates())
+                .stream()
+                .map(r -> UPDATES.decode(r.value()).getVersion())
+                .toList();
         assertThat(versions).as("versions only go up, across the restart too").isSorted();
         assertThat(versions.get(versions.size() - 1)).isGreaterThan(versionAtStop);
-        assertThat(newest.values()).extracting(UserVector::getModelVersion)
-                .as("vectors after the restart come from a model published after it").anyMatch(v -> v > versionAtStop);
+        assertThat(newest.values())
+                .extracting(UserVector::getModelVersion)
+                .as("vectors after the restart come from a model published after it")
+                .anyMatch(v -> v > versionAtStop);
     }
 
     private static double probeLoss(LiveMetrics metrics) {

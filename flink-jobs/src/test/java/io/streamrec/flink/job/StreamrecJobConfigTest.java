@@ -3,9 +3,13 @@ package io.streamrec.flink.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamrec.flink.encode.EncoderOperatorConfig;
+import io.streamrec.flink.state.MemtableBloomOptionsFactory;
+import io.streamrec.flink.train.TrainerOperatorConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -19,10 +23,6 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
-import io.streamrec.flink.encode.EncoderOperatorConfig;
-import io.streamrec.flink.state.MemtableBloomOptionsFactory;
-import io.streamrec.flink.train.TrainerOperatorConfig;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,8 +48,11 @@ class StreamrecJobConfigTest {
 
     @Test
     void boundedJobsNeverMarkSourcesIdle() {
-        StreamrecJobConfig cfg = StreamrecJobConfig.builder().bounded(true).encodeUserVectors(false)
-                .sourceIdleness(Duration.ofSeconds(5)).build();
+        StreamrecJobConfig cfg = StreamrecJobConfig.builder()
+                .bounded(true)
+                .encodeUserVectors(false)
+                .sourceIdleness(Duration.ofSeconds(5))
+                .build();
 
         assertThat(cfg.sourceIdleness()).isEqualTo(Duration.ofSeconds(5));
         assertThat(cfg.effectiveSourceIdleness()).isZero();
@@ -65,7 +68,8 @@ class StreamrecJobConfigTest {
                 .flinkConfiguration();
 
         assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
-        assertThat(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).isEqualTo(dir.resolve("chk").toUri().toString());
+        assertThat(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
+                .isEqualTo(dir.resolve("chk").toUri().toString());
         assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isEqualTo(Duration.ofSeconds(3));
         assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
         assertThat(conf.get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION))
@@ -73,7 +77,8 @@ class StreamrecJobConfigTest {
         assertThat(conf.get(CoreOptions.DEFAULT_PARALLELISM)).isEqualTo(3);
         assertThat(conf.get(PipelineOptions.MAX_PARALLELISM)).isEqualTo(StreamrecJobConfig.DEFAULT_MAX_PARALLELISM);
         assertThat(conf.getOptional(StateRecoveryOptions.SAVEPOINT_PATH)).isEmpty();
-        assertThat(conf.get(PipelineOptions.AUTO_WATERMARK_INTERVAL)).isEqualTo(StreamrecJobConfig.DEFAULT_WATERMARK_INTERVAL);
+        assertThat(conf.get(PipelineOptions.AUTO_WATERMARK_INTERVAL))
+                .isEqualTo(StreamrecJobConfig.DEFAULT_WATERMARK_INTERVAL);
         assertThat(conf.get(ExecutionOptions.BUFFER_TIMEOUT)).isEqualTo(StreamrecJobConfig.DEFAULT_BUFFER_TIMEOUT);
     }
 
@@ -86,7 +91,9 @@ class StreamrecJobConfigTest {
                 .flinkConfiguration();
 
         assertThat(conf.get(PipelineOptions.AUTO_WATERMARK_INTERVAL)).isEqualTo(Duration.ofMillis(120));
-        assertThat(conf.get(ExecutionOptions.BUFFER_TIMEOUT)).as("0 flushes after every record").isZero();
+        assertThat(conf.get(ExecutionOptions.BUFFER_TIMEOUT))
+                .as("0 flushes after every record")
+                .isZero();
     }
 
     @Test
@@ -95,13 +102,18 @@ class StreamrecJobConfigTest {
         assertThat(defaults.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.parse("1gb"));
         assertThat(defaults.get(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE)).isEqualTo(MemorySize.parse("256mb"));
 
-        Configuration set = StreamrecJobConfig.builder().managedMemory(MemorySize.parse("300mb"))
-                .rocksdbWriteBufferSize(MemorySize.parse("32mb")).build().flinkConfiguration();
+        Configuration set = StreamrecJobConfig.builder()
+                .managedMemory(MemorySize.parse("300mb"))
+                .rocksdbWriteBufferSize(MemorySize.parse("32mb"))
+                .build()
+                .flinkConfiguration();
         assertThat(set.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.parse("300mb"));
         assertThat(set.get(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE)).isEqualTo(MemorySize.parse("32mb"));
 
-        assertThatThrownBy(() -> StreamrecJobConfig.builder().managedMemory(MemorySize.parse("8mb"))
-                        .rocksdbWriteBufferSize(MemorySize.parse("100kb")).build())
+        assertThatThrownBy(() -> StreamrecJobConfig.builder()
+                        .managedMemory(MemorySize.parse("8mb"))
+                        .rocksdbWriteBufferSize(MemorySize.parse("100kb"))
+                        .build())
                 .hasMessageContaining("managedMemory is 8 mb")
                 .hasMessageContaining("the default 1 gb")
                 .hasMessageContaining("rocksdbWriteBufferSize is 100 kb");
@@ -114,13 +126,21 @@ class StreamrecJobConfigTest {
         assertThat(defaults.get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL))
                 .containsExactly(org.rocksdb.CompressionType.LZ4_COMPRESSION);
 
-        assertThat(new EmbeddedRocksDBStateBackend().configure(defaults, getClass().getClassLoader()).getRocksDBOptions())
-                .as("the memtable filters").isInstanceOf(MemtableBloomOptionsFactory.class);
+        assertThat(new EmbeddedRocksDBStateBackend()
+                        .configure(defaults, getClass().getClassLoader())
+                        .getRocksDBOptions())
+                .as("the memtable filters")
+                .isInstanceOf(MemtableBloomOptionsFactory.class);
 
-        Configuration set = StreamrecJobConfig.builder().rocksdbBloomFilter(false).stateCompression(StateCompression.NONE)
-                .build().flinkConfiguration();
+        Configuration set = StreamrecJobConfig.builder()
+                .rocksdbBloomFilter(false)
+                .stateCompression(StateCompression.NONE)
+                .build()
+                .flinkConfiguration();
         assertThat(set.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isFalse();
-        assertThat(new EmbeddedRocksDBStateBackend().configure(set, getClass().getClassLoader()).getRocksDBOptions())
+        assertThat(new EmbeddedRocksDBStateBackend()
+                        .configure(set, getClass().getClassLoader())
+                        .getRocksDBOptions())
                 .isNull();
         assertThat(set.get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL))
                 .containsExactly(org.rocksdb.CompressionType.NO_COMPRESSION);
@@ -128,8 +148,10 @@ class StreamrecJobConfigTest {
 
     @Test
     void aZeroWatermarkIntervalAndANegativeBufferTimeoutAreRefused() {
-        assertThatThrownBy(() -> StreamrecJobConfig.builder().watermarkInterval(Duration.ZERO)
-                        .bufferTimeout(Duration.ofMillis(-1)).build())
+        assertThatThrownBy(() -> StreamrecJobConfig.builder()
+                        .watermarkInterval(Duration.ZERO)
+                        .bufferTimeout(Duration.ofMillis(-1))
+                        .build())
                 .hasMessageContaining("watermarkInterval is PT0S")
                 .hasMessageContaining("bufferTimeout is PT-0.001S");
     }
@@ -139,17 +161,23 @@ class StreamrecJobConfigTest {
         Path checkpoint = Files.createDirectories(dir.resolve("job").resolve("chk-7"));
         Files.writeString(checkpoint.resolve("_metadata"), "x");
 
-        Configuration conf = StreamrecJobConfig.builder().restoreFrom(checkpoint.toString()).build().flinkConfiguration();
+        Configuration conf = StreamrecJobConfig.builder()
+                .restoreFrom(checkpoint.toString())
+                .build()
+                .flinkConfiguration();
 
         assertThat(conf.get(StateRecoveryOptions.SAVEPOINT_PATH)).isEqualTo(checkpoint.toString());
     }
 
     @Test
     void restorePathWithoutMetadataIsRefusedWithAHint(@TempDir Path dir) {
-        assertThatThrownBy(() -> StreamrecJobConfig.builder().restoreFrom(dir.toString()).build())
+        assertThatThrownBy(() ->
+                        StreamrecJobConfig.builder().restoreFrom(dir.toString()).build())
                 .hasMessageContaining("restoreFrom")
                 .hasMessageContaining("no _metadata file");
-        assertThatThrownBy(() -> StreamrecJobConfig.builder().restoreFrom(dir.resolve("missing").toString()).build())
+        assertThatThrownBy(() -> StreamrecJobConfig.builder()
+                        .restoreFrom(dir.resolve("missing").toString())
+                        .build())
                 .hasMessageContaining("does not exist");
     }
 
@@ -180,23 +208,36 @@ class StreamrecJobConfigTest {
                 .transactionTimeout(Duration.ofMinutes(1));
 
         assertThatThrownBy(builder::build).hasMessageContaining("raise transactionTimeout");
-        assertThat(builder.transactionTimeout(Duration.ofMinutes(5)).transactionalIdPrefix("job-a").build()
-                .effectiveTransactionalIdPrefix()).isEqualTo("job-a");
+        assertThat(builder.transactionTimeout(Duration.ofMinutes(5))
+                        .transactionalIdPrefix("job-a")
+                        .build()
+                        .effectiveTransactionalIdPrefix())
+                .isEqualTo("job-a");
     }
 
     @Test
     void kafkaPropertiesOwnedByTheJobCannotBeOverridden() {
         assertThatThrownBy(() -> StreamrecJobConfig.builder().kafkaProperty("group.id", "x"))
                 .hasMessageContaining("set by the job itself");
-        assertThat(StreamrecJobConfig.builder().kafkaProperty("security.protocol", "SSL").build().kafkaProperties())
+        assertThat(StreamrecJobConfig.builder()
+                        .kafkaProperty("security.protocol", "SSL")
+                        .build()
+                        .kafkaProperties())
                 .containsEntry("security.protocol", "SSL");
     }
 
     @Test
     void toBuilderKeepsEveryOption(@TempDir Path dir) {
         StreamrecJobConfig original = StreamrecJobConfig.builder()
-                .bootstrapServers("broker:9092").consumerGroup("g").bounded(true).encodeUserVectors(false).publishUserFeatures(true)
-                .checkpointDir(dir).sourceIdleness(Duration.ZERO).kafkaProperty("client.rack", "r1").build();
+                .bootstrapServers("broker:9092")
+                .consumerGroup("g")
+                .bounded(true)
+                .encodeUserVectors(false)
+                .publishUserFeatures(true)
+                .checkpointDir(dir)
+                .sourceIdleness(Duration.ZERO)
+                .kafkaProperty("client.rack", "r1")
+                .build();
 
         assertThat(original.toBuilder().build()).hasToString(original.toString());
     }
@@ -210,26 +251,43 @@ class StreamrecJobConfigTest {
         assertThat(cfg.encoder().encoderName()).isEqualTo("meanpool");
         List<TopicSpec> topics = cfg.requiredTopics(3);
         assertThat(topics).contains(TopicSpec.compacted("user-vectors", 3));
-        TopicSpec updates = topics.stream().filter(t -> t.name().equals("model-updates")).findFirst().orElseThrow();
+        TopicSpec updates = topics.stream()
+                .filter(t -> t.name().equals("model-updates"))
+                .findFirst()
+                .orElseThrow();
         assertThat(updates.partitions()).isEqualTo(1);
-        assertThat(updates.maxMessageBytes().getAsInt()).isGreaterThan(cfg.trainer().maxMessageBytes())
+        assertThat(updates.maxMessageBytes().getAsInt())
+                .isGreaterThan(cfg.trainer().maxMessageBytes())
                 .isEqualTo(cfg.modelUpdatesMaxMessageBytes());
         assertThat(StreamrecJobConfig.builder().encodeUserVectors(false).build().requiredTopics(3))
-                .extracting(TopicSpec::name).doesNotContain("user-vectors", "model-updates");
+                .extracting(TopicSpec::name)
+                .doesNotContain("user-vectors", "model-updates");
     }
 
     @Test
     void modelProblemsSayWhatToChange() {
         assertThatThrownBy(() -> StreamrecJobConfig.builder().model("lstm").build())
-                .hasMessageContaining("model 'lstm' is unknown").hasMessageContaining("sdm");
-        assertThatThrownBy(() -> StreamrecJobConfig.builder().model("sine")
-                .trainer(TrainerOperatorConfig.builder().encoder("sdm").build()).build())
+                .hasMessageContaining("model 'lstm' is unknown")
+                .hasMessageContaining("sdm");
+        assertThatThrownBy(() -> StreamrecJobConfig.builder()
+                        .model("sine")
+                        .trainer(TrainerOperatorConfig.builder().encoder("sdm").build())
+                        .build())
                 .hasMessageContaining("trainer is configured for 'sdm' but model is 'sine'");
-        assertThatThrownBy(() -> StreamrecJobConfig.builder().model("sine")
-                .encoder(EncoderOperatorConfig.builder().encoder("meanpool").build()).build())
+        assertThatThrownBy(() -> StreamrecJobConfig.builder()
+                        .model("sine")
+                        .encoder(EncoderOperatorConfig.builder()
+                                .encoder("meanpool")
+                                .build())
+                        .build())
                 .hasMessageContaining("encoder is configured for 'meanpool' but model is 'sine'");
         assertThatThrownBy(() -> StreamrecJobConfig.builder().bounded(true).build())
                 .hasMessageContaining("set encodeUserVectors to false");
-        assertThat(StreamrecJobConfig.builder().model("lstm").encodeUserVectors(false).build().problems()).isEmpty();
+        assertThat(StreamrecJobConfig.builder()
+                        .model("lstm")
+                        .encodeUserVectors(false)
+                        .build()
+                        .problems())
+                .isEmpty();
     }
 }

@@ -15,15 +15,23 @@ class StreamrecPipelineTest {
 
     @Test
     void everyOperatorOfTheFullGraphHasItsStableUid() {
-        StreamGraph graph = graphOf(StreamrecJobConfig.builder().publishUserFeatures(true).build());
+        StreamGraph graph =
+                graphOf(StreamrecJobConfig.builder().publishUserFeatures(true).build());
 
-        assertThat(uids(graph)).contains(
-                StreamrecPipeline.UID_EVENTS_SOURCE, StreamrecPipeline.UID_EVENTS_ROUTER,
-                StreamrecPipeline.UID_PROFILES_SOURCE, StreamrecPipeline.UID_PROFILES_ROUTER,
-                StreamrecPipeline.UID_USER_STATE, TrainerOperatorFactory.UID, StreamrecPipeline.UID_MODEL_UPDATES_SINK,
-                StreamrecPipeline.UID_MODEL_UPDATES_SOURCE, UserVectorEncoding.UID_ENCODER,
-                StreamrecPipeline.UID_USER_VECTORS_SINK);
-        assertThat(graph.getStreamNodes()).extracting(StreamNode::getOperatorName)
+        assertThat(uids(graph))
+                .contains(
+                        StreamrecPipeline.UID_EVENTS_SOURCE,
+                        StreamrecPipeline.UID_EVENTS_ROUTER,
+                        StreamrecPipeline.UID_PROFILES_SOURCE,
+                        StreamrecPipeline.UID_PROFILES_ROUTER,
+                        StreamrecPipeline.UID_USER_STATE,
+                        TrainerOperatorFactory.UID,
+                        StreamrecPipeline.UID_MODEL_UPDATES_SINK,
+                        StreamrecPipeline.UID_MODEL_UPDATES_SOURCE,
+                        UserVectorEncoding.UID_ENCODER,
+                        StreamrecPipeline.UID_USER_VECTORS_SINK);
+        assertThat(graph.getStreamNodes())
+                .extracting(StreamNode::getOperatorName)
                 .anyMatch(name -> name.contains("dead letters: events-dlq"))
                 .anyMatch(name -> name.contains("user vectors: user-vectors"))
                 .anyMatch(name -> name.contains("user features (debug): user-features"));
@@ -34,29 +42,40 @@ class StreamrecPipelineTest {
         StreamGraph graph = graphOf(StreamrecJobConfig.builder().parallelism(2).build());
 
         assertThat(parallelismOf(graph, TrainerOperatorFactory.UID)).isEqualTo(1);
-        assertThat(parallelismOf(graph, StreamrecPipeline.UID_MODEL_UPDATES_SOURCE)).isEqualTo(1);
-        assertThat(graph.getStreamNodes()).filteredOn(n -> n.getOperatorName().contains("model updates: model-updates"))
-                .extracting(StreamNode::getParallelism).containsOnly(1);
+        assertThat(parallelismOf(graph, StreamrecPipeline.UID_MODEL_UPDATES_SOURCE))
+                .isEqualTo(1);
+        assertThat(graph.getStreamNodes())
+                .filteredOn(n -> n.getOperatorName().contains("model updates: model-updates"))
+                .extracting(StreamNode::getParallelism)
+                .containsOnly(1);
         assertThat(parallelismOf(graph, UserVectorEncoding.UID_ENCODER))
-                .isEqualTo(parallelismOf(graph, StreamrecPipeline.UID_USER_STATE)).isEqualTo(2);
+                .isEqualTo(parallelismOf(graph, StreamrecPipeline.UID_USER_STATE))
+                .isEqualTo(2);
     }
 
     @Test
     void ingestionOnlyLeavesOutTheModelLoop() {
-        StreamGraph graph = graphOf(StreamrecJobConfig.builder().encodeUserVectors(false).build());
+        StreamGraph graph =
+                graphOf(StreamrecJobConfig.builder().encodeUserVectors(false).build());
 
-        assertThat(uids(graph)).contains(StreamrecPipeline.UID_USER_STATE)
-                .doesNotContain(TrainerOperatorFactory.UID, UserVectorEncoding.UID_ENCODER,
+        assertThat(uids(graph))
+                .contains(StreamrecPipeline.UID_USER_STATE)
+                .doesNotContain(
+                        TrainerOperatorFactory.UID,
+                        UserVectorEncoding.UID_ENCODER,
                         StreamrecPipeline.UID_MODEL_UPDATES_SOURCE);
     }
 
     @Test
     void withoutProfilesOrDebugTopicTheStateKeepsItsUid() {
-        StreamGraph graph = graphOf(StreamrecJobConfig.builder().readProfiles(false).build());
+        StreamGraph graph =
+                graphOf(StreamrecJobConfig.builder().readProfiles(false).build());
 
-        assertThat(uids(graph)).contains(StreamrecPipeline.UID_EVENTS_SOURCE, StreamrecPipeline.UID_USER_STATE)
+        assertThat(uids(graph))
+                .contains(StreamrecPipeline.UID_EVENTS_SOURCE, StreamrecPipeline.UID_USER_STATE)
                 .doesNotContain(StreamrecPipeline.UID_PROFILES_SOURCE);
-        assertThat(graph.getStreamNodes()).extracting(StreamNode::getOperatorName)
+        assertThat(graph.getStreamNodes())
+                .extracting(StreamNode::getOperatorName)
                 .noneMatch(name -> name.contains("user features"));
     }
 
@@ -67,11 +86,17 @@ class StreamrecPipelineTest {
     }
 
     private static int parallelismOf(StreamGraph graph, String uid) {
-        return graph.getStreamNodes().stream().filter(n -> uid.equals(n.getTransformationUID()))
-                .findFirst().orElseThrow().getParallelism();
+        return graph.getStreamNodes().stream()
+                .filter(n -> uid.equals(n.getTransformationUID()))
+                .findFirst()
+                .orElseThrow()
+                .getParallelism();
     }
 
     private static List<String> uids(StreamGraph graph) {
-        return graph.getStreamNodes().stream().map(StreamNode::getTransformationUID).filter(Objects::nonNull).toList();
+        return graph.getStreamNodes().stream()
+                .map(StreamNode::getTransformationUID)
+                .filter(Objects::nonNull)
+                .toList();
     }
 }

@@ -31,16 +31,20 @@ class LiveMetricsTest {
                 LocalFlinkCluster cluster = LocalFlinkCluster.start(conf, 2)) {
             StreamExecutionEnvironment env = cluster.newEnvironment();
             env.setParallelism(2);
-            env.fromSource(new DataGeneratorSource<>(i -> i, Long.MAX_VALUE,
-                                    RateLimiterStrategy.perSecond(2_000), Types.LONG),
-                            WatermarkStrategy.noWatermarks(), "numbers")
+            env.fromSource(
+                            new DataGeneratorSource<>(
+                                    i -> i, Long.MAX_VALUE, RateLimiterStrategy.perSecond(2_000), Types.LONG),
+                            WatermarkStrategy.noWatermarks(),
+                            "numbers")
                     .map(new CountingMap())
                     .addSink(new DiscardingSink<>());
             JobID job = cluster.submit(env, "live-metrics-test");
 
             awaitUntil(() -> live.sum(GROUP, COUNTER) >= 1_000 && live.max("numberOfCompletedCheckpoints") >= 1);
             assertThat(live.has(COUNTER)).isTrue();
-            assertThat(live.sum("otherGroup", COUNTER)).as("the group narrows the match").isZero();
+            assertThat(live.sum("otherGroup", COUNTER))
+                    .as("the group narrows the match")
+                    .isZero();
             long seen = live.sum(GROUP, COUNTER);
             awaitUntil(() -> live.sum(GROUP, COUNTER) > seen);
 
@@ -60,7 +64,9 @@ class LiveMetricsTest {
 
             assertThat(live.value("trainer", "prequentialHr50")).isEqualTo(0.375);
             assertThat(live.value("trainer", "modelVersion")).isEqualTo(7.0);
-            assertThat(live.sum("trainer", "prequentialHr50")).as("the long view truncates").isZero();
+            assertThat(live.sum("trainer", "prequentialHr50"))
+                    .as("the long view truncates")
+                    .isZero();
         }
     }
 
@@ -68,7 +74,8 @@ class LiveMetricsTest {
     void aClosedRegistryCannotBeFoundByTheReporterFactory() {
         Configuration conf = new Configuration();
         LiveMetrics live = LiveMetrics.register(conf);
-        String id = conf.toMap().get("metrics.reporter." + LiveMetrics.REPORTER_NAME + "." + LiveMetrics.REGISTRY_ID_KEY);
+        String id =
+                conf.toMap().get("metrics.reporter." + LiveMetrics.REPORTER_NAME + "." + LiveMetrics.REGISTRY_ID_KEY);
         assertThat(LiveMetrics.lookup(id)).contains(live);
         live.close();
         assertThat(LiveMetrics.lookup(id)).isEmpty();
@@ -77,7 +84,9 @@ class LiveMetricsTest {
     static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not reached within 60 s").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("condition not reached within 60 s")
+                    .isLessThan(deadline);
             Thread.sleep(50);
         }
     }

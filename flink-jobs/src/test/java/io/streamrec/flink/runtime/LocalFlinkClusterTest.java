@@ -16,7 +16,10 @@ class LocalFlinkClusterTest {
         Optional<ServerSocket> held = hold(8081);
         try (LocalFlinkCluster cluster = LocalFlinkCluster.start(new Configuration(), 1)) {
             int port = cluster.restAddress().getPort();
-            assertThat(port).as("8081 is taken (by this test or another process)").isNotEqualTo(8081).isBetween(8082, 8180);
+            assertThat(port)
+                    .as("8081 is taken (by this test or another process)")
+                    .isNotEqualTo(8081)
+                    .isBetween(8082, 8180);
         } finally {
             if (held.isPresent()) {
                 held.get().close();

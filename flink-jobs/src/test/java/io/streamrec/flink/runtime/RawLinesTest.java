@@ -14,13 +14,20 @@ class RawLinesTest {
     @Test
     void splitsOnNewlineKeepingEveryOtherByteIncludingInvalidUtf8() throws IOException {
         byte[] invalidUtf8 = {'{', (byte) 0xC3, (byte) 0x28, '}'};
-        byte[] file = concat("a\n".getBytes(UTF_8), invalidUtf8, "\n\nwindows\r\n tab\there \n\u0001ctl\nlast".getBytes(UTF_8));
+        byte[] file = concat(
+                "a\n".getBytes(UTF_8), invalidUtf8, "\n\nwindows\r\n tab\there \n\u0001ctl\nlast".getBytes(UTF_8));
 
         List<byte[]> lines = split(file);
 
-        assertThat(lines).containsExactly(
-                "a".getBytes(UTF_8), invalidUtf8, new byte[0], "windows".getBytes(UTF_8),
-                " tab\there ".getBytes(UTF_8), "\u0001ctl".getBytes(UTF_8), "last".getBytes(UTF_8));
+        assertThat(lines)
+                .containsExactly(
+                        "a".getBytes(UTF_8),
+                        invalidUtf8,
+                        new byte[0],
+                        "windows".getBytes(UTF_8),
+                        " tab\there ".getBytes(UTF_8),
+                        "\u0001ctl".getBytes(UTF_8),
+                        "last".getBytes(UTF_8));
     }
 
     @Test
@@ -43,11 +50,16 @@ class RawLinesTest {
                 .hasValueSatisfying(key -> assertThat(new String(key, UTF_8)).isEqualTo("u7"));
         assertThat(RawLines.topLevelField("{\"userId\":42}".getBytes(UTF_8), "userId"))
                 .hasValueSatisfying(key -> assertThat(new String(key, UTF_8)).isEqualTo("42"));
-        assertThat(RawLines.topLevelField("{\"userId\":null}".getBytes(UTF_8), "userId")).isEmpty();
-        assertThat(RawLines.topLevelField("{\"userId\":\"u1\"".getBytes(UTF_8), "userId")).isEmpty();
-        assertThat(RawLines.topLevelField("{\"userId\":\"u1\"} trailing".getBytes(UTF_8), "userId")).isEmpty();
-        assertThat(RawLines.topLevelField("{\"userId\":\"u1\"}".getBytes(UTF_8), "other")).isEmpty();
-        assertThat(RawLines.topLevelField("[\"userId\"]".getBytes(UTF_8), "userId")).isEmpty();
+        assertThat(RawLines.topLevelField("{\"userId\":null}".getBytes(UTF_8), "userId"))
+                .isEmpty();
+        assertThat(RawLines.topLevelField("{\"userId\":\"u1\"".getBytes(UTF_8), "userId"))
+                .isEmpty();
+        assertThat(RawLines.topLevelField("{\"userId\":\"u1\"} trailing".getBytes(UTF_8), "userId"))
+                .isEmpty();
+        assertThat(RawLines.topLevelField("{\"userId\":\"u1\"}".getBytes(UTF_8), "other"))
+                .isEmpty();
+        assertThat(RawLines.topLevelField("[\"userId\"]".getBytes(UTF_8), "userId"))
+                .isEmpty();
         assertThat(RawLines.topLevelField("not json".getBytes(UTF_8), "userId")).isEmpty();
     }
 

@@ -15,8 +15,10 @@ class ReplayPaceTest {
 
         assertThat(pace.dueNanos(0, 0)).isZero();
         assertThat(pace.dueNanos(4_000, 5)).isEqualTo(1_000 * MS);
-        assertThat(pace.dueNanos(1, 86_400_000)).as("a day later in event time, one event later in wall time")
-                .isEqualTo(pace.dueNanos(1, 0)).isEqualTo(250_000L);
+        assertThat(pace.dueNanos(1, 86_400_000))
+                .as("a day later in event time, one event later in wall time")
+                .isEqualTo(pace.dueNanos(1, 0))
+                .isEqualTo(250_000L);
     }
 
     @Test
@@ -29,7 +31,8 @@ class ReplayPaceTest {
 
     @Test
     void asFastAsPossibleIsAlwaysDue() {
-        assertThat(ReplayPace.AS_FAST_AS_POSSIBLE.dueNanos(1_000_000, 86_400_000)).isZero();
+        assertThat(ReplayPace.AS_FAST_AS_POSSIBLE.dueNanos(1_000_000, 86_400_000))
+                .isZero();
     }
 
     @Test
@@ -48,6 +51,8 @@ class ReplayPaceTest {
 
         long stoppedAt = System.nanoTime();
         ReplayPace.sleepUntil(stoppedAt, 60_000 * MS, () -> true);
-        assertThat(System.nanoTime() - stoppedAt).as("a stopped replay does not wait a minute").isLessThan(30_000 * MS);
+        assertThat(System.nanoTime() - stoppedAt)
+                .as("a stopped replay does not wait a minute")
+                .isLessThan(30_000 * MS);
     }
 }

@@ -18,7 +18,8 @@ class RunSummaryTest {
 
         RunSummary summary = RunSummary.of(last, 8.0, 42, 30.0, "127.0.0.1:9092");
 
-        assertThat(summary).isEqualTo(new RunSummary(10_000, 1250.0, 12_000, 25, 42, 3, 400, 4, 30.0, "127.0.0.1:9092"));
+        assertThat(summary)
+                .isEqualTo(new RunSummary(10_000, 1250.0, 12_000, 25, 42, 3, 400, 4, 30.0, "127.0.0.1:9092"));
     }
 
     @Test
@@ -38,8 +39,10 @@ class RunSummaryTest {
         assertThat(summary.modelVersion()).isEqualTo(9);
         assertThat(summary.latencyP50Ms()).isEqualTo(312.0);
         assertThat(summary.latencyP99Ms()).as("not measured").isNull();
-        assertThat(RunSummary.of(new JobProgress(SECOND, 1, 1, 0, 1, 0, 0), 1.0, 1, 1.0, "k:1").loss())
-                .as("ingestion only").isNull();
+        assertThat(RunSummary.of(new JobProgress(SECOND, 1, 1, 0, 1, 0, 0), 1.0, 1, 1.0, "k:1")
+                        .loss())
+                .as("ingestion only")
+                .isNull();
     }
 
     @Test
@@ -63,8 +66,8 @@ class RunSummaryTest {
         assertThat(json.get("checkpoints").asLong()).isEqualTo(5);
         assertThat(RunSummary.readJson(file)).isEqualTo(summary);
 
-        RunSummary withModel = new RunSummary(10, 1.0, 10, 0, 1, 1, 0, 1, 1.0, "k:1",
-                8, 0.8, 6, 0.5, 4.2, 0.3, 0.2, 3, 250.0, 900.0);
+        RunSummary withModel =
+                new RunSummary(10, 1.0, 10, 0, 1, 1, 0, 1, 1.0, "k:1", 8, 0.8, 6, 0.5, 4.2, 0.3, 0.2, 3, 250.0, 900.0);
         withModel.writeJson(file);
         json = new ObjectMapper().readTree(file.toFile());
         assertThat(json.get("vectors").asLong()).isEqualTo(8);
@@ -83,21 +86,37 @@ class RunSummaryTest {
         JobProgress now = new JobProgress(12 * SECOND, 9_000, 20_000, 4, 12, 30, 2);
 
         assertThat(now.eventsPerSecSince(earlier)).isEqualTo(4_000.0);
-        assertThat(now.formatLine(earlier, 12.04)).isEqualTo(
-                "[  12.0s] events 9,000 (4,000/s) | produced 20,000 | users 12 | sessions closed 30 | dlq 4 | checkpoints 2");
+        assertThat(now.formatLine(earlier, 12.04))
+                .isEqualTo(
+                        "[  12.0s] events 9,000 (4,000/s) | produced 20,000 | users 12 | sessions closed 30 | dlq 4 | checkpoints 2");
         assertThat(now.eventsPerSecSince(now)).isZero();
     }
 
     @Test
     void progressLineShowsTheModelLoopWhenTheJobRunsIt() {
-        JobProgress earlier = new JobProgress(10 * SECOND, 1_000, 5_000, 0, 10, 3, 1,
+        JobProgress earlier = new JobProgress(
+                10 * SECOND,
+                1_000,
+                5_000,
+                0,
+                10,
+                3,
+                1,
                 new ModelProgress(500, 400, 1.0, 7.0, 0.01, 0.02, 1, Double.NaN, Double.NaN));
-        JobProgress now = new JobProgress(12 * SECOND, 9_000, 20_000, 4, 12, 30, 2,
+        JobProgress now = new JobProgress(
+                12 * SECOND,
+                9_000,
+                20_000,
+                4,
+                12,
+                30,
+                2,
                 new ModelProgress(8_500, 1_400, 0.5, 6.1234, 0.2, 0.15, 3, 420.0, 1_850.0));
 
-        assertThat(now.formatLine(earlier, 12.04)).endsWith(
-                "| checkpoints 2 | vectors 8,500 (4,000/s) | trained 1,400 (500/s, 50%) | loss 6.123"
+        assertThat(now.formatLine(earlier, 12.04))
+                .endsWith("| checkpoints 2 | vectors 8,500 (4,000/s) | trained 1,400 (500/s, 50%) | loss 6.123"
                         + " | HR@50 0.200 vs popularity 0.150 | model v3 | latency p50 420 ms p99 1,850 ms");
-        assertThat(JobProgress.startingAt(0).formatLine(JobProgress.startingAt(0), 0)).doesNotContain("vectors");
+        assertThat(JobProgress.startingAt(0).formatLine(JobProgress.startingAt(0), 0))
+                .doesNotContain("vectors");
     }
 }

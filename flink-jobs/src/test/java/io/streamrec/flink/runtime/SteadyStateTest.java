@@ -25,7 +25,9 @@ class SteadyStateTest {
         assertThat(steady.vectorsPerSec()).isEqualTo(1_000.0);
         assertThat(steady.examplesPerSec()).isEqualTo(200.0);
         assertThat(steady.lagAtEnd()).isEqualTo(1_500);
-        assertThat(steady.maxLag()).as("the end's lag counts when it is the largest").isEqualTo(1_500);
+        assertThat(steady.maxLag())
+                .as("the end's lag counts when it is the largest")
+                .isEqualTo(1_500);
         assertThat(steady.latencyP50Ms()).isEqualTo(250.0);
         assertThat(steady.latencyP99Ms()).isEqualTo(800.0);
         assertThat(steady.deltas()).isEqualTo(3);
@@ -43,6 +45,8 @@ class SteadyStateTest {
 
         assertThat(steady.deltas()).isEqualTo(1);
         assertThat(steady.deltaIntervalMeanSec()).isNull();
-        assertThat(steady.latencyP99Ms()).as("an ingestion-only job measures no latency").isNull();
+        assertThat(steady.latencyP99Ms())
+                .as("an ingestion-only job measures no latency")
+                .isNull();
     }
 }

@@ -25,10 +25,17 @@ class StreamrecRunIT {
     @Test
     void stopEndsAnOpenEndedRunAndShutsDownTheBrokerAndTheCluster(@TempDir Path dir) throws Exception {
         StreamrecJobConfig config = StreamrecJobConfig.builder()
-                .checkpointDir(dir.resolve("checkpoints")).checkpointInterval(Duration.ofSeconds(1)).build();
+                .checkpointDir(dir.resolve("checkpoints"))
+                .checkpointInterval(Duration.ofSeconds(1))
+                .build();
         StringWriter out = new StringWriter();
-        StreamrecRun run = new StreamrecRun(config, true, StreamrecPipeline::build, Optional.empty(),
-                new StreamrecRun.Settings(Optional.empty(), Duration.ofMillis(500), 1), new PrintWriter(out, true));
+        StreamrecRun run = new StreamrecRun(
+                config,
+                true,
+                StreamrecPipeline::build,
+                Optional.empty(),
+                new StreamrecRun.Settings(Optional.empty(), Duration.ofMillis(500), 1),
+                new PrintWriter(out, true));
 
         CompletableFuture<RunSummary> summary = CompletableFuture.supplyAsync(() -> {
             try {
@@ -47,7 +54,9 @@ class StreamrecRunIT {
         RunSummary result = summary.get(60, TimeUnit.SECONDS);
         assertThat(result.checkpoints()).isGreaterThanOrEqualTo(1);
         assertThat(result.events()).isZero();
-        assertThat(portAcceptsConnections(brokerAddress(out.toString()))).as("broker still listening").isFalse();
+        assertThat(portAcceptsConnections(brokerAddress(out.toString())))
+                .as("broker still listening")
+                .isFalse();
     }
 
     static InetSocketAddress brokerAddress(String printed) {

@@ -13,7 +13,10 @@ class VectorLatencyTest {
     @Test
     void readsTheEventIdOfAnEncodedVectorWithoutDecodingTheRest() throws Exception {
         UserVector vector = UserVector.newBuilder()
-                .setUserId("u42").setModelName("sdm").setModelVersion(7).setEventTime(1_700_000_000_000L)
+                .setUserId("u42")
+                .setModelName("sdm")
+                .setModelVersion(7)
+                .setEventTime(1_700_000_000_000L)
                 .setEventId("syn-123456")
                 .setInterests(List.of(List.of(0.5f, -1f)))
                 .setVector(List.of(0.25f, 2f))

@@ -13,7 +13,9 @@ class KnownUsersTest {
         KnownUsers known = new KnownUsers(16);
         IntStream.range(0, 20_000).forEach(i -> known.add("u-" + i));
 
-        assertThat(IntStream.range(0, 20_000).filter(i -> !known.mightContain("u-" + i)).count())
+        assertThat(IntStream.range(0, 20_000)
+                        .filter(i -> !known.mightContain("u-" + i))
+                        .count())
                 .as("a Bloom filter never says no to a user it holds")
                 .isZero();
     }
@@ -23,9 +25,13 @@ class KnownUsersTest {
         KnownUsers known = new KnownUsers(KnownUsers.DEFAULT_BITS_LOG2);
         IntStream.range(0, 100_000).forEach(i -> known.add("u-" + i));
 
-        long falsePositives = IntStream.range(100_000, 200_000).filter(i -> known.mightContain("u-" + i)).count();
+        long falsePositives = IntStream.range(100_000, 200_000)
+                .filter(i -> known.mightContain("u-" + i))
+                .count();
         // 3 hashes over 2^23 bits with 100k users: the expected rate is about 0.005 %
-        assertThat(falsePositives).as("false positives among 100,000 unseen users").isLessThan(100);
+        assertThat(falsePositives)
+                .as("false positives among 100,000 unseen users")
+                .isLessThan(100);
     }
 
     @Test

@@ -13,7 +13,9 @@ class MemtableBloomOptionsFactoryTest {
     void everyColumnFamilyGetsAWholeKeyMemtableFilter() {
         RocksDB.loadLibrary();
         try (ColumnFamilyOptions options = new ColumnFamilyOptions()) {
-            assertThat(options.memtableWholeKeyFiltering()).as("RocksDB's default").isFalse();
+            assertThat(options.memtableWholeKeyFiltering())
+                    .as("RocksDB's default")
+                    .isFalse();
 
             ColumnFamilyOptions set = new MemtableBloomOptionsFactory().createColumnOptions(options, new ArrayList<>());
 

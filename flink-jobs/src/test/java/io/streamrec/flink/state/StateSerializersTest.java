@@ -30,16 +30,28 @@ class StateSerializersTest {
     }
 
     private static UserEvent.Builder event() {
-        return UserEvent.newBuilder().setEventId("e1").setUserId("u1").setItemId("i1").setEventType("buy")
+        return UserEvent.newBuilder()
+                .setEventId("e1")
+                .setUserId("u1")
+                .setItemId("i1")
+                .setEventType("buy")
                 .setTimestamp(42L);
     }
 
     @Test
     void aWaitingEventKeepsEveryFieldAndItsBytes() throws IOException {
         SourcedEvent full = new SourcedEvent(
-                event().setSessionId("s").setLeafCategoryId("l").setCategoryId("c").setShopId("sh").setBrandId("b")
-                        .setWeight(2.5).build(),
-                ByteBuffer.wrap("{\"raw\":true}".getBytes(StandardCharsets.UTF_8)), "events", 7, 123L);
+                event().setSessionId("s")
+                        .setLeafCategoryId("l")
+                        .setCategoryId("c")
+                        .setShopId("sh")
+                        .setBrandId("b")
+                        .setWeight(2.5)
+                        .build(),
+                ByteBuffer.wrap("{\"raw\":true}".getBytes(StandardCharsets.UTF_8)),
+                "events",
+                7,
+                123L);
         SourcedEvent sparse = new SourcedEvent(event().build(), ByteBuffer.allocateDirect(3), "events", 0, 0L);
 
         assertThat(roundTrip(WaitingEventSerializer.INSTANCE, full)).isEqualTo(full);
@@ -50,17 +62,21 @@ class StateSerializersTest {
     @Test
     void aWaitingKeyGroupKeepsItsEventsTheirArrivalsAndTheirOrder() throws IOException {
         SourcedEvent first = new SourcedEvent(event().build(), ByteBuffer.wrap(new byte[] {1, 2}), "events", 1, 10L);
-        SourcedEvent second = new SourcedEvent(event().setEventId("e2").setWeight(0.5).build(),
-                ByteBuffer.wrap(new byte[] {3}), "events", 1, 11L);
-        WaitingKeyGroup group = new WaitingKeyGroup(93,
-                List.of(new WaitingEvents.Waiting(7L, 93, first), new WaitingEvents.Waiting(4L, 93, second)));
+        SourcedEvent second = new SourcedEvent(
+                event().setEventId("e2").setWeight(0.5).build(), ByteBuffer.wrap(new byte[] {3}), "events", 1, 11L);
+        WaitingKeyGroup group = new WaitingKeyGroup(
+                93, List.of(new WaitingEvents.Waiting(7L, 93, first), new WaitingEvents.Waiting(4L, 93, second)));
 
         assertThat(roundTrip(WaitingKeyGroupSerializer.INSTANCE, group)).isEqualTo(group);
-        assertThat(roundTrip(WaitingKeyGroupSerializer.INSTANCE, new WaitingKeyGroup(0, List.of())).events()).isEmpty();
+        assertThat(roundTrip(WaitingKeyGroupSerializer.INSTANCE, new WaitingKeyGroup(0, List.of()))
+                        .events())
+                .isEmpty();
         assertThat(WaitingKeyGroupSerializer.INSTANCE.snapshotConfiguration().restoreSerializer())
                 .isEqualTo(WaitingKeyGroupSerializer.INSTANCE);
-        assertThatThrownBy(() -> WaitingKeyGroupSerializer.INSTANCE.deserialize(new DataInputDeserializer(new byte[] {9})))
-                .isInstanceOf(IOException.class).hasMessageContaining("format version 9");
+        assertThatThrownBy(
+                        () -> WaitingKeyGroupSerializer.INSTANCE.deserialize(new DataInputDeserializer(new byte[] {9})))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("format version 9");
     }
 
     @Test
@@ -69,15 +85,22 @@ class StateSerializersTest {
         UserHistory history = new UserHistory();
         history.updateProfile(new UserProfile("u1", Map.of("age", "30"), 1L));
         history.apply(event().build(), policy);
-        history.apply(event().setEventId("e2").setItemId("i2").setTimestamp(3_600_000L).build(), policy);
+        history.apply(
+                event().setEventId("e2")
+                        .setItemId("i2")
+                        .setTimestamp(3_600_000L)
+                        .build(),
+                policy);
 
-        assertThat(roundTrip(UserHistorySerializer.INSTANCE, history).snapshot("u1")).isEqualTo(history.snapshot("u1"));
+        assertThat(roundTrip(UserHistorySerializer.INSTANCE, history).snapshot("u1"))
+                .isEqualTo(history.snapshot("u1"));
     }
 
     @Test
     void theSerializersRestoreAsCompatible() {
-        assertThat(UserHistorySerializer.INSTANCE.snapshotConfiguration()
-                .resolveSchemaCompatibility(UserHistorySerializer.INSTANCE.snapshotConfiguration()))
+        assertThat(UserHistorySerializer.INSTANCE
+                        .snapshotConfiguration()
+                        .resolveSchemaCompatibility(UserHistorySerializer.INSTANCE.snapshotConfiguration()))
                 .matches(TypeSerializerSchemaCompatibility::isCompatibleAsIs);
         assertThat(WaitingEventSerializer.INSTANCE.snapshotConfiguration().restoreSerializer())
                 .isEqualTo(WaitingEventSerializer.INSTANCE);
@@ -93,8 +116,9 @@ class StateSerializersTest {
         out.writeUTF(e.getItemId());
         out.writeUTF(e.getEventType());
         out.writeLong(e.getTimestamp());
-        for (String optional : new String[] {e.getSessionId(), e.getLeafCategoryId(), e.getCategoryId(), e.getShopId(),
-                e.getBrandId()}) {
+        for (String optional :
+                new String[] {e.getSessionId(), e.getLeafCategoryId(), e.getCategoryId(), e.getShopId(), e.getBrandId()
+                }) {
             out.writeBoolean(optional != null);
             if (optional != null) {
                 out.writeUTF(optional);
@@ -118,7 +142,10 @@ class StateSerializersTest {
     void aWaitingEventCheckpointedInFormat1StillRestores() throws IOException {
         SourcedEvent withOptionals = new SourcedEvent(
                 event().setSessionId("s").setShopId("sh").setWeight(1.5).build(),
-                ByteBuffer.wrap("{}".getBytes(StandardCharsets.UTF_8)), "events", 3, 9L);
+                ByteBuffer.wrap("{}".getBytes(StandardCharsets.UTF_8)),
+                "events",
+                3,
+                9L);
         SourcedEvent without = new SourcedEvent(event().build(), ByteBuffer.wrap(new byte[0]), "events", 0, 0L);
 
         assertThat(WaitingEventSerializer.INSTANCE.deserialize(new DataInputDeserializer(format1(withOptionals))))
@@ -129,8 +156,12 @@ class StateSerializersTest {
 
     @Test
     void aWaitingEventKeepsNonAsciiStrings() throws IOException {
-        SourcedEvent event = new SourcedEvent(event().setUserId("ü-ß-用户-\uD83D\uDE00").setBrandId("é").build(),
-                ByteBuffer.wrap(new byte[] {1}), "événements", 1, 2L);
+        SourcedEvent event = new SourcedEvent(
+                event().setUserId("ü-ß-用户-\uD83D\uDE00").setBrandId("é").build(),
+                ByteBuffer.wrap(new byte[] {1}),
+                "événements",
+                1,
+                2L);
 
         assertThat(roundTrip(WaitingEventSerializer.INSTANCE, event)).isEqualTo(event);
     }

@@ -23,8 +23,8 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.AfterEach;
@@ -56,15 +56,18 @@ class UserStateOperatorTest {
         start(policy, UserStateOperator.DEFAULT_MAX_WAITING_EVENTS, restored, 1, 0);
     }
 
-    private void start(HistoryPolicy policy, int maxWaitingEvents, OperatorSubtaskState restored, int parallelism,
-            int subtask) throws Exception {
+    private void start(
+            HistoryPolicy policy, int maxWaitingEvents, OperatorSubtaskState restored, int parallelism, int subtask)
+            throws Exception {
         operator = new UserStateOperator(policy, maxWaitingEvents);
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(
                 operator,
                 e -> e.getEvent().getUserId(),
                 UserProfile::getUserId,
                 Types.STRING,
-                MAX_PARALLELISM, parallelism, subtask);
+                MAX_PARALLELISM,
+                parallelism,
+                subtask);
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());
         if (restored != null) {
             harness.initializeState(restored);
@@ -84,8 +87,8 @@ class UserStateOperatorTest {
 
     private void send(UserEvent.Builder event) throws Exception {
         UserEvent e = event.build();
-        SourcedEvent sourced = new SourcedEvent(e, ByteBuffer.wrap(("raw-" + e.getEventId()).getBytes(StandardCharsets.UTF_8)),
-                "events", 3, offset++);
+        SourcedEvent sourced = new SourcedEvent(
+                e, ByteBuffer.wrap(("raw-" + e.getEventId()).getBytes(StandardCharsets.UTF_8)), "events", 3, offset++);
         harness.processElement1(new StreamRecord<>(sourced, e.getTimestamp()));
     }
 
@@ -111,12 +114,16 @@ class UserStateOperatorTest {
     }
 
     private List<TrainingExample> examples() {
-        return harness.getSideOutput(UserStateOperator.TRAINING_EXAMPLES).stream().map(StreamRecord::getValue).toList();
+        return harness.getSideOutput(UserStateOperator.TRAINING_EXAMPLES).stream()
+                .map(StreamRecord::getValue)
+                .toList();
     }
 
     private List<DeadLetter> deadLetters() {
         var queue = harness.getSideOutput(UserStateOperator.DEAD_LETTERS);
-        return queue == null ? List.of() : queue.stream().map(StreamRecord::getValue).toList();
+        return queue == null
+                ? List.of()
+                : queue.stream().map(StreamRecord::getValue).toList();
     }
 
     private static List<String> sessionItems(FeatureSnapshot s) {
@@ -125,7 +132,9 @@ class UserStateOperatorTest {
 
     /** Keys with an entry in the operator's RocksDB state. */
     private long usersWithStoredState() throws Exception {
-        try (var keys = harness.getOperator().getKeyedStateBackend().getKeys(UserStateOperator.HISTORY_STATE, VoidNamespace.INSTANCE)) {
+        try (var keys = harness.getOperator()
+                .getKeyedStateBackend()
+                .getKeys(UserStateOperator.HISTORY_STATE, VoidNamespace.INSTANCE)) {
             return keys.count();
         }
     }
@@ -189,7 +198,8 @@ class UserStateOperatorTest {
             assertThat(dl.getReason()).isEqualTo(DeadLetters.LATE).isEqualTo("late");
             assertThat(dl.getReasons()).singleElement().asString().contains("behind the watermark");
             assertThat(dl.getKey()).isEqualTo("u1");
-            assertThat(StandardCharsets.UTF_8.decode(dl.getPayload()).toString()).isEqualTo("raw-e1");
+            assertThat(StandardCharsets.UTF_8.decode(dl.getPayload()).toString())
+                    .isEqualTo("raw-e1");
             assertThat(dl.getSourceTopic()).isEqualTo("events");
             assertThat(dl.getPartition()).isEqualTo(3);
             assertThat(dl.getOffset()).isZero();
@@ -204,7 +214,9 @@ class UserStateOperatorTest {
 
         send("e1", "a", T0);
 
-        assertThat(deadLetters()).as("the profile input's watermark does not make events late").isEmpty();
+        assertThat(deadLetters())
+                .as("the profile input's watermark does not make events late")
+                .isEmpty();
         assertThat(snapshots()).as("nor does it release waiting events").isEmpty();
         watermark(T0);
         assertThat(appliedEventIds()).containsExactly("e1");
@@ -225,7 +237,9 @@ class UserStateOperatorTest {
 
         assertThat(deadLetters()).isEmpty();
         assertThat(appliedEventIds()).containsExactly("e1", "e2");
-        assertThat(sessionItems(lastSnapshot())).as("the user's state survived the quiet spell").containsExactly("a", "b");
+        assertThat(sessionItems(lastSnapshot()))
+                .as("the user's state survived the quiet spell")
+                .containsExactly("a", "b");
     }
 
     @Test
@@ -320,13 +334,17 @@ class UserStateOperatorTest {
         send(event("u2", "x1", "a", T0));
         watermark(u1LastEvent);
 
-        assertThat(harness.numEventTimeTimers()).as("one cleanup timer per user").isEqualTo(2);
+        assertThat(harness.numEventTimeTimers())
+                .as("one cleanup timer per user")
+                .isEqualTo(2);
         assertThat(usersWithStoredState()).isEqualTo(2);
         assertThat(operator.metrics().usersWithState()).isEqualTo(2);
 
         // a timer fires within one step of the lapse
         watermark(T0 + 7 * DAY + UserStateOperator.CLEANUP_RESOLUTION_MILLIS);
-        assertThat(usersWithStoredState()).as("u1 is still within 7 days of its last event").isEqualTo(1);
+        assertThat(usersWithStoredState())
+                .as("u1 is still within 7 days of its last event")
+                .isEqualTo(1);
 
         watermark(u1LastEvent + 7 * DAY + UserStateOperator.CLEANUP_RESOLUTION_MILLIS);
         assertThat(usersWithStoredState()).isZero();
@@ -369,13 +387,17 @@ class UserStateOperatorTest {
         watermark(T0 + 32 * MINUTE);
 
         assertThat(appliedEventIds()).as("the waiting event was restored").containsExactly("e3");
-        assertThat(deadLetters()).as("the dedup memory was restored").extracting(DeadLetter::getReason)
+        assertThat(deadLetters())
+                .as("the dedup memory was restored")
+                .extracting(DeadLetter::getReason)
                 .containsExactly("duplicate");
         assertThat(sessionItems(lastSnapshot())).containsExactly("b", "c");
         assertThat(lastSnapshot().getLongTerm().getItem()).containsExactly("a");
         assertThat(lastSnapshot().getProfile()).containsEntry("age", "25-34");
         assertThat(operator.metrics().usersWithState()).isEqualTo(1);
-        assertThat(harness.numEventTimeTimers()).as("the cleanup timer was restored").isEqualTo(1);
+        assertThat(harness.numEventTimeTimers())
+                .as("the cleanup timer was restored")
+                .isEqualTo(1);
     }
 
     @Test
@@ -387,9 +409,12 @@ class UserStateOperatorTest {
         send("e2", "b", T0 + MINUTE);
         watermark(T0 + MINUTE);
 
-        assertThat(operator.metrics().historyReadsSkipped.getCount()).as("only the first event finds no history")
+        assertThat(operator.metrics().historyReadsSkipped.getCount())
+                .as("only the first event finds no history")
                 .isEqualTo(1);
-        assertThat(sessionItems(lastSnapshot())).as("the second event read the stored history").containsExactly("a", "b");
+        assertThat(sessionItems(lastSnapshot()))
+                .as("the second event read the stored history")
+                .containsExactly("a", "b");
     }
 
     @Test
@@ -405,7 +430,8 @@ class UserStateOperatorTest {
         send("e2", "b", T0 + MINUTE);
         watermark(T0 + MINUTE);
 
-        assertThat(operator.metrics().historyReadsSkipped.getCount()).as("the restored user is read, not skipped")
+        assertThat(operator.metrics().historyReadsSkipped.getCount())
+                .as("the restored user is read, not skipped")
                 .isZero();
         assertThat(sessionItems(lastSnapshot())).containsExactly("a", "b");
     }
@@ -419,10 +445,15 @@ class UserStateOperatorTest {
         watermark(T0 + 60);
 
         List<String> stored;
-        try (var keys = harness.getOperator().getKeyedStateBackend().getKeys(UserStateOperator.HISTORY_STATE, VoidNamespace.INSTANCE)) {
+        try (var keys = harness.getOperator()
+                .getKeyedStateBackend()
+                .getKeys(UserStateOperator.HISTORY_STATE, VoidNamespace.INSTANCE)) {
             stored = keys.map(String::valueOf).toList();
         }
-        assertThat(snapshots()).extracting(FeatureSnapshot::getUserId).hasSize(60).containsExactlyElementsOf(stored);
+        assertThat(snapshots())
+                .extracting(FeatureSnapshot::getUserId)
+                .hasSize(60)
+                .containsExactlyElementsOf(stored);
     }
 
     @Test
@@ -446,7 +477,9 @@ class UserStateOperatorTest {
         send("e2", "b", T0 + 8 * DAY); // the cleanup timer for e1 (7 days) is due at this same watermark
         watermark(T0 + 8 * DAY);
 
-        assertThat(usersWithStoredState()).as("the new history is not cleared by the old timer").isEqualTo(1);
+        assertThat(usersWithStoredState())
+                .as("the new history is not cleared by the old timer")
+                .isEqualTo(1);
         assertThat(sessionItems(lastSnapshot())).containsExactly("b");
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
@@ -494,14 +527,23 @@ class UserStateOperatorTest {
      */
     @Test
     void aCheckpointOfTheBuildThatKeptWaitingEventsInRawKeyedStateRestores() throws Exception {
-        String fixture = Path.of(getClass().getResource("/state/user-state-raw-keyed-waiting-events.snapshot").toURI()).toString();
+        String fixture = Path.of(getClass()
+                        .getResource("/state/user-state-raw-keyed-waiting-events.snapshot")
+                        .toURI())
+                .toString();
         start(HistoryPolicy.defaults(), OperatorSnapshotUtil.readStateHandle(fixture));
         watermark(T0 + 10);
 
         assertThat(appliedEventIds()).as("the waiting events").containsExactlyInAnyOrder("e2", "e3", "x1", "y1");
-        assertThat(appliedEventIds().indexOf("e2")).as("u1's in (time, arrival) order").isLessThan(appliedEventIds().indexOf("e3"));
-        assertThat(snapshots().stream().filter(s -> s.getUserId().equals("u1")).reduce((a, b) -> b).map(UserStateOperatorTest::sessionItems))
-                .as("u1's applied event came back from RocksDB").contains(List.of("a", "b", "c"));
+        assertThat(appliedEventIds().indexOf("e2"))
+                .as("u1's in (time, arrival) order")
+                .isLessThan(appliedEventIds().indexOf("e3"));
+        assertThat(snapshots().stream()
+                        .filter(s -> s.getUserId().equals("u1"))
+                        .reduce((a, b) -> b)
+                        .map(UserStateOperatorTest::sessionItems))
+                .as("u1's applied event came back from RocksDB")
+                .contains(List.of("a", "b", "c"));
         assertThat(operator.metrics().usersWithState()).isEqualTo(3);
     }
 
@@ -529,7 +571,8 @@ class UserStateOperatorTest {
         start(policy, second);
         watermark(T0 + 10);
 
-        assertThat(appliedEventIds()).as("events applied before the second checkpoint are not applied again")
+        assertThat(appliedEventIds())
+                .as("events applied before the second checkpoint are not applied again")
                 .containsExactly("e2");
         assertThat(sessionItems(lastSnapshot())).containsExactly("a", "b");
     }
@@ -547,18 +590,28 @@ class UserStateOperatorTest {
 
         List<String> applied = new java.util.ArrayList<>();
         for (int subtask = 0; subtask < 2; subtask++) {
-            start(policy, UserStateOperator.DEFAULT_MAX_WAITING_EVENTS,
+            start(
+                    policy,
+                    UserStateOperator.DEFAULT_MAX_WAITING_EVENTS,
                     org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                            atParallelismOne, MAX_PARALLELISM, 1, 2, subtask), 2, subtask);
+                            atParallelismOne, MAX_PARALLELISM, 1, 2, subtask),
+                    2,
+                    subtask);
             watermark(T0 + users);
             List<String> mine = appliedEventIds();
-            assertThat(mine).as("subtask %d restores a share of the keys", subtask).isNotEmpty().hasSizeLessThan(users);
+            assertThat(mine)
+                    .as("subtask %d restores a share of the keys", subtask)
+                    .isNotEmpty()
+                    .hasSizeLessThan(users);
             applied.addAll(mine);
             harness.close();
         }
         harness = null;
-        assertThat(applied).as("every waiting event comes back exactly once")
-                .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, users).mapToObj(u -> "e" + u).toList());
+        assertThat(applied)
+                .as("every waiting event comes back exactly once")
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, users)
+                        .mapToObj(u -> "e" + u)
+                        .toList());
     }
 
     @Test
@@ -567,7 +620,8 @@ class UserStateOperatorTest {
         for (int i = 0; i < 11; i++) { // the watermark never comes: the 11th event overflows the buffer
             send(event("u" + i % 3, "e" + i, "i" + i, T0 + i * 1_000));
         }
-        assertThat(appliedEventIds()).as("the earliest tenth is applied before any watermark (users u0, u1)")
+        assertThat(appliedEventIds())
+                .as("the earliest tenth is applied before any watermark (users u0, u1)")
                 .containsExactlyInAnyOrder("e0", "e1");
         assertThat(operator.metrics().eventsReleasedEarly.getCount()).isEqualTo(2);
 
@@ -577,10 +631,15 @@ class UserStateOperatorTest {
 
         assertThat(deadLetters()).singleElement().satisfies(d -> {
             assertThat(d.getReason()).isEqualTo("late");
-            assertThat(d.getReasons()).singleElement().asString()
+            assertThat(d.getReasons())
+                    .singleElement()
+                    .asString()
                     .contains("behind events applied early because the waiting buffer was full, up to " + (T0 + 1_000));
         });
-        assertThat(appliedEventIds()).as("no accepted event is lost").hasSize(12).doesNotContain("straggler");
+        assertThat(appliedEventIds())
+                .as("no accepted event is lost")
+                .hasSize(12)
+                .doesNotContain("straggler");
         assertThat(operator.metrics().lateEvents.getCount()).isEqualTo(1);
     }
 
@@ -601,7 +660,9 @@ class UserStateOperatorTest {
         assertThat(appliedEventIds()).containsExactly("e2");
         assertThat(deadLetters()).singleElement().satisfies(d -> {
             assertThat(d.getReason()).isEqualTo("late");
-            assertThat(d.getReasons()).singleElement().asString()
+            assertThat(d.getReasons())
+                    .singleElement()
+                    .asString()
                     .contains("60000 ms behind the user's last applied event at " + (T0 + MINUTE));
         });
     }

@@ -22,8 +22,13 @@ class WaitingEventsTest {
     private final WaitingEvents waiting = new WaitingEvents(MAX_PARALLELISM);
 
     private static SourcedEvent event(String user, String eventId, long time) {
-        UserEvent event = UserEvent.newBuilder().setEventId(eventId).setUserId(user).setItemId("i").setEventType("view")
-                .setTimestamp(time).build();
+        UserEvent event = UserEvent.newBuilder()
+                .setEventId(eventId)
+                .setUserId(user)
+                .setItemId("i")
+                .setEventType("view")
+                .setTimestamp(time)
+                .build();
         return new SourcedEvent(event, ByteBuffer.allocate(0), "events", 0, 0L);
     }
 
@@ -38,14 +43,17 @@ class WaitingEventsTest {
 
         List<WaitingEvents.DueUser> due = waiting.takeUpTo(T0 + 1_000);
 
-        SerializedCompositeKeyBuilder<String> keys = new SerializedCompositeKeyBuilder<>(StringSerializer.INSTANCE,
-                CompositeKeySerializationUtils.computeRequiredBytesInKeyGroupPrefix(MAX_PARALLELISM), 32);
+        SerializedCompositeKeyBuilder<String> keys = new SerializedCompositeKeyBuilder<>(
+                StringSerializer.INSTANCE,
+                CompositeKeySerializationUtils.computeRequiredBytesInKeyGroupPrefix(MAX_PARALLELISM),
+                32);
         byte[] previous = null;
         for (WaitingEvents.DueUser user : due) {
             keys.setKeyAndKeyGroup(user.userId(), user.keyGroup());
             byte[] key = keys.buildCompositeKeyNamespace(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE);
             if (previous != null) {
-                assertThat(Arrays.compareUnsigned(previous, key)).as("RocksDB's bytewise order, at %s", user.userId())
+                assertThat(Arrays.compareUnsigned(previous, key))
+                        .as("RocksDB's bytewise order, at %s", user.userId())
                         .isNegative();
             }
             previous = key;
@@ -64,8 +72,11 @@ class WaitingEventsTest {
 
         List<WaitingEvents.DueUser> due = waiting.takeUpTo(T0 + 5);
 
-        assertThat(due).filteredOn(user -> user.userId().equals("u1")).singleElement()
-                .satisfies(user -> assertThat(user.events()).extracting(e -> e.getEvent().getEventId())
+        assertThat(due)
+                .filteredOn(user -> user.userId().equals("u1"))
+                .singleElement()
+                .satisfies(user -> assertThat(user.events())
+                        .extracting(e -> e.getEvent().getEventId())
                         .containsExactly("first", "late-arrival", "same-time-second"));
         assertThat(waiting.size()).isEqualTo(1);
         assertThat(waiting.earliestTime()).isEqualTo(T0 + 9);

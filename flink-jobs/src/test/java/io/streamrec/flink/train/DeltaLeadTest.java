@@ -39,7 +39,9 @@ class DeltaLeadTest {
         lead.publicationTook(150);
         assertThat(lead.leadMillis(10_000)).isEqualTo(450);
         lead.publicationTook(20);
-        assertThat(lead.leadMillis(10_000)).as("the latest build counts, not the longest").isEqualTo(320);
+        assertThat(lead.leadMillis(10_000))
+                .as("the latest build counts, not the longest")
+                .isEqualTo(320);
     }
 
     @Test

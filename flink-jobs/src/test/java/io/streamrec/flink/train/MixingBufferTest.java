@@ -18,7 +18,11 @@ class MixingBufferTest {
     }
 
     private static double meanDistinctUsers(List<List<Integer>> batches) {
-        return batches.stream().mapToLong(b -> b.stream().map(MixingBufferTest::userOf).distinct().count()).average().orElseThrow();
+        return batches.stream()
+                .mapToLong(
+                        b -> b.stream().map(MixingBufferTest::userOf).distinct().count())
+                .average()
+                .orElseThrow();
     }
 
     @Test
@@ -46,7 +50,9 @@ class MixingBufferTest {
         List<Integer> drawn = new ArrayList<>();
         for (int from = 0; from < 3 * BATCH; from += BATCH) {
             mixing.addAll(IntStream.range(from, from + BATCH).boxed().toList());
-            assertThat(mixing.readyToDraw()).as("%s of %s", mixing.size(), mixing.capacity()).isFalse();
+            assertThat(mixing.readyToDraw())
+                    .as("%s of %s", mixing.size(), mixing.capacity())
+                    .isFalse();
         }
         for (int from = 3 * BATCH; from < 20 * BATCH; from += BATCH) {
             mixing.addAll(IntStream.range(from, from + BATCH).boxed().toList());
@@ -58,14 +64,19 @@ class MixingBufferTest {
         while (mixing.size() > 0) {
             drawn.addAll(mixing.drawBatch());
         }
-        assertThat(drawn).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 20 * BATCH).boxed().toList());
-        assertThat(drawn).as("not in arrival order").isNotEqualTo(IntStream.range(0, 20 * BATCH).boxed().toList());
+        assertThat(drawn)
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.range(0, 20 * BATCH).boxed().toList());
+        assertThat(drawn)
+                .as("not in arrival order")
+                .isNotEqualTo(IntStream.range(0, 20 * BATCH).boxed().toList());
         assertThat(mixing.drawBatch()).isEmpty();
     }
 
     @Test
     void refusesACapacityBelowOneBatch() {
         assertThatThrownBy(() -> new MixingBuffer<>(BATCH - 1, BATCH, 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one batch");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one batch");
     }
 }

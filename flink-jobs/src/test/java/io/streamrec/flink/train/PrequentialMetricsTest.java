@@ -20,8 +20,10 @@ class PrequentialMetricsTest {
     @Test
     void hitRatesAndNdcgOfSingleTargetsAgainstThePopularityTopList() {
         PrequentialMetrics metrics = new PrequentialMetrics(100, 4);
-        metrics.recordScores(List.of(rank(1), rank(3), rank(20), rank(Ranking.UNRANKED)),
-                List.of("p", "q"), List.of("p", "x", "q", "y"));
+        metrics.recordScores(
+                List.of(rank(1), rank(3), rank(20), rank(Ranking.UNRANKED)),
+                List.of("p", "q"),
+                List.of("p", "x", "q", "y"));
         PrequentialMetrics.Figures f = metrics.figures();
         assertThat(f.examples()).isEqualTo(4);
         assertThat(f.hr10()).isEqualTo(0.5);
@@ -41,8 +43,11 @@ class PrequentialMetricsTest {
         metrics.recordLoss(4f);
         metrics.recordLoss(2f);
         assertThat(metrics.figures().hr10()).as("only the last two examples").isEqualTo(0.5);
-        assertThat(metrics.figures().loss()).as("loss window = 2 / batch 1 = 2 steps").isEqualTo(3.0);
-        assertThat(metrics.totals()).as("totals count every example, not just the window's")
+        assertThat(metrics.figures().loss())
+                .as("loss window = 2 / batch 1 = 2 steps")
+                .isEqualTo(3.0);
+        assertThat(metrics.totals())
+                .as("totals count every example, not just the window's")
                 .isEqualTo(new PrequentialMetrics.Totals(3, 2, 0));
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

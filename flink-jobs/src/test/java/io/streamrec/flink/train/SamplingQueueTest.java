@@ -37,7 +37,8 @@ class SamplingQueueTest {
             assertThat(sample).hasSize(capacity).doesNotHaveDuplicates();
             assertThat(queue.seen()).isEqualTo(offered);
             assertThat(queue.dropped()).isEqualTo(offered - capacity);
-            meanOfSample += sample.stream().mapToInt(Integer::intValue).average().orElseThrow() / runs;
+            meanOfSample +=
+                    sample.stream().mapToInt(Integer::intValue).average().orElseThrow() / runs;
         }
         // drop-newest would average 49.5, drop-oldest 9949.5; a uniform sample averages 4999.5 (sd of this mean ≈ 65)
         assertThat(meanOfSample).isBetween(4500.0, 5500.0);
@@ -62,7 +63,9 @@ class SamplingQueueTest {
         queue.offer(2);
         assertThat(queue.awaitAtLeast(2, 0, TimeUnit.MILLISECONDS)).isTrue();
         queue.wakeUp();
-        assertThat(queue.awaitAtLeast(3, 1, TimeUnit.MINUTES)).as("woken up before 3 were queued").isFalse();
+        assertThat(queue.awaitAtLeast(3, 1, TimeUnit.MINUTES))
+                .as("woken up before 3 were queued")
+                .isFalse();
     }
 
     @Test

@@ -93,6 +93,9 @@ final class SequenceStreams {
                 .setProfile(Map.of())
                 .setSessionStart(session.get(0).getTimestamp())
                 .build();
-        return TrainingExample.newBuilder().setContext(context).setTarget(target).build();
+        return TrainingExample.newBuilder()
+                .setContext(context)
+                .setTarget(target)
+                .build();
     }
 }

@@ -9,11 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.formats.avro.typeutils.AvroSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.tasks.mailbox.Mail;
+import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 
 /**
@@ -28,8 +28,8 @@ final class TrainerHarness implements AutoCloseable {
     private int taken;
 
     private TrainerHarness(TrainerOperatorConfig config, LatestPublishedVersion published) throws Exception {
-        harness = new OneInputStreamOperatorTestHarness<>(new TrainerOperatorFactory(config, published),
-                new AvroSerializer<>(TrainingExample.class));
+        harness = new OneInputStreamOperatorTestHarness<>(
+                new TrainerOperatorFactory(config, published), new AvroSerializer<>(TrainingExample.class));
     }
 
     /** Opens a trainer at processing time 0, restored from {@code restored} when it is not null. */
@@ -38,7 +38,8 @@ final class TrainerHarness implements AutoCloseable {
     }
 
     /** As {@link #open(TrainerOperatorConfig, OperatorSubtaskState)}, with versions already published. */
-    static TrainerHarness open(TrainerOperatorConfig config, OperatorSubtaskState restored, LatestPublishedVersion published)
+    static TrainerHarness open(
+            TrainerOperatorConfig config, OperatorSubtaskState restored, LatestPublishedVersion published)
             throws Exception {
         TrainerHarness h = new TrainerHarness(config, published);
         h.harness.setProcessingTime(0);
@@ -99,7 +100,9 @@ final class TrainerHarness implements AutoCloseable {
     /** Advances processing time (firing the due timers) and waits until {@code chunks} more updates were emitted. */
     List<ModelUpdate> advanceTo(long time, int atLeastChunks) throws Exception {
         harness.setProcessingTime(time);
-        await(() -> harness.extractOutputValues().size() >= taken + atLeastChunks, atLeastChunks + " more model-update chunks");
+        await(
+                () -> harness.extractOutputValues().size() >= taken + atLeastChunks,
+                atLeastChunks + " more model-update chunks");
         return newUpdates();
     }
 

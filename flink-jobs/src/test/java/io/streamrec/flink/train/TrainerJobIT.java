@@ -45,9 +45,23 @@ class TrainerJobIT {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    private static final List<String> GAUGES = List.of("prequentialHr10", "prequentialHr50", "prequentialNdcg10", "prequentialNdcg50",
-            "popularityHr50", "loss", "examplesSeen", "examplesScored", "prequentialHits50", "popularityHits50",
-            "examplesTrained", "fractionTrained", "examplesPerSecond", "usersPerBatch", "modelVersion", "lastDeltaIntervalMs");
+    private static final List<String> GAUGES = List.of(
+            "prequentialHr10",
+            "prequentialHr50",
+            "prequentialNdcg10",
+            "prequentialNdcg50",
+            "popularityHr50",
+            "loss",
+            "examplesSeen",
+            "examplesScored",
+            "prequentialHits50",
+            "popularityHits50",
+            "examplesTrained",
+            "fractionTrained",
+            "examplesPerSecond",
+            "usersPerBatch",
+            "modelVersion",
+            "lastDeltaIntervalMs");
 
     @AfterAll
     static void closeMetrics() {
@@ -55,7 +69,8 @@ class TrainerJobIT {
     }
 
     @Test
-    void boundedStreamIsTrainedToTheEndWithVersionsInOrderAndCheckpointsTaken(@TempDir Path checkpoints) throws Exception {
+    void boundedStreamIsTrainedToTheEndWithVersionsInOrderAndCheckpointsTaken(@TempDir Path checkpoints)
+            throws Exception {
         List<TrainingExample> examples = SequenceStreams.walks(40 * 32 + 7, 120, 21);
         Configuration conf = new Configuration();
         conf.setString("state.backend.type", "rocksdb");
@@ -74,19 +89,26 @@ class TrainerJobIT {
         AtomicLong checkpointsCompleted = new AtomicLong();
         // the gauges live from the operator's open to its close: watch them from the side while the job runs
         ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor();
-        watcher.scheduleWithFixedDelay(() -> {
-            GAUGES.stream().filter(METRICS::has).forEach(gaugesWhileRunning::add);
-            seenWhileRunning.accumulateAndGet(METRICS.sum(TrainerOperator.METRIC_GROUP, "examplesSeen"), Math::max);
-            checkpointsCompleted.accumulateAndGet(METRICS.max("numberOfCompletedCheckpoints"), Math::max);
-        }, 0, 5, TimeUnit.MILLISECONDS);
-        try (CloseableIterator<ModelUpdate> out = TrainerOperatorFactory
-                .attach(env.fromData(examples, new AvroTypeInfo<>(TrainingExample.class)), config)
+        watcher.scheduleWithFixedDelay(
+                () -> {
+                    GAUGES.stream().filter(METRICS::has).forEach(gaugesWhileRunning::add);
+                    seenWhileRunning.accumulateAndGet(
+                            METRICS.sum(TrainerOperator.METRIC_GROUP, "examplesSeen"), Math::max);
+                    checkpointsCompleted.accumulateAndGet(METRICS.max("numberOfCompletedCheckpoints"), Math::max);
+                },
+                0,
+                5,
+                TimeUnit.MILLISECONDS);
+        try (CloseableIterator<ModelUpdate> out = TrainerOperatorFactory.attach(
+                        env.fromData(examples, new AvroTypeInfo<>(TrainingExample.class)), config)
                 .executeAndCollect("trainer job")) {
             out.forEachRemaining(updates::add);
         } finally {
             watcher.shutdownNow();
         }
-        assertThat(gaugesWhileRunning).as("gauges reported to Flink's metric system").containsExactlyInAnyOrderElementsOf(GAUGES);
+        assertThat(gaugesWhileRunning)
+                .as("gauges reported to Flink's metric system")
+                .containsExactlyInAnyOrderElementsOf(GAUGES);
         assertThat(seenWhileRunning.get()).isPositive();
 
         assertThat(updates.get(0).getKind()).isEqualTo(UpdateKind.FULL);
@@ -105,7 +127,11 @@ class TrainerJobIT {
         updates.forEach(u -> u.getItemRows().stream().map(ItemRow::getItemId).forEach(published::add));
         Set<String> targets = new HashSet<>();
         examples.forEach(e -> targets.add(e.getTarget().getItemId()));
-        assertThat(published).as("every target, the last partial batch's too, reached a published version").containsAll(targets);
-        assertThat(checkpointsCompleted.get()).as("checkpoints completed while the trainer ran").isPositive();
+        assertThat(published)
+                .as("every target, the last partial batch's too, reached a published version")
+                .containsAll(targets);
+        assertThat(checkpointsCompleted.get())
+                .as("checkpoints completed while the trainer ran")
+                .isPositive();
     }
 }

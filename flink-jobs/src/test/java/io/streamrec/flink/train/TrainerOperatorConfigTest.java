@@ -28,8 +28,11 @@ class TrainerOperatorConfigTest {
     @Test
     void survivesJavaSerializationAsTheJobGraphCarriesIt() throws Exception {
         TrainerOperatorConfig config = TrainerOperatorConfig.builder()
-                .encoder("meanpool").encoderSettings(Map.of("meanpool.hidden", "16"))
-                .trainer(TrainerConfig.builder().batchSize(64).build()).queueCapacity(640).build();
+                .encoder("meanpool")
+                .encoderSettings(Map.of("meanpool.hidden", "16"))
+                .trainer(TrainerConfig.builder().batchSize(64).build())
+                .queueCapacity(640)
+                .build();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(config);
@@ -45,15 +48,22 @@ class TrainerOperatorConfigTest {
 
     @Test
     void rejectsBadSettingsSayingWhatToChange() {
-        assertThatThrownBy(() -> TrainerOperatorConfig.builder().encoder("gru4rec").build())
+        assertThatThrownBy(
+                        () -> TrainerOperatorConfig.builder().encoder("gru4rec").build())
                 .hasMessageContaining("unknown encoder 'gru4rec'");
-        assertThatThrownBy(() -> TrainerOperatorConfig.builder().deltaInterval(Duration.ZERO).build())
+        assertThatThrownBy(() -> TrainerOperatorConfig.builder()
+                        .deltaInterval(Duration.ZERO)
+                        .build())
                 .hasMessageContaining("deltaInterval must be a positive duration");
-        assertThatThrownBy(() -> TrainerOperatorConfig.builder().fullSnapshotInterval(Duration.ofSeconds(5)).build())
+        assertThatThrownBy(() -> TrainerOperatorConfig.builder()
+                        .fullSnapshotInterval(Duration.ofSeconds(5))
+                        .build())
                 .hasMessageContaining("must not be shorter than deltaInterval");
-        assertThatThrownBy(() -> TrainerOperatorConfig.builder().queueCapacity(10).build())
+        assertThatThrownBy(
+                        () -> TrainerOperatorConfig.builder().queueCapacity(10).build())
                 .hasMessageContaining("must hold at least one batch of 256");
-        assertThatThrownBy(() -> TrainerOperatorConfig.builder().maxMessageBytes(1000).build())
+        assertThatThrownBy(() ->
+                        TrainerOperatorConfig.builder().maxMessageBytes(1000).build())
                 .hasMessageContaining("max.message.bytes");
         assertThatThrownBy(() -> TrainerOperatorConfig.builder().metricWindow(0).build())
                 .hasMessageContaining("metricWindow must be positive");

@@ -57,7 +57,10 @@ class TrainerOperatorTest {
     }
 
     private static List<String> itemIds(List<ModelUpdate> chunks) {
-        return chunks.stream().flatMap(u -> u.getItemRows().stream()).map(ItemRow::getItemId).toList();
+        return chunks.stream()
+                .flatMap(u -> u.getItemRows().stream())
+                .map(ItemRow::getItemId)
+                .toList();
     }
 
     @Test
@@ -98,7 +101,10 @@ class TrainerOperatorTest {
                 assertThat(u.getKind()).isEqualTo(UpdateKind.FULL);
                 assertThat(u.getVersion()).isEqualTo(4);
             });
-            assertThat(itemIds(full)).containsAll(ids("b", BATCH)).containsAll(ids("new", BATCH)).contains("a");
+            assertThat(itemIds(full))
+                    .containsAll(ids("b", BATCH))
+                    .containsAll(ids("new", BATCH))
+                    .contains("a");
             assertThat(h.operator().figures().examples()).isEqualTo(2 * BATCH);
         }
     }
@@ -120,17 +126,26 @@ class TrainerOperatorTest {
 
     @Test
     void itemsEvictedFromAFullVocabularyAreTombstonedInTheNextDelta() throws Exception {
-        TrainerConfig smallVocabulary = config().build().trainerConfig().toBuilder().vocabularyCapacity(40).build();
-        try (TrainerHarness h = TrainerHarness.open(config().trainer(smallVocabulary).build(), null)) {
+        TrainerConfig smallVocabulary = config().build().trainerConfig().toBuilder()
+                .vocabularyCapacity(40)
+                .build();
+        try (TrainerHarness h =
+                TrainerHarness.open(config().trainer(smallVocabulary).build(), null)) {
             h.newUpdates();
             h.feedAndTrain(targets("a", ids("b", BATCH)), BATCH);
-            assertThat(h.advanceTo(10_000, 1)).allSatisfy(u -> assertThat(u.getTombstones()).isEmpty());
+            assertThat(h.advanceTo(10_000, 1))
+                    .allSatisfy(u -> assertThat(u.getTombstones()).isEmpty());
             h.feedAndTrain(targets("a", ids("n", BATCH)), 2 * BATCH);
             List<ModelUpdate> delta = h.advanceTo(20_000, 1);
-            List<String> evicted = delta.stream().flatMap(u -> u.getTombstones().stream())
-                    .filter(t -> t.getFeature().equals("item")).map(t -> t.getId()).toList();
+            List<String> evicted = delta.stream()
+                    .flatMap(u -> u.getTombstones().stream())
+                    .filter(t -> t.getFeature().equals("item"))
+                    .map(t -> t.getId())
+                    .toList();
             // 65 distinct items through 40 rows: at least 25 of the first batch's targets had to go
-            assertThat(evicted).hasSizeGreaterThanOrEqualTo(25).allSatisfy(id -> assertThat(id).startsWith("b"));
+            assertThat(evicted)
+                    .hasSizeGreaterThanOrEqualTo(25)
+                    .allSatisfy(id -> assertThat(id).startsWith("b"));
             assertThat(itemIds(delta)).containsAll(ids("n", BATCH)).doesNotContainAnyElementsOf(evicted);
         }
     }
@@ -138,18 +153,25 @@ class TrainerOperatorTest {
     @Test
     void scoresEachBatchWithTheWeightsBeforeItsStep() throws Exception {
         // 20 items in all, fewer than 50: once the trainer knows them, every target is in its top 50
-        List<TrainingExample> batch = targets("a", IntStream.range(0, BATCH).mapToObj(i -> "b" + (i % 19)).toList());
+        List<TrainingExample> batch = targets(
+                "a", IntStream.range(0, BATCH).mapToObj(i -> "b" + (i % 19)).toList());
         try (TrainerHarness h = TrainerHarness.open(config().build(), null)) {
             h.feedAndTrain(batch, BATCH);
             PrequentialMetrics.Figures afterFirst = h.operator().figures();
             assertThat(afterFirst.examples()).isEqualTo(BATCH);
-            assertThat(afterFirst.hr50()).as("scored before the step that admitted its items").isZero();
-            assertThat(afterFirst.popularityHr50()).as("the baseline had seen no target either").isZero();
+            assertThat(afterFirst.hr50())
+                    .as("scored before the step that admitted its items")
+                    .isZero();
+            assertThat(afterFirst.popularityHr50())
+                    .as("the baseline had seen no target either")
+                    .isZero();
             assertThat(afterFirst.loss()).isFinite().isPositive();
 
             h.feedAndTrain(batch, 2 * BATCH);
             PrequentialMetrics.Figures afterSecond = h.operator().figures();
-            assertThat(afterSecond.hr50()).as("second batch all hits, rolling over both").isEqualTo(0.5);
+            assertThat(afterSecond.hr50())
+                    .as("second batch all hits, rolling over both")
+                    .isEqualTo(0.5);
             assertThat(afterSecond.popularityHr50()).isEqualTo(0.5);
             assertThat(afterSecond.ndcg50()).isBetween(0.0, 0.5);
             assertThat(afterSecond.ndcg10()).isBetween(0.0, afterSecond.ndcg50());
@@ -159,7 +181,8 @@ class TrainerOperatorTest {
     @Test
     void processElementNeverWaitsForTheTrainerAndOverloadTrainsASampleWithItsFractionReported() throws Exception {
         List<TrainingExample> stream = walks(1000, 100, 3);
-        try (TrainerHarness h = TrainerHarness.open(config().queueCapacity(BATCH).build(), null)) {
+        try (TrainerHarness h =
+                TrainerHarness.open(config().queueCapacity(BATCH).build(), null)) {
             try (TrainingLoop.Pause stalled = h.loop().pause()) {
                 // the training thread cannot take a single example while paused; offering must not wait for it
                 assertTimeoutPreemptively(Duration.ofSeconds(30), () -> h.feed(stream));
@@ -177,8 +200,13 @@ class TrainerOperatorTest {
         List<TrainingExample> stream = walks(2 * BATCH, 100, 41);
         List<TrainingExample> poisoned = new ArrayList<>(stream.subList(BATCH, 2 * BATCH));
         TrainingExample bad = poisoned.get(0);
-        poisoned.set(0, TrainingExample.newBuilder(bad)
-                .setTarget(Behavior.newBuilder(bad.getTarget()).setWeight(Double.NaN).build()).build());
+        poisoned.set(
+                0,
+                TrainingExample.newBuilder(bad)
+                        .setTarget(Behavior.newBuilder(bad.getTarget())
+                                .setWeight(Double.NaN)
+                                .build())
+                        .build());
         try (TrainerHarness h = TrainerHarness.open(config().build(), null)) {
             h.newUpdates();
             h.feedAndTrain(stream.subList(0, BATCH), BATCH);
@@ -204,7 +232,9 @@ class TrainerOperatorTest {
         double probeLossAtCheckpoint;
         try (TrainerHarness h = TrainerHarness.open(cfg, null)) {
             h.newUpdates();
-            assertThat(h.operator().probe().initial()).as("no probe before the first step").isNaN();
+            assertThat(h.operator().probe().initial())
+                    .as("no probe before the first step")
+                    .isNaN();
             h.feedAndTrain(stream.subList(0, BATCH), BATCH);
             firstLoss = (float) h.operator().figures().loss();
             for (int from = BATCH; from < stream.size(); from += BATCH) {
@@ -225,26 +255,36 @@ class TrainerOperatorTest {
             List<ModelUpdate> first = h.newUpdates();
             long restartVersion = first.get(0).getVersion();
             assertThat(first).allSatisfy(u -> assertThat(u.getKind()).isEqualTo(UpdateKind.FULL));
-            assertThat(restartVersion).as("past any version the lost run may have published").isGreaterThan(2 + TrainerState.RESTORE_SLACK);
+            assertThat(restartVersion)
+                    .as("past any version the lost run may have published")
+                    .isGreaterThan(2 + TrainerState.RESTORE_SLACK);
             assertThat(h.operator().queue().size()).isEqualTo(10);
             assertThat(h.operator().queue().seen()).isEqualTo(stream.size() + 10);
             assertThat(h.loop().trained()).isEqualTo(stream.size());
             ProbeLoss restoredProbe = h.operator().probe();
-            assertThat(restoredProbe.examples()).as("the probe is the first trained batch, kept across the restore")
-                    .hasSize(BATCH).isEqualTo(probeBatch);
+            assertThat(restoredProbe.examples())
+                    .as("the probe is the first trained batch, kept across the restore")
+                    .hasSize(BATCH)
+                    .isEqualTo(probeBatch);
             assertThat(restoredProbe.initial()).isEqualTo(initialProbeLoss);
-            assertThat(restoredProbe.atCheckpoint()).as("the loss measured as the checkpoint was taken")
+            assertThat(restoredProbe.atCheckpoint())
+                    .as("the loss measured as the checkpoint was taken")
                     .isEqualTo(probeLossAtCheckpoint);
-            assertThat(restoredProbe.atRestore()).as("measured again on the restored weights and estimator")
+            assertThat(restoredProbe.atRestore())
+                    .as("measured again on the restored weights and estimator")
                     .isCloseTo(restoredProbe.atCheckpoint(), within(1e-5))
                     .isLessThan(0.8 * restoredProbe.initial());
             try (TrainingLoop.Pause paused = h.loop().pause()) {
-                assertThat(h.operator().trainer().score(probe, 50)).as("same weights, same rankings").isEqualTo(rankedBefore);
+                assertThat(h.operator().trainer().score(probe, 50))
+                        .as("same weights, same rankings")
+                        .isEqualTo(rankedBefore);
                 // the loss before the update depends on the weights and on the estimator's logQ correction
                 assertThat(h.operator().trainer().step(probe)).isCloseTo(probeLossBefore, within(1e-5f));
             }
             h.feedAndTrain(stream.subList(0, BATCH - 10), stream.size() + BATCH);
-            assertThat(h.operator().figures().loss()).as("the loss does not restart from its initial level").isLessThan(0.8 * firstLoss);
+            assertThat(h.operator().figures().loss())
+                    .as("the loss does not restart from its initial level")
+                    .isLessThan(0.8 * firstLoss);
             List<ModelUpdate> delta = h.advanceTo(10_000, 1);
             assertThat(delta.get(0).getKind()).isEqualTo(UpdateKind.DELTA);
             assertThat(delta.get(0).getBaseVersion()).isEqualTo(restartVersion);
@@ -268,18 +308,25 @@ class TrainerOperatorTest {
             try (TrainingLoop.Pause paused = h.loop().pause()) {
                 StreamingFrequencyEstimator estimator = h.operator().trainer().frequencyEstimator();
                 estimatorAtCheckpoint = estimator.toBytes();
-                estimatesAtCheckpoint = items.stream().mapToDouble(estimator::probability).toArray();
-                assertThat(estimator.step()).as("one estimator step per training step").isEqualTo(20);
+                estimatesAtCheckpoint =
+                        items.stream().mapToDouble(estimator::probability).toArray();
+                assertThat(estimator.step())
+                        .as("one estimator step per training step")
+                        .isEqualTo(20);
             }
         }
         // an unseen item's estimate is 1/t = 1/20; these 100 items, 32 targets a batch, come about 0.3 times a batch
         assertThat(java.util.Arrays.stream(estimatesAtCheckpoint).average().orElseThrow())
-                .as("the estimator learned something to restore").isGreaterThan(0.2);
+                .as("the estimator learned something to restore")
+                .isGreaterThan(0.2);
         try (TrainerHarness h = TrainerHarness.open(cfg, snapshot)) {
             try (TrainingLoop.Pause paused = h.loop().pause()) {
                 StreamingFrequencyEstimator restored = h.operator().trainer().frequencyEstimator();
-                assertThat(restored.toBytes()).as("A, B and t as at the checkpoint").isEqualTo(estimatorAtCheckpoint);
-                assertThat(items.stream().mapToDouble(restored::probability).toArray()).isEqualTo(estimatesAtCheckpoint);
+                assertThat(restored.toBytes())
+                        .as("A, B and t as at the checkpoint")
+                        .isEqualTo(estimatorAtCheckpoint);
+                assertThat(items.stream().mapToDouble(restored::probability).toArray())
+                        .isEqualTo(estimatesAtCheckpoint);
             }
         }
     }
@@ -288,12 +335,17 @@ class TrainerOperatorTest {
     void prequentialHitRateBeatsPopularityOnAStreamWithPlantedSequences() throws Exception {
         List<TrainingExample> stream = walks(100 * BATCH, 200, 11);
         // a queue that holds the whole stream: every example is trained, none sampled away
-        try (TrainerHarness h = TrainerHarness.open(config().queueCapacity(stream.size()).build(), null)) {
+        try (TrainerHarness h =
+                TrainerHarness.open(config().queueCapacity(stream.size()).build(), null)) {
             h.feedAndTrain(stream, stream.size());
             PrequentialMetrics.Figures f = h.operator().figures();
             assertThat(f.examples()).isEqualTo(1000);
-            assertThat(f.popularityHr50()).as("uniform targets: about 50 of 200").isBetween(0.15, 0.35);
-            assertThat(f.hr50()).as("model HR@50 vs popularity HR@50 on the same examples: %s", f).isGreaterThan(f.popularityHr50() + 0.25);
+            assertThat(f.popularityHr50())
+                    .as("uniform targets: about 50 of 200")
+                    .isBetween(0.15, 0.35);
+            assertThat(f.hr50())
+                    .as("model HR@50 vs popularity HR@50 on the same examples: %s", f)
+                    .isGreaterThan(f.popularityHr50() + 0.25);
             assertThat(f.hr10()).isLessThanOrEqualTo(f.hr50());
         }
     }
@@ -302,7 +354,8 @@ class TrainerOperatorTest {
     void scoresEveryExampleOnArrivalAndTrainsItOnceLaterInBatchesThatMixUsers() throws Exception {
         List<TrainingExample> stream = bursts(16, 16, 500, 21); // 2 users per batch of 32 in arrival order
         // a queue that holds the whole stream: nothing is sampled away
-        try (TrainerHarness h = TrainerHarness.open(config().queueCapacity(stream.size()).mixingCapacity(4 * BATCH).build(), null)) {
+        try (TrainerHarness h = TrainerHarness.open(
+                config().queueCapacity(stream.size()).mixingCapacity(4 * BATCH).build(), null)) {
             h.feed(stream.subList(0, 3 * BATCH));
             h.await(() -> h.operator().totals().scored() == 3 * BATCH, "three batches to be scored");
             assertThat(h.loop().trained()).as("waiting for the buffer to fill").isZero();
@@ -310,12 +363,15 @@ class TrainerOperatorTest {
 
             h.feedAndTrain(stream.subList(3 * BATCH, stream.size()), stream.size() - 3 * BATCH);
             h.harness.endInput();
-            assertThat(h.operator().totals().scored()).as("each example scored exactly once").isEqualTo(stream.size());
+            assertThat(h.operator().totals().scored())
+                    .as("each example scored exactly once")
+                    .isEqualTo(stream.size());
             assertThat(h.loop().trained()).as("and trained exactly once").isEqualTo(stream.size());
             assertThat(h.loop().mixingSize()).isZero();
             assertThat(h.loop().usersPerBatch()).as("users per trained batch").isGreaterThan(5);
         }
-        try (TrainerHarness h = TrainerHarness.open(config().queueCapacity(stream.size()).build(), null)) {
+        try (TrainerHarness h =
+                TrainerHarness.open(config().queueCapacity(stream.size()).build(), null)) {
             h.feedAndTrain(stream, stream.size());
             assertThat(h.loop().usersPerBatch()).as("without mixing").isEqualTo(2.0);
         }
@@ -335,8 +391,12 @@ class TrainerOperatorTest {
             assertThat(h.loop().mixingSize()).isEqualTo(stream.size());
             assertThat(h.loop().trained()).isZero();
             h.harness.endInput();
-            assertThat(h.loop().trained()).as("the restored examples are trained").isEqualTo(stream.size());
-            assertThat(h.operator().totals().scored()).as("but not scored again").isEqualTo(stream.size());
+            assertThat(h.loop().trained())
+                    .as("the restored examples are trained")
+                    .isEqualTo(stream.size());
+            assertThat(h.operator().totals().scored())
+                    .as("but not scored again")
+                    .isEqualTo(stream.size());
         }
     }
 

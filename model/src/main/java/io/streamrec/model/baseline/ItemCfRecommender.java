@@ -50,8 +50,8 @@ public final class ItemCfRecommender implements SequentialRecommender {
             throw new IllegalArgumentException("the ItemCF popularity penalty alpha must be in [0, 1], got " + alpha);
         }
         if (neighbours <= 0 || refreshEvery <= 0) {
-            throw new IllegalArgumentException("ItemCF neighbours and refreshEvery must be > 0, got "
-                    + neighbours + " and " + refreshEvery);
+            throw new IllegalArgumentException(
+                    "ItemCF neighbours and refreshEvery must be > 0, got " + neighbours + " and " + refreshEvery);
         }
         this.alpha = alpha;
         this.neighbours = neighbours;
@@ -102,7 +102,8 @@ public final class ItemCfRecommender implements SequentialRecommender {
 
     private void add(List<TrainingExample> examples) {
         for (TrainingExample e : examples) {
-            itemsOfUser.computeIfAbsent(e.getContext().getUserId(), u -> new LinkedHashSet<>())
+            itemsOfUser
+                    .computeIfAbsent(e.getContext().getUserId(), u -> new LinkedHashSet<>())
                     .add(items.add(e.getTarget().getItemId()));
         }
     }
@@ -112,7 +113,9 @@ public final class ItemCfRecommender implements SequentialRecommender {
         pending = 0;
         int n = items.size();
         List<int[]> users = new ArrayList<>(itemsOfUser.size());
-        itemsOfUser.values().forEach(s -> users.add(s.stream().mapToInt(Integer::intValue).toArray()));
+        itemsOfUser
+                .values()
+                .forEach(s -> users.add(s.stream().mapToInt(Integer::intValue).toArray()));
         int[] userCount = new int[n];
         List<List<Integer>> usersOfItem = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -124,7 +127,8 @@ public final class ItemCfRecommender implements SequentialRecommender {
                 usersOfItem.get(i).add(u);
             }
         }
-        double[] activityWeight = users.stream().mapToDouble(its -> 1 / Math.log(1 + its.length)).toArray();
+        double[] activityWeight =
+                users.stream().mapToDouble(its -> 1 / Math.log(1 + its.length)).toArray();
         double[] coOccurrence = new double[n];
         int[] touched = new int[n];
         neighbourIds = new int[n][];
@@ -143,9 +147,11 @@ public final class ItemCfRecommender implements SequentialRecommender {
             }
             keepTopNeighbours(i, touched, touchedCount, coOccurrence, userCount);
         }
-        byPopularity = IntStream.range(0, n).boxed()
+        byPopularity = IntStream.range(0, n)
+                .boxed()
                 .sorted(Comparator.comparingInt((Integer i) -> -userCount[i]))
-                .mapToInt(Integer::intValue).toArray();
+                .mapToInt(Integer::intValue)
+                .toArray();
     }
 
     private void keepTopNeighbours(int i, int[] touched, int count, double[] coOccurrence, int[] userCount) {

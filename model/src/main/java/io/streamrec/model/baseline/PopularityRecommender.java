@@ -29,7 +29,8 @@ public final class PopularityRecommender implements SequentialRecommender {
 
     public PopularityRecommender(Duration window) {
         if (window != null && (window.isNegative() || window.isZero())) {
-            throw new IllegalArgumentException("the popularity window must be positive (or null for all time), got " + window);
+            throw new IllegalArgumentException(
+                    "the popularity window must be positive (or null for all time), got " + window);
         }
         this.window = window;
     }
@@ -75,10 +76,12 @@ public final class PopularityRecommender implements SequentialRecommender {
     int[] ranking() {
         if (ranking == null) {
             float[] c = counts;
-            ranking = IntStream.range(0, items.size()).boxed()
+            ranking = IntStream.range(0, items.size())
+                    .boxed()
                     .filter(i -> c[i] > 0)
                     .sorted(Comparator.comparingDouble((Integer i) -> -c[i]))
-                    .mapToInt(Integer::intValue).toArray();
+                    .mapToInt(Integer::intValue)
+                    .toArray();
         }
         return ranking;
     }

@@ -46,7 +46,8 @@ final class TopItems {
         return ranked;
     }
 
-    private static void fill(List<String> ranked, int[] order, int k, ItemIndex items, Set<String> exclude, IntPredicate eligible) {
+    private static void fill(
+            List<String> ranked, int[] order, int k, ItemIndex items, Set<String> exclude, IntPredicate eligible) {
         for (int f = 0; f < order.length && ranked.size() < k; f++) {
             int i = order[f];
             if (eligible.test(i) && !exclude.contains(items.id(i))) {

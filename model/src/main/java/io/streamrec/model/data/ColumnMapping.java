@@ -45,8 +45,13 @@ public record ColumnMapping(
 
     /** Taobao UserBehavior: user,item,category,behaviour,epoch-seconds with no header; behaviour pv/fav/cart/buy. */
     public static final ColumnMapping TAOBAO_USER_BEHAVIOR = builder()
-            .user(Column.at(0)).item(Column.at(1)).category(Column.at(2)).eventType(Column.at(3))
-            .time(Column.at(4), TimeUnit.SECONDS).header(false).build();
+            .user(Column.at(0))
+            .item(Column.at(1))
+            .category(Column.at(2))
+            .eventType(Column.at(3))
+            .time(Column.at(4), TimeUnit.SECONDS)
+            .header(false)
+            .build();
 
     public ColumnMapping {
         require(user, "user");
@@ -58,15 +63,18 @@ public record ColumnMapping(
         if (eventType == null) {
             String given = defaultEventType;
             defaultEventType = EventType.parse(given)
-                    .orElseThrow(() -> new IllegalArgumentException("without an event-type column a default event type is"
-                            + " needed, one of view, click, rate, fav, cart, buy; got '" + given + "'"))
+                    .orElseThrow(
+                            () -> new IllegalArgumentException("without an event-type column a default event type is"
+                                    + " needed, one of view, click, rate, fav, cart, buy; got '" + given + "'"))
                     .wireName();
         }
         if (delimiter == null || delimiter.isEmpty()) {
             throw new IllegalArgumentException("the delimiter must not be empty (e.g. ',' or '::' or '\\t')");
         }
         if (!header) {
-            for (Column c : new Column[] {user, item, time, eventType, leafCategory, category, shop, brand, session, weight, eventId}) {
+            for (Column c : new Column[] {
+                user, item, time, eventType, leafCategory, category, shop, brand, session, weight, eventId
+            }) {
                 if (c != null && c.isNamed()) {
                     throw new IllegalArgumentException("column " + c + " is given by name but header=false; "
                             + "give its zero-based position or set header=true");
@@ -90,7 +98,8 @@ public record ColumnMapping(
     }
 
     static CSVFormat csvFormat(String delimiter, boolean quoted, boolean header) {
-        CSVFormat.Builder b = CSVFormat.DEFAULT.builder()
+        CSVFormat.Builder b = CSVFormat.DEFAULT
+                .builder()
                 .setDelimiter(delimiter)
                 .setIgnoreEmptyLines(true)
                 .setTrim(true);
@@ -125,9 +134,12 @@ public record ColumnMapping(
         if (defaultType != null) {
             b.defaultEventType(defaultType);
         }
-        b.leafCategory(column(o, "leaf-category", false)).category(column(o, "category", false))
-                .shop(column(o, "shop", false)).brand(column(o, "brand", false))
-                .session(column(o, "session", false)).weight(column(o, "weight", false))
+        b.leafCategory(column(o, "leaf-category", false))
+                .category(column(o, "category", false))
+                .shop(column(o, "shop", false))
+                .brand(column(o, "brand", false))
+                .session(column(o, "session", false))
+                .weight(column(o, "weight", false))
                 .eventId(column(o, "event-id", false));
         b.header(bool(o.remove("header"), "header", true));
         String delimiter = o.remove("delimiter");
@@ -140,9 +152,10 @@ public record ColumnMapping(
             b.charset(Charset.forName(charset));
         }
         if (!o.isEmpty()) {
-            throw new IllegalArgumentException("unknown CSV mapping option(s) " + o.keySet() + "; known: user, item, time,"
-                    + " time-unit, type, default-type, leaf-category, category, shop, brand, session, weight, event-id,"
-                    + " header, delimiter, quoted, charset");
+            throw new IllegalArgumentException(
+                    "unknown CSV mapping option(s) " + o.keySet() + "; known: user, item, time,"
+                            + " time-unit, type, default-type, leaf-category, category, shop, brand, session, weight, event-id,"
+                            + " header, delimiter, quoted, charset");
         }
         return b.build();
     }
@@ -163,12 +176,17 @@ public record ColumnMapping(
             return TimeUnit.SECONDS;
         }
         switch (v.trim().toLowerCase(Locale.ROOT)) {
-            case "s": case "sec": case "seconds":
+            case "s":
+            case "sec":
+            case "seconds":
                 return TimeUnit.SECONDS;
-            case "ms": case "millis": case "milliseconds":
+            case "ms":
+            case "millis":
+            case "milliseconds":
                 return TimeUnit.MILLISECONDS;
             default:
-                throw new IllegalArgumentException("time-unit must be 's' (epoch seconds) or 'ms' (epoch milliseconds), got '" + v + "'");
+                throw new IllegalArgumentException(
+                        "time-unit must be 's' (epoch seconds) or 'ms' (epoch milliseconds), got '" + v + "'");
         }
     }
 
@@ -207,26 +225,106 @@ public record ColumnMapping(
 
         private Builder() {}
 
-        public Builder user(Column c) { user = c; return this; }
-        public Builder item(Column c) { item = c; return this; }
-        public Builder time(Column c, TimeUnit unit) { time = c; timeUnit = unit; return this; }
-        public Builder eventType(Column c) { eventType = c; return this; }
-        public Builder defaultEventType(String type) { defaultEventType = type; return this; }
-        public Builder leafCategory(Column c) { leafCategory = c; return this; }
-        public Builder category(Column c) { category = c; return this; }
-        public Builder shop(Column c) { shop = c; return this; }
-        public Builder brand(Column c) { brand = c; return this; }
-        public Builder session(Column c) { session = c; return this; }
-        public Builder weight(Column c) { weight = c; return this; }
-        public Builder eventId(Column c) { eventId = c; return this; }
-        public Builder header(boolean h) { header = h; return this; }
-        public Builder delimiter(String d) { delimiter = d; return this; }
-        public Builder quoted(boolean q) { quoted = q; return this; }
-        public Builder charset(Charset c) { charset = c; return this; }
+        public Builder user(Column c) {
+            user = c;
+            return this;
+        }
+
+        public Builder item(Column c) {
+            item = c;
+            return this;
+        }
+
+        public Builder time(Column c, TimeUnit unit) {
+            time = c;
+            timeUnit = unit;
+            return this;
+        }
+
+        public Builder eventType(Column c) {
+            eventType = c;
+            return this;
+        }
+
+        public Builder defaultEventType(String type) {
+            defaultEventType = type;
+            return this;
+        }
+
+        public Builder leafCategory(Column c) {
+            leafCategory = c;
+            return this;
+        }
+
+        public Builder category(Column c) {
+            category = c;
+            return this;
+        }
+
+        public Builder shop(Column c) {
+            shop = c;
+            return this;
+        }
+
+        public Builder brand(Column c) {
+            brand = c;
+            return this;
+        }
+
+        public Builder session(Column c) {
+            session = c;
+            return this;
+        }
+
+        public Builder weight(Column c) {
+            weight = c;
+            return this;
+        }
+
+        public Builder eventId(Column c) {
+            eventId = c;
+            return this;
+        }
+
+        public Builder header(boolean h) {
+            header = h;
+            return this;
+        }
+
+        public Builder delimiter(String d) {
+            delimiter = d;
+            return this;
+        }
+
+        public Builder quoted(boolean q) {
+            quoted = q;
+            return this;
+        }
+
+        public Builder charset(Charset c) {
+            charset = c;
+            return this;
+        }
 
         public ColumnMapping build() {
-            return new ColumnMapping(user, item, time, timeUnit, eventType, defaultEventType, leafCategory, category,
-                    shop, brand, session, weight, eventId, header, delimiter, quoted, charset);
+            return new ColumnMapping(
+                    user,
+                    item,
+                    time,
+                    timeUnit,
+                    eventType,
+                    defaultEventType,
+                    leafCategory,
+                    category,
+                    shop,
+                    brand,
+                    session,
+                    weight,
+                    eventId,
+                    header,
+                    delimiter,
+                    quoted,
+                    charset);
         }
     }
 }

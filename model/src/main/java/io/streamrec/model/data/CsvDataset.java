@@ -25,7 +25,8 @@ public final class CsvDataset implements EventDataset {
         this.file = Objects.requireNonNull(file, "file");
         this.mapping = Objects.requireNonNull(mapping, "mapping");
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("no event file at " + file.toAbsolutePath() + "; pass the path of the CSV file");
+            throw new IllegalArgumentException(
+                    "no event file at " + file.toAbsolutePath() + "; pass the path of the CSV file");
         }
     }
 
@@ -45,8 +46,9 @@ public final class CsvDataset implements EventDataset {
 
     @Override
     public Stream<UserEvent> events() throws IOException {
-        return TimeOrder.sorted(new DelimitedEventReader(
-                file, mapping, ItemCatalog.empty(), DelimitedEventReader.EventIds.byLine(name)).readInFileOrder());
+        return TimeOrder.sorted(
+                new DelimitedEventReader(file, mapping, ItemCatalog.empty(), DelimitedEventReader.EventIds.byLine(name))
+                        .readInFileOrder());
     }
 
     @Override

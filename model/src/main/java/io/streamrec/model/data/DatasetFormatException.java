@@ -17,7 +17,8 @@ public class DatasetFormatException extends RuntimeException {
         super(message, cause);
     }
 
-    static DatasetFormatException badValue(Path file, long line, Column column, String role, String value, String problem) {
+    static DatasetFormatException badValue(
+            Path file, long line, Column column, String role, String value, String problem) {
         return new DatasetFormatException(String.format(
                 "%s line %d, column %s (%s): '%s' %s; fix the row or the column mapping",
                 file.getFileName(), line, column, role, value, problem));

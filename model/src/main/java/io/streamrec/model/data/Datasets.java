@@ -29,7 +29,8 @@ public final class Datasets {
                 return path == null ? bundledMovieLens() : MovieLensDataset.latestSmall(path);
             case "ml-1m":
                 noOptions(kind, options);
-                return MovieLensDataset.oneMillion(requirePath(kind, path, "the unpacked ml-1m folder (ratings.dat, movies.dat, users.dat)"));
+                return MovieLensDataset.oneMillion(
+                        requirePath(kind, path, "the unpacked ml-1m folder (ratings.dat, movies.dat, users.dat)"));
             case "taobao":
                 noOptions(kind, options);
                 return CsvDataset.taobao(requirePath(kind, path, "UserBehavior.csv"));
@@ -39,7 +40,8 @@ public final class Datasets {
             }
             case "synthetic":
                 if (path != null) {
-                    throw new IllegalArgumentException("the synthetic dataset is generated and reads no file; drop --path " + path);
+                    throw new IllegalArgumentException(
+                            "the synthetic dataset is generated and reads no file; drop --path " + path);
                 }
                 return new SyntheticDataset(SyntheticOptions.fromOptions(options));
             default:
@@ -56,8 +58,9 @@ public final class Datasets {
                 return MovieLensDataset.latestSmall(candidate);
             }
         }
-        throw new IllegalArgumentException("the bundled " + BUNDLED_MOVIELENS + " was not found in " + start
-                + " or any parent folder; run from inside the streamrec checkout or pass --path <folder with ratings.csv>");
+        throw new IllegalArgumentException(
+                "the bundled " + BUNDLED_MOVIELENS + " was not found in " + start
+                        + " or any parent folder; run from inside the streamrec checkout or pass --path <folder with ratings.csv>");
     }
 
     private static Path requirePath(String kind, Path path, String what) {

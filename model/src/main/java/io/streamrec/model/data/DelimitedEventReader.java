@@ -104,15 +104,27 @@ final class DelimitedEventReader {
             try {
                 timestamp = mapping.timeUnit().toMillis(Long.parseLong(rawTime));
             } catch (NumberFormatException e) {
-                throw DatasetFormatException.badValue(file, line, mapping.time(), "time", rawTime,
+                throw DatasetFormatException.badValue(
+                        file,
+                        line,
+                        mapping.time(),
+                        "time",
+                        rawTime,
                         "is not a whole number of " + mapping.timeUnit().name().toLowerCase());
             }
             String type = mapping.defaultEventType();
             if (eventType >= 0) {
                 String raw = required(row, line, eventType, mapping.eventType(), "event type");
-                type = EventType.parse(raw).map(EventType::wireName).orElseThrow(() -> DatasetFormatException.badValue(
-                        file, line, mapping.eventType(), "event type", raw,
-                        "is not a known event type (view, click, rate, fav, cart, buy, or an alias such as pv)"));
+                type = EventType.parse(raw)
+                        .map(EventType::wireName)
+                        .orElseThrow(
+                                () -> DatasetFormatException.badValue(
+                                        file,
+                                        line,
+                                        mapping.eventType(),
+                                        "event type",
+                                        raw,
+                                        "is not a known event type (view, click, rate, fav, cart, buy, or an alias such as pv)"));
             }
             Double w = null;
             String rawWeight = optional(row, line, weight, mapping.weight(), "weight");
@@ -123,8 +135,8 @@ final class DelimitedEventReader {
                     w = Double.NaN;
                 }
                 if (!Double.isFinite(w) || w < 0) {
-                    throw DatasetFormatException.badValue(file, line, mapping.weight(), "weight", rawWeight,
-                            "is not a finite non-negative number");
+                    throw DatasetFormatException.badValue(
+                            file, line, mapping.weight(), "weight", rawWeight, "is not a finite non-negative number");
                 }
             }
             String id = optional(row, line, eventId, mapping.eventId(), "event id");

@@ -43,7 +43,14 @@ public final class MovieLensDataset implements EventDataset {
         private final boolean csv;
         private final Charset charset;
 
-        Release(String datasetName, String ratings, String movies, String users, String delimiter, boolean csv, Charset charset) {
+        Release(
+                String datasetName,
+                String ratings,
+                String movies,
+                String users,
+                String delimiter,
+                boolean csv,
+                Charset charset) {
             this.datasetName = datasetName;
             this.ratings = ratings;
             this.movies = movies;
@@ -55,8 +62,12 @@ public final class MovieLensDataset implements EventDataset {
 
         /** userId, movieId, rating, timestamp in both releases. */
         ColumnMapping ratingsMapping() {
-            return fileMapping().user(Column.at(0)).item(Column.at(1)).time(Column.at(3), TimeUnit.SECONDS)
-                    .defaultEventType(EventType.RATE.wireName()).build();
+            return fileMapping()
+                    .user(Column.at(0))
+                    .item(Column.at(1))
+                    .time(Column.at(3), TimeUnit.SECONDS)
+                    .defaultEventType(EventType.RATE.wireName())
+                    .build();
         }
 
         /** movies (movieId, title, genres) and users (userId, gender, age, occupation, zip) files. */
@@ -65,7 +76,11 @@ public final class MovieLensDataset implements EventDataset {
         }
 
         private ColumnMapping.Builder fileMapping() {
-            return ColumnMapping.builder().header(csv).quoted(csv).delimiter(delimiter).charset(charset);
+            return ColumnMapping.builder()
+                    .header(csv)
+                    .quoted(csv)
+                    .delimiter(delimiter)
+                    .charset(charset);
         }
     }
 
@@ -99,8 +114,11 @@ public final class MovieLensDataset implements EventDataset {
 
     @Override
     public Stream<UserEvent> events() throws IOException {
-        DelimitedEventReader ratings = new DelimitedEventReader(dir.resolve(release.ratings), release.ratingsMapping(),
-                catalog(), (user, movie, line) -> "u" + user + "-m" + movie);
+        DelimitedEventReader ratings = new DelimitedEventReader(
+                dir.resolve(release.ratings),
+                release.ratingsMapping(),
+                catalog(),
+                (user, movie, line) -> "u" + user + "-m" + movie);
         return TimeOrder.sorted(ratings.readInFileOrder());
     }
 
@@ -144,15 +162,16 @@ public final class MovieLensDataset implements EventDataset {
     private List<CSVRecord> readAll(String fileName, int columns) throws IOException {
         Path file = dir.resolve(fileName);
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("no " + fileName + " in " + dir.toAbsolutePath()
-                    + "; the " + release.datasetName + " release ships it beside " + release.ratings);
+            throw new IllegalArgumentException("no " + fileName + " in " + dir.toAbsolutePath() + "; the "
+                    + release.datasetName + " release ships it beside " + release.ratings);
         }
         try (Reader reader = Files.newBufferedReader(file, release.charset);
-             CSVParser parser = release.sideFileFormat().parse(reader)) {
+                CSVParser parser = release.sideFileFormat().parse(reader)) {
             List<CSVRecord> rows = new ArrayList<>();
             for (CSVRecord row : parser) {
                 if (row.size() < columns) {
-                    throw new DatasetFormatException(String.format("%s line %d has %d column(s), expected %d",
+                    throw new DatasetFormatException(String.format(
+                            "%s line %d has %d column(s), expected %d",
                             fileName, parser.getCurrentLineNumber(), row.size(), columns));
                 }
                 rows.add(row);

@@ -32,7 +32,9 @@ import java.util.stream.StreamSupport;
  */
 public final class SyntheticDataset implements EventDataset {
 
-    private static final EventType[] TYPES = {EventType.VIEW, EventType.CLICK, EventType.CART, EventType.FAV, EventType.BUY};
+    private static final EventType[] TYPES = {
+        EventType.VIEW, EventType.CLICK, EventType.CART, EventType.FAV, EventType.BUY
+    };
     private static final double[] TYPE_CUMULATIVE = {0.80, 0.90, 0.95, 0.98, 1.0};
 
     private final SyntheticOptions options;
@@ -96,7 +98,8 @@ public final class SyntheticDataset implements EventDataset {
     private final class Generator extends Spliterators.AbstractSpliterator<UserEvent> {
         private final SplittableRandom random = new SplittableRandom(options.seed());
         private final OpenSession[] open = new OpenSession[options.concurrentSessions()];
-        private final double meanArrivalMillis = (double) options.meanEventGap().toMillis() / options.concurrentSessions();
+        private final double meanArrivalMillis =
+                (double) options.meanEventGap().toMillis() / options.concurrentSessions();
         private double clock = options.start().toEpochMilli();
         private long emitted;
         private long sessions;

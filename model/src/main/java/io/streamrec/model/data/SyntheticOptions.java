@@ -79,8 +79,26 @@ public record SyntheticOptions(
     }
 
     public static SyntheticOptions defaults() {
-        return new SyntheticOptions(10_000, 5_000, 200_000, 20, 5, 400, 200, 1.0, 0.8, 3, 8.0, 200,
-                Duration.ofSeconds(60), 0.1, 0.6, Duration.ofDays(1), 0.3, Instant.parse("2024-01-01T00:00:00Z"), 42L);
+        return new SyntheticOptions(
+                10_000,
+                5_000,
+                200_000,
+                20,
+                5,
+                400,
+                200,
+                1.0,
+                0.8,
+                3,
+                8.0,
+                200,
+                Duration.ofSeconds(60),
+                0.1,
+                0.6,
+                Duration.ofDays(1),
+                0.3,
+                Instant.parse("2024-01-01T00:00:00Z"),
+                42L);
     }
 
     /**
@@ -113,30 +131,82 @@ public record SyntheticOptions(
                 get(o, "start", Instant::parse, d.start),
                 get(o, "seed", Long::parseLong, d.seed));
         if (!o.isEmpty()) {
-            throw new IllegalArgumentException("unknown synthetic option(s) " + o.keySet() + "; known: users, items, events,"
-                    + " clusters, leaves-per-cluster, shops, brands, item-zipf, user-zipf, interests-per-user,"
-                    + " mean-session-length, concurrent-sessions, mean-event-gap, exploration-rate, leaf-stickiness,"
-                    + " drift-period, drift-rate, start, seed");
+            throw new IllegalArgumentException(
+                    "unknown synthetic option(s) " + o.keySet() + "; known: users, items, events,"
+                            + " clusters, leaves-per-cluster, shops, brands, item-zipf, user-zipf, interests-per-user,"
+                            + " mean-session-length, concurrent-sessions, mean-event-gap, exploration-rate, leaf-stickiness,"
+                            + " drift-period, drift-rate, start, seed");
         }
         return r;
     }
 
     public SyntheticOptions withSize(int users, int items, long events) {
-        return new SyntheticOptions(users, items, events, clusters, leavesPerCluster, shops, brands, itemZipfExponent,
-                userActivityExponent, interestsPerUser, meanSessionLength, concurrentSessions, meanEventGap,
-                explorationRate, leafStickiness, driftPeriod, driftRate, start, seed);
+        return new SyntheticOptions(
+                users,
+                items,
+                events,
+                clusters,
+                leavesPerCluster,
+                shops,
+                brands,
+                itemZipfExponent,
+                userActivityExponent,
+                interestsPerUser,
+                meanSessionLength,
+                concurrentSessions,
+                meanEventGap,
+                explorationRate,
+                leafStickiness,
+                driftPeriod,
+                driftRate,
+                start,
+                seed);
     }
 
     public SyntheticOptions withSeed(long newSeed) {
-        return new SyntheticOptions(users, items, events, clusters, leavesPerCluster, shops, brands, itemZipfExponent,
-                userActivityExponent, interestsPerUser, meanSessionLength, concurrentSessions, meanEventGap,
-                explorationRate, leafStickiness, driftPeriod, driftRate, start, newSeed);
+        return new SyntheticOptions(
+                users,
+                items,
+                events,
+                clusters,
+                leavesPerCluster,
+                shops,
+                brands,
+                itemZipfExponent,
+                userActivityExponent,
+                interestsPerUser,
+                meanSessionLength,
+                concurrentSessions,
+                meanEventGap,
+                explorationRate,
+                leafStickiness,
+                driftPeriod,
+                driftRate,
+                start,
+                newSeed);
     }
 
     public SyntheticOptions withDrift(Duration period, double rate) {
-        return new SyntheticOptions(users, items, events, clusters, leavesPerCluster, shops, brands, itemZipfExponent,
-                userActivityExponent, interestsPerUser, meanSessionLength, concurrentSessions, meanEventGap,
-                explorationRate, leafStickiness, period, rate, start, seed);
+        return new SyntheticOptions(
+                users,
+                items,
+                events,
+                clusters,
+                leavesPerCluster,
+                shops,
+                brands,
+                itemZipfExponent,
+                userActivityExponent,
+                interestsPerUser,
+                meanSessionLength,
+                concurrentSessions,
+                meanEventGap,
+                explorationRate,
+                leafStickiness,
+                period,
+                rate,
+                start,
+                seed);
     }
 
     /** Items actually generated: {@code items} rounded down to a multiple of {@code clusters}. */
@@ -152,7 +222,8 @@ public record SyntheticOptions(
         try {
             return parse.apply(v.trim());
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("synthetic option " + key + "='" + v + "' cannot be read: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "synthetic option " + key + "='" + v + "' cannot be read: " + e.getMessage(), e);
         }
     }
 

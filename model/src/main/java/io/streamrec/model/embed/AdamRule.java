@@ -12,8 +12,9 @@ public record AdamRule(float learningRate, float beta1, float beta2, float epsil
 
     public AdamRule {
         if (!(learningRate > 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(epsilon > 0)) {
-            throw new IllegalArgumentException("Adam needs learningRate > 0, 0 <= beta1, beta2 < 1 and epsilon > 0; got lr="
-                    + learningRate + " beta1=" + beta1 + " beta2=" + beta2 + " epsilon=" + epsilon);
+            throw new IllegalArgumentException(
+                    "Adam needs learningRate > 0, 0 <= beta1, beta2 < 1 and epsilon > 0; got lr=" + learningRate
+                            + " beta1=" + beta1 + " beta2=" + beta2 + " epsilon=" + epsilon);
         }
     }
 
@@ -26,7 +27,8 @@ public record AdamRule(float learningRate, float beta1, float beta2, float epsil
      * One step on {@code w[wOff, wOff+len)} with moments at {@code m/v[stateOff, …)} and the gradient at
      * {@code g[gOff, …)}, where {@code step} (1-based) counts the updates this segment has received.
      */
-    public void apply(float[] w, int wOff, float[] m, float[] v, int stateOff, float[] g, int gOff, int len, long step) {
+    public void apply(
+            float[] w, int wOff, float[] m, float[] v, int stateOff, float[] g, int gOff, int len, long step) {
         double correction = Math.sqrt(1 - Math.pow(beta2, step)) / (1 - Math.pow(beta1, step));
         float rate = (float) (learningRate * correction);
         float oneMinusBeta1 = 1 - beta1;

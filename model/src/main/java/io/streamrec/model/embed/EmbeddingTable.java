@@ -34,7 +34,8 @@ public final class EmbeddingTable {
      */
     public EmbeddingTable(int dim, int maxRows, float initStd, long seed) {
         if (dim < 1 || maxRows < 1) {
-            throw new IllegalArgumentException("an embedding table needs dim >= 1 and maxRows >= 1, got " + dim + ", " + maxRows);
+            throw new IllegalArgumentException(
+                    "an embedding table needs dim >= 1 and maxRows >= 1, got " + dim + ", " + maxRows);
         }
         this.dim = dim;
         this.maxRows = maxRows;

@@ -155,8 +155,9 @@ public final class Embeddings {
     }
 
     /** Reads what {@link #writeTo} wrote, for tables built from the same specs. */
-    public static Embeddings readFrom(DataInput in, List<TableSpec> itemFeatures, List<TableSpec> profile,
-                                      float initStd, long seed) throws IOException {
+    public static Embeddings readFrom(
+            DataInput in, List<TableSpec> itemFeatures, List<TableSpec> profile, float initStd, long seed)
+            throws IOException {
         List<TableSpec> specs = allSpecs(itemFeatures, profile);
         FeatureTable[] tables = new FeatureTable[specs.size()];
         for (int i = 0; i < tables.length; i++) {
@@ -169,7 +170,8 @@ public final class Embeddings {
 
     private static List<TableSpec> allSpecs(List<TableSpec> itemFeatures, List<TableSpec> profile) {
         if (itemFeatures.size() != Feature.COUNT) {
-            throw new IllegalArgumentException("need one table spec per item feature " + Arrays.toString(Feature.values()));
+            throw new IllegalArgumentException(
+                    "need one table spec per item feature " + Arrays.toString(Feature.values()));
         }
         List<TableSpec> specs = new ArrayList<>(itemFeatures);
         specs.addAll(profile);

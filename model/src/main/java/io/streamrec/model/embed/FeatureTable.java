@@ -24,7 +24,8 @@ public final class FeatureTable {
 
     private FeatureTable(DynamicVocabulary vocabulary, TableSpec spec, float initStd, long seed) {
         this.vocabulary = vocabulary;
-        this.table = new EmbeddingTable(spec.dim(), spec.capacity() + 1, initStd, seed ^ spec.name().hashCode());
+        this.table = new EmbeddingTable(
+                spec.dim(), spec.capacity() + 1, initStd, seed ^ spec.name().hashCode());
         vocabulary.onRowAssigned(row -> {
             table.initialise(row, vocabulary.idAt(row), vocabulary.lastSeen(row));
             rowListeners.forEach(listener -> listener.accept(row));

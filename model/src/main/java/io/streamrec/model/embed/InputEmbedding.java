@@ -60,7 +60,11 @@ public final class InputEmbedding {
         private UserBatch(List<FeatureSnapshot> snapshots, BatchLookup lookup) {
             this.lookup = lookup;
             this.batch = snapshots.size();
-            this.sessionLength = paddedLength(snapshots.stream().mapToInt(s -> s.getSession().size()).max().orElse(0),
+            this.sessionLength = paddedLength(
+                    snapshots.stream()
+                            .mapToInt(s -> s.getSession().size())
+                            .max()
+                            .orElse(0),
                     maxSessionLength);
             this.sessionMask = new float[batch * sessionLength];
             for (Feature f : Feature.values()) {
@@ -71,7 +75,8 @@ public final class InputEmbedding {
                 for (int t = 0; t < session.size(); t++) {
                     int[] rows = embeddings.featureRows(session.get(t));
                     for (Feature f : Feature.values()) {
-                        sessionLocals[f.ordinal()][b * sessionLength + t] = lookup.of(f).local(rows[f.ordinal()]);
+                        sessionLocals[f.ordinal()][b * sessionLength + t] =
+                                lookup.of(f).local(rows[f.ordinal()]);
                     }
                     sessionMask[b * sessionLength + t] = 1f;
                 }
@@ -85,13 +90,18 @@ public final class InputEmbedding {
                 FeatureTable table = profile.get(p);
                 for (int b = 0; b < batch; b++) {
                     String value = snapshots.get(b).getProfile().get(table.name());
-                    profileLocals[p][b] = lookup.profile(p).local(table.vocabulary().rowOf(value));
+                    profileLocals[p][b] =
+                            lookup.profile(p).local(table.vocabulary().rowOf(value));
                 }
             }
         }
 
         private void planLongTerm(List<FeatureSnapshot> snapshots, Feature f) {
-            int length = paddedLength(snapshots.stream().mapToInt(s -> Embeddings.longTermIds(s, f).size()).max().orElse(0),
+            int length = paddedLength(
+                    snapshots.stream()
+                            .mapToInt(s -> Embeddings.longTermIds(s, f).size())
+                            .max()
+                            .orElse(0),
                     maxLongTermLength);
             long[] locals = new long[batch * length];
             float[] mask = new float[batch * length];
@@ -99,7 +109,8 @@ public final class InputEmbedding {
             for (int b = 0; b < batch; b++) {
                 List<String> ids = recent(Embeddings.longTermIds(snapshots.get(b), f), maxLongTermLength);
                 for (int t = 0; t < ids.size(); t++) {
-                    locals[b * length + t] = rows.local(embeddings.table(f).vocabulary().rowOf(ids.get(t)));
+                    locals[b * length + t] =
+                            rows.local(embeddings.table(f).vocabulary().rowOf(ids.get(t)));
                     mask[b * length + t] = 1f;
                 }
             }

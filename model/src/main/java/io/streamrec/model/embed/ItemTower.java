@@ -49,8 +49,8 @@ public final class ItemTower extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-                                     PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         return mlp == null ? inputs : mlp.forward(parameterStore, inputs, training, params);
     }
 

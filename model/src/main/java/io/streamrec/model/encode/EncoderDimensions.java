@@ -18,7 +18,8 @@ public record EncoderDimensions(int[] featureDims, int userDim, int outputDim) {
         }
         for (int d : featureDims) {
             if (d <= 0) {
-                throw new IllegalArgumentException("every feature width must be positive, got " + Arrays.toString(featureDims));
+                throw new IllegalArgumentException(
+                        "every feature width must be positive, got " + Arrays.toString(featureDims));
             }
         }
         if (userDim < 0 || outputDim <= 0) {

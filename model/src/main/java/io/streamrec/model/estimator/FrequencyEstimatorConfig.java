@@ -56,7 +56,8 @@ public record FrequencyEstimatorConfig(int hashSlots, int hashFunctions, double 
 
     /** The documented defaults. */
     public static FrequencyEstimatorConfig defaults() {
-        return new FrequencyEstimatorConfig(DEFAULT_HASH_SLOTS, DEFAULT_HASH_FUNCTIONS, DEFAULT_LEARNING_RATE, DEFAULT_SEED);
+        return new FrequencyEstimatorConfig(
+                DEFAULT_HASH_SLOTS, DEFAULT_HASH_FUNCTIONS, DEFAULT_LEARNING_RATE, DEFAULT_SEED);
     }
 
     public FrequencyEstimatorConfig withHashSlots(int h) {

@@ -74,6 +74,7 @@ public final class StreamingFrequencyEstimator {
     private static final int FORMAT_VERSION = 2;
     /** One serialised cell: A (long), then the two floats of B. */
     private static final int CELL_BYTES = Long.BYTES + 2 * Float.BYTES;
+
     private static final int CELLS_PER_BLOCK = 4096;
     private static final long NEVER = 0L;
 
@@ -224,12 +225,14 @@ public final class StreamingFrequencyEstimator {
         if (magic != FORMAT_MAGIC) {
             throw new IOException(String.format(
                     "not a serialised StreamingFrequencyEstimator (magic 0x%08x, expected 0x%08x); "
-                            + "was this state written by another operator?", magic, FORMAT_MAGIC));
+                            + "was this state written by another operator?",
+                    magic, FORMAT_MAGIC));
         }
         int version = in.readInt();
         if (version != FORMAT_VERSION) {
-            throw new IOException("StreamingFrequencyEstimator format version " + version
-                    + " is not supported (this build reads " + FORMAT_VERSION + "); restore with the build that wrote it");
+            throw new IOException(
+                    "StreamingFrequencyEstimator format version " + version + " is not supported (this build reads "
+                            + FORMAT_VERSION + "); restore with the build that wrote it");
         }
         FrequencyEstimatorConfig config =
                 new FrequencyEstimatorConfig(in.readInt(), in.readInt(), in.readDouble(), in.readLong());

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 public final class Evaluation {
 
     /** HR@10, HR@50, Recall@50, NDCG@10, NDCG@50. */
-    public static final List<Metric.At> DEFAULT_METRICS = List.of(
-            Metric.HR.at(10), Metric.HR.at(50), Metric.RECALL.at(50), Metric.NDCG.at(10), Metric.NDCG.at(50));
+    public static final List<Metric.At> DEFAULT_METRICS =
+            List.of(Metric.HR.at(10), Metric.HR.at(50), Metric.RECALL.at(50), Metric.NDCG.at(10), Metric.NDCG.at(50));
 
     private static final Logger LOG = LoggerFactory.getLogger(Evaluation.class);
     private static final long PROGRESS_INTERVAL_MILLIS = 10_000;
@@ -40,9 +40,17 @@ public final class Evaluation {
         List<ProtocolResult> results = new ArrayList<>();
         for (Protocol protocol : protocols) {
             for (SequentialRecommender.Factory model : models) {
-                LOG.info("{} on {} ({} examples): {}", protocol.name(), data.name(), data.examples().size(), model.name());
-                ProtocolResult result = protocol.run(model, data,
-                        metrics, TrainingProgress.logging(model.name() + "/" + protocol.name(), PROGRESS_INTERVAL_MILLIS));
+                LOG.info(
+                        "{} on {} ({} examples): {}",
+                        protocol.name(),
+                        data.name(),
+                        data.examples().size(),
+                        model.name());
+                ProtocolResult result = protocol.run(
+                        model,
+                        data,
+                        metrics,
+                        TrainingProgress.logging(model.name() + "/" + protocol.name(), PROGRESS_INTERVAL_MILLIS));
                 LOG.info("{}", row(result));
                 results.add(result);
             }
@@ -80,7 +88,11 @@ public final class Evaluation {
                 for (Metric.At m : metrics) {
                     out.write(String.format(Locale.ROOT, "%s,%s,%s,%.6f%n", r.model(), r.protocol(), m, r.get(m)));
                 }
-                out.write(String.format(Locale.ROOT, "%s,%s,train_seconds,%.3f%n", r.model(), r.protocol(),
+                out.write(String.format(
+                        Locale.ROOT,
+                        "%s,%s,train_seconds,%.3f%n",
+                        r.model(),
+                        r.protocol(),
                         r.training().toMillis() / 1000.0));
                 out.write(String.format(Locale.ROOT, "%s,%s,evaluated,%d%n", r.model(), r.protocol(), r.evaluated()));
             }

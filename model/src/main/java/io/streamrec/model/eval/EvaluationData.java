@@ -31,7 +31,8 @@ public record EvaluationData(String name, List<TrainingExample> examples) {
     public static EvaluationData replay(EventDataset dataset, HistoryPolicy policy) throws IOException {
         HistoryReplay replay = new HistoryReplay(policy, dataset.profiles());
         try (Stream<UserEvent> events = dataset.events()) {
-            List<TrainingExample> examples = replay.replay(events).map(HistoryStep::example).toList();
+            List<TrainingExample> examples =
+                    replay.replay(events).map(HistoryStep::example).toList();
             return new EvaluationData(dataset.name(), examples);
         }
     }

@@ -53,14 +53,18 @@ public final class LeaveLastOneOut implements Protocol {
     }
 
     @Override
-    public ProtocolResult run(SequentialRecommender.Factory factory, EvaluationData data, List<Metric.At> metrics,
+    public ProtocolResult run(
+            SequentialRecommender.Factory factory,
+            EvaluationData data,
+            List<Metric.At> metrics,
             TrainingProgress progress) {
         long start = System.nanoTime();
         Split split = split(data);
         Map<String, Set<String>> seen = new HashMap<>();
         if (excludeSeen) {
             for (TrainingExample e : split.train()) {
-                seen.computeIfAbsent(EvaluationData.userOf(e), u -> new HashSet<>()).add(EvaluationData.itemOf(e));
+                seen.computeIfAbsent(EvaluationData.userOf(e), u -> new HashSet<>())
+                        .add(EvaluationData.itemOf(e));
             }
         }
         MetricMeans means = new MetricMeans(metrics);
@@ -70,7 +74,8 @@ public final class LeaveLastOneOut implements Protocol {
             model.train(split.train(), progress);
             trainNanos = System.nanoTime() - trainStart;
             for (int from = 0; from < split.test().size(); from += RANK_BATCH) {
-                List<TrainingExample> batch = split.test().subList(from, Math.min(from + RANK_BATCH, split.test().size()));
+                List<TrainingExample> batch = split.test()
+                        .subList(from, Math.min(from + RANK_BATCH, split.test().size()));
                 List<FeatureSnapshot> contexts = new ArrayList<>(batch.size());
                 List<Set<String>> exclude = new ArrayList<>(batch.size());
                 for (TrainingExample e : batch) {
@@ -83,7 +88,12 @@ public final class LeaveLastOneOut implements Protocol {
                 }
             }
         }
-        return new ProtocolResult(factory.name(), name(), means.means(), means.count(),
-                Duration.ofNanos(trainNanos), Duration.ofNanos(System.nanoTime() - start));
+        return new ProtocolResult(
+                factory.name(),
+                name(),
+                means.means(),
+                means.count(),
+                Duration.ofNanos(trainNanos),
+                Duration.ofNanos(System.nanoTime() - start));
     }
 }

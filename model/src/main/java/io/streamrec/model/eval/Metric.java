@@ -101,7 +101,8 @@ public enum Metric {
                     }
                 }
             }
-            throw new IllegalArgumentException("unknown metric '" + label + "'; write HR@K, Recall@K or NDCG@K, e.g. HR@50");
+            throw new IllegalArgumentException(
+                    "unknown metric '" + label + "'; write HR@K, Recall@K or NDCG@K, e.g. HR@50");
         }
 
         @Override

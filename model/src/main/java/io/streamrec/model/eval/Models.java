@@ -22,6 +22,7 @@ public final class Models {
     public static final int ITEMCF_NEIGHBOURS = 200;
     /** ItemCF rebuilds when learning online: every this many examples. */
     public static final int ITEMCF_REFRESH_EVERY = 10_000;
+
     public static final double ITEMCF_DEFAULT_ALPHA = 0.5;
 
     private Models() {}
@@ -32,7 +33,8 @@ public final class Models {
     }
 
     /** Any model; the neural ones share {@code settings}, with capacities fitted to {@code data}. */
-    public static List<SequentialRecommender.Factory> parse(List<String> specs, NeuralSettings settings, EvaluationData data) {
+    public static List<SequentialRecommender.Factory> parse(
+            List<String> specs, NeuralSettings settings, EvaluationData data) {
         return specs.stream().map(spec -> parse(spec, settings, data)).toList();
     }
 
@@ -68,17 +70,19 @@ public final class Models {
             }
             case "itemcf": {
                 double alpha = arg == null ? ITEMCF_DEFAULT_ALPHA : number(arg, spec);
-                return SequentialRecommender.Factory.of(s,
-                        () -> new ItemCfRecommender(alpha, ITEMCF_NEIGHBOURS, ITEMCF_REFRESH_EVERY));
+                return SequentialRecommender.Factory.of(
+                        s, () -> new ItemCfRecommender(alpha, ITEMCF_NEIGHBOURS, ITEMCF_REFRESH_EVERY));
             }
             default:
-                throw new IllegalArgumentException("unknown model '" + spec + "'; use popularity[:<days>d], itemcf[:<alpha>], meanpool, sdm, sine");
+                throw new IllegalArgumentException("unknown model '" + spec
+                        + "'; use popularity[:<days>d], itemcf[:<alpha>], meanpool, sdm, sine");
         }
     }
 
     private static Duration days(String arg, String spec) {
         if (!arg.endsWith("d")) {
-            throw new IllegalArgumentException("a popularity window is written in days, e.g. popularity:30d; got '" + spec + "'");
+            throw new IllegalArgumentException(
+                    "a popularity window is written in days, e.g. popularity:30d; got '" + spec + "'");
         }
         return Duration.ofDays((long) number(arg.substring(0, arg.length() - 1), spec));
     }

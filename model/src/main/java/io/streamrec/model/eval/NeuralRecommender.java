@@ -32,7 +32,12 @@ public final class NeuralRecommender implements SequentialRecommender {
      * real target, and an id no vocabulary holds is never excluded or ranked.
      */
     private static final Behavior NO_TARGET = Behavior.newBuilder()
-            .setEventId("").setItemId("\u0000no-target").setEventType("view").setTimestamp(0L).setWeight(1.0).build();
+            .setEventId("")
+            .setItemId("\u0000no-target")
+            .setEventType("view")
+            .setTimestamp(0L)
+            .setWeight(1.0)
+            .build();
 
     private static final Logger LOG = LoggerFactory.getLogger(NeuralRecommender.class);
 
@@ -42,7 +47,8 @@ public final class NeuralRecommender implements SequentialRecommender {
     private long batchesOffered;
     private long batchesLearned;
 
-    public NeuralRecommender(TrainerConfig config, Function<EncoderDimensions, UserEncoder> encoder, NeuralSettings budget) {
+    public NeuralRecommender(
+            TrainerConfig config, Function<EncoderDimensions, UserEncoder> encoder, NeuralSettings budget) {
         this.trainer = new OnlineTrainer(config, encoder);
         this.budget = budget;
         this.random = new Random(config.seed());
@@ -52,7 +58,8 @@ public final class NeuralRecommender implements SequentialRecommender {
     public void train(List<TrainingExample> examples, TrainingProgress progress) {
         int batchSize = trainer.config().batchSize();
         List<TrainingExample> order = budget.recentExamplesPerUser() == 0
-                ? new ArrayList<>(examples) : mostRecentPerUser(examples, budget.recentExamplesPerUser());
+                ? new ArrayList<>(examples)
+                : mostRecentPerUser(examples, budget.recentExamplesPerUser());
         for (int epoch = 1; epoch <= budget.epochs(); epoch++) {
             Collections.shuffle(order, random);
             double lossSum = 0;
@@ -114,8 +121,9 @@ public final class NeuralRecommender implements SequentialRecommender {
     @Override
     public void close() {
         if (batchesOffered > 0 && batchesLearned < batchesOffered) {
-            LOG.info("trained on {} of {} online batches ({} %)", batchesLearned, batchesOffered,
-                    Math.round(100 * learnedFraction()));
+            LOG.info(
+                    "trained on {} of {} online batches ({} %)",
+                    batchesLearned, batchesOffered, Math.round(100 * learnedFraction()));
         }
         trainer.close();
     }

@@ -22,18 +22,24 @@ import java.util.stream.Collectors;
  * @param learnFraction         online, the share of prequential batches the model trains on (1: all); the
  *                              streaming trainer's policy when it falls behind: every batch is still scored
  */
-public record NeuralSettings(int epochs, Map<String, String> trainer, Map<String, String> encoder,
-                             int recentExamplesPerUser, double learnFraction) {
+public record NeuralSettings(
+        int epochs,
+        Map<String, String> trainer,
+        Map<String, String> encoder,
+        int recentExamplesPerUser,
+        double learnFraction) {
 
     public NeuralSettings {
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         }
         if (recentExamplesPerUser < 0) {
-            throw new IllegalArgumentException("recent examples per user must be >= 0 (0 = all), got " + recentExamplesPerUser);
+            throw new IllegalArgumentException(
+                    "recent examples per user must be >= 0 (0 = all), got " + recentExamplesPerUser);
         }
         if (!(learnFraction > 0 && learnFraction <= 1)) {
-            throw new IllegalArgumentException("the learned fraction of prequential batches must be in (0, 1], got " + learnFraction);
+            throw new IllegalArgumentException(
+                    "the learned fraction of prequential batches must be in (0, 1], got " + learnFraction);
         }
         trainer = Map.copyOf(trainer);
         encoder = Map.copyOf(encoder);

@@ -25,7 +25,8 @@ public final class Prequential implements Protocol {
 
     public Prequential(double reportFraction, int batchSize, boolean excludeSeen) {
         if (!(reportFraction > 0 && reportFraction <= 1)) {
-            throw new IllegalArgumentException("the reported fraction of the stream must be in (0, 1], got " + reportFraction);
+            throw new IllegalArgumentException(
+                    "the reported fraction of the stream must be in (0, 1], got " + reportFraction);
         }
         if (batchSize <= 0) {
             throw new IllegalArgumentException("the prequential batch size must be > 0, got " + batchSize);
@@ -41,7 +42,10 @@ public final class Prequential implements Protocol {
     }
 
     @Override
-    public ProtocolResult run(SequentialRecommender.Factory factory, EvaluationData data, List<Metric.At> metrics,
+    public ProtocolResult run(
+            SequentialRecommender.Factory factory,
+            EvaluationData data,
+            List<Metric.At> metrics,
             TrainingProgress progress) {
         long start = System.nanoTime();
         List<TrainingExample> examples = data.examples();
@@ -52,10 +56,12 @@ public final class Prequential implements Protocol {
         try (SequentialRecommender model = factory.create()) {
             for (int from = 0; from < examples.size(); from += batchSize) {
                 List<TrainingExample> batch = examples.subList(from, Math.min(from + batchSize, examples.size()));
-                // positions first: an example's exclusions are the items taken strictly before it, also within the batch
+                // positions first: an example's exclusions are the items taken strictly before it, also within the
+                // batch
                 for (int i = 0; i < batch.size(); i++) {
                     TrainingExample e = batch.get(i);
-                    firstTaken.computeIfAbsent(EvaluationData.userOf(e), u -> new HashMap<>())
+                    firstTaken
+                            .computeIfAbsent(EvaluationData.userOf(e), u -> new HashMap<>())
                             .putIfAbsent(EvaluationData.itemOf(e), from + i);
                 }
                 int scoreFrom = Math.max(0, firstScored - from);
@@ -68,18 +74,28 @@ public final class Prequential implements Protocol {
                 progress.step(1, from + batch.size(), examples.size(), loss);
             }
         }
-        return new ProtocolResult(factory.name(), name(), means.means(), means.count(),
-                Duration.ofNanos(learnNanos), Duration.ofNanos(System.nanoTime() - start));
+        return new ProtocolResult(
+                factory.name(),
+                name(),
+                means.means(),
+                means.count(),
+                Duration.ofNanos(learnNanos),
+                Duration.ofNanos(System.nanoTime() - start));
     }
 
-    private void score(SequentialRecommender model, List<TrainingExample> batch, int firstIndex,
-            Map<String, Map<String, Integer>> firstTaken, MetricMeans means) {
+    private void score(
+            SequentialRecommender model,
+            List<TrainingExample> batch,
+            int firstIndex,
+            Map<String, Map<String, Integer>> firstTaken,
+            MetricMeans means) {
         List<FeatureSnapshot> contexts = new ArrayList<>(batch.size());
         List<Set<String>> exclude = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             TrainingExample e = batch.get(i);
             contexts.add(e.getContext());
-            exclude.add(excludeSeen ? new TakenBefore(firstTaken.get(EvaluationData.userOf(e)), firstIndex + i) : Set.of());
+            exclude.add(
+                    excludeSeen ? new TakenBefore(firstTaken.get(EvaluationData.userOf(e)), firstIndex + i) : Set.of());
         }
         List<List<String>> ranked = model.recommend(contexts, means.maxK(), exclude);
         for (int i = 0; i < batch.size(); i++) {
@@ -108,7 +124,10 @@ public final class Prequential implements Protocol {
 
         @Override
         public Iterator<String> iterator() {
-            return firstTaken.entrySet().stream().filter(e -> e.getValue() < before).map(Map.Entry::getKey).iterator();
+            return firstTaken.entrySet().stream()
+                    .filter(e -> e.getValue() < before)
+                    .map(Map.Entry::getKey)
+                    .iterator();
         }
 
         @Override

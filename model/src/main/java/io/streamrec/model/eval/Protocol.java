@@ -8,6 +8,9 @@ public interface Protocol {
     /** Short name for reports: {@code loo}, {@code prequential}. */
     String name();
 
-    ProtocolResult run(SequentialRecommender.Factory model, EvaluationData data, List<Metric.At> metrics,
+    ProtocolResult run(
+            SequentialRecommender.Factory model,
+            EvaluationData data,
+            List<Metric.At> metrics,
             TrainingProgress progress);
 }

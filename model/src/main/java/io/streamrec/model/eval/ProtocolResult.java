@@ -11,7 +11,12 @@ import java.util.Map;
  * @param total     wall time of the whole protocol run
  */
 public record ProtocolResult(
-        String model, String protocol, Map<Metric.At, Double> metrics, long evaluated, Duration training, Duration total) {
+        String model,
+        String protocol,
+        Map<Metric.At, Double> metrics,
+        long evaluated,
+        Duration training,
+        Duration total) {
 
     public double get(Metric.At metric) {
         Double v = metrics.get(metric);

@@ -34,15 +34,25 @@ public interface TrainingProgress {
                     return;
                 }
                 lastLog = now;
-                log.info("{} epoch {}: {}/{} examples, {} examples/s, loss {}", model, epoch, examples, total,
-                        Math.round(examples / ((now - epochStart) / 1e9)), String.format("%.4f", loss));
+                log.info(
+                        "{} epoch {}: {}/{} examples, {} examples/s, loss {}",
+                        model,
+                        epoch,
+                        examples,
+                        total,
+                        Math.round(examples / ((now - epochStart) / 1e9)),
+                        String.format("%.4f", loss));
             }
 
             @Override
             public void epochDone(int epoch, double meanLoss) {
                 long now = System.nanoTime();
-                log.info("{} epoch {} done in {} s, mean loss {}", model, epoch,
-                        String.format("%.1f", (now - epochStart) / 1e9), String.format("%.4f", meanLoss));
+                log.info(
+                        "{} epoch {} done in {} s, mean loss {}",
+                        model,
+                        epoch,
+                        String.format("%.1f", (now - epochStart) / 1e9),
+                        String.format("%.4f", meanLoss));
                 epochStart = now;
                 lastLog = now;
             }

@@ -117,7 +117,8 @@ public final class HistoryPolicy implements Serializable {
 
     @Override
     public int hashCode() {
-        return Objects.hash(sessionGapMillis, maxSessionItems, longTermRetentionMillis, maxLongTermPerFeature, dedupMemory);
+        return Objects.hash(
+                sessionGapMillis, maxSessionItems, longTermRetentionMillis, maxLongTermPerFeature, dedupMemory);
     }
 
     @Override
@@ -172,27 +173,31 @@ public final class HistoryPolicy implements Serializable {
         /** @throws IllegalArgumentException naming the first invalid setting and what to set instead */
         public HistoryPolicy build() {
             requirePositive("sessionGap", sessionGap, "the longest pause that still continues a session, e.g. 10m");
-            requirePositive("longTermRetention", longTermRetention,
+            requirePositive(
+                    "longTermRetention",
+                    longTermRetention,
                     "how far back earlier sessions count as long-term history, e.g. 7d");
             requireAtLeastOne("maxSessionItems", maxSessionItems, "the most items one session may hold, e.g. 50");
-            requireAtLeastOne("maxLongTermPerFeature", maxLongTermPerFeature,
+            requireAtLeastOne(
+                    "maxLongTermPerFeature",
+                    maxLongTermPerFeature,
                     "how many distinct ids to keep per feature of long-term history, e.g. 50");
-            requireAtLeastOne("dedupMemory", dedupMemory,
-                    "how many recent event ids to remember per user for dedup, e.g. 256");
+            requireAtLeastOne(
+                    "dedupMemory", dedupMemory, "how many recent event ids to remember per user for dedup, e.g. 256");
             return new HistoryPolicy(this);
         }
 
         private static void requirePositive(String name, Duration value, String meaning) {
             if (value == null || value.isNegative() || value.toMillis() == 0) {
-                throw new IllegalArgumentException("history policy: " + name + " must be at least 1 ms but was "
-                        + value + "; set it to " + meaning);
+                throw new IllegalArgumentException("history policy: " + name + " must be at least 1 ms but was " + value
+                        + "; set it to " + meaning);
             }
         }
 
         private static void requireAtLeastOne(String name, int value, String meaning) {
             if (value < 1) {
-                throw new IllegalArgumentException("history policy: " + name + " must be at least 1 but was "
-                        + value + "; set it to " + meaning);
+                throw new IllegalArgumentException(
+                        "history policy: " + name + " must be at least 1 but was " + value + "; set it to " + meaning);
             }
         }
     }

@@ -48,10 +48,12 @@ public final class UserHistory {
     Map<String, String> profile = Collections.emptyMap();
     /** {@link Long#MIN_VALUE} while the user has no profile. */
     long profileUpdatedAt = Long.MIN_VALUE;
+
     long sessionsClosed;
     final RecentEventIds recentEventIds;
     /** Null until the first event (and again after the history lapses). */
     String lastEventId;
+
     long lastEventTime = NO_TIME;
 
     public UserHistory() {
@@ -215,7 +217,8 @@ public final class UserHistory {
             return false;
         }
         Behavior last = session.get(session.size() - 1);
-        boolean sessionIdChanged = next.getSessionId() != null && !next.getSessionId().equals(last.getSessionId());
+        boolean sessionIdChanged =
+                next.getSessionId() != null && !next.getSessionId().equals(last.getSessionId());
         return sessionIdChanged
                 || next.getTimestamp() - last.getTimestamp() > policy.sessionGapMillis()
                 || session.size() >= policy.maxSessionItems();

@@ -48,6 +48,7 @@ import java.util.Map;
 public final class UserHistoryCodec {
     /** The layout written by {@link #write}. */
     public static final int FORMAT_VERSION = 2;
+
     private static final int FORMAT_FIXED_WIDTH = 1;
 
     /**
@@ -56,6 +57,7 @@ public final class UserHistoryCodec {
      * {@code EventType} gains a type or a new default.
      */
     private static final String[] TYPE_CODES = {"view", "click", "rate", "fav", "cart", "buy"};
+
     private static final double[] TYPE_DEFAULT_WEIGHTS = {1.0, 1.0, 1.0, 2.0, 2.0, 4.0};
     private static final int TYPE_NOT_CODED = -1;
 
@@ -83,8 +85,10 @@ public final class UserHistoryCodec {
         List<Behavior> session = history.session;
         Behavior first = session.isEmpty() ? null : session.get(0);
         Behavior last = session.isEmpty() ? null : session.get(session.size() - 1);
-        boolean lastEventIsTail = history.hasEvents() && last != null
-                && history.lastEventId.equals(last.getEventId()) && history.lastEventTime == last.getTimestamp();
+        boolean lastEventIsTail = history.hasEvents()
+                && last != null
+                && history.lastEventId.equals(last.getEventId())
+                && history.lastEventTime == last.getTimestamp();
         boolean sessionStartIsFirst = first != null && history.sessionStart == first.getTimestamp();
         int flags = (history.hasEvents() ? HAS_EVENTS : 0)
                 | (lastEventIsTail ? LAST_EVENT_IS_SESSION_TAIL : 0)
@@ -248,8 +252,8 @@ public final class UserHistoryCodec {
         } else {
             weight = in.readDouble();
         }
-        return new Behavior(eventId, itemId, eventType, timestamp, sessionId, leafCategoryId, categoryId, shopId,
-                brandId, weight);
+        return new Behavior(
+                eventId, itemId, eventType, timestamp, sessionId, leafCategoryId, categoryId, shopId, brandId, weight);
     }
 
     /** A byte with a bit per non-empty feature, then each such feature's entries, times as deltas. */
@@ -300,8 +304,9 @@ public final class UserHistoryCodec {
         recent.oldestFirst().forEach(ids::add);
         int shared = 0;
         int limit = Math.min(ids.size(), session.size());
-        while (shared < limit && ids.get(ids.size() - 1 - shared)
-                .equals(session.get(session.size() - 1 - shared).getEventId())) {
+        while (shared < limit
+                && ids.get(ids.size() - 1 - shared)
+                        .equals(session.get(session.size() - 1 - shared).getEventId())) {
             shared++;
         }
         int own = ids.size() - shared;

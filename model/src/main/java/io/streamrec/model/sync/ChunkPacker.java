@@ -35,7 +35,9 @@ final class ChunkPacker {
     }
 
     void add(DenseParameter p) {
-        long size = text(p.getName()) + 10L * (p.getShape().size() + 1) + bytes(p.getValues().remaining());
+        long size = text(p.getName())
+                + 10L * (p.getShape().size() + 1)
+                + bytes(p.getValues().remaining());
         room(size, "dense parameter " + p.getName()).getDense().add(p);
     }
 
@@ -45,13 +47,20 @@ final class ChunkPacker {
     }
 
     void add(ItemRow r) {
-        long size = text(r.getItemId()) + 4 * 6L + optional(r.getLeafCategoryId()) + optional(r.getCategoryId())
-                + optional(r.getShopId()) + optional(r.getBrandId()) + bytes(r.getVector().remaining());
+        long size = text(r.getItemId())
+                + 4 * 6L
+                + optional(r.getLeafCategoryId())
+                + optional(r.getCategoryId())
+                + optional(r.getShopId())
+                + optional(r.getBrandId())
+                + bytes(r.getVector().remaining());
         room(size, "item row " + r.getItemId()).getItemRows().add(r);
     }
 
     void add(Tombstone t) {
-        room(text(t.getFeature()) + text(t.getId()), "tombstone " + t.getId()).getTombstones().add(t);
+        room(text(t.getFeature()) + text(t.getId()), "tombstone " + t.getId())
+                .getTombstones()
+                .add(t);
     }
 
     List<ModelUpdate.Builder> chunks() {
@@ -60,8 +69,9 @@ final class ChunkPacker {
 
     private ModelUpdate.Builder room(long size, String what) {
         if (HEADER_BYTES + size > maxBytes) {
-            throw new IllegalStateException(what + " alone needs about " + size + " bytes, more than the maximum message size of "
-                    + maxBytes + "; raise the max message size (and the topic's max.message.bytes)");
+            throw new IllegalStateException(
+                    what + " alone needs about " + size + " bytes, more than the maximum message size of " + maxBytes
+                            + "; raise the max message size (and the topic's max.message.bytes)");
         }
         if (currentBytes + size > maxBytes) {
             startChunk();

@@ -43,6 +43,7 @@ public final class EncoderReplica implements AutoCloseable {
     private final Map<Long, List<ModelUpdate>> partial = new HashMap<>();
     /** Complete deltas waiting for their base, by base version. */
     private final TreeMap<Long, List<ModelUpdate>> held = new TreeMap<>();
+
     private RetrievalModel model;
     private long version;
 
@@ -97,8 +98,9 @@ public final class EncoderReplica implements AutoCloseable {
         RetrievalModel fresh = RetrievalModel.create(TrainerConfig.fromMap(settings), encoderFactory);
         if (encoderName != null && !encoderName.equals(fresh.encoder().name())) {
             fresh.close();
-            throw new IllegalArgumentException("snapshot version " + chunks.get(0).getVersion() + " is for encoder '"
-                    + encoderName + "' but this replica builds '" + fresh.encoder().name() + "'");
+            throw new IllegalArgumentException(
+                    "snapshot version " + chunks.get(0).getVersion() + " is for encoder '" + encoderName
+                            + "' but this replica builds '" + fresh.encoder().name() + "'");
         }
         long full = chunks.get(0).getVersion();
         applyContents(fresh, chunks, full);
@@ -144,7 +146,8 @@ public final class EncoderReplica implements AutoCloseable {
     private static FeatureTable table(Embeddings embeddings, String feature) {
         FeatureTable table = embeddings.byName(feature);
         if (table == null) {
-            throw new IllegalArgumentException("update names feature '" + feature + "', which this model does not have");
+            throw new IllegalArgumentException(
+                    "update names feature '" + feature + "', which this model does not have");
         }
         return table;
     }

@@ -2,8 +2,8 @@ package io.streamrec.model.sync;
 
 import ai.djl.ndarray.NDManager;
 import io.streamrec.model.Feature;
-import io.streamrec.model.embed.Embeddings;
 import io.streamrec.model.embed.EmbeddingTable;
+import io.streamrec.model.embed.Embeddings;
 import io.streamrec.model.embed.FeatureTable;
 import io.streamrec.model.train.DenseParameters;
 import io.streamrec.model.train.OnlineTrainer;
@@ -139,7 +139,9 @@ public final class ModelUpdates {
     private static List<ItemRow> itemRows(RetrievalModel model, long sinceStep) {
         Embeddings embeddings = model.embeddings();
         Map<Feature, Set<String>> evicted = sinceStep < 0 ? Map.of() : evictedSideIds(embeddings, sinceStep);
-        int[] rows = Arrays.stream(model.itemRows()).filter(r -> changedAfter(embeddings, r, sinceStep, evicted)).toArray();
+        int[] rows = Arrays.stream(model.itemRows())
+                .filter(r -> changedAfter(embeddings, r, sinceStep, evicted))
+                .toArray();
         List<ItemRow> items = new ArrayList<>(rows.length);
         for (int from = 0; from < rows.length; from += ITEM_TOWER_BLOCK) {
             addItemRows(model, Arrays.copyOfRange(rows, from, Math.min(rows.length, from + ITEM_TOWER_BLOCK)), items);
@@ -168,24 +170,28 @@ public final class ModelUpdates {
     }
 
     /** Whether any input of the item's tower changed: one of its rows moved, or one of its side ids lost its row. */
-    private static boolean changedAfter(Embeddings embeddings, int itemRow, long sinceStep, Map<Feature, Set<String>> evicted) {
+    private static boolean changedAfter(
+            Embeddings embeddings, int itemRow, long sinceStep, Map<Feature, Set<String>> evicted) {
         if (sinceStep < 0) {
             return true;
         }
         int[] featureRows = embeddings.featureRowsOfItem(itemRow);
         for (Feature f : Feature.values()) {
             int row = featureRows[f.ordinal()];
-            if (row != DynamicVocabulary.PADDING_ROW && embeddings.table(f).table().changedAt(row) > sinceStep) {
+            if (row != DynamicVocabulary.PADDING_ROW
+                    && embeddings.table(f).table().changedAt(row) > sinceStep) {
                 return true;
             }
-            if (f != Feature.ITEM && evicted.get(f).contains(embeddings.catalog().sideId(itemRow, f))) {
+            if (f != Feature.ITEM
+                    && evicted.get(f).contains(embeddings.catalog().sideId(itemRow, f))) {
                 return true;
             }
         }
         return false;
     }
 
-    private List<ModelUpdate> chunk(UpdateKind kind, long version, Long baseVersion, Map<String, String> config, Contents c) {
+    private List<ModelUpdate> chunk(
+            UpdateKind kind, long version, Long baseVersion, Map<String, String> config, Contents c) {
         ChunkPacker packer = new ChunkPacker(maxMessageBytes, config);
         c.dense.forEach(packer::add);
         c.tombstones.forEach(packer::add);

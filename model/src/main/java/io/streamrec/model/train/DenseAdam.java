@@ -40,7 +40,8 @@ final class DenseAdam {
             try (NDArray gradient = parameter.getGradient()) {
                 gradients.put(name, gradient.toFloatArray());
             }
-            // zero_() in the engine's own memory; set(float[]) would point the gradient at a Java buffer kept alive only
+            // zero_() in the engine's own memory; set(float[]) would point the gradient at a Java buffer kept alive
+            // only
             // by the handle just closed, which a garbage collection would free under the next backward pass
             JniUtils.zeroGrad((PtNDArray) parameter);
         }
@@ -53,7 +54,8 @@ final class DenseAdam {
         for (Map.Entry<String, float[]> e : gradients.entrySet()) {
             NDArray array = parameters.array(e.getKey());
             float[] w = array.toFloatArray();
-            float[][] mv = moments.computeIfAbsent(e.getKey(), n -> new float[][] {new float[w.length], new float[w.length]});
+            float[][] mv =
+                    moments.computeIfAbsent(e.getKey(), n -> new float[][] {new float[w.length], new float[w.length]});
             rule.apply(w, 0, mv[0], mv[1], 0, e.getValue(), 0, w.length, steps);
             array.set(w);
         }

@@ -80,7 +80,9 @@ public final class OnlineTrainer implements AutoCloseable {
         List<FeatureTable> tables = model.embeddings().tables();
         this.sparseAdam = new RowSparseAdam[tables.size()];
         for (int i = 0; i < tables.size(); i++) {
-            RowSparseAdam optimiser = new RowSparseAdam(AdamRule.withLearningRate(config.sparseLearningRate()), tables.get(i).dim());
+            RowSparseAdam optimiser = new RowSparseAdam(
+                    AdamRule.withLearningRate(config.sparseLearningRate()),
+                    tables.get(i).dim());
             tables.get(i).onRowAssigned(optimiser::reset);
             sparseAdam[i] = optimiser;
         }
@@ -145,17 +147,26 @@ public final class OnlineTrainer implements AutoCloseable {
         InputEmbedding.ItemBatch targets = model.input().planItems(batchTargets.rows(), lookup);
         List<String> negativeIds = sampleNegativeIds(t);
         List<int[]> negativeRows = rowsOfItems(negativeIds);
-        InputEmbedding.ItemBatch negatives = negativeIds.isEmpty() ? null : model.input().planItems(negativeRows, lookup);
+        InputEmbedding.ItemBatch negatives =
+                negativeIds.isEmpty() ? null : model.input().planItems(negativeRows, lookup);
         try (NDManager batchManager = model.manager().newSubManager()) {
             lookup.gather(batchManager, true);
             float loss;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDList out = model.forwardUsers(users, batchManager, true);
-                NDArray objectiveLoss = objective.loss(out.get(EncoderOutput.VECTOR), model.forwardItems(targets, true),
-                        batchTargets.ids(), itemRowsOf(batchTargets.rows()), batchTargets.rewards(),
-                        negatives == null ? null : model.forwardItems(negatives, true), negativeIds, itemRowsOf(negativeRows),
+                NDArray objectiveLoss = objective.loss(
+                        out.get(EncoderOutput.VECTOR),
+                        model.forwardItems(targets, true),
+                        batchTargets.ids(),
+                        itemRowsOf(batchTargets.rows()),
+                        batchTargets.rewards(),
+                        negatives == null ? null : model.forwardItems(negatives, true),
+                        negativeIds,
+                        itemRowsOf(negativeRows),
                         itemVocabulary().size());
-                NDArray total = out.size() > EncoderOutput.REGULARISER ? objectiveLoss.add(out.get(EncoderOutput.REGULARISER)) : objectiveLoss;
+                NDArray total = out.size() > EncoderOutput.REGULARISER
+                        ? objectiveLoss.add(out.get(EncoderOutput.REGULARISER))
+                        : objectiveLoss;
                 collector.backward(total);
                 loss = total.getFloat();
             }
@@ -165,7 +176,9 @@ public final class OnlineTrainer implements AutoCloseable {
             for (int i = 0; i < rows.length; i++) {
                 sparseGradients[i] = rows[i].gradient();
             }
-            if (!Float.isFinite(loss) || !allFinite(denseGradients.values()) || !allFinite(Arrays.asList(sparseGradients))) {
+            if (!Float.isFinite(loss)
+                    || !allFinite(denseGradients.values())
+                    || !allFinite(Arrays.asList(sparseGradients))) {
                 // Adam's moments would carry a NaN into every weight it ever touches again: drop this batch's update
                 skippedSteps++;
                 return loss;
@@ -190,16 +203,24 @@ public final class OnlineTrainer implements AutoCloseable {
         }
         Embeddings embeddings = model.embeddings();
         Targets probeTargets = Targets.of(batch, embeddings);
-        List<FeatureSnapshot> contexts = batch.stream().map(TrainingExample::getContext).toList();
+        List<FeatureSnapshot> contexts =
+                batch.stream().map(TrainingExample::getContext).toList();
         return RetrievalModel.withoutGradients(() -> {
             BatchLookup lookup = embeddings.newLookup();
             InputEmbedding.UserBatch users = model.input().planUsers(contexts, lookup);
             InputEmbedding.ItemBatch targets = model.input().planItems(probeTargets.rows(), lookup);
             try (NDManager probeManager = model.manager().newSubManager()) {
                 lookup.gather(probeManager, false);
-                NDArray userVectors = model.forwardUsers(users, probeManager, false).get(EncoderOutput.VECTOR);
-                return objective.probeLoss(userVectors, model.forwardItems(targets, false), probeTargets.ids(),
-                        itemRowsOf(probeTargets.rows()), probeTargets.rewards()).getFloat();
+                NDArray userVectors =
+                        model.forwardUsers(users, probeManager, false).get(EncoderOutput.VECTOR);
+                return objective
+                        .probeLoss(
+                                userVectors,
+                                model.forwardItems(targets, false),
+                                probeTargets.ids(),
+                                itemRowsOf(probeTargets.rows()),
+                                probeTargets.rewards())
+                        .getFloat();
             }
         });
     }
@@ -257,7 +278,9 @@ public final class OnlineTrainer implements AutoCloseable {
     }
 
     private static long[] itemRowsOf(List<int[]> featureRows) {
-        return featureRows.stream().mapToLong(rows -> rows[Feature.ITEM.ordinal()]).toArray();
+        return featureRows.stream()
+                .mapToLong(rows -> rows[Feature.ITEM.ordinal()])
+                .toArray();
     }
 
     private DynamicVocabulary itemVocabulary() {
@@ -281,7 +304,8 @@ public final class OnlineTrainer implements AutoCloseable {
             throw new IllegalArgumentException("k must be at least 1, got " + k);
         }
         if (exclude.size() != batch.size()) {
-            throw new IllegalArgumentException("need one exclusion set per example: " + exclude.size() + " for " + batch.size());
+            throw new IllegalArgumentException(
+                    "need one exclusion set per example: " + exclude.size() + " for " + batch.size());
         }
         int[] itemRows = model.itemRows();
         if (itemRows.length == 0 || batch.isEmpty()) {
@@ -294,10 +318,14 @@ public final class OnlineTrainer implements AutoCloseable {
                 int chunk = Math.max(1, SCORE_CELLS / itemRows.length);
                 for (int from = 0; from < batch.size(); from += chunk) {
                     List<TrainingExample> part = batch.subList(from, Math.min(batch.size(), from + chunk));
-                    List<FeatureSnapshot> contexts = part.stream().map(TrainingExample::getContext).toList();
-                    float[] scores = model.userVectors(contexts, scoreManager).matMul(items).toFloatArray();
+                    List<FeatureSnapshot> contexts =
+                            part.stream().map(TrainingExample::getContext).toList();
+                    float[] scores = model.userVectors(contexts, scoreManager)
+                            .matMul(items)
+                            .toFloatArray();
                     for (int i = 0; i < part.size(); i++) {
-                        rankings.add(rank(scores, i * itemRows.length, itemRows, part.get(i), k, exclude.get(from + i)));
+                        rankings.add(
+                                rank(scores, i * itemRows.length, itemRows, part.get(i), k, exclude.get(from + i)));
                     }
                 }
                 return rankings;
@@ -305,7 +333,8 @@ public final class OnlineTrainer implements AutoCloseable {
         });
     }
 
-    private Ranking rank(float[] scores, int offset, int[] itemRows, TrainingExample example, int k, Collection<String> exclude) {
+    private Ranking rank(
+            float[] scores, int offset, int[] itemRows, TrainingExample example, int k, Collection<String> exclude) {
         DynamicVocabulary items = itemVocabulary();
         String targetId = example.getTarget().getItemId();
         // excluded columns as a mask, built only when there are any: the streaming trainer excludes nothing, and a
@@ -374,14 +403,16 @@ public final class OnlineTrainer implements AutoCloseable {
     }
 
     /** Restores a trainer written by {@link #save}; {@code encoderFactory} must build the same encoder. */
-    public static OnlineTrainer load(InputStream stream, Function<EncoderDimensions, UserEncoder> encoderFactory) throws IOException {
+    public static OnlineTrainer load(InputStream stream, Function<EncoderDimensions, UserEncoder> encoderFactory)
+            throws IOException {
         DataInputStream in = new DataInputStream(new BufferedInputStream(stream));
         if (in.readInt() != MAGIC) {
             throw new IOException("not a saved streamrec trainer (bad magic number)");
         }
         int format = in.readInt();
         if (format != FORMAT) {
-            throw new IOException("saved trainer format " + format + " is not readable by this build (reads " + FORMAT + ")");
+            throw new IOException(
+                    "saved trainer format " + format + " is not readable by this build (reads " + FORMAT + ")");
         }
         Map<String, String> settings = new LinkedHashMap<>();
         int count = in.readInt();
@@ -393,8 +424,8 @@ public final class OnlineTrainer implements AutoCloseable {
         long step = in.readLong();
         ModelVersions versions = new ModelVersions();
         versions.readFrom(in);
-        Embeddings embeddings = Embeddings.readFrom(in, config.itemFeatureTables(), config.profileTables(),
-                config.embeddingInitStd(), config.seed());
+        Embeddings embeddings = Embeddings.readFrom(
+                in, config.itemFeatureTables(), config.profileTables(), config.embeddingInitStd(), config.seed());
         OnlineTrainer trainer = new OnlineTrainer(config, new RetrievalModel(config, encoderFactory, embeddings));
         if (!trainer.model.encoder().name().equals(encoderName)) {
             trainer.close();

@@ -45,20 +45,21 @@ public final class RetrievalModel implements AutoCloseable {
 
     /** A fresh model: new embeddings and freshly initialised blocks. */
     public static RetrievalModel create(TrainerConfig config, Function<EncoderDimensions, UserEncoder> encoderFactory) {
-        Embeddings embeddings = Embeddings.create(config.itemFeatureTables(), config.profileTables(),
-                config.embeddingInitStd(), config.seed());
+        Embeddings embeddings = Embeddings.create(
+                config.itemFeatureTables(), config.profileTables(), config.embeddingInitStd(), config.seed());
         return new RetrievalModel(config, encoderFactory, embeddings);
     }
 
-    RetrievalModel(TrainerConfig config, Function<EncoderDimensions, UserEncoder> encoderFactory, Embeddings embeddings) {
+    RetrievalModel(
+            TrainerConfig config, Function<EncoderDimensions, UserEncoder> encoderFactory, Embeddings embeddings) {
         this.config = config;
         this.embeddings = embeddings;
         this.input = new InputEmbedding(embeddings, config.maxSessionLength(), config.maxLongTermLength());
         EncoderDimensions dims = config.encoderDimensions();
         this.encoder = encoderFactory.apply(dims);
         if (!encoder.dimensions().equals(dims)) {
-            throw new IllegalArgumentException("the encoder factory built " + encoder.name() + " for " + encoder.dimensions()
-                    + " but the trainer configuration asks for " + dims);
+            throw new IllegalArgumentException("the encoder factory built " + encoder.name() + " for "
+                    + encoder.dimensions() + " but the trainer configuration asks for " + dims);
         }
         this.itemTower = new ItemTower(config.outputDim(), config.itemTowerHidden(), config.itemTowerMlp());
         this.manager = NDManager.newBaseManager();
@@ -119,7 +120,9 @@ public final class RetrievalModel implements AutoCloseable {
 
     /** v_i for a planned, gathered list of items: (n, D), not normalised. */
     NDArray forwardItems(InputEmbedding.ItemBatch items, boolean training) {
-        return itemTower.forward(parameterStore, new NDList(items.materialise()), training).singletonOrThrow();
+        return itemTower
+                .forward(parameterStore, new NDList(items.materialise()), training)
+                .singletonOrThrow();
     }
 
     /** The encoder's output for {@code snapshots}, for inference (call with gradients off), in {@code batchManager}. */

@@ -30,7 +30,11 @@ final class TopK {
         for (int i = 0; i < size; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> scores[a] != scores[b] ? Float.compare(scores[b], scores[a]) : Integer.compare(columns[a], columns[b]));
+        java.util.Arrays.sort(
+                order,
+                (a, b) -> scores[a] != scores[b]
+                        ? Float.compare(scores[b], scores[a])
+                        : Integer.compare(columns[a], columns[b]));
         int[] result = new int[size];
         for (int i = 0; i < size; i++) {
             result[i] = columns[order[i]];

@@ -88,7 +88,9 @@ public final class TrainerConfig {
 
     /** One table spec per profile feature. */
     public List<TableSpec> profileTables() {
-        return profileFeatures.stream().map(name -> new TableSpec(name, profileCapacity, profileDim)).collect(Collectors.toList());
+        return profileFeatures.stream()
+                .map(name -> new TableSpec(name, profileCapacity, profileDim))
+                .collect(Collectors.toList());
     }
 
     public int featureDim(Feature f) {
@@ -225,11 +227,14 @@ public final class TrainerConfig {
                     case "mixedNegatives" -> b.mixedNegatives(Integer.parseInt(v));
                     case "embeddingInitStd" -> b.embeddingInitStd(Float.parseFloat(v));
                     case "seed" -> b.seed(Long.parseLong(v));
-                    default -> throw new IllegalArgumentException("unknown trainer setting '" + e.getKey()
-                            + "'; known settings: " + new Builder().build().toMap().keySet());
+                    default ->
+                        throw new IllegalArgumentException(
+                                "unknown trainer setting '" + e.getKey() + "'; known settings: "
+                                        + new Builder().build().toMap().keySet());
                 }
             } catch (NumberFormatException ex) {
-                throw new IllegalArgumentException("trainer setting " + e.getKey() + "='" + v + "' is not a valid number", ex);
+                throw new IllegalArgumentException(
+                        "trainer setting " + e.getKey() + "='" + v + "' is not a valid number", ex);
             }
         }
         return b;
@@ -240,7 +245,12 @@ public final class TrainerConfig {
     }
 
     private static int[] ints(String csv) {
-        return csv.isBlank() ? new int[0] : Arrays.stream(csv.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        return csv.isBlank()
+                ? new int[0]
+                : Arrays.stream(csv.split(","))
+                        .map(String::trim)
+                        .mapToInt(Integer::parseInt)
+                        .toArray();
     }
 
     @Override
@@ -408,32 +418,56 @@ public final class TrainerConfig {
         }
 
         public TrainerConfig build() {
-            require(featureDims.length == Feature.COUNT, "featureDims needs " + Feature.COUNT + " widths (item, leafCategory, category, shop, brand), got " + Arrays.toString(featureDims));
-            require(Arrays.stream(featureDims).allMatch(d -> d > 0), "every featureDims width must be positive, got " + Arrays.toString(featureDims));
+            require(
+                    featureDims.length == Feature.COUNT,
+                    "featureDims needs " + Feature.COUNT + " widths (item, leafCategory, category, shop, brand), got "
+                            + Arrays.toString(featureDims));
+            require(
+                    Arrays.stream(featureDims).allMatch(d -> d > 0),
+                    "every featureDims width must be positive, got " + Arrays.toString(featureDims));
             require(outputDim > 0, "outputDim must be positive, got " + outputDim);
             require(profileDim > 0, "profileDim must be positive, got " + profileDim);
             int itemInputDim = Arrays.stream(featureDims).sum();
-            require(itemTowerMlp || itemInputDim == outputDim, "without an item-tower MLP the feature widths must sum to outputDim ("
-                    + itemInputDim + " != " + outputDim + "); set itemTowerMlp(true) or change featureDims/outputDim");
+            require(
+                    itemTowerMlp || itemInputDim == outputDim,
+                    "without an item-tower MLP the feature widths must sum to outputDim (" + itemInputDim + " != "
+                            + outputDim + "); set itemTowerMlp(true) or change featureDims/outputDim");
             require(Arrays.stream(itemTowerHidden).allMatch(d -> d > 0), "itemTowerHidden widths must be positive");
             require(temperature > 0 && Float.isFinite(temperature), "temperature must be > 0, got " + temperature);
-            require(denseLearningRate > 0 && sparseLearningRate > 0, "learning rates must be > 0, got dense=" + denseLearningRate + " sparse=" + sparseLearningRate);
+            require(
+                    denseLearningRate > 0 && sparseLearningRate > 0,
+                    "learning rates must be > 0, got dense=" + denseLearningRate + " sparse=" + sparseLearningRate);
             require(batchSize > 0, "batchSize must be positive, got " + batchSize);
-            require(vocabularyCapacities.length == Feature.COUNT && Arrays.stream(vocabularyCapacities).allMatch(c -> c > 0),
-                    "vocabularyCapacities needs " + Feature.COUNT + " positive capacities, got " + Arrays.toString(vocabularyCapacities));
+            require(
+                    vocabularyCapacities.length == Feature.COUNT
+                            && Arrays.stream(vocabularyCapacities).allMatch(c -> c > 0),
+                    "vocabularyCapacities needs " + Feature.COUNT + " positive capacities, got "
+                            + Arrays.toString(vocabularyCapacities));
             require(profileCapacity > 0, "profileCapacity must be positive");
-            require(maxSessionLength > 0 && maxLongTermLength > 0, "maxSessionLength and maxLongTermLength must be positive");
-            require(estimatorHashSize > 0 && estimatorHashes > 0, "estimatorHashSize and estimatorHashes must be positive");
-            require(estimatorLearningRate > 0 && estimatorLearningRate < 1, "estimatorLearningRate must be in (0,1), got " + estimatorLearningRate);
+            require(
+                    maxSessionLength > 0 && maxLongTermLength > 0,
+                    "maxSessionLength and maxLongTermLength must be positive");
+            require(
+                    estimatorHashSize > 0 && estimatorHashes > 0,
+                    "estimatorHashSize and estimatorHashes must be positive");
+            require(
+                    estimatorLearningRate > 0 && estimatorLearningRate < 1,
+                    "estimatorLearningRate must be in (0,1), got " + estimatorLearningRate);
             require(mixedNegatives >= 0, "mixedNegatives must be >= 0, got " + mixedNegatives);
             require(embeddingInitStd > 0, "embeddingInitStd must be > 0");
             for (String name : profileFeatures) {
-                require(!name.isBlank() && !name.contains(","), "profile feature names must be non-blank and free of commas, got '" + name + "'");
+                require(
+                        !name.isBlank() && !name.contains(","),
+                        "profile feature names must be non-blank and free of commas, got '" + name + "'");
                 for (Feature f : Feature.values()) {
-                    require(!f.wireName().equals(name), "profile feature '" + name + "' clashes with the item feature of that name; rename it");
+                    require(
+                            !f.wireName().equals(name),
+                            "profile feature '" + name + "' clashes with the item feature of that name; rename it");
                 }
             }
-            require(profileFeatures.stream().distinct().count() == profileFeatures.size(), "profile feature names repeat: " + profileFeatures);
+            require(
+                    profileFeatures.stream().distinct().count() == profileFeatures.size(),
+                    "profile feature names repeat: " + profileFeatures);
             return new TrainerConfig(this);
         }
 

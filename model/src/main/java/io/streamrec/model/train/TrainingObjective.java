@@ -42,8 +42,16 @@ final class TrainingObjective {
      * @param negativeRows   their item rows
      * @param vocabularySize |V|, the number of items negatives are drawn from
      */
-    NDArray loss(NDArray users, NDArray targets, List<String> targetIds, long[] targetRows, float[] rewards,
-                 NDArray negatives, List<String> negativeIds, long[] negativeRows, int vocabularySize) {
+    NDArray loss(
+            NDArray users,
+            NDArray targets,
+            List<String> targetIds,
+            long[] targetRows,
+            float[] rewards,
+            NDArray negatives,
+            List<String> negativeIds,
+            long[] negativeRows,
+            int vocabularySize) {
         NDManager manager = users.getManager();
         estimator.update(targetIds);
         NDArray targetLogQ = manager.create(estimator.logProbabilities(targetIds));
@@ -55,8 +63,8 @@ final class TrainingObjective {
                     manager.create(estimator.logProbabilities(negativeIds)), m, vocabularySize);
             extra = new ExtraNegatives(negatives, manager.create(negativeRows), negativeLogQ);
         }
-        return loss.evaluate(new SampledSoftmaxBatch(users, targets, manager.create(targetRows), targetLogQ,
-                manager.create(rewards), extra));
+        return loss.evaluate(new SampledSoftmaxBatch(
+                users, targets, manager.create(targetRows), targetLogQ, manager.create(rewards), extra));
     }
 
     /**
@@ -65,8 +73,13 @@ final class TrainingObjective {
      */
     NDArray probeLoss(NDArray users, NDArray targets, List<String> targetIds, long[] targetRows, float[] rewards) {
         NDManager manager = users.getManager();
-        return loss.evaluate(new SampledSoftmaxBatch(users, targets, manager.create(targetRows),
-                manager.create(estimator.logProbabilities(targetIds)), manager.create(rewards), null));
+        return loss.evaluate(new SampledSoftmaxBatch(
+                users,
+                targets,
+                manager.create(targetRows),
+                manager.create(estimator.logProbabilities(targetIds)),
+                manager.create(rewards),
+                null));
     }
 
     /** A copy of the estimator, for readers that must not change the training state. */

@@ -40,6 +40,7 @@ public final class DynamicVocabulary {
      * to the hot end in O(1) without allocating.
      */
     private int[] older = new int[1];
+
     private int[] newer = new int[1];
     private int coldest;
     private int hottest;
@@ -48,7 +49,7 @@ public final class DynamicVocabulary {
     private String[] idsByRow = new String[1];
     private long[] lastSeenByRow = new long[1];
     private int highestRow;
-    private IntConsumer rowAssigned = row -> { };
+    private IntConsumer rowAssigned = row -> {};
 
     /**
      * @param name     what the ids are (a feature name), used in messages and serialisation
@@ -56,7 +57,8 @@ public final class DynamicVocabulary {
      */
     public DynamicVocabulary(String name, int capacity) {
         if (capacity < 1) {
-            throw new IllegalArgumentException("vocabulary '" + name + "' needs a capacity of at least 1, got " + capacity);
+            throw new IllegalArgumentException(
+                    "vocabulary '" + name + "' needs a capacity of at least 1, got " + capacity);
         }
         this.name = name;
         this.capacity = capacity;

@@ -17,9 +17,13 @@ class ItemCfRecommenderTest {
 
     // N(u1) = {a, b}, N(u2) = {a, b, c}, N(u3) = {b, c}; N(a) = 2 users, N(b) = 3, N(c) = 2, N(d) = 1
     private static final EvaluationData DATA = new Examples()
-            .add("u1", "a", 0).add("u1", "b", 1)
-            .add("u2", "a", 2).add("u2", "b", 3).add("u2", "c", 4)
-            .add("u3", "b", 5).add("u3", "c", 6)
+            .add("u1", "a", 0)
+            .add("u1", "b", 1)
+            .add("u2", "a", 2)
+            .add("u2", "b", 3)
+            .add("u2", "c", 4)
+            .add("u3", "b", 5)
+            .add("u3", "c", 6)
             .add("u4", "d", 7)
             .data();
 
@@ -45,7 +49,8 @@ class ItemCfRecommenderTest {
         cf.train(DATA.examples(), TrainingProgress.SILENT);
         FeatureSnapshot afterA = contextBefore("u1", "b"); // session [a]
 
-        // from a: w_ab = (W1 + W2)/√6 ≈ 0.666 > w_ac = W2/2 ≈ 0.361; d has no similarity, so it comes last by popularity
+        // from a: w_ab = (W1 + W2)/√6 ≈ 0.666 > w_ac = W2/2 ≈ 0.361; d has no similarity, so it comes last by
+        // popularity
         assertThat(cf.recommend(List.of(afterA), 3, List.of(Set.of()))).containsExactly(List.of("b", "c", "a"));
         assertThat(cf.recommend(List.of(afterA), 4, List.of(Set.of("b", "a")))).containsExactly(List.of("c", "d"));
     }
@@ -78,7 +83,10 @@ class ItemCfRecommenderTest {
 
     static FeatureSnapshot contextBefore(String user, String item) {
         return DATA.examples().stream()
-                .filter(e -> EvaluationData.userOf(e).equals(user) && EvaluationData.itemOf(e).equals(item))
-                .findFirst().orElseThrow().getContext();
+                .filter(e -> EvaluationData.userOf(e).equals(user)
+                        && EvaluationData.itemOf(e).equals(item))
+                .findFirst()
+                .orElseThrow()
+                .getContext();
     }
 }

@@ -16,8 +16,11 @@ class PopularityRecommenderTest {
 
     // all time: a ×3, b ×2, c ×1; in the last 10 minutes (minutes 20..30): c ×1, b ×1
     private static final EvaluationData DATA = new Examples()
-            .add("u1", "a", 0).add("u2", "a", 1).add("u3", "a", 2)
-            .add("u1", "b", 3).add("u2", "b", 25)
+            .add("u1", "a", 0)
+            .add("u2", "a", 1)
+            .add("u3", "a", 2)
+            .add("u1", "b", 3)
+            .add("u2", "b", 25)
             .add("u3", "c", 30)
             .data();
 

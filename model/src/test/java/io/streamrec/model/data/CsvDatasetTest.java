@@ -21,15 +21,30 @@ class CsvDatasetTest {
         assertThat(first.getItemId()).isEqualTo("2268318");
         assertThat(first.getCategoryId()).isEqualTo("2520377");
         assertThat(first.getTimestamp()).isEqualTo(1_511_544_070_000L);
-        assertThat(events).extracting(UserEvent::getEventId)
+        assertThat(events)
+                .extracting(UserEvent::getEventId)
                 .containsExactly("taobao-L1", "taobao-L5", "taobao-L2", "taobao-L3", "taobao-L4");
     }
 
     @Test
     void genericMappingByHeaderNamesWithTabsAndMilliseconds() throws Exception {
         ColumnMapping mapping = ColumnMapping.fromOptions(Map.of(
-                "user", "visitor", "item", "product", "time", "ts_ms", "time-unit", "ms",
-                "type", "action", "category", "cat", "weight", "price", "delimiter", "\\t"));
+                "user",
+                "visitor",
+                "item",
+                "product",
+                "time",
+                "ts_ms",
+                "time-unit",
+                "ms",
+                "type",
+                "action",
+                "category",
+                "cat",
+                "weight",
+                "price",
+                "delimiter",
+                "\\t"));
         List<UserEvent> events = Fixtures.readAll(new CsvDataset("shop", Fixtures.path("csv/custom.tsv"), mapping));
 
         assertThat(events).extracting(UserEvent::getUserId).containsExactly("B", "A", "B");
@@ -44,8 +59,14 @@ class CsvDatasetTest {
 
     @Test
     void badNumberNamesFileLineAndColumn() {
-        CsvDataset dataset = new CsvDataset("bad", Fixtures.path("csv/bad-time.csv"),
-                ColumnMapping.builder().user(Column.at(0)).item(Column.at(1)).time(Column.named("time"), TimeUnit.SECONDS).build());
+        CsvDataset dataset = new CsvDataset(
+                "bad",
+                Fixtures.path("csv/bad-time.csv"),
+                ColumnMapping.builder()
+                        .user(Column.at(0))
+                        .item(Column.at(1))
+                        .time(Column.named("time"), TimeUnit.SECONDS)
+                        .build());
 
         assertThatThrownBy(() -> Fixtures.readAll(dataset))
                 .isInstanceOf(DatasetFormatException.class)
@@ -57,7 +78,8 @@ class CsvDatasetTest {
     void unknownEventTypeAndShortRowAreReportedWithTheirLine() {
         ColumnMapping typed = ColumnMapping.fromOptions(Map.of("user", "0", "item", "1", "time", "2", "type", "3"));
         assertThatThrownBy(() -> Fixtures.readAll(new CsvDataset("t", Fixtures.path("csv/bad-type.csv"), typed)))
-                .hasMessageContaining("bad-type.csv line 3, column index 3 (event type): 'teleport' is not a known event type");
+                .hasMessageContaining(
+                        "bad-type.csv line 3, column index 3 (event type): 'teleport' is not a known event type");
 
         ColumnMapping plain = ColumnMapping.fromOptions(Map.of("user", "0", "item", "1", "time", "2"));
         assertThatThrownBy(() -> Fixtures.readAll(new CsvDataset("s", Fixtures.path("csv/short-row.csv"), plain)))
@@ -68,13 +90,17 @@ class CsvDatasetTest {
     void mappingMistakesAreCaughtBeforeReading() {
         assertThatThrownBy(() -> ColumnMapping.fromOptions(Map.of("user", "0", "item", "1")))
                 .hasMessageContaining("needs 'time=<position or header name>'");
-        assertThatThrownBy(() -> ColumnMapping.fromOptions(Map.of("user", "0", "item", "1", "time", "2", "colour", "3")))
+        assertThatThrownBy(
+                        () -> ColumnMapping.fromOptions(Map.of("user", "0", "item", "1", "time", "2", "colour", "3")))
                 .hasMessageContaining("unknown CSV mapping option(s) [colour]");
-        assertThatThrownBy(() -> ColumnMapping.fromOptions(Map.of("user", "visitor", "item", "1", "time", "2", "header", "false")))
+        assertThatThrownBy(() -> ColumnMapping.fromOptions(
+                        Map.of("user", "visitor", "item", "1", "time", "2", "header", "false")))
                 .hasMessageContaining("column 'visitor' is given by name but header=false");
-        assertThatThrownBy(() -> ColumnMapping.fromOptions(Map.of("user", "0", "item", "1", "time", "2", "default-type", "poke")))
+        assertThatThrownBy(() -> ColumnMapping.fromOptions(
+                        Map.of("user", "0", "item", "1", "time", "2", "default-type", "poke")))
                 .hasMessageContaining("got 'poke'");
-        assertThatThrownBy(() -> ColumnMapping.fromOptions(Map.of("user", "0", "item", "1", "time", "2", "time-unit", "h")))
+        assertThatThrownBy(() ->
+                        ColumnMapping.fromOptions(Map.of("user", "0", "item", "1", "time", "2", "time-unit", "h")))
                 .hasMessageContaining("time-unit must be 's'");
     }
 

@@ -25,8 +25,10 @@ class SyntheticDatasetTest {
 
         assertThat(a).hasSize(40_000).isEqualTo(b);
         assertThat(c).hasSize(40_000);
-        assertThat(c.subList(0, 100)).extracting(UserEvent::getItemId)
-                .isNotEqualTo(a.subList(0, 100).stream().map(UserEvent::getItemId).toList());
+        assertThat(c.subList(0, 100))
+                .extracting(UserEvent::getItemId)
+                .isNotEqualTo(
+                        a.subList(0, 100).stream().map(UserEvent::getItemId).toList());
         assertThat(a).isSortedAccordingTo((x, y) -> Long.compare(x.getTimestamp(), y.getTimestamp()));
         assertThat(a).extracting(UserEvent::getEventId).doesNotHaveDuplicates();
     }
@@ -34,12 +36,18 @@ class SyntheticDatasetTest {
     @Test
     void itemPopularityIsZipfLike() throws Exception {
         List<UserEvent> events = Fixtures.readAll(new SyntheticDataset(SMALL));
-        long[] counts = events.stream()
-                .collect(Collectors.groupingBy(UserEvent::getItemId, Collectors.counting()))
-                .values().stream().mapToLong(Long::longValue).sorted().toArray();
+        long[] counts =
+                events.stream()
+                        .collect(Collectors.groupingBy(UserEvent::getItemId, Collectors.counting()))
+                        .values()
+                        .stream()
+                        .mapToLong(Long::longValue)
+                        .sorted()
+                        .toArray();
         long total = Arrays.stream(counts).sum();
         int top = counts.length / 10;
-        long topShare = Arrays.stream(counts, counts.length - top, counts.length).sum();
+        long topShare =
+                Arrays.stream(counts, counts.length - top, counts.length).sum();
         // Zipf(1) over 100 ranks per cluster gives the top 10% of items about half the events; uniform would give 10%
         assertThat((double) topShare / total).isGreaterThan(0.4);
 
@@ -78,8 +86,10 @@ class SyntheticDatasetTest {
         int changedDrifting = 0;
         for (int user = 0; user < 200; user++) {
             assertThat(steady.interestsAt(user, start).length).isBetween(1, SMALL.interestsPerUser());
-            changedSteady += Arrays.equals(steady.interestsAt(user, start), steady.interestsAt(user, monthLater)) ? 0 : 1;
-            changedDrifting += Arrays.equals(drifting.interestsAt(user, start), drifting.interestsAt(user, monthLater)) ? 0 : 1;
+            changedSteady +=
+                    Arrays.equals(steady.interestsAt(user, start), steady.interestsAt(user, monthLater)) ? 0 : 1;
+            changedDrifting +=
+                    Arrays.equals(drifting.interestsAt(user, start), drifting.interestsAt(user, monthLater)) ? 0 : 1;
         }
         assertThat(changedSteady).isZero();
         assertThat(changedDrifting).isGreaterThan(190);
@@ -87,15 +97,18 @@ class SyntheticDatasetTest {
 
     @Test
     void streamsLazilyForMillionsOfUsers() {
-        SyntheticDataset big = new SyntheticDataset(SyntheticOptions.defaults().withSize(2_000_000, 100_000, 5_000_000_000L));
+        SyntheticDataset big =
+                new SyntheticDataset(SyntheticOptions.defaults().withSize(2_000_000, 100_000, 5_000_000_000L));
         try (Stream<UserEvent> events = big.events()) {
-            assertThat(events.limit(20_000).map(UserEvent::getUserId).distinct().count()).isGreaterThan(1_000);
+            assertThat(events.limit(20_000).map(UserEvent::getUserId).distinct().count())
+                    .isGreaterThan(1_000);
         }
     }
 
     @Test
     void optionsAreValidatedWithTheirNames() {
-        assertThat(SyntheticOptions.fromOptions(Map.of("users", "50", "events", "10", "mean-event-gap", "30")).meanEventGap())
+        assertThat(SyntheticOptions.fromOptions(Map.of("users", "50", "events", "10", "mean-event-gap", "30"))
+                        .meanEventGap())
                 .isEqualTo(Duration.ofSeconds(30));
         assertThatThrownBy(() -> SyntheticOptions.fromOptions(Map.of("users", "lots")))
                 .hasMessageContaining("synthetic option users='lots' cannot be read");

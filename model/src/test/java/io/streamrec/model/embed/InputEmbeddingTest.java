@@ -34,9 +34,11 @@ class InputEmbeddingTest {
 
     @Test
     void buildsTheEncoderInputLayoutWithRecentTruncationPaddingAndMasks() {
-        FeatureSnapshot longer = snapshot("u1",
+        FeatureSnapshot longer = snapshot(
+                "u1",
                 List.of(behavior("a", "c1", 1), behavior("b", "c1", 2), behavior("c", "c2", 3), behavior("d", "c2", 4)),
-                List.of("x", "y", "z"), Map.of("gender", "f"));
+                List.of("x", "y", "z"),
+                Map.of("gender", "f"));
         FeatureSnapshot empty = snapshot("u2", List.of(), List.of(), Map.of());
         embeddings.admit(longer, 1);
         BatchLookup lookup = embeddings.newLookup();
@@ -50,20 +52,28 @@ class InputEmbeddingTest {
             assertThat(in.get(EncoderInput.SESSION_MASK).toFloatArray()).containsExactly(1, 1, 1, 0, 0, 0);
             // the 3 most recent session items are kept: b, c, d
             float[] session = in.get(EncoderInput.SESSION).toFloatArray();
-            assertThat(slice(session, 0, 4)).containsExactly(embeddings.table(Feature.ITEM).valuesOf("b"));
-            assertThat(slice(session, 2 * 12, 4)).containsExactly(embeddings.table(Feature.ITEM).valuesOf("d"));
-            assertThat(slice(session, 2 * 12 + 4 + 3, 2)).containsExactly(embeddings.table(Feature.CATEGORY).valuesOf("c2"));
+            assertThat(slice(session, 0, 4))
+                    .containsExactly(embeddings.table(Feature.ITEM).valuesOf("b"));
+            assertThat(slice(session, 2 * 12, 4))
+                    .containsExactly(embeddings.table(Feature.ITEM).valuesOf("d"));
+            assertThat(slice(session, 2 * 12 + 4 + 3, 2))
+                    .containsExactly(embeddings.table(Feature.CATEGORY).valuesOf("c2"));
             assertThat(slice(session, 3 * 12, 12)).as("padding is zero").containsOnly(0f);
 
-            assertThat(in.get(EncoderInput.longTerm(Feature.ITEM)).getShape().getShape()).containsExactly(2, 2, 4);
+            assertThat(in.get(EncoderInput.longTerm(Feature.ITEM)).getShape().getShape())
+                    .containsExactly(2, 2, 4);
             assertThat(slice(in.get(EncoderInput.longTerm(Feature.ITEM)).toFloatArray(), 4, 4))
                     .containsExactly(embeddings.table(Feature.ITEM).valuesOf("z"));
-            assertThat(in.get(EncoderInput.longTermMask(Feature.ITEM)).toFloatArray()).containsExactly(1, 1, 0, 0);
-            assertThat(in.get(EncoderInput.longTerm(Feature.BRAND)).getShape().getShape()).containsExactly(2, 1, 1);
-            assertThat(in.get(EncoderInput.longTermMask(Feature.BRAND)).toFloatArray()).containsOnly(0f);
+            assertThat(in.get(EncoderInput.longTermMask(Feature.ITEM)).toFloatArray())
+                    .containsExactly(1, 1, 0, 0);
+            assertThat(in.get(EncoderInput.longTerm(Feature.BRAND)).getShape().getShape())
+                    .containsExactly(2, 1, 1);
+            assertThat(in.get(EncoderInput.longTermMask(Feature.BRAND)).toFloatArray())
+                    .containsOnly(0f);
 
             assertThat(in.get(EncoderInput.USER).getShape().getShape()).containsExactly(2, 3);
-            assertThat(slice(in.get(EncoderInput.USER).toFloatArray(), 0, 3)).containsExactly(embeddings.profileTables().get(0).valuesOf("f"));
+            assertThat(slice(in.get(EncoderInput.USER).toFloatArray(), 0, 3))
+                    .containsExactly(embeddings.profileTables().get(0).valuesOf("f"));
             assertThat(slice(in.get(EncoderInput.USER).toFloatArray(), 3, 3)).containsOnly(0f);
         }
     }
@@ -74,7 +84,8 @@ class InputEmbeddingTest {
         embeddings.admit(user, 1);
         BatchLookup lookup = embeddings.newLookup();
         InputEmbedding.UserBatch users = input.planUsers(List.of(user), lookup);
-        InputEmbedding.ItemBatch items = input.planItems(List.of(embeddings.featureRows(behavior("a", "c1", 1))), lookup);
+        InputEmbedding.ItemBatch items =
+                input.planItems(List.of(embeddings.featureRows(behavior("a", "c1", 1))), lookup);
         try (NDManager manager = NDManager.newBaseManager()) {
             lookup.gather(manager, true);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -82,7 +93,9 @@ class InputEmbeddingTest {
                 collector.backward(session.sum().add(items.materialise().sum()));
             }
             BatchRows itemRows = lookup.of(Feature.ITEM);
-            assertThat(itemRows.rows()).containsExactly(0, embeddings.table(Feature.ITEM).vocabulary().rowOf("a"));
+            assertThat(itemRows.rows())
+                    .containsExactly(
+                            0, embeddings.table(Feature.ITEM).vocabulary().rowOf("a"));
             assertThat(slice(itemRows.gradient(), 4, 4)).containsOnly(2f);
         }
     }

@@ -30,7 +30,12 @@ class RowSparseAdamTest {
 
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray dense = manager.create(before, new Shape(ROWS, DIM));
-            Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(LR)).optBeta1(0.9f).optBeta2(0.999f).optEpsilon(1e-8f).build();
+            Optimizer adam = Optimizer.adam()
+                    .optLearningRateTracker(Tracker.fixed(LR))
+                    .optBeta1(0.9f)
+                    .optBeta2(0.999f)
+                    .optEpsilon(1e-8f)
+                    .build();
             for (long step = 1; step <= 5; step++) {
                 float[] rowGrads = new float[batchRows.length * DIM];
                 float[] denseGrads = new float[ROWS * DIM];
@@ -51,7 +56,10 @@ class RowSparseAdamTest {
                 for (int j = 0; j < DIM; j++) {
                     int i = r * DIM + j;
                     if (inBatch) {
-                        assertThat(actual[i]).as("row %d", r).isCloseTo(expected[i], Offset.offset(1e-6f)).isNotEqualTo(before[i]);
+                        assertThat(actual[i])
+                                .as("row %d", r)
+                                .isCloseTo(expected[i], Offset.offset(1e-6f))
+                                .isNotEqualTo(before[i]);
                     } else {
                         assertThat(actual[i]).as("row %d untouched", r).isEqualTo(before[i]);
                     }

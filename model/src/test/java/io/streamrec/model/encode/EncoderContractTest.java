@@ -26,8 +26,9 @@ class EncoderContractTest extends NDManagerTest {
 
     /** Users with a long, a short, a one-item and an empty session; histories of every kind too. */
     private static final Lengths MIXED = new Lengths(new int[] {5, 2, 1, 0}, new int[] {3, 0, 4, 1});
-    private static final Map<String, String> SMALL = Map.of("sine.concepts", "12", "sine.interests", "3",
-            "sine.max.session.length", "6");
+
+    private static final Map<String, String> SMALL =
+            Map.of("sine.concepts", "12", "sine.interests", "3", "sine.max.session.length", "6");
 
     private UserEncoder encoder(String name, EncoderDimensions dims, NDList input) {
         UserEncoder encoder = Encoders.create(name, dims, SMALL);
@@ -45,7 +46,8 @@ class EncoderContractTest extends NDManagerTest {
         NDList out = forward(encoder.block(), manager, input);
 
         assertThat(out.getShapes()).containsExactly(encoder.block().getOutputShapes(input.getShapes()));
-        assertThat(out.get(EncoderOutput.INTERESTS).getShape().getShape()).containsExactly(4, encoder.interestCount(), 8);
+        assertThat(out.get(EncoderOutput.INTERESTS).getShape().getShape())
+                .containsExactly(4, encoder.interestCount(), 8);
         assertThat(out.get(EncoderOutput.VECTOR).getShape().getShape()).containsExactly(4, 8);
     }
 
@@ -56,14 +58,17 @@ class EncoderContractTest extends NDManagerTest {
         NDList input = input(manager, dims, 5, 4, MIXED, new Random(3), new Random(100));
         NDList repadded = input(manager, dims, 5, 4, MIXED, new Random(3), new Random(200));
         assertThat(maxAbsDifference(input.get(EncoderInput.SESSION), repadded.get(EncoderInput.SESSION)))
-                .as("the two batches differ at padding").isGreaterThan(1f);
+                .as("the two batches differ at padding")
+                .isGreaterThan(1f);
         UserEncoder encoder = encoder(name, dims, input);
 
         NDList a = forward(encoder.block(), manager, input);
         NDList b = forward(encoder.block(), manager, repadded);
 
-        assertThat(maxAbsDifference(a.get(EncoderOutput.INTERESTS), b.get(EncoderOutput.INTERESTS))).isLessThan(1e-5f);
-        assertThat(maxAbsDifference(a.get(EncoderOutput.VECTOR), b.get(EncoderOutput.VECTOR))).isLessThan(1e-5f);
+        assertThat(maxAbsDifference(a.get(EncoderOutput.INTERESTS), b.get(EncoderOutput.INTERESTS)))
+                .isLessThan(1e-5f);
+        assertThat(maxAbsDifference(a.get(EncoderOutput.VECTOR), b.get(EncoderOutput.VECTOR)))
+                .isLessThan(1e-5f);
     }
 
     @ParameterizedTest
@@ -78,7 +83,9 @@ class EncoderContractTest extends NDManagerTest {
         NDArray a = forward(encoder.block(), manager, input).get(EncoderOutput.VECTOR);
         NDArray b = forward(encoder.block(), manager, other).get(EncoderOutput.VECTOR);
 
-        assertThat(maxAbsDifference(a.get("0:3"), b.get("0:3"))).as("users with a session").isGreaterThan(1e-3f);
+        assertThat(maxAbsDifference(a.get("0:3"), b.get("0:3")))
+                .as("users with a session")
+                .isGreaterThan(1e-3f);
     }
 
     @ParameterizedTest
@@ -88,8 +95,10 @@ class EncoderContractTest extends NDManagerTest {
         NDList input = input(manager, dims, 3, 2, new Lengths(new int[] {0, 0}, new int[] {0, 0}), 5);
         UserEncoder encoder = encoder(name, dims, input);
 
-        for (NDList out : new NDList[] {forward(encoder.block(), manager, input),
-                encoder.block().forward(new ParameterStore(manager, false), input, true)}) {
+        for (NDList out : new NDList[] {
+            forward(encoder.block(), manager, input),
+            encoder.block().forward(new ParameterStore(manager, false), input, true)
+        }) {
             for (NDArray output : out) {
                 for (float v : output.toFloatArray()) {
                     assertThat(v).isFinite();
@@ -107,7 +116,9 @@ class EncoderContractTest extends NDManagerTest {
             UserEncoder encoder = encoder(name, dims, input);
 
             assertThat(encoder.block().getParameters().size()).isPositive();
-            assertThat(parametersWithoutGradient(encoder.block(), manager, input, 11)).as("D_user=" + userDim).isEmpty();
+            assertThat(parametersWithoutGradient(encoder.block(), manager, input, 11))
+                    .as("D_user=" + userDim)
+                    .isEmpty();
         }
     }
 
@@ -145,8 +156,12 @@ class EncoderContractTest extends NDManagerTest {
         restored.block().loadParameters(manager, new DataInputStream(new ByteArrayInputStream(saved.toByteArray())));
 
         NDArray expected = forward(original.block(), manager, input).get(EncoderOutput.VECTOR);
-        assertThat(maxAbsDifference(before, expected)).as("a different seed gives a different encoder").isGreaterThan(1e-3f);
-        assertThat(maxAbsDifference(forward(restored.block(), manager, input).get(EncoderOutput.VECTOR), expected)).isLessThan(1e-6f);
-        assertThat(restored.block().getParameters().keys()).isEqualTo(original.block().getParameters().keys());
+        assertThat(maxAbsDifference(before, expected))
+                .as("a different seed gives a different encoder")
+                .isGreaterThan(1e-3f);
+        assertThat(maxAbsDifference(forward(restored.block(), manager, input).get(EncoderOutput.VECTOR), expected))
+                .isLessThan(1e-6f);
+        assertThat(restored.block().getParameters().keys())
+                .isEqualTo(original.block().getParameters().keys());
     }
 }

@@ -42,8 +42,8 @@ public final class EncoderFixtures {
     public record Lengths(int[] session, int[] longTerm) {}
 
     /** A batch whose padded positions hold random values (so masking is exercised), seeded. */
-    public static NDList input(NDManager manager, EncoderDimensions dims, int maxSession, int maxLongTerm,
-                               Lengths lengths, long seed) {
+    public static NDList input(
+            NDManager manager, EncoderDimensions dims, int maxSession, int maxLongTerm, Lengths lengths, long seed) {
         return input(manager, dims, maxSession, maxLongTerm, lengths, new Random(seed), new Random(seed + 1));
     }
 
@@ -51,17 +51,26 @@ public final class EncoderFixtures {
      * Like {@link #input}, with real values from {@code realSeed} and padded values from {@code paddingSeed}:
      * two calls that differ only in {@code paddingSeed} differ only at padded positions.
      */
-    public static NDList input(NDManager manager, EncoderDimensions dims, int maxSession, int maxLongTerm,
-                               Lengths lengths, Random real, Random padding) {
+    public static NDList input(
+            NDManager manager,
+            EncoderDimensions dims,
+            int maxSession,
+            int maxLongTerm,
+            Lengths lengths,
+            Random real,
+            Random padding) {
         int batch = lengths.session().length;
         NDList list = new NDList(EncoderInput.SIZE);
         for (int i = 0; i < EncoderInput.SIZE; i++) {
             list.add(null);
         }
-        list.set(EncoderInput.SESSION, sequence(manager, batch, maxSession, dims.itemInputDim(), lengths.session(), real, padding));
+        list.set(
+                EncoderInput.SESSION,
+                sequence(manager, batch, maxSession, dims.itemInputDim(), lengths.session(), real, padding));
         list.set(EncoderInput.SESSION_MASK, mask(manager, maxSession, lengths.session()));
         for (Feature f : Feature.values()) {
-            list.set(EncoderInput.longTerm(f),
+            list.set(
+                    EncoderInput.longTerm(f),
                     sequence(manager, batch, maxLongTerm, dims.featureDim(f), lengths.longTerm(), real, padding));
             list.set(EncoderInput.longTermMask(f), mask(manager, maxLongTerm, lengths.longTerm()));
         }
@@ -73,8 +82,8 @@ public final class EncoderFixtures {
         return list;
     }
 
-    public static NDArray sequence(NDManager manager, int batch, int steps, int width, int[] lengths,
-                                   Random real, Random padding) {
+    public static NDArray sequence(
+            NDManager manager, int batch, int steps, int width, int[] lengths, Random real, Random padding) {
         float[] values = new float[batch * steps * width];
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < steps; t++) {
@@ -110,7 +119,8 @@ public final class EncoderFixtures {
     /** The parameters whose {@link #gradients gradient} is entirely zero. */
     public static List<String> parametersWithoutGradient(Block block, NDManager manager, NDList input, long seed) {
         List<String> missing = new ArrayList<>();
-        for (Map.Entry<String, float[]> parameter : gradients(block, manager, input, seed, () -> {}).entrySet()) {
+        for (Map.Entry<String, float[]> parameter :
+                gradients(block, manager, input, seed, () -> {}).entrySet()) {
             if (allZero(parameter.getValue())) {
                 missing.add(parameter.getKey());
             }
@@ -132,8 +142,8 @@ public final class EncoderFixtures {
      * softmax gradients, which sum to zero), with {@code beforeBackward} run between the forward and the backward
      * pass. Gradients accumulate, so give it a block that has not been back-propagated through.
      */
-    public static Map<String, float[]> gradients(Block block, NDManager manager, NDList input, long seed,
-                                                 Runnable beforeBackward) {
+    public static Map<String, float[]> gradients(
+            Block block, NDManager manager, NDList input, long seed, Runnable beforeBackward) {
         Engine.getInstance().setRandomSeed((int) seed);
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDList outputs = block.forward(new ParameterStore(manager, false), input, true);

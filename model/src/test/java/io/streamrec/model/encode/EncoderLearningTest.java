@@ -51,17 +51,20 @@ class EncoderLearningTest {
     @ValueSource(strings = {"sdm", "sine"})
     void learnsAPlantedNextItemPatternFarAboveChance(String name) {
         EncoderDimensions dims = EncoderFixtures.smallDimensions(6);
-        Map<String, String> settings = Map.of("sine.concepts", "8", "sine.interests", "2",
-                "sine.max.session.length", String.valueOf(MAX_SESSION));
+        Map<String, String> settings = Map.of(
+                "sine.concepts", "8", "sine.interests", "2", "sine.max.session.length", String.valueOf(MAX_SESSION));
         UserEncoder encoder = Encoders.create(name, dims, settings);
         Engine.getInstance().setRandomSeed(42);
         try (Model model = Model.newInstance("sanity-" + name)) {
             model.setBlock(new NextItemClassifier(encoder.block(), dims.outputDim()));
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.005f)).build());
+                    .optOptimizer(Optimizer.adam()
+                            .optLearningRateTracker(Tracker.fixed(0.005f))
+                            .build());
             try (Trainer trainer = model.newTrainer(config)) {
                 Episodes episodes = new Episodes(trainer.getManager(), dims, new Random(1));
-                trainer.initialize(episodes.batch(trainer.getManager(), BATCH).inputs().getShapes());
+                trainer.initialize(
+                        episodes.batch(trainer.getManager(), BATCH).inputs().getShapes());
                 float firstLoss = Float.NaN;
                 float lastLoss = Float.NaN;
                 for (int step = 0; step < STEPS; step++) {
@@ -69,7 +72,8 @@ class EncoderLearningTest {
                         Batch batch = episodes.batch(scope, BATCH);
                         try (GradientCollector collector = trainer.newGradientCollector()) {
                             NDList out = trainer.forward(batch.inputs());
-                            NDArray loss = crossEntropy(out.get(0), batch.targets()).add(out.get(1));
+                            NDArray loss =
+                                    crossEntropy(out.get(0), batch.targets()).add(out.get(1));
                             collector.backward(loss);
                             lastLoss = loss.getFloat();
                             firstLoss = step == 0 ? lastLoss : firstLoss;
@@ -77,21 +81,31 @@ class EncoderLearningTest {
                         trainer.step();
                     }
                 }
-                double accuracy = accuracy(model.getBlock(), trainer.getManager(), new Episodes(trainer.getManager(), dims, new Random(99)));
+                double accuracy = accuracy(
+                        model.getBlock(),
+                        trainer.getManager(),
+                        new Episodes(trainer.getManager(), dims, new Random(99)));
                 assertThat(lastLoss).as("loss after training").isLessThan(firstLoss / 2);
-                assertThat(accuracy).as(name + " held-out accuracy (chance %.3f)", 1.0 / ITEMS).isGreaterThan(0.8);
+                assertThat(accuracy)
+                        .as(name + " held-out accuracy (chance %.3f)", 1.0 / ITEMS)
+                        .isGreaterThan(0.8);
             }
         }
     }
 
     private static NDArray crossEntropy(NDArray logits, NDArray targets) {
-        return targets.oneHot(ITEMS).mul(logits.logSoftmax(1)).sum(new int[] {1}).neg().mean();
+        return targets.oneHot(ITEMS)
+                .mul(logits.logSoftmax(1))
+                .sum(new int[] {1})
+                .neg()
+                .mean();
     }
 
     private static double accuracy(Block block, NDManager parent, Episodes episodes) {
         try (NDManager scope = parent.newSubManager()) {
             Batch batch = episodes.batch(scope, 200);
-            NDArray logits = block.forward(new ParameterStore(scope, false), batch.inputs(), false).get(0);
+            NDArray logits = block.forward(new ParameterStore(scope, false), batch.inputs(), false)
+                    .get(0);
             NDArray hits = logits.argMax(1).toType(DataType.INT64, false).eq(batch.targets());
             return hits.toType(DataType.FLOAT32, false).mean().getFloat();
         }
@@ -133,9 +147,16 @@ class EncoderLearningTest {
                 }
             }
             EncoderFixtures.Lengths lengths = new EncoderFixtures.Lengths(sessionLengths, historyLengths);
-            NDList inputs = EncoderFixtures.input(manager, dims, MAX_SESSION, MAX_LONG_TERM, lengths,
-                    new Random(random.nextLong()), new Random(random.nextLong()));
-            inputs.set(EncoderInput.SESSION, manager.create(session, new Shape(size, MAX_SESSION, dims.itemInputDim())));
+            NDList inputs = EncoderFixtures.input(
+                    manager,
+                    dims,
+                    MAX_SESSION,
+                    MAX_LONG_TERM,
+                    lengths,
+                    new Random(random.nextLong()),
+                    new Random(random.nextLong()));
+            inputs.set(
+                    EncoderInput.SESSION, manager.create(session, new Shape(size, MAX_SESSION, dims.itemInputDim())));
             for (Feature f : Feature.values()) {
                 inputs.get(EncoderInput.longTerm(f)).muli(0.3f);
             }
@@ -150,13 +171,16 @@ class EncoderLearningTest {
 
         NextItemClassifier(Block encoder, int dim) {
             this.encoder = addChildBlock("encoder", encoder);
-            this.output = addChildBlock("output", Linear.builder().setUnits(ITEMS).build());
+            this.output =
+                    addChildBlock("output", Linear.builder().setUnits(ITEMS).build());
         }
 
         @Override
-        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        protected NDList forwardInternal(
+                ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
             NDList encoded = encoder.forward(ps, inputs, training);
-            NDArray logits = output.forward(ps, new NDList(encoded.get(EncoderOutput.VECTOR)), training).head();
+            NDArray logits = output.forward(ps, new NDList(encoded.get(EncoderOutput.VECTOR)), training)
+                    .head();
             NDArray regulariser = encoded.size() > EncoderOutput.REGULARISER
                     ? encoded.get(EncoderOutput.REGULARISER)
                     : logits.getManager().zeros(new Shape());

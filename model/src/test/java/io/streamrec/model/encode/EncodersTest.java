@@ -40,9 +40,11 @@ class EncodersTest {
     @Test
     void rejectsUnknownNamesKeysAndValuesWithAHint() {
         assertThatThrownBy(() -> Encoders.factory("gru4rec", Map.of()))
-                .hasMessageContaining("unknown encoder 'gru4rec'").hasMessageContaining("[sdm, sine");
+                .hasMessageContaining("unknown encoder 'gru4rec'")
+                .hasMessageContaining("[sdm, sine");
         assertThatThrownBy(() -> Encoders.factory("sine", Map.of("sine.concept", "10")))
-                .hasMessageContaining("unknown setting(s) [sine.concept]").hasMessageContaining("sine.concepts");
+                .hasMessageContaining("unknown setting(s) [sine.concept]")
+                .hasMessageContaining("sine.concepts");
         assertThatThrownBy(() -> Encoders.factory("sdm", Map.of("sdm.lstm.layers", "two")))
                 .hasMessageContaining("sdm.lstm.layers must be an integer, got 'two'");
         assertThatThrownBy(() -> Encoders.factory("sine", Map.of("sine.temperature", "0")))

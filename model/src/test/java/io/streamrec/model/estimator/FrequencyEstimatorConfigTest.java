@@ -18,7 +18,9 @@ class FrequencyEstimatorConfigTest {
     @Test
     void rejectsOutOfRangeValuesNamingTheSettingAndASaneValue() {
         FrequencyEstimatorConfig config = FrequencyEstimatorConfig.defaults();
-        assertThatThrownBy(() -> config.withHashSlots(0)).hasMessageContaining("hashSlots (H)").hasMessageContaining("got 0");
+        assertThatThrownBy(() -> config.withHashSlots(0))
+                .hasMessageContaining("hashSlots (H)")
+                .hasMessageContaining("got 0");
         assertThatThrownBy(() -> config.withHashFunctions(17)).hasMessageContaining("hashFunctions (m)");
         assertThatThrownBy(() -> config.withLearningRate(0)).hasMessageContaining("learningRate (alpha)");
         assertThatThrownBy(() -> config.withLearningRate(1.5)).hasMessageContaining("(0, 1]");

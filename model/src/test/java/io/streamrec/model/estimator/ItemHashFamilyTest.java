@@ -30,7 +30,8 @@ class ItemHashFamilyTest {
             load.merge((long) family.slot(0, id) * SLOTS + family.slot(1, id), 1, Integer::sum);
         }
         // Pairs colliding in both functions: C(20000, 2)/1000² ≈ 200 if independent; ~200,000 if the two were alike.
-        long both = load.values().stream().mapToLong(c -> (long) c * (c - 1) / 2).sum();
+        long both =
+                load.values().stream().mapToLong(c -> (long) c * (c - 1) / 2).sum();
         assertThat(both).isBetween(140L, 260L);
     }
 

@@ -48,8 +48,8 @@ class StreamingFrequencyEstimatorTest {
         int risingBound = 36;
         int fallingBound = 170;
         ZipfItems stream = new ZipfItems(ITEMS, 1.0);
-        StreamingFrequencyEstimator estimator =
-                new StreamingFrequencyEstimator(FrequencyEstimatorConfig.defaults().withHashSlots(1 << 16));
+        StreamingFrequencyEstimator estimator = new StreamingFrequencyEstimator(
+                FrequencyEstimatorConfig.defaults().withHashSlots(1 << 16));
         SplittableRandom random = new SplittableRandom(77);
         for (int step = 0; step < 3_000; step++) {
             estimator.update(stream.batch(random, BATCH));
@@ -62,9 +62,11 @@ class StreamingFrequencyEstimatorTest {
 
         estimator.update(stream.batch(random, BATCH));
         assertThat(relativeError(estimator.probability(rising), risingTruth))
-                .as("one step after the swap the rising item is still far off").isGreaterThan(0.5);
+                .as("one step after the swap the rising item is still far off")
+                .isGreaterThan(0.5);
         assertThat(relativeError(estimator.probability(falling), fallingTruth))
-                .as("one step after the swap the falling item is still far off").isGreaterThan(0.5);
+                .as("one step after the swap the falling item is still far off")
+                .isGreaterThan(0.5);
 
         int risingCaughtUp = 0;
         int fallingCaughtUp = 0;
@@ -81,10 +83,18 @@ class StreamingFrequencyEstimatorTest {
                 fallingError += fall / 200;
             }
         }
-        assertThat(risingCaughtUp).as("first step within 10 %% of the rising item").isBetween(1, risingBound);
-        assertThat(fallingCaughtUp).as("first step within 10 %% of the falling item").isBetween(1, fallingBound);
-        assertThat(risingError).as("mean relative error of the rising item afterwards").isLessThan(0.1);
-        assertThat(fallingError).as("mean relative error of the falling item afterwards").isLessThan(0.1);
+        assertThat(risingCaughtUp)
+                .as("first step within 10 %% of the rising item")
+                .isBetween(1, risingBound);
+        assertThat(fallingCaughtUp)
+                .as("first step within 10 %% of the falling item")
+                .isBetween(1, fallingBound);
+        assertThat(risingError)
+                .as("mean relative error of the rising item afterwards")
+                .isLessThan(0.1);
+        assertThat(fallingError)
+                .as("mean relative error of the falling item afterwards")
+                .isLessThan(0.1);
     }
 
     @Test
@@ -104,7 +114,8 @@ class StreamingFrequencyEstimatorTest {
         double errorOne = meanRelativeErrorOfTop(1000, oneHash, stream);
         double errorFour = meanRelativeErrorOfTop(1000, fourHashes, stream);
 
-        assertThat(errorFour).as("mean relative error of the top 1000, m=4 vs m=1 (%.3f)", errorOne)
+        assertThat(errorFour)
+                .as("mean relative error of the top 1000, m=4 vs m=1 (%.3f)", errorOne)
                 .isLessThan(0.5 * errorOne);
     }
 
@@ -147,7 +158,8 @@ class StreamingFrequencyEstimatorTest {
         StreamingFrequencyEstimator estimator =
                 new StreamingFrequencyEstimator(new FrequencyEstimatorConfig(1024, 2, 0.01, 1));
         for (int step = 0; step < 2_000; step++) {
-            estimator.update(step % 2 == 0 ? List.of("hot", "hot", "warm", "hot", "hot") : List.of("hot", "hot", "hot", "hot"));
+            estimator.update(
+                    step % 2 == 0 ? List.of("hot", "hot", "warm", "hot", "hot") : List.of("hot", "hot", "hot", "hot"));
         }
         assertThat(estimator.probability("hot")).as("4 per batch").isCloseTo(4.0, within(1e-4));
         assertThat(estimator.probability("warm")).as("1 every other batch").isCloseTo(0.5, within(1e-4));
@@ -181,11 +193,17 @@ class StreamingFrequencyEstimatorTest {
         estimator.update(List.of("newcomer", "newcomer"));
 
         assertThat(estimator.probability("never-seen")).isCloseTo(1.0 / 41, within(1e-12));
-        assertThat(estimator.probability("newcomer")).as("first step only: no gap known yet").isCloseTo(1.0 / 41, within(1e-12));
-        assertThat(estimator.probability("steady")).as("every step until the last").isCloseTo(1.0, within(1e-6));
+        assertThat(estimator.probability("newcomer"))
+                .as("first step only: no gap known yet")
+                .isCloseTo(1.0 / 41, within(1e-12));
+        assertThat(estimator.probability("steady"))
+                .as("every step until the last")
+                .isCloseTo(1.0, within(1e-6));
 
         estimator.update(List.of("newcomer"));
-        assertThat(estimator.probability("newcomer")).as("gap 1 over one occurrence").isCloseTo(1.0, within(1e-6));
+        assertThat(estimator.probability("newcomer"))
+                .as("gap 1 over one occurrence")
+                .isCloseTo(1.0, within(1e-6));
     }
 
     @Test

@@ -30,28 +30,45 @@ class EvaluationTest {
 
     @Test
     void everyModelGetsSaneFiguresUnderBothProtocols(@TempDir Path dir) throws Exception {
-        Evaluation evaluation = new Evaluation(Models.parse(MODELS),
-                List.of(new LeaveLastOneOut(false), new Prequential(0.5, 256, false)), Evaluation.DEFAULT_METRICS);
+        Evaluation evaluation = new Evaluation(
+                Models.parse(MODELS),
+                List.of(new LeaveLastOneOut(false), new Prequential(0.5, 256, false)),
+                Evaluation.DEFAULT_METRICS);
         List<ProtocolResult> results = evaluation.run(data);
 
-        assertThat(results).extracting(r -> r.model() + "/" + r.protocol()).containsExactly(
-                "popularity/loo", "itemcf/loo", "popularity/prequential", "itemcf/prequential");
+        assertThat(results)
+                .extracting(r -> r.model() + "/" + r.protocol())
+                .containsExactly("popularity/loo", "itemcf/loo", "popularity/prequential", "itemcf/prequential");
         double chance = 50.0 / ITEMS;
         for (ProtocolResult r : results) {
             double hr10 = r.get(Metric.HR.at(10));
             double hr50 = r.get(Metric.HR.at(50));
-            assertThat(hr50).as(r.model() + " " + r.protocol() + " beats chance").isGreaterThan(chance).isLessThanOrEqualTo(1);
+            assertThat(hr50)
+                    .as(r.model() + " " + r.protocol() + " beats chance")
+                    .isGreaterThan(chance)
+                    .isLessThanOrEqualTo(1);
             assertThat(hr10).isLessThanOrEqualTo(hr50);
-            assertThat(r.get(Metric.RECALL.at(50))).as("one target: recall equals HR").isEqualTo(hr50);
+            assertThat(r.get(Metric.RECALL.at(50)))
+                    .as("one target: recall equals HR")
+                    .isEqualTo(hr50);
             assertThat(r.get(Metric.NDCG.at(10))).isPositive().isLessThanOrEqualTo(hr10);
-            assertThat(r.get(Metric.NDCG.at(50))).isLessThanOrEqualTo(hr50).isGreaterThanOrEqualTo(r.get(Metric.NDCG.at(10)));
+            assertThat(r.get(Metric.NDCG.at(50)))
+                    .isLessThanOrEqualTo(hr50)
+                    .isGreaterThanOrEqualTo(r.get(Metric.NDCG.at(10)));
         }
-        assertThat(results.get(0).evaluated()).as("one held-out event per user").isEqualTo(
-                data.examples().stream().map(EvaluationData::userOf).distinct().count());
-        assertThat(results.get(2).evaluated()).isEqualTo(data.examples().size() - data.examples().size() / 2);
+        assertThat(results.get(0).evaluated())
+                .as("one held-out event per user")
+                .isEqualTo(data.examples().stream()
+                        .map(EvaluationData::userOf)
+                        .distinct()
+                        .count());
+        assertThat(results.get(2).evaluated())
+                .isEqualTo(data.examples().size() - data.examples().size() / 2);
         // planted interest clusters: item-to-item similarity beats global popularity
-        assertThat(results.get(1).get(Metric.HR.at(50))).isGreaterThan(results.get(0).get(Metric.HR.at(50)));
-        assertThat(results.get(3).get(Metric.HR.at(50))).isGreaterThan(results.get(2).get(Metric.HR.at(50)));
+        assertThat(results.get(1).get(Metric.HR.at(50)))
+                .isGreaterThan(results.get(0).get(Metric.HR.at(50)));
+        assertThat(results.get(3).get(Metric.HR.at(50)))
+                .isGreaterThan(results.get(2).get(Metric.HR.at(50)));
 
         String table = evaluation.table(results);
         assertThat(table.lines().findFirst().orElseThrow())

@@ -55,8 +55,9 @@ class MetricTest {
         means.add(RANKED, Set.of("b"));
         assertThat(means.count()).isEqualTo(4);
         assertThat(means.maxK()).isEqualTo(5);
-        assertThat(means.means()).containsExactly(
-                org.assertj.core.api.Assertions.entry(Metric.HR.at(1), 0.25),
-                org.assertj.core.api.Assertions.entry(Metric.HR.at(5), 0.75));
+        assertThat(means.means())
+                .containsExactly(
+                        org.assertj.core.api.Assertions.entry(Metric.HR.at(1), 0.25),
+                        org.assertj.core.api.Assertions.entry(Metric.HR.at(5), 0.75));
     }
 }

@@ -17,15 +17,27 @@ import org.junit.jupiter.api.Test;
 class MovieLensLeaveLastOneOutTest {
 
     static final Map<String, String> SETTINGS = Map.of(
-            "batchSize", "128", "maxSessionLength", "20", "maxLongTermLength", "20",
-            "sparseLearningRate", "0.05", "denseLearningRate", "0.003", "logQCorrection", "false");
+            "batchSize",
+            "128",
+            "maxSessionLength",
+            "20",
+            "maxLongTermLength",
+            "20",
+            "sparseLearningRate",
+            "0.05",
+            "denseLearningRate",
+            "0.003",
+            "logQCorrection",
+            "false");
 
     @Test
     void sdmBeatsPopularityOnHitRateAt50() throws Exception {
         EvaluationData data = EvaluationData.replay(Datasets.bundledMovieLens(), HistoryPolicy.defaults());
         NeuralSettings budget = NeuralSettings.of(1, SETTINGS).withBudget(50, 1.0);
-        Evaluation evaluation = new Evaluation(Models.parse(List.of("popularity", "sdm"), budget, data),
-                List.of(new LeaveLastOneOut(true)), List.of(Metric.HR.at(50)));
+        Evaluation evaluation = new Evaluation(
+                Models.parse(List.of("popularity", "sdm"), budget, data),
+                List.of(new LeaveLastOneOut(true)),
+                List.of(Metric.HR.at(50)));
 
         List<ProtocolResult> results = evaluation.run(data);
 

@@ -19,37 +19,64 @@ class NeuralEvaluationTest {
 
     private static final int ITEMS = 200;
     private static final Map<String, String> TINY = Map.of(
-            "featureDims", "8,4,4,4,4", "outputDim", "24", "batchSize", "64",
-            "maxSessionLength", "10", "maxLongTermLength", "10", "sparseLearningRate", "0.02",
-            "sine.concepts", "16", "sine.interests", "2");
+            "featureDims",
+            "8,4,4,4,4",
+            "outputDim",
+            "24",
+            "batchSize",
+            "64",
+            "maxSessionLength",
+            "10",
+            "maxLongTermLength",
+            "10",
+            "sparseLearningRate",
+            "0.02",
+            "sine.concepts",
+            "16",
+            "sine.interests",
+            "2");
 
     private static EvaluationData data;
 
     @BeforeAll
     static void replaySlice() throws Exception {
-        data = EvaluationData.replay(new SyntheticDataset(SyntheticOptions.defaults().withSize(80, ITEMS, 1_500)),
-                HistoryPolicy.defaults());
+        data = EvaluationData.replay(
+                new SyntheticDataset(SyntheticOptions.defaults().withSize(80, ITEMS, 1_500)), HistoryPolicy.defaults());
     }
 
     @Test
     void everyNeuralModelGetsSaneFiguresUnderBothProtocols() {
-        Evaluation evaluation = new Evaluation(Models.parse(List.of("meanpool", "sdm", "sine"), NeuralSettings.of(1, TINY), data),
-                List.of(new LeaveLastOneOut(false), new Prequential(0.5, 64, false)), Evaluation.DEFAULT_METRICS);
+        Evaluation evaluation = new Evaluation(
+                Models.parse(List.of("meanpool", "sdm", "sine"), NeuralSettings.of(1, TINY), data),
+                List.of(new LeaveLastOneOut(false), new Prequential(0.5, 64, false)),
+                Evaluation.DEFAULT_METRICS);
         List<ProtocolResult> results = evaluation.run(data);
 
-        assertThat(results).extracting(r -> r.model() + "/" + r.protocol()).containsExactly(
-                "meanpool/loo", "sdm/loo", "sine/loo", "meanpool/prequential", "sdm/prequential", "sine/prequential");
+        assertThat(results)
+                .extracting(r -> r.model() + "/" + r.protocol())
+                .containsExactly(
+                        "meanpool/loo",
+                        "sdm/loo",
+                        "sine/loo",
+                        "meanpool/prequential",
+                        "sdm/prequential",
+                        "sine/prequential");
         for (ProtocolResult r : results) {
             double hr10 = r.get(Metric.HR.at(10));
             double hr50 = r.get(Metric.HR.at(50));
-            assertThat(hr50).as(r.model() + "/" + r.protocol() + " HR@50").isBetween(0.0, 1.0).isGreaterThanOrEqualTo(hr10);
+            assertThat(hr50)
+                    .as(r.model() + "/" + r.protocol() + " HR@50")
+                    .isBetween(0.0, 1.0)
+                    .isGreaterThanOrEqualTo(hr10);
             assertThat(r.get(Metric.NDCG.at(50))).isBetween(0.0, hr50);
             assertThat(r.get(Metric.NDCG.at(10))).isLessThanOrEqualTo(r.get(Metric.NDCG.at(50)));
             assertThat(r.training()).isPositive();
         }
         // trained on clustered data, every model finds more than the 25 % chance level at K=50 of 200 items
-        assertThat(results).allSatisfy(r -> assertThat(r.get(Metric.HR.at(50))).as(r.model() + "/" + r.protocol())
-                .isGreaterThan(50.0 / ITEMS));
+        assertThat(results)
+                .allSatisfy(r -> assertThat(r.get(Metric.HR.at(50)))
+                        .as(r.model() + "/" + r.protocol())
+                        .isGreaterThan(50.0 / ITEMS));
     }
 
     @Test
@@ -70,11 +97,14 @@ class NeuralEvaluationTest {
             assertThat(epochLosses).hasSize(3);
             assertThat(epochLosses.get(2)).isLessThan(epochLosses.get(0));
 
-            FeatureSnapshot context = data.examples().get(data.examples().size() - 1).getContext();
-            List<String> top = model.recommend(List.of(context), 20, List.of(Set.of())).get(0);
+            FeatureSnapshot context =
+                    data.examples().get(data.examples().size() - 1).getContext();
+            List<String> top =
+                    model.recommend(List.of(context), 20, List.of(Set.of())).get(0);
             assertThat(top).hasSize(20).doesNotHaveDuplicates();
             Set<String> excluded = Set.copyOf(top.subList(0, 5));
-            List<String> rest = model.recommend(List.of(context), 20, List.of(excluded)).get(0);
+            List<String> rest =
+                    model.recommend(List.of(context), 20, List.of(excluded)).get(0);
             assertThat(rest).hasSize(20).doesNotContainAnyElementsOf(excluded).startsWith(top.get(5));
         }
     }

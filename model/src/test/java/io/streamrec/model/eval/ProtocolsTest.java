@@ -39,15 +39,21 @@ class ProtocolsTest {
             List<List<String>> lists = new ArrayList<>();
             for (Set<String> ex : exclude) {
                 excluded.add(new HashSet<>(ex));
-                lists.add(List.of("b", "c").stream().filter(i -> !ex.contains(i)).limit(k).toList());
+                lists.add(List.of("b", "c").stream()
+                        .filter(i -> !ex.contains(i))
+                        .limit(k)
+                        .toList());
             }
             return lists;
         }
     }
 
     private static final EvaluationData DATA = new Examples()
-            .add("u1", "a", 0).add("u1", "b", 1).add("u1", "c", 2)
-            .add("u2", "b", 3).add("u2", "a", 4)
+            .add("u1", "a", 0)
+            .add("u1", "b", 1)
+            .add("u1", "c", 2)
+            .add("u2", "b", 3)
+            .add("u2", "a", 4)
             .add("u3", "c", 5)
             .data();
 
@@ -55,13 +61,19 @@ class ProtocolsTest {
     void leaveLastOneOutHoldsOutEachUsersLastEventAndExcludesTheirTrainingItems() {
         Recorder model = new Recorder();
         ProtocolResult result = new LeaveLastOneOut(true)
-                .run(SequentialRecommender.Factory.of("rec", () -> model), DATA, List.of(Metric.HR.at(1)), TrainingProgress.SILENT);
+                .run(
+                        SequentialRecommender.Factory.of("rec", () -> model),
+                        DATA,
+                        List.of(Metric.HR.at(1)),
+                        TrainingProgress.SILENT);
 
         assertThat(model.calls).containsExactly("train 3", "recommend 3");
         assertThat(model.trained).extracting(EvaluationData::itemOf).containsExactly("a", "b", "b");
         // test contexts in time order: u1 before c (session a, b), u2 before a (session b), u3 before c (empty)
         assertThat(model.ranked).extracting(FeatureSnapshot::getUserId).containsExactly("u1", "u2", "u3");
-        assertThat(model.ranked.get(0).getSession()).extracting(b -> b.getItemId()).containsExactly("a", "b");
+        assertThat(model.ranked.get(0).getSession())
+                .extracting(b -> b.getItemId())
+                .containsExactly("a", "b");
         assertThat(model.excluded).containsExactly(Set.of("a", "b"), Set.of("b"), Set.of());
         // u1: "b" excluded → ["c"] hits c; u2: ["c"] misses a; u3: ["b"] misses c
         assertThat(result.get(Metric.HR.at(1))).isEqualTo(1.0 / 3);
@@ -74,7 +86,11 @@ class ProtocolsTest {
     void prequentialScoresEachBatchBeforeLearningItAndOnlyTheReportedTail() {
         Recorder model = new Recorder();
         ProtocolResult result = new Prequential(0.5, 2, true)
-                .run(SequentialRecommender.Factory.of("rec", () -> model), DATA, List.of(Metric.HR.at(2)), TrainingProgress.SILENT);
+                .run(
+                        SequentialRecommender.Factory.of("rec", () -> model),
+                        DATA,
+                        List.of(Metric.HR.at(2)),
+                        TrainingProgress.SILENT);
 
         // 6 examples in batches of 2; the last half (examples 3..5) is scored: one in batch 2, two in batch 3
         assertThat(model.calls).containsExactly("learn 2", "recommend 1", "learn 2", "recommend 2", "learn 2");

@@ -32,7 +32,8 @@ class BehaviorsTest {
 
     @Test
     void weightDefaultsByEventTypeAndTheTypeIsCanonical() {
-        Behavior purchase = Behaviors.from(TestEvents.view("u1", "e1", "i1", 1L).setEventType("Purchase").build());
+        Behavior purchase = Behaviors.from(
+                TestEvents.view("u1", "e1", "i1", 1L).setEventType("Purchase").build());
 
         assertThat(purchase.getEventType()).isEqualTo("buy");
         assertThat(purchase.getWeight()).isEqualTo(4.0);
@@ -40,14 +41,18 @@ class BehaviorsTest {
 
     @Test
     void anExplicitWeightWins() {
-        Behavior b = Behaviors.from(TestEvents.view("u1", "e1", "i1", 1L).setEventType("buy").setWeight(0.5).build());
+        Behavior b = Behaviors.from(TestEvents.view("u1", "e1", "i1", 1L)
+                .setEventType("buy")
+                .setWeight(0.5)
+                .build());
 
         assertThat(b.getWeight()).isEqualTo(0.5);
     }
 
     @Test
     void anUnknownTypeIsRefusedWithAHint() {
-        UserEvent event = TestEvents.view("u1", "e1", "i1", 1L).setEventType("teleport").build();
+        UserEvent event =
+                TestEvents.view("u1", "e1", "i1", 1L).setEventType("teleport").build();
 
         assertThatThrownBy(() -> Behaviors.from(event))
                 .isInstanceOf(IllegalArgumentException.class)

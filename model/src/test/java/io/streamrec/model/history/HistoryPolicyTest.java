@@ -32,7 +32,8 @@ class HistoryPolicyTest {
 
         assertThat(policy.sessionGapMillis()).isEqualTo(Duration.ofMinutes(30).toMillis());
         assertThat(policy.maxSessionItems()).isEqualTo(20);
-        assertThat(policy.longTermRetentionMillis()).isEqualTo(Duration.ofDays(3).toMillis());
+        assertThat(policy.longTermRetentionMillis())
+                .isEqualTo(Duration.ofDays(3).toMillis());
         assertThat(policy.maxLongTermPerFeature()).isEqualTo(10);
         assertThat(policy.dedupMemory()).isEqualTo(64);
         assertThat(policy.toBuilder().build()).isEqualTo(policy).isNotEqualTo(HistoryPolicy.defaults());
@@ -50,19 +51,22 @@ class HistoryPolicyTest {
 
     @Test
     void invalidSettingsAreRejectedWithWhatToSet() {
-        assertThatThrownBy(() -> HistoryPolicy.builder().sessionGap(Duration.ZERO).build())
+        assertThatThrownBy(
+                        () -> HistoryPolicy.builder().sessionGap(Duration.ZERO).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("sessionGap must be at least 1 ms but was PT0S")
                 .hasMessageContaining("e.g. 10m");
-        assertThatThrownBy(() -> HistoryPolicy.builder().longTermRetention(Duration.ofDays(-1)).build())
+        assertThatThrownBy(() -> HistoryPolicy.builder()
+                        .longTermRetention(Duration.ofDays(-1))
+                        .build())
                 .hasMessageContaining("longTermRetention");
         assertThatThrownBy(() -> HistoryPolicy.builder().sessionGap(null).build())
                 .hasMessageContaining("sessionGap must be at least 1 ms but was null");
         assertThatThrownBy(() -> HistoryPolicy.builder().maxSessionItems(0).build())
                 .hasMessageContaining("maxSessionItems must be at least 1 but was 0");
-        assertThatThrownBy(() -> HistoryPolicy.builder().maxLongTermPerFeature(-5).build())
+        assertThatThrownBy(
+                        () -> HistoryPolicy.builder().maxLongTermPerFeature(-5).build())
                 .hasMessageContaining("maxLongTermPerFeature must be at least 1 but was -5");
-        assertThatThrownBy(() -> HistoryPolicy.builder().dedupMemory(0).build())
-                .hasMessageContaining("dedupMemory");
+        assertThatThrownBy(() -> HistoryPolicy.builder().dedupMemory(0).build()).hasMessageContaining("dedupMemory");
     }
 }

@@ -25,12 +25,14 @@ class HistoryReplayTest {
 
     @Test
     void interleavedUsersReplayAsIfEachWereAlone() {
-        List<HistoryStep> steps = new HistoryReplay(policy).replay(interleaved.stream()).toList();
+        List<HistoryStep> steps =
+                new HistoryReplay(policy).replay(interleaved.stream()).toList();
 
-        Map<String, List<HistoryStep>> byUser = steps.stream()
-                .collect(Collectors.groupingBy(s -> s.after().getUserId()));
+        Map<String, List<HistoryStep>> byUser =
+                steps.stream().collect(Collectors.groupingBy(s -> s.after().getUserId()));
         for (String user : List.of("u1", "u2")) {
-            List<UserEvent> own = interleaved.stream().filter(e -> e.getUserId().equals(user)).toList();
+            List<UserEvent> own =
+                    interleaved.stream().filter(e -> e.getUserId().equals(user)).toList();
             assertThat(byUser.get(user)).isEqualTo(HistoryReplay.replayUser(policy, own));
         }
         assertThat(byUser.get("u1").get(2).after().getLongTerm().getItem()).containsExactly("a", "b");

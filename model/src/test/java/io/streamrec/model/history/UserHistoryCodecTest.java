@@ -39,9 +39,20 @@ class UserHistoryCodecTest {
     private UserHistory populated() {
         UserHistory history = new UserHistory();
         history.updateProfile(new UserProfile("u1", Map.of("age", "30", "gender", "f"), 3L));
-        history.apply(view("u1", "e1", "a", minutes(0)).setSessionId("s1").setShopId("shop").build(), policy);
-        history.apply(view("u1", "e2", "b", minutes(1)).setBrandId("brand").setWeight(2.5).build(), policy);
-        history.apply(view("u1", "e3", "c", minutes(60)).setLeafCategoryId("leaf").build(), policy);
+        history.apply(
+                view("u1", "e1", "a", minutes(0))
+                        .setSessionId("s1")
+                        .setShopId("shop")
+                        .build(),
+                policy);
+        history.apply(
+                view("u1", "e2", "b", minutes(1))
+                        .setBrandId("brand")
+                        .setWeight(2.5)
+                        .build(),
+                policy);
+        history.apply(
+                view("u1", "e3", "c", minutes(60)).setLeafCategoryId("leaf").build(), policy);
         history.apply(view("u1", "e4", "d", minutes(61)).build(), policy);
         return history;
     }
@@ -57,7 +68,8 @@ class UserHistoryCodecTest {
             assertThat(decoded.longTermSize(f)).isEqualTo(original.longTermSize(f));
         }
         // dedup memory and long-term timestamps survive: both histories react identically
-        assertThat(decoded.apply(view("u1", "e4", "d", minutes(62)).build(), policy)).isEmpty();
+        assertThat(decoded.apply(view("u1", "e4", "d", minutes(62)).build(), policy))
+                .isEmpty();
         assertThat(decoded.apply(view("u1", "e5", "a", minutes(200)).build(), policy))
                 .isEqualTo(original.apply(view("u1", "e5", "a", minutes(200)).build(), policy));
     }
@@ -84,7 +96,8 @@ class UserHistoryCodecTest {
     void aHistoryWrittenInFormat1ByEarlierBuildsStillReads() throws IOException {
         // populated() as the build before format 2 wrote it (UserHistoryCodec at 1b82ae5)
         byte[] format1;
-        try (InputStream in = Objects.requireNonNull(getClass().getResourceAsStream("/history/user-history-format-1.bin"))) {
+        try (InputStream in =
+                Objects.requireNonNull(getClass().getResourceAsStream("/history/user-history-format-1.bin"))) {
             format1 = in.readAllBytes();
         }
         UserHistory original = populated();
@@ -93,8 +106,12 @@ class UserHistoryCodecTest {
         assertThat(format1[0]).isEqualTo((byte) 1);
         assertThat(decoded.snapshot("u1")).isEqualTo(original.snapshot("u1"));
         assertThat(decoded.lapsesAt(policy)).isEqualTo(original.lapsesAt(policy));
-        assertThat(decoded.apply(view("u1", "e3", "c", minutes(62)).build(), policy)).as("dedup memory").isEmpty();
-        assertThat(decode(encode(decoded)).snapshot("u1")).as("rewritten in the current format").isEqualTo(original.snapshot("u1"));
+        assertThat(decoded.apply(view("u1", "e3", "c", minutes(62)).build(), policy))
+                .as("dedup memory")
+                .isEmpty();
+        assertThat(decode(encode(decoded)).snapshot("u1"))
+                .as("rewritten in the current format")
+                .isEqualTo(original.snapshot("u1"));
     }
 
     @Test
@@ -102,8 +119,11 @@ class UserHistoryCodecTest {
         // the state benchmark's event shape; format 1 took 272 bytes for it
         UserHistory history = new UserHistory();
         for (int i = 0; i < 3; i++) {
-            history.apply(view("u-123456", "e-" + (2_000_000 + i), "i-" + (10_000 + i), minutes(0) + 7 * i)
-                    .setCategoryId("c-" + (100 + i)).build(), policy);
+            history.apply(
+                    view("u-123456", "e-" + (2_000_000 + i), "i-" + (10_000 + i), minutes(0) + 7 * i)
+                            .setCategoryId("c-" + (100 + i))
+                            .build(),
+                    policy);
         }
 
         assertThat(encode(history).length).isLessThanOrEqualTo(100);
@@ -112,15 +132,27 @@ class UserHistoryCodecTest {
     @Test
     void behavioursOfAnUncodedTypeOrWithTheirOwnWeightRoundTrip() throws IOException {
         UserHistory history = new UserHistory();
-        history.apply(view("u1", "e1", "a", minutes(0)).setEventType("buy").setWeight(4.0).build(), policy);
-        history.apply(view("u1", "e2", "b", minutes(1)).setEventType("cart").setWeight(-0.0).build(), policy);
+        history.apply(
+                view("u1", "e1", "a", minutes(0))
+                        .setEventType("buy")
+                        .setWeight(4.0)
+                        .build(),
+                policy);
+        history.apply(
+                view("u1", "e2", "b", minutes(1))
+                        .setEventType("cart")
+                        .setWeight(-0.0)
+                        .build(),
+                policy);
         // format 1 stored any type string; a type without a code keeps its name and weight
         history.session.add(new Behavior("e3", "c", "wishlist", minutes(2), null, null, null, null, null, 2.0));
 
         UserHistory decoded = decode(encode(history));
 
-        assertThat(decoded.snapshot("u1").getSession()).isEqualTo(history.snapshot("u1").getSession());
-        assertThat(Double.doubleToRawLongBits(decoded.snapshot("u1").getSession().get(1).getWeight()))
+        assertThat(decoded.snapshot("u1").getSession())
+                .isEqualTo(history.snapshot("u1").getSession());
+        assertThat(Double.doubleToRawLongBits(
+                        decoded.snapshot("u1").getSession().get(1).getWeight()))
                 .isEqualTo(Double.doubleToRawLongBits(-0.0));
     }
 
@@ -132,7 +164,11 @@ class UserHistoryCodecTest {
     @Test
     void randomHistoriesRoundTripExactly() throws IOException {
         Random random = new Random(42);
-        HistoryPolicy tight = HistoryPolicy.builder().dedupMemory(4).maxSessionItems(6).maxLongTermPerFeature(5).build();
+        HistoryPolicy tight = HistoryPolicy.builder()
+                .dedupMemory(4)
+                .maxSessionItems(6)
+                .maxLongTermPerFeature(5)
+                .build();
         String[] types = {"view", "click", "rate", "fav", "cart", "buy"};
         for (int user = 0; user < 200; user++) {
             UserHistory history = new UserHistory();
@@ -166,7 +202,8 @@ class UserHistoryCodecTest {
                 assertThat(decoded.snapshot("u")).isEqualTo(history.snapshot("u"));
                 assertThat(encode(decoded)).isEqualTo(bytes);
                 assertThat(decoded.lapsesAt(tight)).isEqualTo(history.lapsesAt(tight));
-                UserEvent next = view("u", "e" + random.nextInt(60), "i0", time + random.nextInt(1_000_000)).build();
+                UserEvent next = view("u", "e" + random.nextInt(60), "i0", time + random.nextInt(1_000_000))
+                        .build();
                 Optional<HistoryStep> decodedStep = decoded.copy().apply(next, tight);
                 assertThat(decodedStep).isEqualTo(history.copy().apply(next, tight));
             }
@@ -179,18 +216,28 @@ class UserHistoryCodecTest {
 
         assertThatThrownBy(() -> decode(Arrays.copyOf(bytes, bytes.length - 3))).isInstanceOf(EOFException.class);
         // version, no flags, 0 sessions closed, last event time 0, session start 0, then 2^28 - 1 behaviours
-        byte[] hugeSession = {UserHistoryCodec.FORMAT_VERSION, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0x7F};
-        assertThatThrownBy(() -> decode(hugeSession)).isInstanceOf(IOException.class).hasMessageContaining("a count of");
+        byte[] hugeSession = {
+            UserHistoryCodec.FORMAT_VERSION, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0x7F
+        };
+        assertThatThrownBy(() -> decode(hugeSession))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("a count of");
         byte[] unknownType = encode(populated());
         int typeAt = indexOfTypeCodeOfFirstBehaviour(unknownType);
         unknownType[typeAt] = 99;
-        assertThatThrownBy(() -> decode(unknownType)).isInstanceOf(IOException.class).hasMessageContaining("type code 99");
+        assertThatThrownBy(() -> decode(unknownType))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("type code 99");
     }
 
     /** populated()'s first session behaviour is "e3" of item "c": flags, 2 "e3", 1 "c", then the type code. */
     private static int indexOfTypeCodeOfFirstBehaviour(byte[] bytes) {
         for (int i = 0; i + 6 < bytes.length; i++) {
-            if (bytes[i] == 2 && bytes[i + 1] == 'e' && bytes[i + 2] == '3' && bytes[i + 3] == 1 && bytes[i + 4] == 'c') {
+            if (bytes[i] == 2
+                    && bytes[i + 1] == 'e'
+                    && bytes[i + 2] == '3'
+                    && bytes[i + 3] == 1
+                    && bytes[i + 4] == 'c') {
                 return i + 5;
             }
         }

@@ -60,8 +60,10 @@ class UserHistoryTest {
         @Test
         void aChangedSessionIdStartsANewSessionEvenWithinTheGap() {
             apply(view("u1", "e1", "a", minutes(0)).setSessionId("s1").build());
-            HistoryStep same = apply(view("u1", "e2", "b", minutes(1)).setSessionId("s1").build());
-            HistoryStep changed = apply(view("u1", "e3", "c", minutes(2)).setSessionId("s2").build());
+            HistoryStep same =
+                    apply(view("u1", "e2", "b", minutes(1)).setSessionId("s1").build());
+            HistoryStep changed =
+                    apply(view("u1", "e3", "c", minutes(2)).setSessionId("s2").build());
 
             assertThat(same.closedSession()).isFalse();
             assertThat(changed.closedSession()).isTrue();
@@ -83,7 +85,8 @@ class UserHistoryTest {
             for (int i = 0; i < 3; i++) {
                 history.apply(at("e" + i, "i" + i, minutes(i)), small).orElseThrow();
             }
-            HistoryStep fourth = history.apply(at("e3", "i3", minutes(3)), small).orElseThrow();
+            HistoryStep fourth =
+                    history.apply(at("e3", "i3", minutes(3)), small).orElseThrow();
 
             assertThat(fourth.closedSession()).isTrue();
             assertThat(sessionItems(fourth.after())).containsExactly("i3");
@@ -105,7 +108,10 @@ class UserHistoryTest {
     class LongTerm {
         @Test
         void eachFeatureKeepsTheIdsItHasAndSkipsMissingOnes() {
-            apply(view("u1", "e1", "a", minutes(0)).setShopId("shop1").setBrandId("brand1").build());
+            apply(view("u1", "e1", "a", minutes(0))
+                    .setShopId("shop1")
+                    .setBrandId("brand1")
+                    .build());
             apply(view("u1", "e2", "b", minutes(1)).setLeafCategoryId("leaf2").build());
             FeatureSnapshot after = apply(at("e3", "c", minutes(60))).after();
 
@@ -133,7 +139,9 @@ class UserHistoryTest {
             for (int i = 0; i < 5; i++) {
                 history.apply(at("e" + i, "i" + i, minutes(i)), bounded).orElseThrow();
             }
-            FeatureSnapshot after = history.apply(at("e5", "x", minutes(60)), bounded).orElseThrow().after();
+            FeatureSnapshot after = history.apply(at("e5", "x", minutes(60)), bounded)
+                    .orElseThrow()
+                    .after();
 
             assertThat(after.getLongTerm().getItem()).containsExactly("i2", "i3", "i4");
             assertThat(after.getLongTerm().getCategory()).containsExactly("c-i2", "c-i3", "c-i4");
@@ -145,11 +153,15 @@ class UserHistoryTest {
             apply(at("e1", "old", days(0)));
             apply(at("e2", "recent", days(5)));
             FeatureSnapshot within = apply(at("e3", "now", days(7))).after();
-            FeatureSnapshot beyond = apply(at("e4", "later", days(7) + Duration.ofHours(1).toMillis())).after();
+            FeatureSnapshot beyond = apply(
+                            at("e4", "later", days(7) + Duration.ofHours(1).toMillis()))
+                    .after();
 
             assertThat(within.getLongTerm().getItem()).containsExactly("old", "recent");
             assertThat(beyond.getLongTerm().getItem()).containsExactly("recent", "now");
-            assertThat(history.longTermSize(Feature.ITEM)).as("expired entries are dropped, not hidden").isEqualTo(2);
+            assertThat(history.longTermSize(Feature.ITEM))
+                    .as("expired entries are dropped, not hidden")
+                    .isEqualTo(2);
         }
 
         @Test
@@ -168,7 +180,8 @@ class UserHistoryTest {
         @Test
         void theExampleCarriesTheStateBeforeAndTheEventAsTarget() {
             HistoryStep first = apply(at("e1", "a", minutes(0)));
-            HistoryStep second = apply(view("u1", "e2", "b", minutes(1)).setEventType("buy").build());
+            HistoryStep second =
+                    apply(view("u1", "e2", "b", minutes(1)).setEventType("buy").build());
 
             assertThat(first.example().getContext().getSession()).isEmpty();
             assertThat(first.example().getContext().getEventId()).isEmpty();
@@ -202,9 +215,11 @@ class UserHistoryTest {
 
         @Test
         void theLatestProfileIsCarried() {
-            assertThat(history.updateProfile(new UserProfile("u1", Map.of("age", "30-39"), 10L))).isTrue();
+            assertThat(history.updateProfile(new UserProfile("u1", Map.of("age", "30-39"), 10L)))
+                    .isTrue();
             assertThat(history.updateProfile(new UserProfile("u1", Map.of("age", "20-29"), 5L)))
-                    .as("an older profile is ignored").isFalse();
+                    .as("an older profile is ignored")
+                    .isFalse();
 
             FeatureSnapshot after = apply(at("e1", "a", minutes(0))).after();
 
@@ -229,8 +244,12 @@ class UserHistoryTest {
             history.apply(at("e2", "b", minutes(1)), forgetful).orElseThrow();
             history.apply(at("e3", "c", minutes(2)), forgetful).orElseThrow();
 
-            assertThat(history.apply(at("e1", "a", minutes(3)), forgetful)).as("forgotten").isPresent();
-            assertThat(history.apply(at("e3", "c", minutes(3)), forgetful)).as("remembered").isEmpty();
+            assertThat(history.apply(at("e1", "a", minutes(3)), forgetful))
+                    .as("forgotten")
+                    .isPresent();
+            assertThat(history.apply(at("e3", "c", minutes(3)), forgetful))
+                    .as("remembered")
+                    .isEmpty();
         }
 
         @Test
@@ -287,7 +306,8 @@ class UserHistoryTest {
             assertThat(history.expire(days(8), policy)).isFalse();
             // an event after day 8 starts a new session whose window begins after day 1
             assertThat(history.longTermSize(Feature.ITEM)).isEqualTo(1);
-            assertThat(apply(at("e4", "x", days(8) + 1)).after().getLongTerm().getItem()).containsExactly("mid", "new");
+            assertThat(apply(at("e4", "x", days(8) + 1)).after().getLongTerm().getItem())
+                    .containsExactly("mid", "new");
         }
 
         @Test

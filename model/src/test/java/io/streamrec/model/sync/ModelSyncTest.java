@@ -36,7 +36,8 @@ class ModelSyncTest {
     private static final int MAX_BYTES = 16 * 1024;
 
     private final List<TrainingExample> stream = clustered(40 * 32, 400, 10, 11);
-    private final List<FeatureSnapshot> probe = stream.subList(0, 64).stream().map(TrainingExample::getContext).toList();
+    private final List<FeatureSnapshot> probe =
+            stream.subList(0, 64).stream().map(TrainingExample::getContext).toList();
     private OnlineTrainer trainer;
     private ModelUpdates updates;
     private EncoderReplica replica;
@@ -45,7 +46,8 @@ class ModelSyncTest {
     @BeforeEach
     void setUp() {
         // 300 item rows for 400 items: training evicts, so deltas carry tombstones
-        trainer = new OnlineTrainer(smallConfig().vocabularyCapacities(300, 100, 100, 100, 100).build(), MeanPoolEncoder.factory(16));
+        trainer = new OnlineTrainer(
+                smallConfig().vocabularyCapacities(300, 100, 100, 100, 100).build(), MeanPoolEncoder.factory(16));
         updates = new ModelUpdates(trainer, MAX_BYTES, Clock.systemUTC());
         replica = new EncoderReplica(MeanPoolEncoder.factory(16));
         train(10);
@@ -76,7 +78,11 @@ class ModelSyncTest {
             assertThat(avroSize(c)).isLessThanOrEqualTo(MAX_BYTES);
         });
         assertThat(full.stream().mapToInt(c -> c.getItemRows().size()).sum())
-                .isEqualTo(trainer.model().embeddings().table(Feature.ITEM).vocabulary().size());
+                .isEqualTo(trainer.model()
+                        .embeddings()
+                        .table(Feature.ITEM)
+                        .vocabulary()
+                        .size());
 
         List<ModelUpdate> shuffled = new ArrayList<>(full);
         Collections.shuffle(shuffled, new Random(3));
@@ -93,7 +99,8 @@ class ModelSyncTest {
         List<ModelUpdate> full = updates.snapshot();
         applyAll(full);
         train(20);
-        assertThat(replica.encode(probe).get(0).vector()).isNotEqualTo(trainer.encode(probe).get(0).vector());
+        assertThat(replica.encode(probe).get(0).vector())
+                .isNotEqualTo(trainer.encode(probe).get(0).vector());
 
         List<ModelUpdate> delta = updates.delta(full.get(0).getVersion());
         assertThat(delta).allSatisfy(c -> {
@@ -101,7 +108,9 @@ class ModelSyncTest {
             assertThat(c.getBaseVersion()).isEqualTo(full.get(0).getVersion());
             assertThat(c.getVersion()).isGreaterThan(full.get(0).getVersion());
         });
-        assertThat(delta.stream().mapToInt(c -> c.getTombstones().size()).sum()).as("evictions travel as tombstones").isPositive();
+        assertThat(delta.stream().mapToInt(c -> c.getTombstones().size()).sum())
+                .as("evictions travel as tombstones")
+                .isPositive();
         applyAll(delta);
 
         assertThat(replica.version()).isEqualTo(delta.get(0).getVersion());
@@ -129,7 +138,9 @@ class ModelSyncTest {
         assertSameVectors(replica.encode(probe), trainer.encode(probe));
 
         applyAll(missed);
-        assertThat(replica.version()).as("stale updates are ignored").isEqualTo(full.get(0).getVersion());
+        assertThat(replica.version())
+                .as("stale updates are ignored")
+                .isEqualTo(full.get(0).getVersion());
     }
 
     @Test
@@ -150,7 +161,8 @@ class ModelSyncTest {
 
     @Test
     void anItemWhoseCategoryWasEvictedTravelsInTheNextDelta() {
-        try (OnlineTrainer small = new OnlineTrainer(smallConfig().vocabularyCapacities(100, 100, 1, 100, 100).build(), MeanPoolEncoder.factory(8))) {
+        try (OnlineTrainer small = new OnlineTrainer(
+                smallConfig().vocabularyCapacities(100, 100, 1, 100, 100).build(), MeanPoolEncoder.factory(8))) {
             ModelUpdates smallUpdates = new ModelUpdates(small, MAX_BYTES, Clock.systemUTC());
             small.step(List.of(example(snapshot("u1", List.of(), List.of(), Map.of()), behavior("a", "c1", 1))));
             long full = smallUpdates.snapshot().get(0).getVersion();
@@ -158,9 +170,12 @@ class ModelSyncTest {
 
             List<ModelUpdate> delta = smallUpdates.delta(full);
 
-            assertThat(delta.stream().flatMap(c -> c.getTombstones().stream()).map(t -> t.getFeature() + ":" + t.getId()))
+            assertThat(delta.stream()
+                            .flatMap(c -> c.getTombstones().stream())
+                            .map(t -> t.getFeature() + ":" + t.getId()))
                     .contains("category:c1");
-            assertThat(delta.stream().flatMap(c -> c.getItemRows().stream()).map(ItemRow::getItemId)).containsExactlyInAnyOrder("a", "b");
+            assertThat(delta.stream().flatMap(c -> c.getItemRows().stream()).map(ItemRow::getItemId))
+                    .containsExactlyInAnyOrder("a", "b");
         }
     }
 

@@ -27,27 +27,35 @@ class EncoderCompatibilityTest {
         return Stream.of(
                 Arguments.of(MeanPoolEncoder.NAME, MeanPoolEncoder.factory(Map.of(MeanPoolEncoder.HIDDEN, "16")), 1),
                 Arguments.of("sdm", Encoders.factory("sdm", Map.of()), 1),
-                Arguments.of("sine", Encoders.factory("sine", Map.of("sine.concepts", "12", "sine.interests", "3")), 3));
+                Arguments.of(
+                        "sine", Encoders.factory("sine", Map.of("sine.concepts", "12", "sine.interests", "3")), 3));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("encoders")
-    void trainsAndItsSnapshotGivesAReplicaTheSameVectors(String name, Function<EncoderDimensions, UserEncoder> factory, int interests) {
+    void trainsAndItsSnapshotGivesAReplicaTheSameVectors(
+            String name, Function<EncoderDimensions, UserEncoder> factory, int interests) {
         List<TrainingExample> stream = clustered(4 * 16, 100, 5, 21);
-        try (OnlineTrainer trainer = new OnlineTrainer(smallConfig().profileFeatures(List.of("gender")).build(), factory);
-             EncoderReplica replica = new EncoderReplica(factory)) {
+        try (OnlineTrainer trainer = new OnlineTrainer(
+                        smallConfig().profileFeatures(List.of("gender")).build(), factory);
+                EncoderReplica replica = new EncoderReplica(factory)) {
             for (int s = 0; s < 4; s++) {
-                assertThat(trainer.step(stream.subList(s * 16, (s + 1) * 16))).isFinite().isPositive();
+                assertThat(trainer.step(stream.subList(s * 16, (s + 1) * 16)))
+                        .isFinite()
+                        .isPositive();
             }
             new ModelUpdates(trainer).snapshot().forEach(replica::apply);
 
-            List<FeatureSnapshot> probe = stream.subList(0, 8).stream().map(TrainingExample::getContext).toList();
+            List<FeatureSnapshot> probe = stream.subList(0, 8).stream()
+                    .map(TrainingExample::getContext)
+                    .toList();
             List<EncodedUser> expected = trainer.encode(probe);
             List<EncodedUser> actual = replica.encode(probe);
             assertThat(trainer.model().encoder().name()).isEqualTo(name);
             for (int i = 0; i < probe.size(); i++) {
                 assertThat(actual.get(i).interests()).hasDimensions(interests, 20);
-                assertThat(actual.get(i).vector()).containsExactly(expected.get(i).vector());
+                assertThat(actual.get(i).vector())
+                        .containsExactly(expected.get(i).vector());
             }
         }
     }

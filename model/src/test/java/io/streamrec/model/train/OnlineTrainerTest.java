@@ -43,9 +43,12 @@ class OnlineTrainerTest {
                     last += loss / 20;
                 }
             }
-            assertThat(last).as("mean loss of the last 20 steps vs the first 20").isLessThan(0.7f * first);
+            assertThat(last)
+                    .as("mean loss of the last 20 steps vs the first 20")
+                    .isLessThan(0.7f * first);
             // 20 items per cluster: a model that found the clusters hits @10 about half the time; chance is 10/200
-            double hitRate = trainer.score(heldOut, 10).stream().filter(r -> r.hitAt(10)).count() / (double) heldOut.size();
+            double hitRate =
+                    trainer.score(heldOut, 10).stream().filter(r -> r.hitAt(10)).count() / (double) heldOut.size();
             assertThat(hitRate).isGreaterThan(0.3);
             assertThat(trainer.stepCount()).isEqualTo(300);
         }
@@ -53,14 +56,21 @@ class OnlineTrainerTest {
 
     @Test
     void newIdsEnterTheVocabulariesOnFirstSightAndColdTargetsAreUnranked() {
-        TrainingExample known = example(snapshot("u1", List.of(behavior("a", "c1", 1)), List.of(), Map.of()), behavior("b", "c1", 2));
-        TrainingExample cold = example(snapshot("u1", List.of(behavior("a", "c1", 1)), List.of(), Map.of()), behavior("new", "c9", 3));
+        TrainingExample known =
+                example(snapshot("u1", List.of(behavior("a", "c1", 1)), List.of(), Map.of()), behavior("b", "c1", 2));
+        TrainingExample cold =
+                example(snapshot("u1", List.of(behavior("a", "c1", 1)), List.of(), Map.of()), behavior("new", "c9", 3));
         try (OnlineTrainer trainer = new OnlineTrainer(smallConfig().build(), MeanPoolEncoder.factory(16))) {
             trainer.step(List.of(known));
             var items = trainer.model().embeddings().table(Feature.ITEM).vocabulary();
             assertThat(items.rowOf("a")).isPositive();
             assertThat(items.rowOf("b")).isPositive();
-            assertThat(trainer.model().embeddings().table(Feature.CATEGORY).vocabulary().rowOf("c1")).isPositive();
+            assertThat(trainer.model()
+                            .embeddings()
+                            .table(Feature.CATEGORY)
+                            .vocabulary()
+                            .rowOf("c1"))
+                    .isPositive();
 
             List<Ranking> rankings = trainer.score(List.of(known, cold), 5);
             assertThat(rankings.get(0).targetRank()).isBetween(1, 2);
@@ -72,19 +82,23 @@ class OnlineTrainerTest {
 
     @Test
     void aStepMovesOnlyTheEmbeddingRowsOfItsBatch() {
-        TrainingExample first = example(snapshot("u1", List.of(behavior("a", "c1", 1)), List.of(), Map.of()), behavior("b", "c1", 2));
-        TrainingExample second = example(snapshot("u2", List.of(behavior("x", "c2", 1)), List.of(), Map.of()), behavior("y", "c2", 2));
+        TrainingExample first =
+                example(snapshot("u1", List.of(behavior("a", "c1", 1)), List.of(), Map.of()), behavior("b", "c1", 2));
+        TrainingExample second =
+                example(snapshot("u2", List.of(behavior("x", "c2", 1)), List.of(), Map.of()), behavior("y", "c2", 2));
         try (OnlineTrainer trainer = new OnlineTrainer(smallConfig().build(), MeanPoolEncoder.factory(16))) {
             trainer.step(List.of(first, second));
             var items = trainer.model().embeddings().table(Feature.ITEM);
             float[] bystander = items.valuesOf("x");
-            float[] category = trainer.model().embeddings().table(Feature.CATEGORY).valuesOf("c2");
+            float[] category =
+                    trainer.model().embeddings().table(Feature.CATEGORY).valuesOf("c2");
             float[] trained = items.valuesOf("a");
 
             trainer.step(List.of(first, example(first.getContext(), behavior("c", "c1", 3))));
 
             assertThat(items.valuesOf("x")).containsExactly(bystander);
-            assertThat(trainer.model().embeddings().table(Feature.CATEGORY).valuesOf("c2")).containsExactly(category);
+            assertThat(trainer.model().embeddings().table(Feature.CATEGORY).valuesOf("c2"))
+                    .containsExactly(category);
             assertThat(items.valuesOf("a")).isNotEqualTo(trained);
             assertThat(items.table().changedAt(items.vocabulary().rowOf("x"))).isEqualTo(1);
             assertThat(items.table().changedAt(items.vocabulary().rowOf("a"))).isEqualTo(2);
@@ -103,11 +117,13 @@ class OnlineTrainerTest {
             for (int i = 0; i < batch.size(); i++) {
                 Ranking r = plain.get(i);
                 assertThat(r.topIds()).hasSize(ITEMS).doesNotHaveDuplicates();
-                assertThat(r.topIds().indexOf(batch.get(i).getTarget().getItemId()) + 1).isEqualTo(r.targetRank());
+                assertThat(r.topIds().indexOf(batch.get(i).getTarget().getItemId()) + 1)
+                        .isEqualTo(r.targetRank());
             }
             String best = plain.get(0).topIds().get(0);
             String target = batch.get(0).getTarget().getItemId();
-            List<Ranking> excluded = trainer.score(batch.subList(0, 1), 10, List.of(new HashSet<>(List.of(best, target))));
+            List<Ranking> excluded =
+                    trainer.score(batch.subList(0, 1), 10, List.of(new HashSet<>(List.of(best, target))));
             assertThat(excluded.get(0).topIds()).doesNotContain(best.equals(target) ? "none" : best);
             int expectedRank = plain.get(0).targetRank() - (best.equals(target) ? 0 : 1);
             assertThat(excluded.get(0).targetRank()).isEqualTo(expectedRank);
@@ -125,14 +141,19 @@ class OnlineTrainerTest {
             trainer.versions().next(trainer.stepCount());
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             trainer.save(bytes);
-            try (OnlineTrainer restored = OnlineTrainer.load(new ByteArrayInputStream(bytes.toByteArray()), MeanPoolEncoder.factory(16))) {
+            try (OnlineTrainer restored =
+                    OnlineTrainer.load(new ByteArrayInputStream(bytes.toByteArray()), MeanPoolEncoder.factory(16))) {
                 List<TrainingExample> probe = stream.subList(320, 352);
                 assertThat(restored.score(probe, 20)).isEqualTo(trainer.score(probe, 20));
                 assertThat(restored.versions().latest()).isEqualTo(1);
                 assertThat(restored.stepCount()).isEqualTo(10);
                 assertThat(restored.step(probe)).isEqualTo(trainer.step(probe));
-                assertThat(restored.encode(List.of(probe.get(0).getContext())).get(0).vector())
-                        .containsExactly(trainer.encode(List.of(probe.get(0).getContext())).get(0).vector());
+                assertThat(restored.encode(List.of(probe.get(0).getContext()))
+                                .get(0)
+                                .vector())
+                        .containsExactly(trainer.encode(List.of(probe.get(0).getContext()))
+                                .get(0)
+                                .vector());
                 assertThat(restored.versions().next(11)).isEqualTo(2);
             }
         }
@@ -164,17 +185,26 @@ class OnlineTrainerTest {
             // the same ids (nothing new enters a vocabulary), one reward NaN: the loss and every gradient are NaN
             List<TrainingExample> poisoned = new ArrayList<>(first);
             TrainingExample bad = poisoned.get(0);
-            poisoned.set(0, TrainingExample.newBuilder(bad)
-                    .setTarget(Behavior.newBuilder(bad.getTarget()).setWeight(Double.NaN).build()).build());
+            poisoned.set(
+                    0,
+                    TrainingExample.newBuilder(bad)
+                            .setTarget(Behavior.newBuilder(bad.getTarget())
+                                    .setWeight(Double.NaN)
+                                    .build())
+                            .build());
 
             assertThat(trainer.step(poisoned)).isNaN();
             assertThat(trainer.skippedSteps()).isEqualTo(1);
             // the frequency estimator still counted the batch's targets (they did occur in the stream); no weight moved
             assertThat(trainer.score(first, 20)).as("no weight moved").isEqualTo(rankedBefore);
 
-            assertThat(trainer.step(stream.subList(32, 64))).as("the engine's gradients were cleared").isFinite();
+            assertThat(trainer.step(stream.subList(32, 64)))
+                    .as("the engine's gradients were cleared")
+                    .isFinite();
             assertThat(trainer.skippedSteps()).isEqualTo(1);
-            assertThat(trainer.score(first, 20)).as("the next batch moved the weights").isNotEqualTo(rankedBefore);
+            assertThat(trainer.score(first, 20))
+                    .as("the next batch moved the weights")
+                    .isNotEqualTo(rankedBefore);
             assertThat(trainer.probeLoss(first)).isFinite();
         }
     }
@@ -193,8 +223,10 @@ class OnlineTrainerTest {
             List<Ranking> rankings = trainer.score(stream.subList(0, 32), 50);
             assertThat(rankings).as("NaN scores never count as hits").noneMatch(r -> r.hitAt(50));
             int known = trainer.model().itemRows().length;
-            assertThat(rankings).filteredOn(r -> r.targetRank() != Ranking.UNRANKED)
-                    .isNotEmpty().allSatisfy(r -> assertThat(r.targetRank()).isEqualTo(known));
+            assertThat(rankings)
+                    .filteredOn(r -> r.targetRank() != Ranking.UNRANKED)
+                    .isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.targetRank()).isEqualTo(known));
         }
     }
 
@@ -207,29 +239,40 @@ class OnlineTrainerTest {
             float initial = trainer.probeLoss(probe);
             var items = trainer.model().embeddings().table(Feature.ITEM).vocabulary();
             int itemsBefore = items.size();
-            double logQBefore = trainer.frequencyEstimator().logProbability(probe.get(0).getTarget().getItemId());
+            double logQBefore = trainer.frequencyEstimator()
+                    .logProbability(probe.get(0).getTarget().getItemId());
             List<TrainingExample> unseen = clustered(32, ITEMS * 2, CLUSTERS, 6);
 
             assertThat(trainer.probeLoss(unseen)).isFinite();
-            assertThat(trainer.probeLoss(probe)).as("probing twice gives the same loss").isEqualTo(initial);
+            assertThat(trainer.probeLoss(probe))
+                    .as("probing twice gives the same loss")
+                    .isEqualTo(initial);
             assertThat(items.size()).as("probing admits no id").isEqualTo(itemsBefore);
-            assertThat(trainer.frequencyEstimator().logProbability(probe.get(0).getTarget().getItemId()))
-                    .as("probing leaves the estimator as it was").isEqualTo(logQBefore);
+            assertThat(trainer.frequencyEstimator()
+                            .logProbability(probe.get(0).getTarget().getItemId()))
+                    .as("probing leaves the estimator as it was")
+                    .isEqualTo(logQBefore);
             assertThat(trainer.stepCount()).isEqualTo(1);
 
             for (int s = 1; s < 200; s++) {
                 trainer.step(stream.subList(s * 32, (s + 1) * 32));
             }
             float trained = trainer.probeLoss(probe);
-            assertThat(trained).as("probe loss after 200 steps vs after the first").isLessThan(0.8f * initial);
+            assertThat(trained)
+                    .as("probe loss after 200 steps vs after the first")
+                    .isLessThan(0.8f * initial);
 
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             trainer.save(bytes);
-            try (OnlineTrainer restored = OnlineTrainer.load(new ByteArrayInputStream(bytes.toByteArray()), MeanPoolEncoder.factory(32));
+            try (OnlineTrainer restored = OnlineTrainer.load(
+                            new ByteArrayInputStream(bytes.toByteArray()), MeanPoolEncoder.factory(32));
                     OnlineTrainer fresh = new OnlineTrainer(smallConfig().build(), MeanPoolEncoder.factory(32))) {
-                assertThat(restored.probeLoss(probe)).as("a restored trainer probes as the saved one").isEqualTo(trained);
+                assertThat(restored.probeLoss(probe))
+                        .as("a restored trainer probes as the saved one")
+                        .isEqualTo(trained);
                 fresh.step(probe);
-                assertThat(fresh.probeLoss(probe)).as("a fresh trainer probes near the initial level")
+                assertThat(fresh.probeLoss(probe))
+                        .as("a fresh trainer probes near the initial level")
                         .isCloseTo(initial, Offset.offset(0.1f * initial));
             }
         }
@@ -240,7 +283,8 @@ class OnlineTrainerTest {
         try (OnlineTrainer trainer = new OnlineTrainer(smallConfig().build(), MeanPoolEncoder.factory(16))) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             trainer.save(bytes);
-            assertThatThrownBy(() -> OnlineTrainer.load(new ByteArrayInputStream(bytes.toByteArray()), MeanPoolEncoder.factory(32)))
+            assertThatThrownBy(() -> OnlineTrainer.load(
+                            new ByteArrayInputStream(bytes.toByteArray()), MeanPoolEncoder.factory(32)))
                     .hasMessageContaining("shape");
         }
     }
@@ -248,7 +292,8 @@ class OnlineTrainerTest {
     @Test
     void encodeGivesAUnitVectorForAHistoryAndAFiniteOneForAnEmptyContext() {
         try (OnlineTrainer trainer = new OnlineTrainer(smallConfig().build(), MeanPoolEncoder.factory(16))) {
-            trainer.step(List.of(example(snapshot("u2", List.of(behavior("x", null, 1)), List.of("y"), Map.of()), behavior("z", null, 2))));
+            trainer.step(List.of(example(
+                    snapshot("u2", List.of(behavior("x", null, 1)), List.of("y"), Map.of()), behavior("z", null, 2))));
             List<EncodedUser> users = trainer.encode(List.of(
                     snapshot("u1", List.of(), List.of(), Map.of()),
                     snapshot("u2", List.of(behavior("x", null, 1)), List.of("y"), Map.of())));

@@ -40,21 +40,27 @@ public final class TrainingFixtures {
                 .build();
     }
 
-    public static FeatureSnapshot snapshot(String userId, List<Behavior> session, List<String> longTermItems,
-                                           Map<String, String> profile) {
+    public static FeatureSnapshot snapshot(
+            String userId, List<Behavior> session, List<String> longTermItems, Map<String, String> profile) {
         return FeatureSnapshot.newBuilder()
                 .setUserId(userId)
-                .setEventId(session.isEmpty() ? "" : session.get(session.size() - 1).getEventId())
-                .setEventTime(session.isEmpty() ? 0 : session.get(session.size() - 1).getTimestamp())
+                .setEventId(
+                        session.isEmpty() ? "" : session.get(session.size() - 1).getEventId())
+                .setEventTime(
+                        session.isEmpty() ? 0 : session.get(session.size() - 1).getTimestamp())
                 .setSession(session)
-                .setLongTerm(LongTermFeatures.newBuilder().setItem(longTermItems).build())
+                .setLongTerm(
+                        LongTermFeatures.newBuilder().setItem(longTermItems).build())
                 .setProfile(profile)
                 .setSessionStart(session.isEmpty() ? 0 : session.get(0).getTimestamp())
                 .build();
     }
 
     public static TrainingExample example(FeatureSnapshot context, Behavior target) {
-        return TrainingExample.newBuilder().setContext(context).setTarget(target).build();
+        return TrainingExample.newBuilder()
+                .setContext(context)
+                .setTarget(target)
+                .build();
     }
 
     /**
@@ -78,7 +84,8 @@ public final class TrainingFixtures {
             }
             Behavior target = itemOf(cluster, items, clusters, random, 1000L * n + length);
             int user = random.nextInt(50);
-            examples.add(example(snapshot("u" + user, session, longTerm, Map.of("gender", user % 2 == 0 ? "f" : "m")), target));
+            examples.add(example(
+                    snapshot("u" + user, session, longTerm, Map.of("gender", user % 2 == 0 ? "f" : "m")), target));
         }
         return examples;
     }

@@ -38,8 +38,8 @@ class DynamicVocabularyTest {
         v.admit("a", 1);
         v.admit("b", 2);
         v.admit("c", 3);
-        v.admit("a", 4);           // a is now the most recent; b is the coldest
-        v.rowOf("b");              // read-only lookups do not count as seen
+        v.admit("a", 4); // a is now the most recent; b is the coldest
+        v.rowOf("b"); // read-only lookups do not count as seen
         int row = v.admit("d", 5);
 
         assertThat(row).isEqualTo(2);
@@ -50,7 +50,7 @@ class DynamicVocabularyTest {
         assertThat(v.evictionsAfter(5)).isEmpty();
         assertThat(assigned).containsExactly(1, 2, 3, 2);
 
-        v.admit("e", 6);           // next coldest is c (step 3)
+        v.admit("e", 6); // next coldest is c (step 3)
         assertThat(v.rowOf("c")).isZero();
         assertThat(v.evictionsAfter(4)).extracting(Eviction::id).containsExactly("b", "c");
         v.forgetEvictionsUpTo(5);
@@ -75,7 +75,7 @@ class DynamicVocabularyTest {
             v.admit(id, id.charAt(0));
         }
         v.admit("a", 200);
-        v.admit("e", 201);         // evicts b
+        v.admit("e", 201); // evicts b
         v.remove("c");
 
         DynamicVocabulary restored = roundTrip(v);
@@ -90,7 +90,10 @@ class DynamicVocabularyTest {
         // same future: the freed row is reused first, then the coldest (d) is evicted
         assertThat(restored.admit("f", 300)).isEqualTo(v.admit("f", 300));
         assertThat(restored.admit("g", 301)).isEqualTo(v.admit("g", 301));
-        assertThat(restored.evictionsAfter(300)).isEqualTo(v.evictionsAfter(300)).extracting(Eviction::id).containsExactly("d");
+        assertThat(restored.evictionsAfter(300))
+                .isEqualTo(v.evictionsAfter(300))
+                .extracting(Eviction::id)
+                .containsExactly("d");
     }
 
     @Test

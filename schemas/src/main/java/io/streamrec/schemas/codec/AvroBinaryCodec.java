@@ -64,8 +64,10 @@ public final class AvroBinaryCodec<T extends SpecificRecord> {
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         } catch (NullPointerException | ClassCastException | AvroRuntimeException e) {
-            throw new IllegalArgumentException("Cannot encode " + schema.getName() + " as Avro: " + e.getMessage()
-                    + ". Fill every required field with a value of its schema type.", e);
+            throw new IllegalArgumentException(
+                    "Cannot encode " + schema.getName() + " as Avro: " + e.getMessage()
+                            + ". Fill every required field with a value of its schema type.",
+                    e);
         }
         return s.out.toByteArray();
     }
@@ -88,8 +90,10 @@ public final class AvroBinaryCodec<T extends SpecificRecord> {
             GenericDatumReader.skip(schema, s.decoder);
             int trailing = s.decoder.inputStream().available();
             if (trailing > 0) {
-                out.add(ViolationCode.TRAILING_DATA, null, trailing + " of " + bytes.length
-                        + " bytes remain after a complete " + schema.getName());
+                out.add(
+                        ViolationCode.TRAILING_DATA,
+                        null,
+                        trailing + " of " + bytes.length + " bytes remain after a complete " + schema.getName());
                 return null;
             }
             s.decoder = DecoderFactory.get().binaryDecoder(bytes, s.decoder);

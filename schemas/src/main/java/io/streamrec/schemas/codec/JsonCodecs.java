@@ -14,8 +14,7 @@ import java.util.Set;
  */
 public final class JsonCodecs {
 
-    public static final JsonCodec<UserEvent> USER_EVENT =
-            new JsonCodec<>(UserEvent.getClassSchema(), UserEvent::new);
+    public static final JsonCodec<UserEvent> USER_EVENT = new JsonCodec<>(UserEvent.getClassSchema(), UserEvent::new);
 
     public static final JsonCodec<UserProfile> USER_PROFILE =
             new JsonCodec<>(UserProfile.getClassSchema(), UserProfile::new);
@@ -33,6 +32,5 @@ public final class JsonCodecs {
     public static final NaturalJsonWriter<TrainingExample> TRAINING_EXAMPLE =
             new NaturalJsonWriter<>(TrainingExample.getClassSchema());
 
-    private JsonCodecs() {
-    }
+    private JsonCodecs() {}
 }

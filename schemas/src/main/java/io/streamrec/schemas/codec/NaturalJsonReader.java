@@ -35,7 +35,15 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class NaturalJsonReader<T extends SpecificRecord> {
 
-    private enum Kind { STRING, LONG, INT, DOUBLE, FLOAT, BOOLEAN, STRING_MAP }
+    private enum Kind {
+        STRING,
+        LONG,
+        INT,
+        DOUBLE,
+        FLOAT,
+        BOOLEAN,
+        STRING_MAP
+    }
 
     private record FieldSpec(String name, int pos, Kind kind, boolean nullable, boolean required, Object fallback) {
         /** A Java primitive in the generated class, which cannot be reset to null. */
@@ -89,8 +97,10 @@ public final class NaturalJsonReader<T extends SpecificRecord> {
                 return null;
             }
             if (first != JsonToken.START_OBJECT) {
-                out.add(ViolationCode.NOT_AN_OBJECT, null, "found " + describe(first) + ", expected a "
-                        + recordName + " object");
+                out.add(
+                        ViolationCode.NOT_AN_OBJECT,
+                        null,
+                        "found " + describe(first) + ", expected a " + recordName + " object");
                 return null;
             }
             long seen = readFields(p, record, out);
@@ -172,8 +182,10 @@ public final class NaturalJsonReader<T extends SpecificRecord> {
             case DOUBLE -> t.isNumeric() ? p.getDoubleValue() : wrongType(p, f.name, "a number", out);
             case FLOAT -> t.isNumeric() ? p.getFloatValue() : wrongType(p, f.name, "a number", out);
             case BOOLEAN -> t.isBoolean() ? p.getBooleanValue() : wrongType(p, f.name, "true or false", out);
-            case STRING_MAP -> t == JsonToken.START_OBJECT
-                    ? stringMap(p, f.name, out) : wrongType(p, f.name, "an object of strings", out);
+            case STRING_MAP ->
+                t == JsonToken.START_OBJECT
+                        ? stringMap(p, f.name, out)
+                        : wrongType(p, f.name, "an object of strings", out);
         };
         if (value != null) {
             record.put(f.pos, value);
@@ -192,8 +204,10 @@ public final class NaturalJsonReader<T extends SpecificRecord> {
         }
         JsonParser.NumberType type = p.getNumberType();
         if (type == JsonParser.NumberType.BIG_INTEGER || p.getLongValue() < min || p.getLongValue() > max) {
-            out.add(ViolationCode.NUMBER_OUT_OF_RANGE, field, Violation.quote(p.getText())
-                    + " is outside [" + min + ", " + max + "]");
+            out.add(
+                    ViolationCode.NUMBER_OUT_OF_RANGE,
+                    field,
+                    Violation.quote(p.getText()) + " is outside [" + min + ", " + max + "]");
             return null;
         }
         return p.getLongValue();
@@ -231,12 +245,17 @@ public final class NaturalJsonReader<T extends SpecificRecord> {
         try {
             JsonToken next = p.nextToken();
             if (next != null) {
-                out.add(ViolationCode.TRAILING_DATA, null, describe(next) + " after the object at byte "
-                        + p.currentTokenLocation().getByteOffset());
+                out.add(
+                        ViolationCode.TRAILING_DATA,
+                        null,
+                        describe(next) + " after the object at byte "
+                                + p.currentTokenLocation().getByteOffset());
             }
         } catch (JsonParseException e) {
-            out.add(ViolationCode.TRAILING_DATA, null, "bytes after the object at byte "
-                    + e.getLocation().getByteOffset());
+            out.add(
+                    ViolationCode.TRAILING_DATA,
+                    null,
+                    "bytes after the object at byte " + e.getLocation().getByteOffset());
         }
     }
 
@@ -261,8 +280,10 @@ public final class NaturalJsonReader<T extends SpecificRecord> {
         int newline = message.indexOf('\n');
         String text = newline < 0 ? message : message.substring(0, newline);
         JsonLocation at = e instanceof JsonProcessingException j ? j.getLocation() : null;
-        return at == null ? text : text + " (line " + at.getLineNr() + ", column " + at.getColumnNr()
-                + ", byte " + at.getByteOffset() + ")";
+        return at == null
+                ? text
+                : text + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ", byte " + at.getByteOffset()
+                        + ")";
     }
 
     private Kind kindOf(Schema.Field f, Schema type) {

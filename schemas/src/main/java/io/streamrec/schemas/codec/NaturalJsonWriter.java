@@ -37,8 +37,8 @@ public final class NaturalJsonWriter<T extends IndexedRecord> {
         for (String name : textCompanions) {
             Schema.Field f = schema.getField(name);
             if (f == null || f.schema().getType() != Schema.Type.BYTES) {
-                throw new IllegalArgumentException("Text companion '" + name + "' must name a bytes field of "
-                        + schema.getFullName());
+                throw new IllegalArgumentException(
+                        "Text companion '" + name + "' must name a bytes field of " + schema.getFullName());
             }
         }
         this.schema = schema;
@@ -82,7 +82,8 @@ public final class NaturalJsonWriter<T extends IndexedRecord> {
     private static void write(JsonGenerator g, Object value, Schema schema) throws IOException {
         switch (schema.getType()) {
             case NULL -> g.writeNull();
-            case UNION -> write(g, value, schema.getTypes().get(SpecificData.get().resolveUnion(schema, value)));
+            case UNION ->
+                write(g, value, schema.getTypes().get(SpecificData.get().resolveUnion(schema, value)));
             case RECORD -> writeRecord(g, (IndexedRecord) value, schema, Set.of());
             case ARRAY -> {
                 g.writeStartArray();

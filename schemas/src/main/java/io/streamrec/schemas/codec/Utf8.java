@@ -8,8 +8,7 @@ import java.nio.charset.StandardCharsets;
 /** Strict UTF-8 decoding: malformed or unmappable bytes are reported, never replaced. */
 public final class Utf8 {
 
-    private Utf8() {
-    }
+    private Utf8() {}
 
     /** The text the bytes encode, or null when they are not well-formed UTF-8. */
     public static String decodeStrictly(byte[] bytes) {
@@ -19,7 +18,8 @@ public final class Utf8 {
     /** As {@link #decodeStrictly(byte[])}, reading the buffer's remaining bytes without moving its position. */
     public static String decodeStrictly(ByteBuffer bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(bytes.duplicate())

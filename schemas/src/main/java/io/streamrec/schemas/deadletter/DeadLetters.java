@@ -35,8 +35,8 @@ public final class DeadLetters {
     }
 
     /** A record refused at decoding, with every violation found. */
-    public DeadLetter refused(List<Violation> violations, byte[] key, byte[] payload,
-                              String sourceTopic, int partition, long offset) {
+    public DeadLetter refused(
+            List<Violation> violations, byte[] key, byte[] payload, String sourceTopic, int partition, long offset) {
         if (violations.isEmpty()) {
             throw new IllegalArgumentException("A dead letter needs at least one violation saying why");
         }
@@ -67,21 +67,35 @@ public final class DeadLetters {
      */
     public DeadLetter late(SourcedEvent event, long bound, String what) {
         long behind = bound - event.getEvent().getTimestamp();
-        return afterDecoding(event, Violation.of(ViolationCode.LATE, null, "event time "
-                + event.getEvent().getTimestamp() + " is " + behind + " ms behind " + what + " " + bound));
+        return afterDecoding(
+                event,
+                Violation.of(
+                        ViolationCode.LATE,
+                        null,
+                        "event time " + event.getEvent().getTimestamp() + " is " + behind + " ms behind " + what + " "
+                                + bound));
     }
 
     /** A valid event whose {@code eventId} had already been applied. */
     public DeadLetter duplicate(SourcedEvent event) {
-        return afterDecoding(event, Violation.of(ViolationCode.DUPLICATE, null,
-                "eventId " + Violation.quote(event.getEvent().getEventId()) + " was already applied"));
+        return afterDecoding(
+                event,
+                Violation.of(
+                        ViolationCode.DUPLICATE,
+                        null,
+                        "eventId " + Violation.quote(event.getEvent().getEventId()) + " was already applied"));
     }
 
     private DeadLetter afterDecoding(SourcedEvent event, Violation violation) {
         ByteBuffer payload = event.getPayload().duplicate();
         byte[] bytes = new byte[payload.remaining()];
         payload.get(bytes);
-        return refused(List.of(violation), event.getEvent().getUserId().getBytes(StandardCharsets.UTF_8), bytes,
-                event.getSourceTopic(), event.getPartition(), event.getOffset());
+        return refused(
+                List.of(violation),
+                event.getEvent().getUserId().getBytes(StandardCharsets.UTF_8),
+                bytes,
+                event.getSourceTopic(),
+                event.getPartition(),
+                event.getOffset());
     }
 }

@@ -43,7 +43,11 @@ public final class EventDecoder extends ValidatingDecoder<UserEvent> {
 
     /** @param clock the "now" that event times may not run too far ahead of */
     public EventDecoder(WireFormat format, ValidationLimits limits, Clock clock) {
-        super(format, limits, JsonCodecs.USER_EVENT,
-                AvroBinaryCodec.of(UserEvent.class), new UserEventRules(limits, clock));
+        super(
+                format,
+                limits,
+                JsonCodecs.USER_EVENT,
+                AvroBinaryCodec.of(UserEvent.class),
+                new UserEventRules(limits, clock));
     }
 }

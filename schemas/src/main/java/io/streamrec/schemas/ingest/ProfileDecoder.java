@@ -24,7 +24,11 @@ public final class ProfileDecoder extends ValidatingDecoder<UserProfile> {
     }
 
     public ProfileDecoder(WireFormat format, ValidationLimits limits, Clock clock) {
-        super(format, limits, JsonCodecs.USER_PROFILE,
-                AvroBinaryCodec.of(UserProfile.class), new UserProfileRules(limits, clock));
+        super(
+                format,
+                limits,
+                JsonCodecs.USER_PROFILE,
+                AvroBinaryCodec.of(UserProfile.class),
+                new UserProfileRules(limits, clock));
     }
 }

@@ -34,8 +34,12 @@ public class ValidatingDecoder<T extends SpecificRecord> {
     private final RecordRules<T> rules;
     private final AtomicLong internalErrors = new AtomicLong();
 
-    ValidatingDecoder(WireFormat format, ValidationLimits limits, JsonCodec<T> json, AvroBinaryCodec<T> avro,
-                      RecordRules<T> rules) {
+    ValidatingDecoder(
+            WireFormat format,
+            ValidationLimits limits,
+            JsonCodec<T> json,
+            AvroBinaryCodec<T> avro,
+            RecordRules<T> rules) {
         this.format = Objects.requireNonNull(format, "format: choose WireFormat.JSON or WireFormat.AVRO");
         this.maxPayloadBytes = limits.maxPayloadBytes();
         this.json = json;
@@ -72,9 +76,13 @@ public class ValidatingDecoder<T extends SpecificRecord> {
     private void logInternalError(byte[] value, RuntimeException e) {
         long count = internalErrors.incrementAndGet();
         if (Long.bitCount(count) == 1) {
-            LOG.error("Decoding failed on a {}-byte {} record ({} such failures so far); it goes to the dead-letter"
-                    + " topic as internal-error. This is a streamrec bug: please report it with this trace.",
-                    value == null ? 0 : value.length, format, count, e);
+            LOG.error(
+                    "Decoding failed on a {}-byte {} record ({} such failures so far); it goes to the dead-letter"
+                            + " topic as internal-error. This is a streamrec bug: please report it with this trace.",
+                    value == null ? 0 : value.length,
+                    format,
+                    count,
+                    e);
         }
     }
 
@@ -102,8 +110,10 @@ public class ValidatingDecoder<T extends SpecificRecord> {
         }
         String stripped = keyText.strip();
         if (!stripped.equals(userId)) {
-            out.add(ViolationCode.KEY_MISMATCH, "key", "key " + Violation.quote(stripped) + " but userId "
-                    + Violation.quote(userId));
+            out.add(
+                    ViolationCode.KEY_MISMATCH,
+                    "key",
+                    "key " + Violation.quote(stripped) + " but userId " + Violation.quote(userId));
         }
     }
 }

@@ -53,8 +53,11 @@ final class FieldRules {
         long now = clock.millis();
         long allowed = limits.maxFutureSkew().toMillis();
         if (epochMillis - now > allowed) {
-            out.add(ViolationCode.TIMESTAMP_IN_FUTURE, field, epochMillis + " is " + (epochMillis - now)
-                    + " ms ahead of the clock (" + now + "); at most " + allowed + " ms is allowed");
+            out.add(
+                    ViolationCode.TIMESTAMP_IN_FUTURE,
+                    field,
+                    epochMillis + " is " + (epochMillis - now) + " ms ahead of the clock (" + now + "); at most "
+                            + allowed + " ms is allowed");
         }
     }
 
@@ -70,7 +73,9 @@ final class FieldRules {
         }
         int bad = firstInvalidChar(id);
         if (bad >= 0) {
-            out.add(ViolationCode.INVALID_CHARACTERS, field,
+            out.add(
+                    ViolationCode.INVALID_CHARACTERS,
+                    field,
                     String.format("U+%04X at index %d in %s", (int) id.charAt(bad), bad, Violation.quote(id)));
             ok = false;
         }

@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
  */
 public final class UserEventRules implements RecordRules<UserEvent> {
 
-    private static final String KNOWN_TYPES = Arrays.stream(EventType.values())
-            .map(EventType::wireName).collect(Collectors.joining(", "));
+    private static final String KNOWN_TYPES =
+            Arrays.stream(EventType.values()).map(EventType::wireName).collect(Collectors.joining(", "));
 
     private final FieldRules fields;
 
@@ -59,7 +59,9 @@ public final class UserEventRules implements RecordRules<UserEvent> {
         }
         Optional<EventType> type = EventType.parse(name);
         if (type.isEmpty()) {
-            out.add(ViolationCode.UNKNOWN_EVENT_TYPE, "eventType",
+            out.add(
+                    ViolationCode.UNKNOWN_EVENT_TYPE,
+                    "eventType",
                     Violation.quote(name) + " is none of " + KNOWN_TYPES + " (or their aliases)");
             return null;
         }
@@ -74,7 +76,10 @@ public final class UserEventRules implements RecordRules<UserEvent> {
         } else if (w < 0) {
             out.add(ViolationCode.WEIGHT_NEGATIVE, "weight", Double.toString(w));
         } else if (w > fields.limits().maxWeight()) {
-            out.add(ViolationCode.WEIGHT_TOO_LARGE, "weight", w + " > " + fields.limits().maxWeight());
+            out.add(
+                    ViolationCode.WEIGHT_TOO_LARGE,
+                    "weight",
+                    w + " > " + fields.limits().maxWeight());
         }
     }
 }

@@ -27,11 +27,8 @@ import java.util.function.Function;
  * </table>
  */
 public record ValidationLimits(
-        int maxIdLength,
-        int maxPayloadBytes,
-        Duration maxFutureSkew,
-        double maxWeight,
-        int maxProfileFeatures) implements Serializable {
+        int maxIdLength, int maxPayloadBytes, Duration maxFutureSkew, double maxWeight, int maxProfileFeatures)
+        implements Serializable {
 
     public static final String MAX_ID_LENGTH = "validation.max.id.length";
     public static final String MAX_PAYLOAD_BYTES = "validation.max.payload.bytes";
@@ -42,13 +39,15 @@ public record ValidationLimits(
     private static final Set<String> KEYS =
             Set.of(MAX_ID_LENGTH, MAX_PAYLOAD_BYTES, MAX_FUTURE_SKEW_MS, MAX_WEIGHT, MAX_PROFILE_FEATURES);
 
-    private static final ValidationLimits DEFAULTS =
-            new ValidationLimits(256, 1 << 20, Duration.ofDays(1), 1e6, 64);
+    private static final ValidationLimits DEFAULTS = new ValidationLimits(256, 1 << 20, Duration.ofDays(1), 1e6, 64);
 
     public ValidationLimits {
         require(maxIdLength > 0, MAX_ID_LENGTH, maxIdLength, "a positive number of characters");
         require(maxPayloadBytes > 0, MAX_PAYLOAD_BYTES, maxPayloadBytes, "a positive number of bytes");
-        require(maxFutureSkew != null && !maxFutureSkew.isNegative(), MAX_FUTURE_SKEW_MS, maxFutureSkew,
+        require(
+                maxFutureSkew != null && !maxFutureSkew.isNegative(),
+                MAX_FUTURE_SKEW_MS,
+                maxFutureSkew,
                 "zero or more milliseconds");
         require(maxWeight > 0 && Double.isFinite(maxWeight), MAX_WEIGHT, maxWeight, "a finite number above 0");
         require(maxProfileFeatures > 0, MAX_PROFILE_FEATURES, maxProfileFeatures, "a positive count");
@@ -79,8 +78,8 @@ public record ValidationLimits(
         return new ValidationLimits(
                 parse(config, MAX_ID_LENGTH, Integer::parseInt, DEFAULTS.maxIdLength),
                 parse(config, MAX_PAYLOAD_BYTES, Integer::parseInt, DEFAULTS.maxPayloadBytes),
-                Duration.ofMillis(parse(config, MAX_FUTURE_SKEW_MS, Long::parseLong,
-                        DEFAULTS.maxFutureSkew.toMillis())),
+                Duration.ofMillis(
+                        parse(config, MAX_FUTURE_SKEW_MS, Long::parseLong, DEFAULTS.maxFutureSkew.toMillis())),
                 parse(config, MAX_WEIGHT, Double::parseDouble, DEFAULTS.maxWeight),
                 parse(config, MAX_PROFILE_FEATURES, Integer::parseInt, DEFAULTS.maxProfileFeatures));
     }
@@ -113,8 +112,10 @@ public record ValidationLimits(
         try {
             return parser.apply(raw.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Setting " + key + "=" + raw + " is not a number; set it to a number"
-                    + " such as " + DEFAULTS.valueOf(key) + " (the default), or remove it.", e);
+            throw new IllegalArgumentException(
+                    "Setting " + key + "=" + raw + " is not a number; set it to a number" + " such as "
+                            + DEFAULTS.valueOf(key) + " (the default), or remove it.",
+                    e);
         }
     }
 

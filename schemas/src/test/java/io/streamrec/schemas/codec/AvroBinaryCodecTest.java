@@ -16,9 +16,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AvroBinaryCodecTest {
 
     static Stream<SpecificRecord> everyRecordKind() {
-        return Stream.of(Samples.event(), Samples.profile(), Samples.behavior("i1", 1L), Samples.snapshot(),
-                Samples.trainingExample(), Samples.userVector(), Samples.deadLetter(new byte[] {1, 2, (byte) 0xFF}),
-                Samples.modelUpdate(), Samples.sourced(Samples.event(), "{}"));
+        return Stream.of(
+                Samples.event(),
+                Samples.profile(),
+                Samples.behavior("i1", 1L),
+                Samples.snapshot(),
+                Samples.trainingExample(),
+                Samples.userVector(),
+                Samples.deadLetter(new byte[] {1, 2, (byte) 0xFF}),
+                Samples.modelUpdate(),
+                Samples.sourced(Samples.event(), "{}"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -38,7 +45,8 @@ class AvroBinaryCodecTest {
         byte[] bytes = codec.encode(Samples.event());
         byte[] padded = Arrays.copyOf(bytes, bytes.length + 3);
 
-        assertThatThrownBy(() -> codec.decode(padded)).isInstanceOf(CodecException.class)
+        assertThatThrownBy(() -> codec.decode(padded))
+                .isInstanceOf(CodecException.class)
                 .extracting(e -> ((CodecException) e).violations().get(0).toString())
                 .isEqualTo("trailing-data: 3 of " + padded.length + " bytes remain after a complete UserEvent");
     }
@@ -50,9 +58,12 @@ class AvroBinaryCodecTest {
 
         for (int length = 0; length < bytes.length; length++) {
             byte[] prefix = Arrays.copyOf(bytes, length);
-            assertThatThrownBy(() -> codec.decode(prefix)).isInstanceOf(CodecException.class)
-                    .extracting(e -> ((CodecException) e).violations()).asList()
-                    .extracting(v -> ((Violation) v).reason()).containsExactly("malformed-avro");
+            assertThatThrownBy(() -> codec.decode(prefix))
+                    .isInstanceOf(CodecException.class)
+                    .extracting(e -> ((CodecException) e).violations())
+                    .asList()
+                    .extracting(v -> ((Violation) v).reason())
+                    .containsExactly("malformed-avro");
         }
     }
 
@@ -62,6 +73,7 @@ class AvroBinaryCodecTest {
         incomplete.setUserId(null);
 
         assertThatThrownBy(() -> AvroBinaryCodec.of(UserEvent.class).encode(incomplete))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Cannot encode UserEvent");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Cannot encode UserEvent");
     }
 }

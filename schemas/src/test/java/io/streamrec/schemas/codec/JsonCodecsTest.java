@@ -25,8 +25,9 @@ class JsonCodecsTest {
     void writesAnEventInItsNaturalShape() throws Exception {
         JsonNode json = MAPPER.readTree(JsonCodecs.USER_EVENT.encode(Samples.event()));
 
-        assertThat(json).isEqualTo(MAPPER.readTree("{\"eventId\":\"e1\",\"userId\":\"u1\",\"itemId\":\"i9\","
-                + "\"eventType\":\"click\",\"timestamp\":1700000000000,\"categoryId\":\"c3\",\"weight\":1.0}"));
+        assertThat(json)
+                .isEqualTo(MAPPER.readTree("{\"eventId\":\"e1\",\"userId\":\"u1\",\"itemId\":\"i9\","
+                        + "\"eventType\":\"click\",\"timestamp\":1700000000000,\"categoryId\":\"c3\",\"weight\":1.0}"));
     }
 
     @Test
@@ -34,7 +35,8 @@ class JsonCodecsTest {
         Random random = new Random(11);
         for (int i = 0; i < 500; i++) {
             UserEvent event = Samples.randomEvent(random);
-            assertThat(JsonCodecs.USER_EVENT.decode(JsonCodecs.USER_EVENT.encode(event))).isEqualTo(event);
+            assertThat(JsonCodecs.USER_EVENT.decode(JsonCodecs.USER_EVENT.encode(event)))
+                    .isEqualTo(event);
         }
     }
 
@@ -42,14 +44,16 @@ class JsonCodecsTest {
     void roundTripsProfiles() {
         UserProfile profile = Samples.profile();
 
-        assertThat(JsonCodecs.USER_PROFILE.decode(JsonCodecs.USER_PROFILE.encode(profile))).isEqualTo(profile);
+        assertThat(JsonCodecs.USER_PROFILE.decode(JsonCodecs.USER_PROFILE.encode(profile)))
+                .isEqualTo(profile);
     }
 
     @Test
     void readsNullAndAbsentOptionalsAlike() {
-        UserEvent withNulls = JsonCodecs.USER_EVENT.decode(utf8("{\"eventId\":\"e1\",\"userId\":\"u1\",\"itemId\":\"i9\","
-                + "\"eventType\":\"click\",\"timestamp\":1700000000000,\"categoryId\":\"c3\",\"weight\":1.0,"
-                + "\"sessionId\":null,\"brandId\":null}"));
+        UserEvent withNulls =
+                JsonCodecs.USER_EVENT.decode(utf8("{\"eventId\":\"e1\",\"userId\":\"u1\",\"itemId\":\"i9\","
+                        + "\"eventType\":\"click\",\"timestamp\":1700000000000,\"categoryId\":\"c3\",\"weight\":1.0,"
+                        + "\"sessionId\":null,\"brandId\":null}"));
 
         assertThat(withNulls).isEqualTo(Samples.event());
     }
@@ -75,7 +79,9 @@ class JsonCodecsTest {
         assertThat(json.has("key")).as("a null key is left out").isFalse();
         assertThat(json.get("reasons").get(0).asText()).isEqualTo("missing-field:userId");
         assertThat(json.get("offset").asLong()).isEqualTo(42);
-        assertThat(letter.getPayload().remaining()).as("the record's buffer is not consumed").isEqualTo(payload.length);
+        assertThat(letter.getPayload().remaining())
+                .as("the record's buffer is not consumed")
+                .isEqualTo(payload.length);
     }
 
     @Test
@@ -97,8 +103,10 @@ class JsonCodecsTest {
         assertThat(json.get("modelVersion").asLong()).isEqualTo(12);
         assertThat(json.get("interests").size()).isEqualTo(1);
         for (int i = 0; i < vector.getVector().size(); i++) {
-            assertThat(json.get("vector").get(i).floatValue()).isEqualTo(vector.getVector().get(i));
-            assertThat(json.get("interests").get(0).get(i).floatValue()).isEqualTo(vector.getInterests().get(0).get(i));
+            assertThat(json.get("vector").get(i).floatValue())
+                    .isEqualTo(vector.getVector().get(i));
+            assertThat(json.get("interests").get(0).get(i).floatValue())
+                    .isEqualTo(vector.getInterests().get(0).get(i));
         }
     }
 
@@ -111,7 +119,8 @@ class JsonCodecsTest {
         JsonNode exampleJson = MAPPER.readTree(JsonCodecs.TRAINING_EXAMPLE.encode(example));
 
         assertThat(snapshotJson.get("session").get(1).get("itemId").asText()).isEqualTo("i2");
-        assertThat(snapshotJson.get("session").get(0).get("categoryId").asText()).as("no {\"string\":...}")
+        assertThat(snapshotJson.get("session").get(0).get("categoryId").asText())
+                .as("no {\"string\":...}")
                 .isEqualTo("c3");
         assertThat(snapshotJson.get("longTerm").get("brand").get(0).asText()).isEqualTo("b2");
         assertThat(snapshotJson.get("profile").get("age").asText()).isEqualTo("25-34");

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.schemas.DeadLetter;
 import io.streamrec.schemas.Samples;
+import io.streamrec.schemas.UserEvent;
 import io.streamrec.schemas.ingest.DecodeResult;
 import io.streamrec.schemas.ingest.EventDecoder;
 import io.streamrec.schemas.ingest.WireFormat;
-import io.streamrec.schemas.UserEvent;
 import io.streamrec.schemas.validate.ValidationLimits;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -27,8 +27,13 @@ class DeadLettersTest {
         DeadLetter letter = deadLetters.refused(refused.violations(), utf8("u1"), payload, "events", 2, 1234);
 
         assertThat(letter.getReason()).isEqualTo("unknown-field:color");
-        assertThat(letter.getReasons()).containsExactly("unknown-field:color", "missing-field:eventId",
-                "missing-field:itemId", "missing-field:eventType", "missing-field:timestamp");
+        assertThat(letter.getReasons())
+                .containsExactly(
+                        "unknown-field:color",
+                        "missing-field:eventId",
+                        "missing-field:itemId",
+                        "missing-field:eventType",
+                        "missing-field:timestamp");
         assertThat(letter.getKey()).isEqualTo("u1");
         assertThat(letter.getPayload()).isEqualTo(ByteBuffer.wrap(payload));
         assertThat(letter.getSourceTopic()).isEqualTo("events");
@@ -39,8 +44,8 @@ class DeadLettersTest {
 
     @Test
     void keepsAStableReasonWithoutTheDetail() {
-        DecodeResult<UserEvent> refused = new EventDecoder(WireFormat.JSON, ValidationLimits.defaults(), Samples.CLOCK)
-                .decode(null, new byte[0]);
+        DecodeResult<UserEvent> refused =
+                new EventDecoder(WireFormat.JSON, ValidationLimits.defaults(), Samples.CLOCK).decode(null, new byte[0]);
 
         DeadLetter letter = deadLetters.refused(refused.violations(), null, null, "events", 0, 0);
 
@@ -59,8 +64,8 @@ class DeadLettersTest {
         DeadLetter duplicate = deadLetters.duplicate(Samples.sourced(event, json));
 
         assertThat(late.getReason()).isEqualTo(DeadLetters.LATE).isEqualTo("late");
-        assertThat(late.getReasons()).containsExactly(
-                "late: event time 1700000000000 is 5000 ms behind the watermark 1700000005000");
+        assertThat(late.getReasons())
+                .containsExactly("late: event time 1700000000000 is 5000 ms behind the watermark 1700000005000");
         assertThat(duplicate.getReason()).isEqualTo(DeadLetters.DUPLICATE).isEqualTo("duplicate");
         assertThat(duplicate.getReasons()).isEqualTo(List.of("duplicate: eventId \"e1\" was already applied"));
         assertThat(late.getPayload()).isEqualTo(ByteBuffer.wrap(utf8(json)));

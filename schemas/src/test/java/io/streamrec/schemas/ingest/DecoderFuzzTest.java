@@ -27,33 +27,40 @@ class DecoderFuzzTest {
     private static final int ROUNDS = 3_000;
     private static final int TEN_MB = 10 * 1024 * 1024;
 
-    private enum Expect { GOOD, BAD, EITHER }
-
-    private record Case(String kind, byte[] value, Expect expect, UserEvent event) {
+    private enum Expect {
+        GOOD,
+        BAD,
+        EITHER
     }
+
+    private record Case(String kind, byte[] value, Expect expect, UserEvent event) {}
 
     @ParameterizedTest
     @EnumSource(WireFormat.class)
     void survivesHostileInputMixedWithGoodEvents(WireFormat format) {
         Random random = new Random(SEED + format.ordinal());
         EventDecoder decoder = new EventDecoder(format, ValidationLimits.defaults(), Samples.CLOCK);
-        Function<UserEvent, byte[]> encode = format == WireFormat.JSON
-                ? JsonCodecs.USER_EVENT::encode : AvroBinaryCodec.of(UserEvent.class)::encode;
+        Function<UserEvent, byte[]> encode =
+                format == WireFormat.JSON ? JsonCodecs.USER_EVENT::encode : AvroBinaryCodec.of(UserEvent.class)::encode;
         int good = 0;
         int bad = 0;
 
         for (int round = 0; round < ROUNDS; round++) {
             Case c = round % 1_500 == 1_499 ? hugeString(random, format, TEN_MB) : nextCase(random, encode, format);
-            DecodeResult<UserEvent> result = decoder.decode(c.event == null ? null : utf8(c.event.getUserId()), c.value);
+            DecodeResult<UserEvent> result =
+                    decoder.decode(c.event == null ? null : utf8(c.event.getUserId()), c.value);
 
-            // plain checks per round, AssertJ only to report a failure: thousands of descriptions would dominate the run
+            // plain checks per round, AssertJ only to report a failure: thousands of descriptions would dominate the
+            // run
             if (result.violations().stream().anyMatch(v -> v.code() == ViolationCode.INTERNAL_ERROR)) {
                 fail(c.kind + " hit an internal error: " + result.violations());
             }
             switch (c.expect) {
                 case GOOD -> {
                     if (!result.isValid() || !result.value().equals(c.event)) {
-                        assertThat(result.violations()).as(c.kind + " " + c.event).isEmpty();
+                        assertThat(result.violations())
+                                .as(c.kind + " " + c.event)
+                                .isEmpty();
                         assertThat(result.value()).as(c.kind).isEqualTo(c.event);
                     }
                     good++;
@@ -64,7 +71,7 @@ class DecoderFuzzTest {
                     }
                     bad++;
                 }
-                case EITHER -> { } // a mutation may still be a valid event: it only must not throw
+                case EITHER -> {} // a mutation may still be a valid event: it only must not throw
             }
         }
         assertThat(good).as("good events decoded").isGreaterThan(ROUNDS / 5);
@@ -79,8 +86,12 @@ class DecoderFuzzTest {
             case 3 -> new Case("random bytes", randomBytes(random, random.nextInt(300)), Expect.BAD, null);
             case 4 -> new Case("truncated", Arrays.copyOf(encoded, random.nextInt(encoded.length)), Expect.BAD, null);
             case 5 -> new Case("mutated", mutate(random, encoded), Expect.EITHER, null);
-            case 6 -> new Case("garbage appended", append(encoded, randomBytes(random, 1 + random.nextInt(20))),
-                    appendedIsHarmless(format) ? Expect.EITHER : Expect.BAD, null);
+            case 6 ->
+                new Case(
+                        "garbage appended",
+                        append(encoded, randomBytes(random, 1 + random.nextInt(20))),
+                        appendedIsHarmless(format) ? Expect.EITHER : Expect.BAD,
+                        null);
             case 7 -> hugeString(random, format, 300 + random.nextInt(20_000));
             case 8 -> new Case("deep nesting", deepNesting(random), Expect.BAD, null);
             default -> new Case("token soup", tokenSoup(random), Expect.BAD, null);
@@ -97,7 +108,8 @@ class DecoderFuzzTest {
         Arrays.fill(filler, (char) ('a' + random.nextInt(26)));
         UserEvent event = Samples.randomEvent(random);
         event.setItemId(new String(filler));
-        byte[] value = format == WireFormat.JSON ? JsonCodecs.USER_EVENT.encode(event)
+        byte[] value = format == WireFormat.JSON
+                ? JsonCodecs.USER_EVENT.encode(event)
                 : AvroBinaryCodec.of(UserEvent.class).encode(event);
         return new Case("huge string of " + length, value, Expect.BAD, null);
     }
@@ -110,8 +122,29 @@ class DecoderFuzzTest {
     }
 
     private static byte[] tokenSoup(Random random) {
-        String[] tokens = {"{", "}", "[", "]", ":", ",", "\"userId\"", "\"eventType\"", "\"timestamp\"", "null",
-            "true", "1e999", "-0", "NaN", "\"\\u0000\"", "\"\\ud800\"", "\"é\"", " ", "\"", "\\", "1700000000000"};
+        String[] tokens = {
+            "{",
+            "}",
+            "[",
+            "]",
+            ":",
+            ",",
+            "\"userId\"",
+            "\"eventType\"",
+            "\"timestamp\"",
+            "null",
+            "true",
+            "1e999",
+            "-0",
+            "NaN",
+            "\"\\u0000\"",
+            "\"\\ud800\"",
+            "\"é\"",
+            " ",
+            "\"",
+            "\\",
+            "1700000000000"
+        };
         StringBuilder soup = new StringBuilder("{");
         int n = random.nextInt(60);
         for (int i = 0; i < n; i++) {

@@ -77,8 +77,11 @@ class EventDecoderRejectionTest {
                 json("UTF-16 JSON", ("{" + BASE + "}").getBytes(StandardCharsets.UTF_16LE), "invalid-utf8"),
                 json("truncated", utf8("{" + BASE.substring(0, 40)), "malformed-json"),
                 json("single quotes", utf8("{'eventId':'e1'}"), "malformed-json"),
-                json("nested 100 deep", event("\"x\":" + "[".repeat(100) + "]".repeat(100)),
-                        "unknown-field:x", "json-limit-exceeded"), // reading stops at the limit; what came before stands
+                json(
+                        "nested 100 deep",
+                        event("\"x\":" + "[".repeat(100) + "]".repeat(100)),
+                        "unknown-field:x",
+                        "json-limit-exceeded"), // reading stops at the limit; what came before stands
                 json("an array", utf8("[" + "{" + BASE + "}]"), "not-an-object"),
                 json("a string", utf8("\"click\""), "not-an-object"),
                 json("second object", utf8("{" + BASE + "}{}"), "trailing-data"),
@@ -88,25 +91,44 @@ class EventDecoderRejectionTest {
                 json("no userId", eventWithout("userId"), "missing-field:userId"),
                 json("no timestamp", eventWithout("timestamp"), "missing-field:timestamp"),
                 json("null required", utf8("{" + BASE.replace("\"u1\"", "null") + "}"), "null-field:userId"),
-                json("timestamp as string", utf8("{" + BASE.replace("1700000000000", "\"1700000000000\"") + "}"),
+                json(
+                        "timestamp as string",
+                        utf8("{" + BASE.replace("1700000000000", "\"1700000000000\"") + "}"),
                         "wrong-type:timestamp"),
                 json("object as id", utf8("{" + BASE.replace("\"i9\"", "{\"id\":\"i9\"}") + "}"), "wrong-type:itemId"),
-                json("fractional timestamp", utf8("{" + BASE.replace("1700000000000", "1700000000000.5") + "}"),
+                json(
+                        "fractional timestamp",
+                        utf8("{" + BASE.replace("1700000000000", "1700000000000.5") + "}"),
                         "not-an-integer:timestamp"),
-                json("timestamp beyond long", utf8("{" + BASE.replace("1700000000000", "99999999999999999999") + "}"),
+                json(
+                        "timestamp beyond long",
+                        utf8("{" + BASE.replace("1700000000000", "99999999999999999999") + "}"),
                         "number-out-of-range:timestamp"),
                 json("blank itemId", utf8("{" + BASE.replace("\"i9\"", "\"  \"") + "}"), "empty-field:itemId"),
-                json("300-char itemId", utf8("{" + BASE.replace("\"i9\"", "\"" + "i".repeat(300) + "\"") + "}"),
+                json(
+                        "300-char itemId",
+                        utf8("{" + BASE.replace("\"i9\"", "\"" + "i".repeat(300) + "\"") + "}"),
                         "id-too-long:itemId"),
-                json("bell in itemId", utf8("{" + BASE.replace("\"i9\"", "\"i\\u00079\"") + "}"),
+                json(
+                        "bell in itemId",
+                        utf8("{" + BASE.replace("\"i9\"", "\"i\\u00079\"") + "}"),
                         "invalid-characters:itemId"),
-                json("lone surrogate", utf8("{" + BASE.replace("\"i9\"", "\"i\\ud800\"") + "}"),
+                json(
+                        "lone surrogate",
+                        utf8("{" + BASE.replace("\"i9\"", "\"i\\ud800\"") + "}"),
                         "invalid-characters:itemId"),
-                json("unknown type", utf8("{" + BASE.replace("click", "teleport") + "}"), "unknown-event-type:eventType"),
-                json("zero timestamp", utf8("{" + BASE.replace("1700000000000", "0") + "}"),
+                json(
+                        "unknown type",
+                        utf8("{" + BASE.replace("click", "teleport") + "}"),
+                        "unknown-event-type:eventType"),
+                json(
+                        "zero timestamp",
+                        utf8("{" + BASE.replace("1700000000000", "0") + "}"),
                         "timestamp-not-positive:timestamp"),
-                json("two days ahead", utf8("{" + BASE.replace("1700000000000", Long.toString(Samples.NOW + 2 * 86_400_000L))
-                        + "}"), "timestamp-in-future:timestamp"),
+                json(
+                        "two days ahead",
+                        utf8("{" + BASE.replace("1700000000000", Long.toString(Samples.NOW + 2 * 86_400_000L)) + "}"),
+                        "timestamp-in-future:timestamp"),
                 json("NaN weight", event("\"weight\":NaN"), "weight-nan:weight"),
                 json("weight overflows", event("\"weight\":1e400"), "weight-infinite:weight"),
                 json("negative weight", event("\"weight\":-0.5"), "weight-negative:weight"),
@@ -133,8 +155,10 @@ class EventDecoderRejectionTest {
 
     @Test
     void coversMoreThanTwentyDistinctKinds() {
-        Set<String> codes = badInputs().flatMap(b -> Arrays.stream(b.expectedReasons))
-                .map(reason -> reason.split(":")[0]).collect(Collectors.toSet());
+        Set<String> codes = badInputs()
+                .flatMap(b -> Arrays.stream(b.expectedReasons))
+                .map(reason -> reason.split(":")[0])
+                .collect(Collectors.toSet());
 
         assertThat(codes).hasSizeGreaterThanOrEqualTo(20);
     }
@@ -144,7 +168,8 @@ class EventDecoderRejectionTest {
         byte[] longId = utf8("{" + BASE.replace("\"i9\"", "\"" + "i".repeat(300) + "\"") + "}");
         byte[] unknownType = utf8("{" + BASE.replace("click", "teleport") + "}");
 
-        assertThat(json.decode(null, longId).violations()).extracting(Violation::toString)
+        assertThat(json.decode(null, longId).violations())
+                .extracting(Violation::toString)
                 .containsExactly("id-too-long:itemId: 300 > 256");
         assertThat(json.decode(null, unknownType).violations().get(0).toString())
                 .startsWith("unknown-event-type:eventType: \"teleport\" is none of view, click, rate, fav, cart, buy");
@@ -159,10 +184,17 @@ class EventDecoderRejectionTest {
 
         DecodeResult<UserEvent> result = json.decode(utf8("u1"), value);
 
-        assertThat(result.violations()).extracting(Violation::reason).containsExactlyInAnyOrder(
-                "empty-field:eventId", "null-field:userId", "missing-field:itemId",
-                "unknown-event-type:eventType", "timestamp-not-positive:timestamp", "weight-negative:weight",
-                "unknown-field:color", "id-too-long:shopId");
+        assertThat(result.violations())
+                .extracting(Violation::reason)
+                .containsExactlyInAnyOrder(
+                        "empty-field:eventId",
+                        "null-field:userId",
+                        "missing-field:itemId",
+                        "unknown-event-type:eventType",
+                        "timestamp-not-positive:timestamp",
+                        "weight-negative:weight",
+                        "unknown-field:color",
+                        "id-too-long:shopId");
     }
 
     @Test
@@ -192,12 +224,15 @@ class EventDecoderRejectionTest {
 
     @Test
     void limitsAreTheConfiguredOnes() {
-        EventDecoder strict = new EventDecoder(WireFormat.JSON,
-                ValidationLimits.defaults().withMaxIdLength(2).withMaxWeight(10), Samples.CLOCK);
+        EventDecoder strict = new EventDecoder(
+                WireFormat.JSON, ValidationLimits.defaults().withMaxIdLength(2).withMaxWeight(10), Samples.CLOCK);
 
-        assertThat(strict.decode(null, event("\"weight\":11")).violations()).extracting(Violation::toString)
+        assertThat(strict.decode(null, event("\"weight\":11")).violations())
+                .extracting(Violation::toString)
                 .containsExactly("weight-too-large:weight: 11.0 > 10.0");
-        assertThat(strict.decode(null, utf8("{" + BASE.replace("\"e1\"", "\"e12\"") + "}")).violations())
-                .extracting(Violation::toString).containsExactly("id-too-long:eventId: 3 > 2");
+        assertThat(strict.decode(null, utf8("{" + BASE.replace("\"e1\"", "\"e12\"") + "}"))
+                        .violations())
+                .extracting(Violation::toString)
+                .containsExactly("id-too-long:eventId: 3 > 2");
     }
 }

@@ -67,22 +67,29 @@ class EventDecoderTest {
 
     @Test
     void acceptsTheEdgesOfEachLimit() {
-        long edgeOfSkew = Samples.NOW + ValidationLimits.defaults().maxFutureSkew().toMillis();
+        long edgeOfSkew =
+                Samples.NOW + ValidationLimits.defaults().maxFutureSkew().toMillis();
         UserEvent event = Samples.event();
         event.setItemId("i".repeat(256));
         event.setTimestamp(edgeOfSkew);
         event.setWeight(1e6);
 
-        assertThat(avro.decode(null, AvroBinaryCodec.of(UserEvent.class).encode(event)).violations()).isEmpty();
+        assertThat(avro.decode(null, AvroBinaryCodec.of(UserEvent.class).encode(event))
+                        .violations())
+                .isEmpty();
         event.setWeight(0.0);
-        assertThat(avro.decode(null, AvroBinaryCodec.of(UserEvent.class).encode(event)).isValid()).isTrue();
+        assertThat(avro.decode(null, AvroBinaryCodec.of(UserEvent.class).encode(event))
+                        .isValid())
+                .isTrue();
     }
 
     @Test
     void decodesAvroToTheSameEventAsJson() {
         UserEvent original = Samples.event();
 
-        UserEvent viaAvro = avro.decode(utf8("u1"), AvroBinaryCodec.of(UserEvent.class).encode(original)).value();
+        UserEvent viaAvro = avro.decode(
+                        utf8("u1"), AvroBinaryCodec.of(UserEvent.class).encode(original))
+                .value();
 
         assertThat(viaAvro).isEqualTo(original);
     }
@@ -92,7 +99,8 @@ class EventDecoderTest {
         DecodeResult<UserEvent> result = json.decode(null, utf8("{}"));
 
         assertThat(result.isValid()).isFalse();
-        assertThatThrownBy(result::value).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(result::value)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("missing-field:eventId");
     }
 

@@ -36,10 +36,17 @@ class ProfileDecoderTest {
         byte[] value = utf8("{\"userId\":\"u1\",\"features\":{\"age\":\"25-34\",\"age\":\"35-44\",\"gender\":null,"
                 + "\"city\":7,\"zip\":\" \",\"\\u0001\":\"x\"},\"updatedAt\":1700000000000.0,\"extra\":true}");
 
-        assertThat(json.decode(utf8("u2"), value).violations()).extracting(Violation::reason).containsExactlyInAnyOrder(
-                "duplicate-field:features.age", "null-field:features.gender", "wrong-type:features.city",
-                "not-an-integer:updatedAt", "unknown-field:extra", "empty-field:features.zip",
-                "invalid-characters:features", "key-mismatch:key");
+        assertThat(json.decode(utf8("u2"), value).violations())
+                .extracting(Violation::reason)
+                .containsExactlyInAnyOrder(
+                        "duplicate-field:features.age",
+                        "null-field:features.gender",
+                        "wrong-type:features.city",
+                        "not-an-integer:updatedAt",
+                        "unknown-field:extra",
+                        "empty-field:features.zip",
+                        "invalid-characters:features",
+                        "key-mismatch:key");
     }
 
     @Test
@@ -47,7 +54,8 @@ class ProfileDecoderTest {
         byte[] value = utf8("{\"userId\":\"u1\",\"features\":{\"a\":\"1\",\"b\":\"2\",\"c\":\"3\",\"d\":\"4\"},"
                 + "\"updatedAt\":1700000000000}");
 
-        assertThat(json.decode(null, value).violations()).extracting(Violation::toString)
+        assertThat(json.decode(null, value).violations())
+                .extracting(Violation::toString)
                 .containsExactly("too-many-features:features: 4 > 3");
     }
 
@@ -57,9 +65,12 @@ class ProfileDecoderTest {
         UserProfile future = Samples.profile();
         future.setUpdatedAt(Samples.NOW + 90_000_000L);
 
-        assertThat(avro.decode(null, AvroBinaryCodec.of(UserProfile.class).encode(future)).violations())
-                .extracting(Violation::reason).containsExactly("timestamp-in-future:updatedAt");
-        assertThat(avro.decode(null, AvroBinaryCodec.of(UserProfile.class).encode(Samples.profile())).value())
+        assertThat(avro.decode(null, AvroBinaryCodec.of(UserProfile.class).encode(future))
+                        .violations())
+                .extracting(Violation::reason)
+                .containsExactly("timestamp-in-future:updatedAt");
+        assertThat(avro.decode(null, AvroBinaryCodec.of(UserProfile.class).encode(Samples.profile()))
+                        .value())
                 .isEqualTo(Samples.profile());
     }
 }

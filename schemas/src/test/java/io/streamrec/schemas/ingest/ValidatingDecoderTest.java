@@ -29,12 +29,17 @@ class ValidatingDecoderTest {
 
     @Test
     void turnsItsOwnBugsIntoAnInternalErrorInsteadOfThrowing() {
-        ValidatingDecoder<UserEvent> decoder = new ValidatingDecoder<>(WireFormat.JSON, ValidationLimits.defaults(),
-                JsonCodecs.USER_EVENT, AvroBinaryCodec.of(UserEvent.class), BROKEN_RULES);
+        ValidatingDecoder<UserEvent> decoder = new ValidatingDecoder<>(
+                WireFormat.JSON,
+                ValidationLimits.defaults(),
+                JsonCodecs.USER_EVENT,
+                AvroBinaryCodec.of(UserEvent.class),
+                BROKEN_RULES);
 
         DecodeResult<UserEvent> result = decoder.decode(null, utf8("{\"userId\":\"u1\"}"));
 
-        assertThat(result.violations()).extracting(Violation::toString)
+        assertThat(result.violations())
+                .extracting(Violation::toString)
                 .containsExactly("internal-error: java.lang.IllegalStateException: bug in a rule");
     }
 }

@@ -23,11 +23,15 @@ class ValidationLimitsTest {
     @Test
     void readsConfigurationKeysAndKeepsDefaultsForTheRest() {
         ValidationLimits limits = ValidationLimits.fromConfig(Map.of(
-                ValidationLimits.MAX_ID_LENGTH, "64", ValidationLimits.MAX_FUTURE_SKEW_MS, " 1000 ",
-                "flink.parallelism", "2"));
+                ValidationLimits.MAX_ID_LENGTH,
+                "64",
+                ValidationLimits.MAX_FUTURE_SKEW_MS,
+                " 1000 ",
+                "flink.parallelism",
+                "2"));
 
-        assertThat(limits).isEqualTo(ValidationLimits.defaults().withMaxIdLength(64)
-                .withMaxFutureSkew(Duration.ofSeconds(1)));
+        assertThat(limits)
+                .isEqualTo(ValidationLimits.defaults().withMaxIdLength(64).withMaxFutureSkew(Duration.ofSeconds(1)));
     }
 
     @Test

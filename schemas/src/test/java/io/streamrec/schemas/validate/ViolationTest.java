@@ -9,10 +9,13 @@ class ViolationTest {
 
     @Test
     void rendersStableReasonsAndDetailedStrings() {
-        assertThat(Violation.of(ViolationCode.MISSING_FIELD, "userId").toString()).isEqualTo("missing-field:userId");
-        assertThat(Violation.of(ViolationCode.ID_TOO_LONG, "itemId", "300 > 256").toString())
+        assertThat(Violation.of(ViolationCode.MISSING_FIELD, "userId").toString())
+                .isEqualTo("missing-field:userId");
+        assertThat(Violation.of(ViolationCode.ID_TOO_LONG, "itemId", "300 > 256")
+                        .toString())
                 .isEqualTo("id-too-long:itemId: 300 > 256");
-        assertThat(Violation.of(ViolationCode.ID_TOO_LONG, "itemId", "300 > 256").reason())
+        assertThat(Violation.of(ViolationCode.ID_TOO_LONG, "itemId", "300 > 256")
+                        .reason())
                 .isEqualTo("id-too-long:itemId");
         assertThat(Violation.of(ViolationCode.MALFORMED_JSON, null, "at byte 3").toString())
                 .isEqualTo("malformed-json: at byte 3");

@@ -33,11 +33,14 @@ public class AttentionPooling extends AbstractBlock {
         this.keyDim = keyDim;
         this.queryProjection = keyDim == queryDim
                 ? null
-                : addChildBlock("queryProjection", Linear.builder().setUnits(keyDim).optBias(false).build());
+                : addChildBlock(
+                        "queryProjection",
+                        Linear.builder().setUnits(keyDim).optBias(false).build());
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray keys = inputs.get(0);
         NDArray mask = inputs.get(1);
         NDArray query = inputs.get(2);

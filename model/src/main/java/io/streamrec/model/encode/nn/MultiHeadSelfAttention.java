@@ -40,11 +40,13 @@ public class MultiHeadSelfAttention extends AbstractBlock {
         this.query = addChildBlock("query", Linear.builder().setUnits(modelDim).build());
         this.key = addChildBlock("key", Linear.builder().setUnits(modelDim).build());
         this.value = addChildBlock("value", Linear.builder().setUnits(modelDim).build());
-        this.output = addChildBlock("output", Linear.builder().setUnits(modelDim).build());
+        this.output =
+                addChildBlock("output", Linear.builder().setUnits(modelDim).build());
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.get(0);
         NDArray mask = inputs.get(1);
         long batch = x.getShape().get(0);

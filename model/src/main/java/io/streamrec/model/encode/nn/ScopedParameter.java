@@ -18,6 +18,9 @@ public final class ScopedParameter {
 
     /** A differentiable copy of {@code parameter} owned by the manager of {@code batchArray}. */
     public static NDArray of(NDArray parameter, NDArray batchArray) {
-        return batchArray.getManager().zeros(new Shape(), parameter.getDataType()).add(parameter);
+        return batchArray
+                .getManager()
+                .zeros(new Shape(), parameter.getDataType())
+                .add(parameter);
     }
 }

@@ -33,7 +33,9 @@ public class SelfAttentivePooling extends AbstractBlock {
         this.hiddenDim = hiddenDim;
         this.perHeadProjection = perHeadProjection;
         int projected = perHeadProjection ? heads * hiddenDim : hiddenDim;
-        this.projection = addChildBlock("projection", Linear.builder().setUnits(projected).optBias(false).build());
+        this.projection = addChildBlock(
+                "projection",
+                Linear.builder().setUnits(projected).optBias(false).build());
         this.headWeights = addParameter(Parameter.builder()
                 .setName("headWeights")
                 .setType(Parameter.Type.WEIGHT)
@@ -42,7 +44,8 @@ public class SelfAttentivePooling extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.get(0);
         NDArray mask = inputs.get(1);
         long batch = x.getShape().get(0);

@@ -39,8 +39,8 @@ final class MeanPoolBlock extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-                                     PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList pooled = new NDList();
         pooled.add(maskedMean(inputs.get(EncoderInput.SESSION), inputs.get(EncoderInput.SESSION_MASK)));
         for (Feature f : Feature.values()) {

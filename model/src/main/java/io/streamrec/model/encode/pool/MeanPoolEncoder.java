@@ -44,7 +44,8 @@ public final class MeanPoolEncoder implements UserEncoder {
     public static Function<EncoderDimensions, UserEncoder> factory(Map<String, String> settings) {
         for (String key : settings.keySet()) {
             if (key.startsWith(NAME + ".") && !key.equals(HIDDEN)) {
-                throw new IllegalArgumentException("unknown mean-pool setting '" + key + "'; the only one is " + HIDDEN);
+                throw new IllegalArgumentException(
+                        "unknown mean-pool setting '" + key + "'; the only one is " + HIDDEN);
             }
         }
         String hidden = settings.get(HIDDEN);
@@ -52,9 +53,13 @@ public final class MeanPoolEncoder implements UserEncoder {
             return factory(DEFAULT_HIDDEN);
         }
         try {
-            return factory(Arrays.stream(hidden.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray());
+            return factory(Arrays.stream(hidden.split(","))
+                    .map(String::trim)
+                    .mapToInt(Integer::parseInt)
+                    .toArray());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(HIDDEN + " must be comma-separated positive integers, got '" + hidden + "'", e);
+            throw new IllegalArgumentException(
+                    HIDDEN + " must be comma-separated positive integers, got '" + hidden + "'", e);
         }
     }
 

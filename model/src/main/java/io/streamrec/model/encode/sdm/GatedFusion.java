@@ -28,12 +28,14 @@ public class GatedFusion extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray user = inputs.get(0);
         NDArray shortTerm = inputs.get(1);
         NDArray longTerm = inputs.get(2);
         NDArray joint = user.concat(shortTerm, 1).concat(longTerm, 1);
-        NDArray g = Activation.sigmoid(gate.forward(ps, new NDList(joint), training).head());
+        NDArray g =
+                Activation.sigmoid(gate.forward(ps, new NDList(joint), training).head());
         NDArray fused = longTerm.add(g.mul(shortTerm.sub(longTerm)));
         return new NDList(fused, g);
     }

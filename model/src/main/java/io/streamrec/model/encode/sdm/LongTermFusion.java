@@ -21,11 +21,13 @@ public class LongTermFusion extends AbstractBlock {
 
     public LongTermFusion(int outputDim) {
         this.outputDim = outputDim;
-        this.fusion = addChildBlock("fusion", Linear.builder().setUnits(outputDim).build());
+        this.fusion =
+                addChildBlock("fusion", Linear.builder().setUnits(outputDim).build());
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(fusion.forward(ps, inputs, training).head().tanh());
     }
 

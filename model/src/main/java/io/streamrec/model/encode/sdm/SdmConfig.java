@@ -32,7 +32,8 @@ public record SdmConfig(int attentionHeads, int lstmLayers) {
     public static SdmConfig fromSettings(Map<String, String> settings) {
         SdmConfig d = defaults();
         EncoderSettings s = new EncoderSettings(SdmEncoder.NAME, settings);
-        SdmConfig config = new SdmConfig(s.getInt(ATTENTION_HEADS, d.attentionHeads), s.getInt(LSTM_LAYERS, d.lstmLayers));
+        SdmConfig config =
+                new SdmConfig(s.getInt(ATTENTION_HEADS, d.attentionHeads), s.getInt(LSTM_LAYERS, d.lstmLayers));
         s.rejectUnknown();
         return config;
     }
@@ -40,8 +41,8 @@ public record SdmConfig(int attentionHeads, int lstmLayers) {
     /** Checks the settings against the sizes the encoder is built for. */
     void validateFor(int outputDim) {
         if (outputDim % attentionHeads != 0) {
-            throw new IllegalArgumentException(ATTENTION_HEADS + "=" + attentionHeads + " must divide the output width D="
-                    + outputDim + "; choose a divisor of " + outputDim);
+            throw new IllegalArgumentException(ATTENTION_HEADS + "=" + attentionHeads
+                    + " must divide the output width D=" + outputDim + "; choose a divisor of " + outputDim);
         }
     }
 }

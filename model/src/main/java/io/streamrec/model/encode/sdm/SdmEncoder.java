@@ -44,32 +44,51 @@ public class SdmEncoder extends EncoderBlock {
         this.dim = dimensions().outputDim();
         this.sessionLstm = addChildBlock("sessionLstm", new SessionLstm(dim, config.lstmLayers()));
         this.selfAttention = addChildBlock("selfAttention", new MultiHeadSelfAttention(dim, config.attentionHeads()));
-        this.userEmbedding = addChildBlock("userEmbedding", new UserEmbedding(dimensions().userDim(), dim));
+        this.userEmbedding =
+                addChildBlock("userEmbedding", new UserEmbedding(dimensions().userDim(), dim));
         this.userAttention = addChildBlock("userAttention", new UserAttention(dim));
         for (Feature f : Feature.values()) {
-            longTermAttention.put(f, addChildBlock("longTermAttention_" + f.wireName(),
-                    new LongTermAttention(dimensions().featureDim(f), dim)));
+            longTermAttention.put(
+                    f,
+                    addChildBlock(
+                            "longTermAttention_" + f.wireName(),
+                            new LongTermAttention(dimensions().featureDim(f), dim)));
         }
         this.longTermFusion = addChildBlock("longTermFusion", new LongTermFusion(dim));
         this.gatedFusion = addChildBlock("gatedFusion", new GatedFusion(dim));
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray sessionMask = inputs.get(EncoderInput.SESSION_MASK);
-        NDArray states = sessionLstm.forward(ps, new NDList(inputs.get(EncoderInput.SESSION), sessionMask), training).head();
-        NDArray attended = selfAttention.forward(ps, new NDList(states, sessionMask), training).head();
-        NDArray user = userEmbedding.forward(ps, new NDList(inputs.get(EncoderInput.USER)), training).head();
-        NDArray shortTerm = userAttention.forward(ps, new NDList(attended, sessionMask, user), training).head();
+        NDArray states = sessionLstm
+                .forward(ps, new NDList(inputs.get(EncoderInput.SESSION), sessionMask), training)
+                .head();
+        NDArray attended = selfAttention
+                .forward(ps, new NDList(states, sessionMask), training)
+                .head();
+        NDArray user = userEmbedding
+                .forward(ps, new NDList(inputs.get(EncoderInput.USER)), training)
+                .head();
+        NDArray shortTerm = userAttention
+                .forward(ps, new NDList(attended, sessionMask, user), training)
+                .head();
 
         NDList perFeature = new NDList(Feature.COUNT);
         for (Feature f : Feature.values()) {
-            NDList history = new NDList(inputs.get(EncoderInput.longTerm(f)), inputs.get(EncoderInput.longTermMask(f)), user);
-            perFeature.add(longTermAttention.get(f).forward(ps, history, training).head());
+            NDList history =
+                    new NDList(inputs.get(EncoderInput.longTerm(f)), inputs.get(EncoderInput.longTermMask(f)), user);
+            perFeature.add(
+                    longTermAttention.get(f).forward(ps, history, training).head());
         }
-        NDArray longTerm = longTermFusion.forward(ps, new NDList(NDArrays.concat(perFeature, 1)), training).head();
+        NDArray longTerm = longTermFusion
+                .forward(ps, new NDList(NDArrays.concat(perFeature, 1)), training)
+                .head();
 
-        NDArray fused = gatedFusion.forward(ps, new NDList(user, shortTerm, longTerm), training).head();
+        NDArray fused = gatedFusion
+                .forward(ps, new NDList(user, shortTerm, longTerm), training)
+                .head();
         return new NDList(fused.expandDims(1), fused);
     }
 
@@ -84,10 +103,17 @@ public class SdmEncoder extends EncoderBlock {
         userEmbedding.initialize(manager, dataType, inputShapes[EncoderInput.USER]);
         userAttention.initialize(manager, dataType, states, sessionMask, user);
         for (Feature f : Feature.values()) {
-            longTermAttention.get(f).initialize(manager, dataType,
-                    inputShapes[EncoderInput.longTerm(f)], inputShapes[EncoderInput.longTermMask(f)], user);
+            longTermAttention
+                    .get(f)
+                    .initialize(
+                            manager,
+                            dataType,
+                            inputShapes[EncoderInput.longTerm(f)],
+                            inputShapes[EncoderInput.longTermMask(f)],
+                            user);
         }
-        longTermFusion.initialize(manager, dataType, new Shape(batch, dimensions().itemInputDim()));
+        longTermFusion.initialize(
+                manager, dataType, new Shape(batch, dimensions().itemInputDim()));
         gatedFusion.initialize(manager, dataType, user, user, user);
     }
 

@@ -25,16 +25,19 @@ public class SessionLstm extends AbstractBlock {
 
     public SessionLstm(int hiddenDim, int layers) {
         this.hiddenDim = hiddenDim;
-        this.lstm = addChildBlock("lstm", LSTM.builder()
-                .setStateSize(hiddenDim)
-                .setNumLayers(layers)
-                .optBatchFirst(true)
-                .optReturnState(false)
-                .build());
+        this.lstm = addChildBlock(
+                "lstm",
+                LSTM.builder()
+                        .setStateSize(hiddenDim)
+                        .setNumLayers(layers)
+                        .optBatchFirst(true)
+                        .optReturnState(false)
+                        .build());
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray states = lstm.forward(ps, new NDList(inputs.get(0)), training).head();
         return new NDList(states.mul(inputs.get(1).expandDims(2)));
     }

@@ -27,7 +27,8 @@ public class UserEmbedding extends AbstractBlock {
     public UserEmbedding(int profileDim, int dim) {
         this.dim = dim;
         if (profileDim > 0) {
-            this.projection = addChildBlock("projection", Linear.builder().setUnits(dim).build());
+            this.projection =
+                    addChildBlock("projection", Linear.builder().setUnits(dim).build());
             this.learnedUser = null;
         } else {
             this.projection = null;
@@ -40,13 +41,16 @@ public class UserEmbedding extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray profile = inputs.head();
         if (projection != null) {
             return projection.forward(ps, inputs, training);
         }
         NDArray learned = ps.getValue(learnedUser, profile.getDevice(), training);
-        return new NDList(profile.getManager().zeros(new Shape(profile.getShape().get(0), dim)).add(learned));
+        return new NDList(profile.getManager()
+                .zeros(new Shape(profile.getShape().get(0), dim))
+                .add(learned));
     }
 
     @Override

@@ -36,7 +36,8 @@ public class AttentionWeighting extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.get(0);
         int steps = Math.toIntExact(x.getShape().get(1));
         if (steps > maxLength) {
@@ -44,7 +45,9 @@ public class AttentionWeighting extends AbstractBlock {
                     + " position embeddings; raise sine.max.session.length or cap the session length");
         }
         // one-hot rows × table rather than slicing the table: the result must live in the batch's scope
-        NDArray positional = x.getManager().arange(0, steps, 1, DataType.INT64).oneHot(maxLength)
+        NDArray positional = x.getManager()
+                .arange(0, steps, 1, DataType.INT64)
+                .oneHot(maxLength)
                 .matMul(ps.getValue(positions, x.getDevice(), training));
         NDList weighted = perIntention.forward(ps, new NDList(x.add(positional), inputs.get(1)), training);
         return new NDList(weighted.get(0));

@@ -43,14 +43,16 @@ public class ConceptActivation extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.get(0);
         NDArray pool = ps.getValue(conceptPool, x.getDevice(), training);
         NDArray summary = sequenceAttention.forward(ps, inputs, training).get(1).squeeze(1);
         NDArray scores = Linear.linear(summary, pool).head();
         NDList top = scores.topK(interestCount, 1, true, false);
         NDArray selection = top.get(1).oneHot(conceptCount);
-        NDArray activated = selection.matMul(pool).mul(Activation.sigmoid(top.get(0)).expandDims(2));
+        NDArray activated =
+                selection.matMul(pool).mul(Activation.sigmoid(top.get(0)).expandDims(2));
         return new NDList(activated, ScopedParameter.of(pool, x));
     }
 

@@ -21,7 +21,8 @@ import io.streamrec.model.encode.nn.GraphScalar;
 public class CovarianceRegularizer extends AbstractBlock {
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray concepts = inputs.head();
         long dim = concepts.getShape().get(1);
         NDArray centred = concepts.sub(concepts.mean(new int[] {1}, true));

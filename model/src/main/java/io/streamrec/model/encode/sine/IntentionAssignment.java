@@ -24,15 +24,20 @@ public class IntentionAssignment extends AbstractBlock {
     private final LayerNorm conceptNorm;
 
     public IntentionAssignment(int dim) {
-        this.itemProjection = addChildBlock("itemProjection", Linear.builder().setUnits(dim).optBias(false).build());
+        this.itemProjection = addChildBlock(
+                "itemProjection", Linear.builder().setUnits(dim).optBias(false).build());
         this.itemNorm = addChildBlock("itemNorm", LayerNorm.builder().axis(2).build());
-        this.conceptNorm = addChildBlock("conceptNorm", LayerNorm.builder().axis(2).build());
+        this.conceptNorm =
+                addChildBlock("conceptNorm", LayerNorm.builder().axis(2).build());
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray items = itemNorm.forward(ps, itemProjection.forward(ps, new NDList(inputs.get(0)), training), training).head();
-        NDArray concepts = conceptNorm.forward(ps, new NDList(inputs.get(1)), training).head();
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray items = itemNorm.forward(ps, itemProjection.forward(ps, new NDList(inputs.get(0)), training), training)
+                .head();
+        NDArray concepts =
+                conceptNorm.forward(ps, new NDList(inputs.get(1)), training).head();
         return new NDList(items.matMul(concepts.transpose(0, 2, 1)).softmax(2));
     }
 

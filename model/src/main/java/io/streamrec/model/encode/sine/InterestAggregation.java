@@ -29,14 +29,20 @@ public class InterestAggregation extends AbstractBlock {
     public InterestAggregation(int dim, float temperature) {
         this.temperature = temperature;
         this.intentionAttention = addChildBlock("intentionAttention", new SelfAttentivePooling(1, dim, false));
-        this.intentionNorm = addChildBlock("intentionNorm", LayerNorm.builder().axis(1).build());
+        this.intentionNorm =
+                addChildBlock("intentionNorm", LayerNorm.builder().axis(1).build());
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray intentions = inputs.get(0).matMul(inputs.get(1));
-        NDArray pooled = intentionAttention.forward(ps, new NDList(intentions, inputs.get(2)), training).get(1).squeeze(1);
-        NDArray current = intentionNorm.forward(ps, new NDList(pooled), training).head();
+        NDArray pooled = intentionAttention
+                .forward(ps, new NDList(intentions, inputs.get(2)), training)
+                .get(1)
+                .squeeze(1);
+        NDArray current =
+                intentionNorm.forward(ps, new NDList(pooled), training).head();
         NDArray interests = inputs.get(3);
         NDArray matches = interests.matMul(current.expandDims(2)).squeeze(2);
         NDArray weights = matches.div(GraphScalar.of(temperature, matches)).softmax(1);
@@ -47,13 +53,15 @@ public class InterestAggregation extends AbstractBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape steps = inputShapes[0];
         Shape concepts = inputShapes[1];
-        intentionAttention.initialize(manager, dataType, new Shape(steps.get(0), steps.get(1), concepts.get(2)), inputShapes[2]);
+        intentionAttention.initialize(
+                manager, dataType, new Shape(steps.get(0), steps.get(1), concepts.get(2)), inputShapes[2]);
         intentionNorm.initialize(manager, dataType, new Shape(steps.get(0), concepts.get(2)));
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape interests = inputShapes[3];
-        return new Shape[] {new Shape(interests.get(0), interests.get(2)), new Shape(interests.get(0), interests.get(1))};
+        return new Shape[] {new Shape(interests.get(0), interests.get(2)), new Shape(interests.get(0), interests.get(1))
+        };
     }
 }

@@ -20,11 +20,13 @@ public class InterestEmbedding extends AbstractBlock {
     private final LayerNorm interestNorm;
 
     public InterestEmbedding() {
-        this.interestNorm = addChildBlock("interestNorm", LayerNorm.builder().axis(2).build());
+        this.interestNorm =
+                addChildBlock("interestNorm", LayerNorm.builder().axis(2).build());
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray membership = inputs.get(0).transpose(0, 2, 1).mul(inputs.get(1));
         return interestNorm.forward(ps, new NDList(membership.matMul(inputs.get(2))), training);
     }

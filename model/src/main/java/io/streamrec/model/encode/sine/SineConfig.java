@@ -13,8 +13,8 @@ import java.util.Map;
  * @param maxSessionLength positions with a learned position embedding; longer sessions are rejected
  *                         ({@value #MAX_SESSION_LENGTH}, default 50, the session length cap of the user state)
  */
-public record SineConfig(int conceptCount, int interestCount, double temperature, double covarianceWeight,
-                         int maxSessionLength) {
+public record SineConfig(
+        int conceptCount, int interestCount, double temperature, double covarianceWeight, int maxSessionLength) {
 
     public static final String CONCEPTS = "sine.concepts";
     public static final String INTERESTS = "sine.interests";
@@ -27,15 +27,15 @@ public record SineConfig(int conceptCount, int interestCount, double temperature
             throw new IllegalArgumentException(INTERESTS + " must be at least 1, got " + interestCount);
         }
         if (conceptCount < interestCount) {
-            throw new IllegalArgumentException(CONCEPTS + " (" + conceptCount + ") must be at least "
-                    + INTERESTS + " (" + interestCount + "): the K interests are picked from the L concepts");
+            throw new IllegalArgumentException(CONCEPTS + " (" + conceptCount + ") must be at least " + INTERESTS + " ("
+                    + interestCount + "): the K interests are picked from the L concepts");
         }
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
             throw new IllegalArgumentException(TEMPERATURE + " must be a positive number, got " + temperature);
         }
         if (!(covarianceWeight >= 0) || Double.isInfinite(covarianceWeight)) {
-            throw new IllegalArgumentException(COVARIANCE_WEIGHT + " must be >= 0 (0 turns the regulariser off), got "
-                    + covarianceWeight);
+            throw new IllegalArgumentException(
+                    COVARIANCE_WEIGHT + " must be >= 0 (0 turns the regulariser off), got " + covarianceWeight);
         }
         if (maxSessionLength < 1) {
             throw new IllegalArgumentException(MAX_SESSION_LENGTH + " must be at least 1, got " + maxSessionLength);

@@ -45,35 +45,50 @@ public class SineEncoder extends EncoderBlock {
         int dim = dimensions().outputDim();
         this.sequenceProjection = dimensions().itemInputDim() == dim
                 ? null
-                : addChildBlock("sequenceProjection", Linear.builder().setUnits(dim).optBias(false).build());
-        this.conceptActivation = addChildBlock("conceptActivation",
-                new ConceptActivation(config.conceptCount(), config.interestCount(), dim));
+                : addChildBlock(
+                        "sequenceProjection",
+                        Linear.builder().setUnits(dim).optBias(false).build());
+        this.conceptActivation = addChildBlock(
+                "conceptActivation", new ConceptActivation(config.conceptCount(), config.interestCount(), dim));
         this.intentionAssignment = addChildBlock("intentionAssignment", new IntentionAssignment(dim));
-        this.attentionWeighting = addChildBlock("attentionWeighting",
-                new AttentionWeighting(config.interestCount(), dim, config.maxSessionLength()));
+        this.attentionWeighting = addChildBlock(
+                "attentionWeighting", new AttentionWeighting(config.interestCount(), dim, config.maxSessionLength()));
         this.interestEmbedding = addChildBlock("interestEmbedding", new InterestEmbedding());
-        this.interestAggregation = addChildBlock("interestAggregation",
-                new InterestAggregation(dim, (float) config.temperature()));
+        this.interestAggregation =
+                addChildBlock("interestAggregation", new InterestAggregation(dim, (float) config.temperature()));
         this.covarianceRegularizer = addChildBlock("covarianceRegularizer", new CovarianceRegularizer());
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray sequence = inputs.get(EncoderInput.SESSION);
         NDArray mask = inputs.get(EncoderInput.SESSION_MASK);
         if (sequenceProjection != null) {
-            sequence = sequenceProjection.forward(ps, new NDList(sequence), training).head();
+            sequence = sequenceProjection
+                    .forward(ps, new NDList(sequence), training)
+                    .head();
         }
         NDList activation = conceptActivation.forward(ps, new NDList(sequence, mask), training);
         NDArray concepts = activation.get(0);
-        NDArray assignment = intentionAssignment.forward(ps, new NDList(sequence, concepts), training).head();
-        NDArray weighting = attentionWeighting.forward(ps, new NDList(sequence, mask), training).head();
-        NDArray interests = interestEmbedding.forward(ps, new NDList(assignment, weighting, sequence), training).head();
-        NDArray vector = interestAggregation.forward(ps, new NDList(assignment, concepts, mask, interests), training).head();
+        NDArray assignment = intentionAssignment
+                .forward(ps, new NDList(sequence, concepts), training)
+                .head();
+        NDArray weighting = attentionWeighting
+                .forward(ps, new NDList(sequence, mask), training)
+                .head();
+        NDArray interests = interestEmbedding
+                .forward(ps, new NDList(assignment, weighting, sequence), training)
+                .head();
+        NDArray vector = interestAggregation
+                .forward(ps, new NDList(assignment, concepts, mask, interests), training)
+                .head();
         // L_c is a training loss over all L prototypes, O(L²D) per batch: more than the whole encoder at batch 1
         NDArray regulariser;
         if (training) {
-            NDArray covariance = covarianceRegularizer.forward(ps, new NDList(activation.get(1)), true).head();
+            NDArray covariance = covarianceRegularizer
+                    .forward(ps, new NDList(activation.get(1)), true)
+                    .head();
             regulariser = covariance.mul(GraphScalar.of((float) config.covarianceWeight(), covariance));
         } else {
             regulariser = sequence.getManager().zeros(new Shape());

@@ -33,6 +33,9 @@ public final class MixedNegativeCorrection {
             throw new IllegalArgumentException("need M >= 0 extra negatives and a vocabulary of at least 1 item, got M="
                     + extraNegatives + ", |V|=" + vocabularySize);
         }
-        return logEstimatedCount.exp().add((float) ((double) extraNegatives / vocabularySize)).log();
+        return logEstimatedCount
+                .exp()
+                .add((float) ((double) extraNegatives / vocabularySize))
+                .log();
     }
 }

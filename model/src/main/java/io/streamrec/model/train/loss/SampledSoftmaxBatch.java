@@ -29,7 +29,8 @@ public record SampledSoftmaxBatch(
         requireShape("targetLogQ", targetLogQ, new Shape(b));
         requireShape("rewards", rewards, new Shape(b));
         if (!targetIds.getDataType().isInteger()) {
-            throw new IllegalArgumentException("targetIds must be integer ids (vocabulary rows), got " + targetIds.getDataType());
+            throw new IllegalArgumentException(
+                    "targetIds must be integer ids (vocabulary rows), got " + targetIds.getDataType());
         }
         if (extra != null) {
             requireShape("extra negative vectors", extra.vectors(), new Shape(extra.size(), d));
@@ -51,7 +52,8 @@ public record SampledSoftmaxBatch(
 
     static void requireShape(String name, NDArray array, Shape expected) {
         if (!array.getShape().equals(expected)) {
-            throw new IllegalArgumentException(name + " must have shape " + expected + " to match the batch, got " + array.getShape());
+            throw new IllegalArgumentException(
+                    name + " must have shape " + expected + " to match the batch, got " + array.getShape());
         }
     }
 }

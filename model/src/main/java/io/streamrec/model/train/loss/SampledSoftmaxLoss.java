@@ -74,7 +74,8 @@ public final class SampledSoftmaxLoss {
         NDArray accidentalHit = sameItem.logicalAnd(own.logicalNot());
         logits = NDArrays.where(accidentalHit, manager.full(logits.getShape(), MASKED_LOGIT), logits);
 
-        NDArray logLikelihood = logits.logSoftmax(1).mul(own.toType(DataType.FLOAT32, false)).sum(new int[] {1});
+        NDArray logLikelihood =
+                logits.logSoftmax(1).mul(own.toType(DataType.FLOAT32, false)).sum(new int[] {1});
         NDArray weighted = logLikelihood.mul(batch.rewards()).sum();
         return weighted.div(GraphScalar.of(-b, weighted));
     }
@@ -85,6 +86,8 @@ public final class SampledSoftmaxLoss {
 
     private static NDArray concatExtra(
             NDArray inBatch, SampledSoftmaxBatch batch, Function<ExtraNegatives, NDArray> part) {
-        return batch.extraNegatives().map(extra -> NDArrays.concat(new NDList(inBatch, part.apply(extra)), 0)).orElse(inBatch);
+        return batch.extraNegatives()
+                .map(extra -> NDArrays.concat(new NDList(inBatch, part.apply(extra)), 0))
+                .orElse(inBatch);
     }
 }

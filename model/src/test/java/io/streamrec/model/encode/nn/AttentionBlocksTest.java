@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.streamrec.model.encode.EncoderFixtures;
 import io.streamrec.model.encode.NDManagerTest;
@@ -19,7 +18,8 @@ class AttentionBlocksTest extends NDManagerTest {
     private static final int[] LENGTHS = {4, 1, 0};
 
     private NDArray paddedSequence(int width, long paddingSeed) {
-        return EncoderFixtures.sequence(manager, LENGTHS.length, 4, width, LENGTHS, new Random(1), new Random(paddingSeed));
+        return EncoderFixtures.sequence(
+                manager, LENGTHS.length, 4, width, LENGTHS, new Random(1), new Random(paddingSeed));
     }
 
     private NDArray paddedMask() {
@@ -46,7 +46,8 @@ class AttentionBlocksTest extends NDManagerTest {
 
     @Test
     void multiHeadSelfAttentionNeedsHeadsThatDivideTheWidth() {
-        assertThatThrownBy(() -> new MultiHeadSelfAttention(10, 3)).hasMessageContaining("must be positive and divide the width 10");
+        assertThatThrownBy(() -> new MultiHeadSelfAttention(10, 3))
+                .hasMessageContaining("must be positive and divide the width 10");
     }
 
     @Test
@@ -61,9 +62,13 @@ class AttentionBlocksTest extends NDManagerTest {
         NDList out = forward(pooling, manager, input);
 
         double w0 = Math.exp(2) / (Math.exp(2) + Math.exp(0));
-        assertThat(out.get(1).toFloatArray()).containsExactly(new float[] {(float) w0, (float) (1 - w0), 0f}, within(1e-6f));
-        assertThat(out.get(0).toFloatArray()).containsExactly(new float[] {(float) w0, (float) (1 - w0)}, within(1e-6f));
-        assertThat(pooling.getParameters().size()).as("a dot product has no parameters").isZero();
+        assertThat(out.get(1).toFloatArray())
+                .containsExactly(new float[] {(float) w0, (float) (1 - w0), 0f}, within(1e-6f));
+        assertThat(out.get(0).toFloatArray())
+                .containsExactly(new float[] {(float) w0, (float) (1 - w0)}, within(1e-6f));
+        assertThat(pooling.getParameters().size())
+                .as("a dot product has no parameters")
+                .isZero();
     }
 
     @Test
@@ -77,7 +82,9 @@ class AttentionBlocksTest extends NDManagerTest {
         assertThat(out.get(0).getShape()).isEqualTo(new Shape(3, 4));
         assertThat(out.get(1).getShape()).isEqualTo(new Shape(3, 4));
         assertThat(pooling.getParameters().valueAt(0).getArray().getShape()).isEqualTo(new Shape(4, 6));
-        assertThat(out.get(0).get("2").abs().sum().getFloat()).as("empty sequence pools to zero").isZero();
+        assertThat(out.get(0).get("2").abs().sum().getFloat())
+                .as("empty sequence pools to zero")
+                .isZero();
     }
 
     @Test
@@ -91,12 +98,16 @@ class AttentionBlocksTest extends NDManagerTest {
 
             assertThat(out.get(0).getShape()).isEqualTo(new Shape(3, 3, 4));
             assertThat(out.get(1).getShape()).isEqualTo(new Shape(3, 3, 4));
-            assertThat(pooling.getOutputShapes(input.getShapes())).containsExactly(new Shape(3, 3, 4), new Shape(3, 3, 4));
+            assertThat(pooling.getOutputShapes(input.getShapes()))
+                    .containsExactly(new Shape(3, 3, 4), new Shape(3, 3, 4));
             NDArray sums = out.get(0).sum(new int[] {2});
             assertThat(sums.get("0:2").toFloatArray()).containsOnly(new float[] {1f}, within(1e-5f));
             assertThat(sums.get("2").toFloatArray()).containsOnly(0f);
-            assertThat(out.get(0).get("1, :, 1:").abs().sum().getFloat()).as("padding of user 1").isZero();
-            long projectionWidth = pooling.getParameters().valueAt(1).getArray().getShape().get(0);
+            assertThat(out.get(0).get("1, :, 1:").abs().sum().getFloat())
+                    .as("padding of user 1")
+                    .isZero();
+            long projectionWidth =
+                    pooling.getParameters().valueAt(1).getArray().getShape().get(0);
             assertThat(projectionWidth).isEqualTo(perHead ? 15 : 5);
         }
     }

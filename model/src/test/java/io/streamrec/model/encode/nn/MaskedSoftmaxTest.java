@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.streamrec.model.encode.NDManagerTest;
@@ -44,7 +43,8 @@ class MaskedSoftmaxTest extends NDManagerTest {
         NDArray weights;
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             weights = MaskedSoftmax.apply(scores, mask, 1);
-            collector.backward(weights.mul(manager.create(new float[] {1f, 2f, 3f, 4f}, new Shape(2, 2))).sum());
+            collector.backward(weights.mul(manager.create(new float[] {1f, 2f, 3f, 4f}, new Shape(2, 2)))
+                    .sum());
         }
 
         float[] w = weights.toFloatArray();

@@ -36,7 +36,8 @@ class MeanPoolEncoderTest {
 
             assertThat(out.get(EncoderOutput.INTERESTS).getShape()).isEqualTo(new Shape(B, 1, 5));
             assertThat(out.get(EncoderOutput.VECTOR).getShape()).isEqualTo(new Shape(B, 5));
-            assertThat(out.get(EncoderOutput.INTERESTS).squeeze(1).toFloatArray()).containsExactly(out.get(EncoderOutput.VECTOR).toFloatArray());
+            assertThat(out.get(EncoderOutput.INTERESTS).squeeze(1).toFloatArray())
+                    .containsExactly(out.get(EncoderOutput.VECTOR).toFloatArray());
             assertThat(noisyPadding.get(EncoderOutput.VECTOR).toFloatArray())
                     .containsExactly(out.get(EncoderOutput.VECTOR).toFloatArray(), Offset.offset(1e-6f));
             for (float x : out.get(EncoderOutput.VECTOR).toFloatArray()) {
@@ -48,7 +49,8 @@ class MeanPoolEncoderTest {
     @Test
     void theMaskedMeanAveragesOnlyRealPositionsAndIsZeroWithNone() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray sequence = manager.create(new float[] {1, 2, 3, 4, 50, 60, 7, 8, 9, 10, 11, 12}, new Shape(2, 3, 2));
+            NDArray sequence =
+                    manager.create(new float[] {1, 2, 3, 4, 50, 60, 7, 8, 9, 10, 11, 12}, new Shape(2, 3, 2));
             NDArray mask = manager.create(new float[] {1, 1, 0, 0, 0, 0}, new Shape(2, 3));
             assertThat(MeanPoolBlock.maskedMean(sequence, mask).toFloatArray()).containsExactly(2, 3, 0, 0);
         }
@@ -56,11 +58,14 @@ class MeanPoolEncoderTest {
 
     @Test
     void readsItsHiddenWidthsFromFlatSettingsAndRejectsUnknownKeys() {
-        UserEncoder built = MeanPoolEncoder.factory(Map.of(MeanPoolEncoder.HIDDEN, "4, 6")).apply(DIMS);
+        UserEncoder built =
+                MeanPoolEncoder.factory(Map.of(MeanPoolEncoder.HIDDEN, "4, 6")).apply(DIMS);
         assertThat(built.name()).isEqualTo("meanpool");
         assertThat(built.interestCount()).isEqualTo(1);
-        assertThatThrownBy(() -> MeanPoolEncoder.factory(Map.of("meanpool.depth", "2"))).hasMessageContaining("meanpool.hidden");
-        assertThatThrownBy(() -> MeanPoolEncoder.factory(Map.of(MeanPoolEncoder.HIDDEN, "x"))).hasMessageContaining("positive integers");
+        assertThatThrownBy(() -> MeanPoolEncoder.factory(Map.of("meanpool.depth", "2")))
+                .hasMessageContaining("meanpool.hidden");
+        assertThatThrownBy(() -> MeanPoolEncoder.factory(Map.of(MeanPoolEncoder.HIDDEN, "x")))
+                .hasMessageContaining("positive integers");
     }
 
     private static Shape[] shapes() {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.streamrec.model.encode.EncoderFixtures;
 import io.streamrec.model.encode.NDManagerTest;
@@ -29,10 +28,14 @@ class SdmBlocksTest extends NDManagerTest {
 
         assertThat(statesA.getShape()).isEqualTo(new Shape(2, 4, 6));
         assertThat(lstm.getOutputShapes(a.getShapes())).containsExactly(new Shape(2, 4, 6));
-        assertThat(maxAbsDifference(statesA, statesB)).as("padding after the real items").isZero();
+        assertThat(maxAbsDifference(statesA, statesB))
+                .as("padding after the real items")
+                .isZero();
         assertThat(statesA.get("0, 3").abs().sum().getFloat()).isZero();
         assertThat(statesA.get("0, 0").abs().sum().getFloat()).isPositive();
-        assertThat(maxAbsDifference(statesA.get("0, 0"), statesA.get("0, 1"))).as("states evolve").isPositive();
+        assertThat(maxAbsDifference(statesA.get("0, 0"), statesA.get("0, 1")))
+                .as("states evolve")
+                .isPositive();
     }
 
     @Test

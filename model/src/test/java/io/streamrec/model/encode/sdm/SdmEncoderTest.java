@@ -36,7 +36,8 @@ class SdmEncoderTest extends NDManagerTest {
 
         assertThat(out).hasSize(2);
         assertThat(out.get(EncoderOutput.INTERESTS).getShape()).isEqualTo(new Shape(4, 1, 8));
-        assertThat(maxAbsDifference(out.get(EncoderOutput.INTERESTS).squeeze(1), out.get(EncoderOutput.VECTOR))).isZero();
+        assertThat(maxAbsDifference(out.get(EncoderOutput.INTERESTS).squeeze(1), out.get(EncoderOutput.VECTOR)))
+                .isZero();
         assertThat(sdm.interestCount()).isEqualTo(1);
         assertThat(sdm.name()).isEqualTo("sdm");
         assertThat(sdm.block()).isSameAs(sdm);
@@ -48,15 +49,21 @@ class SdmEncoderTest extends NDManagerTest {
         NDList input = input(manager, dims, 5, 4, MIXED, 1);
         NDList otherHistory = input(manager, dims, 5, 4, MIXED, 1);
         for (Feature f : Feature.values()) {
-            otherHistory.set(EncoderInput.longTerm(f), otherHistory.get(EncoderInput.longTerm(f)).mul(-3f));
+            otherHistory.set(
+                    EncoderInput.longTerm(f),
+                    otherHistory.get(EncoderInput.longTerm(f)).mul(-3f));
         }
         SdmEncoder sdm = encoder(dims, input);
 
         NDArray a = forward(sdm, manager, input).get(EncoderOutput.VECTOR);
         NDArray b = forward(sdm, manager, otherHistory).get(EncoderOutput.VECTOR);
 
-        assertThat(maxAbsDifference(a.get("0"), b.get("0"))).as("user with history").isGreaterThan(1e-3f);
-        assertThat(maxAbsDifference(a.get("1"), b.get("1"))).as("user without history").isZero();
+        assertThat(maxAbsDifference(a.get("0"), b.get("0")))
+                .as("user with history")
+                .isGreaterThan(1e-3f);
+        assertThat(maxAbsDifference(a.get("1"), b.get("1")))
+                .as("user without history")
+                .isZero();
     }
 
     @Test

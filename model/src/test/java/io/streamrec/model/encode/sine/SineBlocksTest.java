@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
@@ -50,7 +49,8 @@ class SineBlocksTest extends NDManagerTest {
 
         assertThat(activated.getShape()).isEqualTo(new Shape(3, 3, DIM));
         assertThat(out.get(1).getShape()).isEqualTo(new Shape(10, DIM));
-        assertThat(activation.getOutputShapes(input.getShapes())).containsExactly(new Shape(3, 3, DIM), new Shape(10, DIM));
+        assertThat(activation.getOutputShapes(input.getShapes()))
+                .containsExactly(new Shape(3, 3, DIM), new Shape(10, DIM));
         for (int b = 0; b < 3; b++) {
             Set<Integer> picked = new HashSet<>();
             for (float[] row : rows(activated.get(b))) {
@@ -93,12 +93,17 @@ class SineBlocksTest extends NDManagerTest {
         initialize(activation, manager, input, 1);
 
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray activated = activation.forward(new ParameterStore(manager, false), input, true).get(0);
-            collector.backward(activated.mul(manager.randomNormal(activated.getShape())).sum());
+            NDArray activated = activation
+                    .forward(new ParameterStore(manager, false), input, true)
+                    .get(0);
+            collector.backward(
+                    activated.mul(manager.randomNormal(activated.getShape())).sum());
         }
 
         for (Pair<String, Parameter> p : activation.getParameters()) {
-            assertThat(p.getValue().getArray().getGradient().abs().sum().getFloat()).as(p.getKey()).isPositive();
+            assertThat(p.getValue().getArray().getGradient().abs().sum().getFloat())
+                    .as(p.getKey())
+                    .isPositive();
         }
         assertThat(activation.getParameters().keys())
                 .as("W1, W2 and C")
@@ -128,13 +133,17 @@ class SineBlocksTest extends NDManagerTest {
         initialize(weighting, manager, input, 1);
 
         NDArray p = forward(weighting, manager, input).head();
-        NDArray sameItem = forward(weighting, manager, new NDList(repeated, full)).head();
+        NDArray sameItem =
+                forward(weighting, manager, new NDList(repeated, full)).head();
 
         assertThat(p.getShape()).isEqualTo(new Shape(3, 2, STEPS));
         assertThat(p.sum(new int[] {2}).toFloatArray()).containsOnly(new float[] {1f}, within(1e-5f));
-        assertThat(p.get("1, :, 2:").abs().sum().getFloat()).as("padding of user 1").isZero();
+        assertThat(p.get("1, :, 2:").abs().sum().getFloat())
+                .as("padding of user 1")
+                .isZero();
         assertThat(sameItem.max().getFloat() - sameItem.min().getFloat())
-                .as("one item repeated is weighted by its position").isGreaterThan(1e-4f);
+                .as("one item repeated is weighted by its position")
+                .isGreaterThan(1e-4f);
     }
 
     @Test
@@ -150,7 +159,8 @@ class SineBlocksTest extends NDManagerTest {
 
         NDArray raw = itemToIntention.transpose(0, 2, 1).mul(intentionToItem).matMul(x);
         NDArray centred = raw.sub(raw.mean(new int[] {2}, true));
-        NDArray expected = centred.div(centred.square().mean(new int[] {2}, true).add(1e-5f).sqrt());
+        NDArray expected = centred.div(
+                centred.square().mean(new int[] {2}, true).add(1e-5f).sqrt());
         assertThat(phi.getShape()).isEqualTo(new Shape(3, 2, DIM));
         assertThat(maxAbsDifference(phi, expected)).isLessThan(1e-4f);
     }
@@ -158,8 +168,11 @@ class SineBlocksTest extends NDManagerTest {
     @Test
     void interestAggregationWeighsTheInterestsByTheCurrentIntention() {
         NDArray interests = manager.randomNormal(new Shape(3, 2, DIM));
-        NDList input = new NDList(distribution(new Shape(3, STEPS, 2), 2), manager.randomNormal(new Shape(3, 2, DIM)),
-                sequenceMask(), interests);
+        NDList input = new NDList(
+                distribution(new Shape(3, STEPS, 2), 2),
+                manager.randomNormal(new Shape(3, 2, DIM)),
+                sequenceMask(),
+                interests);
         InterestAggregation sharp = new InterestAggregation(DIM, 0.05f);
         InterestAggregation soft = new InterestAggregation(DIM, 5f);
         initialize(sharp, manager, input, 1);
@@ -174,7 +187,9 @@ class SineBlocksTest extends NDManagerTest {
         NDArray expected = weights.expandDims(2).mul(interests).sum(new int[] {1});
         assertThat(maxAbsDifference(vector, expected)).isLessThan(1e-5f);
         float softMax = forward(soft, manager, input).get(1).max().getFloat();
-        assertThat(weights.max().getFloat()).as("a lower temperature sharpens e_k").isGreaterThan(softMax);
+        assertThat(weights.max().getFloat())
+                .as("a lower temperature sharpens e_k")
+                .isGreaterThan(softMax);
     }
 
     @Test
@@ -190,6 +205,9 @@ class SineBlocksTest extends NDManagerTest {
         assertThat(regularizer.getOutputShapes(input.getShapes())).containsExactly(new Shape());
 
         NDArray uncorrelated = manager.create(new float[] {1, -1, 0, 0, 0, 0, 1, -1}, new Shape(2, 4));
-        assertThat(forward(regularizer, manager, new NDList(uncorrelated)).head().getFloat()).isCloseTo(0f, within(1e-7f));
+        assertThat(forward(regularizer, manager, new NDList(uncorrelated))
+                        .head()
+                        .getFloat())
+                .isCloseTo(0f, within(1e-7f));
     }
 }

@@ -39,14 +39,25 @@ class SineEncoderTest extends NDManagerTest {
         NDList training = sine.forward(new ParameterStore(manager, false), input, true);
 
         assertThat(inference.getShapes()).containsExactly(new Shape(4, 3, 8), new Shape(4, 8), new Shape());
-        assertThat(inference.get(EncoderOutput.REGULARISER).getFloat()).as("inference skips the training loss").isZero();
+        assertThat(inference.get(EncoderOutput.REGULARISER).getFloat())
+                .as("inference skips the training loss")
+                .isZero();
         NDArray pool = sine.getParameters().stream()
                 .filter(p -> p.getKey().endsWith("conceptActivation_conceptPool"))
-                .findFirst().orElseThrow().getValue().getArray();
-        float lc = new CovarianceRegularizer().forward(new ParameterStore(manager, false),
-                new NDList(pool.duplicate()), true).head().getFloat();
-        assertThat(training.get(EncoderOutput.REGULARISER).getFloat()).as("λ·L_c").isPositive().isCloseTo(0.5f * lc, within(1e-5f));
-        assertThat(maxAbsDifference(inference.get(EncoderOutput.VECTOR), training.get(EncoderOutput.VECTOR))).isZero();
+                .findFirst()
+                .orElseThrow()
+                .getValue()
+                .getArray();
+        float lc = new CovarianceRegularizer()
+                .forward(new ParameterStore(manager, false), new NDList(pool.duplicate()), true)
+                .head()
+                .getFloat();
+        assertThat(training.get(EncoderOutput.REGULARISER).getFloat())
+                .as("λ·L_c")
+                .isPositive()
+                .isCloseTo(0.5f * lc, within(1e-5f));
+        assertThat(maxAbsDifference(inference.get(EncoderOutput.VECTOR), training.get(EncoderOutput.VECTOR)))
+                .isZero();
     }
 
     @Test
@@ -55,7 +66,9 @@ class SineEncoderTest extends NDManagerTest {
         NDList input = input(manager, dims, 5, 4, MIXED, 1);
         NDList otherContext = input(manager, dims, 5, 4, MIXED, 1);
         for (Feature f : Feature.values()) {
-            otherContext.set(EncoderInput.longTerm(f), otherContext.get(EncoderInput.longTerm(f)).mul(-3f));
+            otherContext.set(
+                    EncoderInput.longTerm(f),
+                    otherContext.get(EncoderInput.longTerm(f)).mul(-3f));
         }
         otherContext.set(EncoderInput.USER, otherContext.get(EncoderInput.USER).mul(-3f));
         SineEncoder sine = encoder(dims, input);

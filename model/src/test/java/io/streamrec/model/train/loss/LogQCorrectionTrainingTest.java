@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -18,7 +19,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
-import ai.djl.pytorch.jni.JniUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,6 +51,7 @@ class LogQCorrectionTrainingTest {
     private static final int USERS_PER_CLUSTER = 10;
     /** Ranks from here on are the tail: the 80 % least popular items. */
     private static final int TAIL_START = 200;
+
     private static final int BATCH = 128;
     private static final int STEPS = 400;
     private static final int DIM = 16;
@@ -92,8 +93,8 @@ class LogQCorrectionTrainingTest {
 
     private Recall trainAndEvaluate(boolean logQCorrection) {
         SampledSoftmaxLoss loss = new SampledSoftmaxLoss(0.1f, logQCorrection);
-        StreamingFrequencyEstimator estimator =
-                new StreamingFrequencyEstimator(FrequencyEstimatorConfig.defaults().withHashSlots(1 << 14));
+        StreamingFrequencyEstimator estimator = new StreamingFrequencyEstimator(
+                FrequencyEstimatorConfig.defaults().withHashSlots(1 << 14));
         SplittableRandom stream = new SplittableRandom(7);
         try (TwoTower model = new TwoTower(CLUSTERS * USERS_PER_CLUSTER, ITEMS, DIM, 11)) {
             for (int step = 0; step < STEPS; step++) {
@@ -119,8 +120,12 @@ class LogQCorrectionTrainingTest {
         for (int user = 0; user < scores.length; user++) {
             int cluster = user / USERS_PER_CLUSTER;
             float[] row = scores[user];
-            int[] top = IntStream.range(0, ITEMS).boxed()
-                    .sorted(Comparator.comparingDouble(item -> -row[item])).limit(K).mapToInt(Integer::intValue).toArray();
+            int[] top = IntStream.range(0, ITEMS)
+                    .boxed()
+                    .sorted(Comparator.comparingDouble(item -> -row[item]))
+                    .limit(K)
+                    .mapToInt(Integer::intValue)
+                    .toArray();
             double clusterMass = 0;
             int tailItems = 0;
             for (int item = cluster; item < ITEMS; item += CLUSTERS) {
@@ -161,7 +166,8 @@ class LogQCorrectionTrainingTest {
         private final NDManager manager = NDManager.newBaseManager();
         private final NDArray userTable;
         private final NDArray itemTable;
-        private final Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.02f)).build();
+        private final Optimizer adam =
+                Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.02f)).build();
 
         TwoTower(int users, int items, int dim, long seed) {
             SplittableRandom random = new SplittableRandom(seed);

@@ -67,8 +67,12 @@ class SampledSoftmaxLossTest {
     @Test
     void accidentalHitsAreMaskedButDistinctIdsAreNot() {
         SampledSoftmaxBatch hits = tinyBatch();
-        SampledSoftmaxBatch distinct = new SampledSoftmaxBatch(hits.users(), hits.targets(),
-                manager.create(new long[] {10, 20, 30}), hits.targetLogQ(), hits.rewards());
+        SampledSoftmaxBatch distinct = new SampledSoftmaxBatch(
+                hits.users(),
+                hits.targets(),
+                manager.create(new long[] {10, 20, 30}),
+                hits.targetLogQ(),
+                hits.rewards());
         // With id 30 for the third target, row 0 also competes with v2 (score 2 + ln 2), row 2 with v0.
         double row0 = (2 + LN2) - Math.log(2 * Math.exp(2 + LN2) + Math.exp(LN4));
         double row1 = (2 + LN4) - Math.log(Math.exp(LN2) + Math.exp(2 + LN4) + Math.exp(LN2));
@@ -81,8 +85,10 @@ class SampledSoftmaxLossTest {
     @Test
     void extraNegativesJoinEveryRowWithTheirOwnCorrectionAndAreMaskedOnAHit() {
         // One extra negative w = (0,1), id 20 (row 1's target: masked there), log Q = ln 0.1.
-        ExtraNegatives extra = new ExtraNegatives(manager.create(new float[][] {{0, 5}}),
-                manager.create(new long[] {20}), manager.create(new float[] {(float) Math.log(0.1)}));
+        ExtraNegatives extra = new ExtraNegatives(
+                manager.create(new float[][] {{0, 5}}),
+                manager.create(new long[] {20}),
+                manager.create(new float[] {(float) Math.log(0.1)}));
         SampledSoftmaxBatch base = tinyBatch();
         SampledSoftmaxBatch withExtra = new SampledSoftmaxBatch(
                 base.users(), base.targets(), base.targetIds(), base.targetLogQ(), base.rewards(), extra);
@@ -103,7 +109,8 @@ class SampledSoftmaxLossTest {
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             collector.backward(new SampledSoftmaxLoss(0.5f, true).evaluate(batch));
         }
-        for (NDArray gradient : new NDArray[] {batch.users().getGradient(), batch.targets().getGradient()}) {
+        for (NDArray gradient :
+                new NDArray[] {batch.users().getGradient(), batch.targets().getGradient()}) {
             assertThat(gradient.isNaN().any().getBoolean()).isFalse();
             assertThat(gradient.isInfinite().any().getBoolean()).isFalse();
             assertThat(gradient.abs().sum().getFloat()).isGreaterThan(0f);
@@ -134,7 +141,8 @@ class SampledSoftmaxLossTest {
             beforeBackward.run();
             collector.backward(loss);
         }
-        try (NDArray users = batch.users().getGradient(); NDArray targets = batch.targets().getGradient()) {
+        try (NDArray users = batch.users().getGradient();
+                NDArray targets = batch.targets().getGradient()) {
             return new float[][] {users.toFloatArray(), targets.toFloatArray()};
         }
     }
@@ -156,7 +164,9 @@ class SampledSoftmaxLossTest {
             value = new SampledSoftmaxLoss(1e-3f, true).evaluate(batch);
             collector.backward(value);
         }
-        assertThat(value.getFloat()).as("every row has only its own column: log 1 = 0").isEqualTo(0f);
+        assertThat(value.getFloat())
+                .as("every row has only its own column: log 1 = 0")
+                .isEqualTo(0f);
         assertThat(batch.users().getGradient().isNaN().any().getBoolean()).isFalse();
         assertThat(batch.targets().getGradient().isNaN().any().getBoolean()).isFalse();
     }
@@ -165,15 +175,17 @@ class SampledSoftmaxLossTest {
     void mixedCorrectionAddsTheUniformSamplersExpectedCount() {
         NDArray logQ = MixedNegativeCorrection.logExpectedCount(
                 manager.create(new float[] {(float) Math.log(2.0), (float) Math.log(0.001)}), 100, 10_000);
-        assertThat(logQ.toFloatArray()).containsExactly(
-                new float[] {(float) Math.log(2.01), (float) Math.log(0.011)}, within(1e-5f));
+        assertThat(logQ.toFloatArray())
+                .containsExactly(new float[] {(float) Math.log(2.01), (float) Math.log(0.011)}, within(1e-5f));
     }
 
     @Test
     void rejectsMismatchedShapesAndBadTemperatureWithAHint() {
         assertThatThrownBy(() -> new SampledSoftmaxBatch(
-                        manager.ones(new ai.djl.ndarray.types.Shape(3, 2)), manager.ones(new ai.djl.ndarray.types.Shape(2, 2)),
-                        manager.create(new long[] {1, 2, 3}), manager.zeros(new ai.djl.ndarray.types.Shape(3)),
+                        manager.ones(new ai.djl.ndarray.types.Shape(3, 2)),
+                        manager.ones(new ai.djl.ndarray.types.Shape(2, 2)),
+                        manager.create(new long[] {1, 2, 3}),
+                        manager.zeros(new ai.djl.ndarray.types.Shape(3)),
                         manager.ones(new ai.djl.ndarray.types.Shape(3))))
                 .hasMessageContaining("targets must have shape (3, 2)");
         assertThatThrownBy(() -> new SampledSoftmaxLoss(0f, true)).hasMessageContaining("temperature");
