@@ -124,6 +124,7 @@ public final class Samples {
                 .setEventId("e2")
                 .setInterests(List.of(List.of(0.1f, -0.25f, 3.5f)))
                 .setVector(List.of(0.1f, -0.25f, 3.5f))
+                .setRecentItems(List.of("i2", "i1"))
                 .build();
     }
 
@@ -153,7 +154,11 @@ public final class Samples {
                 .setBaseVersion(6L)
                 .setKind(UpdateKind.DELTA)
                 .setCreatedAt(NOW)
-                .setConfig(Map.of("dim", "64"))
+                .setSpec(ModelSpec.newBuilder()
+                        .setEncoderName("sdm")
+                        .setEncoderSettings(Map.of("sdm.attention.heads", "2"))
+                        .setModelSettings(Map.of("outputDim", "64"))
+                        .build())
                 .setDense(dense)
                 .setEmbeddingRows(List.of(EmbeddingRow.newBuilder()
                         .setFeature("item")

@@ -1,22 +1,18 @@
 package io.streamrec.flink.encode;
 
-import io.streamrec.model.encode.EncoderDimensions;
 import io.streamrec.model.encode.Encoders;
-import io.streamrec.model.encode.UserEncoder;
 import io.streamrec.model.encode.sdm.SdmEncoder;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * How the {@link UserVectorEncoderOperator} encodes: which encoder, and how it micro-batches. Every option has a
  * documented default ({@code DEFAULT_*}); {@link Builder#build()} checks them all at once and says what to change,
- * so a built config is valid (including the encoder's own settings, read through {@link Encoders#factory}).
+ * so a built config is valid. The encoder's own settings are not here: every FULL snapshot on {@code model-updates}
+ * carries the complete model spec, and the encoder rebuilds the model from it.
  */
 public final class EncoderOperatorConfig implements Serializable {
 
@@ -35,19 +31,24 @@ public final class EncoderOperatorConfig implements Serializable {
      * and get a vector at their next event. About 1-2 KB per snapshot, so the default bounds it to some 100-200 MB.
      */
     public static final int DEFAULT_MAX_PENDING_SNAPSHOTS = 100_000;
+    /**
+     * Item ids a vector carries as the user's recent items (newest first, no repeats): what a server excludes when
+     * asked not to recommend seen items. The session (up to 50 items) and the long-term items (up to 50) fit.
+     */
+    public static final int DEFAULT_MAX_RECENT_ITEMS = 100;
 
     private final String encoderName;
-    private final Map<String, String> encoderSettings;
     private final int maxBatchRecords;
     private final Duration maxBatchDelay;
     private final int maxPendingSnapshots;
+    private final int maxRecentItems;
 
     private EncoderOperatorConfig(Builder b) {
         this.encoderName = b.encoderName;
-        this.encoderSettings = Map.copyOf(b.encoderSettings);
         this.maxBatchRecords = b.maxBatchRecords;
         this.maxBatchDelay = b.maxBatchDelay;
         this.maxPendingSnapshots = b.maxPendingSnapshots;
+        this.maxRecentItems = b.maxRecentItems;
     }
 
     public static EncoderOperatorConfig defaults() {
@@ -61,11 +62,6 @@ public final class EncoderOperatorConfig implements Serializable {
     /** The encoder to run, as {@link Encoders#names()} and {@code ModelUpdate.modelName} spell it. Default {@value #DEFAULT_ENCODER}. */
     public String encoderName() {
         return encoderName;
-    }
-
-    /** The encoder's own settings (e.g. {@code sdm.attention.heads}); absent keys take the encoder's defaults. */
-    public Map<String, String> encoderSettings() {
-        return encoderSettings;
     }
 
     /** A batch is encoded once it holds this many snapshots. Default {@value #DEFAULT_MAX_BATCH_RECORDS}. */
@@ -83,35 +79,30 @@ public final class EncoderOperatorConfig implements Serializable {
         return maxPendingSnapshots;
     }
 
-    /** Builds the configured encoder for the dimensions a FULL snapshot announces. */
-    public Function<EncoderDimensions, UserEncoder> encoderFactory() {
-        return Encoders.factory(encoderName, encoderSettings);
+    /** Most recent item ids a vector carries. Default {@value #DEFAULT_MAX_RECENT_ITEMS}. */
+    public int maxRecentItems() {
+        return maxRecentItems;
     }
 
     @Override
     public String toString() {
-        return "EncoderOperatorConfig{encoder=" + encoderName + ", encoderSettings=" + encoderSettings
-                + ", maxBatchRecords=" + maxBatchRecords + ", maxBatchDelay=" + maxBatchDelay
-                + ", maxPendingSnapshots=" + maxPendingSnapshots + "}";
+        return "EncoderOperatorConfig{encoder=" + encoderName + ", maxBatchRecords=" + maxBatchRecords
+                + ", maxBatchDelay=" + maxBatchDelay + ", maxPendingSnapshots=" + maxPendingSnapshots
+                + ", maxRecentItems=" + maxRecentItems + "}";
     }
 
     /** Builds an {@link EncoderOperatorConfig}; unset options keep their documented defaults. */
     public static final class Builder {
         private String encoderName = DEFAULT_ENCODER;
-        private final Map<String, String> encoderSettings = new HashMap<>();
         private int maxBatchRecords = DEFAULT_MAX_BATCH_RECORDS;
         private Duration maxBatchDelay = DEFAULT_MAX_BATCH_DELAY;
         private int maxPendingSnapshots = DEFAULT_MAX_PENDING_SNAPSHOTS;
+        private int maxRecentItems = DEFAULT_MAX_RECENT_ITEMS;
 
         private Builder() {}
 
         public Builder encoder(String name) {
             this.encoderName = Objects.requireNonNull(name, "encoder name");
-            return this;
-        }
-
-        public Builder encoderSettings(Map<String, String> settings) {
-            encoderSettings.putAll(settings);
             return this;
         }
 
@@ -127,6 +118,11 @@ public final class EncoderOperatorConfig implements Serializable {
 
         public Builder maxPendingSnapshots(int snapshots) {
             this.maxPendingSnapshots = snapshots;
+            return this;
+        }
+
+        public Builder maxRecentItems(int items) {
+            this.maxRecentItems = items;
             return this;
         }
 
@@ -150,10 +146,11 @@ public final class EncoderOperatorConfig implements Serializable {
                 problems.add("maxPendingSnapshots must be at least maxBatchRecords (" + maxBatchRecords + "), got "
                         + maxPendingSnapshots);
             }
-            try {
-                Encoders.factory(encoderName, encoderSettings);
-            } catch (IllegalArgumentException e) {
-                problems.add(e.getMessage());
+            if (maxRecentItems < 0) {
+                problems.add("maxRecentItems must be >= 0 (0 sends no recent items), got " + maxRecentItems);
+            }
+            if (!Encoders.names().contains(encoderName)) {
+                problems.add("unknown encoder '" + encoderName + "'; choose one of " + Encoders.names());
             }
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException(

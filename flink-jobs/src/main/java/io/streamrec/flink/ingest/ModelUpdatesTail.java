@@ -1,15 +1,16 @@
 package io.streamrec.flink.ingest;
 
-import io.streamrec.flink.train.LatestPublishedVersion;
+import io.streamrec.model.sync.LatestPublishedVersion;
+import io.streamrec.model.sync.UpdateLogTail;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.codec.AvroBinaryCodec;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -17,20 +18,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the newest version on {@code model-updates} from the tail of the topic, for a trainer that starts
- * without a checkpoint. The trainer writes versions in increasing order, so the newest is among the last
- * records of each partition; the tail is read backwards in growing windows, because records of a
- * transactional producer are followed by commit markers that take offsets but hold no update.
+ * Reads the newest version on {@code model-updates} from the tail of the topic, for a trainer that starts without a
+ * checkpoint: the Kafka side of {@link UpdateLogTail#latestVersion}, over every partition.
  *
- * <p>It reads uncommitted records too: a version written in a transaction that was later aborted was never
- * seen by a read-committed consumer, but a read-uncommitted one may have applied it, so it is not reused.
+ * <p>It reads uncommitted records too: a version written in a transaction that was later aborted was never seen by a
+ * read-committed consumer, but a read-uncommitted one may have applied it, so it is not reused.
  */
 public final class ModelUpdatesTail implements LatestPublishedVersion {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ModelUpdatesTail.class);
     private static final AvroBinaryCodec<ModelUpdate> UPDATES = AvroBinaryCodec.of(ModelUpdate.class);
-    private static final int FIRST_WINDOW = 16;
     private static final Duration POLL = Duration.ofSeconds(1);
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
@@ -60,43 +58,38 @@ public final class ModelUpdatesTail implements LatestPublishedVersion {
             Map<TopicPartition, Long> starts = consumer.beginningOffsets(partitions, PATIENCE);
             long latest = 0;
             for (TopicPartition partition : partitions) {
-                latest = Math.max(latest, latestIn(consumer, partition, starts.get(partition), ends.get(partition)));
+                latest = Math.max(
+                        latest,
+                        UpdateLogTail.latestVersion(
+                                new PartitionLog(consumer, partition, starts.get(partition), ends.get(partition))));
             }
             LOG.info("The newest model version on {} is {}", topic, latest == 0 ? "none" : latest);
             return latest;
         }
     }
 
-    /** The highest version in the tail of one partition, widening the window until it holds an update. */
-    private static long latestIn(
-            KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long start, long end) {
-        consumer.assign(List.of(partition));
-        for (long window = FIRST_WINDOW; ; window *= 16) {
-            long from = Math.max(start, end - window);
-            long latest = highestVersion(consumer, partition, from, end);
-            if (latest > 0 || from == start) {
-                return latest;
-            }
-        }
-    }
+    /** One partition read by offset through an assigned consumer. */
+    private record PartitionLog(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long start, long end)
+            implements UpdateLogTail.Log {
 
-    private static long highestVersion(
-            KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long from, long end) {
-        consumer.seek(partition, from);
-        long latest = 0;
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (consumer.position(partition) < end) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("could not read " + partition + " up to offset " + end + " within "
-                        + PATIENCE + " (stuck at " + consumer.position(partition) + "); is the broker reachable?");
-            }
-            ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                if (record.offset() < end) {
-                    latest = Math.max(latest, UPDATES.decode(record.value()).getVersion());
+        @Override
+        public List<UpdateLogTail.Positioned> read(long from, long to) {
+            consumer.assign(List.of(partition));
+            consumer.seek(partition, from);
+            List<UpdateLogTail.Positioned> records = new ArrayList<>();
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (consumer.position(partition) < to) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + partition + " up to offset " + to + " within "
+                            + PATIENCE + " (stuck at " + consumer.position(partition) + "); is the broker reachable?");
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                    if (record.offset() < to) {
+                        records.add(new UpdateLogTail.Positioned(record.offset(), UPDATES.decode(record.value())));
+                    }
                 }
             }
+            return records;
         }
-        return latest;
     }
 }

@@ -1,5 +1,6 @@
 package io.streamrec.flink.train;
 
+import io.streamrec.model.sync.LatestPublishedVersion;
 import io.streamrec.model.sync.ModelUpdates;
 import io.streamrec.model.train.OnlineTrainer;
 import io.streamrec.schemas.ModelUpdate;

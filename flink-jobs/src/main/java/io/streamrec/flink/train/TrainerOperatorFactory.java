@@ -1,5 +1,6 @@
 package io.streamrec.flink.train;
 
+import io.streamrec.model.sync.LatestPublishedVersion;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.TrainingExample;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;

@@ -25,6 +25,6 @@
  * <p>Sampling policy under overload: see {@link io.streamrec.flink.train.SamplingQueue}. How training batches
  * mix users: see {@link io.streamrec.flink.train.MixingBuffer}. Versions after a restore: see
  * {@link io.streamrec.flink.train.TrainerState}; after a start without a checkpoint: see
- * {@link io.streamrec.flink.train.LatestPublishedVersion}.
+ * {@link io.streamrec.model.sync.LatestPublishedVersion}.
  */
 package io.streamrec.flink.train;

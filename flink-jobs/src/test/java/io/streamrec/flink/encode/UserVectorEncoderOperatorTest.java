@@ -8,6 +8,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.streamrec.model.encode.sdm.SdmEncoder;
 import io.streamrec.model.encode.sine.SineEncoder;
 import io.streamrec.model.train.EncodedUser;
+import io.streamrec.schemas.Behavior;
 import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.UserVector;
@@ -426,6 +427,17 @@ class UserVectorEncoderOperatorTest {
         }
     }
 
+    @Test
+    void recentItemsAreBoundedNewestFirstWithoutRepeats() {
+        FeatureSnapshot snapshot = model.snapshots(400).get(399);
+        List<String> all = UserVectorEncoderOperator.recentItems(snapshot, 1_000);
+        List<String> three = UserVectorEncoderOperator.recentItems(snapshot, 3);
+
+        assertThat(all).doesNotHaveDuplicates();
+        assertThat(three).hasSize(Math.min(3, all.size())).isEqualTo(all.subList(0, three.size()));
+        assertThat(UserVectorEncoderOperator.recentItems(snapshot, 0)).isEmpty();
+    }
+
     private static List<String> eventIds(List<FeatureSnapshot> snapshots) {
         return snapshots.stream().map(FeatureSnapshot::getEventId).collect(Collectors.toList());
     }
@@ -436,6 +448,13 @@ class UserVectorEncoderOperatorTest {
             assertThat(vectors.get(i).getUserId()).isEqualTo(snapshots.get(i).getUserId());
             assertThat(vectors.get(i).getEventTime()).isEqualTo(snapshots.get(i).getEventTime());
             assertThat(vectors.get(i).getEventId()).isEqualTo(snapshots.get(i).getEventId());
+            List<Behavior> session = snapshots.get(i).getSession();
+            assertThat(vectors.get(i).getRecentItems())
+                    .as("recent items: the session's newest first, each once, then the long-term ones")
+                    .startsWith(session.get(session.size() - 1).getItemId())
+                    .doesNotHaveDuplicates()
+                    .containsAll(session.stream().map(Behavior::getItemId).toList())
+                    .containsAll(snapshots.get(i).getLongTerm().getItem());
         }
     }
 }

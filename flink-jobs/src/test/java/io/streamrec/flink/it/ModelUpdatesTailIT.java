@@ -32,7 +32,6 @@ class ModelUpdatesTailIT {
                 .setCreatedAt(0L)
                 .setChunkIndex(0)
                 .setChunkCount(1)
-                .setConfig(Map.of())
                 .setDense(List.of())
                 .setEmbeddingRows(List.of())
                 .setItemRows(List.of())

@@ -2,6 +2,7 @@ package io.streamrec.flink.train;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import io.streamrec.model.sync.LatestPublishedVersion;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.TrainingExample;
 import java.time.Duration;

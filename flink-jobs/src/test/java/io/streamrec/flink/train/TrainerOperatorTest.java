@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.streamrec.model.estimator.StreamingFrequencyEstimator;
-import io.streamrec.model.sync.ModelUpdates;
 import io.streamrec.model.train.Ranking;
 import io.streamrec.model.train.TrainerConfig;
 import io.streamrec.schemas.Behavior;
@@ -74,7 +73,8 @@ class TrainerOperatorTest {
                 assertThat(u.getModelName()).isEqualTo("meanpool");
                 assertThat(u.getChunkCount()).isEqualTo(cold.size());
             });
-            assertThat(cold.get(0).getConfig()).containsEntry(ModelUpdates.ENCODER_KEY, "meanpool");
+            assertThat(cold.get(0).getSpec().getEncoderName()).isEqualTo("meanpool");
+            assertThat(cold.get(0).getSpec().getEncoderSettings()).containsEntry("meanpool.hidden", "32");
             assertThat(cold.get(0).getDense()).isNotEmpty();
             assertThat(itemIds(cold)).as("a cold trainer knows no items").isEmpty();
 

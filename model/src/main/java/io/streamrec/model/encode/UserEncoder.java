@@ -1,6 +1,7 @@
 package io.streamrec.model.encode;
 
 import ai.djl.nn.Block;
+import java.util.Map;
 
 /**
  * A user encoder: SDM, SINE, or the mean-pooling reference. Its {@link #block()} maps an
@@ -17,4 +18,11 @@ public interface UserEncoder {
     int interestCount();
 
     Block block();
+
+    /**
+     * Every setting this encoder was built with, defaults included, as the flat keys {@link Encoders#factory}
+     * reads ({@code sdm.attention.heads}...): {@code Encoders.factory(name(), settings())} builds the same
+     * architecture for the same dimensions.
+     */
+    Map<String, String> settings();
 }

@@ -3,6 +3,7 @@ package io.streamrec.model.sync;
 import io.streamrec.schemas.DenseParameter;
 import io.streamrec.schemas.EmbeddingRow;
 import io.streamrec.schemas.ItemRow;
+import io.streamrec.schemas.ModelSpec;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.Tombstone;
 import java.util.ArrayList;
@@ -12,8 +13,8 @@ import java.util.Map;
 /**
  * Packs the parts of one model version into {@link ModelUpdate} chunks whose Avro-binary size stays
  * under a limit. Sizes are upper bounds of the binary encoding (strings and bytes cost their length
- * plus a ≤5-byte length prefix; longs ≤10 bytes), so no chunk is encoded twice. The first chunk also
- * carries the configuration.
+ * plus a ≤5-byte length prefix; longs ≤10 bytes), so no chunk is encoded twice. The first chunk of a
+ * FULL also carries the model spec.
  */
 final class ChunkPacker {
 
@@ -25,13 +26,24 @@ final class ChunkPacker {
     private ModelUpdate.Builder current;
     private long currentBytes;
 
-    ChunkPacker(int maxBytes, Map<String, String> config) {
+    /** {@code spec}: the model spec the first chunk carries (a FULL's), or null. */
+    ChunkPacker(int maxBytes, ModelSpec spec) {
         this.maxBytes = maxBytes;
         startChunk();
-        current.setConfig(Map.copyOf(config));
-        for (Map.Entry<String, String> e : config.entrySet()) {
-            currentBytes += text(e.getKey()) + text(e.getValue());
+        if (spec != null) {
+            current.setSpec(spec);
+            currentBytes += text(spec.getEncoderName())
+                    + settings(spec.getEncoderSettings())
+                    + settings(spec.getModelSettings());
         }
+    }
+
+    private static long settings(Map<String, String> settings) {
+        long size = 10;
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            size += text(e.getKey()) + text(e.getValue());
+        }
+        return size;
     }
 
     void add(DenseParameter p) {
@@ -82,7 +94,6 @@ final class ChunkPacker {
 
     private void startChunk() {
         current = ModelUpdate.newBuilder()
-                .setConfig(Map.of())
                 .setDense(new ArrayList<>())
                 .setEmbeddingRows(new ArrayList<>())
                 .setItemRows(new ArrayList<>())

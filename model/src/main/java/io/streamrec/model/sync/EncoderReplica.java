@@ -1,146 +1,124 @@
 package io.streamrec.model.sync;
 
+import ai.djl.pytorch.jni.JniUtils;
 import io.streamrec.model.embed.Embeddings;
 import io.streamrec.model.embed.FeatureTable;
-import io.streamrec.model.encode.EncoderDimensions;
-import io.streamrec.model.encode.UserEncoder;
+import io.streamrec.model.train.DenseParameters;
 import io.streamrec.model.train.EncodedUser;
 import io.streamrec.model.train.RetrievalModel;
-import io.streamrec.model.train.TrainerConfig;
 import io.streamrec.schemas.DenseParameter;
 import io.streamrec.schemas.EmbeddingRow;
 import io.streamrec.schemas.FeatureSnapshot;
-import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.Tombstone;
-import io.streamrec.schemas.UpdateKind;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * An encoder-side copy of the model, separate from the training weights, kept current by the
- * {@link ModelUpdate} stream.
+ * An encoder-side copy of the model, separate from the training weights: built from a FULL snapshot alone (its
+ * {@code ModelSpec} says which encoder and every setting), then advanced by deltas. {@link ReplicaSync} decides
+ * which versions reach it and when.
  *
- * <p>Chunks are buffered until their version is complete, then applied whole, in version order: a
- * FULL snapshot replaces the model (a fresh copy is built, then swapped in); a DELTA applies only
- * on top of the version it names as its base. A delta whose base is not the current version is
- * held — until the missing versions arrive, or until the next FULL makes it obsolete. Updates at or
- * below the current version are ignored, so replays are harmless.
- *
- * <p>Single-threaded: call {@link #apply} and {@link #encode} from one thread (a Flink task's).
+ * <p>Single-threaded: {@link #applyDelta} and {@link #encode} from one thread at a time.
  */
-public final class EncoderReplica implements AutoCloseable {
+public final class EncoderReplica implements Replica {
 
-    private static final Logger LOG = LoggerFactory.getLogger(EncoderReplica.class);
-
-    private final Function<EncoderDimensions, UserEncoder> encoderFactory;
-    private final Map<Long, List<ModelUpdate>> partial = new HashMap<>();
-    /** Complete deltas waiting for their base, by base version. */
-    private final TreeMap<Long, List<ModelUpdate>> held = new TreeMap<>();
-
-    private RetrievalModel model;
+    private final RetrievalModel model;
     private long version;
 
-    public EncoderReplica(Function<EncoderDimensions, UserEncoder> encoderFactory) {
-        this.encoderFactory = encoderFactory;
+    private EncoderReplica(RetrievalModel model, long version) {
+        this.model = model;
+        this.version = version;
     }
 
-    /** The version the replica encodes with; 0 until the first FULL snapshot is applied. */
+    /**
+     * Builds the model a FULL snapshot describes and loads its values.
+     *
+     * @throws IllegalArgumentException if the snapshot's spec or values do not make a model
+     */
+    public static EncoderReplica fromFull(CompleteUpdate full) {
+        if (!full.isFull() || full.spec() == null) {
+            throw new IllegalArgumentException(full.describe() + " is not a FULL snapshot with a model spec");
+        }
+        JniUtils.setGradMode(false);
+        RetrievalModel model = ModelSpecs.build(full.spec());
+        try {
+            checkFits(model, full);
+            load(model, full);
+            return new EncoderReplica(model, full.version());
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    @Override
     public long version() {
         return version;
     }
 
-    /** True once a FULL snapshot has been applied. */
-    public boolean ready() {
-        return model != null;
+    /** The encoder's name (sdm, sine, meanpool). */
+    public String encoderName() {
+        return model.encoder().name();
     }
 
-    /** Complete deltas waiting for their base version. */
-    public int heldDeltas() {
-        return held.size();
+    /** K, the interest vectors per user. */
+    public int interestCount() {
+        return model.encoder().interestCount();
     }
 
-    /** Takes one chunk; applies every version it completes (and any held deltas that then fit). */
-    public void apply(ModelUpdate chunk) {
-        if (chunk.getVersion() <= version) {
-            return;
-        }
-        List<ModelUpdate> chunks = partial.computeIfAbsent(chunk.getVersion(), v -> new ArrayList<>());
-        if (chunks.stream().noneMatch(c -> c.getChunkIndex() == chunk.getChunkIndex())) {
-            chunks.add(chunk);
-        }
-        if (chunks.size() < chunk.getChunkCount()) {
-            return;
-        }
-        partial.remove(chunk.getVersion());
-        chunks.sort((a, b) -> Integer.compare(a.getChunkIndex(), b.getChunkIndex()));
-        if (chunk.getKind() == UpdateKind.FULL) {
-            applyFull(chunks);
-        } else {
-            Long base = chunk.getBaseVersion();
-            if (base == null) {
-                throw new IllegalArgumentException("delta version " + chunk.getVersion() + " has no baseVersion");
-            }
-            held.put(base, chunks);
-        }
-        applyHeldDeltas();
-    }
-
-    private void applyFull(List<ModelUpdate> chunks) {
-        Map<String, String> settings = new LinkedHashMap<>(chunks.get(0).getConfig());
-        String encoderName = settings.remove(ModelUpdates.ENCODER_KEY);
-        RetrievalModel fresh = RetrievalModel.create(TrainerConfig.fromMap(settings), encoderFactory);
-        if (encoderName != null && !encoderName.equals(fresh.encoder().name())) {
-            fresh.close();
+    @Override
+    public void applyDelta(CompleteUpdate delta) {
+        if (delta.isFull() || delta.baseVersion() == null || delta.baseVersion() != version) {
             throw new IllegalArgumentException(
-                    "snapshot version " + chunks.get(0).getVersion() + " is for encoder '" + encoderName
-                            + "' but this replica builds '" + fresh.encoder().name() + "'");
+                    delta.describe() + " does not apply on top of version " + version + " held here");
         }
-        long full = chunks.get(0).getVersion();
-        applyContents(fresh, chunks, full);
-        RetrievalModel previous = model;
-        model = fresh;
-        version = full;
-        if (previous != null) {
-            previous.close();
-        }
-        held.headMap(full).clear();
-        partial.keySet().removeIf(v -> v <= full);
-        LOG.debug("applied FULL snapshot version {}", full);
+        checkFits(model, delta);
+        load(model, delta);
+        version = delta.version();
     }
 
-    private void applyHeldDeltas() {
-        while (model != null && held.containsKey(version)) {
-            List<ModelUpdate> chunks = held.remove(version);
-            long next = chunks.get(0).getVersion();
-            applyContents(model, chunks, next);
-            version = next;
-            LOG.debug("applied DELTA version {}", next);
+    /** Every feature, dense parameter and width the update names exists here, so loading it cannot fail halfway. */
+    private static void checkFits(RetrievalModel model, CompleteUpdate update) {
+        Embeddings embeddings = model.embeddings();
+        for (Tombstone t : (Iterable<Tombstone>) update.tombstones()::iterator) {
+            table(embeddings, t.getFeature());
+        }
+        for (EmbeddingRow row : (Iterable<EmbeddingRow>) update.embeddingRows()::iterator) {
+            FeatureTable table = table(embeddings, row.getFeature());
+            int floats = row.getValues().remaining() / Float.BYTES;
+            if (floats != table.dim()) {
+                throw new IllegalArgumentException(update.describe() + ": row " + row.getFeature() + ":" + row.getId()
+                        + " has " + floats + " values, the table has width " + table.dim());
+            }
+        }
+        DenseParameters dense = model.denseParameters();
+        for (DenseParameter p : (Iterable<DenseParameter>) update.dense()::iterator) {
+            if (!dense.names().contains(p.getName())) {
+                throw new IllegalArgumentException(update.describe() + " names dense parameter '" + p.getName()
+                        + "', which this model does not have");
+            }
+            long[] shape = p.getShape().stream().mapToLong(Long::longValue).toArray();
+            if (!Arrays.equals(shape, dense.shape(p.getName()))) {
+                throw new IllegalArgumentException(update.describe() + ": dense parameter " + p.getName()
+                        + " has shape " + Arrays.toString(shape) + ", the model's is "
+                        + Arrays.toString(dense.shape(p.getName())));
+            }
         }
     }
 
-    private static void applyContents(RetrievalModel target, List<ModelUpdate> chunks, long updateVersion) {
+    private static void load(RetrievalModel target, CompleteUpdate update) {
         Embeddings embeddings = target.embeddings();
-        for (ModelUpdate chunk : chunks) {
-            for (Tombstone t : chunk.getTombstones()) {
-                table(embeddings, t.getFeature()).vocabulary().remove(t.getId());
-            }
-        }
-        for (ModelUpdate chunk : chunks) {
-            for (DenseParameter p : chunk.getDense()) {
-                long[] shape = p.getShape().stream().mapToLong(Long::longValue).toArray();
-                target.denseParameters().set(p.getName(), shape, FloatBytes.decode(p.getValues()));
-            }
-            for (EmbeddingRow row : chunk.getEmbeddingRows()) {
-                table(embeddings, row.getFeature()).put(row.getId(), FloatBytes.decode(row.getValues()), updateVersion);
-            }
-        }
+        update.tombstones()
+                .forEach(t -> table(embeddings, t.getFeature()).vocabulary().remove(t.getId()));
+        update.dense().forEach(p -> {
+            long[] shape = p.getShape().stream().mapToLong(Long::longValue).toArray();
+            target.denseParameters().set(p.getName(), shape, FloatBytes.decode(p.getValues()));
+        });
+        long at = update.version();
+        update.embeddingRows()
+                .forEach(row ->
+                        table(embeddings, row.getFeature()).put(row.getId(), FloatBytes.decode(row.getValues()), at));
     }
 
     private static FeatureTable table(Embeddings embeddings, String feature) {
@@ -152,18 +130,13 @@ public final class EncoderReplica implements AutoCloseable {
         return table;
     }
 
-    /** User vectors at the current version, gradients off. */
+    /** User vectors at this version, gradients off. */
     public List<EncodedUser> encode(List<FeatureSnapshot> snapshots) {
-        if (model == null) {
-            throw new IllegalStateException("no FULL snapshot applied yet; wait for one on the model-updates topic");
-        }
-        return model.encode(snapshots);
+        return snapshots.isEmpty() ? new ArrayList<>() : model.encode(snapshots);
     }
 
     @Override
     public void close() {
-        if (model != null) {
-            model.close();
-        }
+        model.close();
     }
 }

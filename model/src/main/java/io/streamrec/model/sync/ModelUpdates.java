@@ -13,6 +13,7 @@ import io.streamrec.model.vocab.Eviction;
 import io.streamrec.schemas.DenseParameter;
 import io.streamrec.schemas.EmbeddingRow;
 import io.streamrec.schemas.ItemRow;
+import io.streamrec.schemas.ModelSpec;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.Tombstone;
 import io.streamrec.schemas.UpdateKind;
@@ -21,13 +22,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns a trainer's state into {@link ModelUpdate}s: a FULL snapshot (configuration, dense parameters,
+ * Turns a trainer's state into {@link ModelUpdate}s: a FULL snapshot (the complete model spec, dense parameters,
  * every embedding row, every item-tower row) or a DELTA since an earlier version (dense parameters,
  * the rows changed since, tombstones for evicted ids). Each update gets the next version of the
  * trainer's {@link io.streamrec.model.train.ModelVersions}, and is cut into chunks that each stay
@@ -44,8 +44,6 @@ public final class ModelUpdates {
 
     /** Default largest chunk, under Kafka's default 1 MiB message limit with room for the record overhead. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 900 * 1024;
-    /** Config key naming the encoder, alongside the trainer settings. */
-    public static final String ENCODER_KEY = "encoder";
     /** Items passed through the item tower at once, bounding memory for large catalogues. */
     private static final int ITEM_TOWER_BLOCK = 1 << 16;
 
@@ -80,16 +78,14 @@ public final class ModelUpdates {
         for (FeatureTable table : trainer.model().embeddings().tables()) {
             table.vocabulary().forgetEvictionsUpTo(step);
         }
-        Map<String, String> config = new LinkedHashMap<>(trainer.config().toMap());
-        config.put(ENCODER_KEY, modelName());
-        return chunk(UpdateKind.FULL, version, null, config, contents);
+        return chunk(UpdateKind.FULL, version, null, ModelSpecs.of(trainer.model()), contents);
     }
 
     /** A DELTA from {@code sinceVersion} (a version this trainer published) to the current state, as a new version. */
     public List<ModelUpdate> delta(long sinceVersion) {
         long sinceStep = trainer.versions().stepAt(sinceVersion);
         long version = trainer.versions().next(trainer.stepCount());
-        return chunk(UpdateKind.DELTA, version, sinceVersion, Map.of(), collect(sinceStep));
+        return chunk(UpdateKind.DELTA, version, sinceVersion, null, collect(sinceStep));
     }
 
     /** Everything changed after {@code sinceStep}; everything at all when it is negative. */
@@ -190,9 +186,8 @@ public final class ModelUpdates {
         return false;
     }
 
-    private List<ModelUpdate> chunk(
-            UpdateKind kind, long version, Long baseVersion, Map<String, String> config, Contents c) {
-        ChunkPacker packer = new ChunkPacker(maxMessageBytes, config);
+    private List<ModelUpdate> chunk(UpdateKind kind, long version, Long baseVersion, ModelSpec spec, Contents c) {
+        ChunkPacker packer = new ChunkPacker(maxMessageBytes, spec);
         c.dense.forEach(packer::add);
         c.tombstones.forEach(packer::add);
         c.rows.forEach(packer::add);

@@ -18,6 +18,8 @@ import io.streamrec.schemas.TrainingExample;
 import io.streamrec.schemas.UpdateKind;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,7 +42,7 @@ class ModelSyncTest {
             stream.subList(0, 64).stream().map(TrainingExample::getContext).toList();
     private OnlineTrainer trainer;
     private ModelUpdates updates;
-    private EncoderReplica replica;
+    private Consumer replica;
     private int nextBatch;
 
     @BeforeEach
@@ -49,12 +51,12 @@ class ModelSyncTest {
         trainer = new OnlineTrainer(
                 smallConfig().vocabularyCapacities(300, 100, 100, 100, 100).build(), MeanPoolEncoder.factory(16));
         updates = new ModelUpdates(trainer, MAX_BYTES, Clock.systemUTC());
-        replica = new EncoderReplica(MeanPoolEncoder.factory(16));
+        replica = new Consumer();
         train(10);
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws InterruptedException {
         replica.close();
         trainer.close();
     }
@@ -67,6 +69,42 @@ class ModelSyncTest {
 
     private void applyAll(List<ModelUpdate> chunks) {
         chunks.forEach(replica::apply);
+    }
+
+    /** A consumer as the encoders run one: FULLs built on the calling thread, swapped in after each chunk. */
+    static final class Consumer implements AutoCloseable {
+        final ReplicaSync<EncoderReplica> sync = new ReplicaSync<>(
+                EncoderReplica::fromFull, EncoderReplica::close, UpdateValidator.standard(), Runnable::run);
+        final List<String> refused = new ArrayList<>();
+
+        void apply(ModelUpdate chunk) {
+            refused.addAll(sync.accept(chunk));
+            ReplicaSync.Swap swap = sync.swapIfAssembled();
+            if (swap != null) {
+                refused.addAll(swap.refused());
+            }
+        }
+
+        boolean ready() {
+            return sync.ready();
+        }
+
+        long version() {
+            return sync.version();
+        }
+
+        int heldDeltas() {
+            return sync.heldDeltas();
+        }
+
+        List<EncodedUser> encode(List<FeatureSnapshot> snapshots) {
+            return sync.current().encode(snapshots);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            sync.close();
+        }
     }
 
     @Test
@@ -176,6 +214,96 @@ class ModelSyncTest {
                     .contains("category:c1");
             assertThat(delta.stream().flatMap(c -> c.getItemRows().stream()).map(ItemRow::getItemId))
                     .containsExactlyInAnyOrder("a", "b");
+        }
+    }
+
+    @Test
+    void theReplicaIsBuiltFromTheSnapshotAloneWithTheTrainersEncoderSettings() {
+        List<ModelUpdate> full = updates.snapshot();
+        assertThat(full.get(0).getSpec().getEncoderName()).isEqualTo(MeanPoolEncoder.NAME);
+        assertThat(full.get(0).getSpec().getEncoderSettings()).containsEntry(MeanPoolEncoder.HIDDEN, "16");
+        assertThat(full.get(0).getSpec().getModelSettings())
+                .containsEntry("outputDim", Integer.toString(trainer.config().outputDim()));
+        assertThat(full.subList(1, full.size()))
+                .allSatisfy(c -> assertThat(c.getSpec()).isNull());
+
+        applyAll(full);
+
+        assertThat(replica.sync.current().encoderName()).isEqualTo(MeanPoolEncoder.NAME);
+        assertSameVectors(replica.encode(probe), trainer.encode(probe));
+    }
+
+    @Test
+    void aDeltaWithANonFiniteValueIsRefusedWholeAndLaterDeltasWaitForTheNextFull() {
+        List<ModelUpdate> full = updates.snapshot();
+        applyAll(full);
+        List<EncodedUser> before = replica.encode(probe);
+        train(2);
+        List<ModelUpdate> poisoned = new ArrayList<>(updates.delta(full.get(0).getVersion()));
+        ModelUpdate last = poisoned.get(poisoned.size() - 1);
+        ItemRow row = last.getItemRows().get(0);
+        ByteBuffer bad = ByteBuffer.allocate(row.getVector().remaining()).order(ByteOrder.LITTLE_ENDIAN);
+        bad.putFloat(0, Float.NaN);
+        List<ItemRow> rows = new ArrayList<>(last.getItemRows());
+        rows.set(0, ItemRow.newBuilder(row).setVector(bad).build());
+        poisoned.set(
+                poisoned.size() - 1,
+                ModelUpdate.newBuilder(last).setItemRows(rows).build());
+
+        applyAll(poisoned);
+
+        assertThat(replica.refused).singleElement().asString().contains("non-finite");
+        assertThat(replica.version()).isEqualTo(full.get(0).getVersion());
+        assertSameVectors(replica.encode(probe), before);
+
+        train(2);
+        applyAll(updates.delta(poisoned.get(0).getVersion()));
+        assertThat(replica.version())
+                .as("based on the refused version")
+                .isEqualTo(full.get(0).getVersion());
+        assertThat(replica.heldDeltas()).isEqualTo(1);
+        List<ModelUpdate> next = updates.snapshot();
+        applyAll(next);
+        assertThat(replica.version()).isEqualTo(next.get(0).getVersion());
+        assertSameVectors(replica.encode(probe), trainer.encode(probe));
+    }
+
+    @Test
+    void aFullBuiltInTheBackgroundIsSwappedInWithTheDeltasThatArrivedMeanwhile() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService slow = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (ReplicaSync<EncoderReplica> sync = new ReplicaSync<>(
+                full -> {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return EncoderReplica.fromFull(full);
+                },
+                EncoderReplica::close,
+                UpdateValidator.standard(),
+                slow)) {
+            List<ModelUpdate> full = updates.snapshot();
+            full.forEach(sync::accept);
+            train(2);
+            List<ModelUpdate> delta = updates.delta(full.get(0).getVersion());
+            delta.forEach(sync::accept);
+            assertThat(sync.assembling()).isTrue();
+            assertThat(sync.swapIfAssembled()).as("not built yet").isNull();
+            assertThat(sync.ready()).isFalse();
+
+            release.countDown();
+            sync.awaitAssembly();
+            ReplicaSync.Swap swap = sync.swapIfAssembled();
+
+            assertThat(swap.first()).isTrue();
+            assertThat(swap.version()).isEqualTo(full.get(0).getVersion());
+            assertThat(swap.refused()).isEmpty();
+            assertThat(sync.version()).isEqualTo(delta.get(0).getVersion());
+            assertSameVectors(sync.current().encode(probe), trainer.encode(probe));
+        } finally {
+            slow.shutdown();
         }
     }
 

@@ -8,6 +8,7 @@ import io.streamrec.model.encode.EncoderDimensions;
 import io.streamrec.model.encode.Encoders;
 import io.streamrec.model.encode.UserEncoder;
 import io.streamrec.model.encode.pool.MeanPoolEncoder;
+import io.streamrec.model.sync.CompleteUpdate;
 import io.streamrec.model.sync.EncoderReplica;
 import io.streamrec.model.sync.ModelUpdates;
 import io.streamrec.schemas.FeatureSnapshot;
@@ -37,14 +38,14 @@ class EncoderCompatibilityTest {
             String name, Function<EncoderDimensions, UserEncoder> factory, int interests) {
         List<TrainingExample> stream = clustered(4 * 16, 100, 5, 21);
         try (OnlineTrainer trainer = new OnlineTrainer(
-                        smallConfig().profileFeatures(List.of("gender")).build(), factory);
-                EncoderReplica replica = new EncoderReplica(factory)) {
+                smallConfig().profileFeatures(List.of("gender")).build(), factory)) {
             for (int s = 0; s < 4; s++) {
                 assertThat(trainer.step(stream.subList(s * 16, (s + 1) * 16)))
                         .isFinite()
                         .isPositive();
             }
-            new ModelUpdates(trainer).snapshot().forEach(replica::apply);
+            // the replica is built from the snapshot alone: its spec carries the encoder and every setting
+            EncoderReplica replica = EncoderReplica.fromFull(new CompleteUpdate(new ModelUpdates(trainer).snapshot()));
 
             List<FeatureSnapshot> probe = stream.subList(0, 8).stream()
                     .map(TrainingExample::getContext)
@@ -57,6 +58,7 @@ class EncoderCompatibilityTest {
                 assertThat(actual.get(i).vector())
                         .containsExactly(expected.get(i).vector());
             }
+            replica.close();
         }
     }
 }

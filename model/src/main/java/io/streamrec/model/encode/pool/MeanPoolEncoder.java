@@ -6,6 +6,7 @@ import io.streamrec.model.encode.UserEncoder;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The mean-pooling reference encoder in the style of YouTube DNN (Covington et al., RecSys 2016):
@@ -22,6 +23,7 @@ public final class MeanPoolEncoder implements UserEncoder {
 
     private final EncoderDimensions dimensions;
     private final MeanPoolBlock block;
+    private final int[] hidden;
 
     public MeanPoolEncoder(EncoderDimensions dimensions) {
         this(dimensions, DEFAULT_HIDDEN);
@@ -34,6 +36,7 @@ public final class MeanPoolEncoder implements UserEncoder {
             }
         }
         this.dimensions = dimensions;
+        this.hidden = hidden.clone();
         this.block = new MeanPoolBlock(dimensions, hidden.clone());
     }
 
@@ -87,5 +90,10 @@ public final class MeanPoolEncoder implements UserEncoder {
     @Override
     public Block block() {
         return block;
+    }
+
+    @Override
+    public Map<String, String> settings() {
+        return Map.of(HIDDEN, Arrays.stream(hidden).mapToObj(Integer::toString).collect(Collectors.joining(",")));
     }
 }

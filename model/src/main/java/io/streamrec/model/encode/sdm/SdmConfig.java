@@ -38,6 +38,11 @@ public record SdmConfig(int attentionHeads, int lstmLayers) {
         return config;
     }
 
+    /** Every setting as the {@code sdm.*} keys {@link #fromSettings} reads. */
+    public Map<String, String> toSettings() {
+        return Map.of(ATTENTION_HEADS, Integer.toString(attentionHeads), LSTM_LAYERS, Integer.toString(lstmLayers));
+    }
+
     /** Checks the settings against the sizes the encoder is built for. */
     void validateFor(int outputDim) {
         if (outputDim % attentionHeads != 0) {

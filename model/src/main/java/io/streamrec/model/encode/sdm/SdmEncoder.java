@@ -29,6 +29,7 @@ public class SdmEncoder extends EncoderBlock {
 
     public static final String NAME = "sdm";
 
+    private final SdmConfig config;
     private final int dim;
     private final SessionLstm sessionLstm;
     private final MultiHeadSelfAttention selfAttention;
@@ -41,6 +42,7 @@ public class SdmEncoder extends EncoderBlock {
     public SdmEncoder(EncoderDimensions dimensions, SdmConfig config) {
         super(NAME, dimensions, 1);
         config.validateFor(dimensions().outputDim());
+        this.config = config;
         this.dim = dimensions().outputDim();
         this.sessionLstm = addChildBlock("sessionLstm", new SessionLstm(dim, config.lstmLayers()));
         this.selfAttention = addChildBlock("selfAttention", new MultiHeadSelfAttention(dim, config.attentionHeads()));
@@ -56,6 +58,11 @@ public class SdmEncoder extends EncoderBlock {
         }
         this.longTermFusion = addChildBlock("longTermFusion", new LongTermFusion(dim));
         this.gatedFusion = addChildBlock("gatedFusion", new GatedFusion(dim));
+    }
+
+    @Override
+    public Map<String, String> settings() {
+        return config.toSettings();
     }
 
     @Override

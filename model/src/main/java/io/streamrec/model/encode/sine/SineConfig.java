@@ -46,6 +46,16 @@ public record SineConfig(
         return new SineConfig(500, 4, 0.1, 0.5, 50);
     }
 
+    /** Every setting as the {@code sine.*} keys {@link #fromSettings} reads. */
+    public Map<String, String> toSettings() {
+        return Map.of(
+                CONCEPTS, Integer.toString(conceptCount),
+                INTERESTS, Integer.toString(interestCount),
+                TEMPERATURE, Double.toString(temperature),
+                COVARIANCE_WEIGHT, Double.toString(covarianceWeight),
+                MAX_SESSION_LENGTH, Integer.toString(maxSessionLength));
+    }
+
     /** Reads {@code sine.*} keys, defaulting absent ones; unknown {@code sine.*} keys are rejected. */
     public static SineConfig fromSettings(Map<String, String> settings) {
         SineConfig d = defaults();

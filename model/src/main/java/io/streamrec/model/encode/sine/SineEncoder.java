@@ -12,6 +12,7 @@ import io.streamrec.model.encode.EncoderDimensions;
 import io.streamrec.model.encode.EncoderInput;
 import io.streamrec.model.encode.nn.EncoderBlock;
 import io.streamrec.model.encode.nn.GraphScalar;
+import java.util.Map;
 
 /**
  * SINE: Sparse-Interest Network (Tan et al., WSDM 2021). From a large pool of concept prototypes it
@@ -57,6 +58,11 @@ public class SineEncoder extends EncoderBlock {
         this.interestAggregation =
                 addChildBlock("interestAggregation", new InterestAggregation(dim, (float) config.temperature()));
         this.covarianceRegularizer = addChildBlock("covarianceRegularizer", new CovarianceRegularizer());
+    }
+
+    @Override
+    public Map<String, String> settings() {
+        return config.toSettings();
     }
 
     @Override

@@ -1,12 +1,12 @@
-package io.streamrec.flink.train;
+package io.streamrec.model.sync;
 
 import java.io.Serializable;
 
 /**
  * Where a trainer started without a checkpoint learns the newest model version already published, so its
- * first version comes after it: versions strictly increase across restarts (DESIGN.md §8), also when the
+ * first version comes after it: versions strictly increase across restarts, also when the
  * checkpoints are gone but the {@code model-updates} topic, and the consumers that applied it, are not.
- * Serializable: it travels to the task inside the operator factory.
+ * Serializable: a streaming job ships it to its trainer task.
  */
 @FunctionalInterface
 public interface LatestPublishedVersion extends Serializable {
