@@ -39,6 +39,9 @@ import java.util.function.Consumer;
  * <p>{@code --torch-threads 1} is the fair setting on a shared 2-core machine: with PyTorch's default of one
  * intra-op thread per core, a loaded machine made small operators many times slower.
  *
+ * <p>Then, unless {@code --no-operator-path}, {@link OperatorPathBenchmark}: the encoder operator's own path on
+ * realistic snapshots, padded against bucketed by session length against bucketed with SDM's long-term cache.
+ *
  * <p>Each result is printed with the load average at start and end; only the ratios within one run compare.
  *
  */
@@ -55,6 +58,7 @@ public final class EncoderBenchmark {
         double seconds = 3;
         int[] batches = {1, 256};
         int torchThreads = 0;
+        boolean operatorPath = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
@@ -63,9 +67,10 @@ public final class EncoderBenchmark {
                             .mapToInt(Integer::parseInt)
                             .toArray();
                 case "--torch-threads" -> torchThreads = Integer.parseInt(args[++i]);
+                case "--no-operator-path" -> operatorPath = false;
                 default ->
-                    throw new IllegalArgumentException(
-                            "unknown option " + args[i] + "; options: --seconds S, --batches 1,256, --torch-threads N");
+                    throw new IllegalArgumentException("unknown option " + args[i]
+                            + "; options: --seconds S, --batches 1,256, --torch-threads N, --no-operator-path");
             }
         }
         Engine.getInstance();
@@ -133,6 +138,11 @@ public final class EncoderBenchmark {
                             gflops(roofline, candidate),
                             100 * users / roofline);
                 }
+            }
+        }
+        if (operatorPath) {
+            for (int batch : batches) {
+                OperatorPathBenchmark.run(batch, seconds);
             }
         }
         System.out.println("load at end " + loadAverage());

@@ -1,5 +1,6 @@
 package io.streamrec.flink.encode;
 
+import io.streamrec.model.train.LongTermCache;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
@@ -9,7 +10,9 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * The encoder operator's metrics, in the {@code encoder} group of each subtask: {@code vectorsOut},
  * {@code updatesRejected}, {@code pendingDropped} (counters); {@code batchSize}, {@code encodeLatencyMs}
  * (histograms over the last {@value #WINDOW} batches); {@code modelVersion}, {@code pending}, {@code heldDeltas}
- * and {@code lastFullAssemblyMs} (gauges; the time the last FULL took to assemble off the task thread).
+ * and {@code lastFullAssemblyMs} (gauges; the time the last FULL took to assemble off the task thread),
+ * {@code batchWaitMs} (the deadline last given to a batch) and {@code arrivalsPerSecond} (what it was set from), and
+ * with the long-term cache on {@code longTermCacheHits}, {@code longTermCacheMisses} and {@code longTermCacheUsers}.
  */
 final class EncoderMetrics {
     static final String GROUP = "encoder";
@@ -27,7 +30,9 @@ final class EncoderMetrics {
     private volatile int heldDeltas;
     private volatile long lastFullAssemblyMs;
 
-    EncoderMetrics(MetricGroup operatorGroup) {
+    private volatile long batchWaitMs;
+
+    EncoderMetrics(MetricGroup operatorGroup, LongTermCache longTermCache, BatchDeadline deadline) {
         MetricGroup group = operatorGroup.addGroup(GROUP);
         this.vectorsOut = group.counter("vectorsOut");
         this.updatesRejected = group.counter("updatesRejected");
@@ -38,12 +43,23 @@ final class EncoderMetrics {
         group.gauge("pending", () -> pending);
         group.gauge("heldDeltas", () -> heldDeltas);
         group.gauge("lastFullAssemblyMs", () -> lastFullAssemblyMs);
+        group.gauge("batchWaitMs", () -> batchWaitMs);
+        group.gauge("arrivalsPerSecond", () -> deadline.ratePerMs() * 1000);
+        if (longTermCache != null) {
+            group.gauge("longTermCacheHits", longTermCache::hits);
+            group.gauge("longTermCacheMisses", longTermCache::misses);
+            group.gauge("longTermCacheUsers", longTermCache::size);
+        }
     }
 
     void batchEncoded(int size, long latencyMs) {
         batchSize.update(size);
         encodeLatencyMs.update(latencyMs);
         vectorsOut.inc(size);
+    }
+
+    void batchWait(long millis) {
+        this.batchWaitMs = millis;
     }
 
     void model(long version, int held) {

@@ -36,12 +36,24 @@ public final class EncoderOperatorConfig implements Serializable {
      * asked not to recommend seen items. The session (up to 50 items) and the long-term items (up to 50) fit.
      */
     public static final int DEFAULT_MAX_RECENT_ITEMS = 100;
+    /**
+     * The most a snapshot should spend in the encoder, waiting for its batch plus being encoded: the batch deadline
+     * is set from the arrival rate and the measured encode cost to stay within it ({@link BatchDeadline}).
+     */
+    public static final Duration DEFAULT_LATENCY_BUDGET = Duration.ofMillis(25);
+    /**
+     * Users whose long-term branch (SDM's e_u and p^u) is kept per subtask, so that an event whose long-term history
+     * did not change encodes only its session; about 600 bytes each at D=64.
+     */
+    public static final int DEFAULT_LONG_TERM_CACHE_USERS = 50_000;
 
     private final String encoderName;
     private final int maxBatchRecords;
     private final Duration maxBatchDelay;
     private final int maxPendingSnapshots;
     private final int maxRecentItems;
+    private final Duration latencyBudget;
+    private final int longTermCacheUsers;
 
     private EncoderOperatorConfig(Builder b) {
         this.encoderName = b.encoderName;
@@ -49,6 +61,8 @@ public final class EncoderOperatorConfig implements Serializable {
         this.maxBatchDelay = b.maxBatchDelay;
         this.maxPendingSnapshots = b.maxPendingSnapshots;
         this.maxRecentItems = b.maxRecentItems;
+        this.latencyBudget = b.latencyBudget;
+        this.longTermCacheUsers = b.longTermCacheUsers;
     }
 
     public static EncoderOperatorConfig defaults() {
@@ -69,7 +83,10 @@ public final class EncoderOperatorConfig implements Serializable {
         return maxBatchRecords;
     }
 
-    /** ... or once its first snapshot has waited this long (processing time). Default 20 ms. */
+    /**
+     * ... or once its first snapshot has waited its deadline, which the {@link #latencyBudget()} sets from the arrival
+     * rate and never above this (processing time). Default 20 ms.
+     */
     public Duration maxBatchDelay() {
         return maxBatchDelay;
     }
@@ -84,11 +101,22 @@ public final class EncoderOperatorConfig implements Serializable {
         return maxRecentItems;
     }
 
+    /** The most a snapshot should spend in the encoder, waiting plus encoding. Default 25 ms. */
+    public Duration latencyBudget() {
+        return latencyBudget;
+    }
+
+    /** Users whose long-term branch is cached per subtask; 0 turns the cache off. Default {@value #DEFAULT_LONG_TERM_CACHE_USERS}. */
+    public int longTermCacheUsers() {
+        return longTermCacheUsers;
+    }
+
     @Override
     public String toString() {
         return "EncoderOperatorConfig{encoder=" + encoderName + ", maxBatchRecords=" + maxBatchRecords
                 + ", maxBatchDelay=" + maxBatchDelay + ", maxPendingSnapshots=" + maxPendingSnapshots
-                + ", maxRecentItems=" + maxRecentItems + "}";
+                + ", maxRecentItems=" + maxRecentItems + ", latencyBudget=" + latencyBudget
+                + ", longTermCacheUsers=" + longTermCacheUsers + "}";
     }
 
     /** Builds an {@link EncoderOperatorConfig}; unset options keep their documented defaults. */
@@ -98,8 +126,20 @@ public final class EncoderOperatorConfig implements Serializable {
         private Duration maxBatchDelay = DEFAULT_MAX_BATCH_DELAY;
         private int maxPendingSnapshots = DEFAULT_MAX_PENDING_SNAPSHOTS;
         private int maxRecentItems = DEFAULT_MAX_RECENT_ITEMS;
+        private Duration latencyBudget = DEFAULT_LATENCY_BUDGET;
+        private int longTermCacheUsers = DEFAULT_LONG_TERM_CACHE_USERS;
 
         private Builder() {}
+
+        public Builder latencyBudget(Duration budget) {
+            this.latencyBudget = Objects.requireNonNull(budget, "latencyBudget");
+            return this;
+        }
+
+        public Builder longTermCacheUsers(int users) {
+            this.longTermCacheUsers = users;
+            return this;
+        }
 
         public Builder encoder(String name) {
             this.encoderName = Objects.requireNonNull(name, "encoder name");
@@ -141,6 +181,14 @@ public final class EncoderOperatorConfig implements Serializable {
                 problems.add(
                         "maxBatchDelay must be positive (e.g. 20 ms; set maxBatchRecords to 1 for no batching), got "
                                 + maxBatchDelay);
+            }
+            if (latencyBudget.isNegative()) {
+                problems.add("latencyBudget must not be negative (0 encodes every snapshot on arrival), got "
+                        + latencyBudget);
+            }
+            if (longTermCacheUsers < 0) {
+                problems.add("longTermCacheUsers must be at least 0 (0 turns the long-term cache off), got "
+                        + longTermCacheUsers);
             }
             if (maxPendingSnapshots < maxBatchRecords) {
                 problems.add("maxPendingSnapshots must be at least maxBatchRecords (" + maxBatchRecords + "), got "

@@ -7,9 +7,12 @@ import io.streamrec.model.sync.ReplicaSync;
 import io.streamrec.model.sync.UpdateValidator;
 import io.streamrec.model.train.EncodedUser;
 import io.streamrec.schemas.Behavior;
+import io.streamrec.model.train.LongTermCache;
+import io.streamrec.model.train.SessionBuckets;
 import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.UserVector;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -32,9 +35,12 @@ import org.slf4j.LoggerFactory;
  * Turns each {@link FeatureSnapshot} into a {@link UserVector} with the latest model it holds (DESIGN.md §2, §8).
  *
  * <p><b>Input 1</b>, feature snapshots (forward from the user state): micro-batched per subtask and encoded once the
- * batch holds {@link EncoderOperatorConfig#maxBatchRecords()} snapshots or its first has waited
- * {@link EncoderOperatorConfig#maxBatchDelay()} (a processing-time timer), whichever comes first, as Flink's bundle
- * operators do. A watermark, a checkpoint barrier ({@link #prepareSnapshotPreBarrier}) and the end of input flush
+ * batch holds {@link EncoderOperatorConfig#maxBatchRecords()} snapshots or its first has waited its deadline (a
+ * processing-time timer), whichever comes first, as Flink's bundle operators do. The deadline follows the arrival rate
+ * within {@link EncoderOperatorConfig#latencyBudget()} ({@link BatchDeadline}); at low rates a snapshot is encoded as
+ * it arrives. A batch is encoded in sub-batches of similar session length ({@link SessionBuckets}), and an encoder
+ * with a long-term branch (SDM) takes it from a per-user {@link LongTermCache} wherever the user's long-term history,
+ * profile and the model version are unchanged, so most events recompute only their session. A watermark, a checkpoint barrier ({@link #prepareSnapshotPreBarrier}) and the end of input flush
  * the batch first, so no vector is emitted behind a forwarded watermark and no snapshot lives only in memory at a
  * checkpoint.
  *
@@ -69,6 +75,10 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
     static final String PENDING_STATE = "pending-feature-snapshots";
     /** How often an idle subtask looks whether a FULL being assembled is complete. */
     static final long ASSEMBLY_POLL_MS = 10;
+    /** The batch deadline's starting guess of a forward pass's fixed cost, until batches are measured. */
+    private static final Duration PRIOR_PASS_COST = Duration.ofMillis(1);
+    /** ... and of its cost per user. */
+    private static final Duration PRIOR_USER_COST = Duration.ofNanos(60_000);
 
     private final EncoderOperatorConfig config;
 
@@ -80,6 +90,8 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
     private transient ListState<FeatureSnapshot> pendingState;
     private transient EncoderMetrics metrics;
     private transient boolean waitingLogged;
+    private transient BatchDeadline deadline;
+    private transient LongTermCache longTermCache;
 
     public UserVectorEncoderOperator(EncoderOperatorConfig config) {
         this.config = config;
@@ -113,7 +125,14 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
                 "model-assembler-" + config.encoderName() + "-"
                         + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         batch = new ArrayList<>(config.maxBatchRecords());
-        metrics = new EncoderMetrics(getMetricGroup());
+        deadline = new BatchDeadline(
+                config.latencyBudget(),
+                config.maxBatchDelay(),
+                config.maxBatchRecords(),
+                PRIOR_PASS_COST,
+                PRIOR_USER_COST);
+        longTermCache = config.longTermCacheUsers() > 0 ? new LongTermCache(config.longTermCacheUsers()) : null;
+        metrics = new EncoderMetrics(getMetricGroup(), longTermCache, deadline);
         metrics.pending(pending.size(), pending.dropped());
         if (!pending.isEmpty()) {
             logWaiting();
@@ -129,13 +148,19 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
             logWaiting();
             return;
         }
+        deadline.arrived(getProcessingTimeService().getCurrentProcessingTime() * 1_000_000);
         batch.add(element.getValue());
         if (batch.size() >= config.maxBatchRecords()) {
             flush();
         } else if (batchDeadline == null) {
-            long deadline = getProcessingTimeService().getCurrentProcessingTime()
-                    + config.maxBatchDelay().toMillis();
-            batchDeadline = getProcessingTimeService().registerTimer(deadline, time -> {
+            long wait = deadline.waitMillis();
+            metrics.batchWait(wait);
+            if (wait == 0) {
+                flush();
+                return;
+            }
+            long at = getProcessingTimeService().getCurrentProcessingTime() + wait;
+            batchDeadline = getProcessingTimeService().registerTimer(at, time -> {
                 batchDeadline = null;
                 flush();
             });
@@ -257,8 +282,10 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
 
     private void encodeAndEmit(List<FeatureSnapshot> snapshots) {
         long started = System.nanoTime();
-        List<EncodedUser> encoded = replica.current().encode(snapshots);
-        metrics.batchEncoded(snapshots.size(), (System.nanoTime() - started) / 1_000_000);
+        List<EncodedUser> encoded = replica.current().encode(snapshots, SessionBuckets.DEFAULT, longTermCache);
+        long took = System.nanoTime() - started;
+        deadline.encoded(snapshots.size(), took);
+        metrics.batchEncoded(snapshots.size(), took / 1_000_000);
         long version = replica.version();
         for (int i = 0; i < snapshots.size(); i++) {
             FeatureSnapshot snapshot = snapshots.get(i);

@@ -61,6 +61,8 @@ class UserVectorEncoderOperatorTest {
                 .encoder(SdmEncoder.NAME)
                 .maxBatchRecords(records)
                 .maxBatchDelay(delay)
+                // a budget that never binds: these tests are about the batch's bounds, not its deadline
+                .latencyBudget(Duration.ofSeconds(10))
                 .maxPendingSnapshots(10_000)
                 .build();
     }
@@ -163,24 +165,45 @@ class UserVectorEncoderOperatorTest {
         List<FeatureSnapshot> snapshots = model.snapshots(11);
         long t0 = harness.getProcessingTime();
 
+        // all within one millisecond: no arrival rate is measured yet, so a batch waits the longest delay allowed
         send(snapshots.subList(0, 7));
         assertThat(harness.extractOutputValues()).isEmpty();
         send(snapshots.subList(7, 8));
         assertThat(drainOutput()).as("the eighth snapshot fills the batch").hasSize(8);
-        harness.setProcessingTime(t0 + 20);
         send(snapshots.subList(8, 11));
-        harness.setProcessingTime(t0 + 50);
-        assertThat(harness.extractOutputValues())
-                .as("the full batch's deadline was cancelled with it")
-                .isEmpty();
-        harness.setProcessingTime(t0 + 69);
+        harness.setProcessingTime(t0 + 49);
         assertThat(harness.extractOutputValues()).isEmpty();
-        harness.setProcessingTime(t0 + 70);
+        harness.setProcessingTime(t0 + 50);
         List<UserVector> late = drainOutput();
         assertThat(late)
                 .extracting(UserVector::getEventId)
                 .containsExactlyElementsOf(eventIds(snapshots.subList(8, 11)));
         assertSameVectors(late, model.encode(snapshots.subList(8, 11)));
+    }
+
+    @Test
+    void atALowArrivalRateEachSnapshotIsEncodedAsItArrives() throws Exception {
+        startWithModel(EncoderOperatorConfig.builder()
+                .encoder(SdmEncoder.NAME)
+                .maxBatchDelay(Duration.ofMillis(50))
+                .latencyBudget(Duration.ofMillis(60))
+                .build());
+        List<FeatureSnapshot> snapshots = model.snapshots(40);
+        long t0 = harness.getProcessingTime();
+        // one snapshot every 50 ms: 20 per second, far too few to be worth waiting for
+        for (int i = 0; i < 30; i++) {
+            harness.setProcessingTime(t0 + 50L * i);
+            send(snapshots.subList(i, i + 1));
+        }
+        drainOutput();
+        for (int i = 30; i < 40; i++) {
+            harness.setProcessingTime(t0 + 50L * i);
+            send(snapshots.subList(i, i + 1));
+            assertThat(drainOutput())
+                    .as("snapshot %d encoded without waiting", i)
+                    .extracting(UserVector::getEventId)
+                    .containsExactly(snapshots.get(i).getEventId());
+        }
     }
 
     @Test

@@ -37,7 +37,17 @@ public final class InputEmbedding {
 
     /** Registers every row the snapshots use in {@code lookup}; materialise after {@link BatchLookup#gather}. */
     public UserBatch planUsers(List<FeatureSnapshot> snapshots, BatchLookup lookup) {
-        return new UserBatch(snapshots, lookup);
+        return new UserBatch(new SessionBatch(snapshots, lookup), new LongTermBatch(snapshots, lookup));
+    }
+
+    /** Registers only the session rows: S^u, for encoders that take the long-term branch from a cache. */
+    public SessionBatch planSessions(List<FeatureSnapshot> snapshots, BatchLookup lookup) {
+        return new SessionBatch(snapshots, lookup);
+    }
+
+    /** Registers only the long-term and profile rows: L_f^u and e_u, for an encoder's long-term branch. */
+    public LongTermBatch planLongTerm(List<FeatureSnapshot> snapshots, BatchLookup lookup) {
+        return new LongTermBatch(snapshots, lookup);
     }
 
     /** Registers the rows of items given by their feature rows ({@link Embeddings#featureRows}). */
@@ -45,27 +55,45 @@ public final class InputEmbedding {
         return new ItemBatch(itemFeatureRows, lookup);
     }
 
-    /** The planned encoder input of a batch of users. */
+    /** The planned encoder input of a batch of users: its session and its long-term part. */
     public final class UserBatch {
+        private final SessionBatch sessions;
+        private final LongTermBatch longTerm;
+
+        private UserBatch(SessionBatch sessions, LongTermBatch longTerm) {
+            this.sessions = sessions;
+            this.longTerm = longTerm;
+        }
+
+        public int size() {
+            return sessions.batch;
+        }
+
+        /** The {@link EncoderInput} list, in the manager the lookup gathered into. */
+        public NDList materialise(NDManager manager) {
+            NDArray[] inputs = new NDArray[EncoderInput.SIZE];
+            sessions.materialiseInto(inputs, manager);
+            longTerm.materialiseInto(inputs, manager);
+            return new NDList(inputs);
+        }
+    }
+
+    /** The planned S^u of a batch of users: session embeddings and mask, right-padded to the longest session. */
+    public final class SessionBatch {
         private final BatchLookup lookup;
         private final int batch;
         private final int sessionLength;
         private final long[][] sessionLocals = new long[Feature.COUNT][];
         private final float[] sessionMask;
-        private final int[] longTermLengths = new int[Feature.COUNT];
-        private final long[][] longTermLocals = new long[Feature.COUNT][];
-        private final float[][] longTermMasks = new float[Feature.COUNT][];
-        private final long[][] profileLocals;
 
-        private UserBatch(List<FeatureSnapshot> snapshots, BatchLookup lookup) {
+        private SessionBatch(List<FeatureSnapshot> snapshots, BatchLookup lookup) {
             this.lookup = lookup;
             this.batch = snapshots.size();
-            this.sessionLength = paddedLength(
-                    snapshots.stream()
-                            .mapToInt(s -> s.getSession().size())
-                            .max()
-                            .orElse(0),
-                    maxSessionLength);
+            int longest = 0;
+            for (FeatureSnapshot s : snapshots) {
+                longest = Math.max(longest, s.getSession().size());
+            }
+            this.sessionLength = paddedLength(longest, maxSessionLength);
             this.sessionMask = new float[batch * sessionLength];
             for (Feature f : Feature.values()) {
                 sessionLocals[f.ordinal()] = new long[batch * sessionLength];
@@ -81,6 +109,47 @@ public final class InputEmbedding {
                     sessionMask[b * sessionLength + t] = 1f;
                 }
             }
+        }
+
+        public int size() {
+            return batch;
+        }
+
+        /** T: the padded length of this batch's sessions. */
+        public int length() {
+            return sessionLength;
+        }
+
+        /** (B, T, D_item) session embeddings at index 0 and the (B, T) mask at index 1. */
+        public NDList materialise(NDManager manager) {
+            NDArray[] inputs = new NDArray[EncoderInput.SIZE];
+            materialiseInto(inputs, manager);
+            return new NDList(inputs[EncoderInput.SESSION], inputs[EncoderInput.SESSION_MASK]);
+        }
+
+        private void materialiseInto(NDArray[] inputs, NDManager manager) {
+            Shape sessionShape = new Shape(batch, sessionLength);
+            NDList sessionParts = new NDList();
+            for (Feature f : Feature.values()) {
+                sessionParts.add(lookup.of(f).embed(sessionLocals[f.ordinal()], sessionShape));
+            }
+            inputs[EncoderInput.SESSION] = NDArrays.concat(sessionParts, 2);
+            inputs[EncoderInput.SESSION_MASK] = manager.create(sessionMask, sessionShape);
+        }
+    }
+
+    /** The planned L_f^u of every feature and the profile of a batch of users. */
+    public final class LongTermBatch {
+        private final BatchLookup lookup;
+        private final int batch;
+        private final int[] longTermLengths = new int[Feature.COUNT];
+        private final long[][] longTermLocals = new long[Feature.COUNT][];
+        private final float[][] longTermMasks = new float[Feature.COUNT][];
+        private final long[][] profileLocals;
+
+        private LongTermBatch(List<FeatureSnapshot> snapshots, BatchLookup lookup) {
+            this.lookup = lookup;
+            this.batch = snapshots.size();
             for (Feature f : Feature.values()) {
                 planLongTerm(snapshots, f);
             }
@@ -97,12 +166,11 @@ public final class InputEmbedding {
         }
 
         private void planLongTerm(List<FeatureSnapshot> snapshots, Feature f) {
-            int length = paddedLength(
-                    snapshots.stream()
-                            .mapToInt(s -> Embeddings.longTermIds(s, f).size())
-                            .max()
-                            .orElse(0),
-                    maxLongTermLength);
+            int longest = 0;
+            for (FeatureSnapshot s : snapshots) {
+                longest = Math.max(longest, Embeddings.longTermIds(s, f).size());
+            }
+            int length = paddedLength(longest, maxLongTermLength);
             long[] locals = new long[batch * length];
             float[] mask = new float[batch * length];
             BatchRows rows = lookup.of(f);
@@ -123,16 +191,17 @@ public final class InputEmbedding {
             return batch;
         }
 
-        /** The {@link EncoderInput} list, in the manager the lookup gathered into. */
+        /**
+         * An {@link EncoderInput} list holding only the long-term entries and {@link EncoderInput#USER}; the session
+         * entries are null, for an encoder's long-term branch that does not read them.
+         */
         public NDList materialise(NDManager manager) {
             NDArray[] inputs = new NDArray[EncoderInput.SIZE];
-            Shape sessionShape = new Shape(batch, sessionLength);
-            NDList sessionParts = new NDList();
-            for (Feature f : Feature.values()) {
-                sessionParts.add(lookup.of(f).embed(sessionLocals[f.ordinal()], sessionShape));
-            }
-            inputs[EncoderInput.SESSION] = NDArrays.concat(sessionParts, 2);
-            inputs[EncoderInput.SESSION_MASK] = manager.create(sessionMask, sessionShape);
+            materialiseInto(inputs, manager);
+            return new NDList(inputs);
+        }
+
+        private void materialiseInto(NDArray[] inputs, NDManager manager) {
             for (Feature f : Feature.values()) {
                 Shape shape = new Shape(batch, longTermLengths[f.ordinal()]);
                 inputs[EncoderInput.longTerm(f)] = lookup.of(f).embed(longTermLocals[f.ordinal()], shape);
@@ -147,7 +216,6 @@ public final class InputEmbedding {
                 }
                 inputs[EncoderInput.USER] = NDArrays.concat(profileParts, 1);
             }
-            return new NDList(inputs);
         }
     }
 

@@ -5,7 +5,10 @@ import io.streamrec.model.embed.Embeddings;
 import io.streamrec.model.embed.FeatureTable;
 import io.streamrec.model.train.DenseParameters;
 import io.streamrec.model.train.EncodedUser;
+import io.streamrec.model.train.LongTermCache;
 import io.streamrec.model.train.RetrievalModel;
+import io.streamrec.model.train.SessionBuckets;
+import io.streamrec.model.train.TrainerConfig;
 import io.streamrec.schemas.DenseParameter;
 import io.streamrec.schemas.EmbeddingRow;
 import io.streamrec.schemas.FeatureSnapshot;
@@ -133,6 +136,14 @@ public final class EncoderReplica implements Replica {
     /** User vectors at this version, gradients off. */
     public List<EncodedUser> encode(List<FeatureSnapshot> snapshots) {
         return snapshots.isEmpty() ? new ArrayList<>() : model.encode(snapshots);
+    }
+
+    /**
+     * User vectors at this version, gradients off: in sub-batches of similar session length, the long-term
+     * branch taken from {@code cache} (keyed by this replica's version) where it is still valid; null: no cache.
+     */
+    public List<EncodedUser> encode(List<FeatureSnapshot> snapshots, SessionBuckets buckets, LongTermCache cache) {
+        return snapshots.isEmpty() ? new ArrayList<>() : model.encode(snapshots, buckets, cache, version);
     }
 
     @Override

@@ -17,10 +17,12 @@ import io.streamrec.model.embed.ItemTower;
 import io.streamrec.model.encode.EncoderDimensions;
 import io.streamrec.model.encode.EncoderInput;
 import io.streamrec.model.encode.EncoderOutput;
+import io.streamrec.model.encode.LongTermBranch;
 import io.streamrec.model.encode.UserEncoder;
 import io.streamrec.schemas.FeatureSnapshot;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,32 +140,165 @@ public final class RetrievalModel implements AutoCloseable {
         return inferUsers(snapshots, batchManager).get(EncoderOutput.VECTOR).normalize(2, 1);
     }
 
-    /** Encodes users with gradients off, on the calling thread. */
+    /** Encodes users with gradients off, on the calling thread, the whole list padded as one batch. */
     public List<EncodedUser> encode(List<FeatureSnapshot> snapshots) {
+        return encode(snapshots, SessionBuckets.NONE, null, 0);
+    }
+
+    /**
+     * Encodes users with gradients off, on the calling thread: in sub-batches of similar session length
+     * ({@code buckets}), and, when {@code cache} is given and the encoder has a {@link LongTermBranch}, running the
+     * long-term branch only for users whose long-term history, profile or model version changed since the cache
+     * last saw them. The result equals {@link #encode(List)} up to float rounding.
+     *
+     * @param version the model version these weights are, which keys the cache
+     * @return one vector per snapshot, in order
+     */
+    public List<EncodedUser> encode(
+            List<FeatureSnapshot> snapshots, SessionBuckets buckets, LongTermCache cache, long version) {
         if (snapshots.isEmpty()) {
             return List.of();
         }
         return withoutGradients(() -> {
-            try (NDManager batchManager = manager.newSubManager()) {
-                NDList out = inferUsers(snapshots, batchManager);
-                NDArray interests = out.get(EncoderOutput.INTERESTS).normalize(2, 2);
-                NDArray vectors = out.get(EncoderOutput.VECTOR).normalize(2, 1);
-                int k = (int) interests.getShape().get(1);
-                int d = (int) vectors.getShape().get(1);
-                float[] interestValues = interests.toFloatArray();
-                float[] vectorValues = vectors.toFloatArray();
-                List<EncodedUser> result = new ArrayList<>(snapshots.size());
-                for (int b = 0; b < snapshots.size(); b++) {
-                    float[][] perInterest = new float[k][];
-                    for (int i = 0; i < k; i++) {
-                        int from = (b * k + i) * d;
-                        perInterest[i] = Arrays.copyOfRange(interestValues, from, from + d);
-                    }
-                    result.add(new EncodedUser(perInterest, Arrays.copyOfRange(vectorValues, b * d, (b + 1) * d)));
+            EncodedUser[] result = new EncodedUser[snapshots.size()];
+            LongTermBranch split = cache != null && encoder.block() instanceof LongTermBranch b ? b : null;
+            float[][][] longTerm = split == null ? null : longTermRows(split, snapshots, cache, version);
+            for (int[] bucket : buckets.partition(sessionLengths(snapshots))) {
+                List<FeatureSnapshot> members = new ArrayList<>(bucket.length);
+                for (int i : bucket) {
+                    members.add(snapshots.get(i));
                 }
-                return result;
+                try (NDManager batchManager = manager.newSubManager()) {
+                    BatchLookup lookup = embeddings.newLookup();
+                    NDList out;
+                    if (split == null) {
+                        InputEmbedding.UserBatch users = input.planUsers(members, lookup);
+                        lookup.gather(batchManager, false);
+                        out = forwardUsers(users, batchManager, false);
+                    } else {
+                        InputEmbedding.SessionBatch sessions = input.planSessions(members, lookup);
+                        lookup.gather(batchManager, false);
+                        NDList session = sessions.materialise(batchManager);
+                        out = split.forwardSession(
+                                parameterStore,
+                                session.get(0),
+                                session.get(1),
+                                stack(longTerm, bucket, batchManager),
+                                false);
+                    }
+                    EncodedUser[] encoded = normalised(out, bucket.length);
+                    for (int k = 0; k < bucket.length; k++) {
+                        result[bucket[k]] = encoded[k];
+                    }
+                }
             }
+            return Arrays.asList(result);
         });
+    }
+
+    private int[] sessionLengths(List<FeatureSnapshot> snapshots) {
+        int[] lengths = new int[snapshots.size()];
+        for (int i = 0; i < lengths.length; i++) {
+            lengths[i] = Math.max(
+                    1,
+                    Math.min(
+                            config.maxSessionLength(),
+                            snapshots.get(i).getSession().size()));
+        }
+        return lengths;
+    }
+
+    /** Each user's long-term branch output, one float row per output array: from the cache, or computed and cached. */
+    private float[][][] longTermRows(
+            LongTermBranch split, List<FeatureSnapshot> snapshots, LongTermCache cache, long version) {
+        float[][][] rows = new float[snapshots.size()][][];
+        long[] fingerprints = new long[snapshots.size()];
+        List<Integer> missing = new ArrayList<>();
+        Map<String, Integer> missingByUser = new HashMap<>();
+        int[] sameAs = new int[snapshots.size()];
+        for (int i = 0; i < rows.length; i++) {
+            FeatureSnapshot s = snapshots.get(i);
+            fingerprints[i] = LongTermCache.fingerprint(s);
+            sameAs[i] = -1;
+            Integer earlier = missingByUser.get(s.getUserId());
+            if (earlier != null && fingerprints[earlier] == fingerprints[i]) {
+                sameAs[i] = earlier; // one computation for a user twice in the batch
+                continue;
+            }
+            rows[i] = cache.get(s.getUserId(), version, fingerprints[i]);
+            if (rows[i] == null) {
+                missing.add(i);
+                missingByUser.put(s.getUserId(), i);
+            }
+        }
+        if (!missing.isEmpty()) {
+            List<FeatureSnapshot> members = new ArrayList<>(missing.size());
+            for (int i : missing) {
+                members.add(snapshots.get(i));
+            }
+            try (NDManager batchManager = manager.newSubManager()) {
+                BatchLookup lookup = embeddings.newLookup();
+                InputEmbedding.LongTermBatch planned = input.planLongTerm(members, lookup);
+                lookup.gather(batchManager, false);
+                NDList out = split.forwardLongTerm(parameterStore, planned.materialise(batchManager), false);
+                float[][] values = new float[out.size()][];
+                int[] widths = new int[out.size()];
+                for (int a = 0; a < out.size(); a++) {
+                    values[a] = out.get(a).toFloatArray();
+                    widths[a] = (int) out.get(a).getShape().get(1);
+                }
+                for (int m = 0; m < missing.size(); m++) {
+                    float[][] userRows = new float[out.size()][];
+                    for (int a = 0; a < out.size(); a++) {
+                        userRows[a] = Arrays.copyOfRange(values[a], m * widths[a], (m + 1) * widths[a]);
+                    }
+                    int i = missing.get(m);
+                    rows[i] = userRows;
+                    cache.put(snapshots.get(i).getUserId(), version, fingerprints[i], userRows);
+                }
+            }
+        }
+        for (int i = 0; i < rows.length; i++) {
+            if (sameAs[i] >= 0) {
+                rows[i] = rows[sameAs[i]];
+            }
+        }
+        return rows;
+    }
+
+    /** The long-term rows of {@code bucket}'s users as (n, width) arrays, one per output of the long-term branch. */
+    private static NDList stack(float[][][] rows, int[] bucket, NDManager batchManager) {
+        int arrays = rows[bucket[0]].length;
+        NDList stacked = new NDList(arrays);
+        for (int a = 0; a < arrays; a++) {
+            int width = rows[bucket[0]][a].length;
+            float[] values = new float[bucket.length * width];
+            for (int k = 0; k < bucket.length; k++) {
+                System.arraycopy(rows[bucket[k]][a], 0, values, k * width, width);
+            }
+            stacked.add(batchManager.create(values, new Shape(bucket.length, width)));
+        }
+        return stacked;
+    }
+
+    /** The L2-normalised interests and vector of each user of an encoder output. */
+    private static EncodedUser[] normalised(NDList out, int users) {
+        NDArray interests = out.get(EncoderOutput.INTERESTS).normalize(2, 2);
+        NDArray vectors = out.get(EncoderOutput.VECTOR).normalize(2, 1);
+        int k = (int) interests.getShape().get(1);
+        int d = (int) vectors.getShape().get(1);
+        float[] interestValues = interests.toFloatArray();
+        float[] vectorValues = vectors.toFloatArray();
+        EncodedUser[] result = new EncodedUser[users];
+        for (int b = 0; b < users; b++) {
+            float[][] perInterest = new float[k][];
+            for (int i = 0; i < k; i++) {
+                int from = (b * k + i) * d;
+                perInterest[i] = Arrays.copyOfRange(interestValues, from, from + d);
+            }
+            result[b] = new EncodedUser(perInterest, Arrays.copyOfRange(vectorValues, b * d, (b + 1) * d));
+        }
+        return result;
     }
 
     /** Item rows currently holding an item, ascending. */

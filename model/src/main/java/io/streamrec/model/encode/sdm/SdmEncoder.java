@@ -11,6 +11,7 @@ import ai.djl.util.PairList;
 import io.streamrec.model.Feature;
 import io.streamrec.model.encode.EncoderDimensions;
 import io.streamrec.model.encode.EncoderInput;
+import io.streamrec.model.encode.LongTermBranch;
 import io.streamrec.model.encode.nn.EncoderBlock;
 import io.streamrec.model.encode.nn.MultiHeadSelfAttention;
 import java.util.EnumMap;
@@ -25,7 +26,7 @@ import java.util.Map;
  * <p>Takes an {@link EncoderInput} list and returns {@code NDList(interests (B,1,D), o_t^u (B,D))}.
  * Padded positions are masked at every attention; an empty session or history yields a finite vector.
  */
-public class SdmEncoder extends EncoderBlock {
+public class SdmEncoder extends EncoderBlock implements LongTermBranch {
 
     public static final String NAME = "sdm";
 
@@ -68,20 +69,17 @@ public class SdmEncoder extends EncoderBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray sessionMask = inputs.get(EncoderInput.SESSION_MASK);
-        NDArray states = sessionLstm
-                .forward(ps, new NDList(inputs.get(EncoderInput.SESSION), sessionMask), training)
-                .head();
-        NDArray attended = selfAttention
-                .forward(ps, new NDList(states, sessionMask), training)
-                .head();
+        NDList longTerm = forwardLongTerm(ps, inputs, training);
+        return forwardSession(
+                ps, inputs.get(EncoderInput.SESSION), inputs.get(EncoderInput.SESSION_MASK), longTerm, training);
+    }
+
+    /** e_u and p^u = tanh(W^p concat(z_f^u) + b): {@code NDList(e_u (B,D), p^u (B,D))}. */
+    @Override
+    public NDList forwardLongTerm(ParameterStore ps, NDList inputs, boolean training) {
         NDArray user = userEmbedding
                 .forward(ps, new NDList(inputs.get(EncoderInput.USER)), training)
                 .head();
-        NDArray shortTerm = userAttention
-                .forward(ps, new NDList(attended, sessionMask, user), training)
-                .head();
-
         NDList perFeature = new NDList(Feature.COUNT);
         for (Feature f : Feature.values()) {
             NDList history =
@@ -92,9 +90,25 @@ public class SdmEncoder extends EncoderBlock {
         NDArray longTerm = longTermFusion
                 .forward(ps, new NDList(NDArrays.concat(perFeature, 1)), training)
                 .head();
+        return new NDList(user, longTerm);
+    }
 
+    /** s_t^u from the session, then the gate o_t^u = (1 − G) ⊙ p^u + G ⊙ s_t^u, given {@code NDList(e_u, p^u)}. */
+    @Override
+    public NDList forwardSession(
+            ParameterStore ps, NDArray session, NDArray sessionMask, NDList longTerm, boolean training) {
+        NDArray user = longTerm.get(0);
+        NDArray states = sessionLstm
+                .forward(ps, new NDList(session, sessionMask), training)
+                .head();
+        NDArray attended = selfAttention
+                .forward(ps, new NDList(states, sessionMask), training)
+                .head();
+        NDArray shortTerm = userAttention
+                .forward(ps, new NDList(attended, sessionMask, user), training)
+                .head();
         NDArray fused = gatedFusion
-                .forward(ps, new NDList(user, shortTerm, longTerm), training)
+                .forward(ps, new NDList(user, shortTerm, longTerm.get(1)), training)
                 .head();
         return new NDList(fused.expandDims(1), fused);
     }
