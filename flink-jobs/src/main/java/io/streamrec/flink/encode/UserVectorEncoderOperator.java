@@ -2,6 +2,7 @@ package io.streamrec.flink.encode;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import io.streamrec.flink.records.FeatureSnapshotSerializer;
 import io.streamrec.model.sync.EncoderReplica;
 import io.streamrec.model.sync.ReplicaSync;
 import io.streamrec.model.sync.UpdateValidator;
@@ -21,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -101,7 +101,7 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         pendingState = context.getOperatorStateStore()
-                .getListState(new ListStateDescriptor<>(PENDING_STATE, new AvroTypeInfo<>(FeatureSnapshot.class)));
+                .getListState(new ListStateDescriptor<>(PENDING_STATE, FeatureSnapshotSerializer.INSTANCE));
         pending = new PendingSnapshots(config.maxPendingSnapshots());
         for (FeatureSnapshot snapshot : pendingState.get()) {
             pending.add(snapshot);

@@ -1,5 +1,6 @@
 package io.streamrec.flink.state;
 
+import io.streamrec.flink.records.Records;
 import io.streamrec.model.history.HistoryPolicy;
 import io.streamrec.model.history.HistoryStep;
 import io.streamrec.model.history.UserHistory;
@@ -25,7 +26,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.BooleanSerializer;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.core.memory.DataInputViewStreamWrapper;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
@@ -88,7 +88,7 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
 
     /** The state before each applied event, with the event's behaviour as the target. */
     public static final OutputTag<TrainingExample> TRAINING_EXAMPLES =
-            new OutputTag<>("training-examples", TypeInformation.of(TrainingExample.class));
+            new OutputTag<>("training-examples", Records.trainingExamples());
     /** Events refused here: reason {@code late} or {@code duplicate}. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("user-state-dead-letters", TypeInformation.of(DeadLetter.class));
@@ -169,10 +169,7 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
             int maxWaitingEvents) {
         return events.keyBy(sourced -> sourced.getEvent().getUserId(), Types.STRING)
                 .connect(profiles.keyBy(UserProfile::getUserId, Types.STRING))
-                .transform(
-                        "user state",
-                        new AvroTypeInfo<>(FeatureSnapshot.class),
-                        new UserStateOperator(policy, maxWaitingEvents));
+                .transform("user state", Records.featureSnapshots(), new UserStateOperator(policy, maxWaitingEvents));
     }
 
     public static SingleOutputStreamOperator<FeatureSnapshot> apply(

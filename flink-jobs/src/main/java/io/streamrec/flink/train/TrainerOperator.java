@@ -1,5 +1,6 @@
 package io.streamrec.flink.train;
 
+import io.streamrec.flink.records.TrainingExampleSerializer;
 import io.streamrec.model.sync.LatestPublishedVersion;
 import io.streamrec.model.sync.ModelUpdates;
 import io.streamrec.model.train.OnlineTrainer;
@@ -162,7 +163,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     @Override
     public void processElement(StreamRecord<TrainingExample> element) {
         TrainingExample example = element.getValue();
-        state.queue.offer(copyInput ? TrainingExample.newBuilder(example).build() : example);
+        state.queue.offer(copyInput ? TrainingExampleSerializer.INSTANCE.copy(example) : example);
     }
 
     /** Asks one round early (see {@link DeltaLead}), so the delta interval is an upper bound, not a mean. */
