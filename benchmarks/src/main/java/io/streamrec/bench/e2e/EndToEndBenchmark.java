@@ -1,5 +1,9 @@
 package io.streamrec.bench.e2e;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.flink.runtime.RunSummary;
 import io.streamrec.flink.runtime.SteadyState;
 import java.io.IOException;
@@ -22,11 +26,14 @@ import java.util.Locale;
  * events/s sustained with p99 at most 1 s and a delta every 10 s or less.
  *
  * <pre>
- * benchmarks/run e2e [--rates 1000,2000,3000] [--duration 150] [--warmup 45] [--model sdm] [-- extra run options]
+ * benchmarks/run e2e [--rates 1000,2000,3000] [--duration 150] [--warmup 45] [--model sdm] [--summary-json FILE]
+ *     [-- extra run options]
  * benchmarks/run e2e --rates 3000 --run-java-opts "-XX:StartFlightRecording=filename=/tmp/e2e-{rate}.jfr,settings=profile"
  * </pre>
  */
 public final class EndToEndBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** The synthetic generator's default number of sessions open at once. */
     private static final int CONCURRENT_SESSIONS = 200;
@@ -40,6 +47,7 @@ public final class EndToEndBenchmark {
         String model = "sdm";
         String maxOutOfOrderness = "300ms";
         String runJavaOpts = null;
+        Path summaryJson = null;
         List<String> extra = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -49,14 +57,15 @@ public final class EndToEndBenchmark {
                 case "--model" -> model = args[++i];
                 case "--max-out-of-orderness" -> maxOutOfOrderness = args[++i];
                 case "--run-java-opts" -> runJavaOpts = args[++i];
+                case "--summary-json" -> summaryJson = Path.of(args[++i]);
                 case "--" -> {
                     extra.addAll(List.of(args).subList(i + 1, args.length));
                     i = args.length;
                 }
                 case "--help" -> {
-                    System.out.println(
-                            "benchmarks/run e2e [--rates 1000,2000,3000] [--duration 150] [--warmup 45]"
-                                    + " [--model sdm] [--max-out-of-orderness 300ms] [--run-java-opts FLAGS] [-- further streamrec run options]");
+                    System.out.println("benchmarks/run e2e [--rates 1000,2000,3000] [--duration 150] [--warmup 45]"
+                            + " [--model sdm] [--max-out-of-orderness 300ms] [--run-java-opts FLAGS] [--summary-json FILE]"
+                            + " [-- further streamrec run options]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; see --help");
@@ -70,6 +79,13 @@ public final class EndToEndBenchmark {
         Path work = Files.createTempDirectory("streamrec-e2e");
 
         List<String> rows = new ArrayList<>();
+        ObjectNode report = JSON.createObjectNode();
+        report.put("model", model);
+        report.put("maxOutOfOrderness", maxOutOfOrderness);
+        report.put("durationSec", durationSec);
+        report.put("warmupSec", warmupSec);
+        report.put("extraOptions", String.join(" ", extra));
+        ArrayNode runs = report.putArray("runs");
         for (double rate : rates) {
             // enough events for the whole run at the offered rate, so the replay never runs dry
             long events = (long) (rate * durationSec * 1.2) + 10_000;
@@ -131,6 +147,15 @@ public final class EndToEndBenchmark {
                 continue;
             }
             rows.add(row(rate, RunSummary.readJson(summaryFile), loadBefore, loadAfter));
+            ObjectNode entry = runs.addObject();
+            entry.put("offeredPerSec", rate);
+            entry.put("loadBefore", loadBefore);
+            entry.put("loadAfter", loadAfter);
+            entry.set("summary", JSON.readTree(summaryFile.toFile()));
+        }
+        if (summaryJson != null) {
+            JSON.writeValue(summaryJson.toFile(), report);
+            System.out.println("Summary of every rate written to " + summaryJson);
         }
 
         System.out.printf(
