@@ -8,7 +8,6 @@ import io.streamrec.model.train.EncodedUser;
 import io.streamrec.model.train.LongTermCache;
 import io.streamrec.model.train.RetrievalModel;
 import io.streamrec.model.train.SessionBuckets;
-import io.streamrec.model.train.TrainerConfig;
 import io.streamrec.schemas.DenseParameter;
 import io.streamrec.schemas.EmbeddingRow;
 import io.streamrec.schemas.FeatureSnapshot;
