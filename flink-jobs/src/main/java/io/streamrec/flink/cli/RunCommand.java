@@ -10,6 +10,7 @@ import io.streamrec.flink.runtime.StreamrecRun;
 import io.streamrec.flink.train.TrainerOperatorConfig;
 import io.streamrec.model.encode.Encoders;
 import io.streamrec.model.history.HistoryPolicy;
+import io.streamrec.schemas.validate.ValidationLimits;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -234,6 +235,28 @@ public final class RunCommand implements Callable<Integer> {
     boolean incrementalCheckpoints;
 
     @Option(
+            names = "--restart-attempts",
+            paramLabel = "N",
+            description = "Restarts from the last checkpoint after a failure before the job fails for good (exponential"
+                    + " delay; the count starts again after an hour without failure); 0 never restarts."
+                    + " Default: ${DEFAULT-VALUE}.")
+    int restartAttempts;
+
+    @Option(
+            names = "--restart-initial-backoff",
+            paramLabel = "TIME",
+            converter = DurationConverter.class,
+            description = "Wait before the first restart, doubled for each further one. Default: ${DEFAULT-VALUE}.")
+    Duration restartInitialBackoff;
+
+    @Option(
+            names = "--restart-max-backoff",
+            paramLabel = "TIME",
+            converter = DurationConverter.class,
+            description = "Longest wait between two restarts. Default: ${DEFAULT-VALUE}.")
+    Duration restartMaxBackoff;
+
+    @Option(
             names = "--restore-from",
             paramLabel = "PATH",
             description = "Resume from a retained checkpoint (<data-dir>/checkpoints/<job>/chk-<n>) or a savepoint.")
@@ -246,6 +269,15 @@ public final class RunCommand implements Callable<Integer> {
             description = "How late an event may arrive and still be applied in order (= allowed lateness;"
                     + " later ones go to the DLQ as 'late'). Default: ${DEFAULT-VALUE}.")
     Duration maxOutOfOrderness;
+
+    @Option(
+            names = "--max-future-skew",
+            paramLabel = "TIME",
+            converter = DurationConverter.class,
+            description = "How far ahead of this machine's clock an event time may be; later ones go to the DLQ as"
+                    + " 'timestamp-in-future'. Keep it within the events topic's message.timestamp.after.max.ms"
+                    + " (Kafka's default 1h). Default: ${DEFAULT-VALUE}.")
+    Duration maxFutureSkew;
 
     @Option(
             names = "--max-waiting-events",
@@ -411,6 +443,10 @@ public final class RunCommand implements Callable<Integer> {
                 .checkpointDir(dataDir.resolve("checkpoints"))
                 .incrementalCheckpoints(incrementalCheckpoints)
                 .restoreFrom(restoreFrom)
+                .restartAttempts(restartAttempts)
+                .restartInitialBackoff(restartInitialBackoff)
+                .restartMaxBackoff(restartMaxBackoff)
+                .validationLimits(ValidationLimits.defaults().withMaxFutureSkew(maxFutureSkew))
                 .maxOutOfOrderness(maxOutOfOrderness)
                 .maxWaitingEvents(maxWaitingEvents)
                 .sourceIdleness(sourceIdleness)

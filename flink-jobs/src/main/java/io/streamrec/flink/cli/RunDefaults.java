@@ -6,6 +6,7 @@ import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.TopicNames;
 import io.streamrec.flink.train.TrainerOperatorConfig;
 import io.streamrec.model.history.HistoryPolicy;
+import io.streamrec.schemas.validate.ValidationLimits;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -46,6 +47,10 @@ final class RunDefaults implements IDefaultValueProvider {
             Map.entry("--checkpoint-interval", format(StreamrecJobConfig.DEFAULT_CHECKPOINT_INTERVAL)),
             Map.entry("--incremental-checkpoints", String.valueOf(StreamrecJobConfig.DEFAULT_INCREMENTAL_CHECKPOINTS)),
             Map.entry("--max-out-of-orderness", format(StreamrecJobConfig.DEFAULT_MAX_OUT_OF_ORDERNESS)),
+            Map.entry("--max-future-skew", format(ValidationLimits.defaults().maxFutureSkew())),
+            Map.entry("--restart-attempts", String.valueOf(StreamrecJobConfig.DEFAULT_RESTART_ATTEMPTS)),
+            Map.entry("--restart-initial-backoff", format(StreamrecJobConfig.DEFAULT_RESTART_INITIAL_BACKOFF)),
+            Map.entry("--restart-max-backoff", format(StreamrecJobConfig.DEFAULT_RESTART_MAX_BACKOFF)),
             Map.entry("--source-idleness", format(StreamrecJobConfig.DEFAULT_SOURCE_IDLENESS)),
             Map.entry("--watermark-interval", format(StreamrecJobConfig.DEFAULT_WATERMARK_INTERVAL)),
             Map.entry("--buffer-timeout", format(StreamrecJobConfig.DEFAULT_BUFFER_TIMEOUT)),

@@ -8,7 +8,10 @@ import io.streamrec.schemas.UserVector;
 import io.streamrec.schemas.codec.AvroBinaryCodec;
 import io.streamrec.schemas.codec.JsonCodecs;
 import io.streamrec.schemas.ingest.WireFormat;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
@@ -28,7 +31,7 @@ public final class KafkaSinks {
      * {@code events-dlq}: every refused record keyed as read, as JSON (payload in base64, and as text when
      * UTF-8) or Avro binary, per {@link StreamrecJobConfig#deadLetterFormat()}.
      */
-    public static KafkaSink<DeadLetter> deadLetters(StreamrecJobConfig cfg) {
+    public static Sink<DeadLetter> deadLetters(StreamrecJobConfig cfg) {
         return sink(
                 cfg, cfg.topics().eventsDlq(), "dlq", DeadLetter::getKey, deadLetterEncoding(cfg.deadLetterFormat()));
     }
@@ -41,7 +44,7 @@ public final class KafkaSinks {
     }
 
     /** {@code user-features} (debug): every FeatureSnapshot as JSON, keyed by userId. */
-    public static KafkaSink<FeatureSnapshot> userFeatures(StreamrecJobConfig cfg) {
+    public static Sink<FeatureSnapshot> userFeatures(StreamrecJobConfig cfg) {
         return sink(
                 cfg,
                 cfg.topics().userFeatures(),
@@ -55,7 +58,7 @@ public final class KafkaSinks {
      * {@code max.request.size} is raised to {@link StreamrecJobConfig#modelUpdatesMaxMessageBytes()}, the
      * limit the topic is created with, so the largest chunk fits both. Must run at parallelism 1 (version order).
      */
-    public static KafkaSink<ModelUpdate> modelUpdates(StreamrecJobConfig cfg) {
+    public static Sink<ModelUpdate> modelUpdates(StreamrecJobConfig cfg) {
         return sink(
                 cfg,
                 cfg.topics().modelUpdates(),
@@ -66,7 +69,7 @@ public final class KafkaSinks {
     }
 
     /** {@code user-vectors} (compacted): each user's newest vector as Avro binary, keyed by userId. */
-    public static KafkaSink<UserVector> userVectors(StreamrecJobConfig cfg) {
+    public static Sink<UserVector> userVectors(StreamrecJobConfig cfg) {
         return sink(
                 cfg,
                 cfg.topics().userVectors(),
@@ -76,10 +79,17 @@ public final class KafkaSinks {
     }
 
     /**
-     * A sink writing each record's {@code value} encoding to {@code topic}, keyed by {@code key}, with the
-     * configured guarantee; {@code name} keeps the transactional ids of the job's exactly-once sinks apart.
+     * How long sends may go unacknowledged before an at-least-once sink checks that its topics still exist and may
+     * be written ({@link DeadLetteringKafkaSink}); a missing topic then fails the job within about this long.
      */
-    public static <T> KafkaSink<T> sink(
+    static final Duration STALL_CHECK = Duration.ofSeconds(5);
+
+    /**
+     * A sink writing each record's {@code value} encoding to {@code topic}, keyed by {@code key}, with the
+     * configured guarantee; {@code name} keeps the transactional ids of the job's exactly-once sinks apart. A record
+     * that cannot be written goes to the dead-letter topic (see {@link KeyedRecordSerializationSchema}).
+     */
+    public static <T> Sink<T> sink(
             StreamrecJobConfig cfg,
             String topic,
             String name,
@@ -88,25 +98,55 @@ public final class KafkaSinks {
         return sink(cfg, topic, name, key, value, Map.of());
     }
 
-    private static <T> KafkaSink<T> sink(
+    private static <T> Sink<T> sink(
             StreamrecJobConfig cfg,
             String topic,
             String name,
             SerializableFunction<T, String> key,
             SerializableFunction<T, byte[]> value,
             Map<String, String> producerProperties) {
+        Properties producer = producerConfig(cfg, producerProperties);
+        boolean isDeadLetterSink = topic.equals(cfg.topics().eventsDlq());
+        KeyedRecordSerializationSchema.DeadLetterRoute deadLetters = isDeadLetterSink
+                ? null
+                : new KeyedRecordSerializationSchema.DeadLetterRoute(
+                        cfg.topics().eventsDlq(),
+                        deadLetterEncoding(cfg.deadLetterFormat()),
+                        maxRequestSize(producerConfig(cfg, Map.of())));
+        KeyedRecordSerializationSchema<T> records =
+                new KeyedRecordSerializationSchema<>(topic, key, value, maxRequestSize(producer), deadLetters);
+        if (cfg.deliveryGuarantee() != DeliveryGuarantee.EXACTLY_ONCE) {
+            return new DeadLetteringKafkaSink<>(producer, records, cfg.deliveryGuarantee(), STALL_CHECK);
+        }
         KafkaSinkBuilder<T> builder = KafkaSink.<T>builder()
                 .setBootstrapServers(cfg.bootstrapServers())
-                .setDeliveryGuarantee(cfg.deliveryGuarantee())
-                .setRecordSerializer(new KeyedRecordSerializationSchema<>(topic, key, value));
-        cfg.kafkaProperties().forEach(builder::setProperty);
-        producerProperties.forEach(builder::setProperty);
-        if (cfg.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
-            builder.setTransactionalIdPrefix(cfg.effectiveTransactionalIdPrefix() + "-" + name)
-                    .setProperty(
-                            ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                            Long.toString(cfg.transactionTimeout().toMillis()));
-        }
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setRecordSerializer(records)
+                .setKafkaProducerConfig(producer)
+                .setTransactionalIdPrefix(cfg.effectiveTransactionalIdPrefix() + "-" + name)
+                .setProperty(
+                        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                        Long.toString(cfg.transactionTimeout().toMillis()));
         return builder.build();
     }
+
+    /** The producer configuration of a sink: the address, the job's Kafka properties, then the sink's own. */
+    static Properties producerConfig(StreamrecJobConfig cfg, Map<String, String> producerProperties) {
+        Properties props = new Properties();
+        props.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers());
+        props.putAll(cfg.kafkaProperties());
+        props.putAll(producerProperties);
+        return props;
+    }
+
+    /** The {@code max.request.size} of a producer configured with {@code props}: Kafka's default unless set. */
+    static int maxRequestSize(Properties props) {
+        Object configured = props.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        return configured == null
+                ? DEFAULT_MAX_REQUEST_SIZE
+                : Integer.parseInt(configured.toString().trim());
+    }
+
+    /** Kafka's producer default for {@code max.request.size}. */
+    static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
 }

@@ -27,6 +27,7 @@ import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -138,6 +139,20 @@ public final class StreamrecJobConfig {
      */
     public static final StateCompression DEFAULT_STATE_COMPRESSION = StateCompression.LZ4;
 
+    /**
+     * Restarts after a failure before the job gives up and fails for good (Flink's exponential-delay strategy; the
+     * count starts again once the job has run for an hour without failing). Ten restarts, 1 s apart at first and
+     * doubling up to {@link #DEFAULT_RESTART_MAX_BACKOFF}, ride out a broker or disk hiccup of several minutes, yet a
+     * job that cannot run (a bug, a lasting outage) stops within about five minutes, visibly, rather than restarting
+     * for ever (Flink's own default with checkpoints). Failures no restart can help (a sink topic that was deleted)
+     * fail the job at once. 0 turns restarts off.
+     */
+    public static final int DEFAULT_RESTART_ATTEMPTS = 10;
+    /** The wait before the first restart; each further one waits twice as long, up to the maximum. */
+    public static final Duration DEFAULT_RESTART_INITIAL_BACKOFF = Duration.ofSeconds(1);
+    /** The longest wait between two restarts. */
+    public static final Duration DEFAULT_RESTART_MAX_BACKOFF = Duration.ofMinutes(1);
+
     public static final DeliveryGuarantee DEFAULT_DELIVERY_GUARANTEE = DeliveryGuarantee.AT_LEAST_ONCE;
     /**
      * Kept below the brokers' default {@code transaction.max.timeout.ms} (15 min); a larger value is refused by
@@ -186,6 +201,9 @@ public final class StreamrecJobConfig {
     private final MemorySize rocksdbWriteBufferSize;
     private final boolean rocksdbBloomFilter;
     private final StateCompression stateCompression;
+    private final int restartAttempts;
+    private final Duration restartInitialBackoff;
+    private final Duration restartMaxBackoff;
     private final DeliveryGuarantee deliveryGuarantee;
     private final Optional<String> transactionalIdPrefix;
     private final Duration transactionTimeout;
@@ -222,6 +240,9 @@ public final class StreamrecJobConfig {
         this.rocksdbWriteBufferSize = b.rocksdbWriteBufferSize;
         this.rocksdbBloomFilter = b.rocksdbBloomFilter;
         this.stateCompression = b.stateCompression;
+        this.restartAttempts = b.restartAttempts;
+        this.restartInitialBackoff = b.restartInitialBackoff;
+        this.restartMaxBackoff = b.restartMaxBackoff;
         this.deliveryGuarantee = b.deliveryGuarantee;
         this.transactionalIdPrefix = Optional.ofNullable(b.transactionalIdPrefix);
         this.transactionTimeout = b.transactionTimeout;
@@ -278,6 +299,9 @@ public final class StreamrecJobConfig {
         b.rocksdbWriteBufferSize = rocksdbWriteBufferSize;
         b.rocksdbBloomFilter = rocksdbBloomFilter;
         b.stateCompression = stateCompression;
+        b.restartAttempts = restartAttempts;
+        b.restartInitialBackoff = restartInitialBackoff;
+        b.restartMaxBackoff = restartMaxBackoff;
         b.deliveryGuarantee = deliveryGuarantee;
         b.transactionalIdPrefix = transactionalIdPrefix.orElse(null);
         b.transactionTimeout = transactionTimeout;
@@ -344,6 +368,7 @@ public final class StreamrecJobConfig {
                     + DEFAULT_ROCKSDB_WRITE_BUFFER_SIZE);
         }
         restoreFrom.ifPresent(path -> checkRestorePath(path, problems));
+        checkRestarts(problems);
         if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
             if (transactionalIdPrefix.map(String::isBlank).orElse(false)) {
                 problems.add("transactionalIdPrefix is empty: exactly-once needs a prefix unique to this job "
@@ -359,6 +384,21 @@ public final class StreamrecJobConfig {
             checkModel(problems);
         }
         return problems;
+    }
+
+    private void checkRestarts(List<String> problems) {
+        if (restartAttempts < 0) {
+            problems.add("restartAttempts is " + restartAttempts + ": set it to 0 (never restart) or more (default "
+                    + DEFAULT_RESTART_ATTEMPTS + ")");
+        }
+        if (restartInitialBackoff.isNegative() || restartInitialBackoff.isZero()) {
+            problems.add("restartInitialBackoff is " + restartInitialBackoff + ": set it to a positive time, e.g. "
+                    + DEFAULT_RESTART_INITIAL_BACKOFF.toSeconds() + " s");
+        } else if (restartMaxBackoff.compareTo(restartInitialBackoff) < 0) {
+            problems.add("restartMaxBackoff " + restartMaxBackoff + " is shorter than restartInitialBackoff "
+                    + restartInitialBackoff + ": raise restartMaxBackoff (default "
+                    + DEFAULT_RESTART_MAX_BACKOFF.toSeconds() + " s) or lower restartInitialBackoff");
+        }
     }
 
     private void checkModel(List<String> problems) {
@@ -464,7 +504,20 @@ public final class StreamrecJobConfig {
         }
         conf.set(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL, List.of(stateCompression.rocksdbType()));
         conf.set(PipelineOptions.MAX_PARALLELISM, maxParallelism);
+        setRestartStrategy(conf);
         return conf;
+    }
+
+    private void setRestartStrategy(Configuration conf) {
+        if (restartAttempts == 0) {
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+            return;
+        }
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, restartAttempts);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, restartInitialBackoff);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, restartMaxBackoff);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER, 2.0);
     }
 
     /** {@link #checkpointDir()} as the absolute {@code file://} URI Flink expects. */
@@ -639,6 +692,21 @@ public final class StreamrecJobConfig {
         return bounded ? Duration.ZERO : sourceIdleness;
     }
 
+    /** Restarts before the job fails for good; 0 never restarts. Default {@value #DEFAULT_RESTART_ATTEMPTS}. */
+    public int restartAttempts() {
+        return restartAttempts;
+    }
+
+    /** The wait before the first restart, doubled for each further one. Default 1 s. */
+    public Duration restartInitialBackoff() {
+        return restartInitialBackoff;
+    }
+
+    /** The longest wait between restarts. Default 1 min. */
+    public Duration restartMaxBackoff() {
+        return restartMaxBackoff;
+    }
+
     /** Kafka sinks' guarantee. Default AT_LEAST_ONCE. */
     public DeliveryGuarantee deliveryGuarantee() {
         return deliveryGuarantee;
@@ -696,6 +764,8 @@ public final class StreamrecJobConfig {
                 + ", bufferTimeout=" + bufferTimeout + ", managedMemory=" + managedMemory
                 + ", rocksdbWriteBufferSize=" + rocksdbWriteBufferSize + ", rocksdbBloomFilter=" + rocksdbBloomFilter
                 + ", stateCompression=" + stateCompression
+                + ", restartAttempts=" + restartAttempts + ", restartInitialBackoff=" + restartInitialBackoff
+                + ", restartMaxBackoff=" + restartMaxBackoff
                 + ", deliveryGuarantee=" + deliveryGuarantee
                 + ", transactionalIdPrefix=" + effectiveTransactionalIdPrefix()
                 + ", transactionTimeout=" + transactionTimeout
@@ -739,6 +809,9 @@ public final class StreamrecJobConfig {
         private MemorySize rocksdbWriteBufferSize = DEFAULT_ROCKSDB_WRITE_BUFFER_SIZE;
         private boolean rocksdbBloomFilter = DEFAULT_ROCKSDB_BLOOM_FILTER;
         private StateCompression stateCompression = DEFAULT_STATE_COMPRESSION;
+        private int restartAttempts = DEFAULT_RESTART_ATTEMPTS;
+        private Duration restartInitialBackoff = DEFAULT_RESTART_INITIAL_BACKOFF;
+        private Duration restartMaxBackoff = DEFAULT_RESTART_MAX_BACKOFF;
         private DeliveryGuarantee deliveryGuarantee = DEFAULT_DELIVERY_GUARANTEE;
         private String transactionalIdPrefix;
         private Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
@@ -904,6 +977,22 @@ public final class StreamrecJobConfig {
 
         public Builder stateCompression(StateCompression stateCompression) {
             this.stateCompression = Objects.requireNonNull(stateCompression, "stateCompression");
+            return this;
+        }
+
+        /** Restarts before the job fails for good; 0 never restarts. */
+        public Builder restartAttempts(int restartAttempts) {
+            this.restartAttempts = restartAttempts;
+            return this;
+        }
+
+        public Builder restartInitialBackoff(Duration restartInitialBackoff) {
+            this.restartInitialBackoff = Objects.requireNonNull(restartInitialBackoff, "restartInitialBackoff");
+            return this;
+        }
+
+        public Builder restartMaxBackoff(Duration restartMaxBackoff) {
+            this.restartMaxBackoff = Objects.requireNonNull(restartMaxBackoff, "restartMaxBackoff");
             return this;
         }
 

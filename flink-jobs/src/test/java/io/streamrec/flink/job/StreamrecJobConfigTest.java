@@ -17,6 +17,7 @@ import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -80,6 +81,40 @@ class StreamrecJobConfigTest {
         assertThat(conf.get(PipelineOptions.AUTO_WATERMARK_INTERVAL))
                 .isEqualTo(StreamrecJobConfig.DEFAULT_WATERMARK_INTERVAL);
         assertThat(conf.get(ExecutionOptions.BUFFER_TIMEOUT)).isEqualTo(StreamrecJobConfig.DEFAULT_BUFFER_TIMEOUT);
+    }
+
+    @Test
+    void restartsWithABoundedExponentialDelayOrNotAtAll() {
+        Configuration defaults = StreamrecJobConfig.builder().build().flinkConfiguration();
+        assertThat(defaults.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("exponential-delay");
+        assertThat(defaults.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS))
+                .isEqualTo(10);
+        assertThat(defaults.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF))
+                .isEqualTo(Duration.ofSeconds(1));
+        assertThat(defaults.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF))
+                .isEqualTo(Duration.ofMinutes(1));
+        assertThat(defaults.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER))
+                .isEqualTo(2.0);
+
+        Configuration never =
+                StreamrecJobConfig.builder().restartAttempts(0).build().flinkConfiguration();
+        assertThat(never.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("none");
+    }
+
+    @Test
+    void refusesRestartSettingsThatCannotWork() {
+        StreamrecJobConfig.Builder b = StreamrecJobConfig.builder()
+                .restartAttempts(-1)
+                .restartInitialBackoff(Duration.ofSeconds(10))
+                .restartMaxBackoff(Duration.ofSeconds(5));
+
+        assertThatThrownBy(b::build)
+                .hasMessageContaining("restartAttempts is -1: set it to 0 (never restart) or more (default 10)")
+                .hasMessageContaining("restartMaxBackoff PT5S is shorter than restartInitialBackoff PT10S");
+        assertThatThrownBy(() -> StreamrecJobConfig.builder()
+                        .restartInitialBackoff(Duration.ZERO)
+                        .build())
+                .hasMessageContaining("restartInitialBackoff is PT0S: set it to a positive time");
     }
 
     @Test

@@ -19,12 +19,19 @@ import java.util.function.Function;
  *   <tr><td>{@link #maxPayloadBytes()}: largest value accepted, before any parsing</td>
  *       <td>{@value #MAX_PAYLOAD_BYTES}</td><td>1048576 (1 MiB)</td></tr>
  *   <tr><td>{@link #maxFutureSkew()}: how far ahead of the clock an event time may be</td>
- *       <td>{@value #MAX_FUTURE_SKEW_MS}</td><td>86400000 (1 day)</td></tr>
+ *       <td>{@value #MAX_FUTURE_SKEW_MS}</td><td>300000 (5 minutes)</td></tr>
  *   <tr><td>{@link #maxWeight()}: largest reward an event may carry</td>
  *       <td>{@value #MAX_WEIGHT}</td><td>1e6</td></tr>
  *   <tr><td>{@link #maxProfileFeatures()}: most named features in one profile</td>
  *       <td>{@value #MAX_PROFILE_FEATURES}</td><td>64</td></tr>
  * </table>
+ *
+ * <p>The future skew is the one bound on how far ahead of the wall clock an event may be; an event past it is
+ * refused as {@code timestamp-in-future}. It must not exceed the {@code message.timestamp.after.max.ms} of the
+ * events topic (Kafka 4's default is 1 hour): a producer that stamps its records with the event time cannot put an
+ * event further ahead than that into the topic, and the job treats every producer alike. The default of 5 minutes
+ * covers producer clocks that run a little fast and keeps an event stamped far ahead from carrying its partition's
+ * watermark, and so the user's later events, with it.
  */
 public record ValidationLimits(
         int maxIdLength, int maxPayloadBytes, Duration maxFutureSkew, double maxWeight, int maxProfileFeatures)
@@ -39,7 +46,7 @@ public record ValidationLimits(
     private static final Set<String> KEYS =
             Set.of(MAX_ID_LENGTH, MAX_PAYLOAD_BYTES, MAX_FUTURE_SKEW_MS, MAX_WEIGHT, MAX_PROFILE_FEATURES);
 
-    private static final ValidationLimits DEFAULTS = new ValidationLimits(256, 1 << 20, Duration.ofDays(1), 1e6, 64);
+    private static final ValidationLimits DEFAULTS = new ValidationLimits(256, 1 << 20, Duration.ofMinutes(5), 1e6, 64);
 
     public ValidationLimits {
         require(maxIdLength > 0, MAX_ID_LENGTH, maxIdLength, "a positive number of characters");

@@ -42,6 +42,12 @@ public enum ViolationCode {
     LATE("late"),
     DUPLICATE("duplicate"),
 
+    // records the job itself could not write (the dead letter names the topic it was written to)
+    /** Larger than the producer may send or the topic accepts; refused before it was sent. */
+    RECORD_TOO_LARGE("record-too-large"),
+    /** The broker refused this one record; the detail carries the broker's error and message. */
+    BROKER_REFUSED("broker-refused"),
+
     /** A bug in streamrec, never the producer's fault: the decoder caught what it did not expect. */
     INTERNAL_ERROR("internal-error");
 

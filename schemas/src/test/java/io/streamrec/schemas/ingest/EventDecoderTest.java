@@ -95,6 +95,19 @@ class EventDecoderTest {
     }
 
     @Test
+    void refusesByDefaultAnEventAheadOfTheClockByMoreThanTheBrokerWouldAcceptAsARecordTimestamp() {
+        UserEvent event = Samples.event();
+        event.setTimestamp(Samples.NOW + java.time.Duration.ofHours(12).toMillis());
+
+        DecodeResult<UserEvent> result =
+                avro.decode(null, AvroBinaryCodec.of(UserEvent.class).encode(event));
+
+        assertThat(result.violations())
+                .extracting(io.streamrec.schemas.validate.Violation::reason)
+                .containsExactly("timestamp-in-future:timestamp");
+    }
+
+    @Test
     void aRefusedResultHasNoValue() {
         DecodeResult<UserEvent> result = json.decode(null, utf8("{}"));
 

@@ -15,7 +15,10 @@ class ValidationLimitsTest {
 
         assertThat(limits.maxIdLength()).isEqualTo(256);
         assertThat(limits.maxPayloadBytes()).isEqualTo(1_048_576);
-        assertThat(limits.maxFutureSkew()).isEqualTo(Duration.ofDays(1));
+        assertThat(limits.maxFutureSkew()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(limits.maxFutureSkew())
+                .as("within Kafka 4's default message.timestamp.after.max.ms")
+                .isLessThanOrEqualTo(Duration.ofHours(1));
         assertThat(limits.maxWeight()).isEqualTo(1e6);
         assertThat(limits.maxProfileFeatures()).isEqualTo(64);
     }
