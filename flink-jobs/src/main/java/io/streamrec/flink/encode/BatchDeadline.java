@@ -11,8 +11,10 @@ import java.time.Duration;
  * λ·(a/n + b) of each second, so d = a / (share − λ·b). It never exceeds what the latency budget leaves: the first
  * snapshot of a batch waits d, then the batch of about 1 + λ·d users is encoded, and d + a + b·(1 + λ·d) must stay
  * within the budget. Under a load the encoder cannot carry at that share, the budget's cap is taken, and the size
- * bound of the batch ends batches earlier still. A wait of 0 encodes each snapshot as it arrives; until a rate is
- * measured (the first millisecond of arrivals) the budget's cap is taken.
+ * bound of the batch ends batches earlier still. A wait of 0 encodes each snapshot as it arrives. Until a rate is
+ * measured (the first millisecond of arrivals), and whenever the encoder has been busy more than its share, the
+ * budget's cap is taken: a backlog before the operator makes the rate it observes its own throughput, which must not
+ * be mistaken for a low arrival rate (small batches would keep the encoder slow, and the backlog growing).
  *
  * <p>λ is a time-decayed rate over about the last second; a and b are fitted by least squares over recent batches,
  * with exponentially decaying weights, starting from a prior that decays like a measurement; while recent batches
@@ -32,8 +34,10 @@ final class BatchDeadline {
     private final int maxBatch;
 
     private double ratePerMs;
+    private double busyShare;
     private long rateUpdatedNanos = Long.MIN_VALUE;
     private long arrivalsSinceUpdate;
+    private long busyNanosSinceUpdate;
 
     private final double priorFixedMs;
     private final double priorPerUserMs;
@@ -73,13 +77,16 @@ final class BatchDeadline {
         if (elapsedMs >= 1) {
             double keep = Math.exp(-elapsedMs / RATE_HORIZON_MS);
             ratePerMs = keep * ratePerMs + (1 - keep) * arrivalsSinceUpdate / elapsedMs;
+            busyShare = keep * busyShare + (1 - keep) * Math.min(1, busyNanosSinceUpdate / 1e6 / elapsedMs);
             arrivalsSinceUpdate = 0;
+            busyNanosSinceUpdate = 0;
             rateUpdatedNanos = nowNanos;
         }
     }
 
     /** A batch of {@code size} snapshots took {@code nanos} to encode. */
     void encoded(int size, long nanos) {
+        busyNanosSinceUpdate += nanos;
         addBatch(size, nanos / 1e6);
     }
 
@@ -101,6 +108,11 @@ final class BatchDeadline {
         return new double[] {a, b};
     }
 
+    /** The share of the last second or so the encoder spent encoding. */
+    double busyShare() {
+        return busyShare;
+    }
+
     /** Snapshots per ms over about the last second. */
     double ratePerMs() {
         return ratePerMs;
@@ -116,9 +128,11 @@ final class BatchDeadline {
         if (cap <= 0) {
             return 0;
         }
-        if (lambda <= 0) {
-            // no rate measured yet (the first arrivals, all within a millisecond): wait as long as allowed
-            return (long) Math.ceil(cap);
+        if (lambda <= 0 || busyShare > CPU_SHARE) {
+            // no rate measured yet (the first arrivals, all within a millisecond), or the encoder is busier than its
+            // share: then snapshots queue before this operator, and the rate it sees is its own throughput, not the
+            // arrival rate, so a short wait would keep batches small and the encoder slow; wait as long as allowed
+            return (long) Math.ceil(lambda > 0 ? Math.min(cap, maxBatch / lambda) : cap);
         }
         double headroom = CPU_SHARE - lambda * b;
         double wait = headroom > 0 ? a / headroom : cap;

@@ -45,6 +45,7 @@ final class EncoderMetrics {
         group.gauge("lastFullAssemblyMs", () -> lastFullAssemblyMs);
         group.gauge("batchWaitMs", () -> batchWaitMs);
         group.gauge("arrivalsPerSecond", () -> deadline.ratePerMs() * 1000);
+        group.gauge("busyShare", deadline::busyShare);
         if (longTermCache != null) {
             group.gauge("longTermCacheHits", longTermCache::hits);
             group.gauge("longTermCacheMisses", longTermCache::misses);

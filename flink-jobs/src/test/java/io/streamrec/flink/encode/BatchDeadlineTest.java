@@ -66,6 +66,22 @@ class BatchDeadlineTest {
     }
 
     @Test
+    void aBacklogIsNotMistakenForALowRateWhenEncodingOneByOneKeepsTheEncoderBusy() {
+        // a queue before the operator: each snapshot arrives the moment the previous one is encoded, 1 ms each, so
+        // the rate it observes (1 per ms) is its own throughput
+        long now = 0;
+        for (int i = 0; i < 3_000; i++) {
+            deadline.arrived(now);
+            deadline.encoded(1, MS);
+            now += MS;
+        }
+        assertThat(deadline.busyShare()).isGreaterThan(0.9);
+        assertThat(deadline.waitMillis())
+                .as("wait as long as the budget allows")
+                .isEqualTo(20);
+    }
+
+    @Test
     void noBatchWaitsLongerThanItTakesToFill() {
         run(40, 3_000, 1, 0.006, 150);
         // 256 snapshots arrive in 6.4 ms
