@@ -137,6 +137,19 @@ public final class MovieLensDataset implements EventDataset {
         return c;
     }
 
+    /** movieId → title and genres (none for "(no genres listed)"), from the movies file. */
+    public Map<String, ItemDescription> descriptions() throws IOException {
+        Map<String, ItemDescription> items = new HashMap<>();
+        for (CSVRecord row : readAll(release.movies, 3)) {
+            String genres = row.get(2);
+            items.put(
+                    row.get(0),
+                    new ItemDescription(
+                            row.get(1), genres.equals(NO_GENRES) ? List.of() : List.of(genres.split("\\|"))));
+        }
+        return items;
+    }
+
     @Override
     public List<UserProfile> profiles() throws IOException {
         if (release.users == null) {

@@ -1,0 +1,27 @@
+package io.streamrec.bench.serving;
+
+import java.util.List;
+
+/** An ANN library as the service would use it: built once, then kept current by deltas while it answers. */
+interface Candidate extends AutoCloseable {
+
+    /** An item row. */
+    record Row(String itemId, float[] vector) {}
+
+    String name();
+
+    /** Builds from the rows of a FULL snapshot. */
+    void build(List<Row> rows) throws Exception;
+
+    /** Applies one delta (upserts, then deletes) and makes it visible to searches. */
+    void delta(List<Row> upserts, List<String> deletes) throws Exception;
+
+    /** The ids of the top {@code k} items by inner product. */
+    List<String> search(float[] query, int k) throws Exception;
+
+    /** What the index holds beyond the live rows, for the report (e.g. nodes, segments). */
+    String shape();
+
+    @Override
+    void close() throws Exception;
+}

@@ -1,0 +1,198 @@
+package io.streamrec.serving;
+
+import io.streamrec.model.data.ItemDescription;
+import io.streamrec.model.data.MovieLensDataset;
+import io.streamrec.serving.index.IndexSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code streamrec serve}: the retrieval service alone, against any Kafka the job writes to. Runs until Ctrl-C.
+ */
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Serves top-K recommendations over HTTP from the user vectors and the model a streamrec job publishes"
+                    + " (topics user-vectors and model-updates). The API is described at /openapi.yaml.",
+        })
+public final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(
+            names = "--bootstrap-servers",
+            required = true,
+            paramLabel = "HOST:PORT[,...]",
+            description = "Kafka the job writes to (the address `streamrec run` prints).")
+    String bootstrapServers;
+
+    @Option(
+            names = "--port",
+            defaultValue = "" + ServingConfig.DEFAULT_PORT,
+            paramLabel = "PORT",
+            description = "HTTP port; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(
+            names = "--bind-address",
+            defaultValue = ServingConfig.DEFAULT_BIND_ADDRESS,
+            paramLabel = "ADDRESS",
+            description = "Address to listen on. Default: ${DEFAULT-VALUE} (this machine only).")
+    String bindAddress;
+
+    @Option(
+            names = "--model-name",
+            defaultValue = ServingConfig.DEFAULT_MODEL_NAME,
+            paramLabel = "NAME",
+            description = "The model to serve (the job's --model: sdm, sine, meanpool). Default: ${DEFAULT-VALUE}.")
+    String modelName;
+
+    @Option(
+            names = "--data-dir",
+            defaultValue = "streamrec-serving",
+            paramLabel = "DIR",
+            description = "Where the user-vector store lives; a restart resumes from it. Default: ${DEFAULT-VALUE}.")
+    Path dataDir;
+
+    @Option(
+            names = "--user-vectors-topic",
+            defaultValue = ServingConfig.DEFAULT_USER_VECTORS_TOPIC,
+            paramLabel = "NAME",
+            description = "Default: ${DEFAULT-VALUE}.")
+    String userVectorsTopic;
+
+    @Option(
+            names = "--model-updates-topic",
+            defaultValue = ServingConfig.DEFAULT_MODEL_UPDATES_TOPIC,
+            paramLabel = "NAME",
+            description = "Default: ${DEFAULT-VALUE}.")
+    String modelUpdatesTopic;
+
+    @Option(
+            names = "--auth-token-file",
+            paramLabel = "FILE",
+            description = "Require `Authorization: Bearer <token>` on /v1 requests, the token being this file's"
+                    + " content (trimmed). Default: no token.")
+    Path authTokenFile;
+
+    @Option(
+            names = "--item-descriptions",
+            paramLabel = "DIR",
+            description = "A MovieLens folder (ml-latest-small or ml-1m) whose titles and genres the answers carry.")
+    Path itemDescriptions;
+
+    @Option(
+            names = "--max-k",
+            defaultValue = "" + ServingConfig.DEFAULT_MAX_K,
+            paramLabel = "N",
+            description = "Largest k a request may ask for. Default: ${DEFAULT-VALUE}.")
+    int maxK;
+
+    @Option(
+            names = "--diversity-weight",
+            defaultValue = "0",
+            paramLabel = "LAMBDA",
+            description = "λ of the multi-interest (SINE) merge: 0 merges by best score; larger favours categories"
+                    + " not yet in the answer. Default: ${DEFAULT-VALUE}.")
+    double diversityWeight;
+
+    @Option(
+            names = "--search-beam-width",
+            defaultValue = "" + IndexSettings.DEFAULT_SEARCH_BEAM_WIDTH,
+            paramLabel = "N",
+            description = "Candidates an index search keeps (more: higher recall, slower). Default: ${DEFAULT-VALUE}.")
+    int searchBeamWidth;
+
+    @Option(
+            names = "--exact-search-threshold",
+            defaultValue = "" + IndexSettings.DEFAULT_EXACT_SEARCH_THRESHOLD,
+            paramLabel = "N",
+            description = "Below this many items a search scans them all. Default: ${DEFAULT-VALUE}.")
+    int exactSearchThreshold;
+
+    @Option(
+            names = "--http-threads",
+            defaultValue = "" + ServingConfig.DEFAULT_HTTP_THREADS_TEXT,
+            paramLabel = "N",
+            description = "Threads answering requests. Default: twice the cores, at least 4.")
+    int httpThreads;
+
+    /** Runs the service alone, as {@code streamrec serve} does (a service image's entry point). */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ServeCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ServingConfig config;
+        try {
+            config = config();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Map<String, ItemDescription> descriptions = descriptions(itemDescriptions);
+        PrintWriter out = spec.commandLine().getOut();
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (RecommendationService service = RecommendationService.start(config, descriptions)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "serve-shutdown"));
+            out.println("Serving recommendations at " + service.url() + " (model '" + config.modelName()
+                    + "', Kafka " + config.bootstrapServers() + "); the API is at " + service.url()
+                    + "/openapi.yaml");
+            out.flush();
+            stopped.await();
+        }
+        return 0;
+    }
+
+    ServingConfig config() throws IOException {
+        return ServingConfig.builder()
+                .bootstrapServers(bootstrapServers)
+                .port(port)
+                .bindAddress(bindAddress)
+                .modelName(modelName)
+                .dataDir(dataDir)
+                .userVectorsTopic(userVectorsTopic)
+                .modelUpdatesTopic(modelUpdatesTopic)
+                .authToken(authTokenFile == null ? null : readToken(authTokenFile))
+                .maxK(maxK)
+                .diversityWeight(diversityWeight)
+                .httpThreads(httpThreads)
+                .index(IndexSettings.defaults()
+                        .withSearchBeamWidth(searchBeamWidth)
+                        .withExactSearchThreshold(exactSearchThreshold))
+                .build();
+    }
+
+    private static String readToken(Path file) throws IOException {
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException("--auth-token-file " + file + " cannot be read");
+        }
+        return Files.readString(file, StandardCharsets.UTF_8).trim();
+    }
+
+    /** Titles and genres from a MovieLens folder (ml-latest-small's movies.csv or ml-1m's movies.dat), or none. */
+    public static Map<String, ItemDescription> descriptions(Path dir) throws IOException {
+        if (dir == null) {
+            return Map.of();
+        }
+        MovieLensDataset dataset = Files.isRegularFile(dir.resolve("ratings.dat"))
+                ? MovieLensDataset.oneMillion(dir)
+                : MovieLensDataset.latestSmall(dir);
+        return dataset.descriptions();
+    }
+}

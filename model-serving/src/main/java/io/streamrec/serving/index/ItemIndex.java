@@ -1,0 +1,432 @@
+package io.streamrec.serving.index;
+
+import io.github.jbellis.jvector.graph.GraphIndexBuilder;
+import io.github.jbellis.jvector.graph.GraphSearcher;
+import io.github.jbellis.jvector.graph.RandomAccessVectorValues;
+import io.github.jbellis.jvector.graph.SearchResult;
+import io.github.jbellis.jvector.graph.similarity.BuildScoreProvider;
+import io.github.jbellis.jvector.graph.similarity.DefaultSearchScoreProvider;
+import io.github.jbellis.jvector.util.Bits;
+import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
+import io.github.jbellis.jvector.vector.VectorizationProvider;
+import io.github.jbellis.jvector.vector.types.VectorFloat;
+import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
+
+/**
+ * The item vectors of one model, searchable by inner product, kept current by deltas while searches run, with every
+ * answer taken at one version.
+ *
+ * <p><b>Versions.</b> Rows are never changed in place: an upsert appends a node for the item's new vector and marks
+ * the item's previous node as replaced at that version; a delete marks it deleted. Each node carries the version that
+ * added it and the version that removed it, so a search at version v accepts exactly the nodes live at v, and the
+ * rows of a delta being applied stay invisible until {@link #publish} makes its version current. A search holds the
+ * version it started with, so an answer never mixes two versions.
+ *
+ * <p><b>Search.</b> An HNSW-style graph (jvector's {@link GraphIndexBuilder}, which takes inserts concurrently with
+ * searches) over all nodes; replaced and deleted nodes still route the walk but are never returned. Below
+ * {@link IndexSettings#exactSearchThreshold()} live items a search scans them all instead ({@link #searchExact}, also
+ * the reference the tests and the benchmark measure recall against).
+ *
+ * <p><b>Decay.</b> Every upsert leaves a dead node behind, and a graph with many dead nodes walks further for the same
+ * answers; {@link #degraded()} says when to rebuild ({@link #rebuiltAt}, from the live rows, off the updating thread,
+ * while this index keeps answering).
+ *
+ * <p>One thread writes ({@link #upsert}, {@link #delete}, {@link #publish}); any number search.
+ */
+public final class ItemIndex {
+
+    private static final VectorTypeSupport VECTORS =
+            VectorizationProvider.getInstance().getVectorTypeSupport();
+    private static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.DOT_PRODUCT;
+    private static final int CHUNK_BITS = 14;
+    private static final int CHUNK = 1 << CHUNK_BITS;
+    private static final int LIVE = Integer.MAX_VALUE;
+
+    private final int dim;
+    private final IndexSettings settings;
+    private final long baseVersion;
+    private final NodeVectors vectors = new NodeVectors();
+    private final GraphIndexBuilder graph;
+    private final ConcurrentHashMap<String, Integer> newestNode = new ConcurrentHashMap<>();
+
+    private volatile Chunk[] chunks = new Chunk[0];
+    private volatile int size;
+    private volatile long version;
+    private int liveItems;
+
+    /** An empty index for vectors of width {@code dim}, at {@code baseVersion}. */
+    public ItemIndex(int dim, IndexSettings settings, long baseVersion) {
+        this(dim, settings, baseVersion, ForkJoinPool.commonPool());
+    }
+
+    private ItemIndex(int dim, IndexSettings settings, long baseVersion, ForkJoinPool pool) {
+        if (dim < 1) {
+            throw new IllegalArgumentException("vector width must be positive, got " + dim);
+        }
+        this.dim = dim;
+        this.settings = settings;
+        this.baseVersion = baseVersion;
+        this.version = baseVersion;
+        this.graph = new GraphIndexBuilder(
+                BuildScoreProvider.randomAccessScoreProvider(vectors, SIMILARITY),
+                dim,
+                settings.maxDegree(),
+                settings.beamWidth(),
+                1.2f,
+                1.2f,
+                true,
+                false,
+                pool,
+                pool);
+    }
+
+    /** An index holding {@code rows}, built with {@code pool}'s threads, at {@code version}. */
+    public static ItemIndex build(int dim, IndexSettings settings, long version, List<Row> rows, ForkJoinPool pool) {
+        ItemIndex index = new ItemIndex(dim, settings, version, pool);
+        for (Row row : rows) {
+            index.append(row.itemId(), row.info(), row.vector());
+        }
+        index.connectAll(pool);
+        index.publish(version);
+        return index;
+    }
+
+    /** An item's row: id, side ids, vector (normalised by the producer). */
+    public record Row(String itemId, ItemInfo info, float[] vector) {}
+
+    public int dim() {
+        return dim;
+    }
+
+    /** The version searches see now. */
+    public long version() {
+        return version;
+    }
+
+    /** Items live at the newest version written. */
+    public int liveItems() {
+        return liveItems;
+    }
+
+    /** Nodes in the graph: live items plus the replaced and deleted rows still routing. */
+    public int nodes() {
+        return size;
+    }
+
+    /** Whether enough of the graph is dead rows that it should be rebuilt. */
+    public boolean degraded() {
+        int nodes = size;
+        return nodes > settings.exactSearchThreshold() && nodes - liveItems > settings.maxDeadFraction() * nodes;
+    }
+
+    /**
+     * Writes a new vector for {@code itemId}, visible from {@code atVersion} once that version is published.
+     *
+     * @throws IllegalArgumentException if the vector's width is not the index's
+     */
+    public void upsert(String itemId, ItemInfo info, float[] vector, long atVersion) {
+        checkWidth(itemId, vector);
+        Integer previous = newestNode.get(itemId);
+        if (previous != null && isLive(previous)) {
+            removeNode(previous, atVersion);
+        }
+        int node = append(itemId, info, vector, atVersion, previous == null ? -1 : previous);
+        graph.addGraphNode(node, vectors.getVector(node));
+    }
+
+    /** Removes {@code itemId} from {@code atVersion} on; unknown items are ignored. */
+    public void delete(String itemId, long atVersion) {
+        Integer node = newestNode.get(itemId);
+        if (node != null && isLive(node)) {
+            removeNode(node, atVersion);
+        }
+    }
+
+    /** Makes {@code newVersion}'s writes visible to searches. */
+    public void publish(long newVersion) {
+        version = newVersion;
+    }
+
+    private void checkWidth(String itemId, float[] vector) {
+        if (vector.length != dim) {
+            throw new IllegalArgumentException(
+                    "item " + itemId + " has a vector of width " + vector.length + ", the index holds width " + dim);
+        }
+    }
+
+    private boolean isLive(int node) {
+        return chunk(node).removed[offset(node)] == LIVE;
+    }
+
+    private void removeNode(int node, long atVersion) {
+        chunk(node).removed[offset(node)] = relative(atVersion);
+        liveItems--;
+    }
+
+    private int append(String itemId, ItemInfo info, float[] vector) {
+        checkWidth(itemId, vector);
+        Integer previous = newestNode.get(itemId);
+        if (previous != null && isLive(previous)) {
+            removeNode(previous, version);
+        }
+        return append(itemId, info, vector, version, previous == null ? -1 : previous);
+    }
+
+    private int append(String itemId, ItemInfo info, float[] vector, long atVersion, int previous) {
+        int node = size;
+        int c = node >>> CHUNK_BITS;
+        if (c == chunks.length) {
+            Chunk[] grown = Arrays.copyOf(chunks, c + 1);
+            grown[c] = new Chunk();
+            chunks = grown;
+        }
+        Chunk chunk = chunks[c];
+        int o = offset(node);
+        chunk.ids[o] = itemId;
+        chunk.infos[o] = info;
+        chunk.vectors[o] = VECTORS.createFloatVector(vector.clone());
+        chunk.added[o] = relative(atVersion);
+        chunk.removed[o] = LIVE;
+        chunk.previous[o] = previous;
+        newestNode.put(itemId, node);
+        liveItems++;
+        size = node + 1;
+        return node;
+    }
+
+    private void connectAll(ForkJoinPool pool) {
+        int n = size;
+        try {
+            pool.submit(() -> IntStream.range(0, n).parallel().forEach(node -> graph.addGraphNode(node, vectors)))
+                    .join();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("building the item graph failed: " + e.getMessage(), e);
+        }
+    }
+
+    private int relative(long atVersion) {
+        long delta = atVersion - baseVersion;
+        if (delta < 0 || delta >= LIVE) {
+            throw new IllegalArgumentException(
+                    "version " + atVersion + " is outside this index's range from " + baseVersion);
+        }
+        return (int) delta;
+    }
+
+    private Chunk chunk(int node) {
+        return chunks[node >>> CHUNK_BITS];
+    }
+
+    private static int offset(int node) {
+        return node & (CHUNK - 1);
+    }
+
+    /** Whether {@code node} holds a live row at {@code atVersion}. */
+    private boolean visibleAt(int node, int relativeVersion, int bound) {
+        if (node >= bound) {
+            return false;
+        }
+        Chunk chunk = chunk(node);
+        int o = offset(node);
+        return chunk.added[o] <= relativeVersion && chunk.removed[o] > relativeVersion;
+    }
+
+    /** The node holding {@code itemId} at {@code atVersion}, or -1. */
+    private int nodeAt(String itemId, long atVersion) {
+        Integer newest = newestNode.get(itemId);
+        int rel = (int) Math.min(LIVE - 1, atVersion - baseVersion);
+        int bound = size;
+        for (int node = newest == null ? -1 : newest; node >= 0; node = chunk(node).previous[offset(node)]) {
+            if (visibleAt(node, rel, bound)) {
+                return node;
+            }
+        }
+        return -1;
+    }
+
+    /** The vector of {@code itemId} at {@code atVersion}, or null if it has none then. */
+    public float[] vector(String itemId, long atVersion) {
+        int node = nodeAt(itemId, atVersion);
+        return node < 0 ? null : ((float[]) chunk(node).vectors[offset(node)].get()).clone();
+    }
+
+    /** The side ids of {@code itemId} at {@code atVersion}, or null if it has none then. */
+    public ItemInfo info(String itemId, long atVersion) {
+        int node = nodeAt(itemId, atVersion);
+        return node < 0 ? null : chunk(node).infos[offset(node)];
+    }
+
+    /**
+     * The {@code k} items with the highest inner product with {@code query} at {@code atVersion}, best first, skipping
+     * items {@code exclude} names; by the graph, or by a scan below the exact-search threshold.
+     */
+    public List<ScoredItem> search(float[] query, int k, long atVersion, ItemFilter exclude) {
+        if (liveItems < settings.exactSearchThreshold()) {
+            return searchExact(query, k, atVersion, exclude);
+        }
+        checkQuery(query, atVersion);
+        int rel = (int) (atVersion - baseVersion);
+        int bound = size;
+        IntPredicate accept = node -> visibleAt(node, rel, bound) && !exclude.excludes(chunk(node).ids[offset(node)]);
+        VectorFloat<?> q = VECTORS.createFloatVector(query);
+        SearchResult result;
+        try (GraphSearcher searcher = new GraphSearcher(graph.getGraph())) {
+            result = searcher.search(
+                    DefaultSearchScoreProvider.exact(q, SIMILARITY, vectors),
+                    k,
+                    Math.max(k, settings.searchBeamWidth()),
+                    0f,
+                    0f,
+                    (Bits) accept::test);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<ScoredItem> items = new ArrayList<>(result.getNodes().length);
+        for (SearchResult.NodeScore ns : result.getNodes()) {
+            items.add(scored(ns.node, query));
+        }
+        items.sort((a, b) -> Float.compare(b.score(), a.score()));
+        return items;
+    }
+
+    /** As {@link #search}, by scanning every live row: exact, the reference for recall. */
+    public List<ScoredItem> searchExact(float[] query, int k, long atVersion, ItemFilter exclude) {
+        checkQuery(query, atVersion);
+        int rel = (int) (atVersion - baseVersion);
+        int bound = size;
+        PriorityQueue<long[]> best = new PriorityQueue<>(
+                k + 1, (a, b) -> Float.compare(Float.intBitsToFloat((int) a[1]), Float.intBitsToFloat((int) b[1])));
+        for (int node = 0; node < bound; node++) {
+            if (!visibleAt(node, rel, bound)) {
+                continue;
+            }
+            Chunk chunk = chunk(node);
+            int o = offset(node);
+            float score = dot(query, (float[]) chunk.vectors[o].get());
+            if (best.size() < k) {
+                if (!exclude.excludes(chunk.ids[o])) {
+                    best.add(new long[] {node, Float.floatToIntBits(score)});
+                }
+            } else if (score > Float.intBitsToFloat((int) best.peek()[1]) && !exclude.excludes(chunk.ids[o])) {
+                best.poll();
+                best.add(new long[] {node, Float.floatToIntBits(score)});
+            }
+        }
+        List<ScoredItem> items = new ArrayList<>(best.size());
+        for (long[] entry : best) {
+            items.add(scored((int) entry[0], query));
+        }
+        items.sort((a, b) -> Float.compare(b.score(), a.score()));
+        return items;
+    }
+
+    private void checkQuery(float[] query, long atVersion) {
+        if (query.length != dim) {
+            throw new IllegalArgumentException("query has width " + query.length + ", the index holds width " + dim);
+        }
+        if (atVersion < baseVersion) {
+            throw new IllegalArgumentException(
+                    "version " + atVersion + " is older than this index (built at " + baseVersion + ")");
+        }
+    }
+
+    private ScoredItem scored(int node, float[] query) {
+        Chunk chunk = chunk(node);
+        int o = offset(node);
+        return new ScoredItem(chunk.ids[o], dot(query, (float[]) chunk.vectors[o].get()), chunk.infos[o]);
+    }
+
+    static float dot(float[] a, float[] b) {
+        float sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+
+    /**
+     * A new index holding the rows live at {@code atVersion}, built with {@code pool}'s threads while this one goes on
+     * answering. The caller then applies the versions after {@code atVersion} to it and swaps it in.
+     */
+    public ItemIndex rebuiltAt(long atVersion, ForkJoinPool pool) {
+        int rel = (int) (atVersion - baseVersion);
+        int bound = size;
+        List<Row> rows = new ArrayList<>(liveItems);
+        for (int node = 0; node < bound; node++) {
+            if (visibleAt(node, rel, bound)) {
+                Chunk chunk = chunk(node);
+                int o = offset(node);
+                rows.add(new Row(chunk.ids[o], chunk.infos[o], (float[]) chunk.vectors[o].get()));
+            }
+        }
+        return build(dim, settings, atVersion, rows, pool);
+    }
+
+    /** Every item id live at {@code atVersion}, in node order (tests, rebuilds). */
+    public List<String> itemIds(long atVersion) {
+        int rel = (int) (atVersion - baseVersion);
+        int bound = size;
+        List<String> ids = new ArrayList<>();
+        for (int node = 0; node < bound; node++) {
+            if (visibleAt(node, rel, bound)) {
+                ids.add(chunk(node).ids[offset(node)]);
+            }
+        }
+        return ids;
+    }
+
+    /** Which items a search skips. */
+    @FunctionalInterface
+    public interface ItemFilter {
+        ItemFilter NONE = id -> false;
+
+        boolean excludes(String itemId);
+    }
+
+    private static final class Chunk {
+        final String[] ids = new String[CHUNK];
+        final ItemInfo[] infos = new ItemInfo[CHUNK];
+        final VectorFloat<?>[] vectors = new VectorFloat<?>[CHUNK];
+        final int[] added = new int[CHUNK];
+        final int[] removed = new int[CHUNK];
+        final int[] previous = new int[CHUNK];
+    }
+
+    /** The nodes' vectors as jvector reads them. */
+    private final class NodeVectors implements RandomAccessVectorValues {
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public int dimension() {
+            return dim;
+        }
+
+        @Override
+        public VectorFloat<?> getVector(int node) {
+            return chunk(node).vectors[offset(node)];
+        }
+
+        @Override
+        public boolean isValueShared() {
+            return false;
+        }
+
+        @Override
+        public RandomAccessVectorValues copy() {
+            return this;
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package io.streamrec.serving.users;
+
+import io.streamrec.schemas.UserVector;
+import io.streamrec.schemas.codec.AvroBinaryCodec;
+import io.streamrec.serving.ServingMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the compacted {@code user-vectors} topic on its own thread into a {@link UserVectorStore}. It resumes from
+ * the offsets the store recorded (from the beginning for a new store), logs its progress while it catches up, and is
+ * caught up once it has read to the end offsets the topic had when it started. Vectors of other models are skipped;
+ * an undecodable or invalid record is counted and skipped, never stops it.
+ */
+public final class UserVectorsFollower implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UserVectorsFollower.class);
+    private static final AvroBinaryCodec<UserVector> CODEC = AvroBinaryCodec.of(UserVector.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final long PROGRESS_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
+
+    private final String topic;
+    private final String modelName;
+    private final Map<String, Object> consumerProperties;
+    private final UserVectorStore store;
+    private final ServingMetrics metrics;
+    private final Thread thread;
+
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile boolean caughtUp;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+    private long lastWarning;
+
+    public UserVectorsFollower(
+            String bootstrapServers,
+            String topic,
+            String modelName,
+            Map<String, String> kafkaProperties,
+            UserVectorStore store,
+            ServingMetrics metrics) {
+        this.topic = topic;
+        this.modelName = modelName;
+        this.store = store;
+        this.metrics = metrics;
+        this.consumerProperties = new HashMap<>(kafkaProperties);
+        consumerProperties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        consumerProperties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        consumerProperties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumerProperties.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+        this.thread = new Thread(this::run, "user-vectors-follower");
+        thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Read to the end offsets the topic had at start. */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    public Throwable failure() {
+        return failure;
+    }
+
+    private void run() {
+        try (KafkaConsumer<byte[], byte[]> kafka =
+                new KafkaConsumer<>(consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer = kafka;
+            List<TopicPartition> partitions = kafka.partitionsFor(topic, PATIENCE).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            kafka.assign(partitions);
+            Map<Integer, Long> stored = store.nextOffsets();
+            Map<TopicPartition, Long> starts = kafka.beginningOffsets(partitions, PATIENCE);
+            for (TopicPartition p : partitions) {
+                long from = Math.max(starts.get(p), stored.getOrDefault(p.partition(), 0L));
+                kafka.seek(p, from);
+            }
+            Map<TopicPartition, Long> ends = kafka.endOffsets(partitions, PATIENCE);
+            long behind = behind(kafka, ends);
+            LOG.info(
+                    "user vectors of '{}': {} records to read on {} ({} the store's offsets)",
+                    modelName,
+                    behind,
+                    topic,
+                    stored.isEmpty() ? "a new store, from the beginning, without" : "resuming from");
+            long total = Math.max(1, behind);
+            long lastProgress = System.nanoTime();
+            if (behind == 0) {
+                markCaughtUp(0);
+            }
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records = kafka.poll(POLL);
+                if (!records.isEmpty()) {
+                    take(records, kafka);
+                }
+                if (!caughtUp) {
+                    long left = behind(kafka, ends);
+                    if (left == 0) {
+                        markCaughtUp(total);
+                    } else if (System.nanoTime() - lastProgress > PROGRESS_EVERY_NANOS) {
+                        lastProgress = System.nanoTime();
+                        LOG.info(
+                                "user vectors: caught up {} of {} records ({}%), {} users held",
+                                total - left, total, (total - left) * 100 / total, store.estimatedUsers());
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (Throwable t) {
+            failure = t;
+            LOG.error("following {} stopped: {}", topic, t.getMessage(), t);
+        }
+    }
+
+    private void markCaughtUp(long records) {
+        caughtUp = true;
+        long users = store.estimatedUsers();
+        metrics.users(users);
+        LOG.info("user vectors caught up ({} records read, about {} users held)", records, users);
+    }
+
+    private void take(ConsumerRecords<byte[], byte[]> records, KafkaConsumer<byte[], byte[]> kafka) {
+        List<UserVector> batch = new ArrayList<>(records.count());
+        long now = System.currentTimeMillis();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            if (record.value() == null) {
+                continue;
+            }
+            UserVector vector;
+            try {
+                vector = CODEC.decode(record.value());
+            } catch (RuntimeException e) {
+                refused(record, "undecodable: " + e.getMessage());
+                continue;
+            }
+            String problem = problem(vector);
+            if (problem != null) {
+                refused(record, problem);
+                continue;
+            }
+            if (modelName.equals(vector.getModelName())) {
+                batch.add(vector);
+                metrics.vectorTaken(now - record.timestamp());
+            }
+        }
+        Map<Integer, Long> next = new HashMap<>();
+        for (TopicPartition p : records.partitions()) {
+            next.put(p.partition(), kafka.position(p));
+        }
+        store.write(batch, next);
+        if (caughtUp) {
+            metrics.users(store.estimatedUsers());
+        }
+    }
+
+    /** Why a decoded vector cannot be served, or null. */
+    static String problem(UserVector v) {
+        if (v.getUserId().isEmpty()) {
+            return "empty userId";
+        }
+        if (v.getVector().isEmpty()) {
+            return "empty vector";
+        }
+        int dim = v.getVector().size();
+        for (List<Float> interest : v.getInterests()) {
+            if (interest.size() != dim) {
+                return "an interest of width " + interest.size() + " beside a vector of width " + dim;
+            }
+        }
+        for (Float f : v.getVector()) {
+            if (!Float.isFinite(f)) {
+                return "a non-finite value in the vector";
+            }
+        }
+        return null;
+    }
+
+    private void refused(ConsumerRecord<byte[], byte[]> record, String why) {
+        metrics.vectorRefused();
+        long now = System.nanoTime();
+        if (now - lastWarning > Duration.ofMinutes(1).toNanos()) {
+            lastWarning = now;
+            LOG.warn(
+                    "skipping user-vectors record {}-{}@{}: {} (counted; logged at most once a minute)",
+                    topic,
+                    record.partition(),
+                    record.offset(),
+                    why);
+        }
+    }
+
+    private static long behind(KafkaConsumer<byte[], byte[]> kafka, Map<TopicPartition, Long> ends) {
+        long behind = 0;
+        for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+            behind += Math.max(0, e.getValue() - kafka.position(e.getKey()));
+        }
+        return behind;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        KafkaConsumer<byte[], byte[]> kafka = consumer;
+        if (kafka != null) {
+            kafka.wakeup();
+        }
+        thread.join(Duration.ofSeconds(30).toMillis());
+    }
+}

@@ -1,0 +1,162 @@
+package io.streamrec.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrec.schemas.ItemRow;
+import io.streamrec.schemas.ModelUpdate;
+import io.streamrec.schemas.Tombstone;
+import io.streamrec.schemas.UpdateKind;
+import io.streamrec.schemas.UserVector;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Deltas and a new FULL snapshot arrive while a load generator keeps asking: no request fails, and every answer's
+ * scores are exactly those of the item vectors of the one version it names.
+ */
+class HotSwapUnderLoadTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFullSwappedInUnderLoadFailsNoRequestAndNoAnswerMixesVersions() throws Exception {
+        try (TinyModel model = new TinyModel("sdm", 60, 300, 3_000).train(4);
+                LocalService service =
+                        new LocalService(dir, ServingConfig.builder().httpThreads(4), Map.of())) {
+            Map<Long, Map<String, float[]>> itemsAt = new ConcurrentHashMap<>();
+            List<ModelUpdate> first = model.full();
+            record(itemsAt, first);
+            service.apply(first);
+            List<UserVector> users =
+                    model.vectors(model.lastSnapshots(2_000), first.get(0).getVersion());
+            service.users(users);
+            Map<String, float[]> userVectors = new HashMap<>();
+            users.forEach(u -> userVectors.put(u.getUserId(), floats(u.getVector())));
+
+            AtomicBoolean running = new AtomicBoolean(true);
+            ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<JsonNode> answers = new ConcurrentLinkedQueue<>();
+            ExecutorService load = Executors.newFixedThreadPool(3);
+            List<Future<?>> generators = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                int seed = t;
+                generators.add(load.submit(() -> {
+                    Random random = new Random(seed);
+                    while (running.get()) {
+                        UserVector user = users.get(random.nextInt(users.size()));
+                        try {
+                            HttpResponse<String> response = service.get(
+                                    "/v1/users/" + user.getUserId() + "/recommendations?k=20&excludeSeen=false");
+                            if (response.statusCode() != 200) {
+                                failures.add(response.statusCode() + " " + response.body());
+                            } else {
+                                answers.add(JSON.readTree(response.body()));
+                            }
+                        } catch (Exception e) {
+                            failures.add(e.toString());
+                        }
+                    }
+                }));
+            }
+
+            long last = first.get(0).getVersion();
+            for (int round = 0; round < 6; round++) {
+                model.train(2);
+                List<ModelUpdate> next = round == 3 ? model.full() : model.delta(last);
+                record(itemsAt, next);
+                service.apply(next);
+                last = next.get(0).getVersion();
+                Thread.sleep(150);
+            }
+            running.set(false);
+            for (Future<?> g : generators) {
+                g.get();
+            }
+            load.shutdown();
+
+            assertThat(failures).as("failed requests").isEmpty();
+            TreeSet<Long> seen = new TreeSet<>();
+            for (JsonNode answer : answers) {
+                long version = answer.get("modelVersion").asLong();
+                seen.add(version);
+                Map<String, float[]> items = itemsAt.get(version);
+                assertThat(items).as("an answer at a published version").isNotNull();
+                float[] user = userVectors.get(answer.get("userId").asText());
+                for (JsonNode item : answer.get("items")) {
+                    float[] v = items.get(item.get("itemId").asText());
+                    assertThat(v)
+                            .as("item %s exists at version %d", item.get("itemId"), version)
+                            .isNotNull();
+                    assertThat(item.get("score").floatValue())
+                            .as("scored with version %d's vector", version)
+                            .isCloseTo(dot(user, v), org.assertj.core.data.Offset.offset(1e-5f));
+                }
+            }
+            assertThat(seen)
+                    .as("answers spanned the swap")
+                    .contains(first.get(0).getVersion(), last)
+                    .hasSizeGreaterThan(3);
+            assertThat(answers).hasSizeGreaterThan(50);
+        }
+    }
+
+    /** The item vectors each version holds, replayed from the updates. */
+    private static void record(Map<Long, Map<String, float[]>> itemsAt, List<ModelUpdate> update) {
+        ModelUpdate head = update.get(0);
+        Map<String, float[]> items =
+                head.getKind() == UpdateKind.FULL ? new HashMap<>() : new HashMap<>(itemsAt.get(head.getBaseVersion()));
+        for (ModelUpdate chunk : update) {
+            for (Tombstone t : chunk.getTombstones()) {
+                if (t.getFeature().equals("item")) {
+                    items.remove(t.getId());
+                }
+            }
+        }
+        for (ModelUpdate chunk : update) {
+            for (ItemRow row : chunk.getItemRows()) {
+                ByteBuffer bytes = row.getVector().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+                float[] v = new float[bytes.remaining() / 4];
+                bytes.asFloatBuffer().get(v);
+                items.put(row.getItemId(), v);
+            }
+        }
+        itemsAt.put(head.getVersion(), items);
+    }
+
+    private static float[] floats(List<Float> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+
+    private static float dot(float[] a, float[] b) {
+        float s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+}
