@@ -115,7 +115,7 @@ public final class RecommendationService implements AutoCloseable {
         if (m == null) {
             return new Health.Status(
                     false,
-                    "no FULL snapshot of model '" + config.modelName() + "' on " + config.modelUpdatesTopic() + " yet",
+                    "no FULL update of model '" + config.modelName() + "' on " + config.modelUpdatesTopic() + " yet",
                     0);
         }
         if (!users.caughtUp()) {

@@ -217,7 +217,7 @@ public final class Recommendations {
         for (int attempt = 0; attempt < 3; attempt++) {
             ServingModel m = model.get();
             if (m == null) {
-                throw ApiException.unavailable("no model yet: waiting for a FULL snapshot on model-updates");
+                throw ApiException.unavailable("no model yet: waiting for a FULL update on model-updates");
             }
             if (m.tryAcquire()) {
                 return m;

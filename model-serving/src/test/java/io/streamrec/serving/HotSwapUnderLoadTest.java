@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Deltas and a new FULL snapshot arrive while a load generator keeps asking: no request fails, and every answer's
+ * Deltas and a new FULL update arrive while a load generator keeps asking: no request fails, and every answer's
  * scores are exactly those of the item vectors of the one version it names.
  */
 class HotSwapUnderLoadTest {

@@ -71,7 +71,7 @@ public final class TinyModel implements AutoCloseable {
     }
 
     public List<ModelUpdate> full() {
-        return updates.snapshot();
+        return updates.full();
     }
 
     public List<ModelUpdate> delta(long since) {

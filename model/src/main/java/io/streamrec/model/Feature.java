@@ -44,14 +44,4 @@ public enum Feature {
                 throw new AssertionError(this);
         }
     }
-
-    public static Feature fromWireName(String name) {
-        for (Feature f : values()) {
-            if (f.wireName.equals(name)) {
-                return f;
-            }
-        }
-        throw new IllegalArgumentException(
-                "unknown feature '" + name + "'; expected one of item, leafCategory, category, shop, brand");
-    }
 }

@@ -10,7 +10,7 @@ interface Candidate extends AutoCloseable {
 
     String name();
 
-    /** Builds from the rows of a FULL snapshot. */
+    /** Builds from the rows of a FULL update. */
     void build(List<Row> rows) throws Exception;
 
     /** Applies one delta (upserts, then deletes) and makes it visible to searches. */

@@ -161,7 +161,7 @@ final class FreshnessProbe {
                 .estimatorHashSize(1 << 12)
                 .build();
         try (OnlineTrainer trainer = new OnlineTrainer(config, Encoders.factory("sdm", Map.of()))) {
-            List<ModelUpdate> model = new ModelUpdates(trainer, 900 * 1024, Clock.systemUTC()).snapshot();
+            List<ModelUpdate> model = new ModelUpdates(trainer, 900 * 1024, Clock.systemUTC()).full();
             List<ModelUpdate.Builder> chunks = new ArrayList<>();
             model.forEach(c -> chunks.add(ModelUpdate.newBuilder(c)));
             int perChunk = (900 * 1024) / (dim * 4 + 64);

@@ -340,8 +340,8 @@ public final class UserStateBenchmark implements Callable<Integer> {
                 new DataGeneratorSource<>(profile, Math.max(1L, users / 100L), TypeInformation.of(UserProfile.class)),
                 WatermarkStrategy.noWatermarks(),
                 "synthetic profiles");
-        SingleOutputStreamOperator<FeatureSnapshot> snapshots =
-                UserStateOperator.apply(events, profiles, HistoryPolicy.defaults());
+        SingleOutputStreamOperator<FeatureSnapshot> snapshots = UserStateOperator.attach(
+                events, profiles, HistoryPolicy.defaults(), UserStateOperator.DEFAULT_MAX_WAITING_EVENTS);
         snapshots.sinkTo(new OutputWindowProbe<>());
         DataStream<TrainingExample> examples = snapshots.getSideOutput(UserStateOperator.TRAINING_EXAMPLES);
         examples.sinkTo(new DiscardingSink<>());

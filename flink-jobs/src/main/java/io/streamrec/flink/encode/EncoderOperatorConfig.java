@@ -11,7 +11,7 @@ import java.util.Objects;
 /**
  * How the {@link UserVectorEncoderOperator} encodes: which encoder, and how it micro-batches. Every option has a
  * documented default ({@code DEFAULT_*}); {@link Builder#build()} checks them all at once and says what to change,
- * so a built config is valid. The encoder's own settings are not here: every FULL snapshot on {@code model-updates}
+ * so a built config is valid. The encoder's own settings are not here: every FULL update on {@code model-updates}
  * carries the complete model spec, and the encoder rebuilds the model from it.
  */
 public final class EncoderOperatorConfig implements Serializable {

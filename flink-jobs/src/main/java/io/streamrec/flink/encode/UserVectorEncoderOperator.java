@@ -22,8 +22,11 @@ import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -46,7 +49,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Input 2</b>, {@link ModelUpdate} chunks broadcast from {@code model-updates}: applied to this operator's own
  * copy of the weights ({@link EncoderReplica}, rebuilt from each FULL's model spec) by the model-sync rules every
- * consumer shares ({@link ReplicaSync}): FULL snapshots, then deltas in version order on the version held; a delta on
+ * consumer shares ({@link ReplicaSync}): FULL updates, then deltas in version order on the version held; a delta on
  * another base waits for the next FULL. Chunks of another model are ignored; an update refused is logged and counted
  * ({@code updatesRejected}), and the operator keeps its version. A FULL is built on a background thread beside the
  * model in use and swapped in by the task thread at a batch boundary: building a whole model grows with the catalogue
@@ -72,6 +75,9 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(UserVectorEncoderOperator.class);
+    /** Stable uid of the encoder operator, so savepoints (its pending feature snapshots) survive code changes. */
+    public static final String UID = "user-vector-encoder";
+
     static final String PENDING_STATE = "pending-feature-snapshots";
     /** How often an idle subtask looks whether a FULL being assembled is complete. */
     static final long ASSEMBLY_POLL_MS = 10;
@@ -95,6 +101,28 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
 
     public UserVectorEncoderOperator(EncoderOperatorConfig config) {
         this.config = config;
+    }
+
+    /**
+     * Adds the encoder to a job graph: encodes {@code snapshots} with the model carried by {@code modelUpdates},
+     * named and with uid {@value #UID}.
+     *
+     * @param snapshots    the user state's feature snapshots; the encoder takes their parallelism, so it chains to
+     *                     the user-state operator (a forward edge, no shuffle)
+     * @param modelUpdates every chunk of {@code model-updates}, read from the earliest offset with no watermarks;
+     *                     broadcast here, so every encoder subtask holds the same versions
+     * @return user vectors, to be written to the compacted {@code user-vectors} topic keyed by userId
+     */
+    public static SingleOutputStreamOperator<UserVector> attach(
+            DataStream<FeatureSnapshot> snapshots, DataStream<ModelUpdate> modelUpdates, EncoderOperatorConfig config) {
+        return snapshots
+                .connect(modelUpdates.broadcast())
+                .transform(
+                        "encode user vectors (" + config.encoderName() + ")",
+                        new AvroTypeInfo<>(UserVector.class),
+                        new UserVectorEncoderOperator(config))
+                .setParallelism(snapshots.getParallelism())
+                .uid(UID);
     }
 
     @Override
@@ -257,7 +285,7 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
         if (!waitingLogged) {
             waitingLogged = true;
             LOG.info(
-                    "encoder waiting for model: no FULL snapshot of '{}' on model-updates yet; snapshots pending: {} "
+                    "encoder waiting for model: no FULL update of '{}' on model-updates yet; snapshots pending: {} "
                             + "(up to {}, then the latest per user)",
                     config.encoderName(),
                     pending.size(),

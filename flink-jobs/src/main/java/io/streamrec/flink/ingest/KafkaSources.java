@@ -41,7 +41,7 @@ public final class KafkaSources {
     /**
      * The {@code model-updates} topic, always from the earliest offset on a fresh start (whatever
      * {@link StreamrecJobConfig#startingOffsets()} says) and never bounded: an encoder that starts after the
-     * trainer must still find the FULL snapshot, and it follows the trainer for as long as the job runs.
+     * trainer must still find the FULL update, and it follows the trainer for as long as the job runs.
      * After a restore it resumes from its checkpointed offset.
      */
     public static KafkaSource<ModelUpdate> modelUpdates(StreamrecJobConfig cfg) {

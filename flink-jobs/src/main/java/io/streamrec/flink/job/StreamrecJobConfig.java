@@ -477,8 +477,8 @@ public final class StreamrecJobConfig {
     public Configuration flinkConfiguration() {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        // the user-state operator claims raw keyed state (older builds checkpointed its waiting events there), which
-        // heap timers would need
+        // timers live in RocksDB beside the state they clean up (stated, so that a cluster default cannot move the
+        // user-state operator's millions of cleanup timers onto the heap)
         conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, PriorityQueueStateType.ROCKSDB);
         // every operator of the job builds fresh records and never changes one it has emitted or received, so
         // chained operators may share them: Flink's defensive Avro deep copy was ~7 % of the user-state thread

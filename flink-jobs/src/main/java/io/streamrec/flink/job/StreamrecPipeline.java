@@ -1,21 +1,19 @@
 package io.streamrec.flink.job;
 
-import io.streamrec.flink.encode.UserVectorEncoding;
+import io.streamrec.flink.encode.UserVectorEncoderOperator;
 import io.streamrec.flink.ingest.DeadLetterRouter;
 import io.streamrec.flink.ingest.EventTimeWatermarks;
 import io.streamrec.flink.ingest.KafkaSinks;
 import io.streamrec.flink.ingest.KafkaSources;
 import io.streamrec.flink.ingest.ModelUpdatesTail;
 import io.streamrec.flink.state.UserStateOperator;
-import io.streamrec.flink.train.TrainerOperatorFactory;
+import io.streamrec.flink.train.TrainerOperator;
 import io.streamrec.schemas.DeadLetter;
 import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.SourcedEvent;
 import io.streamrec.schemas.TrainingExample;
 import io.streamrec.schemas.UserProfile;
-import io.streamrec.schemas.UserVector;
-import java.util.Optional;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -40,14 +38,14 @@ import org.slf4j.LoggerFactory;
  *                                   └─► user-vectors (compacted, keyed by userId)
  * </pre>
  * The trainer reaches the encoders through the topic, not through a cycle in the graph, so the encoders and the
- * serving app see the same ordered versions. Every operator has a name and a stable uid ({@code UID_*}, plus
- * {@link TrainerOperatorFactory#UID} and {@link UserVectorEncoding#UID_ENCODER}), so savepoints survive code
- * changes.
+ * serving app see the same ordered versions. Every operator has a name and a stable uid ({@code UID_*} here, and
+ * {@link UserStateOperator#UID}, {@link TrainerOperator#UID}, {@link UserVectorEncoderOperator#UID} on the operators
+ * that each capability attaches), so savepoints survive code changes.
  *
  * <pre>{@code
  * StreamrecJobConfig cfg = StreamrecJobConfig.builder().bootstrapServers(kafka).build();
  * StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cfg.flinkConfiguration());
- * StreamrecPipeline pipeline = StreamrecPipeline.build(env, cfg);
+ * StreamrecPipeline.build(env, cfg);
  * env.execute("streamrec");
  * }</pre>
  */
@@ -59,35 +57,20 @@ public final class StreamrecPipeline {
     public static final String UID_EVENTS_ROUTER = "events-dead-letter-router";
     public static final String UID_PROFILES_SOURCE = "user-profiles-source";
     public static final String UID_PROFILES_ROUTER = "user-profiles-dead-letter-router";
-    public static final String UID_USER_STATE = "user-state";
     public static final String UID_DLQ_SINK = "events-dlq-sink";
     public static final String UID_USER_FEATURES_SINK = "user-features-sink";
     public static final String UID_MODEL_UPDATES_SINK = "model-updates-sink";
     public static final String UID_MODEL_UPDATES_SOURCE = "model-updates-source";
     public static final String UID_USER_VECTORS_SINK = "user-vectors-sink";
 
-    private final SingleOutputStreamOperator<FeatureSnapshot> featureSnapshots;
-    private final DataStream<TrainingExample> trainingExamples;
-    private final DataStream<DeadLetter> deadLetters;
-    private final Optional<DataStream<UserVector>> userVectors;
-
-    private StreamrecPipeline(
-            SingleOutputStreamOperator<FeatureSnapshot> featureSnapshots,
-            DataStream<TrainingExample> trainingExamples,
-            DataStream<DeadLetter> deadLetters,
-            Optional<DataStream<UserVector>> userVectors) {
-        this.featureSnapshots = featureSnapshots;
-        this.trainingExamples = trainingExamples;
-        this.deadLetters = deadLetters;
-        this.userVectors = userVectors;
-    }
+    private StreamrecPipeline() {}
 
     /**
      * Adds the graph to {@code env} (which it also configures from {@code cfg}: RocksDB, checkpoints,
      * parallelism, restore path), with the dead-letter sink, when enabled the user-features debug sink, and
      * when enabled the trainer, the encoders and their topics.
      */
-    public static StreamrecPipeline build(StreamExecutionEnvironment env, StreamrecJobConfig cfg) {
+    public static void build(StreamExecutionEnvironment env, StreamrecJobConfig cfg) {
         LOG.info("Building the streamrec pipeline with {}", cfg);
         env.configure(cfg.flinkConfiguration());
 
@@ -124,9 +107,8 @@ public final class StreamrecPipeline {
                     .name("no profiles");
         }
 
-        SingleOutputStreamOperator<FeatureSnapshot> snapshots = UserStateOperator.apply(
-                        events, profiles, cfg.historyPolicy(), cfg.maxWaitingEvents())
-                .uid(UID_USER_STATE);
+        SingleOutputStreamOperator<FeatureSnapshot> snapshots =
+                UserStateOperator.attach(events, profiles, cfg.historyPolicy(), cfg.maxWaitingEvents());
 
         DataStream<DeadLetter> allDeadLetters = refused.union(snapshots.getSideOutput(UserStateOperator.DEAD_LETTERS));
         allDeadLetters
@@ -139,20 +121,18 @@ public final class StreamrecPipeline {
                     .name("user features (debug): " + cfg.topics().userFeatures())
                     .uid(UID_USER_FEATURES_SINK);
         }
-        DataStream<TrainingExample> examples = snapshots.getSideOutput(UserStateOperator.TRAINING_EXAMPLES);
-        Optional<DataStream<UserVector>> vectors = cfg.encodeUserVectors()
-                ? Optional.of(attachModelLoop(env, cfg, snapshots, examples))
-                : Optional.empty();
-        return new StreamrecPipeline(snapshots, examples, allDeadLetters, vectors);
+        if (cfg.encodeUserVectors()) {
+            attachModelLoop(env, cfg, snapshots, snapshots.getSideOutput(UserStateOperator.TRAINING_EXAMPLES));
+        }
     }
 
-    private static DataStream<UserVector> attachModelLoop(
+    private static void attachModelLoop(
             StreamExecutionEnvironment env,
             StreamrecJobConfig cfg,
             DataStream<FeatureSnapshot> snapshots,
             DataStream<TrainingExample> examples) {
         // parallelism 1 like the trainer it chains to: one producer keeps the versions in order on the partition
-        TrainerOperatorFactory.attach(
+        TrainerOperator.attach(
                         examples,
                         cfg.trainer(),
                         new ModelUpdatesTail(
@@ -167,30 +147,9 @@ public final class StreamrecPipeline {
                         "model-updates source: " + cfg.topics().modelUpdates())
                 .uid(UID_MODEL_UPDATES_SOURCE)
                 .setParallelism(1);
-        SingleOutputStreamOperator<UserVector> vectors = UserVectorEncoding.encode(snapshots, published, cfg.encoder());
-        vectors.sinkTo(KafkaSinks.userVectors(cfg))
+        UserVectorEncoderOperator.attach(snapshots, published, cfg.encoder())
+                .sinkTo(KafkaSinks.userVectors(cfg))
                 .name("user vectors: " + cfg.topics().userVectors())
                 .uid(UID_USER_VECTORS_SINK);
-        return vectors;
-    }
-
-    /** The features of each user after each applied event (feeds the encoder). */
-    public SingleOutputStreamOperator<FeatureSnapshot> featureSnapshots() {
-        return featureSnapshots;
-    }
-
-    /** The state before each applied event with that event as target (feeds the trainer). */
-    public DataStream<TrainingExample> trainingExamples() {
-        return trainingExamples;
-    }
-
-    /** The user vectors, already sent to {@code user-vectors}; empty when the job does not encode them. */
-    public Optional<DataStream<UserVector>> userVectors() {
-        return userVectors;
-    }
-
-    /** Every refused record (decoding, late, duplicate), already sent to the dead-letter topic. */
-    public DataStream<DeadLetter> deadLetters() {
-        return deadLetters;
     }
 }

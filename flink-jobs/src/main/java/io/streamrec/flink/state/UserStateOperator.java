@@ -25,10 +25,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.BooleanSerializer;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
-import org.apache.flink.core.memory.DataInputViewStreamWrapper;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
-import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -48,7 +46,7 @@ import org.apache.flink.util.OutputTag;
 /**
  * Keyed user state (DESIGN §5): applies each user's events to a {@link UserHistory} in event-time order
  * and emits the {@link FeatureSnapshot} after each applied event. Input 1 is the validated event stream,
- * input 2 the user-profile stream, both keyed by userId ({@link #apply}).
+ * input 2 the user-profile stream, both keyed by userId ({@link #attach}).
  *
  * <p><b>Event time.</b> Accepted events wait in a per-subtask heap buffer ({@link WaitingEvents}) until
  * the watermark passes them, then each user's due events are applied in (timestamp, arrival) order with
@@ -70,8 +68,7 @@ import org.apache.flink.util.OutputTag;
  * <p><b>State.</b> Keyed: the user's history ({@link UserHistorySerializer}); a heap Bloom filter of the
  * users that have one ({@link KnownUsers}, rebuilt from the keys on start) spares the read for a user
  * never seen. Union operator state: the waiting events, one entry per key group, written on the
- * checkpoint's asynchronous thread, so the buffer rescales with its keys (raw keyed state from older
- * builds is still read; see {@link #isUsingCustomRawKeyedState}). One cleanup timer per user, moved at
+ * checkpoint's asynchronous thread, so the buffer rescales with its keys. One cleanup timer per user, moved at
  * most once per {@link #CLEANUP_RESOLUTION_MILLIS} of event time while the user stays active, clears a history once it
  * has lapsed ({@link UserHistory#lapsesAt}); only the profile outlives it.
  *
@@ -92,6 +89,9 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
     /** Events refused here: reason {@code late} or {@code duplicate}. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("user-state-dead-letters", TypeInformation.of(DeadLetter.class));
+
+    /** The stable uid of the user-state operator: its keyed state is found by it. */
+    public static final String UID = "user-state";
 
     /** Enough for 2 s of lateness at 100k events/s on one subtask; a waiting event takes about 1 KB of heap. */
     public static final int DEFAULT_MAX_WAITING_EVENTS = 250_000;
@@ -153,28 +153,20 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
         this.maxWaitingEvents = maxWaitingEvents;
     }
 
-    public UserStateOperator(HistoryPolicy policy) {
-        this(policy, DEFAULT_MAX_WAITING_EVENTS);
-    }
-
     /**
-     * Keys both streams by userId and adds the user-state operator; its side outputs are
-     * {@link #TRAINING_EXAMPLES} and {@link #DEAD_LETTERS}. {@code events} must carry watermarks from the
-     * event timestamps; {@code profiles} need none.
+     * Keys both streams by userId and adds the user-state operator, named and with uid {@value #UID}; its side
+     * outputs are {@link #TRAINING_EXAMPLES} and {@link #DEAD_LETTERS}. {@code events} must carry watermarks from
+     * the event timestamps; {@code profiles} need none.
      */
-    public static SingleOutputStreamOperator<FeatureSnapshot> apply(
+    public static SingleOutputStreamOperator<FeatureSnapshot> attach(
             DataStream<SourcedEvent> events,
             DataStream<UserProfile> profiles,
             HistoryPolicy policy,
             int maxWaitingEvents) {
         return events.keyBy(sourced -> sourced.getEvent().getUserId(), Types.STRING)
                 .connect(profiles.keyBy(UserProfile::getUserId, Types.STRING))
-                .transform("user state", Records.featureSnapshots(), new UserStateOperator(policy, maxWaitingEvents));
-    }
-
-    public static SingleOutputStreamOperator<FeatureSnapshot> apply(
-            DataStream<SourcedEvent> events, DataStream<UserProfile> profiles, HistoryPolicy policy) {
-        return apply(events, profiles, policy, DEFAULT_MAX_WAITING_EVENTS);
+                .transform("user state", Records.featureSnapshots(), new UserStateOperator(policy, maxWaitingEvents))
+                .uid(UID);
     }
 
     @Override
@@ -192,14 +184,14 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
         }
         waitingCheckpoint = context.getOperatorStateStore().getUnionListState(WAITING_EVENTS);
         waiting = new WaitingEvents(getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
-        int restored = restoreWaiting(context);
+        int restored = restoreWaiting();
         if (restored > 0) {
             LOG.info("Restored {} events waiting for the watermark", restored);
         }
     }
 
-    /** The waiting events of this subtask's key groups: from the union state, or from raw keyed state as older builds wrote them. */
-    private int restoreWaiting(StateInitializationContext context) throws Exception {
+    /** The waiting events of this subtask's key groups, taken from the union state every subtask wrote. */
+    private int restoreWaiting() throws Exception {
         TaskInfo task = getRuntimeContext().getTaskInfo();
         KeyGroupRange mine = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
                 task.getMaxNumberOfParallelSubtasks(),
@@ -211,20 +203,7 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
                 restored += waiting.restore(group);
             }
         }
-        for (KeyGroupStatePartitionStreamProvider keyGroup : context.getRawKeyedStateInputs()) {
-            restored += waiting.readRawKeyGroup(new DataInputViewStreamWrapper(keyGroup.getStream()));
-        }
         return restored;
-    }
-
-    /**
-     * Builds before the union-state checkpoint of the waiting events wrote them to raw keyed state, which
-     * this operator still reads on restore. Claiming it keeps Flink from reading those bytes as timers
-     * (heap timers of a RocksDB backend live there), which is also why the job keeps timers in RocksDB.
-     */
-    @Override
-    protected boolean isUsingCustomRawKeyedState() {
-        return true;
     }
 
     @Override
@@ -464,8 +443,7 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
      * Checkpoints the waiting events as union operator state, one entry per key group, so that a rescaled
      * job hands each event to the subtask that owns its user. The task thread only groups references:
      * the entries are immutable, so Flink's synchronous phase copies the list and the events are
-     * serialised on the checkpoint's asynchronous thread (written in the synchronous phase, as raw keyed
-     * state, they were about a twentieth of the task thread at 50k events/s). Keeping them in RocksDB
+     * serialised on the checkpoint's asynchronous thread, not on the task thread. Keeping them in RocksDB
      * between checkpoints would cost far more.
      */
     @Override

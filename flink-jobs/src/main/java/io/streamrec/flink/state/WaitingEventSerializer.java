@@ -14,19 +14,15 @@ import org.apache.flink.core.memory.DataOutputView;
  * Keyed-state serializer for the events waiting for the watermark: the fields of {@link SourcedEvent}
  * in a fixed order, without Avro's schema-driven encoder, which profiling showed at about an eighth of
  * the operator's time. Every record starts with a format version, so that a later layout (for instance
- * when {@code UserEvent} gains a field) can still read this one.
+ * when {@code UserEvent} gains a field) can add a reader for this one once it has shipped.
  *
- * <p>Format 2 writes each string as its UTF-8 bytes after an int count ({@code -1}: null). Format 1
- * used {@code writeUTF}, whose char-by-char loop was most of writing the waiting buffer at each
- * checkpoint (JFR of the state benchmark at parallelism 2), where {@code String.getBytes(UTF_8)} copies
- * an ASCII string in one block. Format 1 is still read, so a checkpoint of the previous build restores.
+ * <p>Each string is its UTF-8 bytes after an int count ({@code -1}: null): {@code String.getBytes(UTF_8)}
+ * copies an ASCII string in one block, where {@code writeUTF} loops char by char.
  */
 public final class WaitingEventSerializer extends StatelessSerializer<SourcedEvent> {
     private static final long serialVersionUID = 1L;
-    /** The format written; see the class comment. */
-    private static final int FORMAT_VERSION = 2;
-    /** Strings by {@code writeUTF}: read only, from checkpoints of earlier builds. */
-    private static final int FORMAT_VERSION_MODIFIED_UTF8 = 1;
+    /** The format written and read; see the class comment. */
+    private static final int FORMAT_VERSION = 1;
 
     private static final int NULL_STRING = -1;
 
@@ -82,18 +78,11 @@ public final class WaitingEventSerializer extends StatelessSerializer<SourcedEve
     @Override
     public SourcedEvent deserialize(DataInputView in) throws IOException {
         int version = in.readUnsignedByte();
-        if (version == FORMAT_VERSION) {
-            return readFormat2(in);
+        if (version != FORMAT_VERSION) {
+            throw new IOException("waiting event written in format version " + version + " but this build reads only "
+                    + FORMAT_VERSION + "; restore the state with the build that wrote it, or add a reader for that "
+                    + "version");
         }
-        if (version == FORMAT_VERSION_MODIFIED_UTF8) {
-            return readFormat1(in);
-        }
-        throw new IOException("waiting event written in format version " + version + " but this build reads only "
-                + FORMAT_VERSION_MODIFIED_UTF8 + " and " + FORMAT_VERSION
-                + "; restore the state with the build that wrote it, or add a reader for that version");
-    }
-
-    private static SourcedEvent readFormat2(DataInputView in) throws IOException {
         UserEvent event = new UserEvent(
                 readString(in),
                 readString(in),
@@ -117,27 +106,6 @@ public final class WaitingEventSerializer extends StatelessSerializer<SourcedEve
         byte[] bytes = new byte[length];
         in.readFully(bytes);
         return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    /** Format 1: required strings by {@code writeUTF}, optional ones after a presence flag. */
-    private static SourcedEvent readFormat1(DataInputView in) throws IOException {
-        UserEvent event = new UserEvent(
-                in.readUTF(),
-                in.readUTF(),
-                in.readUTF(),
-                in.readUTF(),
-                in.readLong(),
-                readNullableModifiedUtf8(in),
-                readNullableModifiedUtf8(in),
-                readNullableModifiedUtf8(in),
-                readNullableModifiedUtf8(in),
-                readNullableModifiedUtf8(in),
-                in.readBoolean() ? in.readDouble() : null);
-        return new SourcedEvent(event, readPayload(in), in.readUTF(), in.readInt(), in.readLong());
-    }
-
-    private static String readNullableModifiedUtf8(DataInputView in) throws IOException {
-        return in.readBoolean() ? in.readUTF() : null;
     }
 
     private static ByteBuffer readPayload(DataInputView in) throws IOException {

@@ -1,7 +1,6 @@
 package io.streamrec.flink.state;
 
 import io.streamrec.schemas.SourcedEvent;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -10,8 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.core.memory.DataInputDeserializer;
-import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 
 /**
@@ -195,25 +192,5 @@ final class WaitingEvents {
             arrivals = Math.max(arrivals, waiting.arrival() + 1);
         }
         return group.events().size();
-    }
-
-    /**
-     * Adds one key group's events as builds before the operator-state checkpoint of the buffer wrote
-     * them, to raw keyed state (an int byte count, then per event its arrival number and its
-     * {@link WaitingEventSerializer} record); returns how many. Key groups interleave in arrival order,
-     * so each event takes its place in its bucket by arrival number.
-     */
-    int readRawKeyGroup(DataInputView in) throws IOException {
-        byte[] block = new byte[in.readInt()];
-        in.readFully(block);
-        DataInputDeserializer events = new DataInputDeserializer(block);
-        int count = 0;
-        while (events.available() > 0) {
-            long arrival = events.readLong();
-            add(arrival, WaitingEventSerializer.INSTANCE.deserialize(events));
-            arrivals = Math.max(arrivals, arrival + 1);
-            count++;
-        }
-        return count;
     }
 }

@@ -111,14 +111,12 @@ final class PrequentialMetrics {
         out.writeLong(totals.popularityHits50());
     }
 
-    /** Reads what {@link #writeTo} wrote; {@code withTotals} is false for checkpoints written before the totals. */
-    void readFrom(DataInput in, boolean withTotals) throws IOException {
+    /** Reads what {@link #writeTo} wrote. */
+    void readFrom(DataInput in) throws IOException {
         for (RollingMean m : List.of(hr10, hr50, ndcg10, ndcg50, popularityHr50, loss)) {
             m.readFrom(in);
         }
-        if (withTotals) {
-            totals = new Totals(in.readLong(), in.readLong(), in.readLong());
-        }
+        totals = new Totals(in.readLong(), in.readLong(), in.readLong());
         publish();
     }
 }

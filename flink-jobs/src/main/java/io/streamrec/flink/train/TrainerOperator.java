@@ -14,10 +14,13 @@ import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -63,6 +66,8 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     static final String STATE_NAME = "streamrec-trainer";
     /** The user metric group of the trainer's gauges. */
     public static final String METRIC_GROUP = "trainer";
+    /** The stable uid of the trainer operator: its checkpointed model is found by it. */
+    public static final String UID = "trainer";
 
     private static final long STOP_WAIT_SECONDS = 60;
 
@@ -87,6 +92,27 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         this.config = config;
         this.published = published;
         this.mailbox = parameters.getMailboxExecutor();
+    }
+
+    /**
+     * The trainer on {@code examples}, at parallelism 1, named and with uid {@value #UID}. Its output is the
+     * chunked model updates, to be sunk to {@code model-updates} keyed by model name.
+     */
+    public static SingleOutputStreamOperator<ModelUpdate> attach(
+            DataStream<TrainingExample> examples, TrainerOperatorConfig config) {
+        return attach(examples, config, LatestPublishedVersion.NONE);
+    }
+
+    /** As {@link #attach(DataStream, TrainerOperatorConfig)}, continuing after {@code published} when started fresh. */
+    public static SingleOutputStreamOperator<ModelUpdate> attach(
+            DataStream<TrainingExample> examples, TrainerOperatorConfig config, LatestPublishedVersion published) {
+        return examples.transform(
+                        "trainer (" + config.encoder() + ")",
+                        new AvroTypeInfo<>(ModelUpdate.class),
+                        new TrainerOperatorFactory(config, published))
+                .uid(UID)
+                .setParallelism(1)
+                .setMaxParallelism(1);
     }
 
     @Override
@@ -148,7 +174,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
                 state.trainedBefore,
                 new MailboxSink());
         registerMetrics(getMetricGroup().addGroup(METRIC_GROUP));
-        emit(loop.fullSnapshotNow());
+        emit(loop.fullUpdateNow());
         trainingThread = new Thread(loop, "streamrec-trainer (" + updates.modelName() + ")");
         trainingThread.setDaemon(true);
         trainingThread.start();
@@ -177,7 +203,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
 
     private void scheduleFull(long from) {
         getProcessingTimeService()
-                .registerTimer(from + config.fullSnapshotInterval().toMillis(), time -> {
+                .registerTimer(from + config.fullUpdateInterval().toMillis(), time -> {
                     loop.requestFull();
                     scheduleFull(time);
                 });

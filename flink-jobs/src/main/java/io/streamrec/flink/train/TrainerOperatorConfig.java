@@ -26,7 +26,7 @@ public final class TrainerOperatorConfig implements Serializable {
 
     public static final String DEFAULT_ENCODER = "sdm";
     public static final Duration DEFAULT_DELTA_INTERVAL = Duration.ofSeconds(10);
-    public static final Duration DEFAULT_FULL_SNAPSHOT_INTERVAL = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_FULL_UPDATE_INTERVAL = Duration.ofMinutes(10);
     public static final Duration DEFAULT_LOG_INTERVAL = Duration.ofSeconds(10);
     public static final int DEFAULT_METRIC_WINDOW = 10_000;
     public static final int DEFAULT_POPULARITY_WINDOW = 10_000;
@@ -39,7 +39,7 @@ public final class TrainerOperatorConfig implements Serializable {
     private final LinkedHashMap<String, String> encoderSettings;
     private final LinkedHashMap<String, String> trainerSettings;
     private final Duration deltaInterval;
-    private final Duration fullSnapshotInterval;
+    private final Duration fullUpdateInterval;
     private final Duration logInterval;
     private final int maxMessageBytes;
     private final int queueCapacity;
@@ -53,7 +53,7 @@ public final class TrainerOperatorConfig implements Serializable {
         this.encoderSettings = new LinkedHashMap<>(b.encoderSettings);
         this.trainerSettings = new LinkedHashMap<>(trainer.toMap());
         this.deltaInterval = b.deltaInterval;
-        this.fullSnapshotInterval = b.fullSnapshotInterval;
+        this.fullUpdateInterval = b.fullUpdateInterval;
         this.logInterval = b.logInterval;
         this.maxMessageBytes = b.maxMessageBytes;
         this.queueCapacity = b.queueCapacity > 0 ? b.queueCapacity : DEFAULT_QUEUED_BATCHES * trainer.batchSize();
@@ -89,8 +89,8 @@ public final class TrainerOperatorConfig implements Serializable {
         return deltaInterval;
     }
 
-    public Duration fullSnapshotInterval() {
-        return fullSnapshotInterval;
+    public Duration fullUpdateInterval() {
+        return fullUpdateInterval;
     }
 
     public Duration logInterval() {
@@ -125,7 +125,7 @@ public final class TrainerOperatorConfig implements Serializable {
     @Override
     public String toString() {
         return "TrainerOperatorConfig{encoder=" + encoder + ", encoderSettings=" + encoderSettings
-                + ", deltaInterval=" + deltaInterval + ", fullSnapshotInterval=" + fullSnapshotInterval
+                + ", deltaInterval=" + deltaInterval + ", fullUpdateInterval=" + fullUpdateInterval
                 + ", maxMessageBytes=" + maxMessageBytes + ", queueCapacity=" + queueCapacity + ", mixingCapacity="
                 + mixingCapacity
                 + ", metricWindow=" + metricWindow + ", popularityWindow=" + popularityWindow
@@ -138,7 +138,7 @@ public final class TrainerOperatorConfig implements Serializable {
         private Map<String, String> encoderSettings = Map.of();
         private TrainerConfig trainer = TrainerConfig.builder().build();
         private Duration deltaInterval = DEFAULT_DELTA_INTERVAL;
-        private Duration fullSnapshotInterval = DEFAULT_FULL_SNAPSHOT_INTERVAL;
+        private Duration fullUpdateInterval = DEFAULT_FULL_UPDATE_INTERVAL;
         private Duration logInterval = DEFAULT_LOG_INTERVAL;
         private int maxMessageBytes = ModelUpdates.DEFAULT_MAX_MESSAGE_BYTES;
         private int queueCapacity;
@@ -173,9 +173,9 @@ public final class TrainerOperatorConfig implements Serializable {
             return this;
         }
 
-        /** N, how often a FULL snapshot is published besides the one at start (default 10 min). */
-        public Builder fullSnapshotInterval(Duration interval) {
-            this.fullSnapshotInterval = interval;
+        /** N, how often a FULL update is published besides the one at start (default 10 min). */
+        public Builder fullUpdateInterval(Duration interval) {
+            this.fullUpdateInterval = interval;
             return this;
         }
 
@@ -238,11 +238,11 @@ public final class TrainerOperatorConfig implements Serializable {
                     trainer != null,
                     "trainer settings are missing; pass TrainerConfig.builder().build() for the defaults");
             requirePositive(deltaInterval, "deltaInterval");
-            requirePositive(fullSnapshotInterval, "fullSnapshotInterval");
+            requirePositive(fullUpdateInterval, "fullUpdateInterval");
             requirePositive(logInterval, "logInterval");
             require(
-                    fullSnapshotInterval.compareTo(deltaInterval) >= 0,
-                    "fullSnapshotInterval (" + fullSnapshotInterval + ") must not be shorter than deltaInterval ("
+                    fullUpdateInterval.compareTo(deltaInterval) >= 0,
+                    "fullUpdateInterval (" + fullUpdateInterval + ") must not be shorter than deltaInterval ("
                             + deltaInterval + ")");
             require(
                     maxMessageBytes >= 16 * 1024,

@@ -33,14 +33,9 @@ final class TrainerState {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainerState.class);
     private static final int MAGIC = 0x5354_4F50;
-    /**
-     * 3 added the probe batch and its losses; 2 added the mixing buffer and the metric totals. Formats 1 and 2 are
-     * still read (no probe until the next step; format 1: no mixing, totals from zero).
-     */
-    private static final int FORMAT = 3;
+    /** The layout of {@link #write}; a new layout takes a new number (and, once one has shipped, a reader of it). */
+    private static final int FORMAT = 1;
 
-    private static final int FORMAT_WITHOUT_PROBE = 2;
-    private static final int FORMAT_WITHOUT_MIXING = 1;
     static final long RESTORE_SLACK = 1_000;
     private static final AvroBinaryCodec<TrainingExample> EXAMPLES = AvroBinaryCodec.of(TrainingExample.class);
 
@@ -107,9 +102,9 @@ final class TrainerState {
                     + "was the operator uid reused for another operator?");
         }
         int format = in.readInt();
-        if (format < FORMAT_WITHOUT_MIXING || format > FORMAT) {
+        if (format != FORMAT) {
             throw new IOException("trainer checkpoint format " + format + " is not readable by this build (reads "
-                    + FORMAT_WITHOUT_MIXING + " to " + FORMAT + ")");
+                    + FORMAT + "); restore with the build that wrote it");
         }
         long savedAt = in.readLong();
         long seen = in.readLong();
@@ -120,15 +115,13 @@ final class TrainerState {
         OnlineTrainer trainer = OnlineTrainer.load(new ByteArrayInputStream(trainerBytes), config.encoderFactory());
         TrainerState state = new TrainerState(trainer, config, trained);
         List<TrainingExample> queued = readExamples(in);
-        List<TrainingExample> mixing = format >= FORMAT_WITHOUT_PROBE ? readExamples(in) : List.of();
+        List<TrainingExample> mixing = readExamples(in);
         state.queue.restore(seen, dropped, queued);
         // already scored: back into the buffer, whatever its new capacity; they are drawn as training continues
         state.mixing.addAll(mixing);
-        state.metrics.readFrom(in, format >= FORMAT_WITHOUT_PROBE);
+        state.metrics.readFrom(in);
         state.popularity.readFrom(in);
-        if (format == FORMAT) {
-            state.probe.restore(readExamples(in), in.readDouble(), in.readDouble(), trainer);
-        }
+        state.probe.restore(readExamples(in), in.readDouble(), in.readDouble(), trainer);
         long restoredVersion = trainer.versions().latest();
         long gap = versionGap(Math.max(0, nowMillis - savedAt), config);
         trainer.versions().startAfter(restoredVersion + gap);
@@ -166,7 +159,7 @@ final class TrainerState {
     /** How many versions the runs since a checkpoint {@code elapsedMillis} ago can have published, generously. */
     static long versionGap(long elapsedMillis, TrainerOperatorConfig config) {
         long deltas = ceilDiv(elapsedMillis, config.deltaInterval());
-        long fulls = ceilDiv(elapsedMillis, config.fullSnapshotInterval());
+        long fulls = ceilDiv(elapsedMillis, config.fullUpdateInterval());
         return 2 * (deltas + fulls) + RESTORE_SLACK;
     }
 

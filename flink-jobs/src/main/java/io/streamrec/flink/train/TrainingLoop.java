@@ -100,11 +100,11 @@ final class TrainingLoop implements Runnable {
     }
 
     /**
-     * A FULL snapshot as the next version, built on the calling thread: only before the training thread
+     * A FULL update as the next version, built on the calling thread: only before the training thread
      * starts (the cold-start or post-restore version) or under {@link #pause()}.
      */
-    List<ModelUpdate> fullSnapshotNow() {
-        List<ModelUpdate> chunks = updates.snapshot();
+    List<ModelUpdate> fullUpdateNow() {
+        List<ModelUpdate> chunks = updates.full();
         published(chunks, false);
         return chunks;
     }
@@ -218,7 +218,7 @@ final class TrainingLoop implements Runnable {
     private void publishDue() {
         if (fullDue.getAndSet(false)) {
             deltaDue.set(false);
-            sink.publish(fullSnapshotNow());
+            sink.publish(fullUpdateNow());
             probe.measure(trainer);
         } else if (deltaDue.getAndSet(false) && trainer.stepCount() > publishedStep) {
             publishDelta();
@@ -253,7 +253,7 @@ final class TrainingLoop implements Runnable {
         queue.wakeUp();
     }
 
-    /** Asks for a FULL snapshot at the next batch boundary. */
+    /** Asks for a FULL update at the next batch boundary. */
     void requestFull() {
         fullDue.set(true);
         queue.wakeUp();

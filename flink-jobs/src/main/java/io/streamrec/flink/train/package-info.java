@@ -7,16 +7,16 @@
  * <pre>{@code
  * TrainerOperatorConfig trainer = TrainerOperatorConfig.builder()
  *         .encoder("sdm").trainer(TrainerConfig.builder().build())
- *         .deltaInterval(Duration.ofSeconds(10)).fullSnapshotInterval(Duration.ofMinutes(10))
+ *         .deltaInterval(Duration.ofSeconds(10)).fullUpdateInterval(Duration.ofMinutes(10))
  *         .build();
- * SingleOutputStreamOperator<ModelUpdate> updates = TrainerOperatorFactory.attach(pipeline.trainingExamples(), trainer,
+ * SingleOutputStreamOperator<ModelUpdate> updates = TrainerOperator.attach(examples, trainer,
  *         new ModelUpdatesTail(cfg.bootstrapServers(), cfg.topics().modelUpdates(), cfg.kafkaProperties()));
  * updates.sinkTo(KafkaSinks.sink(cfg, cfg.topics().modelUpdates(), "model-updates",
  *                 ModelUpdate::getModelName, MODEL_UPDATE_AVRO::encode))   // a static AvroBinaryCodec<ModelUpdate>
  *         .setParallelism(1)                                               // chained to the trainer: keeps version order
  *         .uid("model-updates-sink");
  * }</pre>
- * {@code attach} sets parallelism 1, max parallelism 1 and uid {@value io.streamrec.flink.train.TrainerOperatorFactory#UID}.
+ * {@code attach} sets parallelism 1, max parallelism 1 and uid {@value io.streamrec.flink.train.TrainerOperator#UID}.
  * The sink must run at parallelism 1 too: at a higher one Flink rebalances the chunks over several producers,
  * and versions could reach the (single, model-name keyed) partition out of order. Chunks stay under
  * {@code maxMessageBytes} (900 KiB by default), within Kafka's default 1 MiB {@code max.request.size} and topic

@@ -10,6 +10,7 @@ import io.streamrec.model.sync.ModelUpdates;
 import io.streamrec.model.train.EncodedUser;
 import io.streamrec.model.train.OnlineTrainer;
 import io.streamrec.model.train.TrainerConfig;
+import io.streamrec.model.train.TrainingFixtures;
 import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.ModelUpdate;
 import java.time.Clock;
@@ -23,7 +24,7 @@ import java.util.Map;
 final class TrainedModel implements AutoCloseable {
 
     private static final int BATCH = 32;
-    /** Small enough that a FULL snapshot spans several chunks. */
+    /** Small enough that a FULL update spans several chunks. */
     private static final int MAX_MESSAGE_BYTES = 48 * 1024;
 
     private final List<HistoryStep> steps;
@@ -37,16 +38,8 @@ final class TrainedModel implements AutoCloseable {
         this.steps = new HistoryReplay(HistoryPolicy.defaults())
                 .replay(new SyntheticDataset(options).events())
                 .toList();
-        TrainerConfig config = TrainerConfig.builder()
-                .featureDims(8, 4, 4, 2, 2)
-                .outputDim(20)
-                .vocabularyCapacity(5_000)
-                .maxSessionLength(10)
-                .maxLongTermLength(10)
-                .estimatorHashSize(1 << 12)
-                .batchSize(BATCH)
-                .seed(3)
-                .build();
+        TrainerConfig config =
+                TrainingFixtures.smallConfig().batchSize(BATCH).seed(3).build();
         this.trainer = new OnlineTrainer(config, Encoders.factory(encoder, Map.of()));
         this.updates = new ModelUpdates(trainer, MAX_MESSAGE_BYTES, Clock.systemUTC());
     }
@@ -63,7 +56,7 @@ final class TrainedModel implements AutoCloseable {
     }
 
     List<ModelUpdate> full() {
-        return updates.snapshot();
+        return updates.full();
     }
 
     List<ModelUpdate> delta(List<ModelUpdate> since) {

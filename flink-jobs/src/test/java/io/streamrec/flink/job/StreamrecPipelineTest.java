@@ -2,8 +2,9 @@ package io.streamrec.flink.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamrec.flink.encode.UserVectorEncoding;
-import io.streamrec.flink.train.TrainerOperatorFactory;
+import io.streamrec.flink.encode.UserVectorEncoderOperator;
+import io.streamrec.flink.state.UserStateOperator;
+import io.streamrec.flink.train.TrainerOperator;
 import java.util.List;
 import java.util.Objects;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -24,11 +25,11 @@ class StreamrecPipelineTest {
                         StreamrecPipeline.UID_EVENTS_ROUTER,
                         StreamrecPipeline.UID_PROFILES_SOURCE,
                         StreamrecPipeline.UID_PROFILES_ROUTER,
-                        StreamrecPipeline.UID_USER_STATE,
-                        TrainerOperatorFactory.UID,
+                        UserStateOperator.UID,
+                        TrainerOperator.UID,
                         StreamrecPipeline.UID_MODEL_UPDATES_SINK,
                         StreamrecPipeline.UID_MODEL_UPDATES_SOURCE,
-                        UserVectorEncoding.UID_ENCODER,
+                        UserVectorEncoderOperator.UID,
                         StreamrecPipeline.UID_USER_VECTORS_SINK);
         assertThat(graph.getStreamNodes())
                 .extracting(StreamNode::getOperatorName)
@@ -41,15 +42,15 @@ class StreamrecPipelineTest {
     void theTrainerAndTheModelUpdatesRunAtParallelismOneAndTheEncodersBesideTheUserState() {
         StreamGraph graph = graphOf(StreamrecJobConfig.builder().parallelism(2).build());
 
-        assertThat(parallelismOf(graph, TrainerOperatorFactory.UID)).isEqualTo(1);
+        assertThat(parallelismOf(graph, TrainerOperator.UID)).isEqualTo(1);
         assertThat(parallelismOf(graph, StreamrecPipeline.UID_MODEL_UPDATES_SOURCE))
                 .isEqualTo(1);
         assertThat(graph.getStreamNodes())
                 .filteredOn(n -> n.getOperatorName().contains("model updates: model-updates"))
                 .extracting(StreamNode::getParallelism)
                 .containsOnly(1);
-        assertThat(parallelismOf(graph, UserVectorEncoding.UID_ENCODER))
-                .isEqualTo(parallelismOf(graph, StreamrecPipeline.UID_USER_STATE))
+        assertThat(parallelismOf(graph, UserVectorEncoderOperator.UID))
+                .isEqualTo(parallelismOf(graph, UserStateOperator.UID))
                 .isEqualTo(2);
     }
 
@@ -59,11 +60,9 @@ class StreamrecPipelineTest {
                 graphOf(StreamrecJobConfig.builder().encodeUserVectors(false).build());
 
         assertThat(uids(graph))
-                .contains(StreamrecPipeline.UID_USER_STATE)
+                .contains(UserStateOperator.UID)
                 .doesNotContain(
-                        TrainerOperatorFactory.UID,
-                        UserVectorEncoding.UID_ENCODER,
-                        StreamrecPipeline.UID_MODEL_UPDATES_SOURCE);
+                        TrainerOperator.UID, UserVectorEncoderOperator.UID, StreamrecPipeline.UID_MODEL_UPDATES_SOURCE);
     }
 
     @Test
@@ -72,7 +71,7 @@ class StreamrecPipelineTest {
                 graphOf(StreamrecJobConfig.builder().readProfiles(false).build());
 
         assertThat(uids(graph))
-                .contains(StreamrecPipeline.UID_EVENTS_SOURCE, StreamrecPipeline.UID_USER_STATE)
+                .contains(StreamrecPipeline.UID_EVENTS_SOURCE, UserStateOperator.UID)
                 .doesNotContain(StreamrecPipeline.UID_PROFILES_SOURCE);
         assertThat(graph.getStreamNodes())
                 .extracting(StreamNode::getOperatorName)

@@ -13,7 +13,6 @@ import io.streamrec.schemas.UserProfile;
 import io.streamrec.schemas.deadletter.DeadLetters;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,6 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -518,33 +516,6 @@ class UserStateOperatorTest {
         watermark(T0);
 
         assertThat(sessionItems(lastSnapshot())).containsExactly("c", "a", "d", "b");
-    }
-
-    /**
-     * {@code state/user-state-raw-keyed-waiting-events.snapshot} was written by the build before the
-     * waiting events moved to operator state (3738bb4), which kept them in raw keyed state: u1's e1 at T0
-     * applied; u1 e2 (b) and e3 (c) and u2 x1 at T0+5 and u3 y1 at T0+7 waiting.
-     */
-    @Test
-    void aCheckpointOfTheBuildThatKeptWaitingEventsInRawKeyedStateRestores() throws Exception {
-        String fixture = Path.of(getClass()
-                        .getResource("/state/user-state-raw-keyed-waiting-events.snapshot")
-                        .toURI())
-                .toString();
-        start(HistoryPolicy.defaults(), OperatorSnapshotUtil.readStateHandle(fixture));
-        watermark(T0 + 10);
-
-        assertThat(appliedEventIds()).as("the waiting events").containsExactlyInAnyOrder("e2", "e3", "x1", "y1");
-        assertThat(appliedEventIds().indexOf("e2"))
-                .as("u1's in (time, arrival) order")
-                .isLessThan(appliedEventIds().indexOf("e3"));
-        assertThat(snapshots().stream()
-                        .filter(s -> s.getUserId().equals("u1"))
-                        .reduce((a, b) -> b)
-                        .map(UserStateOperatorTest::sessionItems))
-                .as("u1's applied event came back from RocksDB")
-                .contains(List.of("a", "b", "c"));
-        assertThat(operator.metrics().usersWithState()).isEqualTo(3);
     }
 
     @Test

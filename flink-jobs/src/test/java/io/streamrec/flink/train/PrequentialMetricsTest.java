@@ -53,7 +53,7 @@ class PrequentialMetricsTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         metrics.writeTo(new DataOutputStream(bytes));
         PrequentialMetrics restored = new PrequentialMetrics(2, 1);
-        restored.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), true);
+        restored.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
         assertThat(restored.figures()).isEqualTo(metrics.figures());
         assertThat(restored.totals()).isEqualTo(metrics.totals());
     }

@@ -1,8 +1,7 @@
 package io.streamrec.flink.train;
 
+import io.streamrec.model.train.TrainingFixtures;
 import io.streamrec.schemas.Behavior;
-import io.streamrec.schemas.FeatureSnapshot;
-import io.streamrec.schemas.LongTermFeatures;
 import io.streamrec.schemas.TrainingExample;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,18 +83,6 @@ final class SequenceStreams {
     }
 
     static TrainingExample example(String userId, List<Behavior> session, Behavior target) {
-        FeatureSnapshot context = FeatureSnapshot.newBuilder()
-                .setUserId(userId)
-                .setEventId(session.get(session.size() - 1).getEventId())
-                .setEventTime(session.get(session.size() - 1).getTimestamp())
-                .setSession(session)
-                .setLongTerm(LongTermFeatures.newBuilder().build())
-                .setProfile(Map.of())
-                .setSessionStart(session.get(0).getTimestamp())
-                .build();
-        return TrainingExample.newBuilder()
-                .setContext(context)
-                .setTarget(target)
-                .build();
+        return TrainingFixtures.example(TrainingFixtures.snapshot(userId, session, List.of(), Map.of()), target);
     }
 }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The trainer in a real Flink job: MiniCluster, RocksDB backend, checkpoints every 200 ms while it trains,
- * real DJL, gauges read through Flink's metric reporters while the job runs. The operator is attached exactly as the pipeline attaches it ({@link TrainerOperatorFactory#attach}).
+ * real DJL, gauges read through Flink's metric reporters while the job runs. The operator is attached exactly as the pipeline attaches it ({@link TrainerOperator#attach}).
  */
 class TrainerJobIT {
 
@@ -99,7 +99,7 @@ class TrainerJobIT {
                 0,
                 5,
                 TimeUnit.MILLISECONDS);
-        try (CloseableIterator<ModelUpdate> out = TrainerOperatorFactory.attach(
+        try (CloseableIterator<ModelUpdate> out = TrainerOperator.attach(
                         env.fromData(examples, new AvroTypeInfo<>(TrainingExample.class)), config)
                 .executeAndCollect("trainer job")) {
             out.forEachRemaining(updates::add);

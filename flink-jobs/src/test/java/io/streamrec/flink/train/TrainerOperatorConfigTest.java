@@ -19,7 +19,7 @@ class TrainerOperatorConfigTest {
         TrainerOperatorConfig config = TrainerOperatorConfig.builder().build();
         assertThat(config.encoder()).isEqualTo("sdm");
         assertThat(config.deltaInterval()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(config.fullSnapshotInterval()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.fullUpdateInterval()).isEqualTo(Duration.ofMinutes(10));
         assertThat(config.batchSize()).isEqualTo(256);
         assertThat(config.queueCapacity()).isEqualTo(4 * 256);
         assertThat(config.maxMessageBytes()).isEqualTo(900 * 1024);
@@ -56,7 +56,7 @@ class TrainerOperatorConfigTest {
                         .build())
                 .hasMessageContaining("deltaInterval must be a positive duration");
         assertThatThrownBy(() -> TrainerOperatorConfig.builder()
-                        .fullSnapshotInterval(Duration.ofSeconds(5))
+                        .fullUpdateInterval(Duration.ofSeconds(5))
                         .build())
                 .hasMessageContaining("must not be shorter than deltaInterval");
         assertThatThrownBy(

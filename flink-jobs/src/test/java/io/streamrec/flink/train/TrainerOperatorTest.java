@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.streamrec.model.estimator.StreamingFrequencyEstimator;
 import io.streamrec.model.train.Ranking;
 import io.streamrec.model.train.TrainerConfig;
+import io.streamrec.model.train.TrainingFixtures;
 import io.streamrec.schemas.Behavior;
 import io.streamrec.schemas.ItemRow;
 import io.streamrec.schemas.ModelUpdate;
@@ -29,23 +30,11 @@ class TrainerOperatorTest {
     private static final int BATCH = 32;
 
     static TrainerOperatorConfig.Builder config() {
-        TrainerConfig trainer = TrainerConfig.builder()
-                .featureDims(8, 4, 4, 2, 2)
-                .outputDim(20)
-                .vocabularyCapacity(10_000)
-                .maxSessionLength(8)
-                .maxLongTermLength(8)
-                .estimatorHashSize(1 << 12)
-                .sparseLearningRate(0.02f)
-                .denseLearningRate(0.005f)
-                .batchSize(BATCH)
-                .seed(7)
-                .build();
         return TrainerOperatorConfig.builder()
                 .encoder("meanpool")
                 .encoderSettings(Map.of("meanpool.hidden", "32"))
-                .trainer(trainer)
-                .fullSnapshotInterval(Duration.ofMinutes(1))
+                .trainer(TrainingFixtures.smallConfig().batchSize(BATCH).build())
+                .fullUpdateInterval(Duration.ofMinutes(1))
                 // no mixing unless a test asks for it: each fed batch is scored and trained at once
                 .mixingCapacity(BATCH)
                 .metricWindow(1000);

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows {@code model-updates} for one model on its own thread and keeps a {@link ServingModel} current through the
- * model-sync rules every consumer shares ({@link ReplicaSync}). It starts at the newest complete FULL snapshot on the
+ * model-sync rules every consumer shares ({@link ReplicaSync}). It starts at the newest complete FULL update on the
  * topic (found from the tail, {@link UpdateLogTail}), not at the beginning, and is caught up once it has read to the
  * end offsets the topic had when it started. A FULL is built on a background thread and swapped in between two
  * polls; a degraded index is rebuilt the same way ({@link ServingModel#maintain}).

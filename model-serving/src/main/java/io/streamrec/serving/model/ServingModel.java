@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One model as the service holds it: the item index (what it retrieves from) and an encoder replica (to encode a
- * cold session on the spot), built from a FULL snapshot and advanced together by deltas, so both are always at one
+ * cold session on the spot), built from a FULL update and advanced together by deltas, so both are always at one
  * version.
  *
  * <p>Readers take a {@link View}: the index and the version it answers at, published as one reference after each
@@ -65,7 +65,7 @@ public final class ServingModel implements Replica {
         this.view = new View(index, index.version());
     }
 
-    /** Builds the index and the encoder of a FULL snapshot (on the calling thread, with {@code pool} for the graph). */
+    /** Builds the index and the encoder of a FULL update (on the calling thread, with {@code pool} for the graph). */
     public static ServingModel fromFull(CompleteUpdate full, IndexSettings settings, ForkJoinPool pool) {
         long started = System.nanoTime();
         List<ItemIndex.Row> rows = new ArrayList<>();

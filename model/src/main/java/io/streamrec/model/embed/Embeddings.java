@@ -15,17 +15,17 @@ import java.util.Map;
 
 /**
  * Every input embedding of the model: one {@link FeatureTable} per item {@link Feature} (e_i is
- * their concat) and one per profile feature (e_u is their concat), plus the {@link ItemCatalog}.
+ * their concat) and one per profile feature (e_u is their concat), plus the {@link ItemSideFeatures}.
  */
 public final class Embeddings {
 
     private final FeatureTable[] tables;
-    private final ItemCatalog catalog;
+    private final ItemSideFeatures sideFeatures;
 
-    private Embeddings(FeatureTable[] tables, ItemCatalog catalog) {
+    private Embeddings(FeatureTable[] tables, ItemSideFeatures sideFeatures) {
         this.tables = tables;
-        this.catalog = catalog;
-        table(Feature.ITEM).onRowAssigned(catalog::clear);
+        this.sideFeatures = sideFeatures;
+        table(Feature.ITEM).onRowAssigned(sideFeatures::clear);
     }
 
     /**
@@ -38,7 +38,7 @@ public final class Embeddings {
         for (int i = 0; i < tables.length; i++) {
             tables[i] = new FeatureTable(specs.get(i), initStd, seed);
         }
-        return new Embeddings(tables, new ItemCatalog());
+        return new Embeddings(tables, new ItemSideFeatures());
     }
 
     public FeatureTable table(Feature f) {
@@ -64,8 +64,8 @@ public final class Embeddings {
         return null;
     }
 
-    public ItemCatalog catalog() {
-        return catalog;
+    public ItemSideFeatures sideFeatures() {
+        return sideFeatures;
     }
 
     /** Width of e_u: the sum of the profile tables' widths. */
@@ -82,7 +82,7 @@ public final class Embeddings {
         for (Feature f : Feature.values()) {
             int row = table(f).vocabulary().admit(f.idOf(behavior), step);
             if (f == Feature.ITEM) {
-                catalog.record(row, behavior);
+                sideFeatures.record(row, behavior);
             }
         }
     }
@@ -113,13 +113,13 @@ public final class Embeddings {
         return rows;
     }
 
-    /** The feature rows of the item in {@code itemRow}, its side information taken from the catalogue. */
+    /** The feature rows of the item in {@code itemRow}, its side information taken from {@link #sideFeatures()}. */
     public int[] featureRowsOfItem(int itemRow) {
         int[] rows = new int[Feature.COUNT];
         rows[0] = itemRow;
         for (Feature f : Feature.values()) {
             if (f != Feature.ITEM) {
-                rows[f.ordinal()] = table(f).vocabulary().rowOf(catalog.sideId(itemRow, f));
+                rows[f.ordinal()] = table(f).vocabulary().rowOf(sideFeatures.sideId(itemRow, f));
             }
         }
         return rows;
@@ -151,7 +151,7 @@ public final class Embeddings {
         for (FeatureTable t : tables) {
             t.writeTo(out);
         }
-        catalog.writeTo(out);
+        sideFeatures.writeTo(out);
     }
 
     /** Reads what {@link #writeTo} wrote, for tables built from the same specs. */
@@ -163,9 +163,9 @@ public final class Embeddings {
         for (int i = 0; i < tables.length; i++) {
             tables[i] = FeatureTable.readFrom(in, specs.get(i), initStd, seed);
         }
-        ItemCatalog catalog = new ItemCatalog();
-        catalog.readFrom(in);
-        return new Embeddings(tables, catalog);
+        ItemSideFeatures sideFeatures = new ItemSideFeatures();
+        sideFeatures.readFrom(in);
+        return new Embeddings(tables, sideFeatures);
     }
 
     private static List<TableSpec> allSpecs(List<TableSpec> itemFeatures, List<TableSpec> profile) {

@@ -70,8 +70,8 @@ import java.util.List;
  */
 public final class StreamingFrequencyEstimator {
     private static final int FORMAT_MAGIC = 0x53464531; // "SFE1"
-    /** 2: the m slots derive from one 64-bit key per id (version 1 hashed the id m times). */
-    private static final int FORMAT_VERSION = 2;
+    /** The layout of {@link #writeTo}; the m slots of an id derive from one 64-bit key of it. */
+    private static final int FORMAT_VERSION = 1;
     /** One serialised cell: A (long), then the two floats of B. */
     private static final int CELL_BYTES = Long.BYTES + 2 * Float.BYTES;
 
@@ -207,7 +207,7 @@ public final class StreamingFrequencyEstimator {
         out.writeLong(config.seed());
         out.writeLong(step);
         // the cells in blocks through one buffer (same big-endian bytes as writeLong/writeFloat per value): the
-        // default table is 2 M cells, written at every checkpoint while training waits, and three calls per cell
+        // table has millions of cells, written at every checkpoint while training waits, and three calls per cell
         // made this most of the trainer's checkpoint time
         ByteBuffer block = ByteBuffer.allocate(CELLS_PER_BLOCK * CELL_BYTES);
         for (int from = 0; from < lastStep.length; from += CELLS_PER_BLOCK) {

@@ -24,13 +24,13 @@ import java.util.Map;
  * {@code DataOutputView}/{@code DataInputView} are {@link DataOutput}/{@link DataInput}, so the state
  * serializer delegates here and the format stays testable without Flink.
  *
- * <p>Each record starts with its format version, and this reader reads every version written so far.
- * Changing the layout (for instance when the {@code Behavior} schema gains a field) means a new version.
+ * <p>Each record starts with its format version. Changing the layout (for instance when the
+ * {@code Behavior} schema gains a field) means a new version, and, once a build with this one has
+ * shipped, a reader for it beside the new one.
  *
- * <p><b>Format 2</b> (written): every user event costs a RocksDB read and write of this record, and the
- * state benchmark showed RocksDB's cost per event growing with the value's size (block cache misses,
- * memtable and compaction bytes), so it stores nothing twice and nothing at full width that is usually
- * small:
+ * <p>Every user event costs a RocksDB read and write of this record, and RocksDB's cost per event grows
+ * with the value's size (block cache misses, memtable and compaction bytes), so the format stores
+ * nothing twice and nothing at full width that is usually small:
  * <ul>
  *   <li>varints for counts, zig-zag varint deltas for times (each behaviour from the previous one, each
  *       long-term entry from the previous entry of its feature), UTF-8 strings after a varint length;</li>
@@ -41,18 +41,13 @@ import java.util.Map;
  *   <li>of the dedup memory, only the ids before the trailing run it shares with the session (the ids of
  *       the session's events are the newest it holds).</li>
  * </ul>
- * A user with three views in one session takes about 100 bytes here against about 270 in format 1.
- *
- * <p><b>Format 1</b> (read only): fixed-width fields and {@link DataOutput#writeUTF} strings.
  */
 public final class UserHistoryCodec {
     /** The layout written by {@link #write}. */
-    public static final int FORMAT_VERSION = 2;
-
-    private static final int FORMAT_FIXED_WIDTH = 1;
+    public static final int FORMAT_VERSION = 1;
 
     /**
-     * Event types with a one-byte code in format 2, by code, and the reward a behaviour of that type
+     * Event types with a one-byte code, by code, and the reward a behaviour of that type
      * carries by default. Frozen with the format: a decoded record must not change meaning when
      * {@code EventType} gains a type or a new default.
      */
@@ -127,19 +122,11 @@ public final class UserHistoryCodec {
 
     public static UserHistory read(DataInput in) throws IOException {
         int version = in.readUnsignedByte();
-        switch (version) {
-            case FORMAT_VERSION:
-                return readCompact(in);
-            case FORMAT_FIXED_WIDTH:
-                return FixedWidthFormat.read(in);
-            default:
-                throw new IOException("user history written in format version " + version + " but this build reads "
-                        + FORMAT_FIXED_WIDTH + " to " + FORMAT_VERSION + "; restore the state with the build that "
-                        + "wrote it, or add a reader for that version");
+        if (version != FORMAT_VERSION) {
+            throw new IOException("user history written in format version " + version + " but this build reads "
+                    + FORMAT_VERSION + "; restore the state with the build that wrote it, or add a reader for that "
+                    + "version");
         }
-    }
-
-    private static UserHistory readCompact(DataInput in) throws IOException {
         int flags = in.readUnsignedByte();
         UserHistory history = new UserHistory();
         history.sessionsClosed = readVarLong(in);
@@ -341,53 +328,5 @@ public final class UserHistoryCodec {
             }
         }
         return TYPE_NOT_CODED;
-    }
-
-    /** Format 1, which builds before format 2 wrote; read so that their checkpoints restore. */
-    private static final class FixedWidthFormat {
-        static UserHistory read(DataInput in) throws IOException {
-            UserHistory history = new UserHistory();
-            history.lastEventId = readNullableString(in);
-            history.lastEventTime = in.readLong();
-            history.sessionStart = in.readLong();
-            history.sessionsClosed = in.readLong();
-            for (int i = in.readInt(); i > 0; i--) {
-                history.session.add(readBehavior(in));
-            }
-            for (Feature f : Feature.values()) {
-                for (int i = in.readInt(); i > 0; i--) {
-                    history.longTerm.restore(f, in.readUTF(), in.readLong());
-                }
-            }
-            for (int i = in.readInt(); i > 0; i--) {
-                history.recentEventIds.add(in.readUTF(), Integer.MAX_VALUE);
-            }
-            history.profileUpdatedAt = in.readLong();
-            int profileSize = in.readInt();
-            Map<String, String> profile = new LinkedHashMap<>(profileSize * 2);
-            for (int i = 0; i < profileSize; i++) {
-                profile.put(in.readUTF(), in.readUTF());
-            }
-            history.profile = profile;
-            return history;
-        }
-
-        private static Behavior readBehavior(DataInput in) throws IOException {
-            return new Behavior(
-                    in.readUTF(),
-                    in.readUTF(),
-                    in.readUTF(),
-                    in.readLong(),
-                    readNullableString(in),
-                    readNullableString(in),
-                    readNullableString(in),
-                    readNullableString(in),
-                    readNullableString(in),
-                    in.readDouble());
-        }
-
-        private static String readNullableString(DataInput in) throws IOException {
-            return in.readBoolean() ? in.readUTF() : null;
-        }
     }
 }

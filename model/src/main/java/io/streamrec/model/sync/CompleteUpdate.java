@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Every chunk of one model version, in chunk order: the unit a consumer applies (a FULL snapshot or a DELTA on
+ * Every chunk of one model version, in chunk order: the unit a consumer applies (a FULL update or a DELTA on
  * {@link #baseVersion()}).
  */
 public record CompleteUpdate(List<ModelUpdate> chunks) {

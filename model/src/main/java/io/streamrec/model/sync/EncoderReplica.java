@@ -17,7 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * An encoder-side copy of the model, separate from the training weights: built from a FULL snapshot alone (its
+ * An encoder-side copy of the model, separate from the training weights: built from a FULL update alone (its
  * {@code ModelSpec} says which encoder and every setting), then advanced by deltas. {@link ReplicaSync} decides
  * which versions reach it and when.
  *
@@ -34,13 +34,13 @@ public final class EncoderReplica implements Replica {
     }
 
     /**
-     * Builds the model a FULL snapshot describes and loads its values.
+     * Builds the model a FULL update describes and loads its values.
      *
      * @throws IllegalArgumentException if the snapshot's spec or values do not make a model
      */
     public static EncoderReplica fromFull(CompleteUpdate full) {
         if (!full.isFull() || full.spec() == null) {
-            throw new IllegalArgumentException(full.describe() + " is not a FULL snapshot with a model spec");
+            throw new IllegalArgumentException(full.describe() + " is not a FULL update with a model spec");
         }
         JniUtils.setGradMode(false);
         RetrievalModel model = ModelSpecs.build(full.spec());

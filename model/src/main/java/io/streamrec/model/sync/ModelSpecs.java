@@ -6,7 +6,7 @@ import io.streamrec.model.train.TrainerConfig;
 import io.streamrec.schemas.ModelSpec;
 import java.util.Map;
 
-/** A model's complete spec as a FULL snapshot carries it, and the model built back from it. */
+/** A model's complete spec as a FULL update carries it, and the model built back from it. */
 public final class ModelSpecs {
 
     private ModelSpecs() {}
@@ -21,7 +21,7 @@ public final class ModelSpecs {
     }
 
     /**
-     * A freshly initialised model of the architecture {@code spec} describes, for a FULL snapshot's values.
+     * A freshly initialised model of the architecture {@code spec} describes, for a FULL update's values.
      *
      * @throws IllegalArgumentException if the spec names an unknown encoder or a bad setting
      */

@@ -27,7 +27,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns a trainer's state into {@link ModelUpdate}s: a FULL snapshot (the complete model spec, dense parameters,
+ * Turns a trainer's state into {@link ModelUpdate}s: a FULL update (the complete model spec, dense parameters,
  * every embedding row, every item-tower row) or a DELTA since an earlier version (dense parameters,
  * the rows changed since, tombstones for evicted ids). Each update gets the next version of the
  * trainer's {@link io.streamrec.model.train.ModelVersions}, and is cut into chunks that each stay
@@ -37,7 +37,7 @@ import java.util.Set;
  * changed or whose side ids were evicted; with an MLP tower every item vector moves on every step,
  * so a delta carries them all.
  *
- * <p>Call on the trainer's thread, between steps. A FULL snapshot forgets older versions and
+ * <p>Call on the trainer's thread, between steps. A FULL update forgets older versions and
  * evictions: deltas are based on the FULL or later, and consumers behind it wait for it anyway.
  */
 public final class ModelUpdates {
@@ -69,8 +69,8 @@ public final class ModelUpdates {
         return trainer.model().encoder().name();
     }
 
-    /** A FULL snapshot of the current state, as a new version, in chunks. */
-    public List<ModelUpdate> snapshot() {
+    /** A FULL update of the current state, as a new version, in chunks. */
+    public List<ModelUpdate> full() {
         long step = trainer.stepCount();
         long version = trainer.versions().next(step);
         Contents contents = collect(-1);
@@ -155,10 +155,10 @@ public final class ModelUpdates {
                 int r = rows[i];
                 items.add(ItemRow.newBuilder()
                         .setItemId(itemIds.idAt(r))
-                        .setLeafCategoryId(embeddings.catalog().sideId(r, Feature.LEAF_CATEGORY))
-                        .setCategoryId(embeddings.catalog().sideId(r, Feature.CATEGORY))
-                        .setShopId(embeddings.catalog().sideId(r, Feature.SHOP))
-                        .setBrandId(embeddings.catalog().sideId(r, Feature.BRAND))
+                        .setLeafCategoryId(embeddings.sideFeatures().sideId(r, Feature.LEAF_CATEGORY))
+                        .setCategoryId(embeddings.sideFeatures().sideId(r, Feature.CATEGORY))
+                        .setShopId(embeddings.sideFeatures().sideId(r, Feature.SHOP))
+                        .setBrandId(embeddings.sideFeatures().sideId(r, Feature.BRAND))
                         .setVector(FloatBytes.encode(Arrays.copyOfRange(vectors, i * d, (i + 1) * d)))
                         .build());
             }
@@ -179,7 +179,7 @@ public final class ModelUpdates {
                 return true;
             }
             if (f != Feature.ITEM
-                    && evicted.get(f).contains(embeddings.catalog().sideId(itemRow, f))) {
+                    && evicted.get(f).contains(embeddings.sideFeatures().sideId(itemRow, f))) {
                 return true;
             }
         }

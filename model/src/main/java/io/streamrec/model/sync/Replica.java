@@ -1,7 +1,7 @@
 package io.streamrec.model.sync;
 
 /**
- * What a consumer keeps of one model: built from a FULL snapshot, then advanced in place by deltas. The encoder
+ * What a consumer keeps of one model: built from a FULL update, then advanced in place by deltas. The encoder
  * operators' {@link EncoderReplica} is one; the serving module's model (encoder and item index) is another.
  * {@link ReplicaSync} decides what is applied when.
  */

@@ -15,7 +15,7 @@ import java.util.function.Function;
 /**
  * Keeps a {@link Replica} current from the chunks of {@code model-updates}, the same way for every consumer: the
  * versions come in the order {@link UpdateSequence} gives, each is checked by the {@link UpdateValidator} before
- * anything applies it, deltas apply in place on the owner's thread, and a FULL snapshot is built into a new replica
+ * anything applies it, deltas apply in place on the owner's thread, and a FULL update is built into a new replica
  * on a background thread while the owner goes on with the current one. The owner swaps the new replica in at a
  * boundary of its own choosing ({@link #swapIfAssembled()}: between two batches, or between two polls), so one batch
  * or answer never sees two versions and no one waits for a large FULL. Deltas that arrive during the assembly are
@@ -52,7 +52,7 @@ public final class ReplicaSync<R extends Replica> implements AutoCloseable {
     private final List<CompleteUpdate> arrivedDuringAssembly = new ArrayList<>();
 
     /**
-     * @param fromFull   builds a replica from a (validated) FULL snapshot; runs on the assembly thread
+     * @param fromFull   builds a replica from a (validated) FULL update; runs on the assembly thread
      * @param retire     takes each replica swapped out or abandoned
      * @param threadName name of the assembly thread
      */
@@ -147,7 +147,7 @@ public final class ReplicaSync<R extends Replica> implements AutoCloseable {
         next = CompletableFuture.supplyAsync(() -> fromFull.apply(full), assembler);
     }
 
-    /** True while a FULL snapshot is being built off the owner's thread. */
+    /** True while a FULL update is being built off the owner's thread. */
     public boolean assembling() {
         return next != null;
     }
@@ -230,7 +230,7 @@ public final class ReplicaSync<R extends Replica> implements AutoCloseable {
         return current;
     }
 
-    /** True once a FULL snapshot has been swapped in. */
+    /** True once a FULL update has been swapped in. */
     public boolean ready() {
         return current != null;
     }

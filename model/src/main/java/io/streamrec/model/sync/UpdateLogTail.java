@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * Reads what a consumer needs from the end of an update log (one partition of {@code model-updates}) without
- * reading all of it: the newest version published, and where the newest complete FULL snapshot starts. The log is
+ * reading all of it: the newest version published, and where the newest complete FULL update starts. The log is
  * read backwards in growing windows (16, 256, 4096... records): versions are written in increasing order, so the
  * answer is in the tail, and the windows grow because some offsets hold no update (transaction markers).
  */
@@ -54,7 +54,7 @@ public final class UpdateLogTail {
     }
 
     /**
-     * The offset of the first chunk of the newest FULL snapshot of {@code modelName} whose chunks are all in the
+     * The offset of the first chunk of the newest FULL update of {@code modelName} whose chunks are all in the
      * log: a consumer that reads from there gets a whole model and every delta after it. Empty when the log holds
      * no complete FULL of that model (then read from the start and wait for one).
      */

@@ -11,7 +11,7 @@ import java.util.TreeMap;
 
 /**
  * The order in which a consumer applies model versions, whatever order the chunks arrive in: chunks are gathered
- * until their version is complete; a FULL snapshot is handed out as soon as it is complete and newer than anything
+ * until their version is complete; a FULL update is handed out as soon as it is complete and newer than anything
  * handed out before; a DELTA is handed out once the version it is based on has been, so deltas come in version
  * order; a delta on any other base is held until the missing versions arrive or the next FULL makes it obsolete.
  * Versions at or below the last one handed out are ignored, so replays and duplicates are harmless.

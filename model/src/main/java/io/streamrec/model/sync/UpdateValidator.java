@@ -45,7 +45,7 @@ public class UpdateValidator {
         if (update.isFull()) {
             ModelSpec spec = update.spec();
             if (spec == null) {
-                problems.add("a FULL snapshot carries no model spec");
+                problems.add("a FULL update carries no model spec");
             } else if (!spec.getEncoderName().equals(update.modelName())) {
                 problems.add(
                         "the model spec is for encoder '" + spec.getEncoderName() + "' but the update is of model '"

@@ -2,7 +2,7 @@
  * Model sync: how the model travels from the trainer to every consumer, with no Flink or Kafka in it.
  *
  * <ul>
- *   <li>{@link io.streamrec.model.sync.ModelUpdates} publishes chunked FULL snapshots (each with the complete
+ *   <li>{@link io.streamrec.model.sync.ModelUpdates} publishes chunked FULL updates (each with the complete
  *       {@code ModelSpec}, so a consumer rebuilds the model from the topic alone, see
  *       {@link io.streamrec.model.sync.ModelSpecs}) and DELTAs.
  *   <li>{@link io.streamrec.model.sync.UpdateSequence} puts the chunks in the order a consumer applies them: FULL,

@@ -43,7 +43,7 @@ public final class ModelVersions {
         if (step == null) {
             throw new IllegalArgumentException("version " + version + " is unknown to this trainer (kept: "
                     + (stepByVersion.isEmpty() ? "none" : stepByVersion.firstKey() + ".." + latest)
-                    + "); publish a FULL snapshot instead of a delta");
+                    + "); publish a FULL update instead of a delta");
         }
         return step;
     }

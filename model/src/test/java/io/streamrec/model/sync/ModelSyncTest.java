@@ -109,7 +109,7 @@ class ModelSyncTest {
 
     @Test
     void aSnapshotGivesTheReplicaTheTrainersUserVectors() throws IOException {
-        List<ModelUpdate> full = updates.snapshot();
+        List<ModelUpdate> full = updates.full();
         assertThat(full).hasSizeGreaterThan(1).allSatisfy(c -> {
             assertThat(c.getKind()).isEqualTo(UpdateKind.FULL);
             assertThat(c.getChunkCount()).isEqualTo(full.size());
@@ -134,7 +134,7 @@ class ModelSyncTest {
 
     @Test
     void aDeltaAfterFurtherTrainingBringsTheReplicaUpToDate() {
-        List<ModelUpdate> full = updates.snapshot();
+        List<ModelUpdate> full = updates.full();
         applyAll(full);
         train(20);
         assertThat(replica.encode(probe).get(0).vector())
@@ -156,8 +156,8 @@ class ModelSyncTest {
     }
 
     @Test
-    void aDeltaOnAnotherBaseIsHeldUntilTheNextSnapshot() {
-        applyAll(updates.snapshot());
+    void aDeltaOnAnotherBaseIsHeldUntilTheNextFullUpdate() {
+        applyAll(updates.full());
         long applied = replica.version();
         train(2);
         List<ModelUpdate> missed = updates.delta(applied);
@@ -169,7 +169,7 @@ class ModelSyncTest {
         assertThat(replica.heldDeltas()).isEqualTo(1);
 
         train(2);
-        List<ModelUpdate> full = updates.snapshot();
+        List<ModelUpdate> full = updates.full();
         applyAll(full);
         assertThat(replica.version()).isEqualTo(full.get(0).getVersion());
         assertThat(replica.heldDeltas()).isZero();
@@ -183,7 +183,7 @@ class ModelSyncTest {
 
     @Test
     void deltasArrivingOutOfOrderAreAppliedInVersionOrder() {
-        applyAll(updates.snapshot());
+        applyAll(updates.full());
         train(2);
         List<ModelUpdate> first = updates.delta(replica.version());
         train(2);
@@ -203,7 +203,7 @@ class ModelSyncTest {
                 smallConfig().vocabularyCapacities(100, 100, 1, 100, 100).build(), MeanPoolEncoder.factory(8))) {
             ModelUpdates smallUpdates = new ModelUpdates(small, MAX_BYTES, Clock.systemUTC());
             small.step(List.of(example(snapshot("u1", List.of(), List.of(), Map.of()), behavior("a", "c1", 1))));
-            long full = smallUpdates.snapshot().get(0).getVersion();
+            long full = smallUpdates.full().get(0).getVersion();
             small.step(List.of(example(snapshot("u2", List.of(), List.of(), Map.of()), behavior("b", "c2", 2))));
 
             List<ModelUpdate> delta = smallUpdates.delta(full);
@@ -219,7 +219,7 @@ class ModelSyncTest {
 
     @Test
     void theReplicaIsBuiltFromTheSnapshotAloneWithTheTrainersEncoderSettings() {
-        List<ModelUpdate> full = updates.snapshot();
+        List<ModelUpdate> full = updates.full();
         assertThat(full.get(0).getSpec().getEncoderName()).isEqualTo(MeanPoolEncoder.NAME);
         assertThat(full.get(0).getSpec().getEncoderSettings()).containsEntry(MeanPoolEncoder.HIDDEN, "16");
         assertThat(full.get(0).getSpec().getModelSettings())
@@ -235,7 +235,7 @@ class ModelSyncTest {
 
     @Test
     void aDeltaWithANonFiniteValueIsRefusedWholeAndLaterDeltasWaitForTheNextFull() {
-        List<ModelUpdate> full = updates.snapshot();
+        List<ModelUpdate> full = updates.full();
         applyAll(full);
         List<EncodedUser> before = replica.encode(probe);
         train(2);
@@ -262,7 +262,7 @@ class ModelSyncTest {
                 .as("based on the refused version")
                 .isEqualTo(full.get(0).getVersion());
         assertThat(replica.heldDeltas()).isEqualTo(1);
-        List<ModelUpdate> next = updates.snapshot();
+        List<ModelUpdate> next = updates.full();
         applyAll(next);
         assertThat(replica.version()).isEqualTo(next.get(0).getVersion());
         assertSameVectors(replica.encode(probe), trainer.encode(probe));
@@ -284,7 +284,7 @@ class ModelSyncTest {
                 EncoderReplica::close,
                 UpdateValidator.standard(),
                 slow)) {
-            List<ModelUpdate> full = updates.snapshot();
+            List<ModelUpdate> full = updates.full();
             full.forEach(sync::accept);
             train(2);
             List<ModelUpdate> delta = updates.delta(full.get(0).getVersion());

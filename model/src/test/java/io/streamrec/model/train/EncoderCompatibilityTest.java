@@ -44,8 +44,8 @@ class EncoderCompatibilityTest {
                         .isFinite()
                         .isPositive();
             }
-            // the replica is built from the snapshot alone: its spec carries the encoder and every setting
-            EncoderReplica replica = EncoderReplica.fromFull(new CompleteUpdate(new ModelUpdates(trainer).snapshot()));
+            // the replica is built from the FULL update alone: its spec carries the encoder and every setting
+            EncoderReplica replica = EncoderReplica.fromFull(new CompleteUpdate(new ModelUpdates(trainer).full()));
 
             List<FeatureSnapshot> probe = stream.subList(0, 8).stream()
                     .map(TrainingExample::getContext)

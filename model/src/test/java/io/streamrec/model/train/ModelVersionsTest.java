@@ -18,7 +18,7 @@ class ModelVersionsTest {
         assertThat(versions.stepAt(42)).isEqualTo(9);
 
         versions.forgetBefore(42);
-        assertThatThrownBy(() -> versions.stepAt(1)).hasMessageContaining("publish a FULL snapshot");
+        assertThatThrownBy(() -> versions.stepAt(1)).hasMessageContaining("publish a FULL update");
         assertThat(versions.stepAt(43)).isEqualTo(12);
     }
 }

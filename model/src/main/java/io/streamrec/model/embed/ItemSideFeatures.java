@@ -13,16 +13,16 @@ import java.util.Arrays;
  * scoring, mixed negatives and the serving index. Ids, not rows, are kept: a side feature's row can
  * be evicted independently of the item.
  */
-public final class ItemCatalog {
+public final class ItemSideFeatures {
 
-    private static final int SIDE_FEATURES = Feature.COUNT - 1;
+    private static final int SIDE_FEATURE_COUNT = Feature.COUNT - 1;
 
     private String[][] sideIds = new String[1024][];
 
     /** Remembers {@code behavior}'s side information for {@code itemRow}. */
     public void record(int itemRow, Behavior behavior) {
         ensure(itemRow + 1);
-        String[] ids = new String[SIDE_FEATURES];
+        String[] ids = new String[SIDE_FEATURE_COUNT];
         for (Feature f : Feature.values()) {
             if (f != Feature.ITEM) {
                 ids[f.ordinal() - 1] = f.idOf(behavior);
@@ -73,8 +73,8 @@ public final class ItemCatalog {
         sideIds = new String[rows][];
         for (int r = 0; r < rows; r++) {
             if (in.readBoolean()) {
-                String[] ids = new String[SIDE_FEATURES];
-                for (int i = 0; i < SIDE_FEATURES; i++) {
+                String[] ids = new String[SIDE_FEATURE_COUNT];
+                for (int i = 0; i < SIDE_FEATURE_COUNT; i++) {
                     ids[i] = in.readBoolean() ? in.readUTF() : null;
                 }
                 sideIds[r] = ids;

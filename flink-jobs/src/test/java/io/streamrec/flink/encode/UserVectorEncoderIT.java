@@ -28,10 +28,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The encoder wired as the job wires it ({@link UserVectorEncoding#encode}), on a real MiniCluster with RocksDB and
+ * The encoder wired as the job wires it ({@link UserVectorEncoderOperator#attach}), on a real MiniCluster with RocksDB and
  * checkpoints: two encoder subtasks, the model updates broadcast to both, a real DJL model from a real trainer.
  */
-class UserVectorEncodingIT {
+class UserVectorEncoderIT {
 
     private static final int PARALLELISM = 2;
 
@@ -64,7 +64,7 @@ class UserVectorEncodingIT {
                     env.fromData(full, new AvroTypeInfo<>(ModelUpdate.class)).setParallelism(1);
 
             List<UserVector> vectors = new ArrayList<>();
-            try (CloseableIterator<UserVector> out = UserVectorEncoding.encode(
+            try (CloseableIterator<UserVector> out = UserVectorEncoderOperator.attach(
                             spread,
                             updates,
                             EncoderOperatorConfig.builder().maxBatchRecords(64).build())
