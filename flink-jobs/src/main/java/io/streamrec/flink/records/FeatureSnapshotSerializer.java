@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -18,24 +17,23 @@ import org.apache.flink.core.memory.DataOutputView;
  * field. Each record starts with its format version, so the serializer snapshot has no configuration to compare and a
  * later format can still read this one. Session times are written relative to the session's start.
  */
-public final class FeatureSnapshotSerializer extends TypeSerializer<FeatureSnapshot> {
+public final class FeatureSnapshotSerializer extends VersionedRecordSerializer<FeatureSnapshot> {
     private static final long serialVersionUID = 1L;
 
     public static final FeatureSnapshotSerializer INSTANCE = new FeatureSnapshotSerializer();
     static final int FORMAT = 1;
 
+    private FeatureSnapshotSerializer() {
+        super("FeatureSnapshot", FORMAT);
+    }
+
     @Override
-    public void serialize(FeatureSnapshot record, DataOutputView out) throws IOException {
-        out.writeByte(FORMAT);
+    void writeFields(FeatureSnapshot record, DataOutputView out) throws IOException {
         write(record, out);
     }
 
     @Override
-    public FeatureSnapshot deserialize(DataInputView in) throws IOException {
-        int format = in.readByte();
-        if (format != FORMAT) {
-            throw new IOException("unknown FeatureSnapshot format " + format + "; this build reads format " + FORMAT);
-        }
+    FeatureSnapshot readFields(DataInputView in) throws IOException {
         return read(in);
     }
 
@@ -122,48 +120,8 @@ public final class FeatureSnapshotSerializer extends TypeSerializer<FeatureSnaps
     }
 
     @Override
-    public FeatureSnapshot deserialize(FeatureSnapshot reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public FeatureSnapshot copy(FeatureSnapshot from, FeatureSnapshot reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        serialize(deserialize(source), target);
-    }
-
-    @Override
     public FeatureSnapshot createInstance() {
         return new FeatureSnapshot();
-    }
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
-    public TypeSerializer<FeatureSnapshot> duplicate() {
-        return this;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
-    public boolean equals(Object obj) {
-        return obj instanceof FeatureSnapshotSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return FeatureSnapshotSerializer.class.hashCode();
     }
 
     @Override
