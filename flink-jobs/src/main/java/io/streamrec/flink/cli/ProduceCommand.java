@@ -1,15 +1,18 @@
 package io.streamrec.flink.cli;
 
+import io.streamrec.flink.job.Topics;
 import io.streamrec.flink.runtime.EventReplayer;
 import io.streamrec.flink.runtime.ProduceProgress;
 import io.streamrec.flink.runtime.ProgressTicker;
 import io.streamrec.flink.runtime.RawFileProducer;
 import io.streamrec.flink.runtime.RecordSender;
+import io.streamrec.flink.runtime.RefusalReport;
 import io.streamrec.model.data.EventDataset;
 import io.streamrec.schemas.UserEvent;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -87,29 +90,56 @@ public final class ProduceCommand implements Callable<Integer> {
                     spec.commandLine(), "--key-field applies to --raw only: dataset events are always keyed by userId");
         }
         PrintWriter out = spec.commandLine().getOut();
+        OptionalInt maxMessageBytes = Topics.requireWritable(bootstrapServers, topic);
         if (rawFile != null) {
             rejectDatasetOptionsWithRaw();
             RawFileProducer producer = new RawFileProducer(rawFile, Optional.ofNullable(keyField));
-            try (RecordSender sender = new RecordSender(bootstrapServers, topic, "streamrec-produce")) {
+            try (RecordSender sender = new RecordSender(
+                    bootstrapServers, topic, "streamrec-produce", new RefusalReport(out), maxMessageBytes)) {
                 long lines = producer.sendTo(sender, out, progressIntervalSec);
-                out.printf("Sent %,d lines of %s to topic '%s' at %s%n", lines, rawFile, topic, bootstrapServers);
+                out.printf(
+                        "Sent %,d lines of %s to topic '%s' at %s%s%n",
+                        lines, rawFile, topic, bootstrapServers, outcome(sender));
+                return sender.refused() == 0 ? 0 : RECORDS_REFUSED_EXIT_CODE;
             }
-            return 0;
         }
         EventDataset events = dataset.open();
         EventReplayer replayer = replay.replayer(dataset);
         long started = System.nanoTime();
-        try (RecordSender sender = new RecordSender(bootstrapServers, topic, "streamrec-produce");
+        try (RecordSender sender = new RecordSender(
+                        bootstrapServers, topic, "streamrec-produce", new RefusalReport(out), maxMessageBytes);
                 Stream<UserEvent> stream = events.events();
                 ProgressTicker ticker =
                         new ProgressTicker(out, progressIntervalSec, () -> ProduceProgress.line(sender, started))) {
-            long sent = replayer.replay(stream, sender);
+            long sent;
+            try {
+                sent = replayer.replay(stream, sender);
+            } catch (IllegalStateException refused) {
+                if (sender.refused() == 0) {
+                    throw refused;
+                }
+                sent = sender.sent();
+            }
             out.println(ProduceProgress.line(sender, started));
             out.printf(
-                    "Sent %,d %s events of %s to topic '%s' at %s%n",
-                    sent, replay.format, events.name(), topic, bootstrapServers);
+                    "Sent %,d %s events of %s to topic '%s' at %s%s%n",
+                    sent, replay.format, events.name(), topic, bootstrapServers, outcome(sender));
+            return sender.refused() == 0 ? 0 : RECORDS_REFUSED_EXIT_CODE;
         }
-        return 0;
+    }
+
+    /** The exit code when some records were refused (each was reported; 2 is a bad option or input). */
+    static final int RECORDS_REFUSED_EXIT_CODE = 1;
+
+    /** How the sends ended, for the final line: all written, or how many were refused. */
+    private static String outcome(RecordSender sender) {
+        return sender.refused() == 0
+                ? ""
+                : String.format(
+                        java.util.Locale.ROOT,
+                        ": %,d written, %,d refused (each reported above)",
+                        sender.acknowledged(),
+                        sender.refused());
     }
 
     private void rejectDatasetOptionsWithRaw() {

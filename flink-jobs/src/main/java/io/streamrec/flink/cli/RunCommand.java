@@ -45,6 +45,9 @@ import picocli.CommandLine.Spec;
         })
 public final class RunCommand implements Callable<Integer> {
 
+    /** The exit code of a run whose job failed for good (2 is a bad option or input). */
+    static final int JOB_FAILED_EXIT_CODE = 1;
+
     /** How long Ctrl-C waits for the run to stop everything and write its summary. */
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
 
@@ -73,7 +76,8 @@ public final class RunCommand implements Callable<Integer> {
             names = "--summary-json",
             paramLabel = "FILE",
             description = "At the end, write a JSON summary (events, eventsPerSec, dlq, users, checkpoints, vectors,"
-                    + " latencyP50Ms, latencyP99Ms, prequentialHr50, popularityHr50, modelVersion, ...).")
+                    + " latencyP50Ms, latencyP99Ms, prequentialHr50, popularityHr50, modelVersion, jobStatus,"
+                    + " restarts, failureCause, ...). A job that failed for good ends the run with exit code 1.")
     Path summaryJson;
 
     @Option(
@@ -404,6 +408,15 @@ public final class RunCommand implements Callable<Integer> {
             if (summaryJson != null) {
                 summary.writeJson(summaryJson);
                 out.printf("Summary written to %s%n", summaryJson.toAbsolutePath());
+            }
+            if (summary.jobFailed()) {
+                spec.commandLine()
+                        .getErr()
+                        .println(spec.commandLine()
+                                .getColorScheme()
+                                .errorText("error: the Flink job failed and could not recover: "
+                                        + (summary.failureCause() == null ? "see the log" : summary.failureCause())));
+                return JOB_FAILED_EXIT_CODE;
             }
             return 0;
         } finally {

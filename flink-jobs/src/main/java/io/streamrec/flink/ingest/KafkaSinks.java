@@ -65,7 +65,7 @@ public final class KafkaSinks {
                 "model-updates",
                 ModelUpdate::getModelName,
                 update -> MODEL_UPDATE_AVRO.encode(update),
-                Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(cfg.modelUpdatesMaxMessageBytes())));
+                modelUpdatesProducer(cfg));
     }
 
     /** {@code user-vectors} (compacted): each user's newest vector as Avro binary, keyed by userId. */
@@ -130,6 +130,27 @@ public final class KafkaSinks {
         return builder.build();
     }
 
+    /**
+     * The producer configuration of each sink of {@code cfg}, by the topic it writes: what the start-up check compares
+     * with the topics' own settings.
+     */
+    public static Map<String, Properties> producerConfigs(StreamrecJobConfig cfg) {
+        Map<String, Properties> byTopic = new java.util.LinkedHashMap<>();
+        byTopic.put(cfg.topics().eventsDlq(), producerConfig(cfg, Map.of()));
+        if (cfg.publishUserFeatures()) {
+            byTopic.put(cfg.topics().userFeatures(), producerConfig(cfg, Map.of()));
+        }
+        if (cfg.encodeUserVectors()) {
+            byTopic.put(cfg.topics().userVectors(), producerConfig(cfg, Map.of()));
+            byTopic.put(cfg.topics().modelUpdates(), producerConfig(cfg, modelUpdatesProducer(cfg)));
+        }
+        return byTopic;
+    }
+
+    private static Map<String, String> modelUpdatesProducer(StreamrecJobConfig cfg) {
+        return Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(cfg.modelUpdatesMaxMessageBytes()));
+    }
+
     /** The producer configuration of a sink: the address, the job's Kafka properties, then the sink's own. */
     static Properties producerConfig(StreamrecJobConfig cfg, Map<String, String> producerProperties) {
         Properties props = new Properties();
@@ -140,7 +161,7 @@ public final class KafkaSinks {
     }
 
     /** The {@code max.request.size} of a producer configured with {@code props}: Kafka's default unless set. */
-    static int maxRequestSize(Properties props) {
+    public static int maxRequestSize(Properties props) {
         Object configured = props.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
         return configured == null
                 ? DEFAULT_MAX_REQUEST_SIZE

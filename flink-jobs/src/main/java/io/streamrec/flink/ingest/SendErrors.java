@@ -17,7 +17,7 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  * What a failed Kafka send means for the job. The producer has already retried what Kafka calls retriable until
  * {@code delivery.timeout.ms}, so an error reaching a callback is final for that attempt.
  */
-enum SendErrors {
+public enum SendErrors {
     /** The broker (or the producer's own size check) refused this one record; the rest of the topic is fine. */
     RECORD,
     /**
@@ -33,7 +33,7 @@ enum SendErrors {
     /** The message Kafka's producer gives the records of a batch refused for another record's sake. */
     private static final String BYSTANDER_MESSAGE = "part of a batch which had one more more invalid records";
 
-    static SendErrors of(Exception error) {
+    public static SendErrors of(Exception error) {
         if (error instanceof InvalidTimestampException
                 || error instanceof RecordTooLargeException
                 || error instanceof RecordBatchTooLargeException
@@ -58,7 +58,7 @@ enum SendErrors {
     }
 
     /** The error's type and message, as a dead letter's reason detail. */
-    static String describe(Throwable error) {
+    public static String describe(Throwable error) {
         return error.getClass().getSimpleName() + ": " + error.getMessage();
     }
 }

@@ -5,14 +5,21 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +83,84 @@ public final class Topics {
             LOG.info("Created topics {}", created);
         }
         return created;
+    }
+
+    /**
+     * Checks that {@code topic} can be written before anything is sent to it (it exists, or the broker creates topics
+     * on first use) and returns the largest record batch it accepts ({@code max.message.bytes}), when it exists.
+     *
+     * @throws IllegalArgumentException naming what to change when the topic is missing on a broker that does not
+     *     create topics, or this client may not use it
+     * @throws IllegalStateException when the cluster cannot be asked
+     */
+    public static OptionalInt requireWritable(String bootstrapServers, String topic) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) TIMEOUT.toMillis()))) {
+            admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            ConfigEntry limit = admin.describeConfigs(List.of(resource))
+                    .all()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(resource)
+                    .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            return limit == null || limit.value() == null
+                    ? OptionalInt.empty()
+                    : OptionalInt.of(Integer.parseInt(limit.value()));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                if (!brokersCreateTopics(bootstrapServers)) {
+                    throw new IllegalArgumentException("Topic '" + topic + "' does not exist at " + bootstrapServers
+                            + " and the brokers do not create topics on first use: create it (streamrec run creates"
+                            + " the topics it uses), or name an existing one with --topic");
+                }
+                return OptionalInt.empty();
+            } else if (e.getCause() instanceof AuthorizationException) {
+                throw new IllegalArgumentException("This client may not use topic '" + topic + "' at "
+                        + bootstrapServers + " (" + e.getCause().getMessage() + "): grant it DESCRIBE and WRITE on"
+                        + " the topic, or name another with --topic");
+            } else {
+                throw new IllegalStateException(
+                        "Could not describe topic '" + topic + "' at " + bootstrapServers + ": "
+                                + e.getCause().getMessage(),
+                        e.getCause());
+            }
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(
+                    "Kafka at " + bootstrapServers + " did not answer within " + TIMEOUT.toSeconds()
+                            + " s: check --bootstrap-servers and that the brokers are up",
+                    e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while describing topic '" + topic + "'", e);
+        }
+    }
+
+    /** Whether the cluster's brokers create a topic when a client first asks for it. */
+    private static boolean brokersCreateTopics(String bootstrapServers) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            String node = admin.describeCluster()
+                    .nodes()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .iterator()
+                    .next()
+                    .idString();
+            ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, node);
+            Config config = admin.describeConfigs(List.of(broker))
+                    .all()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(broker);
+            ConfigEntry entry = config.get("auto.create.topics.enable");
+            return entry == null || Boolean.parseBoolean(entry.value());
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.debug("Could not read the brokers' auto.create.topics.enable: {}", e.toString());
+            return true; // the producer will tell
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
     }
 
     private static void warnOnPartitionMismatch(Admin admin, List<TopicSpec> existing) {

@@ -70,7 +70,10 @@ public final class EventReplayer {
                 break;
             }
             onSent.accept(event.getEventId(), System.currentTimeMillis());
-            sender.send(event.getUserId().getBytes(StandardCharsets.UTF_8), encoder.apply(event));
+            sender.send(
+                    event.getUserId().getBytes(StandardCharsets.UTF_8),
+                    encoder.apply(event),
+                    "event " + event.getEventId());
             sent++;
         }
         sender.flushAndCheck();

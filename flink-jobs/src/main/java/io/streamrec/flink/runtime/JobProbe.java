@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Reads the running job's figures: the user-state operator's metrics (group {@code userState} of
@@ -29,15 +30,21 @@ final class JobProbe {
     private final AtomicLong peakUsers = new AtomicLong();
     private final AtomicReference<JobProgress> lastAdvance;
     private final Optional<VectorLatency> latency;
+    private final Supplier<JobState> job;
 
-    /** @param latency the vector watcher when the job runs the model loop; empty for an ingestion-only job */
+    /**
+     * @param latency the vector watcher when the job runs the model loop; empty for an ingestion-only job
+     * @param job where the job stands, as last watched
+     */
     JobProbe(
             LiveMetrics metrics,
             TopicRecordCount deadLetters,
             LongSupplier eventsProduced,
             long startNanos,
-            Optional<VectorLatency> latency) {
+            Optional<VectorLatency> latency,
+            Supplier<JobState> job) {
         this.latency = latency;
+        this.job = job;
         this.lastAdvance = new AtomicReference<>(JobProgress.startingAt(startNanos));
         this.metrics = metrics;
         this.deadLetters = deadLetters;
@@ -46,7 +53,8 @@ final class JobProbe {
 
     /**
      * The figures now. Every refused record (malformed, late, duplicate) goes to the dead-letter
-     * topic and every accepted one is applied, so consumed events = applied + dead letters.
+     * topic and every accepted one is applied, so consumed events = applied + dead letters. Counts are
+     * {@linkplain LiveMetrics#total totals} over restarts, so they never step back.
      */
     JobProgress read() {
         long dlq = deadLetters.count();
@@ -54,20 +62,21 @@ final class JobProbe {
         peakUsers.accumulateAndGet(users, Math::max);
         JobProgress now = new JobProgress(
                 System.nanoTime(),
-                metrics.sum(USER_STATE_GROUP, EVENTS_APPLIED) + dlq,
+                metrics.total(USER_STATE_GROUP, EVENTS_APPLIED) + dlq,
                 eventsProduced.getAsLong(),
                 dlq,
                 users,
-                metrics.sum(USER_STATE_GROUP, SESSIONS_CLOSED),
+                metrics.total(USER_STATE_GROUP, SESSIONS_CLOSED),
                 metrics.max(COMPLETED_CHECKPOINTS),
-                latency.map(this::model).orElse(ModelProgress.NONE));
+                latency.map(this::model).orElse(ModelProgress.NONE),
+                job.get());
         lastAdvance.accumulateAndGet(now, (before, next) -> next.events() > before.events() ? next : before);
         return now;
     }
 
     private ModelProgress model(VectorLatency vectorLatency) {
         return new ModelProgress(
-                metrics.sum(ENCODER_GROUP, VECTORS_OUT),
+                metrics.total(ENCODER_GROUP, VECTORS_OUT),
                 metrics.sum(TRAINER_GROUP, "examplesTrained"),
                 metrics.value(TRAINER_GROUP, "fractionTrained"),
                 metrics.value(TRAINER_GROUP, "loss"),

@@ -11,6 +11,7 @@ package io.streamrec.flink.runtime;
  * @param sessionsClosed sessions closed so far
  * @param checkpoints completed checkpoints
  * @param model the model loop's figures; {@link ModelProgress#NONE} for an ingestion-only job
+ * @param job where the job stands (running, restarting, failed)
  */
 public record JobProgress(
         long atNanos,
@@ -20,7 +21,21 @@ public record JobProgress(
         long users,
         long sessionsClosed,
         long checkpoints,
-        ModelProgress model) {
+        ModelProgress model,
+        JobState job) {
+
+    /** The figures of a job running as it should. */
+    public JobProgress(
+            long atNanos,
+            long events,
+            long eventsProduced,
+            long dlq,
+            long users,
+            long sessionsClosed,
+            long checkpoints,
+            ModelProgress model) {
+        this(atNanos, events, eventsProduced, dlq, users, sessionsClosed, checkpoints, model, JobState.RUNNING);
+    }
 
     /** The figures of an ingestion-only job. */
     public JobProgress(
@@ -31,7 +46,16 @@ public record JobProgress(
             long users,
             long sessionsClosed,
             long checkpoints) {
-        this(atNanos, events, eventsProduced, dlq, users, sessionsClosed, checkpoints, ModelProgress.NONE);
+        this(
+                atNanos,
+                events,
+                eventsProduced,
+                dlq,
+                users,
+                sessionsClosed,
+                checkpoints,
+                ModelProgress.NONE,
+                JobState.RUNNING);
     }
 
     /** Nothing done yet, at {@code atNanos}: the reading before the first. */
@@ -39,18 +63,19 @@ public record JobProgress(
         return new JobProgress(atNanos, 0, 0, 0, 0, 0, 0);
     }
 
-    /** Events per second consumed between {@code earlier} and this reading. */
+    /** Events per second consumed between {@code earlier} and this reading; never negative. */
     public double eventsPerSecSince(JobProgress earlier) {
         double seconds = (atNanos - earlier.atNanos) / 1e9;
-        return seconds > 0 ? (events - earlier.events) / seconds : 0;
+        return seconds > 0 ? Math.max(0, events - earlier.events) / seconds : 0;
     }
 
     /** One human-readable progress line, rate measured since {@code earlier}. */
     public String formatLine(JobProgress earlier, double elapsedSec) {
         String line = String.format(
                 java.util.Locale.ROOT,
-                "[%6.1fs] events %,d (%,.0f/s) | produced %,d | users %,d | sessions closed %,d | dlq %,d | checkpoints %d",
+                "[%6.1fs] %sevents %,d (%,.0f/s) | produced %,d | users %,d | sessions closed %,d | dlq %,d | checkpoints %d",
                 elapsedSec,
+                job.prefix(),
                 events,
                 eventsPerSecSince(earlier),
                 eventsProduced,
@@ -58,8 +83,9 @@ public record JobProgress(
                 sessionsClosed,
                 dlq,
                 checkpoints);
-        return model == ModelProgress.NONE
-                ? line
-                : line + " | " + model.format(earlier.model, (atNanos - earlier.atNanos) / 1e9);
+        return (model == ModelProgress.NONE
+                        ? line
+                        : line + " | " + model.format(earlier.model, (atNanos - earlier.atNanos) / 1e9))
+                + job.suffix();
     }
 }

@@ -28,6 +28,8 @@ public final class LiveMetrics implements AutoCloseable {
     private final String id = UUID.randomUUID().toString();
     /** Keyed by metric identity, so that a re-registered metric replaces its predecessor. */
     private final Map<Metric, RegisteredMetric> metrics = new ConcurrentHashMap<>();
+    /** The final counts of removed counters and meters, by group and name: see {@link #total}. */
+    private final Map<String, Long> retired = new ConcurrentHashMap<>();
 
     private LiveMetrics() {}
 
@@ -51,7 +53,24 @@ public final class LiveMetrics implements AutoCloseable {
     }
 
     void removed(Metric metric) {
-        metrics.remove(metric);
+        RegisteredMetric gone = metrics.remove(metric);
+        if (gone != null && (metric instanceof Counter || metric instanceof Meter)) {
+            retired.merge(retiredKey(gone.group(), gone.name()), gone.longValue(), Long::sum);
+        }
+    }
+
+    /**
+     * The total of the counters (or meters) named {@code name} in the user metric group {@code group} over every
+     * task that ever registered one: the live ones plus the final counts of those removed. A job that restarts
+     * gets new tasks whose counters start from zero, and a job that ended has none, so {@link #sum} would step
+     * back; this never does. It counts work done, so records processed again after a restart count again.
+     */
+    public long total(String group, String name) {
+        return retired.getOrDefault(retiredKey(group, name), 0L) + sum(group, name);
+    }
+
+    private static String retiredKey(String group, String name) {
+        return group + '/' + name;
     }
 
     /**
@@ -108,6 +127,7 @@ public final class LiveMetrics implements AutoCloseable {
     public void close() {
         REGISTRIES.remove(id);
         metrics.clear();
+        retired.clear();
     }
 
     private record RegisteredMetric(String group, String name, Metric metric) {

@@ -6,6 +6,10 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
+import org.apache.flink.runtime.checkpoint.RestoredCheckpointStats;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.executiongraph.ErrorInfo;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -85,6 +89,46 @@ public final class LocalFlinkCluster implements AutoCloseable {
         JobResult result = cluster.requestJobResult(job).get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         return result.getSerializedThrowable()
                 .map(t -> t.deserializeError(getClass().getClassLoader()));
+    }
+
+    /**
+     * What the cluster knows of {@code job}: its status, its latest failure (the one that ended it, or the last one
+     * that made it restart), and the checkpoint it last restored from.
+     */
+    public JobDetails details(JobID job) throws Exception {
+        AccessExecutionGraph graph = cluster.getExecutionGraph(job).get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        ErrorInfo failure = graph.getFailureInfo();
+        CheckpointStatsSnapshot checkpoints = graph.getCheckpointStatsSnapshot();
+        RestoredCheckpointStats restored = checkpoints == null ? null : checkpoints.getLatestRestoredCheckpoint();
+        return new JobDetails(
+                graph.getState(),
+                failure == null
+                        ? java.util.Optional.empty()
+                        : java.util.Optional.of(failure.getException()
+                                .deserializeError(getClass().getClassLoader())),
+                restored == null
+                        ? java.util.OptionalLong.empty()
+                        : java.util.OptionalLong.of(restored.getCheckpointId()));
+    }
+
+    /**
+     * @param status the job's status
+     * @param latestFailure the failure that ended the job or made it restart last; empty when it never failed
+     * @param restoredCheckpoint the id of the checkpoint the job last restored from; empty when it never did
+     */
+    public record JobDetails(
+            JobStatus status, java.util.Optional<Throwable> latestFailure, java.util.OptionalLong restoredCheckpoint) {}
+
+    /** Task managers registered with the cluster: one while it can run jobs, none once it lost it. */
+    public int taskManagers() throws Exception {
+        return cluster.requestClusterOverview()
+                .get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                .getNumTaskManagersConnected();
+    }
+
+    /** Stops the task manager, as a fatal error in it would (tests). */
+    void terminateTaskManager() throws Exception {
+        cluster.terminateTaskManager(0).get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
     /** Cancels {@code job} if it still runs and waits until it has stopped. */

@@ -51,8 +51,9 @@ public record ModelProgress(
                 figure(latencyP99Ms, "%,.0f ms"));
     }
 
+    /** Never negative: a figure restored from a checkpoint after a restart may step back a little. */
     private static double rate(long delta, double seconds) {
-        return seconds > 0 ? delta / seconds : 0;
+        return seconds > 0 ? Math.max(0, delta) / seconds : 0;
     }
 
     private static String percent(double fraction) {

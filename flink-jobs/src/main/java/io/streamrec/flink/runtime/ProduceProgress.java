@@ -10,7 +10,7 @@ public final class ProduceProgress {
     public static String line(RecordSender sender, long startedNanos) {
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
         long acked = sender.acknowledged();
-        return String.format(
+        String line = String.format(
                 Locale.ROOT,
                 "[%6.1fs] sent %,d records to '%s', %,d acknowledged (%,.0f/s)",
                 seconds,
@@ -18,5 +18,7 @@ public final class ProduceProgress {
                 sender.topic(),
                 acked,
                 seconds > 0 ? acked / seconds : 0);
+        long refused = sender.refused();
+        return refused == 0 ? line : line + String.format(Locale.ROOT, ", %,d refused", refused);
     }
 }

@@ -30,15 +30,20 @@ public final class RawFileProducer {
         this.keyField = keyField;
     }
 
-    /** Sends every line and waits until Kafka acknowledged all of them; returns the line count. */
+    /**
+     * Sends every line and waits until Kafka acknowledged or refused each; returns the line count. A refused line
+     * reaches the sender's {@link RecordSender.Refusals} as {@code line N} (counting from 1) and is counted in
+     * {@link RecordSender#refused()}.
+     */
     public long sendTo(RecordSender sender, PrintWriter out, double progressIntervalSec) throws IOException {
         long started = System.nanoTime();
         long lines;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
                 ProgressTicker ticker =
                         new ProgressTicker(out, progressIntervalSec, () -> ProduceProgress.line(sender, started))) {
-            lines = RawLines.forEach(in, line -> sender.send(key(line), line));
-            sender.flushAndCheck();
+            long[] number = {0};
+            lines = RawLines.forEach(in, line -> sender.send(key(line), line, "line " + ++number[0]));
+            sender.flush();
         }
         out.println(ProduceProgress.line(sender, started));
         out.flush();

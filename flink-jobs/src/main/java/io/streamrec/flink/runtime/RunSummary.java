@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.flink.api.common.JobStatus;
 
 /**
  * What a {@code streamrec run} did, written as JSON by {@code --summary-json}. A new figure (user
@@ -36,6 +37,11 @@ import java.nio.file.Path;
  * @param latencyP50Ms median event-to-vector latency (replay send to vector readable on user-vectors)
  * @param latencyP99Ms its 99th percentile
  * @param steady the figures after the warm-up ({@code --warmup}); null when the run had none or ended inside it
+ * @param jobStatus the job's Flink status when the run ended: {@code RUNNING} (the run stopped it),
+ *     {@code FINISHED}, {@code CANCELED}, or {@code FAILED} (it could not recover, or the local cluster died)
+ * @param restarts restarts of the job from its last checkpoint during the run
+ * @param failureCause the root cause of the job's latest failure (the one that ended it, or the last it recovered
+ *     from); null when it never failed
  * The model figures are null when not measured (no model loop, or nothing scored or matched yet).
  */
 public record RunSummary(
@@ -59,7 +65,60 @@ public record RunSummary(
         long modelVersion,
         Double latencyP50Ms,
         Double latencyP99Ms,
-        SteadyState steady) {
+        SteadyState steady,
+        String jobStatus,
+        long restarts,
+        String failureCause) {
+
+    /** The summary of a run whose job ran as it should, with the figures after its warm-up. */
+    public RunSummary(
+            long events,
+            double eventsPerSec,
+            long eventsProduced,
+            long dlq,
+            long users,
+            long usersAtEnd,
+            long sessionsClosed,
+            long checkpoints,
+            double durationSec,
+            String bootstrapServers,
+            long vectors,
+            double vectorsPerSec,
+            long examplesTrained,
+            Double fractionTrained,
+            Double loss,
+            Double prequentialHr50,
+            Double popularityHr50,
+            long modelVersion,
+            Double latencyP50Ms,
+            Double latencyP99Ms,
+            SteadyState steady) {
+        this(
+                events,
+                eventsPerSec,
+                eventsProduced,
+                dlq,
+                users,
+                usersAtEnd,
+                sessionsClosed,
+                checkpoints,
+                durationSec,
+                bootstrapServers,
+                vectors,
+                vectorsPerSec,
+                examplesTrained,
+                fractionTrained,
+                loss,
+                prequentialHr50,
+                popularityHr50,
+                modelVersion,
+                latencyP50Ms,
+                latencyP99Ms,
+                steady,
+                JobState.RUNNING.summaryStatus(),
+                0,
+                null);
+    }
 
     /** The summary of a run without a warm-up. */
     public RunSummary(
@@ -168,7 +227,10 @@ public record RunSummary(
                 model.modelVersion(),
                 measured(model.latencyP50Ms(), 1),
                 measured(model.latencyP99Ms(), 1),
-                null);
+                null,
+                last.job().summaryStatus(),
+                last.job().restarts(),
+                last.job().lastFailure().orElse(null));
     }
 
     /** This summary with the figures after the warm-up. */
@@ -194,7 +256,16 @@ public record RunSummary(
                 modelVersion,
                 latencyP50Ms,
                 latencyP99Ms,
-                figures);
+                figures,
+                jobStatus,
+                restarts,
+                failureCause);
+    }
+
+    /** True when the job failed for good: the run should end with a non-zero exit code. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean jobFailed() {
+        return JobStatus.FAILED.name().equals(jobStatus);
     }
 
     /** {@code count} per second over {@code seconds}, to a tenth; 0 over no time. */

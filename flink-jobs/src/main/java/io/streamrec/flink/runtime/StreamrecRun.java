@@ -2,6 +2,7 @@ package io.streamrec.flink.runtime;
 
 import io.streamrec.flink.embedded.EmbeddedKafkaBroker;
 import io.streamrec.flink.job.StreamrecJobConfig;
+import io.streamrec.flink.job.TopicSettingsCheck;
 import io.streamrec.flink.job.Topics;
 import io.streamrec.model.data.EventDataset;
 import io.streamrec.schemas.UserEvent;
@@ -17,7 +18,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ObjLongConsumer;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -134,6 +134,7 @@ public final class StreamrecRun {
     private RunSummary runStarting(Deque<AutoCloseable> started) throws Exception {
         StreamrecJobConfig cfg = connectKafka(started);
         Topics.createIfAbsent(cfg.bootstrapServers(), cfg.requiredTopics(settings.topicPartitions()));
+        TopicSettingsCheck.check(cfg);
 
         Configuration flinkConfig = cfg.flinkConfiguration();
         LiveMetrics metrics = LiveMetrics.register(flinkConfig);
@@ -145,6 +146,7 @@ public final class StreamrecRun {
         JobID jobId = cluster.submit(env, JOB_NAME);
         started.push(() -> cluster.cancel(jobId));
         long submittedNanos = System.nanoTime();
+        JobWatch watch = new JobWatch(cluster, jobId, metrics, cfg.restartAttempts());
         say(
                 "Flink job %s running on a local cluster (parallelism %d, RocksDB, checkpoints every %d s into %s)",
                 jobId, cfg.parallelism(), cfg.checkpointInterval().toSeconds(), cfg.checkpointDirUri());
@@ -174,7 +176,7 @@ public final class StreamrecRun {
         TopicRecordCount deadLetters =
                 new TopicRecordCount(cfg.bootstrapServers(), cfg.topics().eventsDlq());
         started.push(deadLetters);
-        JobProbe probe = new JobProbe(metrics, deadLetters, sender::acknowledged, submittedNanos, latency);
+        JobProbe probe = new JobProbe(metrics, deadLetters, sender::acknowledged, submittedNanos, latency, watch::last);
         AtomicReference<JobProgress> previous = new AtomicReference<>(JobProgress.startingAt(submittedNanos));
         started.push(new ProgressTicker(out, settings.progressInterval().toMillis() / 1000.0, () -> {
             JobProgress now = probe.read();
@@ -182,7 +184,7 @@ public final class StreamrecRun {
         }));
 
         Warmup warmup = new Warmup(probe, latency);
-        awaitEnd(cluster, jobId, submittedNanos, replayFailure, warmup);
+        awaitEnd(watch, submittedNanos, replayFailure, warmup);
         JobProgress last = probe.read();
         double busySec = (probe.lastAdvance().atNanos() - submittedNanos) / 1e9;
         RunSummary summary =
@@ -240,7 +242,11 @@ public final class StreamrecRun {
             say("Using Kafka at %s", config.bootstrapServers());
             return config;
         }
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+        // the run creates every topic it uses, with its settings (compaction, sizes); a topic created on the fly by a
+        // client's request would lack them, and would hide a deleted topic from the job instead of failing it
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
+                .brokerProperty("auto.create.topics.enable", "false")
+                .start();
         started.push(broker);
         say(
                 "Kafka broker (embedded, KRaft) listening at %s; other clients can connect with"
@@ -278,32 +284,48 @@ public final class StreamrecRun {
         };
     }
 
-    private void awaitEnd(
-            LocalFlinkCluster cluster,
-            JobID jobId,
-            long submittedNanos,
-            AtomicReference<Throwable> replayFailure,
-            Warmup warmup)
+    /**
+     * Waits for the end of the run: the duration is over, {@link #stop()} was called, the replay failed, or the job
+     * ended, failed for good or lost its cluster. Says so at once when the job fails and restarts.
+     */
+    private void awaitEnd(JobWatch watch, long submittedNanos, AtomicReference<Throwable> replayFailure, Warmup warmup)
             throws Exception {
         long deadline =
                 settings.duration().map(d -> submittedNanos + d.toNanos()).orElse(Long.MAX_VALUE);
         long warmupEnd = settings.warmup().isZero()
                 ? Long.MAX_VALUE
                 : submittedNanos + settings.warmup().toNanos();
+        long restartsSeen = 0;
         while (!stopRequested.await(200, TimeUnit.MILLISECONDS)) {
             long now = System.nanoTime();
             if (now >= deadline) {
                 return;
             }
             warmup.tick(now, warmupEnd);
-            JobStatus status = cluster.status(jobId);
-            if (status.isGloballyTerminalState()) {
-                Optional<Throwable> failure = cluster.failureOf(jobId);
-                if (failure.isPresent()) {
-                    throw new IllegalStateException(
-                            "The Flink job failed: " + failure.get().getMessage(), failure.get());
-                }
-                say("The Flink job ended (%s)", status);
+            JobState job = watch.read();
+            if (job.failedForGood()) {
+                say(
+                        "[%6.1fs] The Flink job failed and cannot recover: %s",
+                        secondsSince(submittedNanos),
+                        job.clusterLost()
+                                ? "the local Flink cluster lost its task manager"
+                                        + job.lastFailure()
+                                                .map(f -> "; last failure: " + f)
+                                                .orElse("")
+                                : job.lastFailure().orElse("no cause given"));
+                return;
+            }
+            if (job.restarts() > restartsSeen) {
+                restartsSeen = job.restarts();
+                say(
+                        "[%6.1fs] The Flink job failed; restart %d of %d, from its last checkpoint. Cause: %s",
+                        secondsSince(submittedNanos),
+                        job.restarts(),
+                        job.maxRestarts(),
+                        job.lastFailure().orElse("not given"));
+            }
+            if (job.status().isGloballyTerminalState()) {
+                say("The Flink job ended (%s)", job.status());
                 return;
             }
         }

@@ -79,6 +79,73 @@ class ProduceCommandIT {
     }
 
     @Test
+    void linesTooLargeForTheTopicAreReportedWithTheirNumberAndCountedWhileTheOthersAreWritten(@TempDir Path dir)
+            throws Exception {
+        kafka.createTopics(TopicSpec.of("raw-small", 1).withMaxMessageBytes(1024));
+        List<String> lines = List.of("first", "x".repeat(5_000), "third", "y".repeat(3_000), "fifth");
+        Path file = Files.writeString(dir.resolve("in.txt"), String.join("\n", lines) + "\n");
+
+        StringWriter out = new StringWriter();
+        int exit = StreamrecCommand.commandLine()
+                .setOut(new PrintWriter(out, true))
+                .execute(
+                        "produce",
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--topic",
+                        "raw-small",
+                        "--raw",
+                        file.toString());
+
+        String printed = out.toString();
+        assertThat(exit).as(printed).isEqualTo(ProduceCommand.RECORDS_REFUSED_EXIT_CODE);
+        assertThat(printed.lines().filter(l -> l.contains(" was refused: ")))
+                .as(printed)
+                .hasSize(2)
+                .anyMatch(l -> l.startsWith("line 2 was refused: RecordTooLargeException: the record is 5,"))
+                .anyMatch(l -> l.startsWith("line 4 was refused: RecordTooLargeException: the record is 3,"));
+        assertThat(printed)
+                .contains("Sent 5 lines of " + file + " to topic 'raw-small' at " + kafka.bootstrapServers()
+                        + ": 3 written, 2 refused (each reported above)");
+        assertThat(consume("raw-small", 3))
+                .extracting(r -> new String(r.value(), UTF_8))
+                .containsExactly("first", "third", "fifth");
+    }
+
+    @Test
+    void aLineTheBrokerRefusesIsReportedWithItsNumberAndTheBrokersReasonAndItsBatchNeighboursAreWritten(
+            @TempDir Path dir) throws Exception {
+        kafka.createTopics(TopicSpec.compacted("raw-compacted", 1));
+        Path file = Files.writeString(
+                dir.resolve("in.jsonl"), "{\"userId\":\"u1\"}\nno key on this line\n{\"userId\":\"u2\"}\n");
+
+        StringWriter out = new StringWriter();
+        int exit = StreamrecCommand.commandLine()
+                .setOut(new PrintWriter(out, true))
+                .execute(
+                        "produce",
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--topic",
+                        "raw-compacted",
+                        "--raw",
+                        file.toString(),
+                        "--key-field",
+                        "userId");
+
+        String printed = out.toString();
+        assertThat(exit).as(printed).isEqualTo(ProduceCommand.RECORDS_REFUSED_EXIT_CODE);
+        assertThat(printed.lines().filter(l -> l.contains(" was refused: ")))
+                .as(printed)
+                .containsExactly("line 2 was refused: InvalidRecordException: Compacted topic cannot accept message"
+                        + " without key in topic partition raw-compacted-0");
+        assertThat(printed).contains(": 2 written, 1 refused (each reported above)");
+        assertThat(consume("raw-compacted", 2))
+                .extracting(r -> new String(r.value(), UTF_8))
+                .containsExactly("{\"userId\":\"u1\"}", "{\"userId\":\"u2\"}");
+    }
+
+    @Test
     void withoutKeyFieldRecordsHaveNoKey(@TempDir Path dir) throws Exception {
         kafka.createTopics(TopicSpec.of("raw-unkeyed", 1));
         Path file = Files.writeString(dir.resolve("in.txt"), "{\"userId\":\"u1\"}\nplain\n");

@@ -11,6 +11,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -51,6 +52,50 @@ class LiveMetricsTest {
             cluster.cancel(job);
             awaitUntil(() -> !live.has(COUNTER));
             assertThat(live.sum(GROUP, COUNTER)).isZero();
+            assertThat(live.total(GROUP, COUNTER))
+                    .as("the final counts of the removed counters")
+                    .isGreaterThan(seen);
+        }
+    }
+
+    @Test
+    void totalsNeverStepBackWhenARestartedJobsCountersStartFromZero() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+        try (LiveMetrics live = LiveMetrics.register(conf);
+                LocalFlinkCluster cluster = LocalFlinkCluster.start(conf, 1)) {
+            StreamExecutionEnvironment env = cluster.newEnvironment();
+            env.setParallelism(1);
+            env.fromSource(
+                            new DataGeneratorSource<>(
+                                    i -> i, Long.MAX_VALUE, RateLimiterStrategy.perSecond(2_000), Types.LONG),
+                            WatermarkStrategy.noWatermarks(),
+                            "numbers")
+                    .map(new CountingMap())
+                    .map(new JobWatchTest.FailOnceAfter(500))
+                    .addSink(new DiscardingSink<>());
+            JobID job = cluster.submit(env, "live-metrics-restart-test");
+
+            long highest = 0;
+            long stepsBack = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (live.max(JobWatch.NUM_RESTARTS) < 1 || live.sum(GROUP, COUNTER) < 500) {
+                assertThat(System.nanoTime()).as("restarted and counting again").isLessThan(deadline);
+                long total = live.total(GROUP, COUNTER);
+                assertThat(total).as("total after %d", highest).isGreaterThanOrEqualTo(highest);
+                stepsBack += live.sum(GROUP, COUNTER) < highest ? 1 : 0;
+                highest = total;
+                Thread.sleep(20);
+            }
+            assertThat(stepsBack)
+                    .as("the live counters started again from zero")
+                    .isPositive();
+            assertThat(live.total(GROUP, COUNTER))
+                    .as("the failed attempt's 500 and the new attempt's")
+                    .isGreaterThanOrEqualTo(1_000);
+            cluster.cancel(job);
         }
     }
 

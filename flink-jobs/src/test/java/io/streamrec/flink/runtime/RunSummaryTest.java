@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.apache.flink.api.common.JobStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,5 +121,61 @@ class RunSummaryTest {
                         + " | HR@50 0.200 vs popularity 0.150 | model v3 | latency p50 420 ms p99 1,850 ms");
         assertThat(JobProgress.startingAt(0).formatLine(JobProgress.startingAt(0), 0))
                 .doesNotContain("vectors");
+    }
+
+    @Test
+    void progressLineSaysWhenTheJobRestartsOrFailedAndRatesNeverGoNegative() {
+        JobProgress before = new JobProgress(10 * SECOND, 9_000, 20_000, 4, 12, 30, 2);
+        JobState restarting = new JobState(
+                JobStatus.RESTARTING, 2, 10, Optional.of("IOException: disk full"), OptionalLong.empty(), false);
+        JobProgress during = new JobProgress(12 * SECOND, 100, 20_000, 4, 0, 0, 2, ModelProgress.NONE, restarting);
+
+        assertThat(during.formatLine(before, 12.0))
+                .startsWith(
+                        "[  12.0s] job RESTARTING (restart 2 of 10) after: IOException: disk full | events 100 (0/s)");
+
+        JobState recovered = new JobState(
+                JobStatus.RUNNING, 2, 10, Optional.of("IOException: disk full"), OptionalLong.of(7), false);
+        JobProgress after = new JobProgress(14 * SECOND, 2_100, 20_000, 4, 3, 1, 3, ModelProgress.NONE, recovered);
+        assertThat(after.formatLine(during, 14.0))
+                .startsWith("[  14.0s] events 2,100 (1,000/s)")
+                .endsWith(" | restarts 2 (from checkpoint 7)");
+
+        JobState failed =
+                new JobState(JobStatus.FAILED, 0, 10, Optional.of("topic 'x' is gone"), OptionalLong.empty(), false);
+        assertThat(new JobProgress(16 * SECOND, 2_100, 20_000, 4, 3, 1, 3, ModelProgress.NONE, failed)
+                        .formatLine(after, 16.0))
+                .startsWith("[  16.0s] job FAILED: topic 'x' is gone | events 2,100 (0/s)");
+        JobState lost =
+                new JobState(JobStatus.RESTARTING, 1, 10, Optional.of("OutOfMemoryError"), OptionalLong.empty(), true);
+        assertThat(new JobProgress(18 * SECOND, 2_100, 20_000, 4, 3, 1, 3, ModelProgress.NONE, lost)
+                        .formatLine(after, 18.0))
+                .startsWith("[  18.0s] job FAILED: the local Flink cluster lost its task manager (last failure:"
+                        + " OutOfMemoryError) | events");
+    }
+
+    @Test
+    void theSummaryCarriesTheJobsStatusRestartsAndFailureCause(@TempDir Path dir) throws Exception {
+        JobState failed =
+                new JobState(JobStatus.FAILED, 3, 10, Optional.of("topic 'x' is gone"), OptionalLong.empty(), false);
+        JobProgress last = new JobProgress(50 * SECOND, 10_000, 12_000, 25, 3, 400, 4, ModelProgress.NONE, failed);
+
+        RunSummary summary = RunSummary.of(last, 8.0, 42, 30.0, "k:1");
+
+        assertThat(summary.jobStatus()).isEqualTo("FAILED");
+        assertThat(summary.jobFailed()).isTrue();
+        assertThat(summary.restarts()).isEqualTo(3);
+        assertThat(summary.failureCause()).isEqualTo("topic 'x' is gone");
+        Path file = dir.resolve("s.json");
+        summary.writeJson(file);
+        assertThat(java.nio.file.Files.readString(file))
+                .contains("\"jobStatus\" : \"FAILED\"", "\"restarts\" : 3", "\"failureCause\" : \"topic 'x' is gone\"")
+                .doesNotContain("jobFailed");
+        assertThat(RunSummary.readJson(file)).isEqualTo(summary);
+
+        RunSummary healthy = RunSummary.of(new JobProgress(SECOND, 1, 1, 0, 1, 0, 0), 1.0, 1, 1.0, "k:1");
+        assertThat(healthy.jobStatus()).isEqualTo("RUNNING");
+        assertThat(healthy.jobFailed()).isFalse();
+        assertThat(healthy.failureCause()).isNull();
     }
 }
