@@ -90,10 +90,10 @@ public final class ProduceCommand implements Callable<Integer> {
                     spec.commandLine(), "--key-field applies to --raw only: dataset events are always keyed by userId");
         }
         PrintWriter out = spec.commandLine().getOut();
-        OptionalInt maxMessageBytes = Topics.requireWritable(bootstrapServers, topic);
         if (rawFile != null) {
             rejectDatasetOptionsWithRaw();
             RawFileProducer producer = new RawFileProducer(rawFile, Optional.ofNullable(keyField));
+            OptionalInt maxMessageBytes = Topics.requireWritable(bootstrapServers, topic);
             try (RecordSender sender = new RecordSender(
                     bootstrapServers, topic, "streamrec-produce", new RefusalReport(out), maxMessageBytes)) {
                 long lines = producer.sendTo(sender, out, progressIntervalSec);
@@ -105,6 +105,7 @@ public final class ProduceCommand implements Callable<Integer> {
         }
         EventDataset events = dataset.open();
         EventReplayer replayer = replay.replayer(dataset);
+        OptionalInt maxMessageBytes = Topics.requireWritable(bootstrapServers, topic);
         long started = System.nanoTime();
         try (RecordSender sender = new RecordSender(
                         bootstrapServers, topic, "streamrec-produce", new RefusalReport(out), maxMessageBytes);

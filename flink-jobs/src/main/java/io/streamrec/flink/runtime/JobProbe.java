@@ -57,6 +57,8 @@ final class JobProbe {
      * {@linkplain LiveMetrics#total totals} over restarts, so they never step back.
      */
     JobProgress read() {
+        // downstream figures first: a vector read before the events is never of an event not yet counted
+        ModelProgress model = latency.map(this::model).orElse(ModelProgress.NONE);
         long dlq = deadLetters.count();
         long users = metrics.sum(USER_STATE_GROUP, USERS_WITH_STATE);
         peakUsers.accumulateAndGet(users, Math::max);
@@ -68,7 +70,7 @@ final class JobProbe {
                 users,
                 metrics.total(USER_STATE_GROUP, SESSIONS_CLOSED),
                 metrics.max(COMPLETED_CHECKPOINTS),
-                latency.map(this::model).orElse(ModelProgress.NONE),
+                model,
                 job.get());
         lastAdvance.accumulateAndGet(now, (before, next) -> next.events() > before.events() ? next : before);
         return now;

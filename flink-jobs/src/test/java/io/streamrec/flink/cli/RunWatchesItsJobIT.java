@@ -40,6 +40,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code streamrec run} watches its job: a transient failure shows as a restart from the last checkpoint, and a
@@ -47,6 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  * itself) ends the run within seconds with a non-zero exit code, the cause, and {@code FAILED} in the summary.
  */
 class RunWatchesItsJobIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunWatchesItsJobIT.class);
 
     @Test
     void aTransientFailureRestartsTheJobFromItsLastCheckpointAndTheRunSaysSo(@TempDir Path dir) throws Exception {
@@ -131,6 +135,7 @@ class RunWatchesItsJobIT {
         double secondsToExit = (System.nanoTime() - deletedAt) / 1e9;
 
         String printed = out.toString();
+        LOG.info("The run ended {} s after user-vectors was deleted", String.format("%.1f", secondsToExit));
         assertThat(code).as(printed).isEqualTo(RunCommand.JOB_FAILED_EXIT_CODE);
         assertThat(secondsToExit)
                 .as("from the deletion to the end of the run, shutdown included")
