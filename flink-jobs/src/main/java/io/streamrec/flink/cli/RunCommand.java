@@ -137,6 +137,15 @@ public final class RunCommand implements Callable<Integer> {
     String bootstrapServers;
 
     @Option(
+            names = "--bind-address",
+            paramLabel = "ADDRESS",
+            description = "Where this JVM's listeners bind (the embedded Kafka broker; Flink's REST API, RPC and blob"
+                    + " server): loopback by default, so nothing faces the network, since Flink's REST API runs any"
+                    + " jar it is sent. An interface's address, or 0.0.0.0 for every interface, opens them on"
+                    + " purpose. Default: ${DEFAULT-VALUE}.")
+    String bindAddress;
+
+    @Option(
             names = "--partitions",
             paramLabel = "N",
             description = "Partitions of the topics this run creates (existing topics are left as they are)."
@@ -381,10 +390,11 @@ public final class RunCommand implements Callable<Integer> {
                 ? Optional.empty()
                 : Optional.of(new StreamrecRun.Replay(dataset.open(), replay.replayer(dataset)));
         StreamrecRun.Settings settings = new StreamrecRun.Settings(
-                Optional.ofNullable(duration),
-                progressInterval,
-                partitions == null ? config.parallelism() : partitions,
-                warmup == null ? Duration.ZERO : warmup);
+                        Optional.ofNullable(duration),
+                        progressInterval,
+                        partitions == null ? config.parallelism() : partitions,
+                        warmup == null ? Duration.ZERO : warmup)
+                .withBindAddress(bindAddress);
         PrintWriter out = spec.commandLine().getOut();
         StreamrecRun run =
                 new StreamrecRun(config, bootstrapServers == null, StreamrecPipeline::build, events, settings, out);

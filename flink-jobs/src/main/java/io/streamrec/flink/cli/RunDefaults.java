@@ -2,6 +2,7 @@ package io.streamrec.flink.cli;
 
 import static io.streamrec.flink.cli.DurationConverter.format;
 
+import io.streamrec.flink.embedded.BindAddress;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.TopicNames;
 import io.streamrec.flink.train.TrainerOperatorConfig;
@@ -29,6 +30,7 @@ final class RunDefaults implements IDefaultValueProvider {
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("--progress-interval", format(PROGRESS_INTERVAL)),
             Map.entry("--data-dir", DATA_DIR),
+            Map.entry("--bind-address", BindAddress.LOOPBACK),
             Map.entry("--events-topic", TopicNames.DEFAULT_EVENTS),
             Map.entry("--dlq-topic", TopicNames.DEFAULT_EVENTS_DLQ),
             Map.entry("--profiles-topic", TopicNames.DEFAULT_USER_PROFILES),

@@ -119,6 +119,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private int port;
         private int controllerPort;
         private int maxMessageBytes = 16 * 1024 * 1024;
+        private String bindAddress = BindAddress.LOOPBACK;
         private Duration startTimeout = Duration.ofSeconds(60);
         private boolean quietLogs = true;
         private final Map<String, String> overrides = new LinkedHashMap<>();
@@ -131,7 +132,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return this;
         }
 
-        /** The client (PLAINTEXT) port on 127.0.0.1; 0, the default, picks a free one. */
+        /**
+         * The address the client listener binds to: 127.0.0.1, the default, reachable from this machine only; an
+         * interface's address, or 0.0.0.0 for every interface (clients are then told the host name). The KRaft
+         * controller listener always stays on loopback.
+         */
+        public Builder bindAddress(String bindAddress) {
+            this.bindAddress = BindAddress.validate(bindAddress);
+            return this;
+        }
+
+        /** The client (PLAINTEXT) port on the bind address; 0, the default, picks a free one. */
         public Builder port(int port) {
             this.port = requirePort(port, "port");
             return this;
@@ -190,7 +201,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 }
                 KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
                 server.startup();
-                String bootstrap = LOOPBACK + ":" + clientPort;
+                String bootstrap = listenerHost(BindAddress.advertised(bindAddress)) + ":" + clientPort;
                 EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, bootstrap, dir, temporary);
                 awaitReady(broker);
                 LOG.info(
@@ -218,8 +229,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             p.put("controller.quorum.voters", "1@" + LOOPBACK + ":" + quorumPort);
             p.put(
                     "listeners",
-                    "PLAINTEXT://" + LOOPBACK + ":" + clientPort + ",CONTROLLER://" + LOOPBACK + ":" + quorumPort);
-            p.put("advertised.listeners", "PLAINTEXT://" + LOOPBACK + ":" + clientPort);
+                    "PLAINTEXT://" + listenerHost(bindAddress) + ":" + clientPort + ",CONTROLLER://" + LOOPBACK + ":"
+                            + quorumPort);
+            p.put(
+                    "advertised.listeners",
+                    "PLAINTEXT://" + listenerHost(BindAddress.advertised(bindAddress)) + ":" + clientPort);
             p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
             p.put("controller.listener.names", "CONTROLLER");
             p.put("inter.broker.listener.name", "PLAINTEXT");
@@ -246,6 +260,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             p.put("log.retention.ms", "-1");
             p.putAll(overrides);
             return p;
+        }
+
+        /** Kafka's listener syntax: an IPv6 literal in brackets. */
+        private static String listenerHost(String host) {
+            return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         }
 
         /** A reused data folder keeps its cluster id: formatting it again would give it a new one. */

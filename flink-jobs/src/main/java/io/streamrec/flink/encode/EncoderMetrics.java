@@ -1,6 +1,9 @@
 package io.streamrec.flink.encode;
 
+import io.streamrec.model.sync.UpdateRefusal;
 import io.streamrec.model.train.LongTermCache;
+import java.util.EnumMap;
+import java.util.Map;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
@@ -8,7 +11,9 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
  * The encoder operator's metrics, in the {@code encoder} group of each subtask: {@code vectorsOut},
- * {@code updatesRejected}, {@code pendingDropped} (counters); {@code batchSize}, {@code encodeLatencyMs}
+ * {@code updatesRejected} (model updates refused, also counted by reason in the group {@code reason}, e.g.
+ * {@code encoder.reason.corrupt.updatesRejected}), {@code updatesOfOtherModels} (chunks of another model on the topic,
+ * ignored), {@code pendingDropped} (counters); {@code batchSize}, {@code encodeLatencyMs}
  * (histograms over the last {@value #WINDOW} batches); {@code modelVersion}, {@code pending}, {@code heldDeltas}
  * and {@code lastFullAssemblyMs} (gauges; the time the last FULL took to assemble off the task thread),
  * {@code batchWaitMs} (the deadline last given to a batch) and {@code arrivalsPerSecond} (what it was set from), and
@@ -20,6 +25,8 @@ final class EncoderMetrics {
 
     final Counter vectorsOut;
     final Counter updatesRejected;
+    final Counter updatesOfOtherModels;
+    private final Map<UpdateRefusal.Reason, Counter> rejectedByReason = new EnumMap<>(UpdateRefusal.Reason.class);
     final Counter pendingDropped;
     final Histogram batchSize;
     final Histogram encodeLatencyMs;
@@ -36,6 +43,11 @@ final class EncoderMetrics {
         MetricGroup group = operatorGroup.addGroup(GROUP);
         this.vectorsOut = group.counter("vectorsOut");
         this.updatesRejected = group.counter("updatesRejected");
+        for (UpdateRefusal.Reason reason : UpdateRefusal.Reason.values()) {
+            rejectedByReason.put(
+                    reason, group.addGroup("reason", reason.label()).counter("updatesRejected"));
+        }
+        this.updatesOfOtherModels = group.counter("updatesOfOtherModels");
         this.pendingDropped = group.counter("pendingDropped");
         this.batchSize = group.histogram("batchSize", new DescriptiveStatisticsHistogram(WINDOW));
         this.encodeLatencyMs = group.histogram("encodeLatencyMs", new DescriptiveStatisticsHistogram(WINDOW));
@@ -51,6 +63,15 @@ final class EncoderMetrics {
             group.gauge("longTermCacheMisses", longTermCache::misses);
             group.gauge("longTermCacheUsers", longTermCache::size);
         }
+    }
+
+    void rejected(UpdateRefusal refusal) {
+        updatesRejected.inc();
+        rejectedByReason.get(refusal.reason()).inc();
+    }
+
+    long rejected(UpdateRefusal.Reason reason) {
+        return rejectedByReason.get(reason).getCount();
     }
 
     void batchEncoded(int size, long latencyMs) {

@@ -5,14 +5,9 @@ import io.streamrec.schemas.DeadLetter;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.SourcedEvent;
 import io.streamrec.schemas.UserProfile;
-import io.streamrec.schemas.codec.AvroBinaryCodec;
-import java.io.IOException;
-import org.apache.flink.api.common.serialization.AbstractDeserializationSchema;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.types.Either;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -46,7 +41,7 @@ public final class KafkaSources {
      */
     public static KafkaSource<ModelUpdate> modelUpdates(StreamrecJobConfig cfg) {
         return KafkaSources.<ModelUpdate>common(cfg, cfg.topics().modelUpdates(), OffsetsInitializer.earliest())
-                .setValueOnlyDeserializer(new ModelUpdateDeserializer())
+                .setDeserializer(new ModelUpdateDeserializationSchema())
                 .build();
     }
 
@@ -69,25 +64,6 @@ public final class KafkaSources {
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         cfg.kafkaProperties().forEach(builder::setProperty);
         return builder;
-    }
-
-    /** Avro binary {@link ModelUpdate}s; the trainer wrote them, so a record that does not decode is a bug. */
-    private static final class ModelUpdateDeserializer extends AbstractDeserializationSchema<ModelUpdate> {
-        private static final long serialVersionUID = 1L;
-        private transient AvroBinaryCodec<ModelUpdate> codec;
-
-        @Override
-        public ModelUpdate deserialize(byte[] message) throws IOException {
-            if (codec == null) {
-                codec = AvroBinaryCodec.of(ModelUpdate.class);
-            }
-            return codec.decode(message);
-        }
-
-        @Override
-        public TypeInformation<ModelUpdate> getProducedType() {
-            return new AvroTypeInfo<>(ModelUpdate.class);
-        }
     }
 
     private static OffsetsInitializer startingOffsets(StreamrecJobConfig.StartingOffsets startingOffsets) {

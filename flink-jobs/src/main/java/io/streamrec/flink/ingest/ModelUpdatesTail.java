@@ -1,9 +1,9 @@
 package io.streamrec.flink.ingest;
 
 import io.streamrec.model.sync.LatestPublishedVersion;
+import io.streamrec.model.sync.RefusedUpdateException;
+import io.streamrec.model.sync.UpdateDecoder;
 import io.streamrec.model.sync.UpdateLogTail;
-import io.streamrec.schemas.ModelUpdate;
-import io.streamrec.schemas.codec.AvroBinaryCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,7 +28,6 @@ public final class ModelUpdatesTail implements LatestPublishedVersion {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ModelUpdatesTail.class);
-    private static final AvroBinaryCodec<ModelUpdate> UPDATES = AvroBinaryCodec.of(ModelUpdate.class);
     private static final Duration POLL = Duration.ofSeconds(1);
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
@@ -85,7 +84,14 @@ public final class ModelUpdatesTail implements LatestPublishedVersion {
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     if (record.offset() < to) {
-                        records.add(new UpdateLogTail.Positioned(record.offset(), UPDATES.decode(record.value())));
+                        try {
+                            records.add(new UpdateLogTail.Positioned(
+                                    record.offset(),
+                                    UpdateDecoder.decode(record.value(), partition + "@" + record.offset())));
+                        } catch (RefusedUpdateException e) {
+                            // holds no version; the consumers count and log it when they read it
+                            LOG.debug("skipping a record that holds no version: {}", e.getMessage());
+                        }
                     }
                 }
             }

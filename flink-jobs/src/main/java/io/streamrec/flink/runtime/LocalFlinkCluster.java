@@ -1,11 +1,15 @@
 package io.streamrec.flink.runtime;
 
+import io.streamrec.flink.embedded.BindAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.checkpoint.RestoredCheckpointStats;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
@@ -40,8 +44,18 @@ public final class LocalFlinkCluster implements AutoCloseable {
         this.configuration = configuration;
     }
 
-    /** Starts one task manager with {@code slots} slots, configured by {@code configuration}. */
+    /** Starts one task manager with {@code slots} slots, configured by {@code configuration}, listening on loopback. */
     public static LocalFlinkCluster start(Configuration configuration, int slots) throws Exception {
+        return start(configuration, slots, BindAddress.LOOPBACK);
+    }
+
+    /**
+     * Starts one task manager with {@code slots} slots, configured by {@code configuration}, its listeners (REST API,
+     * RPC, blob server, data exchange) bound to {@code bindAddress} unless the configuration names its own. Flink's
+     * own default is every interface, and its REST API runs any jar it is sent: a local cluster keeps to loopback
+     * unless told otherwise.
+     */
+    public static LocalFlinkCluster start(Configuration configuration, int slots, String bindAddress) throws Exception {
         if (slots < 1) {
             throw new IllegalArgumentException("A local Flink cluster needs at least one slot, got " + slots);
         }
@@ -49,6 +63,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         if (!withPorts.contains(RestOptions.BIND_PORT)) {
             withPorts.set(RestOptions.BIND_PORT, REST_PORTS);
         }
+        bindListeners(withPorts, bindAddress);
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(withPorts)
                 .setNumTaskManagers(1)
@@ -56,6 +71,23 @@ public final class LocalFlinkCluster implements AutoCloseable {
                 .build());
         cluster.start();
         return new LocalFlinkCluster(cluster, configuration);
+    }
+
+    /** Binds every listener the configuration leaves unset to {@code bindAddress}. */
+    static void bindListeners(Configuration config, String bindAddress) {
+        String advertised = BindAddress.advertised(bindAddress);
+        setIfAbsent(config, RestOptions.BIND_ADDRESS, bindAddress);
+        setIfAbsent(config, RestOptions.ADDRESS, advertised);
+        setIfAbsent(config, JobManagerOptions.BIND_HOST, bindAddress);
+        setIfAbsent(config, JobManagerOptions.ADDRESS, advertised);
+        setIfAbsent(config, TaskManagerOptions.BIND_HOST, bindAddress);
+        setIfAbsent(config, TaskManagerOptions.HOST, advertised);
+    }
+
+    private static void setIfAbsent(Configuration config, ConfigOption<String> option, String value) {
+        if (!config.contains(option)) {
+            config.set(option, value);
+        }
     }
 
     /** Where the cluster's web UI and REST API listen. */

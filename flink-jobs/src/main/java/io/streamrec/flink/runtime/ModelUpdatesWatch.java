@@ -3,6 +3,7 @@ package io.streamrec.flink.runtime;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.UpdateKind;
 import io.streamrec.schemas.codec.AvroBinaryCodec;
+import io.streamrec.schemas.codec.CodecException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +63,12 @@ public final class ModelUpdatesWatch implements AutoCloseable {
     }
 
     private void received(ConsumerRecord<byte[], byte[]> record) {
-        ModelUpdate update = UPDATES.decode(record.value());
+        ModelUpdate update;
+        try {
+            update = UPDATES.decode(record.value());
+        } catch (CodecException e) {
+            return; // the job's model-updates source counts and logs it
+        }
         if (update.getKind() == UpdateKind.DELTA && update.getChunkIndex() == 0) {
             synchronized (deltaTimestamps) {
                 deltaTimestamps.add(record.timestamp());

@@ -1,5 +1,6 @@
 package io.streamrec.flink.runtime;
 
+import io.streamrec.flink.embedded.BindAddress;
 import io.streamrec.flink.embedded.EmbeddedKafkaBroker;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.TopicSettingsCheck;
@@ -55,16 +56,32 @@ public final class StreamrecRun {
      * @param topicPartitions partitions of topics this run creates (existing topics are left alone)
      * @param warmup time after job submission left out of the steady-state figures ({@link SteadyState}); zero
      *     for none
+     * @param bindAddress the address the embedded broker and Flink cluster listen on ({@link BindAddress})
      */
     public record Settings(
-            Optional<Duration> duration, Duration progressInterval, int topicPartitions, Duration warmup) {
+            Optional<Duration> duration,
+            Duration progressInterval,
+            int topicPartitions,
+            Duration warmup,
+            String bindAddress) {
 
         /** Settings without a warm-up. */
         public Settings(Optional<Duration> duration, Duration progressInterval, int topicPartitions) {
             this(duration, progressInterval, topicPartitions, Duration.ZERO);
         }
 
+        /** Settings listening on loopback only. */
+        public Settings(Optional<Duration> duration, Duration progressInterval, int topicPartitions, Duration warmup) {
+            this(duration, progressInterval, topicPartitions, warmup, BindAddress.LOOPBACK);
+        }
+
+        /** These settings with the embedded listeners on {@code address}. */
+        public Settings withBindAddress(String address) {
+            return new Settings(duration, progressInterval, topicPartitions, warmup, address);
+        }
+
         public Settings {
+            BindAddress.validate(bindAddress);
             if (warmup.isNegative()) {
                 throw new IllegalArgumentException("--warmup must not be negative, got " + warmup);
             }
@@ -139,7 +156,7 @@ public final class StreamrecRun {
         Configuration flinkConfig = cfg.flinkConfiguration();
         LiveMetrics metrics = LiveMetrics.register(flinkConfig);
         started.push(metrics);
-        LocalFlinkCluster cluster = LocalFlinkCluster.start(flinkConfig, cfg.parallelism());
+        LocalFlinkCluster cluster = LocalFlinkCluster.start(flinkConfig, cfg.parallelism(), settings.bindAddress());
         started.push(cluster);
         StreamExecutionEnvironment env = cluster.newEnvironment();
         job.build(env, cfg);
@@ -246,6 +263,7 @@ public final class StreamrecRun {
         // client's request would lack them, and would hide a deleted topic from the job instead of failing it
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
                 .brokerProperty("auto.create.topics.enable", "false")
+                .bindAddress(settings.bindAddress())
                 .start();
         started.push(broker);
         say(

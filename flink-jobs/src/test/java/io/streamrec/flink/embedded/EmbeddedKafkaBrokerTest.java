@@ -1,6 +1,7 @@
 package io.streamrec.flink.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.streamrec.flink.job.TopicSpec;
 import java.nio.file.Files;
@@ -99,6 +100,38 @@ class EmbeddedKafkaBrokerTest {
                     .isEqualTo("compact");
             assertThat(configs.get(plain).get(TopicConfig.CLEANUP_POLICY_CONFIG).value())
                     .isEqualTo("delete");
+        }
+    }
+
+    @Test
+    void theClientListenerIsOnLoopbackUnlessABindAddressOpensItWhileTheControllerStaysOnLoopback() {
+        assumeTrue(ListeningSockets.available(), "reads this JVM's sockets from Linux /proc");
+        int loopbackPort = Integer.parseInt(kafka.bootstrapServers().split(":")[1]);
+        assertThat(ListeningSockets.ofThisJvm()).anySatisfy(l -> {
+            assertThat(l.port()).isEqualTo(loopbackPort);
+            assertThat(l.loopback()).isTrue();
+        });
+        List<ListeningSockets.Listener> before = ListeningSockets.ofThisJvm();
+
+        try (EmbeddedKafkaBroker open =
+                EmbeddedKafkaBroker.builder().bindAddress("0.0.0.0").start()) {
+            int port = Integer.parseInt(
+                    open.bootstrapServers().substring(open.bootstrapServers().lastIndexOf(':') + 1));
+            List<ListeningSockets.Listener> opened = new ArrayList<>(ListeningSockets.ofThisJvm());
+            opened.removeAll(before);
+
+            assertThat(open.bootstrapServers())
+                    .as("clients are told a reachable name")
+                    .doesNotStartWith("0.0.0.0");
+            assertThat(opened)
+                    .anySatisfy(l -> {
+                        assertThat(l.port()).isEqualTo(port);
+                        assertThat(l.wildcard()).isTrue();
+                    })
+                    .anySatisfy(l -> {
+                        assertThat(l.port()).isNotEqualTo(port);
+                        assertThat(l.loopback()).as("the controller").isTrue();
+                    });
         }
     }
 

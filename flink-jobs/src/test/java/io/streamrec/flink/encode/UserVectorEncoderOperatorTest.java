@@ -7,11 +7,16 @@ import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import io.streamrec.model.encode.sdm.SdmEncoder;
 import io.streamrec.model.encode.sine.SineEncoder;
+import io.streamrec.model.sync.UpdateRefusal;
 import io.streamrec.model.train.EncodedUser;
 import io.streamrec.schemas.Behavior;
+import io.streamrec.schemas.DenseParameter;
 import io.streamrec.schemas.FeatureSnapshot;
+import io.streamrec.schemas.ModelSpec;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.UserVector;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -424,6 +429,93 @@ class UserVectorEncoderOperatorTest {
             advance(100);
             assertThat(drainOutput()).extracting(UserVector::getEventId).containsExactlyElementsOf(eventIds(snapshots));
         }
+    }
+
+    @Test
+    void poisonUpdatesAreRefusedAndCountedByReasonWhileVectorsKeepTheLastGoodVersionUntilTheNextGoodFull()
+            throws Exception {
+        List<FeatureSnapshot> probe = model.snapshots(12);
+        List<ModelUpdate> full = model.full();
+        List<ModelUpdate> good = model.train(2).delta(full);
+        List<EncodedUser> atGood = model.encode(probe);
+        List<ModelUpdate> nonFinite = withNaN(model.train(1).delta(good));
+        List<ModelUpdate> truncated = new ArrayList<>(model.full());
+        assertThat(truncated).as("a FULL of several chunks").hasSizeGreaterThan(1);
+        truncated.remove(1);
+        List<ModelUpdate> foreign = model.full().stream()
+                .map(c -> c.getSpec() == null
+                        ? c
+                        : ModelUpdate.newBuilder(c)
+                                .setSpec(ModelSpec.newBuilder(c.getSpec())
+                                        .setEncoderName(SineEncoder.NAME)
+                                        .build())
+                                .build())
+                .toList();
+        List<ModelUpdate> otherModel = full.stream()
+                .map(c ->
+                        ModelUpdate.newBuilder(c).setModelName(SineEncoder.NAME).build())
+                .toList();
+        List<ModelUpdate> next = model.train(2).full();
+        start(batching(64, Duration.ofMillis(20)));
+        apply(full);
+        applyAndAwait(good);
+
+        for (List<ModelUpdate> poison : List.of(nonFinite, truncated, full, foreign, otherModel)) {
+            apply(poison);
+            advance(100);
+            send(probe);
+            advance(100);
+            List<UserVector> vectors = drainOutput();
+            assertThat(vectors)
+                    .as("vectors keep coming, from the last good version")
+                    .hasSize(probe.size())
+                    .extracting(UserVector::getModelVersion)
+                    .containsOnly(versionOf(good));
+            assertSameVectors(vectors, atGood);
+        }
+
+        assertThat(operator.updatesRejected(UpdateRefusal.Reason.INVALID_VALUES))
+                .isEqualTo(1);
+        assertThat(operator.updatesRejected(UpdateRefusal.Reason.STALE_VERSION))
+                .as("the first FULL again, older than the version held")
+                .isEqualTo(1);
+        assertThat(operator.updatesRejected(UpdateRefusal.Reason.FOREIGN_MODEL)).isEqualTo(1);
+        assertThat(operator.updatesRejected(UpdateRefusal.Reason.TRUNCATED))
+                .as("not yet known to be lost: a refused version makes nothing obsolete")
+                .isZero();
+        assertThat(operator.updatesRejected()).isEqualTo(3);
+        assertThat(operator.updatesOfOtherModels()).isEqualTo(otherModel.size());
+
+        applyAndAwait(next);
+        send(probe);
+        advance(100);
+        List<UserVector> vectors = drainOutput();
+        assertThat(vectors).extracting(UserVector::getModelVersion).containsOnly(versionOf(next));
+        assertSameVectors(vectors, model.encode(probe));
+        assertThat(operator.updatesRejected(UpdateRefusal.Reason.TRUNCATED))
+                .as("lost for good once the next FULL is taken")
+                .isEqualTo(1);
+        assertThat(operator.updatesRejected()).isEqualTo(4);
+    }
+
+    /** {@code update} with one value of its first dense parameter replaced by NaN. */
+    private static List<ModelUpdate> withNaN(List<ModelUpdate> update) {
+        List<ModelUpdate> chunks = new ArrayList<>(update);
+        for (int i = 0; i < chunks.size(); i++) {
+            ModelUpdate chunk = chunks.get(i);
+            if (!chunk.getDense().isEmpty()) {
+                List<DenseParameter> dense = new ArrayList<>(chunk.getDense());
+                DenseParameter p = dense.get(0);
+                ByteBuffer values =
+                        ByteBuffer.allocate(p.getValues().remaining()).order(ByteOrder.LITTLE_ENDIAN);
+                values.put(p.getValues().duplicate()).flip();
+                values.putFloat(0, Float.NaN);
+                dense.set(0, DenseParameter.newBuilder(p).setValues(values).build());
+                chunks.set(i, ModelUpdate.newBuilder(chunk).setDense(dense).build());
+                return chunks;
+            }
+        }
+        throw new AssertionError("no dense parameter in " + update.get(0));
     }
 
     @Test

@@ -13,20 +13,27 @@ import io.streamrec.flink.train.TrainerOperatorConfig;
 import io.streamrec.model.encode.pool.MeanPoolEncoder;
 import io.streamrec.model.train.TrainerConfig;
 import io.streamrec.schemas.ModelUpdate;
+import io.streamrec.schemas.UpdateKind;
 import io.streamrec.schemas.UserEvent;
 import io.streamrec.schemas.UserVector;
 import io.streamrec.schemas.codec.AvroBinaryCodec;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,12 +127,16 @@ class VectorsIT {
     }
 
     @Test
-    void withExactlyOnceAReadCommittedConsumerSeesOneVectorPerEvent(@TempDir Path dir) throws Exception {
+    void withExactlyOnceAReadCommittedConsumerSeesOneVectorPerEventWhateverElseIsOnTheModelTopic(@TempDir Path dir)
+            throws Exception {
         StreamrecJobConfig cfg = config(KAFKA.bootstrapServers(), "vectors-eos", dir)
                 .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .checkpointInterval(Duration.ofSeconds(1))
                 .build();
         MovieLensScenario scenario = MovieLensScenario.create(EXACTLY_ONCE_RATINGS, 0, 0, 0, 0, 1L);
+        Topics.createIfAbsent(cfg.bootstrapServers(), cfg.requiredTopics(EVENT_PARTITIONS));
+        int corrupt =
+                writeCorruptModelUpdates(cfg.bootstrapServers(), cfg.topics().modelUpdates());
 
         Run run = runUntilEveryUserHasTheVectorOfTheirLastEvent(cfg, scenario, 0);
 
@@ -133,6 +144,33 @@ class VectorsIT {
                 .extracting(r -> VECTORS.decode(r.value()).getEventId())
                 .containsExactlyInAnyOrderElementsOf(
                         scenario.accepted.stream().map(UserEvent::getEventId).toList());
+        assertThat(run.corruptModelUpdates())
+                .as("records on model-updates that are no update: skipped and counted, the job lives on")
+                .isEqualTo(corrupt);
+    }
+
+    /** Bytes that are no model update, as a stray producer or a broken disk would leave them: returns how many. */
+    private static int writeCorruptModelUpdates(String bootstrapServers, String topic) throws Exception {
+        byte[] update = UPDATES.encode(ModelUpdate.newBuilder()
+                .setModelName(MeanPoolEncoder.NAME)
+                .setVersion(1)
+                .setKind(UpdateKind.FULL)
+                .setCreatedAt(0L)
+                .build());
+        byte[] garbage = new byte[512];
+        new Random(19).nextBytes(garbage);
+        List<byte[]> values = List.of(
+                Arrays.copyOf(update, update.length - 2),
+                garbage,
+                "{\"modelName\":\"meanpool\"}".getBytes(StandardCharsets.UTF_8));
+        try (var producer = new KafkaProducer<byte[], byte[]>(
+                Map.of("bootstrap.servers", bootstrapServers), new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (byte[] value : values) {
+                producer.send(new ProducerRecord<>(topic, MeanPoolEncoder.NAME.getBytes(StandardCharsets.UTF_8), value))
+                        .get();
+            }
+        }
+        return values.size();
     }
 
     static StreamrecJobConfig.Builder config(String bootstrapServers, String prefix, Path checkpoints) {
@@ -187,7 +225,11 @@ class VectorsIT {
      * seen half the stream and at the end, and how many examples it trained.
      */
     private record Run(
-            List<ConsumerRecord<byte[], byte[]>> vectors, TrainerTotals halfway, TrainerTotals end, long trained) {}
+            List<ConsumerRecord<byte[], byte[]>> vectors,
+            TrainerTotals halfway,
+            TrainerTotals end,
+            long trained,
+            long corruptModelUpdates) {}
 
     /**
      * Runs the job over the whole scenario until every user has the vector of their last event. With
@@ -250,7 +292,8 @@ class VectorsIT {
                     vectors,
                     halfway[0],
                     TrainerTotals.read(metrics),
-                    metrics.sum(TrainerOperator.METRIC_GROUP, "examplesTrained"));
+                    metrics.sum(TrainerOperator.METRIC_GROUP, "examplesTrained"),
+                    metrics.max("modelUpdatesCorrupt"));
             cluster.cancel(job);
             return run;
         }

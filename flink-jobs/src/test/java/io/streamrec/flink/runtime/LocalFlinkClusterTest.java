@@ -1,7 +1,11 @@
 package io.streamrec.flink.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.streamrec.flink.embedded.BindAddress;
+import io.streamrec.flink.embedded.ListeningSockets;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -25,6 +29,37 @@ class LocalFlinkClusterTest {
                 held.get().close();
             }
         }
+    }
+
+    @Test
+    void listensOnLoopbackUnlessToldToBindEveryInterface() throws Exception {
+        assumeTrue(ListeningSockets.available(), "reads this JVM's sockets from Linux /proc");
+        try (LocalFlinkCluster cluster = LocalFlinkCluster.start(new Configuration(), 1)) {
+            int rest = cluster.restAddress().getPort();
+            assertThat(ListeningSockets.ofThisJvm()).anySatisfy(l -> {
+                assertThat(l.port()).isEqualTo(rest);
+                assertThat(l.loopback()).isTrue();
+            });
+        }
+        try (LocalFlinkCluster cluster = LocalFlinkCluster.start(new Configuration(), 1, "0.0.0.0")) {
+            int rest = cluster.restAddress().getPort();
+            assertThat(ListeningSockets.ofThisJvm()).anySatisfy(l -> {
+                assertThat(l.port()).isEqualTo(rest);
+                assertThat(l.wildcard()).as("opened on purpose").isTrue();
+            });
+        }
+    }
+
+    @Test
+    void aBindAddressThatIsNotThisMachinesIsRefusedWithWhatToPassInstead() {
+        assertThatThrownBy(() -> BindAddress.validate("192.0.2.1"))
+                .hasMessageContaining("not an address of this machine")
+                .hasMessageContaining("0.0.0.0");
+        assertThatThrownBy(() -> BindAddress.validate("no-such-host.invalid")).hasMessageContaining("does not resolve");
+        assertThat(BindAddress.isWildcard("0.0.0.0")).isTrue();
+        assertThat(BindAddress.isWildcard("::")).isTrue();
+        assertThat(BindAddress.advertised("127.0.0.1")).isEqualTo("127.0.0.1");
+        assertThat(BindAddress.advertised("0.0.0.0")).isNotEqualTo("0.0.0.0");
     }
 
     /** Takes the port unless someone else already has it; either way it is busy afterwards. */

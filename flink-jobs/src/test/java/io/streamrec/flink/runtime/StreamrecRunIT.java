@@ -1,7 +1,9 @@
 package io.streamrec.flink.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.streamrec.flink.embedded.ListeningSockets;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.StreamrecPipeline;
 import java.io.IOException;
@@ -11,6 +13,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,11 +23,16 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What Ctrl-C does: {@link StreamrecRun#stop()} ends a run without a duration and stops everything it started. */
+/**
+ * What Ctrl-C does: {@link StreamrecRun#stop()} ends a run without a duration and stops everything it started; and
+ * what the run exposes meanwhile: nothing beyond this machine.
+ */
 class StreamrecRunIT {
 
     @Test
-    void stopEndsAnOpenEndedRunAndShutsDownTheBrokerAndTheCluster(@TempDir Path dir) throws Exception {
+    void anOpenEndedRunListensOnLoopbackOnlyAndStopShutsDownTheBrokerAndTheCluster(@TempDir Path dir) throws Exception {
+        assumeTrue(ListeningSockets.available(), "reads this JVM's sockets from Linux /proc");
+        List<ListeningSockets.Listener> before = ListeningSockets.ofThisJvm();
         StreamrecJobConfig config = StreamrecJobConfig.builder()
                 .checkpointDir(dir.resolve("checkpoints"))
                 .checkpointInterval(Duration.ofSeconds(1))
@@ -49,6 +58,16 @@ class StreamrecRunIT {
             Thread.sleep(100);
         }
         assertThat(summary).as(out.toString()).isNotDone();
+        List<ListeningSockets.Listener> opened = new ArrayList<>(ListeningSockets.ofThisJvm());
+        opened.removeAll(before);
+        InetSocketAddress broker = brokerAddress(out.toString());
+        assertThat(opened)
+                .as("the broker's, the KRaft controller's, Flink's REST API's and blob server's listeners")
+                .hasSizeGreaterThanOrEqualTo(4)
+                .anySatisfy(l -> assertThat(l.port()).isEqualTo(broker.getPort()))
+                .allSatisfy(l -> assertThat(l.loopback())
+                        .as("%s is on loopback (all listeners: %s)", l, opened)
+                        .isTrue());
         run.stop();
 
         RunSummary result = summary.get(60, TimeUnit.SECONDS);

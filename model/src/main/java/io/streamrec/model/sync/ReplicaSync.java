@@ -14,14 +14,14 @@ import java.util.function.Function;
 
 /**
  * Keeps a {@link Replica} current from the chunks of {@code model-updates}, the same way for every consumer: the
- * versions come in the order {@link UpdateSequence} gives, each is checked by the {@link UpdateValidator} before
+ * versions come in the order {@link UpdateSequence} gives, each checked by the {@link UpdateValidator} before
  * anything applies it, deltas apply in place on the owner's thread, and a FULL update is built into a new replica
  * on a background thread while the owner goes on with the current one. The owner swaps the new replica in at a
  * boundary of its own choosing ({@link #swapIfAssembled()}: between two batches, or between two polls), so one batch
  * or answer never sees two versions and no one waits for a large FULL. Deltas that arrive during the assembly are
  * based on the new FULL and are applied to it at the swap.
  *
- * <p>The owner thread calls {@link #accept} and {@link #swapIfAssembled}; {@link #current()} is safe to read from any
+ * <p>The owner thread calls {@link #offer} and {@link #swapIfAssembled}; {@link #current()} is safe to read from any
  * thread (a volatile reference), and a replica swapped out goes to the {@code retire} callback, which closes it, or,
  * for a replica other threads may still be reading, closes it once they are done.
  *
@@ -33,16 +33,22 @@ public final class ReplicaSync<R extends Replica> implements AutoCloseable {
      * What a swap changed, for the owner's log and metrics.
      *
      * @param version the FULL's version (the deltas that arrived during its assembly may have moved it on)
-     * @param refused why each delta that arrived during the assembly and that the new replica refused was refused
+     * @param refusals why each delta that arrived during the assembly and that the new replica refused was refused
      */
-    public record Swap(long previousVersion, long version, long assemblyMillis, boolean first, List<String> refused) {}
+    public record Swap(
+            long previousVersion, long version, long assemblyMillis, boolean first, List<UpdateRefusal> refusals) {
+
+        /** The refusals' details. */
+        public List<String> refused() {
+            return refusals.stream().map(UpdateRefusal::detail).toList();
+        }
+    }
 
     private final Function<CompleteUpdate, R> fromFull;
     private final Consumer<R> retire;
-    private final UpdateValidator validator;
     private final Executor assembler;
     private final ExecutorService ownExecutor;
-    private final UpdateSequence sequence = new UpdateSequence();
+    private final UpdateSequence sequence;
 
     private volatile R current;
 
@@ -80,7 +86,7 @@ public final class ReplicaSync<R extends Replica> implements AutoCloseable {
             ExecutorService ownExecutor) {
         this.fromFull = fromFull;
         this.retire = retire;
-        this.validator = validator;
+        this.sequence = new UpdateSequence(validator);
         this.assembler = assembler;
         this.ownExecutor = ownExecutor;
     }
@@ -95,22 +101,17 @@ public final class ReplicaSync<R extends Replica> implements AutoCloseable {
 
     /**
      * Takes one chunk: applies the deltas it makes ready to the current replica now, and starts building the FULL
-     * it completes (abandoning the build of an older one).
+     * it completes (abandoning the build of an older one). What is refused changes nothing: the replica keeps its
+     * version, and the sequence goes on from it (later deltas wait for the next FULL).
      *
-     * @return why each version made ready by this chunk was refused; empty when all were taken
+     * @return why this chunk, or each version it made ready or obsolete, was refused; empty when all were taken
      */
-    public List<String> accept(ModelUpdate chunk) {
-        List<CompleteUpdate> ready;
-        try {
-            ready = sequence.offer(chunk);
-        } catch (IllegalArgumentException e) {
-            return List.of(e.getMessage());
-        }
-        List<String> refused = new ArrayList<>();
+    public List<UpdateRefusal> offer(ModelUpdate chunk) {
+        List<UpdateRefusal> refused = new ArrayList<>();
+        List<CompleteUpdate> ready = sequence.offer(chunk, refused);
         for (CompleteUpdate update : ready) {
             long before = pendingVersion();
             try {
-                validator.validate(update);
                 if (update.isFull()) {
                     assemble(update);
                 } else if (next != null) {
@@ -121,11 +122,20 @@ public final class ReplicaSync<R extends Replica> implements AutoCloseable {
                     current.applyDelta(update);
                 }
             } catch (RuntimeException e) {
-                refused.add(e.getMessage());
+                refused.add(RefusedUpdateException.of(e, UpdateRefusal.Reason.FOREIGN_MODEL, doesNotFit(update)));
                 sequence.rewind(before);
             }
         }
         return refused;
+    }
+
+    /** {@link #offer}, giving only the refusals' details. */
+    public List<String> accept(ModelUpdate chunk) {
+        return offer(chunk).stream().map(UpdateRefusal::detail).toList();
+    }
+
+    private static String doesNotFit(CompleteUpdate update) {
+        return update.describe() + " does not fit the model held: ";
     }
 
     /** The version the replica will hold once what was accepted so far is applied. */
@@ -157,7 +167,7 @@ public final class ReplicaSync<R extends Replica> implements AutoCloseable {
      * meanwhile.
      *
      * @return what changed, or null if nothing did
-     * @throws IllegalArgumentException if the build failed (the FULL is dropped; the current replica stays and
+     * @throws RefusedUpdateException if the build failed (the FULL is dropped; the current replica stays and
      *     later deltas wait for the next FULL)
      */
     public Swap swapIfAssembled() {
@@ -173,22 +183,26 @@ public final class ReplicaSync<R extends Replica> implements AutoCloseable {
             arrivedDuringAssembly.clear();
             sequence.rewind(version());
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new IllegalArgumentException(
-                    "FULL version " + failed + " could not be applied: " + cause.getMessage(), cause);
+            throw new RefusedUpdateException(
+                    new UpdateRefusal(
+                            UpdateRefusal.Reason.FOREIGN_MODEL,
+                            "FULL version " + failed + " could not be built into a model here: " + cause.getMessage()),
+                    cause);
         }
         long assemblyMillis = (System.nanoTime() - assemblyStarted) / 1_000_000;
         next = null;
         long assembled = built.version();
-        List<String> refused = new ArrayList<>();
+        List<UpdateRefusal> refused = new ArrayList<>();
         for (CompleteUpdate delta : arrivedDuringAssembly) {
             if (!refused.isEmpty()) {
-                refused.add(delta.describe() + " skipped: an earlier delta was refused");
+                refused.add(new UpdateRefusal(
+                        refused.get(0).reason(), delta.describe() + " skipped: an earlier delta was refused"));
                 continue;
             }
             try {
                 built.applyDelta(delta);
             } catch (RuntimeException e) {
-                refused.add(e.getMessage());
+                refused.add(RefusedUpdateException.of(e, UpdateRefusal.Reason.FOREIGN_MODEL, doesNotFit(delta)));
             }
         }
         arrivedDuringAssembly.clear();

@@ -11,8 +11,8 @@ import java.util.List;
 /**
  * The one place where a complete model version is checked before any consumer applies it: a version that fails
  * is refused whole, so no replica is ever left half-updated. This base check needs no model: a FULL carries a
- * spec of the encoder it is named after, every vector is whole float32 values and finite, item vectors have one width, dense shapes match their
- * values. A replica adds what only it can check (feature names, widths against its model) before it mutates
+ * spec of the encoder it is named after, every vector is whole float32 values and finite, item vectors have one
+ * width, dense shapes match their values. A replica adds what only it can check (feature names, widths against its model) before it mutates
  * anything. Extend it (override {@link #problems}) to refuse more.
  */
 public class UpdateValidator {
@@ -28,29 +28,39 @@ public class UpdateValidator {
     /**
      * Checks {@code update}.
      *
-     * @throws IllegalArgumentException naming the first problems found
+     * @throws RefusedUpdateException naming the first problems found: {@code foreign-model} for a FULL whose spec is
+     *     of another encoder than the model it is published as, {@code invalid-values} for everything else
      */
     public final void validate(CompleteUpdate update) {
+        String foreign = foreignSpec(update);
+        if (foreign != null) {
+            throw new RefusedUpdateException(
+                    UpdateRefusal.Reason.FOREIGN_MODEL, update.describe() + " refused: " + foreign);
+        }
         List<String> problems = problems(update);
         if (!problems.isEmpty()) {
             List<String> named = problems.subList(0, Math.min(MAX_NAMED, problems.size()));
-            throw new IllegalArgumentException(update.describe() + " refused: " + String.join("; ", named)
-                    + (problems.size() > MAX_NAMED ? " (and " + (problems.size() - MAX_NAMED) + " more)" : ""));
+            throw new RefusedUpdateException(
+                    UpdateRefusal.Reason.INVALID_VALUES,
+                    update.describe() + " refused: " + String.join("; ", named)
+                            + (problems.size() > MAX_NAMED ? " (and " + (problems.size() - MAX_NAMED) + " more)" : ""));
         }
+    }
+
+    private static String foreignSpec(CompleteUpdate update) {
+        ModelSpec spec = update.spec();
+        if (update.isFull() && spec != null && !spec.getEncoderName().equals(update.modelName())) {
+            return "the model spec is for encoder '" + spec.getEncoderName() + "' but the update is of model '"
+                    + update.modelName() + "' (a model is named after its encoder)";
+        }
+        return null;
     }
 
     /** Every problem found, empty when the update may be applied. */
     protected List<String> problems(CompleteUpdate update) {
         List<String> problems = new ArrayList<>();
-        if (update.isFull()) {
-            ModelSpec spec = update.spec();
-            if (spec == null) {
-                problems.add("a FULL update carries no model spec");
-            } else if (!spec.getEncoderName().equals(update.modelName())) {
-                problems.add(
-                        "the model spec is for encoder '" + spec.getEncoderName() + "' but the update is of model '"
-                                + update.modelName() + "' (a model is named after its encoder)");
-            }
+        if (update.isFull() && update.spec() == null) {
+            problems.add("a FULL update carries no model spec");
         }
         int[] itemWidth = {-1};
         update.itemRows().forEach(row -> checkItem(row, itemWidth, problems));
