@@ -139,7 +139,6 @@ class VectorsIT {
                 writeCorruptModelUpdates(cfg.bootstrapServers(), cfg.topics().modelUpdates());
 
         Run run = runUntilEveryUserHasTheVectorOfTheirLastEvent(cfg, scenario, 0);
-
         assertThat(run.vectors())
                 .extracting(r -> VECTORS.decode(r.value()).getEventId())
                 .containsExactlyInAnyOrderElementsOf(
