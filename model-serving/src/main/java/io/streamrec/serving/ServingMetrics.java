@@ -6,6 +6,7 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import io.streamrec.model.sync.UpdateRefusal;
 
 /**
  * The service's Prometheus metrics, in a registry of its own (so two services in one JVM, as in tests, do not
@@ -19,6 +20,7 @@ public final class ServingMetrics {
     private final Histogram latency;
     private final Gauge modelVersion;
     private final Counter updatesRefused;
+    private final Counter otherModelUpdates;
     private final Counter vectorsRefused;
     private final Counter vectorsTaken;
     private final Counter indexRebuilds;
@@ -44,7 +46,13 @@ public final class ServingMetrics {
                 .register(registry);
         updatesRefused = Counter.builder()
                 .name("streamrec_serving_model_updates_refused_total")
-                .help("Model update records or versions refused (undecodable, invalid, not fitting the model)")
+                .help("Model update records or versions refused, by reason (corrupt, truncated, foreign-model,"
+                        + " stale-version, invalid-values)")
+                .labelNames("reason")
+                .register(registry);
+        otherModelUpdates = Counter.builder()
+                .name("streamrec_serving_model_updates_of_other_models_total")
+                .help("Chunks on model-updates of a model this service does not serve, ignored")
                 .register(registry);
         vectorsRefused = Counter.builder()
                 .name("streamrec_serving_user_vectors_refused_total")
@@ -84,8 +92,17 @@ public final class ServingMetrics {
         modelVersion.set(version);
     }
 
-    public void updateRefused() {
-        updatesRefused.inc();
+    public void updateRefused(UpdateRefusal.Reason reason) {
+        updatesRefused.labelValues(reason.label()).inc();
+    }
+
+    /** Refused model updates of {@code reason} so far. */
+    public long updatesRefused(UpdateRefusal.Reason reason) {
+        return (long) updatesRefused.labelValues(reason.label()).get();
+    }
+
+    public void otherModelUpdate() {
+        otherModelUpdates.inc();
     }
 
     public void vectorRefused() {

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * model-sync rules every consumer shares ({@link ReplicaSync}). It starts at the newest complete FULL update on the
  * topic (found from the tail, {@link UpdateLogTail}), not at the beginning, and is caught up once it has read to the
  * end offsets the topic had when it started. A FULL is built on a background thread and swapped in between two
- * polls; a degraded index is rebuilt the same way ({@link ServingModel#maintain}).
+ * polls; a degraded index is rebuilt the same way ({@link ServingModel#maintain}). What it does with each record,
+ * bad ones included, is {@link ModelUpdateIntake}'s.
  */
 public final class ModelUpdatesFollower implements AutoCloseable {
 
@@ -42,6 +43,7 @@ public final class ModelUpdatesFollower implements AutoCloseable {
     private final String modelName;
     private final Map<String, Object> consumerProperties;
     private final ReplicaSync<ServingModel> sync;
+    private final ModelUpdateIntake intake;
     private final ServingMetrics metrics;
     private final Thread thread;
     private final ForkJoinPool buildPool;
@@ -73,6 +75,7 @@ public final class ModelUpdatesFollower implements AutoCloseable {
                 ServingModel::close,
                 validator,
                 "model-builder-" + modelName);
+        this.intake = new ModelUpdateIntake(modelName, sync, metrics);
         this.thread = new Thread(this::run, "model-updates-follower-" + modelName);
         thread.setDaemon(true);
     }
@@ -127,7 +130,7 @@ public final class ModelUpdatesFollower implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     take(record);
                 }
-                swapIfAssembled();
+                intake.swapIfAssembled();
                 ServingModel model = sync.current();
                 if (model != null && model.maintain()) {
                     metrics.indexRebuilt();
@@ -153,59 +156,7 @@ public final class ModelUpdatesFollower implements AutoCloseable {
     }
 
     private void take(ConsumerRecord<byte[], byte[]> record) {
-        ModelUpdate chunk;
-        try {
-            chunk = CODEC.decode(record.value());
-        } catch (RuntimeException e) {
-            metrics.updateRefused();
-            LOG.warn(
-                    "skipping an undecodable record at {}-{}@{}: {}",
-                    topic,
-                    record.partition(),
-                    record.offset(),
-                    e.getMessage());
-            return;
-        }
-        if (!modelName.equals(chunk.getModelName())) {
-            return;
-        }
-        for (String refusal : sync.accept(chunk)) {
-            metrics.updateRefused();
-            LOG.warn(
-                    "refused an update of model '{}' ({}); still serving version {}",
-                    modelName,
-                    refusal,
-                    sync.version());
-        }
-        swapIfAssembled();
-        metrics.modelVersion(sync.version());
-    }
-
-    private void swapIfAssembled() {
-        try {
-            ReplicaSync.Swap swap = sync.swapIfAssembled();
-            if (swap != null) {
-                metrics.modelVersion(sync.version());
-                LOG.info(
-                        "serving model '{}' FULL version {} (was {}; built in {} ms), now at {}",
-                        modelName,
-                        swap.version(),
-                        swap.previousVersion(),
-                        swap.assemblyMillis(),
-                        sync.version());
-                for (String refusal : swap.refused()) {
-                    metrics.updateRefused();
-                    LOG.warn("refused an update of model '{}' after the swap ({})", modelName, refusal);
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            metrics.updateRefused();
-            LOG.warn(
-                    "refused a FULL of model '{}' ({}); still serving version {}",
-                    modelName,
-                    e.getMessage(),
-                    sync.version());
-        }
+        intake.take(record.value(), record.topic() + "-" + record.partition() + "@" + record.offset());
     }
 
     private static boolean reached(KafkaConsumer<byte[], byte[]> kafka, Map<TopicPartition, Long> ends) {
