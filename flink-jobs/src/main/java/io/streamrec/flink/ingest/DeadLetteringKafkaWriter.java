@@ -13,6 +13,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.util.FlinkRuntimeException;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -32,7 +33,7 @@ final class DeadLetteringKafkaWriter<T> implements SinkWriter<T> {
     private record Refusal(
             ProducerRecord<byte[], byte[]> record, @Nullable Exception error) {}
 
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final Producer<byte[], byte[]> producer;
     private final KeyedRecordSerializationSchema<T> records;
     private final boolean flushOnCheckpoint;
     private final Queue<Refusal> refusals = new ConcurrentLinkedQueue<>();
@@ -47,12 +48,29 @@ final class DeadLetteringKafkaWriter<T> implements SinkWriter<T> {
             boolean flushOnCheckpoint,
             Duration stallTimeout,
             WriterInitContext context) {
+        this(
+                new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer()),
+                producerConfig,
+                records,
+                flushOnCheckpoint,
+                stallTimeout,
+                context);
+    }
+
+    /** With the producer given: Kafka's {@code MockProducer} in the writer's tests. */
+    DeadLetteringKafkaWriter(
+            Producer<byte[], byte[]> producer,
+            Properties producerConfig,
+            KeyedRecordSerializationSchema<T> records,
+            boolean flushOnCheckpoint,
+            Duration stallTimeout,
+            WriterInitContext context) {
         this.records = records;
         this.flushOnCheckpoint = flushOnCheckpoint;
         this.recordsSent = context.metricGroup().getNumRecordsSendCounter();
         this.sendErrors = context.metricGroup().getNumRecordsSendErrorsCounter();
         records.open(context.metricGroup());
-        this.producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = producer;
         this.watch = new SinkTopicWatch(producerConfig, records.topicsWritten(), stallTimeout, this::failForGood);
     }
 
