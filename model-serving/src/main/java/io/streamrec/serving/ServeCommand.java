@@ -49,10 +49,11 @@ public final class ServeCommand implements Callable<Integer> {
     int port;
 
     @Option(
-            names = "--bind-address",
+            names = "--host",
             defaultValue = ServingConfig.DEFAULT_BIND_ADDRESS,
             paramLabel = "ADDRESS",
-            description = "Address to listen on. Default: ${DEFAULT-VALUE} (this machine only).")
+            description =
+                    "Address to listen on. Default: ${DEFAULT-VALUE} (this machine only; 0.0.0.0 for every interface).")
     String bindAddress;
 
     @Option(

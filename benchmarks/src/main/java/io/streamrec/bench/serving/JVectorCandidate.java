@@ -8,13 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 
-/** The service's own {@link ItemIndex} (jvector graph, versioned rows). */
+/** The service's own {@link ItemIndex} (jvector graph, versioned rows), rebuilt when degraded as the service does. */
 final class JVectorCandidate implements Candidate {
 
     private final int dim;
     private final IndexSettings settings;
     private final ForkJoinPool pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
-    private ItemIndex index;
+    private volatile ItemIndex index;
+    private int rebuilds;
 
     JVectorCandidate(int dim, IndexSettings settings) {
         this.dim = dim;
@@ -43,6 +44,11 @@ final class JVectorCandidate implements Candidate {
         upserts.forEach(r -> index.upsert(r.itemId(), ItemInfo.NONE, r.vector(), v));
         deletes.forEach(id -> index.delete(id, v));
         index.publish(v);
+        if (index.degraded()) {
+            // the service rebuilds in the background and swaps (ServingModel.maintain); here the updater waits
+            index = index.rebuiltAt(v, pool);
+            rebuilds++;
+        }
     }
 
     @Override
@@ -55,7 +61,7 @@ final class JVectorCandidate implements Candidate {
 
     @Override
     public String shape() {
-        return index.nodes() + " nodes for " + index.liveItems() + " live items";
+        return index.nodes() + " nodes for " + index.liveItems() + " live items, " + rebuilds + " rebuilds";
     }
 
     @Override

@@ -67,9 +67,9 @@ public final class ServingBenchmark implements java.util.concurrent.Callable<Int
 
     @Option(
             names = "--delta-rows",
-            defaultValue = "10000",
+            defaultValue = "0",
             description =
-                    "Upserted rows per delta (plus a tenth as many deletes and new items). Default: ${DEFAULT-VALUE}.")
+                    "Upserted rows per delta (plus a tenth as many deletes and new items). Default: 1 % of the items.")
     int deltaRows;
 
     @Option(names = "--queries", defaultValue = "500", description = "Queries for recall. Default: ${DEFAULT-VALUE}.")
@@ -164,6 +164,9 @@ public final class ServingBenchmark implements java.util.concurrent.Callable<Int
 
     @Override
     public Integer call() throws Exception {
+        if (deltaRows == 0) {
+            deltaRows = Math.max(10, items / 100);
+        }
         IndexSettings settings =
                 new IndexSettings(maxDegree, beamWidth, searchBeamWidth, 0, IndexSettings.DEFAULT_MAX_DEAD_FRACTION);
         List<Result> results = new ArrayList<>();

@@ -5,6 +5,7 @@ import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.StreamrecJobConfig.StartingOffsets;
 import io.streamrec.flink.job.StreamrecPipeline;
 import io.streamrec.flink.job.TopicNames;
+import io.streamrec.flink.runtime.RunCompanion;
 import io.streamrec.flink.runtime.RunSummary;
 import io.streamrec.flink.runtime.StreamrecRun;
 import io.streamrec.flink.train.TrainerOperatorConfig;
@@ -14,7 +15,9 @@ import io.streamrec.schemas.validate.ValidationLimits;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -383,6 +386,14 @@ public final class RunCommand implements Callable<Integer> {
             description = "Most long-term entries per feature. Default: ${DEFAULT-VALUE}.")
     int maxLongTermPerFeature;
 
+    private final List<RunCompanion> companions = new ArrayList<>();
+
+    /** Starts {@code companion} beside the job of every run (the launcher adds the serving API this way). */
+    public RunCommand withCompanion(RunCompanion companion) {
+        companions.add(companion);
+        return this;
+    }
+
     @Override
     public Integer call() throws Exception {
         StreamrecJobConfig config = jobConfig();
@@ -398,6 +409,7 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         StreamrecRun run =
                 new StreamrecRun(config, bootstrapServers == null, StreamrecPipeline::build, events, settings, out);
+        companions.forEach(run::withCompanion);
 
         CountDownLatch done = new CountDownLatch(1);
         Thread onCtrlC = new Thread(

@@ -10,7 +10,9 @@ import io.streamrec.schemas.UserEvent;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -113,6 +115,7 @@ public final class StreamrecRun {
     private final Settings settings;
     private final PrintWriter out;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final List<RunCompanion> companions = new ArrayList<>();
 
     /**
      * @param embeddedKafka start a broker in this JVM and point {@code config} at it; otherwise use
@@ -131,6 +134,12 @@ public final class StreamrecRun {
         this.replay = replay;
         this.settings = settings;
         this.out = out;
+    }
+
+    /** Starts {@code companion} beside the job once it runs (the launcher's serving API). */
+    public StreamrecRun withCompanion(RunCompanion companion) {
+        companions.add(companion);
+        return this;
     }
 
     /** Asks a running {@link #execute()} to stop everything and return its summary; does not wait. */
@@ -180,6 +189,9 @@ public final class StreamrecRun {
             say(
                     "Model '%s': trainer publishes to '%s', encoders write user vectors to '%s'",
                     cfg.model(), cfg.topics().modelUpdates(), cfg.topics().userVectors());
+        }
+        for (RunCompanion companion : companions) {
+            started.push(companion.start(cfg, replay.map(Replay::dataset), out));
         }
         ObjLongConsumer<String> onSent =
                 latency.<ObjLongConsumer<String>>map(l -> l::sent).orElse((eventId, epochMillis) -> {});

@@ -110,15 +110,16 @@ public final class ModelUpdatesFollower implements AutoCloseable {
             List<TopicPartition> partitions = kafka.partitionsFor(topic, PATIENCE).stream()
                     .map(p -> new TopicPartition(topic, p.partition()))
                     .toList();
-            kafka.assign(partitions);
             Map<TopicPartition, Long> ends = kafka.endOffsets(partitions, PATIENCE);
             Map<TopicPartition, Long> starts = kafka.beginningOffsets(partitions, PATIENCE);
+            Map<TopicPartition, Long> from = new HashMap<>();
             for (TopicPartition p : partitions) {
-                OptionalLong from = UpdateLogTail.newestFullStart(
+                OptionalLong full = UpdateLogTail.newestFullStart(
                         new PartitionLog(kafka, p, starts.get(p), ends.get(p)), modelName);
-                kafka.seek(p, from.orElse(starts.get(p)));
+                from.put(p, full.orElse(starts.get(p)));
             }
             kafka.assign(partitions);
+            from.forEach(kafka::seek);
             LOG.info(
                     "following model '{}' on {} from {} (end offsets {})",
                     modelName,

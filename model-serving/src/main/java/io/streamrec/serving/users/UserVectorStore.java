@@ -40,6 +40,7 @@ public final class UserVectorStore implements AutoCloseable {
     private static final AvroBinaryCodec<UserVector> CODEC = AvroBinaryCodec.of(UserVector.class);
     private static final byte USER = 'u';
     private static final byte OFFSET = 'o';
+    private static final byte[] TOPIC_ID = {'t'};
     private static final int HEADER = 16;
 
     static {
@@ -171,6 +172,29 @@ public final class UserVectorStore implements AutoCloseable {
             }
         }
         return offsets;
+    }
+
+    /** The id of the topic the stored vectors and offsets came from, or null for a new store. */
+    public String topicId() {
+        try {
+            byte[] id = db.get(TOPIC_ID);
+            return id == null ? null : new String(id, StandardCharsets.UTF_8);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("reading the store's topic id failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Forgets every vector and offset and records {@code topicId}: for a topic that is not the one the store was
+     * filled from (deleted and created again, or a new broker), whose offsets and versions mean nothing here.
+     */
+    public void resetFor(String topicId) {
+        try {
+            db.deleteRange(new byte[] {0}, new byte[] {(byte) 0xFF});
+            db.put(TOPIC_ID, topicId.getBytes(StandardCharsets.UTF_8));
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("resetting the user-vector store failed: " + e.getMessage(), e);
+        }
     }
 
     /** RocksDB's estimate of the users held. */

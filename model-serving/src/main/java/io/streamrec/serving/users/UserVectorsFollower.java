@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -86,6 +87,7 @@ public final class UserVectorsFollower implements AutoCloseable {
                     .map(p -> new TopicPartition(topic, p.partition()))
                     .toList();
             kafka.assign(partitions);
+            matchTopic();
             Map<Integer, Long> stored = store.nextOffsets();
             Map<TopicPartition, Long> starts = kafka.beginningOffsets(partitions, PATIENCE);
             for (TopicPartition p : partitions) {
@@ -127,6 +129,35 @@ public final class UserVectorsFollower implements AutoCloseable {
         } catch (Throwable t) {
             failure = t;
             LOG.error("following {} stopped: {}", topic, t.getMessage(), t);
+        }
+    }
+
+    /** Starts the store afresh when it was filled from another incarnation of the topic (Kafka topic ids differ). */
+    private void matchTopic() throws Exception {
+        String id;
+        try (Admin admin = Admin.create(consumerProperties.entrySet().stream()
+                .filter(e -> !e.getKey().startsWith("max.poll")
+                        && !e.getKey().equals(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG)
+                        && !e.getKey().equals(ConsumerConfig.ISOLATION_LEVEL_CONFIG))
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))) {
+            id = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)
+                    .get(topic)
+                    .topicId()
+                    .toString();
+        }
+        String held = store.topicId();
+        if (!id.equals(held)) {
+            if (held != null) {
+                LOG.info(
+                        "{} is not the topic the user-vector store was filled from (topic id {}, the store's {});"
+                                + " starting the store afresh",
+                        topic,
+                        id,
+                        held);
+            }
+            store.resetFor(id);
         }
     }
 

@@ -59,4 +59,23 @@ class UserVectorStoreTest {
             assertThat(store.estimatedUsers()).isGreaterThanOrEqualTo(1);
         }
     }
+
+    @Test
+    void aStoreFilledFromAnotherTopicStartsAfresh() {
+        try (UserVectorStore store = new UserVectorStore(dir, 1 << 20, 1 << 20)) {
+            assertThat(store.topicId()).isNull();
+            store.resetFor("topic-1");
+            store.write(List.of(vector("a", 9, 10, 1f)), Map.of(0, 5L));
+
+            store.resetFor("topic-2");
+
+            assertThat(store.topicId()).isEqualTo("topic-2");
+            assertThat(store.get("a")).isNull();
+            assertThat(store.nextOffsets()).isEmpty();
+            store.write(List.of(vector("a", 1, 10, 2f)), Map.of(0, 1L));
+            assertThat(store.get("a").modelVersion())
+                    .as("a lower version of the new topic is kept")
+                    .isEqualTo(1);
+        }
+    }
 }

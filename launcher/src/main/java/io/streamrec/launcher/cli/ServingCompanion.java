@@ -1,0 +1,84 @@
+package io.streamrec.launcher.cli;
+
+import io.streamrec.flink.job.StreamrecJobConfig;
+import io.streamrec.flink.runtime.RunCompanion;
+import io.streamrec.model.data.EventDataset;
+import io.streamrec.model.data.ItemDescription;
+import io.streamrec.model.data.MovieLensDataset;
+import io.streamrec.serving.RecommendationService;
+import io.streamrec.serving.ServingConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * The serving API inside {@code streamrec run}: started once the job runs, on the run's Kafka, for the run's model,
+ * on port 8080 when it is free (any free port otherwise); its store lives under the run's data folder. The options
+ * join the run command's own.
+ */
+final class ServingCompanion implements RunCompanion {
+
+    @Option(
+            names = "--no-serving",
+            description = "Do not start the serving API beside the job (it starts by default, on 127.0.0.1).")
+    boolean noServing;
+
+    @Option(
+            names = "--serving-port",
+            paramLabel = "PORT",
+            description = "Port of the serving API. Default: 8080 when free, otherwise any free port.")
+    Integer servingPort;
+
+    @Override
+    public AutoCloseable start(StreamrecJobConfig config, Optional<EventDataset> dataset, PrintWriter out)
+            throws IOException {
+        if (noServing) {
+            return () -> {};
+        }
+        if (!config.encodeUserVectors()) {
+            out.println("Not serving recommendations: the job publishes no user vectors (--no-vectors)");
+            return () -> {};
+        }
+        ServingConfig serving = ServingConfig.builder()
+                .bootstrapServers(config.bootstrapServers())
+                .kafkaProperties(config.kafkaProperties())
+                .port(servingPort != null ? servingPort : freePortPreferring(ServingConfig.DEFAULT_PORT))
+                .modelName(config.model())
+                .userVectorsTopic(config.topics().userVectors())
+                .modelUpdatesTopic(config.topics().modelUpdates())
+                .dataDir(config.checkpointDir().toAbsolutePath().getParent().resolve("serving"))
+                .build();
+        Map<String, ItemDescription> descriptions = dataset.filter(MovieLensDataset.class::isInstance)
+                .map(MovieLensDataset.class::cast)
+                .map(ServingCompanion::descriptions)
+                .orElse(Map.of());
+        RecommendationService service = RecommendationService.start(serving, descriptions);
+        out.printf(
+                "Serving recommendations at %s (model '%s'; ready once the first model arrives; try %s/v1/items/1/similar?k=5;"
+                        + " the API is at %s/openapi.yaml)%n",
+                service.url(), config.model(), service.url(), service.url());
+        out.flush();
+        return service;
+    }
+
+    private static Map<String, ItemDescription> descriptions(MovieLensDataset movies) {
+        try {
+            return movies.descriptions();
+        } catch (IOException e) {
+            return Map.of();
+        }
+    }
+
+    /** {@code preferred} if nothing listens there on the loopback address, else 0 (any free port). */
+    static int freePortPreferring(int preferred) {
+        try (ServerSocket probe = new ServerSocket(preferred, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}
