@@ -69,7 +69,7 @@ public final class RecommendationService implements AutoCloseable {
         service.model.start();
         service.users.start();
         service.http.start();
-        LOG.info(
+        LOG.debug(
                 "serving model '{}' at {} (user vectors from {}, model from {}, store in {})",
                 config.modelName(),
                 service.url(),

@@ -285,9 +285,11 @@ public final class ServingBenchmark implements java.util.concurrent.Callable<Int
 
             AtomicLong deltasDuringLoad = new AtomicLong();
             AtomicReference<Throwable> updateFailure = new AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean(true);
+            // stopped by a flag, never interrupted: Lucene's IndexWriter turns an interrupt into a failure
             Thread updater = new Thread(() -> {
                 Random updates = new Random(seed + 2);
-                while (!Thread.currentThread().isInterrupted()) {
+                while (loading.get()) {
                     try {
                         Thread.sleep(1_000);
                         applyDelta(candidate, null, workload, updates, nextItem);
@@ -311,7 +313,7 @@ public final class ServingBenchmark implements java.util.concurrent.Callable<Int
                         Math.max(5, seconds / 2),
                         q -> jv.index().searchExact(q, k, jv.index().version(), ItemIndex.ItemFilter.NONE));
             }
-            updater.interrupt();
+            loading.set(false);
             updater.join();
             if (updateFailure.get() != null) {
                 throw new IllegalStateException("applying deltas under load failed", updateFailure.get());

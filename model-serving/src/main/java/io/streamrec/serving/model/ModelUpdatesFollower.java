@@ -120,7 +120,7 @@ public final class ModelUpdatesFollower implements AutoCloseable {
             }
             kafka.assign(partitions);
             from.forEach(kafka::seek);
-            LOG.info(
+            LOG.debug(
                     "following model '{}' on {} from {} (end offsets {})",
                     modelName,
                     topic,

@@ -96,12 +96,13 @@ public final class UserVectorsFollower implements AutoCloseable {
             }
             Map<TopicPartition, Long> ends = kafka.endOffsets(partitions, PATIENCE);
             long behind = behind(kafka, ends);
-            LOG.info(
-                    "user vectors of '{}': {} records to read on {} ({} the store's offsets)",
-                    modelName,
-                    behind,
-                    topic,
-                    stored.isEmpty() ? "a new store, from the beginning, without" : "resuming from");
+            LOG.atLevel(behind > 0 ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.DEBUG)
+                    .log(
+                            "user vectors of '{}': {} records to read on {} ({} the store's offsets)",
+                            modelName,
+                            behind,
+                            topic,
+                            stored.isEmpty() ? "a new store, from the beginning, without" : "resuming from");
             long total = Math.max(1, behind);
             long lastProgress = System.nanoTime();
             if (behind == 0) {
@@ -165,7 +166,8 @@ public final class UserVectorsFollower implements AutoCloseable {
         caughtUp = true;
         long users = store.estimatedUsers();
         metrics.users(users);
-        LOG.info("user vectors caught up ({} records read, about {} users held)", records, users);
+        LOG.atLevel(records > 0 ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.DEBUG)
+                .log("user vectors caught up ({} records read, about {} users held)", records, users);
     }
 
     private void take(ConsumerRecords<byte[], byte[]> records, KafkaConsumer<byte[], byte[]> kafka) {
