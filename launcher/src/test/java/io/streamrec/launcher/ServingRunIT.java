@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrec.flink.cli.RunCommand;
 import io.streamrec.flink.embedded.EmbeddedKafkaBroker;
 import io.streamrec.launcher.cli.Launcher;
 import io.streamrec.model.data.MovieLensDataset;
@@ -26,12 +27,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * {@code streamrec run} with the serving API beside the job, on a real broker, over real HTTP: a user's events come
@@ -97,15 +100,17 @@ class ServingRunIT {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             StringWriter out = new StringWriter();
             PrintWriter printer = new PrintWriter(out, true);
-            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Launcher.commandLine()
-                    .setOut(printer)
+            CommandLine cli = Launcher.commandLine();
+            RunCommand runCommand = (RunCommand) cli.getSubcommands().get("run").getCommand();
+            // the duration only bounds a run that goes wrong: the test stops it once it has seen what it asserts
+            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> cli.setOut(printer)
                     .setErr(printer)
                     .execute(
                             "run",
                             "--bootstrap-servers",
                             broker.bootstrapServers(),
                             "--duration",
-                            "150",
+                            "240",
                             "--limit",
                             Integer.toString(EVENTS),
                             "--model",
@@ -188,7 +193,8 @@ class ServingRunIT {
                                     .asLong()
                             > before);
 
-            assertThat(run.get()).as(out.toString()).isZero();
+            runCommand.stop();
+            assertThat(run.get(90, TimeUnit.SECONDS)).as(out.toString()).isZero();
             assertThat(out.toString()).contains("Using Kafka at " + broker.bootstrapServers());
 
             // the job has stopped: two services on the same store, the second a restart of the first

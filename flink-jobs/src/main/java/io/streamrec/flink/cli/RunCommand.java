@@ -387,11 +387,25 @@ public final class RunCommand implements Callable<Integer> {
     int maxLongTermPerFeature;
 
     private final List<RunCompanion> companions = new ArrayList<>();
+    private volatile StreamrecRun running;
+    private volatile boolean stopRequested;
 
     /** Starts {@code companion} beside the job of every run (the launcher adds the serving API this way). */
     public RunCommand withCompanion(RunCompanion companion) {
         companions.add(companion);
         return this;
+    }
+
+    /**
+     * Asks the run in progress (or the next, if none has started yet) to stop as Ctrl-C does; does not wait. For
+     * programs and tests that start {@code run} on their own thread.
+     */
+    public void stop() {
+        stopRequested = true;
+        StreamrecRun current = running;
+        if (current != null) {
+            current.stop();
+        }
     }
 
     @Override
@@ -410,6 +424,10 @@ public final class RunCommand implements Callable<Integer> {
         StreamrecRun run =
                 new StreamrecRun(config, bootstrapServers == null, StreamrecPipeline::build, events, settings, out);
         companions.forEach(run::withCompanion);
+        running = run;
+        if (stopRequested) {
+            run.stop();
+        }
 
         CountDownLatch done = new CountDownLatch(1);
         Thread onCtrlC = new Thread(
