@@ -9,10 +9,12 @@ import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.Tombstone;
 import io.streamrec.schemas.UpdateKind;
 import io.streamrec.schemas.UserVector;
+import io.streamrec.serving.index.IndexSettings;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Deltas and a new FULL update arrive while a load generator keeps asking: no request fails, and every answer's
- * scores are exactly those of the item vectors of the one version it names.
+ * scores are exactly those of the item vectors of the one version it names. Once with the small catalogue scanned,
+ * once through the graph with the index rebuilt in the background after every delta and swapped in under load.
  */
 class HotSwapUnderLoadTest {
 
@@ -41,9 +44,25 @@ class HotSwapUnderLoadTest {
 
     @Test
     void aFullSwappedInUnderLoadFailsNoRequestAndNoAnswerMixesVersions() throws Exception {
+        int rebuilds = swapUnderLoad(IndexSettings.defaults());
+        assertThat(rebuilds)
+                .as("a catalogue this small is scanned and never rebuilt")
+                .isZero();
+    }
+
+    @Test
+    void indexRebuildsSwappedInUnderLoadFailNoRequestAndMixNoVersions() throws Exception {
+        // a graph from the first item, rebuilt once a tenth of its nodes are replaced rows: after every delta
+        int rebuilds = swapUnderLoad(new IndexSettings(16, 32, 60, 0, 0.1));
+        assertThat(rebuilds).as("rebuilt indexes swapped in under load").isGreaterThanOrEqualTo(3);
+    }
+
+    /** Runs the load while six updates (a FULL among them) arrive; returns how many rebuilt indexes were swapped in. */
+    private int swapUnderLoad(IndexSettings index) throws Exception {
+        int rebuilds = 0;
         try (TinyModel model = new TinyModel("sdm", 60, 300, 3_000).train(4);
-                LocalService service =
-                        new LocalService(dir, ServingConfig.builder().httpThreads(4), Map.of())) {
+                LocalService service = new LocalService(
+                        dir, ServingConfig.builder().httpThreads(4).index(index), Map.of())) {
             Map<Long, Map<String, float[]>> itemsAt = new ConcurrentHashMap<>();
             List<ModelUpdate> first = model.full();
             record(itemsAt, first);
@@ -88,6 +107,10 @@ class HotSwapUnderLoadTest {
                 service.apply(next);
                 last = next.get(0).getVersion();
                 Thread.sleep(150);
+                if (service.maintainUntilRebuilt(Duration.ofSeconds(20))) {
+                    rebuilds++;
+                    Thread.sleep(150);
+                }
             }
             running.set(false);
             for (Future<?> g : generators) {
@@ -119,6 +142,7 @@ class HotSwapUnderLoadTest {
                     .hasSizeGreaterThan(3);
             assertThat(answers).hasSizeGreaterThan(50);
         }
+        return rebuilds;
     }
 
     /** The item vectors each version holds, replayed from the updates. */

@@ -61,6 +61,28 @@ final class LocalService implements AutoCloseable {
         sync.swapIfAssembled();
     }
 
+    /**
+     * On the updating thread as the follower does: starts rebuilding a degraded index and waits for the rebuilt one to
+     * be swapped in; false if the index needed no rebuild.
+     */
+    boolean maintainUntilRebuilt(Duration timeout) throws InterruptedException {
+        ServingModel model = sync.current();
+        if (model.maintain()) {
+            return true;
+        }
+        if (!model.rebuilding()) {
+            return false;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (model.maintain()) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no rebuilt index within " + timeout);
+    }
+
     void users(List<UserVector> vectors) {
         store.write(vectors, Map.of());
     }

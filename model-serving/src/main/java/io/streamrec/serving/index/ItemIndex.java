@@ -35,7 +35,10 @@ import java.util.stream.IntStream;
  * <p><b>Search.</b> An HNSW-style graph (jvector's {@link GraphIndexBuilder}, which takes inserts concurrently with
  * searches) over all nodes; replaced and deleted nodes still route the walk but are never returned. Below
  * {@link IndexSettings#exactSearchThreshold()} live items a search scans them all instead ({@link #searchExact}, also
- * the reference the tests and the benchmark measure recall against).
+ * the reference the tests and the benchmark measure recall against), and an index built that small keeps no graph at
+ * all: inserting into a graph costs far more than a scan saves there, and a small catalogue's deltas (every row an
+ * insert) would hold up catching up. Once such an index outgrows the threshold, {@link #degraded()} asks for a rebuild,
+ * which builds the graph.
  *
  * <p><b>Decay.</b> Every upsert leaves a dead node behind, and a graph with many dead nodes walks further for the same
  * answers; {@link #degraded()} says when to rebuild ({@link #rebuiltAt}, from the live rows, off the updating thread,
@@ -63,13 +66,14 @@ public final class ItemIndex {
     private volatile int size;
     private volatile long version;
     private int liveItems;
+    private final boolean graphed;
 
     /** An empty index for vectors of width {@code dim}, at {@code baseVersion}. */
     public ItemIndex(int dim, IndexSettings settings, long baseVersion) {
-        this(dim, settings, baseVersion, ForkJoinPool.commonPool());
+        this(dim, settings, baseVersion, ForkJoinPool.commonPool(), settings.exactSearchThreshold() == 0);
     }
 
-    private ItemIndex(int dim, IndexSettings settings, long baseVersion, ForkJoinPool pool) {
+    private ItemIndex(int dim, IndexSettings settings, long baseVersion, ForkJoinPool pool, boolean graphed) {
         if (dim < 1) {
             throw new IllegalArgumentException("vector width must be positive, got " + dim);
         }
@@ -77,6 +81,7 @@ public final class ItemIndex {
         this.settings = settings;
         this.baseVersion = baseVersion;
         this.version = baseVersion;
+        this.graphed = graphed;
         this.graph = new GraphIndexBuilder(
                 BuildScoreProvider.randomAccessScoreProvider(vectors, SIMILARITY),
                 dim,
@@ -92,11 +97,13 @@ public final class ItemIndex {
 
     /** An index holding {@code rows}, built with {@code pool}'s threads, at {@code version}. */
     public static ItemIndex build(int dim, IndexSettings settings, long version, List<Row> rows, ForkJoinPool pool) {
-        ItemIndex index = new ItemIndex(dim, settings, version, pool);
+        ItemIndex index = new ItemIndex(dim, settings, version, pool, rows.size() >= settings.exactSearchThreshold());
         for (Row row : rows) {
             index.append(row.itemId(), row.info(), row.vector());
         }
-        index.connectAll(pool);
+        if (index.graphed) {
+            index.connectAll(pool);
+        }
         index.publish(version);
         return index;
     }
@@ -123,10 +130,30 @@ public final class ItemIndex {
         return size;
     }
 
-    /** Whether enough of the graph is dead rows that it should be rebuilt. */
+    /** Whether searches walk a graph (false: an index built below the exact-search threshold scans). */
+    public boolean hasGraph() {
+        return graphed;
+    }
+
+    /**
+     * Whether the index should be rebuilt from its live rows: enough of its nodes are dead rows, or it has outgrown
+     * exact search without a graph.
+     */
     public boolean degraded() {
+        return rebuildReason() != null;
+    }
+
+    /** Why the index should be rebuilt (for the log), or null if it should not. */
+    public String rebuildReason() {
         int nodes = size;
-        return nodes > settings.exactSearchThreshold() && nodes - liveItems > settings.maxDeadFraction() * nodes;
+        int live = liveItems;
+        if (!graphed && live >= settings.exactSearchThreshold()) {
+            return live + " items outgrew exact search: building a search graph";
+        }
+        if (nodes > settings.exactSearchThreshold() && nodes - live > settings.maxDeadFraction() * nodes) {
+            return (nodes - live) + " of " + nodes + " nodes are replaced or deleted rows";
+        }
+        return null;
     }
 
     /**
@@ -141,7 +168,9 @@ public final class ItemIndex {
             removeNode(previous, atVersion);
         }
         int node = append(itemId, info, vector, atVersion, previous == null ? -1 : previous);
-        graph.addGraphNode(node, vectors.getVector(node));
+        if (graphed) {
+            graph.addGraphNode(node, vectors.getVector(node));
+        }
     }
 
     /** Removes {@code itemId} from {@code atVersion} on; unknown items are ignored. */
@@ -271,7 +300,7 @@ public final class ItemIndex {
      * items {@code exclude} names; by the graph, or by a scan below the exact-search threshold.
      */
     public List<ScoredItem> search(float[] query, int k, long atVersion, ItemFilter exclude) {
-        if (liveItems < settings.exactSearchThreshold()) {
+        if (!graphed || liveItems < settings.exactSearchThreshold()) {
             return searchExact(query, k, atVersion, exclude);
         }
         checkQuery(query, atVersion);

@@ -128,6 +128,11 @@ public final class ServingModel implements Replica {
         return view;
     }
 
+    /** Whether a rebuilt index is being built in the background. */
+    public boolean rebuilding() {
+        return rebuild != null;
+    }
+
     /** How often the index was rebuilt from its live rows. */
     public int rebuilds() {
         return rebuilds;
@@ -193,11 +198,7 @@ public final class ServingModel implements Replica {
                 long at = current.version();
                 ItemIndex degraded = current.index();
                 LOG.info(
-                        "rebuilding the item index of '{}' at version {}: {} of {} nodes are replaced or deleted rows",
-                        modelName,
-                        at,
-                        degraded.nodes() - degraded.liveItems(),
-                        degraded.nodes());
+                        "rebuilding the item index of '{}' at version {}: {}", modelName, at, degraded.rebuildReason());
                 rebuild = CompletableFuture.supplyAsync(() -> degraded.rebuiltAt(at, buildPool), buildPool);
             }
             return false;

@@ -148,6 +148,32 @@ class ItemIndexTest {
     }
 
     @Test
+    void aSmallIndexScansWithoutAGraphUntilItOutgrowsExactSearchAndARebuildGivesItOne() {
+        Random random = new Random(6);
+        IndexSettings settings = IndexSettings.defaults().withExactSearchThreshold(1_000);
+        ItemIndex index = ItemIndex.build(DIM, settings, 1, rows(500, random), ForkJoinPool.commonPool());
+        assertThat(index.hasGraph()).isFalse();
+        assertThat(index.degraded()).isFalse();
+
+        for (int i = 500; i < 1_200; i++) {
+            index.upsert("i" + i, ItemInfo.NONE, unit(random, DIM), 2);
+        }
+        index.publish(2);
+
+        assertThat(index.hasGraph()).isFalse();
+        assertThat(index.rebuildReason()).contains("outgrew exact search");
+        float[] query = unit(random, DIM);
+        assertThat(index.search(query, 50, 2, ItemIndex.ItemFilter.NONE))
+                .as("still exact while it has no graph")
+                .isEqualTo(index.searchExact(query, 50, 2, ItemIndex.ItemFilter.NONE));
+        ItemIndex rebuilt = index.rebuiltAt(2, ForkJoinPool.commonPool());
+        assertThat(rebuilt.hasGraph()).isTrue();
+        assertThat(rebuilt.degraded()).isFalse();
+        assertThat(rebuilt.itemIds(2)).containsExactlyInAnyOrderElementsOf(index.itemIds(2));
+        assertThat(recall(rebuilt, 30, 20, 2, random)).isGreaterThan(0.95);
+    }
+
+    @Test
     void aVectorOfTheWrongWidthIsRefused() {
         ItemIndex index = new ItemIndex(DIM, GRAPH, 1);
         assertThatThrownBy(() -> index.upsert("x", ItemInfo.NONE, new float[3], 2))
