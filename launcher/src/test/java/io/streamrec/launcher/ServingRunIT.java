@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamrec.flink.cli.RunCommand;
-import io.streamrec.flink.embedded.EmbeddedKafkaBroker;
-import io.streamrec.launcher.cli.Launcher;
+import io.streamrec.launcher.cli.RunCommand;
+import io.streamrec.embedded.EmbeddedKafkaBroker;
+import io.streamrec.launcher.cli.StreamrecCommand;
 import io.streamrec.model.data.MovieLensDataset;
 import io.streamrec.schemas.UserEvent;
 import io.streamrec.serving.RecommendationService;
@@ -100,7 +100,7 @@ class ServingRunIT {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             StringWriter out = new StringWriter();
             PrintWriter printer = new PrintWriter(out, true);
-            CommandLine cli = Launcher.commandLine();
+            CommandLine cli = StreamrecCommand.commandLine();
             RunCommand runCommand = (RunCommand) cli.getSubcommands().get("run").getCommand();
             // the duration only bounds a run that goes wrong: the test stops it once it has seen what it asserts
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> cli.setOut(printer)

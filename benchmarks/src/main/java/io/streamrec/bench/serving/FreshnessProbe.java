@@ -2,8 +2,9 @@ package io.streamrec.bench.serving;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamrec.flink.embedded.EmbeddedKafkaBroker;
+import io.streamrec.embedded.EmbeddedKafkaBroker;
 import io.streamrec.flink.job.TopicSpec;
+import io.streamrec.flink.job.Topics;
 import io.streamrec.model.encode.Encoders;
 import io.streamrec.model.sync.ModelUpdates;
 import io.streamrec.model.train.OnlineTrainer;
@@ -69,7 +70,9 @@ final class FreshnessProbe {
         Path dir = Files.createTempDirectory("serving-freshness");
         try (EmbeddedKafkaBroker broker =
                 EmbeddedKafkaBroker.builder().maxMessageBytes(2 << 20).start()) {
-            broker.createTopics(TopicSpec.of("model-updates", 1), TopicSpec.compacted("user-vectors", 1));
+            Topics.createIfAbsent(
+                    broker.bootstrapServers(),
+                    List.of(TopicSpec.of("model-updates", 1), TopicSpec.compacted("user-vectors", 1)));
             Map<String, Object> props = Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                     broker.bootstrapServers(),

@@ -15,6 +15,7 @@ import io.streamrec.schemas.SourcedEvent;
 import io.streamrec.schemas.TrainingExample;
 import io.streamrec.schemas.UserProfile;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -71,8 +72,17 @@ public final class StreamrecPipeline {
      * when enabled the trainer, the encoders and their topics.
      */
     public static void build(StreamExecutionEnvironment env, StreamrecJobConfig cfg) {
+        build(env, cfg, cfg.flinkConfiguration());
+    }
+
+    /**
+     * As {@link #build(StreamExecutionEnvironment, StreamrecJobConfig)}, configuring {@code env} with {@code
+     * flinkConfiguration} instead of all of {@code cfg}'s: on a cluster, whatever the user did not set is the
+     * cluster's (checkpoint storage, parallelism, memory).
+     */
+    public static void build(StreamExecutionEnvironment env, StreamrecJobConfig cfg, Configuration flinkConfiguration) {
         LOG.info("Building the streamrec pipeline with {}", cfg);
-        env.configure(cfg.flinkConfiguration());
+        env.configure(flinkConfiguration);
 
         SingleOutputStreamOperator<SourcedEvent> events = env.fromSource(
                         KafkaSources.events(cfg),

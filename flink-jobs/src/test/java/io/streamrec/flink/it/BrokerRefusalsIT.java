@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrec.embedded.LiveMetrics;
+import io.streamrec.embedded.LocalFlinkCluster;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.StreamrecPipeline;
 import io.streamrec.flink.job.TopicNames;
 import io.streamrec.flink.job.TopicSettingsCheck;
 import io.streamrec.flink.job.Topics;
-import io.streamrec.flink.runtime.LiveMetrics;
-import io.streamrec.flink.runtime.LocalFlinkCluster;
 import io.streamrec.schemas.UserEvent;
 import io.streamrec.schemas.codec.JsonCodecs;
 import java.io.IOException;

@@ -1,7 +1,9 @@
 package io.streamrec.flink.it;
 
-import io.streamrec.flink.embedded.EmbeddedKafkaBroker;
+import io.streamrec.embedded.EmbeddedKafkaBroker;
 import io.streamrec.flink.job.TopicSpec;
+import io.streamrec.flink.job.Topics;
+import java.util.List;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -30,7 +32,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback {
     }
 
     public void createTopics(TopicSpec... topics) {
-        broker.createTopics(topics);
+        Topics.createIfAbsent(broker.bootstrapServers(), List.of(topics));
     }
 
     /** Closes the broker when JUnit closes the root store, after the last test class. */

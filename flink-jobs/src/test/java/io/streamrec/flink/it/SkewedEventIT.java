@@ -2,11 +2,11 @@ package io.streamrec.flink.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.embedded.LiveMetrics;
+import io.streamrec.embedded.LocalFlinkCluster;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.StreamrecPipeline;
 import io.streamrec.flink.job.Topics;
-import io.streamrec.flink.runtime.LiveMetrics;
-import io.streamrec.flink.runtime.LocalFlinkCluster;
 import io.streamrec.schemas.UserEvent;
 import io.streamrec.schemas.UserVector;
 import io.streamrec.schemas.codec.JsonCodecs;

@@ -1,6 +1,6 @@
 package io.streamrec.flink.it;
 
-import io.streamrec.flink.runtime.LiveMetrics;
+import io.streamrec.embedded.LiveMetrics;
 import io.streamrec.flink.train.TrainerOperator;
 
 /**

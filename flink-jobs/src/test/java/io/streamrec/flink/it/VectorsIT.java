@@ -2,12 +2,12 @@ package io.streamrec.flink.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.embedded.LiveMetrics;
+import io.streamrec.embedded.LocalFlinkCluster;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.StreamrecPipeline;
 import io.streamrec.flink.job.TopicNames;
 import io.streamrec.flink.job.Topics;
-import io.streamrec.flink.runtime.LiveMetrics;
-import io.streamrec.flink.runtime.LocalFlinkCluster;
 import io.streamrec.flink.train.TrainerOperator;
 import io.streamrec.flink.train.TrainerOperatorConfig;
 import io.streamrec.model.encode.pool.MeanPoolEncoder;

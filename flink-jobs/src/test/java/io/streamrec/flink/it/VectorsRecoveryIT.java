@@ -7,11 +7,11 @@ import static io.streamrec.flink.it.VectorsIT.VECTORS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.streamrec.embedded.LiveMetrics;
+import io.streamrec.embedded.LocalFlinkCluster;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.StreamrecPipeline;
 import io.streamrec.flink.job.Topics;
-import io.streamrec.flink.runtime.LiveMetrics;
-import io.streamrec.flink.runtime.LocalFlinkCluster;
 import io.streamrec.flink.train.TrainerOperator;
 import io.streamrec.schemas.UserVector;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.streamrec.flink.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamrec.flink.runtime.LiveMetrics;
+import io.streamrec.embedded.LiveMetrics;
 import io.streamrec.schemas.ItemRow;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.TrainingExample;

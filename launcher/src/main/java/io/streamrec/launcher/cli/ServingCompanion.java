@@ -1,7 +1,7 @@
 package io.streamrec.launcher.cli;
 
 import io.streamrec.flink.job.StreamrecJobConfig;
-import io.streamrec.flink.runtime.RunCompanion;
+import io.streamrec.launcher.runtime.RunCompanion;
 import io.streamrec.model.data.EventDataset;
 import io.streamrec.model.data.ItemDescription;
 import io.streamrec.model.data.MovieLensDataset;

@@ -1,5 +1,0 @@
-/**
- * Infrastructure that runs inside the streamrec JVM for the embedded mode and the integration tests: a real
- * single-node KRaft Kafka broker started from the Kafka jars ({@link io.streamrec.flink.embedded.EmbeddedKafkaBroker}).
- */
-package io.streamrec.flink.embedded;

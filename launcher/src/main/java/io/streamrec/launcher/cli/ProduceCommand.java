@@ -1,0 +1,168 @@
+package io.streamrec.launcher.cli;
+
+import io.streamrec.flink.job.Topics;
+import io.streamrec.launcher.runtime.EventReplayer;
+import io.streamrec.launcher.runtime.ProduceProgress;
+import io.streamrec.launcher.runtime.ProgressTicker;
+import io.streamrec.launcher.runtime.RawFileProducer;
+import io.streamrec.launcher.runtime.RecordSender;
+import io.streamrec.launcher.runtime.RefusalReport;
+import io.streamrec.model.data.EventDataset;
+import io.streamrec.schemas.UserEvent;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code streamrec produce}: writes a dataset's events, or a file's raw lines, into a Kafka topic. */
+@Command(
+        name = "produce",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Replays a dataset into a Kafka topic as UserEvents keyed by userId, in event-time order (JSON or"
+                    + " Avro), or sends each line of a file as one record exactly as written (--raw FILE), like"
+                    + " Kafka's console producer: for feeding bad input to the pipeline.",
+        })
+public final class ProduceCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(
+            names = "--bootstrap-servers",
+            required = true,
+            paramLabel = "HOST:PORT[,...]",
+            description = "Kafka to write to (the address `streamrec run` prints).")
+    String bootstrapServers;
+
+    @Option(
+            names = "--topic",
+            defaultValue = "events",
+            paramLabel = "NAME",
+            description = "Topic to write to. Default: ${DEFAULT-VALUE}.")
+    String topic;
+
+    @Option(
+            names = "--raw",
+            paramLabel = "FILE",
+            description = "Send each line of FILE (\\n or \\r\\n terminated; the terminator is not sent) as one"
+                    + " record, byte for byte, including empty and invalid lines, instead of a dataset.")
+    Path rawFile;
+
+    @Option(
+            names = "--key-field",
+            paramLabel = "FIELD",
+            description = "With --raw: use this top-level field of each JSON line as the record key."
+                    + " Lines without it, or that are not well-formed JSON objects, get no key. Default: no key.")
+    String keyField;
+
+    @Mixin
+    DatasetOptions dataset;
+
+    @Mixin
+    ReplayOptions replay;
+
+    @Option(
+            names = "--progress-interval",
+            defaultValue = "5",
+            paramLabel = "SECONDS",
+            description = "Seconds between progress lines. Default: ${DEFAULT-VALUE}.")
+    double progressIntervalSec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (progressIntervalSec <= 0) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--progress-interval must be a positive number of seconds, got " + progressIntervalSec);
+        }
+        if (rawFile == null && keyField != null) {
+            throw new ParameterException(
+                    spec.commandLine(), "--key-field applies to --raw only: dataset events are always keyed by userId");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (rawFile != null) {
+            rejectDatasetOptionsWithRaw();
+            RawFileProducer producer = new RawFileProducer(rawFile, Optional.ofNullable(keyField));
+            OptionalInt maxMessageBytes = Topics.requireWritable(bootstrapServers, topic);
+            try (RecordSender sender = new RecordSender(
+                    bootstrapServers, topic, "streamrec-produce", new RefusalReport(out), maxMessageBytes)) {
+                long lines = producer.sendTo(sender, out, progressIntervalSec);
+                out.printf(
+                        "Sent %,d lines of %s to topic '%s' at %s%s%n",
+                        lines, rawFile, topic, bootstrapServers, outcome(sender));
+                return sender.refused() == 0 ? 0 : RECORDS_REFUSED_EXIT_CODE;
+            }
+        }
+        EventDataset events = dataset.open();
+        EventReplayer replayer = replay.replayer(dataset);
+        OptionalInt maxMessageBytes = Topics.requireWritable(bootstrapServers, topic);
+        long started = System.nanoTime();
+        try (RecordSender sender = new RecordSender(
+                        bootstrapServers, topic, "streamrec-produce", new RefusalReport(out), maxMessageBytes);
+                Stream<UserEvent> stream = events.events();
+                ProgressTicker ticker =
+                        new ProgressTicker(out, progressIntervalSec, () -> ProduceProgress.line(sender, started))) {
+            long sent;
+            try {
+                sent = replayer.replay(stream, sender);
+            } catch (IllegalStateException refused) {
+                if (sender.refused() == 0) {
+                    throw refused;
+                }
+                sent = sender.sent();
+            }
+            out.println(ProduceProgress.line(sender, started));
+            out.printf(
+                    "Sent %,d %s events of %s to topic '%s' at %s%s%n",
+                    sent, replay.format, events.name(), topic, bootstrapServers, outcome(sender));
+            return sender.refused() == 0 ? 0 : RECORDS_REFUSED_EXIT_CODE;
+        }
+    }
+
+    /** The exit code when some records were refused (each was reported; 2 is a bad option or input). */
+    static final int RECORDS_REFUSED_EXIT_CODE = 1;
+
+    /** How the sends ended, for the final line: all written, or how many were refused. */
+    private static String outcome(RecordSender sender) {
+        return sender.refused() == 0
+                ? ""
+                : String.format(
+                        java.util.Locale.ROOT,
+                        ": %,d written, %,d refused (each reported above)",
+                        sender.acknowledged(),
+                        sender.refused());
+    }
+
+    private void rejectDatasetOptionsWithRaw() {
+        for (String option : new String[] {
+            "--dataset",
+            "--path",
+            "--synthetic",
+            "--synthetic-users",
+            "--synthetic-items",
+            "--synthetic-events",
+            "--seed",
+            "--dataset-option",
+            "--limit",
+            "--speedup",
+            "--rate",
+            "--format"
+        }) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--raw sends the file's lines as they are; " + option + " does not apply to it");
+            }
+        }
+    }
+}
