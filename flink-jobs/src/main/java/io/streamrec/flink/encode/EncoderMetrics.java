@@ -14,7 +14,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * {@code updatesRejected} (model updates refused, also counted by reason in the group {@code reason}, e.g.
  * {@code encoder.reason.corrupt.updatesRejected}), {@code updatesOfOtherModels} (chunks of another model on the topic,
  * ignored), {@code pendingDropped} (counters); {@code batchSize}, {@code encodeLatencyMs}
- * (histograms over the last {@value #WINDOW} batches); {@code modelVersion}, {@code pending}, {@code heldDeltas}
+ * (histograms over the last {@value #WINDOW} batches), {@code eventTimeLagMs} (over the last {@value #WINDOW}
+ * vectors); {@code modelVersion}, {@code pending}, {@code heldDeltas}
  * and {@code lastFullAssemblyMs} (gauges; the time the last FULL took to assemble off the task thread),
  * {@code batchWaitMs} (the deadline last given to a batch) and {@code arrivalsPerSecond} (what it was set from), and
  * with the long-term cache on {@code longTermCacheHits}, {@code longTermCacheMisses} and {@code longTermCacheUsers}.
@@ -30,6 +31,8 @@ final class EncoderMetrics {
     final Counter pendingDropped;
     final Histogram batchSize;
     final Histogram encodeLatencyMs;
+    /** Wall-clock time at emission minus the event time of the event a vector reflects: live, the event→vector latency. */
+    final Histogram eventTimeLagMs;
     /** Written by the task thread only; read by metric reporters. */
     private volatile long modelVersion;
 
@@ -51,6 +54,7 @@ final class EncoderMetrics {
         this.pendingDropped = group.counter("pendingDropped");
         this.batchSize = group.histogram("batchSize", new DescriptiveStatisticsHistogram(WINDOW));
         this.encodeLatencyMs = group.histogram("encodeLatencyMs", new DescriptiveStatisticsHistogram(WINDOW));
+        this.eventTimeLagMs = group.histogram("eventTimeLagMs", new DescriptiveStatisticsHistogram(WINDOW));
         group.gauge("modelVersion", () -> modelVersion);
         group.gauge("pending", () -> pending);
         group.gauge("heldDeltas", () -> heldDeltas);
@@ -82,6 +86,11 @@ final class EncoderMetrics {
 
     void batchWait(long millis) {
         this.batchWaitMs = millis;
+    }
+
+    /** A vector left for the event of {@code eventTime} (epoch ms) at {@code nowMillis}. */
+    void vectorEmitted(long eventTime, long nowMillis) {
+        eventTimeLagMs.update(nowMillis - eventTime);
     }
 
     void model(long version, int held) {

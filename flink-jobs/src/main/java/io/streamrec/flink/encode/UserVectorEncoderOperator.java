@@ -322,8 +322,10 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
         deadline.encoded(snapshots.size(), took);
         metrics.batchEncoded(snapshots.size(), took / 1_000_000);
         long version = replica.version();
+        long now = System.currentTimeMillis();
         for (int i = 0; i < snapshots.size(); i++) {
             FeatureSnapshot snapshot = snapshots.get(i);
+            metrics.vectorEmitted(snapshot.getEventTime(), now);
             output.collect(new StreamRecord<>(userVector(snapshot, encoded.get(i), version), snapshot.getEventTime()));
         }
     }
