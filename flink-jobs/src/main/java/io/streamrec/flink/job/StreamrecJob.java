@@ -1,5 +1,7 @@
 package io.streamrec.flink.job;
 
+import io.streamrec.flink.train.TrainerOperatorConfig;
+import io.streamrec.model.encode.Encoders;
 import io.streamrec.model.history.HistoryPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +15,7 @@ import java.util.function.Consumer;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -42,8 +45,16 @@ public final class StreamrecJob {
         env.execute(options.getOrDefault("job-name", "streamrec"));
     }
 
+    /**
+     * The job's configuration from its arguments and the Flink configuration's {@code streamrec.*} entries, as
+     * {@link #main} reads them; every problem is listed in one {@link IllegalArgumentException}.
+     */
+    public static StreamrecJobConfig configuration(String[] args, ReadableConfig flinkConfig) {
+        return config(options(args, flinkConfig));
+    }
+
     /** The options: {@code streamrec.*} entries of the Flink configuration, then the arguments over them. */
-    static Map<String, String> options(String[] args, org.apache.flink.configuration.ReadableConfig flinkConfig) {
+    static Map<String, String> options(String[] args, ReadableConfig flinkConfig) {
         Map<String, String> options = new LinkedHashMap<>();
         if (flinkConfig instanceof Configuration conf) {
             conf.toMap().forEach((k, v) -> {
@@ -101,6 +112,8 @@ public final class StreamrecJob {
         setters.put("incremental-checkpoints", v -> b.incrementalCheckpoints(bool(v)));
         setters.put("max-session-items", v -> history.maxSessionItems(Integer.parseInt(v)));
         setters.put("max-long-term-per-feature", v -> history.maxLongTermPerFeature(Integer.parseInt(v)));
+        Duration[] deltaInterval = {null};
+        setters.put("delta-interval", v -> deltaInterval[0] = duration(v));
         setters.put("job-name", v -> {});
         options.forEach((name, value) -> {
             Consumer<String> setter = setters.get(name);
@@ -114,6 +127,17 @@ public final class StreamrecJob {
                 problems.add("--" + name + " " + value + ": " + e.getMessage());
             }
         });
+        String model = options.getOrDefault("model", StreamrecJobConfig.DEFAULT_MODEL);
+        if (deltaInterval[0] != null && Encoders.names().contains(model)) { // an unknown model is reported below
+            try {
+                b.trainer(TrainerOperatorConfig.builder()
+                        .encoder(model)
+                        .deltaInterval(deltaInterval[0])
+                        .build());
+            } catch (RuntimeException e) {
+                problems.add("--delta-interval " + options.get("delta-interval") + ": " + e.getMessage());
+            }
+        }
         try {
             b.historyPolicy(history.build());
         } catch (RuntimeException e) {
