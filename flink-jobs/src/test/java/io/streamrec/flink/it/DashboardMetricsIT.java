@@ -34,8 +34,6 @@ import org.slf4j.LoggerFactory;
 class DashboardMetricsIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(DashboardMetricsIT.class);
-    static final Path DASHBOARD =
-            Path.of(System.getProperty("streamrec.home", "..")).resolve("monitoring/grafana/dashboards/streamrec.json");
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
     @RegisterExtension
@@ -44,7 +42,7 @@ class DashboardMetricsIT {
     @Test
     void everyJobSeriesTheDashboardQueriesIsExportedByFlinksPrometheusReporter(@TempDir Path dir) throws Exception {
         List<PromSelectors.Selector> selectors =
-                PromSelectors.ofDashboard(new ObjectMapper().readTree(DASHBOARD.toFile()));
+                PromSelectors.ofDashboard(new ObjectMapper().readTree(PromSelectors.DASHBOARD.toFile()));
         List<PromSelectors.Selector> job =
                 selectors.stream().filter(s -> s.metric().startsWith("flink_")).toList();
         assertThat(job).as("the dashboard's job series").hasSizeGreaterThan(20);
@@ -74,12 +72,7 @@ class DashboardMetricsIT {
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (System.nanoTime() < deadline) {
                 scrape = scrape(port);
-                List<PromSelectors.Series> series = PromSelectors.parseExposition(scrape);
-                missing = job.stream()
-                        .filter(s -> series.stream().noneMatch(s::matches))
-                        .map(PromSelectors.Selector::toString)
-                        .distinct()
-                        .toList();
+                missing = PromSelectors.unmatched(job, scrape);
                 if (missing.isEmpty()) {
                     break;
                 }

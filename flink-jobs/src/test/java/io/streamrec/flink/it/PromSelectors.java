@@ -1,6 +1,7 @@
 package io.streamrec.flink.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +14,11 @@ import java.util.regex.Pattern;
  * ({@code metric{label=~"re", other="v"}}) of a Grafana dashboard's queries, the series of an exposition, and
  * whether a selector selects a series. Grafana variables ({@code $job}) match anything.
  */
-final class PromSelectors {
+public final class PromSelectors {
+
+    /** The repository's Grafana dashboard (tests run in a module folder, or where {@code streamrec.home} says). */
+    public static final Path DASHBOARD =
+            Path.of(System.getProperty("streamrec.home", "..")).resolve("monitoring/grafana/dashboards/streamrec.json");
 
     private static final Pattern SELECTOR =
             Pattern.compile("\\b((?:flink|streamrec)_[A-Za-z0-9_:]*)\\s*(?:\\{([^}]*)\\})?");
@@ -25,8 +30,8 @@ final class PromSelectors {
     private PromSelectors() {}
 
     /** One label matcher of a selector. */
-    record LabelMatcher(String label, String op, String value) {
-        boolean matches(Map<String, String> labels) {
+    public record LabelMatcher(String label, String op, String value) {
+        public boolean matches(Map<String, String> labels) {
             String actual = labels.getOrDefault(label, "");
             return switch (op) {
                 case "=" -> actual.equals(value);
@@ -39,8 +44,8 @@ final class PromSelectors {
     }
 
     /** A series selector: a metric name and its label matchers. */
-    record Selector(String metric, List<LabelMatcher> matchers) {
-        boolean matches(Series series) {
+    public record Selector(String metric, List<LabelMatcher> matchers) {
+        public boolean matches(Series series) {
             return series.metric().equals(metric) && matchers.stream().allMatch(m -> m.matches(series.labels()));
         }
 
@@ -56,10 +61,10 @@ final class PromSelectors {
     }
 
     /** A series of a scrape. */
-    record Series(String metric, Map<String, String> labels) {}
+    public record Series(String metric, Map<String, String> labels) {}
 
     /** Every selector of every query of a dashboard: panel targets and templating queries. */
-    static List<Selector> ofDashboard(JsonNode dashboard) {
+    public static List<Selector> ofDashboard(JsonNode dashboard) {
         List<Selector> selectors = new ArrayList<>();
         dashboard.findValues("expr").forEach(e -> selectors.addAll(ofQuery(e.asText())));
         for (JsonNode variable : dashboard.path("templating").path("list")) {
@@ -71,7 +76,7 @@ final class PromSelectors {
         return selectors;
     }
 
-    static List<Selector> ofQuery(String expr) {
+    public static List<Selector> ofQuery(String expr) {
         List<Selector> selectors = new ArrayList<>();
         Matcher m = SELECTOR.matcher(expr);
         while (m.find()) {
@@ -94,7 +99,7 @@ final class PromSelectors {
     }
 
     /** The series of a Prometheus text exposition (0.0.4). */
-    static List<Series> parseExposition(String text) {
+    public static List<Series> parseExposition(String text) {
         List<Series> series = new ArrayList<>();
         for (String line : text.split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
@@ -114,5 +119,15 @@ final class PromSelectors {
             series.add(new Series(line.substring(0, brace), labels));
         }
         return series;
+    }
+
+    /** The selectors that select no series of {@code exposition}, each once, as the dashboard writes them. */
+    public static List<String> unmatched(List<Selector> selectors, String exposition) {
+        List<Series> series = parseExposition(exposition);
+        return selectors.stream()
+                .filter(s -> series.stream().noneMatch(s::matches))
+                .map(Selector::toString)
+                .distinct()
+                .toList();
     }
 }

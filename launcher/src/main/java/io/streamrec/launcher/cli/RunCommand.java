@@ -84,6 +84,14 @@ public final class RunCommand implements Callable<Integer> {
     Path summaryJson;
 
     @Option(
+            names = "--prometheus-port",
+            paramLabel = "PORT",
+            description = "Serve the run's metrics in the Prometheus format at http://ADDRESS:PORT/metrics (ADDRESS:"
+                    + " --bind-address, loopback by default), named as on a Flink cluster, so the Grafana dashboard in"
+                    + " monitoring/ reads them; 0 picks a free port. Default: off.")
+    Integer prometheusPort;
+
+    @Option(
             names = "--progress-interval",
             paramLabel = "TIME",
             converter = DurationConverter.class,
@@ -423,6 +431,9 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         StreamrecRun run =
                 new StreamrecRun(config, bootstrapServers == null, StreamrecPipeline::build, events, settings, out);
+        if (prometheusPort != null) {
+            run.withPrometheusEndpoint(prometheusPort);
+        }
         companions.forEach(run::withCompanion);
         running = run;
         if (stopRequested) {

@@ -7,6 +7,8 @@ import io.streamrec.embedded.LocalFlinkCluster;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.TopicSettingsCheck;
 import io.streamrec.flink.job.Topics;
+import io.streamrec.launcher.metrics.FlinkPrometheusMetrics;
+import io.streamrec.launcher.metrics.PrometheusEndpoint;
 import io.streamrec.model.data.EventDataset;
 import io.streamrec.schemas.UserEvent;
 import java.io.PrintWriter;
@@ -17,6 +19,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -118,6 +121,7 @@ public final class StreamrecRun {
     private final PrintWriter out;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final List<RunCompanion> companions = new ArrayList<>();
+    private OptionalInt prometheusPort = OptionalInt.empty();
 
     /**
      * @param embeddedKafka start a broker in this JVM and point {@code config} at it; otherwise use
@@ -144,6 +148,20 @@ public final class StreamrecRun {
         return this;
     }
 
+    /**
+     * Serves the run's metrics in the Prometheus format at {@code http://ADDRESS:PORT/metrics} (the run's bind address,
+     * loopback unless {@code --bind-address} says otherwise): the job's, named as
+     * Flink's Prometheus reporter names them on a cluster (so the dashboard in {@code monitoring/} reads both), and
+     * what else the run starts adds its own. Port 0 picks a free one; the address is printed.
+     */
+    public StreamrecRun withPrometheusEndpoint(int port) {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("--prometheus-port must be between 0 and 65535, got " + port);
+        }
+        this.prometheusPort = OptionalInt.of(port);
+        return this;
+    }
+
     /** Asks a running {@link #execute()} to stop everything and return its summary; does not wait. */
     public void stop() {
         stopRequested.countDown();
@@ -160,6 +178,8 @@ public final class StreamrecRun {
     }
 
     private RunSummary runStarting(Deque<AutoCloseable> started) throws Exception {
+        // first, so that a port taken fails the run before anything slow has started
+        Optional<PrometheusEndpoint> endpoint = startPrometheusEndpoint(started);
         StreamrecJobConfig cfg = connectKafka(started);
         Topics.createIfAbsent(cfg.bootstrapServers(), cfg.requiredTopics(settings.topicPartitions()));
         TopicSettingsCheck.check(cfg);
@@ -167,6 +187,11 @@ public final class StreamrecRun {
         Configuration flinkConfig = cfg.flinkConfiguration();
         LiveMetrics metrics = LiveMetrics.register(flinkConfig);
         started.push(metrics);
+        if (endpoint.isPresent()) {
+            FlinkPrometheusMetrics flinkMetrics = FlinkPrometheusMetrics.register(flinkConfig);
+            started.push(flinkMetrics);
+            endpoint.get().add(flinkMetrics);
+        }
         LocalFlinkCluster cluster = LocalFlinkCluster.start(flinkConfig, cfg.parallelism(), settings.bindAddress());
         started.push(cluster);
         StreamExecutionEnvironment env = cluster.newEnvironment();
@@ -265,6 +290,16 @@ public final class StreamrecRun {
                 maxLag = Math.max(maxLag, SteadyState.lag(probe.read()));
             }
         }
+    }
+
+    private Optional<PrometheusEndpoint> startPrometheusEndpoint(Deque<AutoCloseable> started) {
+        if (prometheusPort.isEmpty()) {
+            return Optional.empty();
+        }
+        PrometheusEndpoint endpoint = PrometheusEndpoint.start(settings.bindAddress(), prometheusPort.getAsInt());
+        started.push(endpoint);
+        say("Prometheus metrics at %s", endpoint.url());
+        return Optional.of(endpoint);
     }
 
     /** The job's configuration pointing at the Kafka of this run, starting the embedded broker if asked. */
