@@ -1,6 +1,5 @@
 package io.streamrec.flink.ingest;
 
-import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.schemas.DeadLetter;
 import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.ModelUpdate;
@@ -18,7 +17,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
-/** The job's Kafka sinks, configured from {@link StreamrecJobConfig}. */
+/** The job's Kafka sinks, configured from {@link KafkaSettings}; each sends what Kafka would refuse to a {@link DeadLetterTopic}. */
 public final class KafkaSinks {
 
     private KafkaSinks() {}
@@ -29,11 +28,10 @@ public final class KafkaSinks {
 
     /**
      * {@code events-dlq}: every refused record keyed as read, as JSON (payload in base64, and as text when
-     * UTF-8) or Avro binary, per {@link StreamrecJobConfig#deadLetterFormat()}.
+     * UTF-8) or Avro binary, per {@link DeadLetterTopic#format()}.
      */
-    public static Sink<DeadLetter> deadLetters(StreamrecJobConfig cfg) {
-        return sink(
-                cfg, cfg.topics().eventsDlq(), "dlq", DeadLetter::getKey, deadLetterEncoding(cfg.deadLetterFormat()));
+    public static Sink<DeadLetter> deadLetters(KafkaSettings kafka, DeadLetterTopic dlq) {
+        return sink(kafka, dlq.topic(), "dlq", DeadLetter::getKey, deadLetterEncoding(dlq.format()), dlq);
     }
 
     static SerializableFunction<DeadLetter, byte[]> deadLetterEncoding(WireFormat format) {
@@ -44,38 +42,36 @@ public final class KafkaSinks {
     }
 
     /** {@code user-features} (debug): every FeatureSnapshot as JSON, keyed by userId. */
-    public static Sink<FeatureSnapshot> userFeatures(StreamrecJobConfig cfg) {
+    public static Sink<FeatureSnapshot> userFeatures(KafkaSettings kafka, String topic, DeadLetterTopic dlq) {
         return sink(
-                cfg,
-                cfg.topics().userFeatures(),
+                kafka,
+                topic,
                 "user-features",
                 FeatureSnapshot::getUserId,
-                snapshot -> JsonCodecs.FEATURE_SNAPSHOT.encode(snapshot));
+                snapshot -> JsonCodecs.FEATURE_SNAPSHOT.encode(snapshot),
+                dlq);
     }
 
     /**
      * {@code model-updates}: the trainer's chunks as Avro binary, keyed by model name. The producer's
-     * {@code max.request.size} is raised to {@link StreamrecJobConfig#modelUpdatesMaxMessageBytes()}, the
-     * limit the topic is created with, so the largest chunk fits both. Must run at parallelism 1 (version order).
+     * {@code max.request.size} is raised to {@code maxMessageBytes}, the limit the topic is created with, so the
+     * largest chunk fits both. Must run at parallelism 1 (version order).
      */
-    public static Sink<ModelUpdate> modelUpdates(StreamrecJobConfig cfg) {
+    public static Sink<ModelUpdate> modelUpdates(
+            KafkaSettings kafka, String topic, int maxMessageBytes, DeadLetterTopic dlq) {
         return sink(
-                cfg,
-                cfg.topics().modelUpdates(),
+                kafka,
+                topic,
                 "model-updates",
                 ModelUpdate::getModelName,
                 update -> MODEL_UPDATE_AVRO.encode(update),
-                modelUpdatesProducer(cfg));
+                dlq,
+                modelUpdatesProducer(maxMessageBytes));
     }
 
     /** {@code user-vectors} (compacted): each user's newest vector as Avro binary, keyed by userId. */
-    public static Sink<UserVector> userVectors(StreamrecJobConfig cfg) {
-        return sink(
-                cfg,
-                cfg.topics().userVectors(),
-                "user-vectors",
-                UserVector::getUserId,
-                vector -> USER_VECTOR_AVRO.encode(vector));
+    public static Sink<UserVector> userVectors(KafkaSettings kafka, String topic, DeadLetterTopic dlq) {
+        return sink(kafka, topic, "user-vectors", UserVector::getUserId, vector -> USER_VECTOR_AVRO.encode(vector), dlq);
     }
 
     /**
@@ -90,74 +86,51 @@ public final class KafkaSinks {
      * that cannot be written goes to the dead-letter topic (see {@link KeyedRecordSerializationSchema}).
      */
     public static <T> Sink<T> sink(
-            StreamrecJobConfig cfg,
-            String topic,
-            String name,
-            SerializableFunction<T, String> key,
-            SerializableFunction<T, byte[]> value) {
-        return sink(cfg, topic, name, key, value, Map.of());
-    }
-
-    private static <T> Sink<T> sink(
-            StreamrecJobConfig cfg,
+            KafkaSettings kafka,
             String topic,
             String name,
             SerializableFunction<T, String> key,
             SerializableFunction<T, byte[]> value,
+            DeadLetterTopic dlq) {
+        return sink(kafka, topic, name, key, value, dlq, Map.of());
+    }
+
+    private static <T> Sink<T> sink(
+            KafkaSettings kafka,
+            String topic,
+            String name,
+            SerializableFunction<T, String> key,
+            SerializableFunction<T, byte[]> value,
+            DeadLetterTopic dlq,
             Map<String, String> producerProperties) {
-        Properties producer = producerConfig(cfg, producerProperties);
-        boolean isDeadLetterSink = topic.equals(cfg.topics().eventsDlq());
+        Properties producer = kafka.producerConfig(producerProperties);
+        boolean isDeadLetterSink = topic.equals(dlq.topic());
         KeyedRecordSerializationSchema.DeadLetterRoute deadLetters = isDeadLetterSink
                 ? null
                 : new KeyedRecordSerializationSchema.DeadLetterRoute(
-                        cfg.topics().eventsDlq(),
-                        deadLetterEncoding(cfg.deadLetterFormat()),
-                        maxRequestSize(producerConfig(cfg, Map.of())));
+                        dlq.topic(),
+                        deadLetterEncoding(dlq.format()),
+                        maxRequestSize(kafka.producerConfig(Map.of())));
         KeyedRecordSerializationSchema<T> records =
                 new KeyedRecordSerializationSchema<>(topic, key, value, maxRequestSize(producer), deadLetters);
-        if (cfg.deliveryGuarantee() != DeliveryGuarantee.EXACTLY_ONCE) {
-            return new DeadLetteringKafkaSink<>(producer, records, cfg.deliveryGuarantee(), STALL_CHECK);
+        if (kafka.deliveryGuarantee() != DeliveryGuarantee.EXACTLY_ONCE) {
+            return new DeadLetteringKafkaSink<>(producer, records, kafka.deliveryGuarantee(), STALL_CHECK);
         }
         KafkaSinkBuilder<T> builder = KafkaSink.<T>builder()
-                .setBootstrapServers(cfg.bootstrapServers())
+                .setBootstrapServers(kafka.bootstrapServers())
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setRecordSerializer(records)
                 .setKafkaProducerConfig(producer)
-                .setTransactionalIdPrefix(cfg.effectiveTransactionalIdPrefix() + "-" + name)
+                .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-" + name)
                 .setProperty(
                         ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                        Long.toString(cfg.transactionTimeout().toMillis()));
+                        Long.toString(kafka.transactionTimeout().toMillis()));
         return builder.build();
     }
 
-    /**
-     * The producer configuration of each sink of {@code cfg}, by the topic it writes: what the start-up check compares
-     * with the topics' own settings.
-     */
-    public static Map<String, Properties> producerConfigs(StreamrecJobConfig cfg) {
-        Map<String, Properties> byTopic = new java.util.LinkedHashMap<>();
-        byTopic.put(cfg.topics().eventsDlq(), producerConfig(cfg, Map.of()));
-        if (cfg.publishUserFeatures()) {
-            byTopic.put(cfg.topics().userFeatures(), producerConfig(cfg, Map.of()));
-        }
-        if (cfg.encodeUserVectors()) {
-            byTopic.put(cfg.topics().userVectors(), producerConfig(cfg, Map.of()));
-            byTopic.put(cfg.topics().modelUpdates(), producerConfig(cfg, modelUpdatesProducer(cfg)));
-        }
-        return byTopic;
-    }
-
-    private static Map<String, String> modelUpdatesProducer(StreamrecJobConfig cfg) {
-        return Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(cfg.modelUpdatesMaxMessageBytes()));
-    }
-
-    /** The producer configuration of a sink: the address, the job's Kafka properties, then the sink's own. */
-    static Properties producerConfig(StreamrecJobConfig cfg, Map<String, String> producerProperties) {
-        Properties props = new Properties();
-        props.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers());
-        props.putAll(cfg.kafkaProperties());
-        props.putAll(producerProperties);
-        return props;
+    /** The settings the model-updates producer adds: room for the trainer's largest chunk. */
+    public static Map<String, String> modelUpdatesProducer(int maxMessageBytes) {
+        return Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(maxMessageBytes));
     }
 
     /** The {@code max.request.size} of a producer configured with {@code props}: Kafka's default unless set. */

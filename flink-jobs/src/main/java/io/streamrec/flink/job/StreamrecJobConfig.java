@@ -1,6 +1,8 @@
 package io.streamrec.flink.job;
 
 import io.streamrec.flink.encode.EncoderOperatorConfig;
+import io.streamrec.flink.ingest.DeadLetterTopic;
+import io.streamrec.flink.ingest.KafkaSettings;
 import io.streamrec.flink.state.MemtableBloomOptionsFactory;
 import io.streamrec.flink.state.UserStateOperator;
 import io.streamrec.flink.train.TrainerOperatorConfig;
@@ -32,9 +34,11 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend.PriorityQueueStateType;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The one configuration of the streaming job. Every option has a documented default ({@code DEFAULT_*}),
@@ -528,6 +532,30 @@ public final class StreamrecJobConfig {
     /** The transactional id prefix of exactly-once sinks: the configured one, else the consumer group. */
     public String effectiveTransactionalIdPrefix() {
         return transactionalIdPrefix.orElse(consumerGroup);
+    }
+
+    /** What the job's Kafka sources and sinks need of this configuration. */
+    public KafkaSettings kafka() {
+        OffsetsInitializer start =
+                switch (startingOffsets) {
+                    case EARLIEST -> OffsetsInitializer.earliest();
+                    case LATEST -> OffsetsInitializer.latest();
+                    case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+                };
+        return new KafkaSettings(
+                bootstrapServers,
+                kafkaProperties,
+                consumerGroup,
+                start,
+                bounded,
+                deliveryGuarantee,
+                effectiveTransactionalIdPrefix(),
+                transactionTimeout);
+    }
+
+    /** The dead-letter topic and the format refused records are written in. */
+    public DeadLetterTopic deadLetterTopic() {
+        return new DeadLetterTopic(topics.eventsDlq(), deadLetterFormat);
     }
 
     /** The topics this configuration reads or writes, for {@link Topics#createIfAbsent}. */

@@ -2,7 +2,9 @@ package io.streamrec.flink.job;
 
 import io.streamrec.flink.encode.UserVectorEncoderOperator;
 import io.streamrec.flink.ingest.DeadLetterRouter;
+import io.streamrec.flink.ingest.DeadLetterTopic;
 import io.streamrec.flink.ingest.EventTimeWatermarks;
+import io.streamrec.flink.ingest.KafkaSettings;
 import io.streamrec.flink.ingest.KafkaSinks;
 import io.streamrec.flink.ingest.KafkaSources;
 import io.streamrec.flink.ingest.ModelUpdatesTail;
@@ -84,8 +86,10 @@ public final class StreamrecPipeline {
         LOG.info("Building the streamrec pipeline with {}", cfg);
         env.configure(flinkConfiguration);
 
+        KafkaSettings kafka = cfg.kafka();
+        DeadLetterTopic dlq = cfg.deadLetterTopic();
         SingleOutputStreamOperator<SourcedEvent> events = env.fromSource(
-                        KafkaSources.events(cfg),
+                        KafkaSources.events(kafka, cfg.topics().events(), cfg.eventFormat(), cfg.validationLimits()),
                         EventTimeWatermarks.forEvents(cfg.maxOutOfOrderness(), cfg.effectiveSourceIdleness()),
                         "events source: " + cfg.topics().events())
                 .uid(UID_EVENTS_SOURCE)
@@ -97,7 +101,8 @@ public final class StreamrecPipeline {
         DataStream<UserProfile> profiles;
         if (cfg.readProfiles()) {
             SingleOutputStreamOperator<UserProfile> decodedProfiles = env.fromSource(
-                            KafkaSources.profiles(cfg),
+                            KafkaSources.profiles(
+                                    kafka, cfg.topics().userProfiles(), cfg.eventFormat(), cfg.validationLimits()),
                             WatermarkStrategy.noWatermarks(),
                             "user-profiles source: " + cfg.topics().userProfiles())
                     .uid(UID_PROFILES_SOURCE)
@@ -122,23 +127,26 @@ public final class StreamrecPipeline {
 
         DataStream<DeadLetter> allDeadLetters = refused.union(snapshots.getSideOutput(UserStateOperator.DEAD_LETTERS));
         allDeadLetters
-                .sinkTo(KafkaSinks.deadLetters(cfg))
+                .sinkTo(KafkaSinks.deadLetters(kafka, dlq))
                 .name("dead letters: " + cfg.topics().eventsDlq())
                 .uid(UID_DLQ_SINK);
         if (cfg.publishUserFeatures()) {
             snapshots
-                    .sinkTo(KafkaSinks.userFeatures(cfg))
+                    .sinkTo(KafkaSinks.userFeatures(kafka, cfg.topics().userFeatures(), dlq))
                     .name("user features (debug): " + cfg.topics().userFeatures())
                     .uid(UID_USER_FEATURES_SINK);
         }
         if (cfg.encodeUserVectors()) {
-            attachModelLoop(env, cfg, snapshots, snapshots.getSideOutput(UserStateOperator.TRAINING_EXAMPLES));
+            attachModelLoop(
+                    env, cfg, kafka, dlq, snapshots, snapshots.getSideOutput(UserStateOperator.TRAINING_EXAMPLES));
         }
     }
 
     private static void attachModelLoop(
             StreamExecutionEnvironment env,
             StreamrecJobConfig cfg,
+            KafkaSettings kafka,
+            DeadLetterTopic dlq,
             DataStream<FeatureSnapshot> snapshots,
             DataStream<TrainingExample> examples) {
         // parallelism 1 like the trainer it chains to: one producer keeps the versions in order on the partition
@@ -147,18 +155,19 @@ public final class StreamrecPipeline {
                         cfg.trainer(),
                         new ModelUpdatesTail(
                                 cfg.bootstrapServers(), cfg.topics().modelUpdates(), cfg.kafkaProperties()))
-                .sinkTo(KafkaSinks.modelUpdates(cfg))
+                .sinkTo(KafkaSinks.modelUpdates(
+                        kafka, cfg.topics().modelUpdates(), cfg.modelUpdatesMaxMessageBytes(), dlq))
                 .name("model updates: " + cfg.topics().modelUpdates())
                 .uid(UID_MODEL_UPDATES_SINK)
                 .setParallelism(1);
         DataStream<ModelUpdate> published = env.fromSource(
-                        KafkaSources.modelUpdates(cfg),
+                        KafkaSources.modelUpdates(kafka, cfg.topics().modelUpdates()),
                         WatermarkStrategy.noWatermarks(),
                         "model-updates source: " + cfg.topics().modelUpdates())
                 .uid(UID_MODEL_UPDATES_SOURCE)
                 .setParallelism(1);
         UserVectorEncoderOperator.attach(snapshots, published, cfg.encoder())
-                .sinkTo(KafkaSinks.userVectors(cfg))
+                .sinkTo(KafkaSinks.userVectors(kafka, cfg.topics().userVectors(), dlq))
                 .name("user vectors: " + cfg.topics().userVectors())
                 .uid(UID_USER_VECTORS_SINK);
     }

@@ -1,9 +1,11 @@
 package io.streamrec.flink.job;
 
+import io.streamrec.flink.ingest.KafkaSettings;
 import io.streamrec.flink.ingest.KafkaSinks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,7 +67,7 @@ public final class TopicSettingsCheck {
      */
     public static List<String> problems(StreamrecJobConfig cfg, Map<String, Map<String, String>> settings) {
         List<String> problems = new ArrayList<>();
-        KafkaSinks.producerConfigs(cfg).forEach((topic, producer) -> {
+        producerConfigs(cfg).forEach((topic, producer) -> {
             Map<String, String> topicSettings = settings.get(topic);
             if (topicSettings != null) {
                 String smaller = topic.equals(cfg.topics().modelUpdates())
@@ -94,6 +96,23 @@ public final class TopicSettingsCheck {
             }
         }
         return problems;
+    }
+
+    /** The producer configuration of each sink of {@code cfg}, by the topic it writes. */
+    static Map<String, Properties> producerConfigs(StreamrecJobConfig cfg) {
+        KafkaSettings kafka = cfg.kafka();
+        Map<String, Properties> byTopic = new LinkedHashMap<>();
+        byTopic.put(cfg.topics().eventsDlq(), kafka.producerConfig(Map.of()));
+        if (cfg.publishUserFeatures()) {
+            byTopic.put(cfg.topics().userFeatures(), kafka.producerConfig(Map.of()));
+        }
+        if (cfg.encodeUserVectors()) {
+            byTopic.put(cfg.topics().userVectors(), kafka.producerConfig(Map.of()));
+            byTopic.put(
+                    cfg.topics().modelUpdates(),
+                    kafka.producerConfig(KafkaSinks.modelUpdatesProducer(cfg.modelUpdatesMaxMessageBytes())));
+        }
+        return byTopic;
     }
 
     private static void checkWritten(

@@ -11,8 +11,8 @@
  *         .build();
  * SingleOutputStreamOperator<ModelUpdate> updates = TrainerOperator.attach(examples, trainer,
  *         new ModelUpdatesTail(cfg.bootstrapServers(), cfg.topics().modelUpdates(), cfg.kafkaProperties()));
- * updates.sinkTo(KafkaSinks.sink(cfg, cfg.topics().modelUpdates(), "model-updates",
- *                 ModelUpdate::getModelName, MODEL_UPDATE_AVRO::encode))   // a static AvroBinaryCodec<ModelUpdate>
+ * updates.sinkTo(KafkaSinks.modelUpdates(cfg.kafka(), cfg.topics().modelUpdates(),
+ *                 cfg.modelUpdatesMaxMessageBytes(), cfg.deadLetterTopic()))
  *         .setParallelism(1)                                               // chained to the trainer: keeps version order
  *         .uid("model-updates-sink");
  * }</pre>
