@@ -59,7 +59,12 @@ class TaskManagerFailureIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskManagerFailureIT.class);
     private static final String JOB_MAIN = "io.streamrec.flink.job.StreamrecJob";
-    private static final int RATINGS = 6_000;
+    private static final int RATINGS = 7_000;
+    /**
+     * Ratings before the kill: enough training examples to fill the trainer's mixing buffer (16 batches of 256), so
+     * that it trains and publishes deltas before the kill and the restore has versions to keep and versions to lose.
+     */
+    private static final int BEFORE_KILL = 5_000;
     private static final int PARALLELISM = 2;
     private static final int PARTITIONS = 2;
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
@@ -81,7 +86,7 @@ class TaskManagerFailureIT {
         Path jobJar = jobJar();
         ClusterClasspath classpath = ClusterClasspath.fromBuild();
         MovieLensScenario scenario = MovieLensScenario.create(RATINGS, 0, 0, 0, 0, 11L);
-        int half = scenario.records.size() / 2;
+        int beforeKill = BEFORE_KILL;
         TopicNames topics = TopicNames.defaults();
 
         // Kafka and Flink are independent until the job starts: start them side by side
@@ -101,17 +106,20 @@ class TaskManagerFailureIT {
                             TopicSpec.of(topics.userFeatures(), PARTITIONS),
                             TopicSpec.of(topics.userVectors(), PARTITIONS),
                             TopicSpec.of(topics.modelUpdates(), 1).withMaxMessageBytes(2 * 1024 * 1024)));
-            scenario.produce(bootstrap, topics.events(), 0, half);
+            scenario.produce(bootstrap, topics.events(), 0, beforeKill);
 
             JobID job = flink.submit(jobJar, JOB_MAIN, jobArguments(bootstrap), PARALLELISM);
             awaitStatus(flink, job, JobStatus.RUNNING);
-            // midway: vectors are committed and the job has a checkpoint to come back to
-            KafkaTopicReader.readUntil(bootstrap, topics.userVectors(), r -> r.size() >= half / 3, TIMEOUT);
+            // midway: vectors are committed, the trainer has published a delta after its first FULL, and the job
+            // has a checkpoint to come back to
+            KafkaTopicReader.readUntil(bootstrap, topics.userVectors(), r -> r.size() >= beforeKill / 3, TIMEOUT);
+            KafkaTopicReader.readUntil(
+                    bootstrap, topics.modelUpdates(), r -> versions(r).stream().distinct().count() >= 2, TIMEOUT);
             long checkpointsBefore = completedCheckpoints(flink, job);
             awaitCheckpointsAfter(flink, job, checkpointsBefore);
 
             // the rest of the stream as a backlog (the sentinels carry event time past the last rating), then the kill
-            scenario.produce(bootstrap, topics.events(), half, scenario.records.size());
+            scenario.produce(bootstrap, topics.events(), beforeKill, scenario.records.size());
             scenario.produceWatermarkSentinels(bootstrap, topics.events(), PARTITIONS);
             List<Long> committedBeforeKill = versions(KafkaTopicReader.readAll(bootstrap, topics.modelUpdates()));
             long killedAt = System.nanoTime();
@@ -144,7 +152,7 @@ class TaskManagerFailureIT {
                             + " after the kill; {} vectors, {} feature snapshots, {} model update records (versions {}),"
                             + " trainer restores {}, committer 'already fenced' reports {}; test {} s",
                     scenario.accepted.size(),
-                    half,
+                    beforeKill,
                     restored.getId(),
                     millis(restoredAt - killedAt),
                     millis(runningAt - killedAt),
