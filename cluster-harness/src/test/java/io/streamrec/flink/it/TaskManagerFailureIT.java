@@ -65,6 +65,7 @@ class TaskManagerFailureIT {
      * that it trains and publishes deltas before the kill and the restore has versions to keep and versions to lose.
      */
     private static final int BEFORE_KILL = 5_000;
+
     private static final int PARALLELISM = 2;
     private static final int PARTITIONS = 2;
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
@@ -114,7 +115,10 @@ class TaskManagerFailureIT {
             // has a checkpoint to come back to
             KafkaTopicReader.readUntil(bootstrap, topics.userVectors(), r -> r.size() >= beforeKill / 3, TIMEOUT);
             KafkaTopicReader.readUntil(
-                    bootstrap, topics.modelUpdates(), r -> versions(r).stream().distinct().count() >= 2, TIMEOUT);
+                    bootstrap,
+                    topics.modelUpdates(),
+                    r -> versions(r).stream().distinct().count() >= 2,
+                    TIMEOUT);
             long checkpointsBefore = completedCheckpoints(flink, job);
             awaitCheckpointsAfter(flink, job, checkpointsBefore);
 

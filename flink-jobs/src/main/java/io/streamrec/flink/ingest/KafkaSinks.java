@@ -71,7 +71,8 @@ public final class KafkaSinks {
 
     /** {@code user-vectors} (compacted): each user's newest vector as Avro binary, keyed by userId. */
     public static Sink<UserVector> userVectors(KafkaSettings kafka, String topic, DeadLetterTopic dlq) {
-        return sink(kafka, topic, "user-vectors", UserVector::getUserId, vector -> USER_VECTOR_AVRO.encode(vector), dlq);
+        return sink(
+                kafka, topic, "user-vectors", UserVector::getUserId, vector -> USER_VECTOR_AVRO.encode(vector), dlq);
     }
 
     /**
@@ -108,9 +109,7 @@ public final class KafkaSinks {
         KeyedRecordSerializationSchema.DeadLetterRoute deadLetters = isDeadLetterSink
                 ? null
                 : new KeyedRecordSerializationSchema.DeadLetterRoute(
-                        dlq.topic(),
-                        deadLetterEncoding(dlq.format()),
-                        maxRequestSize(kafka.producerConfig(Map.of())));
+                        dlq.topic(), deadLetterEncoding(dlq.format()), maxRequestSize(kafka.producerConfig(Map.of())));
         KeyedRecordSerializationSchema<T> records =
                 new KeyedRecordSerializationSchema<>(topic, key, value, maxRequestSize(producer), deadLetters);
         if (kafka.deliveryGuarantee() != DeliveryGuarantee.EXACTLY_ONCE) {

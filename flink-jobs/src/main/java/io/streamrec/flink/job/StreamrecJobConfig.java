@@ -536,12 +536,11 @@ public final class StreamrecJobConfig {
 
     /** What the job's Kafka sources and sinks need of this configuration. */
     public KafkaSettings kafka() {
-        OffsetsInitializer start =
-                switch (startingOffsets) {
-                    case EARLIEST -> OffsetsInitializer.earliest();
-                    case LATEST -> OffsetsInitializer.latest();
-                    case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-                };
+        OffsetsInitializer start = switch (startingOffsets) {
+            case EARLIEST -> OffsetsInitializer.earliest();
+            case LATEST -> OffsetsInitializer.latest();
+            case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        };
         return new KafkaSettings(
                 bootstrapServers,
                 kafkaProperties,

@@ -60,5 +60,4 @@ class KafkaSettingsTest {
         assertThat(cfg.deadLetterTopic())
                 .isEqualTo(new DeadLetterTopic(cfg.topics().eventsDlq(), cfg.deadLetterFormat()));
     }
-
 }

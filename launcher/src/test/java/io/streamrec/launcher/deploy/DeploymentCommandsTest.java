@@ -28,7 +28,8 @@ class DeploymentCommandsTest {
 
     @Test
     void composeReplaysWithOptionsProduceHas() throws IOException {
-        JsonNode services = YAML.readTree(HOME.resolve("docker/compose.yaml").toFile()).get("services");
+        JsonNode services =
+                YAML.readTree(HOME.resolve("docker/compose.yaml").toFile()).get("services");
 
         ParseResult parsed = parse(strings(services.get("replay").get("command")));
 
@@ -37,17 +38,20 @@ class DeploymentCommandsTest {
 
     @Test
     void composeAndTheFlinkDeploymentPassArgumentsTheJobAccepts() throws IOException {
-        JsonNode services = YAML.readTree(HOME.resolve("docker/compose.yaml").toFile()).get("services");
+        JsonNode services =
+                YAML.readTree(HOME.resolve("docker/compose.yaml").toFile()).get("services");
         List<String> jobManager = strings(services.get("jobmanager").get("command"));
         int entry = jobManager.indexOf("--job-classname");
         assertThat(jobManager.get(entry + 1)).isEqualTo(StreamrecJob.class.getName());
         List<String> composeArgs = jobManager.subList(entry + 2, jobManager.size());
 
-        JsonNode flinkDeployment = YAML.readTree(HOME.resolve("k8s/base/flink/flinkdeployment.yaml").toFile());
+        JsonNode flinkDeployment = YAML.readTree(
+                HOME.resolve("k8s/base/flink/flinkdeployment.yaml").toFile());
         assertThat(flinkDeployment.at("/spec/job/entryClass").asText()).isEqualTo(StreamrecJob.class.getName());
         List<String> operatorArgs = strings(flinkDeployment.at("/spec/job/args"));
 
-        StreamrecJobConfig compose = StreamrecJob.configuration(composeArgs.toArray(String[]::new), new Configuration());
+        StreamrecJobConfig compose =
+                StreamrecJob.configuration(composeArgs.toArray(String[]::new), new Configuration());
         StreamrecJobConfig operator =
                 StreamrecJob.configuration(operatorArgs.toArray(String[]::new), new Configuration());
         assertThat(compose.bootstrapServers()).isEqualTo("kafka:9092");
