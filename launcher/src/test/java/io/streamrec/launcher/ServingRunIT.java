@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamrec.launcher.cli.RunCommand;
 import io.streamrec.embedded.EmbeddedKafkaBroker;
+import io.streamrec.launcher.cli.RunCommand;
 import io.streamrec.launcher.cli.StreamrecCommand;
 import io.streamrec.model.data.MovieLensDataset;
 import io.streamrec.schemas.UserEvent;

@@ -87,8 +87,8 @@ public final class RunCommand implements Callable<Integer> {
             names = "--prometheus-port",
             paramLabel = "PORT",
             description = "Serve the run's metrics in the Prometheus format at http://ADDRESS:PORT/metrics (ADDRESS:"
-                    + " --bind-address, loopback by default), named as on a Flink cluster, so the Grafana dashboard in"
-                    + " monitoring/ reads them; 0 picks a free port. Default: off.")
+                    + " --bind-address, loopback by default): the job's, named as on a Flink cluster, and the serving"
+                    + " API's, so the Grafana dashboard in monitoring/ reads them; 0 picks a free port. Default: off.")
     Integer prometheusPort;
 
     @Option(

@@ -1,18 +1,24 @@
 package io.streamrec.launcher.cli;
 
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.streamrec.flink.job.StreamrecJobConfig;
+import io.streamrec.launcher.metrics.MetricsSource;
 import io.streamrec.launcher.runtime.RunCompanion;
 import io.streamrec.model.data.EventDataset;
 import io.streamrec.model.data.ItemDescription;
 import io.streamrec.model.data.MovieLensDataset;
 import io.streamrec.serving.RecommendationService;
 import io.streamrec.serving.ServingConfig;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,7 +40,8 @@ final class ServingCompanion implements RunCompanion {
     Integer servingPort;
 
     @Override
-    public AutoCloseable start(StreamrecJobConfig config, Optional<EventDataset> dataset, PrintWriter out)
+    public AutoCloseable start(
+            StreamrecJobConfig config, Optional<EventDataset> dataset, PrintWriter out, Consumer<MetricsSource> metrics)
             throws IOException {
         if (noServing) {
             return () -> {};
@@ -57,6 +64,7 @@ final class ServingCompanion implements RunCompanion {
                 .map(ServingCompanion::descriptions)
                 .orElse(Map.of());
         RecommendationService service = RecommendationService.start(serving, descriptions);
+        metrics.accept(prometheusText(service.metrics().registry()));
         out.printf(
                 "Serving recommendations at %s (model '%s'; ready once the first model arrives; try %s/v1/items/1/similar?k=5;"
                         + " the API is at %s/openapi.yaml)%n",
@@ -71,6 +79,16 @@ final class ServingCompanion implements RunCompanion {
         } catch (IOException e) {
             return Map.of();
         }
+    }
+
+    /** The service's own series, for the run's one {@code --prometheus-port} endpoint beside the job's. */
+    private static MetricsSource prometheusText(PrometheusRegistry registry) {
+        PrometheusTextFormatWriter text = PrometheusTextFormatWriter.create();
+        return writer -> {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            text.write(bytes, registry.scrape());
+            writer.write(bytes.toString(StandardCharsets.UTF_8));
+        };
     }
 
     /** {@code preferred} if nothing listens there on the loopback address, else 0 (any free port). */

@@ -8,6 +8,7 @@ import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.TopicSettingsCheck;
 import io.streamrec.flink.job.Topics;
 import io.streamrec.launcher.metrics.FlinkPrometheusMetrics;
+import io.streamrec.launcher.metrics.MetricsSource;
 import io.streamrec.launcher.metrics.PrometheusEndpoint;
 import io.streamrec.model.data.EventDataset;
 import io.streamrec.schemas.UserEvent;
@@ -23,6 +24,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.ObjLongConsumer;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
@@ -217,8 +219,10 @@ public final class StreamrecRun {
                     "Model '%s': trainer publishes to '%s', encoders write user vectors to '%s'",
                     cfg.model(), cfg.topics().modelUpdates(), cfg.topics().userVectors());
         }
+        Consumer<MetricsSource> companionMetrics =
+                endpoint.<Consumer<MetricsSource>>map(e -> e::add).orElse(source -> {});
         for (RunCompanion companion : companions) {
-            started.push(companion.start(cfg, replay.map(Replay::dataset), out));
+            started.push(companion.start(cfg, replay.map(Replay::dataset), out, companionMetrics));
         }
         ObjLongConsumer<String> onSent =
                 latency.<ObjLongConsumer<String>>map(l -> l::sent).orElse((eventId, epochMillis) -> {});

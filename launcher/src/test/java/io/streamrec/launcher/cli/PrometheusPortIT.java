@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -24,12 +26,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code streamrec run --prometheus-port N}: while the run goes, its endpoint on the loopback address serves every
- * job series the Grafana dashboard in {@code monitoring/} queries, named as Flink's Prometheus reporter names them on
- * a cluster, so one dashboard reads a laptop run and a cluster alike.
+ * series the Grafana dashboard in {@code monitoring/} queries: the job's, named as Flink's Prometheus reporter names
+ * them on a cluster (so one dashboard reads a laptop run and a cluster alike), and the serving API's, which the run
+ * starts beside the job.
  */
 class PrometheusPortIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrometheusPortIT.class);
+    private static final Pattern SERVING_AT = Pattern.compile("Serving recommendations at (http://\\S+) ");
 
     @Test
     void servesEverySeriesOfTheDashboardWhileTheRunGoes(@TempDir Path dir) throws Exception {
@@ -38,6 +42,13 @@ class PrometheusPortIT {
         List<PromSelectors.Selector> job =
                 selectors.stream().filter(s -> s.metric().startsWith("flink_")).toList();
         assertThat(job).as("the dashboard's job series").hasSizeGreaterThan(20);
+        List<PromSelectors.Selector> service = selectors.stream()
+                .filter(s -> s.metric().startsWith("streamrec_serving_"))
+                .toList();
+        assertThat(service).as("the dashboard's serving series").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(job.size() + service.size())
+                .as("every series is the job's or the service's")
+                .isEqualTo(selectors.size());
         int port = freePort();
         StringWriter out = new StringWriter();
 
@@ -60,8 +71,13 @@ class PrometheusPortIT {
         List<String> missing = List.of("(not scraped yet)");
         String scrape = "";
         while (!run.isDone()) {
-            scrape = scrape(port);
-            missing = PromSelectors.unmatched(job, scrape);
+            // the request series exist once the service has answered something
+            Matcher serving = SERVING_AT.matcher(out.toString());
+            if (serving.find()) {
+                get(serving.group(1) + "/v1/items/1/similar?k=5");
+            }
+            scrape = get("http://127.0.0.1:" + port + "/metrics");
+            missing = PromSelectors.unmatched(selectors, scrape);
             if (missing.isEmpty()) {
                 break;
             }
@@ -70,9 +86,12 @@ class PrometheusPortIT {
         int exit = run.join();
         String printed = out.toString();
         LOG.info(
-                "run --prometheus-port: {} of the dashboard's {} job series exported ({} scrape lines)",
-                job.size() - missing.size(),
+                "run --prometheus-port: {} of the dashboard's {} series exported ({} of the job, {} of the service;"
+                        + " {} scrape lines)",
+                selectors.size() - missing.size(),
+                selectors.size(),
                 job.size(),
+                service.size(),
                 scrape.lines().count());
 
         assertThat(exit).as(printed).isZero();
@@ -83,14 +102,15 @@ class PrometheusPortIT {
         assertThat(scrape)
                 .as("named as on a cluster: Flink's reporter names, sanitised label values")
                 .contains("flink_taskmanager_job_task_operator_trainer_modelVersion")
-                .contains("job_name=\"streamrec\"");
+                .contains("job_name=\"streamrec\"")
+                .contains("streamrec_serving_requests_total{endpoint=");
     }
 
-    private static String scrape(int port) throws InterruptedException {
+    private static String get(String url) throws InterruptedException {
         try {
             return HttpClient.newHttpClient()
                     .send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                            HttpRequest.newBuilder(URI.create(url))
                                     .timeout(Duration.ofSeconds(10))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString())
