@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,14 +59,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
+    private final Map<String, String> adminSettings;
     private final Path dataDir;
     private final boolean deleteDataDirOnClose;
     private boolean closed;
 
     private EmbeddedKafkaBroker(
-            KafkaRaftServer server, String bootstrapServers, Path dataDir, boolean deleteDataDirOnClose) {
+            KafkaRaftServer server,
+            String bootstrapServers,
+            Map<String, String> adminSettings,
+            Path dataDir,
+            boolean deleteDataDirOnClose) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
+        this.adminSettings = Map.copyOf(adminSettings);
         this.dataDir = dataDir;
         this.deleteDataDirOnClose = deleteDataDirOnClose;
     }
@@ -79,9 +86,24 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return new Builder();
     }
 
-    /** {@code host:port} of the PLAINTEXT listener, for {@code bootstrap.servers}. */
+    /** {@code host:port} of the client listener (PLAINTEXT, or SASL_SSL when secured), for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * Client settings of the broker's administrator, bootstrap servers included: none besides them for a PLAINTEXT
+     * broker, the administrator's SCRAM login over TLS for a {@linkplain Builder#secured secured} one.
+     */
+    public Map<String, Object> adminClientProperties() {
+        Map<String, Object> props = new HashMap<>(adminSettings);
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return props;
+    }
+
+    /** The administrator's security settings alone (empty for a PLAINTEXT broker), without the bootstrap servers. */
+    public Map<String, String> adminSecuritySettings() {
+        return adminSettings;
     }
 
     /** The folder holding the broker's logs (topic data) and metadata. */
@@ -91,7 +113,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** Creates the topics that do not exist yet; returns the names it created. */
     public List<String> createTopics(NewTopic... topics) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(adminClientProperties())) {
             CreateTopicsResult result = admin.createTopics(Arrays.asList(topics));
             List<String> created = new ArrayList<>();
             for (NewTopic topic : topics) {
@@ -148,6 +170,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private String bindAddress = BindAddress.LOOPBACK;
         private Duration startTimeout = Duration.ofSeconds(60);
         private boolean quietLogs = true;
+        private SecuredListener secured;
         private final Map<String, String> overrides = new LinkedHashMap<>();
 
         private Builder() {}
@@ -204,6 +227,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes the client listener require SASL_SSL: TLS with the broker's key and certificate, then a SCRAM-SHA-512
+         * login. The broker's own traffic (inter-broker, transaction markers) goes through the same listener as the
+         * administrator, whose credentials are written into the storage when it is formatted; other users are added
+         * through {@link Admin#alterUserScramCredentials}. Only the KRaft controller listener stays PLAINTEXT, on
+         * loopback.
+         */
+        public Builder secured(SecuredListener listener) {
+            this.secured = java.util.Objects.requireNonNull(listener);
+            return this;
+        }
+
         /** Any other broker setting ({@code server.properties} key), applied last. */
         public Builder brokerProperty(String key, String value) {
             overrides.put(key, value);
@@ -228,7 +263,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
                 server.startup();
                 String bootstrap = listenerHost(BindAddress.advertised(bindAddress)) + ":" + clientPort;
-                EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, bootstrap, dir, temporary);
+                Map<String, String> admin = secured == null ? Map.of() : secured.adminClientSettings();
+                EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, bootstrap, admin, dir, temporary);
                 awaitReady(broker);
                 LOG.info(
                         "Embedded Kafka broker started at {} in {} ms (data in {})",
@@ -253,16 +289,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             p.put("process.roles", "broker,controller");
             p.put("node.id", "1");
             p.put("controller.quorum.voters", "1@" + LOOPBACK + ":" + quorumPort);
+            String client = secured == null ? "PLAINTEXT" : "SASL_SSL";
             p.put(
                     "listeners",
-                    "PLAINTEXT://" + listenerHost(bindAddress) + ":" + clientPort + ",CONTROLLER://" + LOOPBACK + ":"
+                    client + "://" + listenerHost(bindAddress) + ":" + clientPort + ",CONTROLLER://" + LOOPBACK + ":"
                             + quorumPort);
             p.put(
                     "advertised.listeners",
-                    "PLAINTEXT://" + listenerHost(BindAddress.advertised(bindAddress)) + ":" + clientPort);
-            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+                    client + "://" + listenerHost(BindAddress.advertised(bindAddress)) + ":" + clientPort);
+            p.put("listener.security.protocol.map", client + ":" + client + ",CONTROLLER:PLAINTEXT");
             p.put("controller.listener.names", "CONTROLLER");
-            p.put("inter.broker.listener.name", "PLAINTEXT");
+            p.put("inter.broker.listener.name", client);
+            if (secured != null) {
+                p.putAll(secured.brokerProperties());
+            }
             p.put("log.dirs", dir.resolve("logs").toAbsolutePath().toString());
             // a single node can only hold one replica of anything, internal topics included
             p.put("default.replication.factor", "1");
@@ -298,7 +338,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return Files.exists(Path.of(props.getProperty("log.dirs"), "meta.properties"));
         }
 
-        private static void format(Path dir, Properties props) {
+        private void format(Path dir, Properties props) {
             Path config = dir.resolve("server.properties");
             try (OutputStream out = Files.newOutputStream(config)) {
                 props.store(out, "streamrec embedded Kafka broker");
@@ -308,11 +348,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             ByteArrayOutputStream output = new ByteArrayOutputStream();
             int status;
             try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-                status = StorageTool.execute(
-                        new String[] {
-                            "format", "--cluster-id", Uuid.randomUuid().toString(), "--config", config.toString()
-                        },
-                        print);
+                status = StorageTool.execute(formatArguments(config), print);
             }
             if (status != 0) {
                 throw new IllegalStateException("kafka-storage format failed with status " + status + ": "
@@ -320,12 +356,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
         }
 
+        private String[] formatArguments(Path config) {
+            List<String> args = new java.util.ArrayList<>(
+                    List.of("format", "--cluster-id", Uuid.randomUuid().toString(), "--config", config.toString()));
+            if (secured != null) {
+                args.add("--add-scram");
+                args.add(secured.adminScramArgument());
+            }
+            return args.toArray(String[]::new);
+        }
+
         private void awaitReady(EmbeddedKafkaBroker broker) {
-            try (Admin admin = Admin.create(Map.of(
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    broker.bootstrapServers(),
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                    (int) startTimeout.toMillis()))) {
+            Map<String, Object> props = broker.adminClientProperties();
+            props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) startTimeout.toMillis());
+            try (Admin admin = Admin.create(props)) {
                 admin.describeCluster().nodes().get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 broker.close();

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -40,6 +41,21 @@ public final class ServeCommand implements Callable<Integer> {
             paramLabel = "HOST:PORT[,...]",
             description = "Kafka the job writes to (the address `streamrec run` prints).")
     String bootstrapServers;
+
+    @Option(
+            names = "--kafka-property",
+            paramLabel = "KEY=VALUE",
+            description = "Kafka client property (e.g. security.protocol=SASL_SSL). Overrides --kafka-properties-file.")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    @Option(
+            names = "--kafka-properties-file",
+            paramLabel = "FILE",
+            description = "Kafka client properties (security.protocol, sasl.mechanism, sasl.jaas.config,"
+                    + " ssl.truststore.location, ...), as `streamrec run` takes them. Keeps secrets off the command"
+                    + " line; a value may name one kept elsewhere with Kafka's config providers (${file:PATH:KEY},"
+                    + " ${env:NAME}). Secrets are never printed.")
+    Path kafkaPropertiesFile;
 
     @Option(
             names = "--port",
@@ -146,13 +162,23 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        try {
+            KafkaClientSettings.requireReachable(
+                    config.bootstrapServers(), config.kafkaProperties(), KafkaClientSettings.CHECK_TIMEOUT);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine()
+                    .getErr()
+                    .println(spec.commandLine().getColorScheme().errorText("error: " + e.getMessage()));
+            return spec.exitCodeOnInvalidInput();
+        }
         Map<String, ItemDescription> descriptions = descriptions(itemDescriptions);
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stopped = new CountDownLatch(1);
         try (RecommendationService service = RecommendationService.start(config, descriptions)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "serve-shutdown"));
             out.println("Serving recommendations at " + service.url() + " (model '" + config.modelName()
-                    + "', Kafka " + config.bootstrapServers() + "); the API is at " + service.url()
+                    + "', Kafka " + KafkaClientSettings.describe(config.bootstrapServers(), config.kafkaProperties())
+                    + "); the API is at " + service.url()
                     + "/openapi.yaml");
             out.flush();
             stopped.await();
@@ -163,6 +189,7 @@ public final class ServeCommand implements Callable<Integer> {
     ServingConfig config() throws IOException {
         return ServingConfig.builder()
                 .bootstrapServers(bootstrapServers)
+                .kafkaProperties(KafkaClientSettings.merge(kafkaPropertiesFile, kafkaProperties))
                 .port(port)
                 .bindAddress(bindAddress)
                 .modelName(modelName)

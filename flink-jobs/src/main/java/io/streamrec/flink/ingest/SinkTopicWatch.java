@@ -83,7 +83,9 @@ final class SinkTopicWatch implements AutoCloseable {
                 Properties config = new Properties();
                 // the producer's settings that an admin client knows too (address, security), and no others
                 clientConfig.forEach((key, value) -> {
-                    if (AdminClientConfig.configNames().contains(String.valueOf(key))) {
+                    // config providers resolve ${file:...} and ${env:...} in the security settings
+                    if (AdminClientConfig.configNames().contains(String.valueOf(key))
+                            || String.valueOf(key).startsWith("config.providers")) {
                         config.put(key, value);
                     }
                 });

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -754,6 +753,11 @@ public final class StreamrecJobConfig {
         return kafkaProperties;
     }
 
+    /** The bootstrap servers with the extra client settings: how every client of this job reaches Kafka. */
+    public KafkaAccess kafkaAccess() {
+        return new KafkaAccess(bootstrapServers, kafkaProperties);
+    }
+
     /** Train and encode user vectors besides keeping user state. Default {@value #DEFAULT_ENCODE_USER_VECTORS}. */
     public boolean encodeUserVectors() {
         return encodeUserVectors;
@@ -802,10 +806,7 @@ public final class StreamrecJobConfig {
     }
 
     private static Map<String, String> redacted(Map<String, String> properties) {
-        Map<String, String> shown = new HashMap<>();
-        properties.forEach((k, v) ->
-                shown.put(k, k.toLowerCase(Locale.ROOT).matches(".*(password|secret|jaas|token).*") ? "[hidden]" : v));
-        return shown;
+        return KafkaAccess.masked(properties);
     }
 
     /** Builds a {@link StreamrecJobConfig}; unset options keep their documented defaults. */

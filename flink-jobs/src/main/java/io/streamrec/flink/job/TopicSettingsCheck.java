@@ -169,7 +169,8 @@ public final class TopicSettingsCheck {
     private static Map<String, Map<String, String>> read(StreamrecJobConfig cfg) {
         Map<String, Object> client = new HashMap<>();
         cfg.kafkaProperties().forEach((key, value) -> {
-            if (AdminClientConfig.configNames().contains(key)) {
+            // config providers resolve ${file:...} and ${env:...} in the settings (secrets kept out of the properties)
+            if (AdminClientConfig.configNames().contains(key) || key.startsWith("config.providers")) {
                 client.put(key, value);
             }
         });

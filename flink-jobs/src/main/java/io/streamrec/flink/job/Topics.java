@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,11 +39,14 @@ public final class Topics {
 
     /** Connects to {@code bootstrapServers}, creates the missing topics, and returns the names it created. */
     public static List<String> createIfAbsent(String bootstrapServers, Collection<TopicSpec> specs) {
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                (int) TIMEOUT.toMillis()))) {
+        return createIfAbsent(KafkaAccess.plaintext(bootstrapServers), specs);
+    }
+
+    /** Connects as {@code kafka} says, creates the missing topics, and returns the names it created. */
+    public static List<String> createIfAbsent(KafkaAccess kafka, Collection<TopicSpec> specs) {
+        Properties props = kafka.clientProperties();
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        try (Admin admin = Admin.create(props)) {
             return createIfAbsent(admin, specs);
         }
     }
@@ -95,7 +99,13 @@ public final class Topics {
      * @throws IllegalStateException when the cluster cannot be asked
      */
     public static OptionalInt requireWritable(String bootstrapServers, String topic) {
-        try (Admin admin = admin(bootstrapServers)) {
+        return requireWritable(KafkaAccess.plaintext(bootstrapServers), topic);
+    }
+
+    /** {@link #requireWritable(String, String)}, connecting as {@code kafka} says. */
+    public static OptionalInt requireWritable(KafkaAccess kafka, String topic) {
+        String bootstrapServers = kafka.bootstrapServers();
+        try (Admin admin = admin(kafka)) {
             admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
             ConfigEntry limit = admin.describeConfigs(List.of(resource))
@@ -108,7 +118,7 @@ public final class Topics {
                     : OptionalInt.of(Integer.parseInt(limit.value()));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                if (!brokersCreateTopics(bootstrapServers)) {
+                if (!brokersCreateTopics(kafka)) {
                     throw new IllegalArgumentException("Topic '" + topic + "' does not exist at " + bootstrapServers
                             + " and the brokers do not create topics on first use: create it (streamrec run creates"
                             + " the topics it uses), or name an existing one with --topic");
@@ -136,13 +146,12 @@ public final class Topics {
     }
 
     /** An admin client of {@code bootstrapServers}; an address Kafka cannot use is the caller's to fix. */
-    private static Admin admin(String bootstrapServers) {
+    private static Admin admin(KafkaAccess kafka) {
+        String bootstrapServers = kafka.bootstrapServers();
+        Properties props = kafka.clientProperties();
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         try {
-            return Admin.create(Map.of(
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    bootstrapServers,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                    (int) TIMEOUT.toMillis()));
+            return Admin.create(props);
         } catch (KafkaException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new IllegalArgumentException(
@@ -153,8 +162,8 @@ public final class Topics {
     }
 
     /** Whether the cluster's brokers create a topic when a client first asks for it. */
-    private static boolean brokersCreateTopics(String bootstrapServers) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    private static boolean brokersCreateTopics(KafkaAccess kafka) {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
             String node = admin.describeCluster()
                     .nodes()
                     .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)

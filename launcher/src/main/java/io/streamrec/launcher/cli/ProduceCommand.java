@@ -1,5 +1,6 @@
 package io.streamrec.launcher.cli;
 
+import io.streamrec.flink.job.KafkaAccess;
 import io.streamrec.flink.job.Topics;
 import io.streamrec.launcher.runtime.EventReplayer;
 import io.streamrec.launcher.runtime.ProduceProgress;
@@ -11,6 +12,8 @@ import io.streamrec.model.data.EventDataset;
 import io.streamrec.schemas.UserEvent;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
@@ -43,6 +46,19 @@ public final class ProduceCommand implements Callable<Integer> {
             paramLabel = "HOST:PORT[,...]",
             description = "Kafka to write to (the address `streamrec run` prints).")
     String bootstrapServers;
+
+    @Option(
+            names = "--kafka-property",
+            paramLabel = "KEY=VALUE",
+            description = "Kafka client property (e.g. security.protocol=SASL_SSL). Overrides --kafka-properties-file.")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    @Option(
+            names = "--kafka-properties-file",
+            paramLabel = "FILE",
+            description = "Kafka client properties (security.protocol, sasl.mechanism, sasl.jaas.config,"
+                    + " ssl.truststore.location, ...), as `streamrec run` takes them. Secrets are never printed.")
+    Path kafkaPropertiesFile;
 
     @Option(
             names = "--topic",
@@ -90,12 +106,15 @@ public final class ProduceCommand implements Callable<Integer> {
                     spec.commandLine(), "--key-field applies to --raw only: dataset events are always keyed by userId");
         }
         PrintWriter out = spec.commandLine().getOut();
+        KafkaAccess kafka = new KafkaAccess(bootstrapServers, KafkaAccess.merge(kafkaPropertiesFile, kafkaProperties));
         if (rawFile != null) {
             rejectDatasetOptionsWithRaw();
             RawFileProducer producer = new RawFileProducer(rawFile, Optional.ofNullable(keyField));
-            OptionalInt maxMessageBytes = Topics.requireWritable(bootstrapServers, topic);
-            try (RecordSender sender = new RecordSender(
-                    bootstrapServers, topic, "streamrec-produce", new RefusalReport(out), maxMessageBytes)) {
+            // Kafka after the options: a mistake in them is said at once, not after a connection attempt
+            kafka.requireReachable(KafkaAccess.DEFAULT_CHECK_TIMEOUT);
+            OptionalInt maxMessageBytes = Topics.requireWritable(kafka, topic);
+            try (RecordSender sender =
+                    new RecordSender(kafka, topic, "streamrec-produce", new RefusalReport(out), maxMessageBytes)) {
                 long lines = producer.sendTo(sender, out, progressIntervalSec);
                 out.printf(
                         "Sent %,d lines of %s to topic '%s' at %s%s%n",
@@ -105,10 +124,11 @@ public final class ProduceCommand implements Callable<Integer> {
         }
         EventDataset events = dataset.open();
         EventReplayer replayer = replay.replayer(dataset);
-        OptionalInt maxMessageBytes = Topics.requireWritable(bootstrapServers, topic);
+        kafka.requireReachable(KafkaAccess.DEFAULT_CHECK_TIMEOUT);
+        OptionalInt maxMessageBytes = Topics.requireWritable(kafka, topic);
         long started = System.nanoTime();
-        try (RecordSender sender = new RecordSender(
-                        bootstrapServers, topic, "streamrec-produce", new RefusalReport(out), maxMessageBytes);
+        try (RecordSender sender =
+                        new RecordSender(kafka, topic, "streamrec-produce", new RefusalReport(out), maxMessageBytes);
                 Stream<UserEvent> stream = events.events();
                 ProgressTicker ticker =
                         new ProgressTicker(out, progressIntervalSec, () -> ProduceProgress.line(sender, started))) {

@@ -1,5 +1,6 @@
 package io.streamrec.launcher.cli;
 
+import io.streamrec.flink.job.KafkaAccess;
 import io.streamrec.flink.job.StateCompression;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.StreamrecJobConfig.StartingOffsets;
@@ -236,8 +237,18 @@ public final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--kafka-property",
             paramLabel = "KEY=VALUE",
-            description = "Extra Kafka client property for every source and sink (e.g. security.protocol=SSL).")
+            description = "Extra Kafka client property for every client of the run: the job's sources and sinks and"
+                    + " the run's own (e.g. security.protocol=SASL_SSL). Overrides --kafka-properties-file.")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    @Option(
+            names = "--kafka-properties-file",
+            paramLabel = "FILE",
+            description = "Kafka client properties (security.protocol, sasl.mechanism, sasl.jaas.config,"
+                    + " ssl.truststore.location, ...) for every client of the run. Keeps secrets off the command"
+                    + " line; a value may name one kept elsewhere with Kafka's config providers (${file:PATH:KEY},"
+                    + " ${env:NAME}). Secrets are never printed.")
+    Path kafkaPropertiesFile;
 
     // ---- Flink
 
@@ -529,7 +540,7 @@ public final class RunCommand implements Callable<Integer> {
                     .deltaInterval(deltaInterval)
                     .build());
         }
-        kafkaProperties.forEach(b::kafkaProperty);
+        KafkaAccess.merge(kafkaPropertiesFile, kafkaProperties).forEach(b::kafkaProperty);
         return b.build();
     }
 

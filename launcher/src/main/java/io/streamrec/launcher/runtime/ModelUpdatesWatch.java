@@ -1,5 +1,6 @@
 package io.streamrec.launcher.runtime;
 
+import io.streamrec.flink.job.KafkaAccess;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.UpdateKind;
 import io.streamrec.schemas.codec.AvroBinaryCodec;
@@ -44,8 +45,13 @@ public final class ModelUpdatesWatch implements AutoCloseable {
 
     /** Starts reading {@code topic} (one partition, as the job creates it) from its current end. */
     public ModelUpdatesWatch(String bootstrapServers, String topic) {
+        this(KafkaAccess.plaintext(bootstrapServers), topic);
+    }
+
+    /** Starts reading {@code topic} from its current end, connecting as {@code kafka} says. */
+    public ModelUpdatesWatch(KafkaAccess kafka, String topic) {
         this.tail = new TopicTail(
-                bootstrapServers,
+                kafka,
                 topic,
                 "streamrec-model-updates-watch",
                 "watching model updates",

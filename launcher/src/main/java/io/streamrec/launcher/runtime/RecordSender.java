@@ -1,6 +1,7 @@
 package io.streamrec.launcher.runtime;
 
 import io.streamrec.flink.ingest.SendErrors;
+import io.streamrec.flink.job.KafkaAccess;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.OptionalInt;
@@ -58,23 +59,34 @@ public final class RecordSender implements AutoCloseable {
 
     /** A sender whose refusals are only counted; {@link #flushAndCheck()} reports the first. */
     public RecordSender(String bootstrapServers, String topic, String clientId) {
-        this(bootstrapServers, topic, clientId, (label, reason) -> {}, OptionalInt.empty());
+        this(KafkaAccess.plaintext(bootstrapServers), topic, clientId, (label, reason) -> {}, OptionalInt.empty());
     }
 
-    /**
-     * @param topicMaxMessageBytes the topic's {@code max.message.bytes}, when known. A larger record is refused here,
-     *     without being sent, and batches are kept within it. Kafka's producer answers a batch the broker finds too
-     *     large by splitting it, but a small record can stay in the batch of a large one through every split, and
-     *     then the batch is refused again and again until {@code delivery.timeout.ms} fails the small record too.
-     */
+    /** A sender whose refusals are only counted, connecting as {@code kafka} says. */
+    public RecordSender(KafkaAccess kafka, String topic, String clientId) {
+        this(kafka, topic, clientId, (label, reason) -> {}, OptionalInt.empty());
+    }
+
+    /** A sender to Kafka at {@code bootstrapServers} with the client defaults (PLAINTEXT). */
     public RecordSender(
             String bootstrapServers,
             String topic,
             String clientId,
             Refusals refusals,
             OptionalInt topicMaxMessageBytes) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        this(KafkaAccess.plaintext(bootstrapServers), topic, clientId, refusals, topicMaxMessageBytes);
+    }
+
+    /**
+     * @param kafka where Kafka is and how to get in
+     * @param topicMaxMessageBytes the topic's {@code max.message.bytes}, when known. A larger record is refused here,
+     *     without being sent, and batches are kept within it. Kafka's producer answers a batch the broker finds too
+     *     large by splitting it, but a small record can stay in the batch of a large one through every split, and
+     *     then the batch is refused again and again until {@code delivery.timeout.ms} fails the small record too.
+     */
+    public RecordSender(
+            KafkaAccess kafka, String topic, String clientId, Refusals refusals, OptionalInt topicMaxMessageBytes) {
+        Properties props = kafka.clientProperties();
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         // replay throughput comes from batching; a few ms of linger costs nothing here

@@ -4,6 +4,7 @@ import io.streamrec.embedded.BindAddress;
 import io.streamrec.embedded.EmbeddedKafkaBroker;
 import io.streamrec.embedded.LiveMetrics;
 import io.streamrec.embedded.LocalFlinkCluster;
+import io.streamrec.flink.job.KafkaAccess;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.TopicSettingsCheck;
 import io.streamrec.flink.job.Topics;
@@ -183,7 +184,8 @@ public final class StreamrecRun {
         // first, so that a port taken fails the run before anything slow has started
         Optional<PrometheusEndpoint> endpoint = startPrometheusEndpoint(started);
         StreamrecJobConfig cfg = connectKafka(started);
-        Topics.createIfAbsent(cfg.bootstrapServers(), cfg.requiredTopics(settings.topicPartitions()));
+        KafkaAccess kafka = cfg.kafkaAccess();
+        Topics.createIfAbsent(kafka, cfg.requiredTopics(settings.topicPartitions()));
         TopicSettingsCheck.check(cfg);
 
         Configuration flinkConfig = cfg.flinkConfiguration();
@@ -209,11 +211,9 @@ public final class StreamrecRun {
         Optional<VectorLatency> latency = Optional.empty();
         Optional<ModelUpdatesWatch> modelUpdates = Optional.empty();
         if (cfg.encodeUserVectors()) {
-            latency = Optional.of(
-                    new VectorLatency(cfg.bootstrapServers(), cfg.topics().userVectors()));
+            latency = Optional.of(new VectorLatency(kafka, cfg.topics().userVectors()));
             started.push(latency.get());
-            modelUpdates = Optional.of(
-                    new ModelUpdatesWatch(cfg.bootstrapServers(), cfg.topics().modelUpdates()));
+            modelUpdates = Optional.of(new ModelUpdatesWatch(kafka, cfg.topics().modelUpdates()));
             started.push(modelUpdates.get());
             say(
                     "Model '%s': trainer publishes to '%s', encoders write user vectors to '%s'",
@@ -226,15 +226,13 @@ public final class StreamrecRun {
         }
         ObjLongConsumer<String> onSent =
                 latency.<ObjLongConsumer<String>>map(l -> l::sent).orElse((eventId, epochMillis) -> {});
-        RecordSender sender =
-                new RecordSender(cfg.bootstrapServers(), cfg.topics().events(), "streamrec-replay");
+        RecordSender sender = new RecordSender(kafka, cfg.topics().events(), "streamrec-replay");
         started.push(sender);
         AtomicReference<Throwable> replayFailure = new AtomicReference<>();
         replay.ifPresent(
                 r -> started.push(startReplay(r, sender, onSent, cfg.topics().events(), replayFailure)));
 
-        TopicRecordCount deadLetters =
-                new TopicRecordCount(cfg.bootstrapServers(), cfg.topics().eventsDlq());
+        TopicRecordCount deadLetters = new TopicRecordCount(kafka, cfg.topics().eventsDlq());
         started.push(deadLetters);
         JobProbe probe = new JobProbe(metrics, deadLetters, sender::acknowledged, submittedNanos, latency, watch::last);
         AtomicReference<JobProgress> previous = new AtomicReference<>(JobProgress.startingAt(submittedNanos));
@@ -309,7 +307,8 @@ public final class StreamrecRun {
     /** The job's configuration pointing at the Kafka of this run, starting the embedded broker if asked. */
     private StreamrecJobConfig connectKafka(Deque<AutoCloseable> started) {
         if (!embeddedKafka) {
-            say("Using Kafka at %s", config.bootstrapServers());
+            config.kafkaAccess().requireReachable(KafkaAccess.DEFAULT_CHECK_TIMEOUT);
+            say("Using Kafka at %s", config.kafkaAccess().describe());
             return config;
         }
         // the run creates every topic it uses, with its settings (compaction, sizes); a topic created on the fly by a

@@ -1,5 +1,6 @@
 package io.streamrec.launcher.runtime;
 
+import io.streamrec.flink.job.KafkaAccess;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -28,8 +29,11 @@ public final class TopicRecordCount implements AutoCloseable {
     private final String topic;
 
     public TopicRecordCount(String bootstrapServers, String topic) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        this(KafkaAccess.plaintext(bootstrapServers), topic);
+    }
+
+    public TopicRecordCount(KafkaAccess kafka, String topic) {
+        Properties props = kafka.clientProperties();
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "streamrec-progress");
         this.admin = Admin.create(props);
         this.topic = topic;

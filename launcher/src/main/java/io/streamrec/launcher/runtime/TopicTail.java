@@ -1,5 +1,6 @@
 package io.streamrec.launcher.runtime;
 
+import io.streamrec.flink.job.KafkaAccess;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -36,15 +37,8 @@ final class TopicTail implements AutoCloseable {
      * Starts following {@code topic}; {@code name} names the client and the thread, {@code what} the figure a
      * failure stops (e.g. "measuring event-to-vector latency").
      */
-    TopicTail(
-            String bootstrapServers,
-            String topic,
-            String name,
-            String what,
-            Duration pollTimeout,
-            RecordHandler handler) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    TopicTail(KafkaAccess kafka, String topic, String name, String what, Duration pollTimeout, RecordHandler handler) {
+        Properties props = kafka.clientProperties();
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, name);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -1,5 +1,6 @@
 package io.streamrec.launcher.runtime;
 
+import io.streamrec.flink.job.KafkaAccess;
 import io.streamrec.schemas.UserVector;
 import java.io.IOException;
 import java.time.Duration;
@@ -39,9 +40,14 @@ public final class VectorLatency implements AutoCloseable {
 
     /** Starts reading {@code topic} from its current end. */
     public VectorLatency(String bootstrapServers, String topic) {
+        this(KafkaAccess.plaintext(bootstrapServers), topic);
+    }
+
+    /** Starts reading {@code topic} from its current end, connecting as {@code kafka} says. */
+    public VectorLatency(KafkaAccess kafka, String topic) {
         checkEventIdPosition();
         this.tail = new TopicTail(
-                bootstrapServers,
+                kafka,
                 topic,
                 "streamrec-vector-latency",
                 "measuring event-to-vector latency",
