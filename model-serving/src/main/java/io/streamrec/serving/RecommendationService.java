@@ -79,9 +79,9 @@ public final class RecommendationService implements AutoCloseable {
         return service;
     }
 
-    /** The address answers come from, e.g. {@code http://127.0.0.1:8080}. */
+    /** The address answers come from, e.g. {@code http://127.0.0.1:8080} ({@code https} with a TLS key store). */
     public String url() {
-        return "http://" + config.bindAddress() + ":" + http.port();
+        return (config.tls() ? "https://" : "http://") + config.bindAddress() + ":" + http.port();
     }
 
     public int port() {

@@ -2,6 +2,7 @@ package io.streamrec.serving;
 
 import io.streamrec.model.data.ItemDescription;
 import io.streamrec.model.data.MovieLensDataset;
+import io.streamrec.serving.http.TlsContext;
 import io.streamrec.serving.index.IndexSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -108,6 +109,20 @@ public final class ServeCommand implements Callable<Integer> {
     Path authTokenFile;
 
     @Option(
+            names = "--tls-keystore",
+            paramLabel = "FILE",
+            description = "Answer HTTPS only, with the key and certificate in this PKCS12 (or JKS) key store, e.g. made"
+                    + " by `keytool -genkeypair -keyalg EC -storetype PKCS12`. Needs --tls-keystore-password-file."
+                    + " Default: plain HTTP.")
+    Path tlsKeyStore;
+
+    @Option(
+            names = "--tls-keystore-password-file",
+            paramLabel = "FILE",
+            description = "File holding the password of --tls-keystore and of its key (trimmed). Never printed.")
+    Path tlsKeyStorePasswordFile;
+
+    @Option(
             names = "--item-descriptions",
             paramLabel = "DIR",
             description = "A MovieLens folder (ml-latest-small or ml-1m) whose titles and genres the answers carry.")
@@ -159,6 +174,10 @@ public final class ServeCommand implements Callable<Integer> {
         ServingConfig config;
         try {
             config = config();
+            if (config.tls()) {
+                // a wrong password or path is said now, not as failed handshakes once clients come
+                TlsContext.fromKeyStore(config.tlsKeyStore(), config.tlsKeyStorePassword());
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -196,7 +215,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .dataDir(dataDir)
                 .userVectorsTopic(userVectorsTopic)
                 .modelUpdatesTopic(modelUpdatesTopic)
-                .authToken(authTokenFile == null ? null : readToken(authTokenFile))
+                .authToken(authTokenFile == null ? null : readSecret("--auth-token-file", authTokenFile))
+                .tls(tlsKeyStore, tlsKeyStorePassword())
                 .maxK(maxK)
                 .diversityWeight(diversityWeight)
                 .httpThreads(httpThreads)
@@ -206,9 +226,23 @@ public final class ServeCommand implements Callable<Integer> {
                 .build();
     }
 
-    private static String readToken(Path file) throws IOException {
+    private String tlsKeyStorePassword() throws IOException {
+        if (tlsKeyStore == null) {
+            if (tlsKeyStorePasswordFile != null) {
+                throw new IllegalArgumentException("--tls-keystore-password-file applies to --tls-keystore only");
+            }
+            return null;
+        }
+        if (tlsKeyStorePasswordFile == null) {
+            throw new IllegalArgumentException("--tls-keystore needs --tls-keystore-password-file (the store's"
+                    + " password, kept in a file so that it stays off the command line)");
+        }
+        return readSecret("--tls-keystore-password-file", tlsKeyStorePasswordFile);
+    }
+
+    private static String readSecret(String option, Path file) throws IOException {
         if (!Files.isReadable(file)) {
-            throw new IllegalArgumentException("--auth-token-file " + file + " cannot be read");
+            throw new IllegalArgumentException(option + " " + file + " cannot be read");
         }
         return Files.readString(file, StandardCharsets.UTF_8).trim();
     }

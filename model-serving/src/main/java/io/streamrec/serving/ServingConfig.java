@@ -43,6 +43,8 @@ public final class ServingConfig {
     private final String modelUpdatesTopic;
     private final Path dataDir;
     private final String authToken;
+    private final Path tlsKeyStore;
+    private final String tlsKeyStorePassword;
     private final int maxK;
     private final int maxSessionItems;
     private final int maxBodyBytes;
@@ -63,6 +65,8 @@ public final class ServingConfig {
         this.modelUpdatesTopic = b.modelUpdatesTopic;
         this.dataDir = b.dataDir;
         this.authToken = b.authToken;
+        this.tlsKeyStore = b.tlsKeyStore;
+        this.tlsKeyStorePassword = b.tlsKeyStorePassword;
         this.maxK = b.maxK;
         this.maxSessionItems = b.maxSessionItems;
         this.maxBodyBytes = b.maxBodyBytes;
@@ -119,6 +123,21 @@ public final class ServingConfig {
         return authToken;
     }
 
+    /** The key store (PKCS12 or JKS) whose key and certificate the service answers HTTPS with; null for plain HTTP. */
+    public Path tlsKeyStore() {
+        return tlsKeyStore;
+    }
+
+    /** The password of {@link #tlsKeyStore()} and of the key in it; null when there is no key store. */
+    public String tlsKeyStorePassword() {
+        return tlsKeyStorePassword;
+    }
+
+    /** Whether the service answers HTTPS only. */
+    public boolean tls() {
+        return tlsKeyStore != null;
+    }
+
     /** Largest k a request may ask for. Default {@value #DEFAULT_MAX_K}. */
     public int maxK() {
         return maxK;
@@ -172,6 +191,8 @@ public final class ServingConfig {
         private String modelUpdatesTopic = DEFAULT_MODEL_UPDATES_TOPIC;
         private Path dataDir = Path.of("streamrec-serving");
         private String authToken;
+        private Path tlsKeyStore;
+        private String tlsKeyStorePassword;
         private int maxK = DEFAULT_MAX_K;
         private int maxSessionItems = DEFAULT_MAX_SESSION_ITEMS;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
@@ -226,6 +247,13 @@ public final class ServingConfig {
 
         public Builder authToken(String token) {
             this.authToken = token;
+            return this;
+        }
+
+        /** Answer HTTPS with the key and certificate in {@code keyStore}, opened with {@code password}. */
+        public Builder tls(Path keyStore, String password) {
+            this.tlsKeyStore = keyStore;
+            this.tlsKeyStorePassword = password;
             return this;
         }
 
@@ -309,6 +337,9 @@ public final class ServingConfig {
             }
             if (authToken != null && authToken.isBlank()) {
                 problems.add("the auth token is empty; put the token in the file or leave the option out");
+            }
+            if (tlsKeyStore != null && (tlsKeyStorePassword == null || tlsKeyStorePassword.isEmpty())) {
+                problems.add("the TLS key store needs its password (a key store without one cannot hold a key)");
             }
             if (storeCacheBytes < (1 << 20) || storeWriteBufferBytes < (1 << 20)) {
                 problems.add("the store's cache and write buffer must be at least 1 MiB each");

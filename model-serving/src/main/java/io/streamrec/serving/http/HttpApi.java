@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.streamrec.serving.ApiException;
 import io.streamrec.serving.Health;
@@ -32,7 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP API on the JDK's {@link HttpServer} with a bounded pool of threads. Its OpenAPI document is served at
+ * The HTTP API on the JDK's {@link HttpServer} (or its {@link HttpsServer} when the configuration names a TLS key
+ * store, and then HTTPS only) with a bounded pool of threads. Its OpenAPI document is served at
  * {@code /openapi.yaml}. Every error is a JSON {@code {"error", "detail"}} with its status, never a stack trace:
  * 400 for a bad k, id or body, 401 for a missing or wrong bearer token (when one is configured; {@code /v1} only),
  * 404 for an unknown user, item or path, 405 for a wrong method, 413 for a body over the limit, 503 until the
@@ -77,7 +80,15 @@ public final class HttpApi implements AutoCloseable {
                     return t;
                 },
                 new ThreadPoolExecutor.CallerRunsPolicy());
-        this.server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 256);
+        InetSocketAddress address = new InetSocketAddress(config.bindAddress(), config.port());
+        if (config.tls()) {
+            HttpsServer https = HttpsServer.create(address, 256);
+            https.setHttpsConfigurator(
+                    new HttpsConfigurator(TlsContext.fromKeyStore(config.tlsKeyStore(), config.tlsKeyStorePassword())));
+            this.server = https;
+        } else {
+            this.server = HttpServer.create(address, 256);
+        }
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         MetricsHandler metricsHandler = new MetricsHandler(metrics.registry());
