@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.embedded.EmbeddedKafkaBroker;
+import io.streamrec.embedded.ListeningSockets;
 import io.streamrec.launcher.cli.RunCommand;
 import io.streamrec.launcher.cli.StreamrecCommand;
 import io.streamrec.model.data.MovieLensDataset;
@@ -97,6 +98,8 @@ class ServingRunIT {
 
     @Test
     void theJobsVectorsComeBackAsRecommendationsAndARestartedServiceAnswersTheSame(@TempDir Path dir) throws Exception {
+        List<ListeningSockets.Listener> listenersBefore =
+                ListeningSockets.available() ? ListeningSockets.ofThisJvm() : List.of();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             StringWriter out = new StringWriter();
             PrintWriter printer = new PrintWriter(out, true);
@@ -131,6 +134,17 @@ class ServingRunIT {
             assertThat(m.find()).isTrue();
             String url = m.group(1);
             await("the service ready", Duration.ofSeconds(120), () -> status(url + "/health/ready") == 200);
+            if (ListeningSockets.available()) {
+                int servingPort = URI.create(url).getPort();
+                List<ListeningSockets.Listener> opened = new ArrayList<>(ListeningSockets.ofThisJvm());
+                opened.removeAll(listenersBefore);
+                assertThat(opened)
+                        .as("what the run opened, the serving API included")
+                        .anySatisfy(l -> assertThat(l.port()).isEqualTo(servingPort))
+                        .allSatisfy(l -> assertThat(l.loopback())
+                                .as("%s is on loopback (all: %s)", l, opened)
+                                .isTrue());
+            }
 
             Map<String, List<UserEvent>> touched = touched();
             // users whose replayed events all lie within a day of their last one: all still in their vector's

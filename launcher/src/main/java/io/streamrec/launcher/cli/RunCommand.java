@@ -152,7 +152,7 @@ public final class RunCommand implements Callable<Integer> {
             names = "--bind-address",
             paramLabel = "ADDRESS",
             description = "Where this JVM's listeners bind (the embedded Kafka broker; Flink's REST API, RPC and blob"
-                    + " server): loopback by default, so nothing faces the network, since Flink's REST API runs any"
+                    + " server; the serving API beside the job): loopback by default, so nothing faces the network, since Flink's REST API runs any"
                     + " jar it is sent. An interface's address, or 0.0.0.0 for every interface, opens them on"
                     + " purpose. Default: ${DEFAULT-VALUE}.")
     String bindAddress;
@@ -413,6 +413,11 @@ public final class RunCommand implements Callable<Integer> {
     public RunCommand withCompanion(RunCompanion companion) {
         companions.add(companion);
         return this;
+    }
+
+    /** The address this run's listeners bind to ({@code --bind-address}), for the companions that listen too. */
+    public String bindAddress() {
+        return bindAddress;
     }
 
     /**

@@ -19,18 +19,28 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /**
- * The serving API inside {@code streamrec run}: started once the job runs, on the run's Kafka, for the run's model,
- * on port 8080 when it is free (any free port otherwise); its store lives under the run's data folder. The options
- * join the run command's own.
+ * The serving API inside {@code streamrec run}: started once the job runs, on the run's Kafka (with its client
+ * settings), for the run's model, on the run's bind address (loopback unless {@code --bind-address} opens it), on
+ * port 8080 when it is free (any free port otherwise); its store lives under the run's data folder. The options join
+ * the run command's own.
  */
 final class ServingCompanion implements RunCompanion {
 
+    private final Supplier<String> bindAddress;
+
+    /** @param bindAddress the run's {@code --bind-address}, read when the run starts the service */
+    ServingCompanion(Supplier<String> bindAddress) {
+        this.bindAddress = bindAddress;
+    }
+
     @Option(
             names = "--no-serving",
-            description = "Do not start the serving API beside the job (it starts by default, on 127.0.0.1).")
+            description = "Do not start the serving API beside the job (it starts by default, on the run's"
+                    + " --bind-address: 127.0.0.1 unless opened).")
     boolean noServing;
 
     @Option(
@@ -50,15 +60,7 @@ final class ServingCompanion implements RunCompanion {
             out.println("Not serving recommendations: the job publishes no user vectors (--no-vectors)");
             return () -> {};
         }
-        ServingConfig serving = ServingConfig.builder()
-                .bootstrapServers(config.bootstrapServers())
-                .kafkaProperties(config.kafkaProperties())
-                .port(servingPort != null ? servingPort : freePortPreferring(ServingConfig.DEFAULT_PORT))
-                .modelName(config.model())
-                .userVectorsTopic(config.topics().userVectors())
-                .modelUpdatesTopic(config.topics().modelUpdates())
-                .dataDir(config.checkpointDir().toAbsolutePath().getParent().resolve("serving"))
-                .build();
+        ServingConfig serving = servingConfig(config);
         Map<String, ItemDescription> descriptions = dataset.filter(MovieLensDataset.class::isInstance)
                 .map(MovieLensDataset.class::cast)
                 .map(ServingCompanion::descriptions)
@@ -71,6 +73,21 @@ final class ServingCompanion implements RunCompanion {
                 service.url(), config.model(), service.url(), service.url());
         out.flush();
         return service;
+    }
+
+    /** The service's configuration for a run of {@code config}. */
+    ServingConfig servingConfig(StreamrecJobConfig config) {
+        String address = bindAddress.get();
+        return ServingConfig.builder()
+                .bootstrapServers(config.bootstrapServers())
+                .kafkaProperties(config.kafkaProperties())
+                .bindAddress(address)
+                .port(servingPort != null ? servingPort : freePortPreferring(address, ServingConfig.DEFAULT_PORT))
+                .modelName(config.model())
+                .userVectorsTopic(config.topics().userVectors())
+                .modelUpdatesTopic(config.topics().modelUpdates())
+                .dataDir(config.checkpointDir().toAbsolutePath().getParent().resolve("serving"))
+                .build();
     }
 
     private static Map<String, ItemDescription> descriptions(MovieLensDataset movies) {
@@ -91,9 +108,9 @@ final class ServingCompanion implements RunCompanion {
         };
     }
 
-    /** {@code preferred} if nothing listens there on the loopback address, else 0 (any free port). */
-    static int freePortPreferring(int preferred) {
-        try (ServerSocket probe = new ServerSocket(preferred, 1, InetAddress.getLoopbackAddress())) {
+    /** {@code preferred} if nothing listens there on {@code address}, else 0 (any free port). */
+    static int freePortPreferring(String address, int preferred) {
+        try (ServerSocket probe = new ServerSocket(preferred, 1, InetAddress.getByName(address))) {
             return probe.getLocalPort();
         } catch (IOException e) {
             return 0;

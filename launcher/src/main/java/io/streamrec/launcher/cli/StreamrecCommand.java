@@ -43,9 +43,10 @@ public final class StreamrecCommand implements Runnable {
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler(new UserErrorHandler());
         CommandLine run = cli.getSubcommands().get("run");
-        ServingCompanion serving = new ServingCompanion();
+        RunCommand runCommand = (RunCommand) run.getCommand();
+        ServingCompanion serving = new ServingCompanion(runCommand::bindAddress);
         run.addMixin("serving", serving);
-        ((RunCommand) run.getCommand()).withCompanion(serving);
+        runCommand.withCompanion(serving);
         return cli;
     }
 
