@@ -61,7 +61,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The CI run is short (about 2 minutes of offered load, two faults: a TaskManager killed and the broker
  * restarted). Longer soaks run the same test with {@code -Dsoak.events=N -Dsoak.rate=R
- * -Dsoak.faults=tm-kill,broker-restart,tm-pause,... -Dsoak.seed=S -Dsoak.summary=FILE}.
+ * -Dsoak.faults=tm-kill,broker-restart,tm-pause,... -Dsoak.seed=S -Dsoak.summary=FILE}, which
+ * {@code benchmarks/run soak --duration D --rate R --faults N} sets.
  */
 class SoakIT {
 
@@ -78,8 +79,11 @@ class SoakIT {
 
     private final int events = Integer.getInteger("soak.events", 6_000);
     private final int rate = Integer.getInteger("soak.rate", 50);
-    private final List<String> faultKinds =
-            List.of(System.getProperty("soak.faults", "tm-kill,broker-restart").split(","));
+    private final List<String> faultKinds = Arrays.stream(
+                    System.getProperty("soak.faults", "tm-kill,broker-restart").split(","))
+            .map(String::trim)
+            .filter(kind -> !kind.isEmpty())
+            .toList();
     private final long seed = Long.getLong("soak.seed", 19L);
 
     /** Kept when the test fails: the processes' logs are in it. */
