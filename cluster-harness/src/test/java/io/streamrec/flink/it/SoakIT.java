@@ -34,6 +34,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -85,6 +87,42 @@ class SoakIT {
             .filter(kind -> !kind.isEmpty())
             .toList();
     private final long seed = Long.getLong("soak.seed", 19L);
+    /** {@code START:FACTOR:SECONDS}: FACTOR times the rate for SECONDS from START s into the load; none by default. */
+    private final Pace pace = Pace.of(rate, System.getProperty("soak.burst", ""));
+
+    /** When record {@code i} is offered: at {@code rate} a second, times {@code factor} during the burst. */
+    record Pace(int rate, double burstStart, double factor, double burstSeconds) {
+
+        static Pace of(int rate, String burst) {
+            if (burst.isBlank()) {
+                return new Pace(rate, 0, 1, 0);
+            }
+            String[] parts = burst.split(":");
+            return new Pace(
+                    rate, Double.parseDouble(parts[0]), Double.parseDouble(parts[1]), Double.parseDouble(parts[2]));
+        }
+
+        boolean bursts() {
+            return burstSeconds > 0;
+        }
+
+        double burstEnd() {
+            return burstStart + burstSeconds;
+        }
+
+        /** Seconds after the start of the load when record {@code i} is due. */
+        double dueSec(long i) {
+            double before = rate * burstStart;
+            double during = rate * factor * burstSeconds;
+            if (i < before || !bursts()) {
+                return i / (double) rate;
+            }
+            if (i < before + during) {
+                return burstStart + (i - before) / (rate * factor);
+            }
+            return burstEnd() + (i - before - during) / rate;
+        }
+    }
 
     /** Kept when the test fails: the processes' logs are in it. */
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -125,7 +163,8 @@ class SoakIT {
                 long loadStart = System.nanoTime();
                 CompletableFuture<Void> offering =
                         CompletableFuture.runAsync(() -> offer(bootstrap, topics.events(), scenario, ackedAt, landed));
-                List<Double> times = faultTimes(count / (double) rate, faultKinds.size());
+                double loadSec = pace.dueSec(count);
+                List<Double> times = faultTimes(loadSec, faultKinds.size());
                 List<Double> injected = new ArrayList<>();
                 for (int f = 0; f < faultKinds.size(); f++) {
                     sleepUntil(loadStart, times.get(f));
@@ -152,8 +191,12 @@ class SoakIT {
                             injected.get(f),
                             recoverySec(injected.get(f), loadStart, scenario, ackedAt, tail.firstSeen, indexOfEvent)));
                 }
-                ObjectNode report =
-                        oracle(scenario, landed, bootstrap, topics, faults, count / (double) rate, drainedAt);
+                ObjectNode report = oracle(scenario, landed, bootstrap, topics, faults, loadSec, drainedAt);
+                if (pace.bursts()) {
+                    report.set(
+                            "burst",
+                            burstFigures(flink, loadStart, loadSec, scenario, ackedAt, tail.firstSeen, indexOfEvent));
+                }
                 Path summary = Path.of(System.getProperty("soak.summary", "target/soak-summary.json"));
                 Files.createDirectories(summary.toAbsolutePath().getParent());
                 Files.writeString(summary, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
@@ -210,7 +253,7 @@ class SoakIT {
                                 LOG.error("Soak: record {} not produced", index, error);
                             }
                         });
-                long due = started + (i + 1) * 1_000_000_000L / rate;
+                long due = started + (long) (pace.dueSec(i + 1) * 1e9);
                 long waitMillis = (due - System.nanoTime()) / 1_000_000;
                 if (waitMillis > 0) {
                     Thread.sleep(waitMillis);
@@ -224,6 +267,90 @@ class SoakIT {
         for (int i = 0; i < ackedAt.length(); i++) {
             assertThat(ackedAt.get(i)).as("record %d acknowledged", i).isNotZero();
         }
+    }
+
+    /**
+     * What a burst did: vectors committed per 5 s (they never stop), the longest gap between two committed vectors
+     * while events were waiting, the largest event-to-committed-vector lag, how long after the burst the job caught
+     * up with every event offered until its end, and the trainer's share of examples trained.
+     */
+    private ObjectNode burstFigures(
+            FlinkSessionCluster flink,
+            long loadStart,
+            double loadSec,
+            MovieLensScenario scenario,
+            AtomicLongArray ackedAt,
+            Map<String, Long> firstSeen,
+            Map<String, Integer> indexOfEvent)
+            throws Exception {
+        ObjectNode burst = JSON.createObjectNode();
+        burst.put("startSec", pace.burstStart());
+        burst.put("factor", pace.factor());
+        burst.put("seconds", pace.burstSeconds());
+        burst.put("offeredRateDuring", Math.round(pace.rate() * pace.factor()));
+        List<Double> seen = firstSeen.values().stream()
+                .map(t -> seconds(t - loadStart))
+                .sorted()
+                .toList();
+        int windows = (int) Math.ceil(seen.get(seen.size() - 1) / 5) + 1;
+        int[] perWindow = new int[windows];
+        seen.forEach(t -> perWindow[Math.max(0, (int) (t / 5))]++);
+        ArrayNode rates = burst.putArray("vectorsPerSecEvery5s");
+        for (int n : perWindow) {
+            rates.add(n / 5.0);
+        }
+        double maxGap = 0;
+        for (int i = 1; i < seen.size(); i++) {
+            if (seen.get(i - 1) >= 0 && seen.get(i - 1) < loadSec) {
+                maxGap = Math.max(maxGap, seen.get(i) - seen.get(i - 1));
+            }
+        }
+        burst.put("maxGapBetweenVectorsSec", round(maxGap));
+        double maxLag = 0;
+        for (int i = 0; i < scenario.accepted.size(); i++) {
+            String id = scenario.accepted.get(i).getEventId();
+            long acked = ackedAt.get(indexOfEvent.get(id));
+            Long committed = firstSeen.get(id);
+            if (acked != 0 && committed != null) {
+                maxLag = Math.max(maxLag, seconds(committed - acked));
+            }
+        }
+        burst.put("maxLagSec", round(maxLag));
+        burst.put(
+                "caughtUpAfterBurstSec",
+                round(recoverySec(pace.burstEnd(), loadStart, scenario, ackedAt, firstSeen, indexOfEvent)));
+        burst.put("trainerFractionTrainedLast", trainerFractionTrained(flink));
+        return burst;
+    }
+
+    private static final Pattern TRAINER_PROGRESS = Pattern.compile("seen (\\d+) trained (\\d+) \\(([\\d.]+)%\\)");
+
+    /**
+     * The trainer's trained share in its last periodic log line (examples still in its mixing buffer count as not
+     * trained, so at a few thousand examples the share stays well below 1 even when none was skipped).
+     */
+    private static double trainerFractionTrained(FlinkSessionCluster flink) throws Exception {
+        double result = Double.NaN;
+        long lastSeen = -1;
+        for (int tm = 1; tm <= flink.taskManagerCount(); tm++) {
+            Path log = flink.dir().resolve("taskmanager-" + tm + ".log");
+            if (!Files.exists(log)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                Matcher m = TRAINER_PROGRESS.matcher(line);
+                if (!m.find()) {
+                    continue;
+                }
+                long seenExamples = Long.parseLong(m.group(1));
+                double fraction = Double.parseDouble(m.group(3)) / 100;
+                if (seenExamples > lastSeen) {
+                    lastSeen = seenExamples;
+                    result = fraction;
+                }
+            }
+        }
+        return Double.isNaN(result) ? -1 : round(result * 1000) / 1000;
     }
 
     /** {@code n} times in the middle 70 % of the load, seeded, at least a fifth of the load apart when they fit. */
