@@ -147,7 +147,9 @@ public final class ServeCommand implements Callable<Integer> {
             names = "--search-beam-width",
             defaultValue = "" + IndexSettings.DEFAULT_SEARCH_BEAM_WIDTH,
             paramLabel = "N",
-            description = "Candidates an index search keeps (more: higher recall, slower). Default: ${DEFAULT-VALUE}.")
+            description = "Candidates an index search keeps (more: higher recall, slower). Learned item vectors,"
+                    + " which cluster, need little; vectors without cluster structure need several hundred."
+                    + " Default: ${DEFAULT-VALUE}.")
     int searchBeamWidth;
 
     @Option(

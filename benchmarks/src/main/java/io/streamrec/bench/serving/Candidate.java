@@ -16,8 +16,11 @@ interface Candidate extends AutoCloseable {
     /** Applies one delta (upserts, then deletes) and makes it visible to searches. */
     void delta(List<Row> upserts, List<String> deletes) throws Exception;
 
-    /** The ids of the top {@code k} items by inner product. */
-    List<String> search(float[] query, int k) throws Exception;
+    /**
+     * The ids of the top {@code k} items by inner product, keeping {@code searchBeamWidth} candidates during the walk
+     * where the library takes it per search (Lucene fixes it when the candidate is made).
+     */
+    List<String> search(float[] query, int k, int searchBeamWidth) throws Exception;
 
     /** What the index holds beyond the live rows, for the report (e.g. nodes, segments). */
     String shape();

@@ -52,8 +52,8 @@ final class JVectorCandidate implements Candidate {
     }
 
     @Override
-    public List<String> search(float[] query, int k) {
-        List<ScoredItem> found = index.search(query, k, index.version(), ItemIndex.ItemFilter.NONE);
+    public List<String> search(float[] query, int k, int searchBeamWidth) {
+        List<ScoredItem> found = index.search(query, k, index.version(), ItemIndex.ItemFilter.NONE, searchBeamWidth);
         List<String> ids = new ArrayList<>(found.size());
         found.forEach(i -> ids.add(i.itemId()));
         return ids;

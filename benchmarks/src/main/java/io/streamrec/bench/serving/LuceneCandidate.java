@@ -101,7 +101,7 @@ final class LuceneCandidate implements Candidate {
     }
 
     @Override
-    public List<String> search(float[] query, int k) throws Exception {
+    public List<String> search(float[] query, int k, int searchBeamWidth) throws Exception {
         IndexSearcher searcher = searchers.acquire();
         try {
             TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, query, Math.max(k, searchBeamWidth)), k);

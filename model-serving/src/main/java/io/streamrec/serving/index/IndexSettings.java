@@ -1,8 +1,9 @@
 package io.streamrec.serving.index;
 
 /**
- * How the item index is built and searched. Defaults come from the serving benchmark (1M items, D=64, recall@50
- * against exact search ≥ 0.95 with deltas applied; see docs/benchmarks.md).
+ * How the item index is built and searched. The defaults are chosen with {@code benchmarks/run serving} for item
+ * vectors that cluster, as learned embeddings do; vectors without cluster structure need a search beam several times
+ * wider for the same recall.
  *
  * @param maxDegree            M: neighbours kept per node in the graph's base layer (default 32)
  * @param beamWidth            candidates considered when a node is inserted (default 100)

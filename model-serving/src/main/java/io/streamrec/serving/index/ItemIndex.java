@@ -300,6 +300,15 @@ public final class ItemIndex {
      * items {@code exclude} names; by the graph, or by a scan below the exact-search threshold.
      */
     public List<ScoredItem> search(float[] query, int k, long atVersion, ItemFilter exclude) {
+        return search(query, k, atVersion, exclude, settings.searchBeamWidth());
+    }
+
+    /**
+     * As {@link #search(float[], int, long, ItemFilter)}, keeping {@code searchBeamWidth} candidates (at least
+     * {@code k}) during the walk instead of the configured width: wider finds more of the true top k, at more
+     * vectors scored per answer.
+     */
+    public List<ScoredItem> search(float[] query, int k, long atVersion, ItemFilter exclude, int searchBeamWidth) {
         if (!graphed || liveItems < settings.exactSearchThreshold()) {
             return searchExact(query, k, atVersion, exclude);
         }
@@ -310,10 +319,13 @@ public final class ItemIndex {
         VectorFloat<?> q = VECTORS.createFloatVector(query);
         SearchResult result;
         try (GraphSearcher searcher = new GraphSearcher(graph.getGraph())) {
+            // no early termination: jvector otherwise stops a walk once its best candidates stop improving, which on
+            // vectors without cluster structure leaves a good part of the true top 50 unfound at the same beam
+            searcher.usePruning(false);
             result = searcher.search(
                     DefaultSearchScoreProvider.exact(q, SIMILARITY, vectors),
                     k,
-                    Math.max(k, settings.searchBeamWidth()),
+                    Math.max(k, searchBeamWidth),
                     0f,
                     0f,
                     (Bits) accept::test);
