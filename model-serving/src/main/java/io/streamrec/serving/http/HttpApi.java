@@ -53,6 +53,9 @@ public final class HttpApi implements AutoCloseable {
     private final Health health;
     private final ServingMetrics metrics;
     private final HttpServer server;
+    /** Bytes of an oversized body read and dropped before it is refused (see {@link #refuseAfterDraining}). */
+    static final int MAX_DRAINED_BYTES = 4 << 20;
+
     private final ThreadPoolExecutor executor;
     private final byte[] openApi;
     private final byte[] token;
@@ -233,24 +236,42 @@ public final class HttpApi implements AutoCloseable {
 
     private Recommendations.Answer session(HttpExchange exchange) throws IOException {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.trim()) > config.maxBodyBytes()) {
-                    throw tooLarge();
-                }
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest("bad-body", "Content-Length is not a number");
-            }
+        long declared;
+        try {
+            declared = length == null ? -1 : Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("bad-body", "Content-Length is not a number");
         }
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
+            if (declared > config.maxBodyBytes()) {
+                refuseAfterDraining(exchange, in);
+            }
             body = in.readNBytes(config.maxBodyBytes() + 1);
-        }
-        if (body.length > config.maxBodyBytes()) {
-            throw tooLarge();
+            if (body.length > config.maxBodyBytes()) {
+                refuseAfterDraining(exchange, in);
+            }
         }
         Session s = parseSession(body);
         return recommendations.forSession(s.items(), s.k(), s.excludeSeen());
+    }
+
+    /**
+     * Refuses an oversized body with a 413, after reading and dropping up to {@link #MAX_DRAINED_BYTES} of it: a
+     * connection closed while the client is still sending is reset, and the reset can destroy the 413 on its way (the
+     * JDK server drops only 64 KiB itself). A larger body gets the 413 with {@code Connection: close}.
+     */
+    private void refuseAfterDraining(HttpExchange exchange, InputStream in) throws IOException {
+        byte[] sink = new byte[8192];
+        long drained = 0;
+        int read;
+        while (drained < MAX_DRAINED_BYTES && (read = in.read(sink)) >= 0) {
+            drained += read;
+        }
+        if (drained >= MAX_DRAINED_BYTES) {
+            exchange.getResponseHeaders().set("Connection", "close");
+        }
+        throw tooLarge();
     }
 
     private ApiException tooLarge() {
