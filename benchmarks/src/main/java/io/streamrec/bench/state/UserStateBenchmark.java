@@ -2,6 +2,7 @@ package io.streamrec.bench.state;
 
 import io.streamrec.flink.job.StateCompression;
 import io.streamrec.flink.job.StreamrecJobConfig;
+import io.streamrec.flink.state.ApplyOrder;
 import io.streamrec.flink.state.MemtableBloomOptionsFactory;
 import io.streamrec.flink.state.UserStateOperator;
 import io.streamrec.model.history.HistoryPolicy;
@@ -105,6 +106,20 @@ public final class UserStateBenchmark implements Callable<Integer> {
             description = "watermark delay, ISO-8601 (default: ${DEFAULT-VALUE}); "
                     + "events are generated up to half of it out of order, so none is late")
     Duration outOfOrderness = Duration.ofSeconds(2);
+
+    @Option(
+            names = "--apply-order",
+            description = "when user state applies an event: arrival or event-time "
+                    + "(default: the streamrec job's, ${DEFAULT-VALUE})",
+            converter = ApplyOrderConverter.class)
+    ApplyOrder applyOrder = StreamrecJobConfig.DEFAULT_APPLY_ORDER;
+
+    static final class ApplyOrderConverter implements CommandLine.ITypeConverter<ApplyOrder> {
+        @Override
+        public ApplyOrder convert(String value) {
+            return ApplyOrder.parse(value);
+        }
+    }
 
     @Option(
             names = "--object-reuse",
@@ -341,7 +356,7 @@ public final class UserStateBenchmark implements Callable<Integer> {
                 WatermarkStrategy.noWatermarks(),
                 "synthetic profiles");
         SingleOutputStreamOperator<FeatureSnapshot> snapshots = UserStateOperator.attach(
-                events, profiles, HistoryPolicy.defaults(), UserStateOperator.DEFAULT_MAX_WAITING_EVENTS);
+                events, profiles, HistoryPolicy.defaults(), UserStateOperator.DEFAULT_MAX_WAITING_EVENTS, applyOrder);
         snapshots.sinkTo(new OutputWindowProbe<>());
         DataStream<TrainingExample> examples = snapshots.getSideOutput(UserStateOperator.TRAINING_EXAMPLES);
         examples.sinkTo(new DiscardingSink<>());

@@ -3,6 +3,7 @@ package io.streamrec.flink.job;
 import io.streamrec.flink.encode.EncoderOperatorConfig;
 import io.streamrec.flink.ingest.DeadLetterTopic;
 import io.streamrec.flink.ingest.KafkaSettings;
+import io.streamrec.flink.state.ApplyOrder;
 import io.streamrec.flink.state.MemtableBloomOptionsFactory;
 import io.streamrec.flink.state.UserStateOperator;
 import io.streamrec.flink.train.TrainerOperatorConfig;
@@ -91,6 +92,15 @@ public final class StreamrecJobConfig {
      * and anything later found behind them becomes {@code late}; see {@link UserStateOperator}.
      */
     public static final int DEFAULT_MAX_WAITING_EVENTS = UserStateOperator.DEFAULT_MAX_WAITING_EVENTS;
+    /**
+     * Arrival: a user's event is applied and its vector computed as it arrives, without waiting for the
+     * watermark (out-of-orderness plus watermark interval, 2.2 s by default), which is most of the latency of
+     * a vector. Kafka keeps each user's events in order within a partition, so only events a producer sent out
+     * of order are re-inserted, and the stored state, checkpoints and recovery are exactly those of event-time
+     * order. Choose {@link ApplyOrder#EVENT_TIME} to replay a log whose per-event snapshots and training
+     * examples must be exactly those of an in-order replay.
+     */
+    public static final ApplyOrder DEFAULT_APPLY_ORDER = ApplyOrder.ARRIVAL;
     /**
      * In an unbounded job, a source split with no events for this long stops holding the watermark back, so
      * quiet partitions do not stall every user. Events that later arrive on it behind the watermark become
@@ -197,6 +207,7 @@ public final class StreamrecJobConfig {
 
     private final Duration maxOutOfOrderness;
     private final int maxWaitingEvents;
+    private final ApplyOrder applyOrder;
     private final Duration sourceIdleness;
     private final Duration watermarkInterval;
     private final Duration bufferTimeout;
@@ -236,6 +247,7 @@ public final class StreamrecJobConfig {
         this.restoreFrom = Optional.ofNullable(b.restoreFrom);
         this.maxOutOfOrderness = b.maxOutOfOrderness;
         this.maxWaitingEvents = b.maxWaitingEvents;
+        this.applyOrder = b.applyOrder;
         this.sourceIdleness = b.sourceIdleness;
         this.watermarkInterval = b.watermarkInterval;
         this.bufferTimeout = b.bufferTimeout;
@@ -295,6 +307,7 @@ public final class StreamrecJobConfig {
         b.restoreFrom = restoreFrom.orElse(null);
         b.maxOutOfOrderness = maxOutOfOrderness;
         b.maxWaitingEvents = maxWaitingEvents;
+        b.applyOrder = applyOrder;
         b.sourceIdleness = sourceIdleness;
         b.watermarkInterval = watermarkInterval;
         b.bufferTimeout = bufferTimeout;
@@ -678,6 +691,11 @@ public final class StreamrecJobConfig {
         return maxWaitingEvents;
     }
 
+    /** When user state applies an event: on arrival or once the watermark passes it. Default arrival. */
+    public ApplyOrder applyOrder() {
+        return applyOrder;
+    }
+
     /** Idle time after which a source split stops holding back watermarks; 0 disables. Default 10 s. */
     public Duration sourceIdleness() {
         return sourceIdleness;
@@ -790,7 +808,7 @@ public final class StreamrecJobConfig {
                 + ", maxParallelism=" + maxParallelism + ", checkpointInterval=" + checkpointInterval
                 + ", checkpointDir=" + checkpointDir + ", incrementalCheckpoints=" + incrementalCheckpoints
                 + ", restoreFrom=" + restoreFrom.orElse("none") + ", maxOutOfOrderness=" + maxOutOfOrderness
-                + ", maxWaitingEvents=" + maxWaitingEvents
+                + ", maxWaitingEvents=" + maxWaitingEvents + ", applyOrder=" + applyOrder
                 + ", sourceIdleness=" + sourceIdleness + ", watermarkInterval=" + watermarkInterval
                 + ", bufferTimeout=" + bufferTimeout + ", managedMemory=" + managedMemory
                 + ", rocksdbWriteBufferSize=" + rocksdbWriteBufferSize + ", rocksdbBloomFilter=" + rocksdbBloomFilter
@@ -830,6 +848,7 @@ public final class StreamrecJobConfig {
         private String restoreFrom;
         private Duration maxOutOfOrderness = DEFAULT_MAX_OUT_OF_ORDERNESS;
         private int maxWaitingEvents = DEFAULT_MAX_WAITING_EVENTS;
+        private ApplyOrder applyOrder = DEFAULT_APPLY_ORDER;
         private Duration sourceIdleness = DEFAULT_SOURCE_IDLENESS;
         private Duration watermarkInterval = DEFAULT_WATERMARK_INTERVAL;
         private Duration bufferTimeout = DEFAULT_BUFFER_TIMEOUT;
@@ -970,6 +989,11 @@ public final class StreamrecJobConfig {
 
         public Builder maxWaitingEvents(int maxWaitingEvents) {
             this.maxWaitingEvents = maxWaitingEvents;
+            return this;
+        }
+
+        public Builder applyOrder(ApplyOrder applyOrder) {
+            this.applyOrder = Objects.requireNonNull(applyOrder, "applyOrder");
             return this;
         }
 

@@ -122,8 +122,8 @@ public final class StreamrecPipeline {
                     .name("no profiles");
         }
 
-        SingleOutputStreamOperator<FeatureSnapshot> snapshots =
-                UserStateOperator.attach(events, profiles, cfg.historyPolicy(), cfg.maxWaitingEvents());
+        SingleOutputStreamOperator<FeatureSnapshot> snapshots = UserStateOperator.attach(
+                events, profiles, cfg.historyPolicy(), cfg.maxWaitingEvents(), cfg.applyOrder());
 
         DataStream<DeadLetter> allDeadLetters = refused.union(snapshots.getSideOutput(UserStateOperator.DEAD_LETTERS));
         allDeadLetters

@@ -7,7 +7,8 @@ import org.apache.flink.metrics.MetricGroup;
  * The user-state operator's metrics, in the {@code userState} group of each subtask:
  * {@code eventsApplied}, {@code duplicateEvents}, {@code lateEvents}, {@code sessionsClosed},
  * {@code historyReadsSkipped} (users known to have no state, not read), {@code eventsReleasedEarly} (applied
- * before the watermark passed them because the waiting buffer was full; counters)
+ * before the watermark passed them because the waiting buffer was full), {@code eventsReinserted} (in arrival
+ * order: events older than the user's last applied one, re-inserted in event-time order; counters)
  * and {@code usersWithState} (gauge: histories created minus histories cleared).
  */
 final class UserStateMetrics {
@@ -19,6 +20,7 @@ final class UserStateMetrics {
     final Counter sessionsClosed;
     final Counter historyReadsSkipped;
     final Counter eventsReleasedEarly;
+    final Counter eventsReinserted;
     /** Written by the task thread only; read by metric reporters. */
     private volatile long usersWithState;
 
@@ -30,6 +32,7 @@ final class UserStateMetrics {
         this.sessionsClosed = group.counter("sessionsClosed");
         this.historyReadsSkipped = group.counter("historyReadsSkipped");
         this.eventsReleasedEarly = group.counter("eventsReleasedEarly");
+        this.eventsReinserted = group.counter("eventsReinserted");
         this.usersWithState = restoredUsersWithState;
         group.gauge("usersWithState", this::usersWithState);
     }

@@ -12,7 +12,10 @@ import io.streamrec.schemas.UserProfile;
 import io.streamrec.schemas.deadletter.DeadLetters;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -44,13 +47,26 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Keyed user state (DESIGN §5): applies each user's events to a {@link UserHistory} in event-time order
- * and emits the {@link FeatureSnapshot} after each applied event. Input 1 is the validated event stream,
- * input 2 the user-profile stream, both keyed by userId ({@link #attach}).
+ * Keyed user state (DESIGN §5): applies each user's events to a {@link UserHistory} and emits the
+ * {@link FeatureSnapshot} after each applied event. Input 1 is the validated event stream, input 2 the
+ * user-profile stream, both keyed by userId ({@link #attach}).
+ *
+ * <p><b>Apply order.</b> With {@link ApplyOrder#ARRIVAL} an event is applied and its snapshot emitted as
+ * soon as it arrives, when it is not older than the user's last applied event; an older one still ahead of
+ * the watermark is re-inserted in event-time order (the user's history is rebuilt from the settled one,
+ * below, and its waiting events) and the corrected snapshot is emitted, with the re-inserted event's
+ * training example. Kafka keeps each user's events in order within a partition, so re-insertion happens
+ * only where a producer sent them out of order. Each user's history as it stands with its waiting events
+ * applied is kept on the heap while it has waiting events ({@link LiveUser}); it is derived state, rebuilt
+ * after a restore from the two things a checkpoint holds. With {@link ApplyOrder#EVENT_TIME} nothing is
+ * emitted before the watermark passes the event. Either way the events also wait for the watermark as
+ * described next, which settles the stored history in event-time order: the stored state, and so every
+ * checkpoint, is the same in both modes, and arrival mode only emits earlier.
  *
  * <p><b>Event time.</b> Accepted events wait in a per-subtask heap buffer ({@link WaitingEvents}) until
  * the watermark passes them, then each user's due events are applied in (timestamp, arrival) order with
- * one state read and one write per user, the users in the order RocksDB keeps their state, which makes its
+ * one state read and one write per user (in arrival mode, when all of a user's waiting events are due, its
+ * heap history is written as it stands, without the read), the users in the order RocksDB keeps their state, which makes its
  * writes and reads far cheaper than in arrival order ({@link WaitingEvents#takeUpTo}). The upstream
  * watermark strategy must take timestamps from {@code UserEvent.timestamp}; its bounded out-of-orderness
  * is the allowed lateness: an event at or behind the watermark when it arrives is dead-lettered as
@@ -124,6 +140,7 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
 
     private final HistoryPolicy policy;
     private final int maxWaitingEvents;
+    private final ApplyOrder applyOrder;
 
     private transient ValueState<UserHistory> history;
     private transient ListState<Long> usersWithStateCheckpoint;
@@ -144,13 +161,32 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
     private transient KnownUsers knownUsers;
     /** {@link System#nanoTime} of the last warning of a full buffer; 0 before the first. */
     private transient long earlyReleaseWarnedAt;
+    /** Arrival order only (else null): the users with events waiting for the watermark. */
+    private transient Map<String, LiveUser> live;
 
-    public UserStateOperator(HistoryPolicy policy, int maxWaitingEvents) {
+    /**
+     * In arrival order, a user with events waiting for the watermark: those events and the history they
+     * give when applied to the settled (stored) one. Invariant: {@code pending} is exactly the user's
+     * events in {@link #waiting}, in the same order, and {@code history}, when not null, is the stored
+     * history with every pending event applied in that order.
+     */
+    private static final class LiveUser {
+        final ArrayList<SourcedEvent> pending = new ArrayList<>(2);
+        /** Null until built: after a restore, or after the stored history changed other than by a settle. */
+        UserHistory history;
+        /** The stored history's cleanup timer and whether it is stored, for the settle that writes history. */
+        long settledCleanupAt;
+
+        boolean settledStored;
+    }
+
+    public UserStateOperator(HistoryPolicy policy, int maxWaitingEvents, ApplyOrder applyOrder) {
         this.policy = Objects.requireNonNull(policy, "policy");
         if (maxWaitingEvents < 1) {
             throw new IllegalArgumentException("maxWaitingEvents must be at least 1, was " + maxWaitingEvents);
         }
         this.maxWaitingEvents = maxWaitingEvents;
+        this.applyOrder = Objects.requireNonNull(applyOrder, "applyOrder");
     }
 
     /**
@@ -162,10 +198,14 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
             DataStream<SourcedEvent> events,
             DataStream<UserProfile> profiles,
             HistoryPolicy policy,
-            int maxWaitingEvents) {
+            int maxWaitingEvents,
+            ApplyOrder applyOrder) {
         return events.keyBy(sourced -> sourced.getEvent().getUserId(), Types.STRING)
                 .connect(profiles.keyBy(UserProfile::getUserId, Types.STRING))
-                .transform("user state", Records.featureSnapshots(), new UserStateOperator(policy, maxWaitingEvents))
+                .transform(
+                        "user state",
+                        Records.featureSnapshots(),
+                        new UserStateOperator(policy, maxWaitingEvents, applyOrder))
                 .uid(UID);
     }
 
@@ -188,6 +228,15 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
         if (restored > 0) {
             LOG.info("Restored {} events waiting for the watermark", restored);
         }
+        if (applyOrder == ApplyOrder.ARRIVAL) {
+            live = new HashMap<>();
+            waiting.forEachInOrder(
+                    event -> liveUser(event.getEvent().getUserId()).pending.add(event));
+        }
+    }
+
+    private LiveUser liveUser(String userId) {
+        return live.computeIfAbsent(userId, user -> new LiveUser());
     }
 
     /** The waiting events of this subtask's key groups, taken from the union state every subtask wrote. */
@@ -242,6 +291,9 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
                             time));
         } else {
             waiting.add(event);
+            if (applyOrder == ApplyOrder.ARRIVAL) {
+                applyOnArrival(event);
+            }
             if (waiting.size() > maxWaitingEvents) {
                 releaseEarliest();
             }
@@ -260,7 +312,78 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
                 cleanupTimers.registerEventTimeTimer(true, cleanupAt);
             }
             store(current, stored);
+            forgetLiveHistory();
         }
+    }
+
+    /** Arrival order: the stored history changed under the current user's heap history, which must be rebuilt. */
+    private void forgetLiveHistory() {
+        if (live != null) {
+            LiveUser user = live.get((String) getCurrentKey());
+            if (user != null) {
+                user.history = null;
+            }
+        }
+    }
+
+    /**
+     * Arrival order: applies {@code event}, just added to the waiting buffer, to the user's heap history, and
+     * emits the result. In order (not older than the user's last applied event) it is one {@link
+     * UserHistory#apply}; out of order, the history is rebuilt from the stored one with the event in its
+     * event-time place, and the corrected snapshot is emitted with the event's own training example.
+     */
+    private void applyOnArrival(SourcedEvent event) throws Exception {
+        LiveUser user = liveUser(event.getEvent().getUserId());
+        long time = event.getEvent().getTimestamp();
+        int at = user.pending.size();
+        while (at > 0 && user.pending.get(at - 1).getEvent().getTimestamp() > time) {
+            at--;
+        }
+        boolean inOrder = at == user.pending.size();
+        user.pending.add(at, event);
+        if (inOrder && user.history != null) {
+            emitStep(user.history.apply(event.getEvent(), policy), event);
+            return;
+        }
+        Optional<HistoryStep> step = rebuild(user, event);
+        if (inOrder || step.isEmpty()) {
+            emitStep(step, event);
+            return;
+        }
+        metrics.eventsApplied.inc();
+        metrics.eventsReinserted.inc();
+        output.collect(TRAINING_EXAMPLES, new StreamRecord<>(step.get().example(), time));
+        UserHistory corrected = user.history;
+        output.collect(
+                reusedRecord.replace(corrected.snapshot(event.getEvent().getUserId()), corrected.lastEventTime()));
+    }
+
+    /**
+     * Arrival order: the user's heap history built from the stored one and every pending event, in order.
+     * Returns the step of {@code target}, empty when it is a duplicate at its place.
+     */
+    private Optional<HistoryStep> rebuild(LiveUser user, SourcedEvent target) throws Exception {
+        setCurrentKey(target.getEvent().getUserId());
+        UserHistory settled = load();
+        user.settledStored = !settled.isEmpty();
+        user.settledCleanupAt = cleanupTimerFor(settled);
+        Optional<HistoryStep> targetStep = Optional.empty();
+        for (SourcedEvent pending : user.pending) {
+            Optional<HistoryStep> step = applyQuietly(settled, pending);
+            if (pending == target) {
+                targetStep = step;
+            }
+        }
+        user.history = settled;
+        return targetStep;
+    }
+
+    /** Applies without output (the outputs left on arrival); an event behind the history is skipped. */
+    private Optional<HistoryStep> applyQuietly(UserHistory current, SourcedEvent event) {
+        if (current.hasEvents() && event.getEvent().getTimestamp() < current.lastEventTime()) {
+            return Optional.empty();
+        }
+        return current.apply(event.getEvent(), policy);
     }
 
     /** Applies every event the watermark has passed before timers at or before it fire. */
@@ -289,6 +412,7 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
      */
     @Override
     public void onEventTime(InternalTimer<String, Boolean> timer) throws Exception {
+        forgetLiveHistory();
         if (!timer.getNamespace()) {
             history.clear();
             metrics.userCleared();
@@ -314,7 +438,45 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
         }
         for (WaitingEvents.DueUser user : waiting.takeUpTo(upTo)) {
             setCurrentKey(user.userId());
-            applyToCurrentUser(user.events(), watermark);
+            if (live == null) {
+                applyToCurrentUser(user.events(), watermark, true);
+            } else {
+                settleLiveUser(user, watermark);
+            }
+        }
+    }
+
+    /**
+     * Arrival order: stores the history the user's due events give in event-time order, without output (it
+     * left on arrival). When they are all its waiting events, that is the heap history as it stands.
+     */
+    private void settleLiveUser(WaitingEvents.DueUser due, long watermark) throws Exception {
+        LiveUser user = live.get(due.userId());
+        if (user != null && user.history != null && due.events().size() == user.pending.size()) {
+            UserHistory current = user.history;
+            current.expire(watermark, policy);
+            moveCleanup(user.settledCleanupAt, cleanupTimerFor(current), current.hasProfile());
+            store(current, user.settledStored);
+            live.remove(due.userId());
+            return;
+        }
+        UserHistory settled = applyToCurrentUser(due.events(), watermark, false);
+        if (user == null) {
+            return;
+        }
+        user.pending
+                .subList(0, Math.min(due.events().size(), user.pending.size()))
+                .clear();
+        if (user.pending.isEmpty()) {
+            live.remove(due.userId());
+        } else if (user.history != null) {
+            UserHistory rebuilt = settled.copy();
+            user.settledStored = !settled.isEmpty();
+            user.settledCleanupAt = cleanupTimerFor(settled);
+            for (SourcedEvent pending : user.pending) {
+                applyQuietly(rebuilt, pending);
+            }
+            user.history = rebuilt;
         }
     }
 
@@ -346,16 +508,22 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
         }
     }
 
-    private void applyToCurrentUser(List<SourcedEvent> due, long watermark) throws Exception {
+    /** Applies the due events to the stored history and stores it; {@code emit}: their outputs leave now. */
+    private UserHistory applyToCurrentUser(List<SourcedEvent> due, long watermark, boolean emit) throws Exception {
         UserHistory current = load();
         boolean stored = !current.isEmpty();
         long cleanupWas = cleanupTimerFor(current);
         for (SourcedEvent event : due) {
-            applyEvent(current, event);
+            if (emit) {
+                applyEvent(current, event);
+            } else {
+                applyQuietly(current, event);
+            }
         }
         current.expire(watermark, policy);
         moveCleanup(cleanupWas, cleanupTimerFor(current), current.hasProfile());
         store(current, stored);
+        return current;
     }
 
     private void applyEvent(UserHistory current, SourcedEvent event) {
@@ -369,7 +537,12 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
                             time));
             return;
         }
-        Optional<HistoryStep> step = current.apply(event.getEvent(), policy);
+        emitStep(current.apply(event.getEvent(), policy), event);
+    }
+
+    /** The outputs of one applied event: its snapshot and training example, or a dead letter for a duplicate. */
+    private void emitStep(Optional<HistoryStep> step, SourcedEvent event) {
+        long time = event.getEvent().getTimestamp();
         if (step.isEmpty()) {
             metrics.duplicateEvents.inc();
             output.collect(DEAD_LETTERS, new StreamRecord<>(deadLetters.duplicate(event), time));

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 
 /**
@@ -183,6 +184,15 @@ final class WaitingEvents {
             }
         }
         return taken;
+    }
+
+    /** Every waiting event, in (event time, arrival) order. */
+    void forEachInOrder(Consumer<SourcedEvent> action) {
+        for (List<Waiting> bucket : byTime.values()) {
+            for (Waiting waiting : bucket) {
+                action.accept(waiting.event());
+            }
+        }
     }
 
     /** Adds the events of a key group taken by {@link #byKeyGroup}; returns how many. */

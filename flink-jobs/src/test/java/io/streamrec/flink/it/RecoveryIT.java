@@ -7,6 +7,7 @@ import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.StreamrecPipeline;
 import io.streamrec.flink.job.TopicNames;
 import io.streamrec.flink.job.TopicSpec;
+import io.streamrec.flink.state.ApplyOrder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,9 +24,10 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,15 +48,19 @@ class RecoveryIT {
     @RegisterExtension
     static final MiniClusterExtension FLINK = FlinkMiniCluster.extension();
 
-    @Test
-    void resumingFromARetainedCheckpointEndsInTheSameStateAsAnUninterruptedRun(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @EnumSource(ApplyOrder.class)
+    void resumingFromARetainedCheckpointEndsInTheSameStateAsAnUninterruptedRun(ApplyOrder order, @TempDir Path dir)
+            throws Exception {
         MovieLensScenario scenario = MovieLensScenario.create(25_000, 300, 50, 0, 5, 7L);
         int expectedSnapshots = scenario.accepted.size();
         int half = scenario.records.size() / 2;
 
         // the uninterrupted run: everything at once, bounded
-        StreamrecJobConfig uninterrupted =
-                config("recovery-whole", dir.resolve("whole")).bounded(true).build();
+        StreamrecJobConfig uninterrupted = config("recovery-whole-" + order.optionValue(), dir.resolve("whole"))
+                .applyOrder(order)
+                .bounded(true)
+                .build();
         createTopics(uninterrupted.topics());
         scenario.produceProfiles(
                 KAFKA.bootstrapServers(), uninterrupted.topics().userProfiles());
@@ -66,8 +72,9 @@ class RecoveryIT {
                 KAFKA.bootstrapServers(), uninterrupted.topics().userFeatures())));
 
         // the interrupted run: half the stream, stopped after a checkpoint committed some output
-        StreamrecJobConfig interrupted =
-                config("recovery-stopped", dir.resolve("stopped")).build();
+        StreamrecJobConfig interrupted = config("recovery-stopped-" + order.optionValue(), dir.resolve("stopped"))
+                .applyOrder(order)
+                .build();
         createTopics(interrupted.topics());
         scenario.produceProfiles(KAFKA.bootstrapServers(), interrupted.topics().userProfiles());
         scenario.produce(KAFKA.bootstrapServers(), interrupted.topics().events(), 0, half);

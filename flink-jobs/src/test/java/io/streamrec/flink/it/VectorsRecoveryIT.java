@@ -12,6 +12,7 @@ import io.streamrec.embedded.LocalFlinkCluster;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.StreamrecPipeline;
 import io.streamrec.flink.job.Topics;
+import io.streamrec.flink.state.ApplyOrder;
 import io.streamrec.flink.train.TrainerOperator;
 import io.streamrec.schemas.UserVector;
 import java.nio.file.Path;
@@ -23,9 +24,10 @@ import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,9 +57,13 @@ class VectorsRecoveryIT {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
-    @Test
-    void resumingFromACheckpointLosesNoStateAndNeverPublishesAnOlderVector(@TempDir Path dir) throws Exception {
-        StreamrecJobConfig cfg = VectorsIT.config(KAFKA.bootstrapServers(), "vectors-recovery", dir)
+    @ParameterizedTest
+    @EnumSource(ApplyOrder.class)
+    void resumingFromACheckpointLosesNoStateAndNeverPublishesAnOlderVector(ApplyOrder order, @TempDir Path dir)
+            throws Exception {
+        StreamrecJobConfig cfg = VectorsIT.config(
+                        KAFKA.bootstrapServers(), "vectors-recovery-" + order.optionValue(), dir)
+                .applyOrder(order)
                 .build();
         MovieLensScenario scenario = MovieLensScenario.create(RATINGS, 0, 0, 0, 0, 3L);
         int half = scenario.records.size() / 2;

@@ -57,7 +57,18 @@ class UserStateOperatorTest {
     private void start(
             HistoryPolicy policy, int maxWaitingEvents, OperatorSubtaskState restored, int parallelism, int subtask)
             throws Exception {
-        operator = new UserStateOperator(policy, maxWaitingEvents);
+        start(policy, maxWaitingEvents, restored, parallelism, subtask, ApplyOrder.EVENT_TIME);
+    }
+
+    private void start(
+            HistoryPolicy policy,
+            int maxWaitingEvents,
+            OperatorSubtaskState restored,
+            int parallelism,
+            int subtask,
+            ApplyOrder applyOrder)
+            throws Exception {
+        operator = new UserStateOperator(policy, maxWaitingEvents, applyOrder);
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(
                 operator,
                 e -> e.getEvent().getUserId(),

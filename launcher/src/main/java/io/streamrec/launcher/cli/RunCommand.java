@@ -6,6 +6,7 @@ import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.StreamrecJobConfig.StartingOffsets;
 import io.streamrec.flink.job.StreamrecPipeline;
 import io.streamrec.flink.job.TopicNames;
+import io.streamrec.flink.state.ApplyOrder;
 import io.streamrec.flink.train.TrainerOperatorConfig;
 import io.streamrec.launcher.runtime.RunCompanion;
 import io.streamrec.launcher.runtime.RunSummary;
@@ -26,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -322,6 +324,28 @@ public final class RunCommand implements Callable<Integer> {
     int maxWaitingEvents = StreamrecJobConfig.DEFAULT_MAX_WAITING_EVENTS;
 
     @Option(
+            names = "--apply-order",
+            paramLabel = "ORDER",
+            converter = ApplyOrderConverter.class,
+            description = "arrival: apply each user's event and emit its vector as it arrives (an event older than"
+                    + " the user's last one is re-inserted in event-time order and the corrected state emitted);"
+                    + " event-time: hold events until the watermark passes them, for exact event-time replays."
+                    + " Default: ${DEFAULT-VALUE}.")
+    ApplyOrder applyOrder = StreamrecJobConfig.DEFAULT_APPLY_ORDER;
+
+    /** Parses {@code --apply-order}. */
+    static final class ApplyOrderConverter implements CommandLine.ITypeConverter<ApplyOrder> {
+        @Override
+        public ApplyOrder convert(String value) {
+            try {
+                return ApplyOrder.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    @Option(
             names = "--source-idleness",
             paramLabel = "TIME",
             converter = DurationConverter.class,
@@ -529,6 +553,7 @@ public final class RunCommand implements Callable<Integer> {
                 .validationLimits(ValidationLimits.defaults().withMaxFutureSkew(maxFutureSkew))
                 .maxOutOfOrderness(maxOutOfOrderness)
                 .maxWaitingEvents(maxWaitingEvents)
+                .applyOrder(applyOrder)
                 .sourceIdleness(sourceIdleness)
                 .watermarkInterval(watermarkInterval)
                 .bufferTimeout(bufferTimeout)

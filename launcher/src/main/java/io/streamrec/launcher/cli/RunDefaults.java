@@ -50,6 +50,7 @@ final class RunDefaults implements IDefaultValueProvider {
             Map.entry("--incremental-checkpoints", String.valueOf(StreamrecJobConfig.DEFAULT_INCREMENTAL_CHECKPOINTS)),
             Map.entry("--max-out-of-orderness", format(StreamrecJobConfig.DEFAULT_MAX_OUT_OF_ORDERNESS)),
             Map.entry("--max-future-skew", format(ValidationLimits.defaults().maxFutureSkew())),
+            Map.entry("--apply-order", StreamrecJobConfig.DEFAULT_APPLY_ORDER.optionValue()),
             Map.entry("--restart-attempts", String.valueOf(StreamrecJobConfig.DEFAULT_RESTART_ATTEMPTS)),
             Map.entry("--restart-initial-backoff", format(StreamrecJobConfig.DEFAULT_RESTART_INITIAL_BACKOFF)),
             Map.entry("--restart-max-backoff", format(StreamrecJobConfig.DEFAULT_RESTART_MAX_BACKOFF)),
