@@ -67,7 +67,9 @@ class SkewedEventIT {
         for (int i = 0; i < GOOD_EVENTS; i++) {
             good.add(event("good-" + i, "u" + (i % USERS), "i" + (i * 7 % 101), now - 20_000 + i * 10L));
         }
-        UserEvent skewed = event("skewed", "u7", "i3", now + SKEW_MS);
+        // a user of its own: applied on arrival, a user's good events after its skewed one would be older than it and
+        // re-inserted, each corrected vector carrying the user's newest event (the skewed one), not their own id
+        UserEvent skewed = event("skewed", "skewed-user", "i3", now + SKEW_MS);
 
         Configuration flinkConfig = cfg.flinkConfiguration();
         try (LiveMetrics metrics = LiveMetrics.register(flinkConfig);
