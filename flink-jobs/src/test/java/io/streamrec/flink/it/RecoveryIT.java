@@ -106,7 +106,9 @@ class RecoveryIT {
         Thread.sleep(3 * interrupted.checkpointInterval().toMillis()); // let any duplicate be committed before counting
         cancel(resumed);
         // applied on arrival, the watermark sentinels have snapshots of their own; they are not the scenario's
-        var output = KafkaTopicReader.readAll(KAFKA.bootstrapServers(), interrupted.topics().userFeatures()).stream()
+        var output = KafkaTopicReader.readAll(
+                        KAFKA.bootstrapServers(), interrupted.topics().userFeatures())
+                .stream()
                 .filter(RecoveryIT::ofTheScenario)
                 .toList();
 
