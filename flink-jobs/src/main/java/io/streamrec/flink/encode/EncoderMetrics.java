@@ -18,7 +18,9 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * vectors); {@code modelVersion}, {@code pending}, {@code heldDeltas}
  * and {@code lastFullAssemblyMs} (gauges; the time the last FULL took to assemble off the task thread),
  * {@code batchWaitMs} (the deadline last given to a batch) and {@code arrivalsPerSecond} (what it was set from), and
- * with the long-term cache on {@code longTermCacheHits}, {@code longTermCacheMisses} and {@code longTermCacheUsers}.
+ * with the long-term cache on {@code longTermCacheHits}, {@code longTermCacheMisses} and {@code longTermCacheUsers};
+ * {@code deferred} (gauge: snapshots of users over their share of a batch, waiting for room) and
+ * {@code snapshotsSuperseded} (counter: waiting snapshots replaced by a newer one of the same user).
  */
 final class EncoderMetrics {
     static final String GROUP = "encoder";
@@ -29,6 +31,7 @@ final class EncoderMetrics {
     final Counter updatesOfOtherModels;
     private final Map<UpdateRefusal.Reason, Counter> rejectedByReason = new EnumMap<>(UpdateRefusal.Reason.class);
     final Counter pendingDropped;
+    final Counter snapshotsSuperseded;
     final Histogram batchSize;
     final Histogram encodeLatencyMs;
     /** Wall-clock time at emission minus the event time of the event a vector reflects: live, the event→vector latency. */
@@ -41,6 +44,7 @@ final class EncoderMetrics {
     private volatile long lastFullAssemblyMs;
 
     private volatile long batchWaitMs;
+    private volatile int deferred;
 
     EncoderMetrics(MetricGroup operatorGroup, LongTermCache longTermCache, BatchDeadline deadline) {
         MetricGroup group = operatorGroup.addGroup(GROUP);
@@ -52,6 +56,8 @@ final class EncoderMetrics {
         }
         this.updatesOfOtherModels = group.counter("updatesOfOtherModels");
         this.pendingDropped = group.counter("pendingDropped");
+        this.snapshotsSuperseded = group.counter("snapshotsSuperseded");
+        group.gauge("deferred", () -> deferred);
         this.batchSize = group.histogram("batchSize", new DescriptiveStatisticsHistogram(WINDOW));
         this.encodeLatencyMs = group.histogram("encodeLatencyMs", new DescriptiveStatisticsHistogram(WINDOW));
         this.eventTimeLagMs = group.histogram("eventTimeLagMs", new DescriptiveStatisticsHistogram(WINDOW));
@@ -100,6 +106,11 @@ final class EncoderMetrics {
 
     void fullAssembled(long millis) {
         this.lastFullAssemblyMs = millis;
+    }
+
+    void deferred(int count, long supersededSoFar) {
+        this.deferred = count;
+        snapshotsSuperseded.inc(supersededSoFar - snapshotsSuperseded.getCount());
     }
 
     void pending(int count, long droppedSoFar) {

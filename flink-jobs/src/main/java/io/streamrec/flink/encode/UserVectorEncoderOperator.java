@@ -19,9 +19,11 @@ import io.streamrec.schemas.UserVector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.api.common.state.ListState;
@@ -50,6 +52,17 @@ import org.slf4j.LoggerFactory;
  * profile and the model version are unchanged, so most events recompute only their session. A watermark, a checkpoint barrier ({@link #prepareSnapshotPreBarrier}) and the end of input flush
  * the batch first, so no vector is emitted behind a forwarded watermark and no snapshot lives only in memory at a
  * checkpoint.
+ *
+ * <p><b>A user in a burst</b> (a bot, a bulk import: thousands of events at once) must not make everybody else's
+ * vectors wait for a forward pass per burst event. A user's snapshots beyond {@value #USER_SHARE} in one batch wait
+ * aside ({@link DeferredSnapshots}), in order, and take {@value #USER_SHARE} places of each later batch, so the
+ * other users' snapshots keep their batches and deadlines while the burst is encoded with a quarter of the
+ * encoder at most. Every snapshot still gets its vector, later, while at most {@link
+ * EncoderOperatorConfig#maxPendingSnapshots()} wait aside (the bound of the snapshots kept before a first model);
+ * past that, a waiting user's newer snapshot supersedes its older waiting ones ({@code snapshotsSuperseded}), which
+ * the compacted {@code user-vectors} topic would overwrite anyway, so a burst costs a bounded number of forward
+ * passes, not one per event. Waiting snapshots are checkpointed with the operator; they are the one exception to the
+ * watermark rule above (a watermark does not wait for them).
  *
  * <p><b>Input 2</b>, {@link ModelUpdate} chunks broadcast from {@code model-updates}: applied to this operator's own
  * copy of the weights ({@link EncoderReplica}, rebuilt from each FULL's model spec) by the model-sync rules every
@@ -92,12 +105,24 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
     private static final Duration PRIOR_PASS_COST = Duration.ofMillis(1);
     /** ... and of its cost per user. */
     private static final Duration PRIOR_USER_COST = Duration.ofNanos(60_000);
+    /**
+     * A user's snapshots in one batch beyond which its next ones wait aside, and the places of each batch the
+     * snapshots aside take: a quarter of the default batch.
+     */
+    static final int USER_SHARE = 64;
 
     private final EncoderOperatorConfig config;
 
     private transient ReplicaSync<EncoderReplica> replica;
     private transient List<FeatureSnapshot> batch;
+    /** Snapshots per user in {@link #batch}. */
+    private transient Map<String, Integer> inBatch;
+
+    private transient DeferredSnapshots deferred;
     private transient ScheduledFuture<?> batchDeadline;
+    /** When {@link #batchDeadline} fires (processing time, ms). */
+    private transient long batchDeadlineAt;
+
     private transient ScheduledFuture<?> assemblyPoll;
     private transient PendingSnapshots pending;
     private transient ListState<FeatureSnapshot> pendingState;
@@ -162,6 +187,8 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
                 "model-assembler-" + config.encoderName() + "-"
                         + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         batch = new ArrayList<>(config.maxBatchRecords());
+        inBatch = new HashMap<>();
+        deferred = new DeferredSnapshots(config.maxPendingSnapshots());
         deadline = new BatchDeadline(
                 config.latencyBudget(),
                 config.maxBatchDelay(),
@@ -191,22 +218,51 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
             return;
         }
         deadline.arrived(getProcessingTimeService().getCurrentProcessingTime() * 1_000_000);
-        batch.add(element.getValue());
-        if (batch.size() >= config.maxBatchRecords()) {
+        FeatureSnapshot snapshot = element.getValue();
+        String user = snapshot.getUserId();
+        if (deferred.holds(user) || inBatch.getOrDefault(user, 0) >= USER_SHARE) {
+            deferred.add(snapshot);
+            metrics.deferred(deferred.size(), deferred.superseded());
+            if (batchFull()) {
+                flush();
+            } else {
+                scheduleDeferred();
+            }
+            return;
+        }
+        batch.add(snapshot);
+        inBatch.merge(user, 1, Integer::sum);
+        if (batchFull()) {
             flush();
-        } else if (batchDeadline == null) {
+        } else if (batch.size() == 1) {
             long wait = deadline.waitMillis();
             metrics.batchWait(wait);
             if (wait == 0) {
                 flush();
                 return;
             }
-            long at = getProcessingTimeService().getCurrentProcessingTime() + wait;
-            batchDeadline = getProcessingTimeService().registerTimer(at, time -> {
-                batchDeadline = null;
-                flush();
-            });
+            flushAt(getProcessingTimeService().getCurrentProcessingTime() + wait);
         }
+    }
+
+    /** Full: the batch and the places it keeps for snapshots waiting aside hold {@code maxBatchRecords}. */
+    private boolean batchFull() {
+        return batch.size() + Math.min(USER_SHARE, deferred.size()) >= config.maxBatchRecords();
+    }
+
+    /** Sets the batch's deadline to {@code at}, unless one is set already that comes no later. */
+    private void flushAt(long at) {
+        if (batchDeadline != null) {
+            if (batchDeadlineAt <= at) {
+                return;
+            }
+            batchDeadline.cancel(false);
+        }
+        batchDeadlineAt = at;
+        batchDeadline = getProcessingTimeService().registerTimer(at, time -> {
+            batchDeadline = null;
+            flush();
+        });
     }
 
     @Override
@@ -300,19 +356,52 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
         }
     }
 
-    /** Encodes the current batch, if any, and cancels its deadline. */
+    /**
+     * Encodes the current batch, topped up with at most {@value #USER_SHARE} snapshots that wait aside, and cancels
+     * its deadline; with snapshots still aside, the next batch's deadline is set for them.
+     */
     private void flush() {
         swapIfAssembled();
         if (batchDeadline != null) {
             batchDeadline.cancel(false);
             batchDeadline = null;
         }
-        if (batch.isEmpty()) {
-            return;
+        deferred.takeInto(batch, Math.min(USER_SHARE, config.maxBatchRecords() - batch.size()), USER_SHARE);
+        if (!batch.isEmpty()) {
+            List<FeatureSnapshot> full = batch;
+            batch = new ArrayList<>(config.maxBatchRecords());
+            inBatch.clear();
+            encodeAndEmit(full);
         }
-        List<FeatureSnapshot> full = batch;
-        batch = new ArrayList<>(config.maxBatchRecords());
-        encodeAndEmit(full);
+        metrics.deferred(deferred.size(), deferred.superseded());
+        scheduleDeferred();
+    }
+
+    /** Snapshots wait aside and no batch deadline is set: one batch delay from now, the next batch takes some. */
+    private void scheduleDeferred() {
+        if (!deferred.isEmpty() && batchDeadline == null) {
+            flushAt(getProcessingTimeService().getCurrentProcessingTime()
+                    + Math.max(1, config.maxBatchDelay().toMillis()));
+        }
+    }
+
+    /** At the end of input: encodes everything, the snapshots aside included. */
+    private void flushAll() {
+        swapIfAssembled();
+        if (batchDeadline != null) {
+            batchDeadline.cancel(false);
+            batchDeadline = null;
+        }
+        do {
+            deferred.takeInto(batch, config.maxBatchRecords() - batch.size(), config.maxBatchRecords());
+            if (!batch.isEmpty()) {
+                List<FeatureSnapshot> full = batch;
+                batch = new ArrayList<>(config.maxBatchRecords());
+                inBatch.clear();
+                encodeAndEmit(full);
+            }
+        } while (!deferred.isEmpty());
+        metrics.deferred(0, deferred.superseded());
     }
 
     private void encodeAndEmit(List<FeatureSnapshot> snapshots) {
@@ -394,6 +483,7 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
         // the batch is empty after prepareSnapshotPreBarrier; kept anyway for callers that snapshot without it
         List<FeatureSnapshot> unencoded = new ArrayList<>(pending.view());
         unencoded.addAll(batch);
+        unencoded.addAll(deferred.view());
         pendingState.update(unencoded);
     }
 
@@ -402,7 +492,7 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
         replica.awaitAssembly();
         swapIfAssembled();
         if (replica.ready()) {
-            flush();
+            flushAll();
         } else if (!pending.isEmpty()) {
             LOG.warn(
                     "input ended before any model of '{}' arrived: {} snapshots were never encoded",
@@ -436,6 +526,16 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
     /** Updates refused so far. */
     long updatesRejected() {
         return metrics.updatesRejected.getCount();
+    }
+
+    /** Snapshots waiting aside for room in a later batch. */
+    int deferredSnapshots() {
+        return deferred.size();
+    }
+
+    /** Snapshots superseded while they waited aside. */
+    long supersededSnapshots() {
+        return deferred.superseded();
     }
 
     /** Chunks of other models ignored so far. */
