@@ -8,7 +8,8 @@ import org.apache.flink.metrics.MetricGroup;
  * {@code eventsApplied}, {@code duplicateEvents}, {@code lateEvents}, {@code sessionsClosed},
  * {@code historyReadsSkipped} (users known to have no state, not read), {@code eventsReleasedEarly} (applied
  * before the watermark passed them because the waiting buffer was full), {@code eventsReinserted} (in arrival
- * order: events older than the user's last applied one, re-inserted in event-time order; counters)
+ * order: events older than the user's last applied one, re-inserted in event-time order), {@code eventsReplayed}
+ * (in arrival order: waiting events applied again to rebuild a user's history for a re-insertion; counters)
  * and {@code usersWithState} (gauge: histories created minus histories cleared).
  */
 final class UserStateMetrics {
@@ -21,6 +22,7 @@ final class UserStateMetrics {
     final Counter historyReadsSkipped;
     final Counter eventsReleasedEarly;
     final Counter eventsReinserted;
+    final Counter eventsReplayed;
     /** Written by the task thread only; read by metric reporters. */
     private volatile long usersWithState;
 
@@ -33,6 +35,7 @@ final class UserStateMetrics {
         this.historyReadsSkipped = group.counter("historyReadsSkipped");
         this.eventsReleasedEarly = group.counter("eventsReleasedEarly");
         this.eventsReinserted = group.counter("eventsReinserted");
+        this.eventsReplayed = group.counter("eventsReplayed");
         this.usersWithState = restoredUsersWithState;
         group.gauge("usersWithState", this::usersWithState);
     }

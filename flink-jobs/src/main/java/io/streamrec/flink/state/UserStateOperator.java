@@ -132,6 +132,13 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
      */
     static final long CLEANUP_RESOLUTION_MILLIS = Duration.ofHours(1).toMillis();
 
+    /**
+     * In arrival order, a copy of a user's heap history is kept every this many waiting events, so that a
+     * re-insertion replays only the waiting events from the copy before the straggler's place, not all of them: a
+     * user with thousands of events waiting (a burst) and a few stragglers among them stays linear.
+     */
+    static final int MARK_EVERY = 64;
+
     /** A full waiting buffer is logged once, then at most this often (its count is the eventsReleasedEarly metric). */
     private static final Duration EARLY_RELEASE_WARNING_INTERVAL = Duration.ofMinutes(1);
 
@@ -174,6 +181,11 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
         final ArrayList<SourcedEvent> pending = new ArrayList<>(2);
         /** Null until built: after a restore, or after the stored history changed other than by a settle. */
         UserHistory history;
+        /**
+         * While {@code history} is built: entry j is a copy, never changed, of the stored history with the first
+         * j × {@link #MARK_EVERY} pending events applied (entry 0 is the stored history).
+         */
+        final ArrayList<UserHistory> marks = new ArrayList<>(1);
         /** The stored history's cleanup timer and whether it is stored, for the settle that writes history. */
         long settledCleanupAt;
 
@@ -322,6 +334,7 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
             LiveUser user = live.get((String) getCurrentKey());
             if (user != null) {
                 user.history = null;
+                user.marks.clear();
             }
         }
     }
@@ -343,9 +356,12 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
         user.pending.add(at, event);
         if (inOrder && user.history != null) {
             emitStep(user.history.apply(event.getEvent(), policy), event);
+            if (user.pending.size() % MARK_EVERY == 0) {
+                user.marks.add(user.history.copy());
+            }
             return;
         }
-        Optional<HistoryStep> step = rebuild(user, event);
+        Optional<HistoryStep> step = rebuild(user, event, at);
         if (inOrder || step.isEmpty()) {
             emitStep(step, event);
             return;
@@ -359,22 +375,45 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
     }
 
     /**
-     * Arrival order: the user's heap history built from the stored one and every pending event, in order.
-     * Returns the step of {@code target}, empty when it is a duplicate at its place.
+     * Arrival order: the user's heap history built from the stored one and every pending event, in order, where
+     * {@code target} was just inserted at {@code at}: from the last mark at or before {@code at} when the heap
+     * history was built, else from the stored history. Returns the step of {@code target}, empty when it is a
+     * duplicate at its place.
      */
-    private Optional<HistoryStep> rebuild(LiveUser user, SourcedEvent target) throws Exception {
+    private Optional<HistoryStep> rebuild(LiveUser user, SourcedEvent target, int at) throws Exception {
+        if (user.history != null && !user.marks.isEmpty()) {
+            int mark = Math.min(at / MARK_EVERY, user.marks.size() - 1);
+            UserHistory base = user.marks.get(mark).copy();
+            user.marks.subList(mark + 1, user.marks.size()).clear();
+            return replay(user, base, mark * MARK_EVERY, target);
+        }
         setCurrentKey(target.getEvent().getUserId());
         UserHistory settled = load();
         user.settledStored = !settled.isEmpty();
         user.settledCleanupAt = cleanupTimerFor(settled);
+        user.marks.clear();
+        user.marks.add(settled.copy());
+        return replay(user, settled, 0, target);
+    }
+
+    /**
+     * Arrival order: applies the user's pending events from {@code from} on to {@code base}, which becomes its
+     * heap history, adding a mark every {@link #MARK_EVERY} events. Returns the step of {@code target}, if given.
+     */
+    private Optional<HistoryStep> replay(LiveUser user, UserHistory base, int from, SourcedEvent target) {
         Optional<HistoryStep> targetStep = Optional.empty();
-        for (SourcedEvent pending : user.pending) {
-            Optional<HistoryStep> step = applyQuietly(settled, pending);
+        for (int i = from; i < user.pending.size(); i++) {
+            SourcedEvent pending = user.pending.get(i);
+            Optional<HistoryStep> step = applyQuietly(base, pending);
             if (pending == target) {
                 targetStep = step;
             }
+            if ((i + 1) % MARK_EVERY == 0) {
+                user.marks.add(base.copy());
+            }
         }
-        user.history = settled;
+        metrics.eventsReplayed.inc(user.pending.size() - from);
+        user.history = base;
         return targetStep;
     }
 
@@ -470,13 +509,11 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
         if (user.pending.isEmpty()) {
             live.remove(due.userId());
         } else if (user.history != null) {
-            UserHistory rebuilt = settled.copy();
             user.settledStored = !settled.isEmpty();
             user.settledCleanupAt = cleanupTimerFor(settled);
-            for (SourcedEvent pending : user.pending) {
-                applyQuietly(rebuilt, pending);
-            }
-            user.history = rebuilt;
+            user.marks.clear();
+            user.marks.add(settled.copy());
+            replay(user, settled.copy(), 0, null);
         }
     }
 

@@ -15,10 +15,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -279,6 +282,60 @@ class ArrivalOrderTest {
         inOrder.send(event("u1", "e3", "c", T0 + 40 * MINUTE));
         inOrder.watermark(T0 + 40 * MINUTE);
         assertThat(corrected).isEqualTo(inOrder.snapshots().get(2));
+    }
+
+    @Test
+    void stragglersInABurstAreReinsertedFromTheNearestMarkAndGiveTheStateOfTheSameEventsInOrder() throws Exception {
+        // one user, 2,000 events a second apart, none settled meanwhile; every 50th arrives 10 events late
+        List<SourcedEvent> inOrder = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            inOrder.add(event("u0", "b" + i, "i" + (i % 37), T0 + i * 1_000L));
+        }
+        List<SourcedEvent> arrivals = new ArrayList<>(inOrder);
+        Set<String> stragglers = new HashSet<>();
+        for (int i = 100; i < 1_980; i += 50) {
+            SourcedEvent straggler = arrivals.remove(i);
+            arrivals.add(i + 10, straggler);
+            stragglers.add(straggler.getEvent().getEventId());
+        }
+
+        Harness arrival = new Harness(ApplyOrder.ARRIVAL);
+        for (SourcedEvent e : arrivals) {
+            arrival.send(e);
+        }
+        Harness eventTime = new Harness(ApplyOrder.EVENT_TIME);
+        for (SourcedEvent e : inOrder) {
+            eventTime.send(e);
+        }
+        eventTime.watermark(T0 + 2_000 * 1_000L);
+
+        assertThat(arrival.operator.metrics().eventsReinserted.getCount()).isEqualTo(stragglers.size());
+        assertThat(arrival.snapshots().get(arrival.snapshots().size() - 1))
+                .as("the last state emitted")
+                .isEqualTo(eventTime.snapshots().get(eventTime.snapshots().size() - 1));
+        Map<String, TrainingExample> inOrderExamples = new HashMap<>();
+        eventTime.examples().forEach(e -> inOrderExamples.put(e.getTarget().getEventId(), e));
+        List<TrainingExample> reinserted = arrival.examples().stream()
+                .filter(e -> stragglers.contains(e.getTarget().getEventId()))
+                .toList();
+        assertThat(reinserted).hasSize(stragglers.size());
+        assertThat(reinserted)
+                .as("each straggler's example has its event-time context")
+                .allSatisfy(e -> assertThat(e)
+                        .isEqualTo(inOrderExamples.get(e.getTarget().getEventId())));
+        // from the stored history every re-insertion would replay ~1,000 waiting events (38,000 in all); from the
+        // mark before its place, at most MARK_EVERY + 10
+        assertThat(arrival.operator.metrics().eventsReplayed.getCount())
+                .as("waiting events replayed for %d re-insertions", stragglers.size())
+                .isLessThanOrEqualTo((long) stragglers.size() * (UserStateOperator.MARK_EVERY + 10));
+
+        arrival.watermark(T0 + 2_000 * 1_000L);
+        eventTime.send(event("u0", "probe", "probe", T0 + 2_001 * 1_000L));
+        eventTime.watermark(T0 + 2_001 * 1_000L);
+        arrival.send(event("u0", "probe", "probe", T0 + 2_001 * 1_000L));
+        assertThat(arrival.snapshots().get(arrival.snapshots().size() - 1))
+                .as("the stored state, seen through a probe event")
+                .isEqualTo(eventTime.snapshots().get(eventTime.snapshots().size() - 1));
     }
 
     @Test
