@@ -7,11 +7,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -21,6 +27,7 @@ import org.apache.flink.client.program.PackagedProgramUtils;
 import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
 import org.apache.flink.runtime.jobgraph.JobGraph;
@@ -29,10 +36,18 @@ import org.apache.flink.runtime.jobmanager.JobManagerProcessUtils;
 import org.apache.flink.runtime.rest.messages.EmptyMessageParameters;
 import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
 import org.apache.flink.runtime.rest.messages.JobMessageParameters;
+import org.apache.flink.runtime.rest.messages.JobVertexMessageParameters;
+import org.apache.flink.runtime.rest.messages.JobVertexTaskManagersHeaders;
+import org.apache.flink.runtime.rest.messages.JobVertexTaskManagersInfo;
+import org.apache.flink.runtime.rest.messages.JobVertexTaskManagersInfo.TaskManagersInfo;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatistics;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatisticsHeaders;
+import org.apache.flink.runtime.rest.messages.job.JobDetailsHeaders;
+import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
 import org.apache.flink.runtime.rest.messages.taskmanager.TaskManagersHeaders;
+import org.apache.flink.runtime.rest.util.RestMapperUtils;
 import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * A Flink session cluster of separate JVMs started from Flink's own entry points: the JobManager from
@@ -82,6 +97,10 @@ public final class FlinkSessionCluster implements AutoCloseable {
     private final Configuration configuration;
     private final ManagedProcess jobManager;
     private final List<ManagedProcess> taskManagers = new ArrayList<>();
+    /** TaskManager number → the resource id it registered with when last started. */
+    private final Map<Integer, String> taskManagerIds = new ConcurrentHashMap<>();
+
+    private final AtomicInteger starts = new AtomicInteger();
     private final RestClusterClient<StandaloneClusterId> client;
 
     private FlinkSessionCluster(
@@ -117,7 +136,9 @@ public final class FlinkSessionCluster implements AutoCloseable {
         // a TaskManager that stops answering is declared lost within seconds, not Flink's default 50 s
         conf.put("heartbeat.interval", "1000");
         conf.put("heartbeat.timeout", "6000");
-        conf.put("cluster.evenly-spread-out-slots", "true");
+        // Flink 2 dropped cluster.evenly-spread-out-slots (an unknown key is ignored): without this, both slots of a
+        // parallelism-2 job can land on one TaskManager and killing the other one fails nothing
+        conf.put("taskmanager.load-balance.mode", "slots");
         conf.put("io.tmp.dirs", dir.resolve("tmp").toAbsolutePath().toString());
         conf.putAll(settings.configuration());
 
@@ -171,6 +192,8 @@ public final class FlinkSessionCluster implements AutoCloseable {
         List<String> jvm = new ArrayList<>(split(ProcessMemoryUtils.generateJvmParametersStr(spec)));
         List<String> args = new ArrayList<>(List.of("--configDir", confDir.toString()));
         args.addAll(split(TaskExecutorProcessUtils.generateDynamicConfigsStr(spec)));
+        // a fresh id per start: a restarted TaskManager must not be taken for the lost one
+        args.addAll(List.of("-D", TaskManagerOptions.TASK_MANAGER_RESOURCE_ID.key() + "=" + resourceId(number)));
         return ManagedProcess.start(
                 flinkCommand("taskmanager-" + number, TASK_MANAGER_MAIN, dir, confDir, classpath, settings, jvm, args));
     }
@@ -203,6 +226,47 @@ public final class FlinkSessionCluster implements AutoCloseable {
     /** The JobManager's process. */
     public ManagedProcess jobManager() {
         return jobManager;
+    }
+
+    private String resourceId(int number) {
+        String id = "taskmanager-" + number + "-" + starts.incrementAndGet();
+        taskManagerIds.put(number, id);
+        return id;
+    }
+
+    /**
+     * The numbers (1-based) of the TaskManagers that run at least one task of {@code job} now. A fault test kills
+     * one of these: a TaskManager without tasks can die without the job noticing.
+     */
+    public SortedSet<Integer> taskManagersRunning(JobID job) throws Exception {
+        JobMessageParameters jobParameters = new JobMessageParameters();
+        jobParameters.jobPathParameter.resolve(job);
+        JobDetailsInfo details = client.sendRequest(
+                        JobDetailsHeaders.getInstance(), jobParameters, EmptyRequestBody.getInstance())
+                .get(REST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        Set<String> hosts = new HashSet<>();
+        for (JobDetailsInfo.JobVertexDetailsInfo vertex : details.getJobVertexInfos()) {
+            JobVertexMessageParameters vertexParameters = new JobVertexMessageParameters();
+            vertexParameters.jobPathParameter.resolve(job);
+            vertexParameters.jobVertexIdPathParameter.resolve(vertex.getJobVertexID());
+            JobVertexTaskManagersInfo info = client.sendRequest(
+                            JobVertexTaskManagersHeaders.getInstance(),
+                            vertexParameters,
+                            EmptyRequestBody.getInstance())
+                    .get(REST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            // the response class has no getters: read the id as the REST API writes it
+            JsonNode json = RestMapperUtils.getStrictObjectMapper().valueToTree(info);
+            json.path(JobVertexTaskManagersInfo.VERTEX_TASK_FIELD_TASK_MANAGERS)
+                    .forEach(tm -> hosts.add(tm.path(TaskManagersInfo.TASK_MANAGERS_FIELD_TASKMANAGER_ID)
+                            .asText()));
+        }
+        SortedSet<Integer> numbers = new TreeSet<>();
+        taskManagerIds.forEach((number, id) -> {
+            if (hosts.contains(id)) {
+                numbers.add(number);
+            }
+        });
+        return numbers;
     }
 
     /** TaskManager {@code number} (1-based), as last started. */

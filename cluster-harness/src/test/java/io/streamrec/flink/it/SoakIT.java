@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -169,7 +170,7 @@ class SoakIT {
                 for (int f = 0; f < faultKinds.size(); f++) {
                     sleepUntil(loadStart, times.get(f));
                     injected.add(seconds(System.nanoTime() - loadStart));
-                    inject(faultKinds.get(f), flink, kafka);
+                    inject(faultKinds.get(f), flink, job, kafka);
                     LOG.info("Soak: fault {} ({}) at {} s", f + 1, faultKinds.get(f), injected.get(f));
                 }
                 offering.join();
@@ -364,25 +365,36 @@ class SoakIT {
         return times;
     }
 
-    private static void inject(String kind, FlinkSessionCluster flink, KafkaProcess kafka) throws Exception {
+    private static void inject(String kind, FlinkSessionCluster flink, JobID job, KafkaProcess kafka) throws Exception {
         switch (kind) {
             case "tm-kill" -> {
-                flink.taskManager(1).kill();
-                flink.restartTaskManager(1);
+                int victim = taskManagerRunning(flink, job);
+                flink.taskManager(victim).kill();
+                flink.restartTaskManager(victim);
             }
             case "broker-restart" -> {
                 kafka.process().kill();
                 kafka.restart();
             }
             case "tm-pause" -> {
-                flink.taskManager(1).pause();
+                int victim = taskManagerRunning(flink, job);
+                flink.taskManager(victim).pause();
                 Thread.sleep(PAUSE.toMillis());
-                flink.taskManager(1).resume();
+                flink.taskManager(victim).resume();
             }
             default ->
                 throw new IllegalArgumentException(
                         "unknown fault kind '" + kind + "': tm-kill, broker-restart or tm-pause");
         }
+    }
+
+    /** A TaskManager whose loss the job notices: one without tasks could die and the fault would test nothing. */
+    private static int taskManagerRunning(FlinkSessionCluster flink, JobID job) throws Exception {
+        SortedSet<Integer> running = flink.taskManagersRunning(job);
+        if (running.isEmpty()) {
+            throw new IllegalStateException("no TaskManager runs a task of " + job + " at the fault");
+        }
+        return running.first();
     }
 
     /**
