@@ -25,8 +25,11 @@ class JobWatchTest {
     @Test
     void seesARestartWithItsCauseAndTheJobRunningAgain() throws Exception {
         try (Running running = Running.start(restarts(3), new FailOnceAfter(200))) {
-            awaitUntil(() ->
-                    running.watch.read().restarts() == 1 && running.watch.last().status() == JobStatus.RUNNING);
+            // the restart count (a metric) and the failure (the job's exception history) are read from two sources
+            // that the JobManager updates one after the other: wait for both
+            awaitUntil(() -> running.watch.read().restarts() == 1
+                    && running.watch.last().status() == JobStatus.RUNNING
+                    && running.watch.last().lastFailure().isPresent());
 
             JobState state = running.watch.last();
             assertThat(state.failedForGood()).isFalse();
