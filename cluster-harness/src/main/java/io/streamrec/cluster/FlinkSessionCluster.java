@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -31,6 +32,7 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
 import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.jobmanager.JobManagerProcessSpec;
 import org.apache.flink.runtime.jobmanager.JobManagerProcessUtils;
 import org.apache.flink.runtime.rest.messages.EmptyMessageParameters;
@@ -40,6 +42,7 @@ import org.apache.flink.runtime.rest.messages.JobVertexMessageParameters;
 import org.apache.flink.runtime.rest.messages.JobVertexTaskManagersHeaders;
 import org.apache.flink.runtime.rest.messages.JobVertexTaskManagersInfo;
 import org.apache.flink.runtime.rest.messages.JobVertexTaskManagersInfo.TaskManagersInfo;
+import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointStatistics;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatistics;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatisticsHeaders;
 import org.apache.flink.runtime.rest.messages.job.JobDetailsHeaders;
@@ -337,6 +340,23 @@ public final class FlinkSessionCluster implements AutoCloseable {
      * uploads the graph and the jar over REST.
      */
     public JobID submit(Path jobJar, String entryClass, List<String> arguments, int parallelism) throws Exception {
+        return submit(jobJar, entryClass, arguments, parallelism, SavepointRestoreSettings.none());
+    }
+
+    /**
+     * As {@link #submit(Path, String, List, int)}, the job's state restored from a retained checkpoint or a savepoint
+     * ({@code restorePath}, e.g. {@link #latestCheckpointPath}), as {@code flink run -s PATH} does: every operator's
+     * state must be taken (no {@code --allowNonRestoredState}), and the checkpoint is not claimed (the new job's first
+     * checkpoint is a full one, so the old job's files stay usable).
+     */
+    public JobID submit(Path jobJar, String entryClass, List<String> arguments, int parallelism, String restorePath)
+            throws Exception {
+        return submit(jobJar, entryClass, arguments, parallelism, SavepointRestoreSettings.forPath(restorePath, false));
+    }
+
+    private JobID submit(
+            Path jobJar, String entryClass, List<String> arguments, int parallelism, SavepointRestoreSettings restore)
+            throws Exception {
         PackagedProgram program = PackagedProgram.newBuilder()
                 .setJarFile(jobJar.toFile())
                 .setEntryPointClassName(entryClass)
@@ -345,6 +365,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
                 .build();
         try {
             JobGraph graph = PackagedProgramUtils.createJobGraph(program, configuration, parallelism, false);
+            graph.setSavepointRestoreSettings(restore);
             return client.submitJob(graph).get(REST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } finally {
             program.close();
@@ -366,6 +387,38 @@ public final class FlinkSessionCluster implements AutoCloseable {
 
     public void cancel(JobID job) throws Exception {
         client.cancel(job).get(REST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Cancels the job over REST ({@code PATCH /jobs/:jobid?mode=cancel}) and waits until it is CANCELED. */
+    public void cancelAndAwait(JobID job, Duration timeout) throws Exception {
+        cancel(job);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JobStatus status = status(job);
+        while (status != JobStatus.CANCELED) {
+            if (status.isGloballyTerminalState() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("Job " + job + " is " + status + ", not CANCELED, "
+                        + (status.isGloballyTerminalState()
+                                ? "after its cancellation"
+                                : "after " + timeout.toSeconds() + " s")
+                        + "; JobManager log:\n" + jobManager.logTail(40));
+            }
+            ManagedProcess.sleep(Duration.ofMillis(200));
+            status = status(job);
+        }
+    }
+
+    /**
+     * Where the job's latest completed checkpoint is (its {@code chk-<n>} folder), as the REST API reports it; empty
+     * when none completed or it was discarded. After a cancellation the folder is still there only when the job
+     * retains checkpoints on cancellation ({@code execution.checkpointing.externalized-checkpoint-retention:
+     * RETAIN_ON_CANCELLATION}).
+     */
+    public Optional<String> latestCheckpointPath(JobID job) throws Exception {
+        CheckpointStatistics.CompletedCheckpointStatistics latest =
+                checkpoints(job).getLatestCheckpoints().getCompletedCheckpointStatistics();
+        return latest == null || latest.isDiscarded()
+                ? Optional.empty()
+                : Optional.ofNullable(latest.getExternalPath());
     }
 
     /** The client this harness submits with, for anything else the REST API offers. */

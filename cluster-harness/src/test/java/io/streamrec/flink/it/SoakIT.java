@@ -16,6 +16,7 @@ import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.UserVector;
 import io.streamrec.schemas.codec.AvroBinaryCodec;
 import io.streamrec.schemas.codec.JsonCodecs;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +36,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -49,6 +53,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -57,15 +63,24 @@ import org.slf4j.LoggerFactory;
 /**
  * A soak with injected faults and an exactly-once oracle, on the multi-process cluster (a JobManager and two
  * TaskManagers from Flink's entry points, Kafka in its own process). Events are offered at a constant rate while
- * faults strike at seeded random times; then the stream drains and an oracle that shares nothing with the job reads
- * what was produced and what the job committed (read_committed): every accepted event applied exactly once and the
- * final state equal to the reference, no good event in the DLQ, no user's vectors going back in (modelVersion,
- * eventTime), model versions only going up, and each fault's recovery time. The report has the issue's fields.
+ * faults strike at seeded random times: a TaskManager killed ({@code tm-kill}), the broker restarted
+ * ({@code broker-restart}), a TaskManager frozen past the heartbeat timeout ({@code tm-pause}), the job cancelled and
+ * submitted again from the checkpoint it retained ({@code cancel-resume}). Then the stream drains and an oracle that
+ * shares nothing with the job reads what was produced and what the job committed (read_committed): every accepted
+ * event applied exactly once and the final state equal to the reference, no good event in the DLQ, no user's vectors
+ * going back in (modelVersion, eventTime), model versions only going up, and per fault the time until vectors were
+ * committed at the offered rate again ({@link OfferedRateRecovery}) beside the time until the job caught up with
+ * everything offered before the fault. The report has the issue's fields.
+ *
+ * <p>The events are the first ml-latest-small ratings (at most 100,836), or with {@code -Dsoak.stream=synthetic} a
+ * seeded stream of any length ({@link SyntheticEvents}), so a soak can offer any rate for any duration with an exact
+ * reference. With {@code -Dsoak.findRate=true} the test instead finds the highest rate the cluster sustains without
+ * faults.
  *
  * <p>The CI run is short (about 2 minutes of offered load, two faults: a TaskManager killed and the broker
  * restarted). Longer soaks run the same test with {@code -Dsoak.events=N -Dsoak.rate=R
- * -Dsoak.faults=tm-kill,broker-restart,tm-pause,... -Dsoak.seed=S -Dsoak.summary=FILE}, which
- * {@code benchmarks/run soak --duration D --rate R --faults N} sets.
+ * -Dsoak.faults=tm-kill,broker-restart,tm-pause,cancel-resume,... -Dsoak.seed=S -Dsoak.stream=synthetic
+ * -Dsoak.summary=FILE}, which {@code benchmarks/run soak --duration D --rate R --faults N --stream synthetic} sets.
  */
 class SoakIT {
 
@@ -80,6 +95,8 @@ class SoakIT {
     /** Longer than the harness's heartbeat timeout (6 s), so that the paused TaskManager is declared lost. */
     private static final Duration PAUSE = Duration.ofSeconds(12);
 
+    private static final int MOVIELENS_RATINGS = 100_836;
+
     private final int events = Integer.getInteger("soak.events", 6_000);
     private final int rate = Integer.getInteger("soak.rate", 50);
     private final List<String> faultKinds = Arrays.stream(
@@ -88,6 +105,15 @@ class SoakIT {
             .filter(kind -> !kind.isEmpty())
             .toList();
     private final long seed = Long.getLong("soak.seed", 19L);
+    /** {@code movielens} (the first ratings of ml-latest-small, at most 100,836) or {@code synthetic}, any length. */
+    private final String stream = System.getProperty("soak.stream", "movielens");
+
+    private final int users = Integer.getInteger("soak.users", 10_000);
+    private final int items = Integer.getInteger("soak.items", 5_000);
+    /** How long the job may take after the load to commit every accepted event's vector (a long soak needs more). */
+    private final Duration drainTimeout = Duration.ofSeconds(Long.getLong("soak.drainTimeoutSec", TIMEOUT.toSeconds()));
+    /** The job running now: a cancel-resume fault replaces it with the job restored from its checkpoint. */
+    private final AtomicReference<JobID> job = new AtomicReference<>();
     /** {@code START:FACTOR:SECONDS}: FACTOR times the rate for SECONDS from START s into the load; none by default. */
     private final Pace pace = Pace.of(rate, System.getProperty("soak.burst", ""));
 
@@ -129,29 +155,27 @@ class SoakIT {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
-    /** One injected fault: what, when (seconds after the load started), and how long until the job caught up. */
-    record Fault(String kind, double atSec, double recoverySec) {}
+    /**
+     * One injected fault: what, when (seconds after the load started), how long until the job committed vectors at
+     * the offered rate again ({@link OfferedRateRecovery}; NaN if it never did while observed), how long until every
+     * event offered before the fault had its vector, and what the fault did (the checkpoint a resumed job restored).
+     */
+    record Fault(String kind, double atSec, double recoverySec, double catchUpSec, String detail) {}
 
     @Test
+    @DisabledIfSystemProperty(named = "soak.findRate", matches = "true", disabledReason = "the rate probe runs instead")
     void underFaultsEveryAcceptedEventIsAppliedExactlyOnceAndNothingGoesBack() throws Exception {
         ClusterClasspath classpath = ClusterClasspath.fromBuild();
-        MovieLensScenario scenario = MovieLensScenario.create(events, 0, 0, 0, 0, seed);
+        MovieLensScenario scenario = scenario(events);
         TopicNames topics = TopicNames.defaults();
         CompletableFuture<KafkaProcess> starting =
                 CompletableFuture.supplyAsync(() -> KafkaProcess.start(dir.resolve("kafka"), classpath));
         try (FlinkSessionCluster flink = FlinkSessionCluster.start(dir.resolve("flink"), classpath, settings());
                 KafkaProcess kafka = starting.join()) {
             String bootstrap = kafka.bootstrapServers();
-            Topics.createIfAbsent(
-                    bootstrap,
-                    List.of(
-                            TopicSpec.of(topics.events(), PARTITIONS),
-                            TopicSpec.of(topics.eventsDlq(), 1),
-                            TopicSpec.of(topics.userFeatures(), PARTITIONS),
-                            TopicSpec.of(topics.userVectors(), PARTITIONS),
-                            TopicSpec.of(topics.modelUpdates(), 1).withMaxMessageBytes(2 * 1024 * 1024)));
-            JobID job = flink.submit(jobJar(), JOB_MAIN, jobArguments(bootstrap), PARALLELISM);
-            awaitStatus(flink, job, JobStatus.RUNNING);
+            createTopics(bootstrap, topics);
+            job.set(flink.submit(jobJar(), JOB_MAIN, jobArguments(bootstrap), PARALLELISM));
+            awaitStatus(flink, job.get(), JobStatus.RUNNING);
 
             int count = scenario.records.size();
             AtomicLongArray ackedAt = new AtomicLongArray(count);
@@ -162,20 +186,21 @@ class SoakIT {
             }
             try (CommittedVectorsTail tail = new CommittedVectorsTail(bootstrap, topics.userVectors())) {
                 long loadStart = System.nanoTime();
-                CompletableFuture<Void> offering =
-                        CompletableFuture.runAsync(() -> offer(bootstrap, topics.events(), scenario, ackedAt, landed));
+                CompletableFuture<Void> offering = CompletableFuture.runAsync(
+                        () -> offer(bootstrap, topics.events(), scenario, pace::dueSec, ackedAt, landed, null));
                 double loadSec = pace.dueSec(count);
                 List<Double> times = faultTimes(loadSec, faultKinds.size());
                 List<Double> injected = new ArrayList<>();
+                List<String> details = new ArrayList<>();
                 for (int f = 0; f < faultKinds.size(); f++) {
                     sleepUntil(loadStart, times.get(f));
                     injected.add(seconds(System.nanoTime() - loadStart));
-                    inject(faultKinds.get(f), flink, job, kafka);
+                    details.add(inject(faultKinds.get(f), flink, kafka, bootstrap));
                     LOG.info("Soak: fault {} ({}) at {} s", f + 1, faultKinds.get(f), injected.get(f));
                 }
                 offering.join();
                 scenario.produceWatermarkSentinels(bootstrap, topics.events(), PARTITIONS);
-                long deadline = System.nanoTime() + TIMEOUT.toNanos();
+                long deadline = System.nanoTime() + drainTimeout.toNanos();
                 while (tail.seen() < scenario.accepted.size()) {
                     assertThat(System.nanoTime())
                             .as("every accepted event's vector committed (%d of %d)", tail.seen(), events)
@@ -185,12 +210,20 @@ class SoakIT {
                 double drainedAt = seconds(System.nanoTime() - loadStart);
                 flink.awaitTaskManagers(2, TIMEOUT);
 
+                OfferedRateRecovery toOfferedRate = OfferedRateRecovery.of(
+                        IntStream.range(0, count).mapToDouble(pace::dueSec).toArray(),
+                        tail.firstSeen.values().stream()
+                                .mapToDouble(t -> seconds(t - loadStart))
+                                .toArray(),
+                        drainedAt);
                 List<Fault> faults = new ArrayList<>();
                 for (int f = 0; f < injected.size(); f++) {
                     faults.add(new Fault(
                             faultKinds.get(f),
                             injected.get(f),
-                            recoverySec(injected.get(f), loadStart, scenario, ackedAt, tail.firstSeen, indexOfEvent)));
+                            toOfferedRate.recoverySec(injected.get(f)),
+                            recoverySec(injected.get(f), loadStart, scenario, ackedAt, tail.firstSeen, indexOfEvent),
+                            details.get(f)));
                 }
                 ObjectNode report = oracle(scenario, landed, bootstrap, topics, faults, loadSec, drainedAt);
                 if (pace.bursts()) {
@@ -220,13 +253,250 @@ class SoakIT {
         }
     }
 
-    /** Offers every planned record at {@link #rate} a second, recording when each was acknowledged. */
-    private void offer(
+    /**
+     * The highest rate the cluster sustains without faults, found on a ladder of offered rates over a synthetic
+     * stream: after a warm-up at the first rate (the job starts, the trainer publishes its first model), each rate is
+     * offered for {@code soak.stepSec} seconds and judged on the step's second half. A rate is sustained when the
+     * producer managed it (acknowledged at least {@code soak.share} of it), the job committed vectors at least at
+     * that share of the acknowledged rate (between commit instants, see {@link OfferedRateRecovery}), and every event
+     * acknowledged in that half had its vector committed within {@code soak.lagBoundSec} seconds. The ladder stops at
+     * the first rate not sustained; the report names the last one sustained. {@code benchmarks/run soak --find-rate}.
+     */
+    @Test
+    @EnabledIfSystemProperty(
+            named = "soak.findRate",
+            matches = "true",
+            disabledReason = "a measurement of minutes, run on purpose: benchmarks/run soak --find-rate")
+    void findTheHighestRateTheClusterSustainsWithoutFaults() throws Exception {
+        int[] rates = Arrays.stream(System.getProperty("soak.rates", "100,200,300,400,600,800,1000,1300,1600,2000")
+                        .split(","))
+                .map(String::trim)
+                .mapToInt(Integer::parseInt)
+                .toArray();
+        double stepSec = Double.parseDouble(System.getProperty("soak.stepSec", "60"));
+        double warmupSec = Double.parseDouble(System.getProperty("soak.warmupSec", "30"));
+        double lagBoundSec = Double.parseDouble(System.getProperty("soak.lagBoundSec", "15"));
+        double share = Double.parseDouble(System.getProperty("soak.share", "0.97"));
+        RateLadder ladder = new RateLadder(rates, warmupSec, stepSec);
+        int count = ladder.records();
+        LOG.info(
+                "Rate probe: {} synthetic events for rates {} ({} s each after {} s of warm-up)",
+                count,
+                rates,
+                stepSec,
+                warmupSec);
+        MovieLensScenario scenario = MovieLensScenario.ofEvents(SyntheticEvents.generate(count, users, items, seed));
+        Map<String, Integer> indexOfEvent = new HashMap<>();
+        for (int i = 0; i < scenario.accepted.size(); i++) {
+            indexOfEvent.put(scenario.accepted.get(i).getEventId(), i);
+        }
+        ClusterClasspath classpath = ClusterClasspath.fromBuild();
+        TopicNames topics = TopicNames.defaults();
+        CompletableFuture<KafkaProcess> starting =
+                CompletableFuture.supplyAsync(() -> KafkaProcess.start(dir.resolve("kafka"), classpath));
+        try (FlinkSessionCluster flink = FlinkSessionCluster.start(dir.resolve("flink"), classpath, settings());
+                KafkaProcess kafka = starting.join()) {
+            String bootstrap = kafka.bootstrapServers();
+            createTopics(bootstrap, topics);
+            job.set(flink.submit(jobJar(), JOB_MAIN, jobArguments(bootstrap), PARALLELISM));
+            awaitStatus(flink, job.get(), JobStatus.RUNNING);
+            AtomicLongArray ackedAt = new AtomicLongArray(count);
+            AtomicBoolean stop = new AtomicBoolean();
+            ObjectNode report = JSON.createObjectNode();
+            report.put("probe", "highest offered rate sustained without faults");
+            report.put(
+                    "cluster",
+                    "JobManager + 2 TaskManagers x 2 slots (separate JVMs), Kafka in its own JVM, parallelism 2, "
+                            + "exactly-once, checkpoints every 2 s, meanpool, user features published");
+            report.put("stream", "synthetic: " + users + " users, " + items + " items, seed " + seed);
+            report.put("warmupSec", warmupSec);
+            report.put("stepSec", stepSec);
+            report.put("lagBoundSec", lagBoundSec);
+            report.put("share", share);
+            ArrayNode steps = report.putArray("steps");
+            int sustained = 0;
+            try (CommittedVectorsTail tail = new CommittedVectorsTail(bootstrap, topics.userVectors())) {
+                long loadStart = System.nanoTime();
+                CompletableFuture<Void> offering = CompletableFuture.runAsync(() -> offer(
+                        bootstrap,
+                        topics.events(),
+                        scenario,
+                        ladder::dueSec,
+                        ackedAt,
+                        new ConcurrentHashMap<>(),
+                        stop));
+                try {
+                    for (int k = 0; k < rates.length; k++) {
+                        double from = warmupSec + k * stepSec + stepSec / 2;
+                        double to = warmupSec + (k + 1) * stepSec;
+                        sleepUntil(loadStart, to + lagBoundSec);
+                        ObjectNode step = judge(
+                                rates[k],
+                                from,
+                                to,
+                                lagBoundSec,
+                                share,
+                                loadStart,
+                                ackedAt,
+                                tail.firstSeen,
+                                indexOfEvent);
+                        steps.add(step);
+                        LOG.info("Rate probe: {}", step);
+                        if (!step.get("sustained").asBoolean()) {
+                            break;
+                        }
+                        sustained = rates[k];
+                    }
+                } finally {
+                    stop.set(true);
+                    offering.join();
+                }
+            }
+            report.put("sustainedRate", sustained);
+            Path summary = Path.of(System.getProperty("soak.summary", "target/soak-rate.json"));
+            Files.createDirectories(summary.toAbsolutePath().getParent());
+            Files.writeString(summary, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+            LOG.info("Rate probe report ({}):\n{}", summary, report.toPrettyString());
+            assertThat(steps).as("at least one rate judged").isNotEmpty();
+        }
+    }
+
+    /** Offered rates in steps: a warm-up at the first rate, then each rate for the same number of seconds. */
+    record RateLadder(int[] rates, double warmupSec, double stepSec) {
+
+        int records() {
+            double total = rates[0] * warmupSec;
+            for (int rate : rates) {
+                total += rate * stepSec;
+            }
+            return (int) total;
+        }
+
+        /** Seconds after the start when record {@code i} is due. */
+        double dueSec(int i) {
+            double before = rates[0] * warmupSec;
+            if (i < before) {
+                return i / (double) rates[0];
+            }
+            double at = warmupSec;
+            for (int rate : rates) {
+                double inStep = rate * stepSec;
+                if (i < before + inStep) {
+                    return at + (i - before) / rate;
+                }
+                before += inStep;
+                at += stepSec;
+            }
+            return at;
+        }
+    }
+
+    /**
+     * One step of the rate probe, judged on {@code [from, to]} seconds after the start: what the producer got
+     * acknowledged, what the job committed (between the first and last commit instants in the window, so whole
+     * transactions are counted), and the largest delay from an acknowledgement to the vector's commit (an event still
+     * without a vector counts as waiting until now).
+     */
+    private static ObjectNode judge(
+            int rate,
+            double from,
+            double to,
+            double lagBoundSec,
+            double share,
+            long loadStart,
+            AtomicLongArray ackedAt,
+            Map<String, Long> firstSeen,
+            Map<String, Integer> indexOfEvent) {
+        long now = System.nanoTime();
+        long[] committedAt = new long[ackedAt.length()];
+        List<Double> instants = new ArrayList<>();
+        firstSeen.forEach((id, t) -> {
+            committedAt[indexOfEvent.get(id)] = t;
+            double sec = seconds(t - loadStart);
+            if (sec >= from && sec <= to) {
+                instants.add(sec);
+            }
+        });
+        long acked = 0;
+        double maxLag = 0;
+        for (int i = 0; i < ackedAt.length(); i++) {
+            long ack = ackedAt.get(i);
+            double ackSec = seconds(ack - loadStart);
+            if (ack == 0 || ackSec < from || ackSec > to) {
+                continue;
+            }
+            acked++;
+            long committed = committedAt[i] != 0 ? committedAt[i] : now;
+            maxLag = Math.max(maxLag, seconds(committed - ack));
+        }
+        double ackedRate = acked / (to - from);
+        double first = instants.stream().mapToDouble(Double::doubleValue).min().orElse(to);
+        double last = instants.stream().mapToDouble(Double::doubleValue).max().orElse(from);
+        long between = instants.stream().filter(t -> t > first && t <= last).count();
+        double committedRate = last > first ? between / (last - first) : 0;
+        String verdict;
+        if (ackedRate < share * rate) {
+            verdict = "the producer got only " + Math.round(ackedRate) + "/s acknowledged";
+        } else if (committedRate < share * ackedRate) {
+            verdict = "vectors committed at " + Math.round(committedRate) + "/s";
+        } else if (maxLag > lagBoundSec) {
+            verdict = "an event waited " + round(maxLag) + " s for its vector";
+        } else {
+            verdict = "sustained";
+        }
+        ObjectNode step = JSON.createObjectNode();
+        step.put("offeredRate", rate);
+        step.put("ackedRate", round(ackedRate));
+        step.put("committedRate", round(committedRate));
+        step.put("maxLagSec", round(maxLag));
+        step.put("judgedFromSec", round(from));
+        step.put("judgedToSec", round(to));
+        step.put("sustained", verdict.equals("sustained"));
+        step.put("verdict", verdict);
+        return step;
+    }
+
+    /** The soak's events: the first ml-latest-small ratings, or a synthetic stream of any length. */
+    private MovieLensScenario scenario(int count) {
+        return switch (stream) {
+            case "synthetic" -> MovieLensScenario.ofEvents(SyntheticEvents.generate(count, users, items, seed));
+            case "movielens" -> {
+                if (count > MOVIELENS_RATINGS) {
+                    throw new IllegalArgumentException(count + " events asked, but ml-latest-small has "
+                            + MOVIELENS_RATINGS + " ratings: lower the rate or the duration, or use "
+                            + "-Dsoak.stream=synthetic");
+                }
+                yield MovieLensScenario.create(count, 0, 0, 0, 0, seed);
+            }
+            default ->
+                throw new IllegalArgumentException(
+                        "soak.stream is '" + stream + "': use movielens (at most 100,836 events) or synthetic");
+        };
+    }
+
+    private static void createTopics(String bootstrap, TopicNames topics) {
+        Topics.createIfAbsent(
+                bootstrap,
+                List.of(
+                        TopicSpec.of(topics.events(), PARTITIONS),
+                        TopicSpec.of(topics.eventsDlq(), 1),
+                        TopicSpec.of(topics.userFeatures(), PARTITIONS),
+                        TopicSpec.of(topics.userVectors(), PARTITIONS),
+                        TopicSpec.of(topics.modelUpdates(), 1).withMaxMessageBytes(2 * 1024 * 1024)));
+    }
+
+    /**
+     * Offers every planned record when it is due ({@code dueSec} seconds after the start), recording when each was
+     * acknowledged; stops early when {@code stop} is set.
+     */
+    private static void offer(
             String bootstrap,
             String topic,
             MovieLensScenario scenario,
+            IntToDoubleFunction dueSec,
             AtomicLongArray ackedAt,
-            Map<Integer, MovieLensScenario.Landed> landed) {
+            Map<Integer, MovieLensScenario.Landed> landed,
+            AtomicBoolean stop) {
         long started = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                 Map.of(
@@ -239,7 +509,7 @@ class SoakIT {
                         ProducerConfig.LINGER_MS_CONFIG, 5),
                 new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            for (int i = 0; i < scenario.records.size(); i++) {
+            for (int i = 0; i < scenario.records.size() && (stop == null || !stop.get()); i++) {
                 MovieLensScenario.Planned p = scenario.records.get(i);
                 int index = i;
                 producer.send(
@@ -254,7 +524,7 @@ class SoakIT {
                                 LOG.error("Soak: record {} not produced", index, error);
                             }
                         });
-                long due = started + (long) (pace.dueSec(i + 1) * 1e9);
+                long due = started + (long) (dueSec.applyAsDouble(i + 1) * 1e9);
                 long waitMillis = (due - System.nanoTime()) / 1_000_000;
                 if (waitMillis > 0) {
                     Thread.sleep(waitMillis);
@@ -265,7 +535,7 @@ class SoakIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        for (int i = 0; i < ackedAt.length(); i++) {
+        for (int i = 0; i < ackedAt.length() && stop == null; i++) {
             assertThat(ackedAt.get(i)).as("record %d acknowledged", i).isNotZero();
         }
     }
@@ -365,10 +635,12 @@ class SoakIT {
         return times;
     }
 
-    private static void inject(String kind, FlinkSessionCluster flink, JobID job, KafkaProcess kafka) throws Exception {
+    /** Injects one fault; returns what it did when that is worth reporting (the checkpoint a resume restored). */
+    private String inject(String kind, FlinkSessionCluster flink, KafkaProcess kafka, String bootstrap)
+            throws Exception {
         switch (kind) {
             case "tm-kill" -> {
-                int victim = taskManagerRunning(flink, job);
+                int victim = taskManagerRunning(flink, job.get());
                 flink.taskManager(victim).kill();
                 flink.restartTaskManager(victim);
             }
@@ -377,15 +649,38 @@ class SoakIT {
                 kafka.restart();
             }
             case "tm-pause" -> {
-                int victim = taskManagerRunning(flink, job);
+                int victim = taskManagerRunning(flink, job.get());
                 flink.taskManager(victim).pause();
                 Thread.sleep(PAUSE.toMillis());
                 flink.taskManager(victim).resume();
             }
+            case "cancel-resume" -> {
+                return cancelAndResume(flink, bootstrap);
+            }
             default ->
                 throw new IllegalArgumentException(
-                        "unknown fault kind '" + kind + "': tm-kill, broker-restart or tm-pause");
+                        "unknown fault kind '" + kind + "': tm-kill, broker-restart, tm-pause or cancel-resume");
         }
+        return null;
+    }
+
+    /**
+     * Cancels the running job over REST, then submits the job jar again restoring the latest checkpoint the
+     * cancelled job retained, as an operator does with {@code flink cancel} and {@code flink run -s CHECKPOINT}.
+     */
+    private String cancelAndResume(FlinkSessionCluster flink, String bootstrap) throws Exception {
+        JobID cancelled = job.get();
+        flink.cancelAndAwait(cancelled, TIMEOUT);
+        String checkpoint = flink.latestCheckpointPath(cancelled)
+                .orElseThrow(() -> new AssertionError("job " + cancelled + " was cancelled before any checkpoint"));
+        Path folder = Path.of(URI.create(checkpoint));
+        assertThat(folder.resolve("_metadata"))
+                .as("the cancelled job's latest checkpoint is retained (RETAIN_ON_CANCELLATION)")
+                .isRegularFile();
+        JobID resumed = flink.submit(jobJar(), JOB_MAIN, jobArguments(bootstrap), PARALLELISM, checkpoint);
+        job.set(resumed);
+        LOG.info("Soak: job {} cancelled; job {} resumes from {}", cancelled, resumed, checkpoint);
+        return "restored " + folder.getFileName() + " of the cancelled job";
     }
 
     /** A TaskManager whose loss the job notices: one without tasks could die and the fault would test nothing. */
@@ -496,11 +791,12 @@ class SoakIT {
         report.put("seed", seed);
         ArrayNode faultNodes = report.putArray("faults");
         for (Fault f : faults) {
-            faultNodes
-                    .addObject()
-                    .put("kind", f.kind())
-                    .put("atSec", round(f.atSec()))
-                    .put("recoverySec", round(f.recoverySec()));
+            ObjectNode node = faultNodes.addObject().put("kind", f.kind()).put("atSec", round(f.atSec()));
+            putSeconds(node, "recoverySec", f.recoverySec());
+            node.put("catchUpSec", round(f.catchUpSec()));
+            if (f.detail() != null) {
+                node.put("detail", f.detail());
+            }
         }
         report.put("eventsProduced", scenario.records.size());
         report.put("eventsApplied", applied.size());
@@ -518,11 +814,25 @@ class SoakIT {
                         .distinct()
                         .count());
         report.put("versionRegressions", versionRegressions);
-        report.put(
+        // NaN (null in the report) when a fault's recovery was never seen: the maximum is then unknown too
+        putSeconds(
+                report,
                 "maxRecoverySec",
-                round(faults.stream().mapToDouble(Fault::recoverySec).max().orElse(0)));
+                faults.stream().mapToDouble(Fault::recoverySec).reduce(0, (a, b) -> Math.max(a, b)));
+        report.put(
+                "maxCatchUpSec",
+                round(faults.stream().mapToDouble(Fault::catchUpSec).max().orElse(0)));
         report.put("drainedAtSec", round(drainedAt));
         return report;
+    }
+
+    /** Seconds rounded to a tenth, or null when unknown (NaN). */
+    private static void putSeconds(ObjectNode node, String field, double seconds) {
+        if (Double.isNaN(seconds)) {
+            node.putNull(field);
+        } else {
+            node.put(field, round(seconds));
+        }
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> realRecords(List<ConsumerRecord<byte[], byte[]>> records) {
@@ -600,6 +910,13 @@ class SoakIT {
                 Map.of(
                         "execution.checkpointing.dir",
                         dir.resolve("checkpoints").toUri().toString(),
+                        // the job sets it too; the cluster's own setting makes a cancel-resume fault independent of it
+                        "execution.checkpointing.externalized-checkpoint-retention",
+                        "RETAIN_ON_CANCELLATION",
+                        // DJL from the cluster's classpath (see the harness's pom): PyTorch's natives load once per
+                        // TaskManager, so the job submitted again after a cancel can open its encoders there
+                        "classloader.parent-first-patterns.additional",
+                        "ai.djl.",
                         "taskmanager.memory.managed.size",
                         "256m",
                         "restart-strategy.type",

@@ -91,6 +91,17 @@ final class MovieLensScenario {
     }
 
     /**
+     * Any events (a synthetic stream, say), every one to be accepted, produced in the given order, with no bad
+     * records and no profiles: what the job must make of them is computed from them alone, as for the ratings.
+     */
+    static MovieLensScenario ofEvents(List<UserEvent> events) {
+        List<Planned> records = events.stream()
+                .map(e -> new Planned(e.getUserId(), JsonCodecs.USER_EVENT.encode(e), null))
+                .toList();
+        return new MovieLensScenario(List.copyOf(events), records, List.of());
+    }
+
+    /**
      * Profiles for users whose last event comes late in the stream, so the profile (read at once from its
      * small topic) is surely in their state when their last snapshot is taken.
      */
