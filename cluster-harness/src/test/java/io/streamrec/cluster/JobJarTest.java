@@ -46,6 +46,8 @@ class JobJarTest {
                 .contains(
                         "io/streamrec/flink/job/StreamrecJob.class",
                         "io/streamrec/flink/job/StreamrecPipeline.class",
+                        "io/streamrec/flink/job/JobOptions.class",
+                        "io/streamrec/config/OptionTable.class",
                         "io/streamrec/model/encode/Encoders.class",
                         "io/streamrec/schemas/UserEvent.class",
                         "org/apache/flink/connector/kafka/source/KafkaSource.class",

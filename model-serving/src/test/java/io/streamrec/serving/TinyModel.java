@@ -3,6 +3,7 @@ package io.streamrec.serving;
 import io.streamrec.model.data.SyntheticDataset;
 import io.streamrec.model.data.SyntheticOptions;
 import io.streamrec.model.encode.Encoders;
+import io.streamrec.model.estimator.EstimatorOptions;
 import io.streamrec.model.history.HistoryPolicy;
 import io.streamrec.model.history.HistoryReplay;
 import io.streamrec.model.history.HistoryStep;
@@ -10,6 +11,7 @@ import io.streamrec.model.sync.ModelUpdates;
 import io.streamrec.model.train.EncodedUser;
 import io.streamrec.model.train.OnlineTrainer;
 import io.streamrec.model.train.TrainerConfig;
+import io.streamrec.model.train.TrainerOptions;
 import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.UserVector;
@@ -40,14 +42,14 @@ public final class TinyModel implements AutoCloseable {
                 .replay(new SyntheticDataset(options).events())
                 .toList();
         TrainerConfig config = TrainerConfig.builder()
-                .featureDims(8, 4, 4, 2, 2)
-                .outputDim(20)
+                .set(TrainerOptions.FEATURE_DIMS, List.of(8, 4, 4, 2, 2))
+                .set(TrainerOptions.OUTPUT_DIM, 20)
                 .vocabularyCapacity(5_000)
-                .maxSessionLength(10)
-                .maxLongTermLength(10)
-                .estimatorHashSize(1 << 12)
-                .batchSize(BATCH)
-                .seed(3)
+                .set(TrainerOptions.MAX_SESSION_LENGTH, 10)
+                .set(TrainerOptions.MAX_LONG_TERM_LENGTH, 10)
+                .set(EstimatorOptions.HASH_SLOTS, 1 << 12)
+                .set(TrainerOptions.BATCH_SIZE, BATCH)
+                .set(TrainerOptions.SEED, 3L)
                 .build();
         Map<String, String> settings = encoder.equals("sine")
                 ? Map.of("sine.concepts", "8", "sine.interests", "3")

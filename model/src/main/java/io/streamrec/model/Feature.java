@@ -3,7 +3,7 @@ package io.streamrec.model;
 import io.streamrec.schemas.Behavior;
 
 /**
- * The item-side features f ∈ F of DESIGN §6. An item's input embedding is the concat of one
+ * The item-side features f ∈ F of docs/design.md ("Models"). An item's input embedding is the concat of one
  * embedding per feature, in this declaration order: e_i = concat(e_i^f, f ∈ F).
  */
 public enum Feature {

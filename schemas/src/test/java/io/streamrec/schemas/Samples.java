@@ -156,7 +156,7 @@ public final class Samples {
                 .setCreatedAt(NOW)
                 .setSpec(ModelSpec.newBuilder()
                         .setEncoderName("sdm")
-                        .setEncoderSettings(Map.of("sdm.attention.heads", "2"))
+                        .setEncoderSettings(Map.of("sdm.attention-heads", "2"))
                         .setModelSettings(Map.of("outputDim", "64"))
                         .build())
                 .setDense(dense)

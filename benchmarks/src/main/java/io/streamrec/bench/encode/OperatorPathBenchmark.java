@@ -7,6 +7,7 @@ import io.streamrec.model.train.LongTermCache;
 import io.streamrec.model.train.RetrievalModel;
 import io.streamrec.model.train.SessionBuckets;
 import io.streamrec.model.train.TrainerConfig;
+import io.streamrec.model.train.TrainerOptions;
 import io.streamrec.schemas.Behavior;
 import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.LongTermFeatures;
@@ -34,12 +35,12 @@ final class OperatorPathBenchmark {
 
     static void run(int batch, double seconds) {
         TrainerConfig config = TrainerConfig.builder()
-                .featureDims(32, 8, 8, 8, 8)
-                .outputDim(64)
+                .set(TrainerOptions.FEATURE_DIMS, List.of(32, 8, 8, 8, 8))
+                .set(TrainerOptions.OUTPUT_DIM, 64)
                 .vocabularyCapacity(100_000)
-                .maxSessionLength(50)
-                .maxLongTermLength(50)
-                .seed(3)
+                .set(TrainerOptions.MAX_SESSION_LENGTH, 50)
+                .set(TrainerOptions.MAX_LONG_TERM_LENGTH, 50)
+                .set(TrainerOptions.SEED, 3L)
                 .build();
         try (RetrievalModel model = RetrievalModel.create(config, dims -> new SdmEncoder(dims, SdmConfig.defaults()))) {
             SplittableRandom random = new SplittableRandom(5);

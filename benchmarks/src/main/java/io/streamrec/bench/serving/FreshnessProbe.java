@@ -6,9 +6,11 @@ import io.streamrec.embedded.EmbeddedKafkaBroker;
 import io.streamrec.flink.job.TopicSpec;
 import io.streamrec.flink.job.Topics;
 import io.streamrec.model.encode.Encoders;
+import io.streamrec.model.estimator.EstimatorOptions;
 import io.streamrec.model.sync.ModelUpdates;
 import io.streamrec.model.train.OnlineTrainer;
 import io.streamrec.model.train.TrainerConfig;
+import io.streamrec.model.train.TrainerOptions;
 import io.streamrec.schemas.ItemRow;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.UserVector;
@@ -158,10 +160,10 @@ final class FreshnessProbe {
     /** A real model's FULL (spec, dense parameters) carrying {@code items} synthetic item rows, re-chunked. */
     private static List<ModelUpdate> full(int items, int dim, IndexWorkload workload, Random random) {
         TrainerConfig config = TrainerConfig.builder()
-                .outputDim(dim)
-                .featureDims(dim / 2, dim / 4, dim / 8, dim / 16, dim / 16)
+                .set(TrainerOptions.OUTPUT_DIM, dim)
+                .set(TrainerOptions.FEATURE_DIMS, List.of(dim / 2, dim / 4, dim / 8, dim / 16, dim / 16))
                 .vocabularyCapacity(Math.max(1_000, items))
-                .estimatorHashSize(1 << 12)
+                .set(EstimatorOptions.HASH_SLOTS, 1 << 12)
                 .build();
         try (OnlineTrainer trainer = new OnlineTrainer(config, Encoders.factory("sdm", Map.of()))) {
             List<ModelUpdate> model = new ModelUpdates(trainer, 900 * 1024, Clock.systemUTC()).full();

@@ -1,7 +1,7 @@
 package io.streamrec.bench.state;
 
+import io.streamrec.flink.job.JobOptions;
 import io.streamrec.flink.job.StateCompression;
-import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.state.ApplyOrder;
 import io.streamrec.flink.state.MemtableBloomOptionsFactory;
 import io.streamrec.flink.state.UserStateOperator;
@@ -112,7 +112,7 @@ public final class UserStateBenchmark implements Callable<Integer> {
             description = "when user state applies an event: arrival or event-time "
                     + "(default: the streamrec job's, ${DEFAULT-VALUE})",
             converter = ApplyOrderConverter.class)
-    ApplyOrder applyOrder = StreamrecJobConfig.DEFAULT_APPLY_ORDER;
+    ApplyOrder applyOrder = JobOptions.APPLY_ORDER.defaultValue();
 
     static final class ApplyOrderConverter implements CommandLine.ITypeConverter<ApplyOrder> {
         @Override
@@ -137,27 +137,26 @@ public final class UserStateBenchmark implements Callable<Integer> {
             description = "RocksDB Bloom filters in "
                     + "state files and memtables (state.backend.rocksdb.use-bloom-filter and the job's options factory; default: "
                     + "the streamrec job's, ${DEFAULT-VALUE}; Flink's is off)")
-    boolean bloomFilter = StreamrecJobConfig.DEFAULT_ROCKSDB_BLOOM_FILTER;
+    boolean bloomFilter = JobOptions.ROCKSDB_BLOOM_FILTER.defaultValue();
 
     @Option(
             names = "--state-compression",
             description = "RocksDB compression of the state files: "
                     + "${COMPLETION-CANDIDATES} (default: the streamrec job's, ${DEFAULT-VALUE}; Flink's is SNAPPY)")
-    StateCompression stateCompression = StreamrecJobConfig.DEFAULT_STATE_COMPRESSION;
+    StateCompression stateCompression = JobOptions.STATE_COMPRESSION.defaultValue();
 
     @Option(
             names = "--managed-memory",
             description =
                     "Flink managed memory per task manager, which RocksDB's block "
                             + "cache and memtables share (taskmanager.memory.managed.size; default: the streamrec job's, ${DEFAULT-VALUE})")
-    String managedMemory = StreamrecJobConfig.DEFAULT_MANAGED_MEMORY.toString().replace(" ", "");
+    String managedMemory = JobOptions.MANAGED_MEMORY.defaultText();
 
     @Option(
             names = "--rocksdb-write-buffer",
             description = "RocksDB memtable size per state "
                     + "(state.backend.rocksdb.writebuffer.size; default: the streamrec job's, ${DEFAULT-VALUE})")
-    String rocksdbWriteBuffer =
-            StreamrecJobConfig.DEFAULT_ROCKSDB_WRITE_BUFFER_SIZE.toString().replace(" ", "");
+    String rocksdbWriteBuffer = JobOptions.ROCKSDB_WRITE_BUFFER.defaultText();
 
     @Option(names = "--checkpoint-interval", description = "ISO-8601 (default: ${DEFAULT-VALUE})")
     Duration checkpointInterval = Duration.ofSeconds(2);
@@ -356,7 +355,7 @@ public final class UserStateBenchmark implements Callable<Integer> {
                 WatermarkStrategy.noWatermarks(),
                 "synthetic profiles");
         SingleOutputStreamOperator<FeatureSnapshot> snapshots = UserStateOperator.attach(
-                events, profiles, HistoryPolicy.defaults(), UserStateOperator.DEFAULT_MAX_WAITING_EVENTS, applyOrder);
+                events, profiles, HistoryPolicy.defaults(), JobOptions.MAX_WAITING_EVENTS.defaultValue(), applyOrder);
         snapshots.sinkTo(new OutputWindowProbe<>());
         DataStream<TrainingExample> examples = snapshots.getSideOutput(UserStateOperator.TRAINING_EXAMPLES);
         examples.sinkTo(new DiscardingSink<>());

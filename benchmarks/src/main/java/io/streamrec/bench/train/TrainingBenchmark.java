@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.optimizer.Optimizer;
+import io.streamrec.config.Settings;
 import io.streamrec.model.Feature;
 import io.streamrec.model.embed.AdamRule;
 import io.streamrec.model.embed.BatchRows;
@@ -15,6 +16,7 @@ import io.streamrec.model.encode.UserEncoder;
 import io.streamrec.model.encode.pool.MeanPoolEncoder;
 import io.streamrec.model.train.OnlineTrainer;
 import io.streamrec.model.train.TrainerConfig;
+import io.streamrec.model.train.TrainerOptions;
 import io.streamrec.model.vocab.DynamicVocabulary;
 import io.streamrec.schemas.Behavior;
 import io.streamrec.schemas.FeatureSnapshot;
@@ -86,7 +88,7 @@ public final class TrainingBenchmark {
 
     private static void encoderThroughput(List<TrainingExample> stream, int steps) {
         Map<String, Function<EncoderDimensions, UserEncoder>> encoders = new LinkedHashMap<>();
-        encoders.put(MeanPoolEncoder.NAME, MeanPoolEncoder.factory(MeanPoolEncoder.DEFAULT_HIDDEN));
+        encoders.put(MeanPoolEncoder.NAME, MeanPoolEncoder.factory(Settings.empty()));
         for (String name : Encoders.names()) {
             encoders.put(name, Encoders.factory(name, Map.of()));
         }
@@ -124,9 +126,9 @@ public final class TrainingBenchmark {
 
     private static TrainerConfig config() {
         return TrainerConfig.builder()
-                .batchSize(BATCH)
-                .maxSessionLength(50)
-                .maxLongTermLength(50)
+                .set(TrainerOptions.BATCH_SIZE, BATCH)
+                .set(TrainerOptions.MAX_SESSION_LENGTH, 50)
+                .set(TrainerOptions.MAX_LONG_TERM_LENGTH, 50)
                 .build();
     }
 
@@ -205,8 +207,7 @@ public final class TrainingBenchmark {
     }
 
     private static double trainerStepMillis(int vocabulary, List<TrainingExample> stream, int steps) {
-        try (OnlineTrainer trainer =
-                new OnlineTrainer(config(), MeanPoolEncoder.factory(MeanPoolEncoder.DEFAULT_HIDDEN))) {
+        try (OnlineTrainer trainer = new OnlineTrainer(config(), MeanPoolEncoder.factory(Settings.empty()))) {
             DynamicVocabulary items =
                     trainer.model().embeddings().table(Feature.ITEM).vocabulary();
             for (int i = 0; i < vocabulary; i++) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.cluster.ClusterClasspath;
 import io.streamrec.cluster.FlinkSessionCluster;
 import io.streamrec.cluster.KafkaProcess;
+import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.TopicNames;
 import io.streamrec.flink.job.TopicSpec;
 import io.streamrec.flink.job.Topics;
@@ -167,7 +168,7 @@ class SoakIT {
     void underFaultsEveryAcceptedEventIsAppliedExactlyOnceAndNothingGoesBack() throws Exception {
         ClusterClasspath classpath = ClusterClasspath.fromBuild();
         MovieLensScenario scenario = scenario(events);
-        TopicNames topics = TopicNames.defaults();
+        TopicNames topics = StreamrecJobConfig.builder().build().topics();
         CompletableFuture<KafkaProcess> starting =
                 CompletableFuture.supplyAsync(() -> KafkaProcess.start(dir.resolve("kafka"), classpath));
         try (FlinkSessionCluster flink = FlinkSessionCluster.start(dir.resolve("flink"), classpath, settings());
@@ -291,7 +292,7 @@ class SoakIT {
             indexOfEvent.put(scenario.accepted.get(i).getEventId(), i);
         }
         ClusterClasspath classpath = ClusterClasspath.fromBuild();
-        TopicNames topics = TopicNames.defaults();
+        TopicNames topics = StreamrecJobConfig.builder().build().topics();
         CompletableFuture<KafkaProcess> starting =
                 CompletableFuture.supplyAsync(() -> KafkaProcess.start(dir.resolve("kafka"), classpath));
         try (FlinkSessionCluster flink = FlinkSessionCluster.start(dir.resolve("flink"), classpath, settings());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.streamrec.cluster.ClusterClasspath;
 import io.streamrec.cluster.FlinkSessionCluster;
 import io.streamrec.cluster.KafkaProcess;
+import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.TopicNames;
 import io.streamrec.flink.job.TopicSpec;
 import io.streamrec.flink.job.Topics;
@@ -88,7 +89,7 @@ class TaskManagerFailureIT {
         ClusterClasspath classpath = ClusterClasspath.fromBuild();
         MovieLensScenario scenario = MovieLensScenario.create(RATINGS, 0, 0, 0, 0, 11L);
         int beforeKill = BEFORE_KILL;
-        TopicNames topics = TopicNames.defaults();
+        TopicNames topics = StreamrecJobConfig.builder().build().topics();
 
         // Kafka and Flink are independent until the job starts: start them side by side
         CompletableFuture<KafkaProcess> starting =

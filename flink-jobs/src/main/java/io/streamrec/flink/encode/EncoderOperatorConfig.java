@@ -1,210 +1,155 @@
 package io.streamrec.flink.encode;
 
+import io.streamrec.config.Check;
+import io.streamrec.config.InvalidConfigException;
+import io.streamrec.config.Option;
+import io.streamrec.config.OptionTable;
+import io.streamrec.config.Settings;
+import io.streamrec.model.ModelSettings;
 import io.streamrec.model.encode.Encoders;
-import io.streamrec.model.encode.sdm.SdmEncoder;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
- * How the {@link UserVectorEncoderOperator} encodes: which encoder, and how it micro-batches. Every option has a
- * documented default ({@code DEFAULT_*}); {@link Builder#build()} checks them all at once and says what to change,
- * so a built config is valid. The encoder's own settings are not here: every FULL update on {@code model-updates}
- * carries the complete model spec, and the encoder rebuilds the model from it.
+ * How the {@link UserVectorEncoderOperator} encodes: the model it follows ({@link ModelSettings#MODEL}, which the
+ * trainer reads too) and how it micro-batches ({@link #OPTIONS}). A built config is valid: {@link #from} and
+ * {@link Builder#build()} check every option and report every problem at once. The encoder's own settings are not
+ * here: every FULL update on {@code model-updates} carries the complete model spec, and the encoder rebuilds the
+ * model from it.
  */
 public final class EncoderOperatorConfig implements Serializable {
+    private static final long serialVersionUID = 2L;
 
-    private static final long serialVersionUID = 1L;
+    public static final Option<Integer> MAX_BATCH_RECORDS = Option.key("encoder-max-batch")
+            .intType()
+            .defaultValue(256)
+            .withDescription("Feature snapshots an encoder subtask encodes at once: inference per user is about ten"
+                    + " times cheaper at 256 than at 1 (1 encodes every snapshot alone).")
+            .withCheck(Check.atLeast(1));
 
-    /** SDM, the paper's sequential encoder; "sine" for several interests per user. */
-    public static final String DEFAULT_ENCODER = SdmEncoder.NAME;
-    /** Encoder inference is ~10x faster per user at batch 256 than at batch 1 on this machine (PLATFORM.md). */
-    public static final int DEFAULT_MAX_BATCH_RECORDS = 256;
-    /** The most a snapshot waits for its batch to fill; small beside the ~1 s event-to-vector target. */
-    public static final Duration DEFAULT_MAX_BATCH_DELAY = Duration.ofMillis(20);
-    /**
-     * Snapshots kept per subtask while no model is held (cold start, or after a restore until the trainer's FULL
-     * arrives). Beyond it only each user's latest snapshot is kept (the topic is compacted by user, so older ones
-     * would be overwritten anyway); if even the distinct users exceed it, the users not seen for longest are dropped
-     * and get a vector at their next event. About 1-2 KB per snapshot, so the default bounds it to some 100-200 MB.
-     */
-    public static final int DEFAULT_MAX_PENDING_SNAPSHOTS = 100_000;
-    /**
-     * Item ids a vector carries as the user's recent items (newest first, no repeats): what a server excludes when
-     * asked not to recommend seen items. The session (up to 50 items) and the long-term items (up to 50) fit.
-     */
-    public static final int DEFAULT_MAX_RECENT_ITEMS = 100;
-    /**
-     * The most a snapshot should spend in the encoder, waiting for its batch plus being encoded: the batch deadline
-     * is set from the arrival rate and the measured encode cost to stay within it ({@link BatchDeadline}).
-     */
-    public static final Duration DEFAULT_LATENCY_BUDGET = Duration.ofMillis(25);
-    /**
-     * Users whose long-term branch (SDM's e_u and p^u) is kept per subtask, so that an event whose long-term history
-     * did not change encodes only its session; about 600 bytes each at D=64.
-     */
-    public static final int DEFAULT_LONG_TERM_CACHE_USERS = 50_000;
+    public static final Option<Duration> MAX_BATCH_DELAY = Option.key("encoder-max-batch-delay")
+            .durationType()
+            .defaultValue(Duration.ofMillis(20))
+            .withDescription("The longest a feature snapshot waits for its batch: the deadline the latency budget sets"
+                    + " from the arrival rate never exceeds it.")
+            .withCheck(Check.positiveDuration());
 
-    private final String encoderName;
-    private final int maxBatchRecords;
-    private final Duration maxBatchDelay;
-    private final int maxPendingSnapshots;
-    private final int maxRecentItems;
-    private final Duration latencyBudget;
-    private final int longTermCacheUsers;
+    public static final Option<Duration> LATENCY_BUDGET = Option.key("encoder-latency-budget")
+            .durationType()
+            .defaultValue(Duration.ofMillis(25))
+            .withDescription("The most a feature snapshot should spend in the encoder, waiting for its batch plus being"
+                    + " encoded: the batch deadline follows the arrival rate and the measured encoding cost to stay"
+                    + " within it; 0 encodes every snapshot on arrival.")
+            .withCheck(Check.notNegative());
 
-    private EncoderOperatorConfig(Builder b) {
-        this.encoderName = b.encoderName;
-        this.maxBatchRecords = b.maxBatchRecords;
-        this.maxBatchDelay = b.maxBatchDelay;
-        this.maxPendingSnapshots = b.maxPendingSnapshots;
-        this.maxRecentItems = b.maxRecentItems;
-        this.latencyBudget = b.latencyBudget;
-        this.longTermCacheUsers = b.longTermCacheUsers;
+    public static final Option<Integer> MAX_PENDING_SNAPSHOTS = Option.key("encoder-max-pending")
+            .intType()
+            .defaultValue(100_000)
+            .withDescription("Feature snapshots an encoder subtask keeps while it has no model yet (cold start, or"
+                    + " after a restore until the trainer's FULL update arrives); beyond it only each user's latest"
+                    + " is kept (about 1-2 KB each).");
+
+    public static final Option<Integer> MAX_RECENT_ITEMS = Option.key("vector-recent-items")
+            .intType()
+            .defaultValue(100)
+            .withDescription("Item ids a user vector carries as the user's recent items (newest first, no repeats),"
+                    + " which a server may leave out of the recommendations; 0 sends none.")
+            .withCheck(Check.atLeast(0));
+
+    public static final Option<Integer> LONG_TERM_CACHE_USERS = Option.key("encoder-long-term-cache")
+            .intType()
+            .defaultValue(50_000)
+            .withDescription("Users whose long-term branch (SDM's e_u and p^u) each encoder subtask keeps, so that an"
+                    + " event that leaves the long-term history unchanged encodes only its session (about 600 bytes"
+                    + " each at D=64); 0 turns the cache off.")
+            .withCheck(Check.atLeast(0));
+
+    public static final OptionTable OPTIONS = OptionTable.builder("encoder options")
+            .section(
+                    "Encoders",
+                    MAX_BATCH_RECORDS,
+                    MAX_BATCH_DELAY,
+                    LATENCY_BUDGET,
+                    MAX_PENDING_SNAPSHOTS,
+                    MAX_RECENT_ITEMS,
+                    LONG_TERM_CACHE_USERS)
+            .crossCheck((settings, problems) -> {
+                if (settings.get(MAX_PENDING_SNAPSHOTS) < settings.get(MAX_BATCH_RECORDS)) {
+                    problems.add(problems.name(MAX_PENDING_SNAPSHOTS) + " is " + settings.get(MAX_PENDING_SNAPSHOTS)
+                            + ": set it to at least " + problems.name(MAX_BATCH_RECORDS) + " ("
+                            + settings.get(MAX_BATCH_RECORDS) + ")");
+                }
+            })
+            .build();
+
+    private final Settings settings;
+
+    private EncoderOperatorConfig(Settings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * The encoder configuration in {@code settings}: the values of {@link #OPTIONS} and the model's name (other
+     * values are ignored).
+     *
+     * @throws InvalidConfigException listing every problem
+     */
+    public static EncoderOperatorConfig from(Settings settings) {
+        List<String> problems = new ArrayList<>(OPTIONS.problems(settings, OptionTable.Naming.KEYS));
+        String advice = ModelSettings.MODEL.advice(settings.get(ModelSettings.MODEL));
+        if (advice != null) {
+            problems.add(ModelSettings.MODEL.key() + " is " + settings.get(ModelSettings.MODEL) + ": " + advice);
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(OPTIONS.title(), problems);
+        }
+        return new EncoderOperatorConfig(settings);
     }
 
     public static EncoderOperatorConfig defaults() {
-        return builder().build();
+        return from(Settings.empty());
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The encoder to run, as {@link Encoders#names()} and {@code ModelUpdate.modelName} spell it. Default {@value #DEFAULT_ENCODER}. */
+    /** The value of one of {@link #OPTIONS}. */
+    public <T> T get(Option<T> option) {
+        return settings.get(option);
+    }
+
+    /** The encoder to run, as {@link Encoders#names()} and {@code ModelUpdate.modelName} spell it. */
     public String encoderName() {
-        return encoderName;
-    }
-
-    /** A batch is encoded once it holds this many snapshots. Default {@value #DEFAULT_MAX_BATCH_RECORDS}. */
-    public int maxBatchRecords() {
-        return maxBatchRecords;
-    }
-
-    /**
-     * ... or once its first snapshot has waited its deadline, which the {@link #latencyBudget()} sets from the arrival
-     * rate and never above this (processing time). Default 20 ms.
-     */
-    public Duration maxBatchDelay() {
-        return maxBatchDelay;
-    }
-
-    /** Bound of the snapshots kept while no model is held. Default {@value #DEFAULT_MAX_PENDING_SNAPSHOTS}. */
-    public int maxPendingSnapshots() {
-        return maxPendingSnapshots;
-    }
-
-    /** Most recent item ids a vector carries. Default {@value #DEFAULT_MAX_RECENT_ITEMS}. */
-    public int maxRecentItems() {
-        return maxRecentItems;
-    }
-
-    /** The most a snapshot should spend in the encoder, waiting plus encoding. Default 25 ms. */
-    public Duration latencyBudget() {
-        return latencyBudget;
-    }
-
-    /** Users whose long-term branch is cached per subtask; 0 turns the cache off. Default {@value #DEFAULT_LONG_TERM_CACHE_USERS}. */
-    public int longTermCacheUsers() {
-        return longTermCacheUsers;
+        return settings.get(ModelSettings.MODEL);
     }
 
     @Override
     public String toString() {
-        return "EncoderOperatorConfig{encoder=" + encoderName + ", maxBatchRecords=" + maxBatchRecords
-                + ", maxBatchDelay=" + maxBatchDelay + ", maxPendingSnapshots=" + maxPendingSnapshots
-                + ", maxRecentItems=" + maxRecentItems + ", latencyBudget=" + latencyBudget
-                + ", longTermCacheUsers=" + longTermCacheUsers + "}";
+        return "EncoderOperatorConfig" + settings;
     }
 
-    /** Builds an {@link EncoderOperatorConfig}; unset options keep their documented defaults. */
+    /** Sets options; unset ones keep their defaults. */
     public static final class Builder {
-        private String encoderName = DEFAULT_ENCODER;
-        private int maxBatchRecords = DEFAULT_MAX_BATCH_RECORDS;
-        private Duration maxBatchDelay = DEFAULT_MAX_BATCH_DELAY;
-        private int maxPendingSnapshots = DEFAULT_MAX_PENDING_SNAPSHOTS;
-        private int maxRecentItems = DEFAULT_MAX_RECENT_ITEMS;
-        private Duration latencyBudget = DEFAULT_LATENCY_BUDGET;
-        private int longTermCacheUsers = DEFAULT_LONG_TERM_CACHE_USERS;
+        private final Settings.Builder settings = Settings.builder();
 
         private Builder() {}
 
-        public Builder latencyBudget(Duration budget) {
-            this.latencyBudget = Objects.requireNonNull(budget, "latencyBudget");
+        public <T> Builder set(Option<T> option, T value) {
+            settings.set(option, value);
             return this;
         }
 
-        public Builder longTermCacheUsers(int users) {
-            this.longTermCacheUsers = users;
-            return this;
+        /** {@link ModelSettings#MODEL}. */
+        public Builder model(String name) {
+            return set(ModelSettings.MODEL, name);
         }
 
-        public Builder encoder(String name) {
-            this.encoderName = Objects.requireNonNull(name, "encoder name");
-            return this;
-        }
-
-        public Builder maxBatchRecords(int records) {
-            this.maxBatchRecords = records;
-            return this;
-        }
-
-        public Builder maxBatchDelay(Duration delay) {
-            this.maxBatchDelay = Objects.requireNonNull(delay, "maxBatchDelay");
-            return this;
-        }
-
-        public Builder maxPendingSnapshots(int snapshots) {
-            this.maxPendingSnapshots = snapshots;
-            return this;
-        }
-
-        public Builder maxRecentItems(int items) {
-            this.maxRecentItems = items;
-            return this;
-        }
-
-        /**
-         * Checks every option and reports all problems in one message.
-         *
-         * @throws IllegalArgumentException naming each bad option, its value and what to set instead
-         */
+        /** @throws InvalidConfigException listing every problem */
         public EncoderOperatorConfig build() {
-            List<String> problems = new ArrayList<>();
-            if (maxBatchRecords < 1) {
-                problems.add(
-                        "maxBatchRecords must be at least 1 (1 encodes every snapshot alone), got " + maxBatchRecords);
-            }
-            if (maxBatchDelay.isNegative() || maxBatchDelay.isZero()) {
-                problems.add(
-                        "maxBatchDelay must be positive (e.g. 20 ms; set maxBatchRecords to 1 for no batching), got "
-                                + maxBatchDelay);
-            }
-            if (latencyBudget.isNegative()) {
-                problems.add("latencyBudget must not be negative (0 encodes every snapshot on arrival), got "
-                        + latencyBudget);
-            }
-            if (longTermCacheUsers < 0) {
-                problems.add("longTermCacheUsers must be at least 0 (0 turns the long-term cache off), got "
-                        + longTermCacheUsers);
-            }
-            if (maxPendingSnapshots < maxBatchRecords) {
-                problems.add("maxPendingSnapshots must be at least maxBatchRecords (" + maxBatchRecords + "), got "
-                        + maxPendingSnapshots);
-            }
-            if (maxRecentItems < 0) {
-                problems.add("maxRecentItems must be >= 0 (0 sends no recent items), got " + maxRecentItems);
-            }
-            if (!Encoders.names().contains(encoderName)) {
-                problems.add("unknown encoder '" + encoderName + "'; choose one of " + Encoders.names());
-            }
-            if (!problems.isEmpty()) {
-                throw new IllegalArgumentException(
-                        "invalid encoder operator configuration: " + String.join("; ", problems));
-            }
-            return new EncoderOperatorConfig(this);
+            return from(settings.build());
         }
     }
 }

@@ -41,12 +41,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns each {@link FeatureSnapshot} into a {@link UserVector} with the latest model it holds (DESIGN.md §2, §8).
+ * Turns each {@link FeatureSnapshot} into a {@link UserVector} with the latest model it holds (docs/design.md, "Architecture" and "Model sync").
  *
  * <p><b>Input 1</b>, feature snapshots (forward from the user state): micro-batched per subtask and encoded once the
- * batch holds {@link EncoderOperatorConfig#maxBatchRecords()} snapshots or its first has waited its deadline (a
+ * batch holds {@link EncoderOperatorConfig#MAX_BATCH_RECORDS} snapshots or its first has waited its deadline (a
  * processing-time timer), whichever comes first, as Flink's bundle operators do. The deadline follows the arrival rate
- * within {@link EncoderOperatorConfig#latencyBudget()} ({@link BatchDeadline}); at low rates a snapshot is encoded as
+ * within {@link EncoderOperatorConfig#LATENCY_BUDGET} ({@link BatchDeadline}); at low rates a snapshot is encoded as
  * it arrives. A batch is encoded in sub-batches of similar session length ({@link SessionBuckets}), and an encoder
  * with a long-term branch (SDM) takes it from a per-user {@link LongTermCache} wherever the user's long-term history,
  * profile and the model version are unchanged, so most events recompute only their session. A watermark, a checkpoint barrier ({@link #prepareSnapshotPreBarrier}) and the end of input flush
@@ -57,8 +57,7 @@ import org.slf4j.LoggerFactory;
  * vectors wait for a forward pass per burst event. A user's snapshots beyond {@value #USER_SHARE} in one batch wait
  * aside ({@link DeferredSnapshots}), in order, and take {@value #USER_SHARE} places of each later batch, so the
  * other users' snapshots keep their batches and deadlines while the burst is encoded with a quarter of the
- * encoder at most. Every snapshot still gets its vector, later, while at most {@link
- * EncoderOperatorConfig#maxPendingSnapshots()} wait aside (the bound of the snapshots kept before a first model);
+ * encoder at most. Every snapshot still gets its vector, later, while at most {@code encoder-max-pending} wait aside (the bound of the snapshots kept before a first model);
  * past that, a waiting user's newer snapshot supersedes its older waiting ones ({@code snapshotsSuperseded}), which
  * the compacted {@code user-vectors} topic would overwrite anyway, so a burst costs a bounded number of forward
  * passes, not one per event. Waiting snapshots are checkpointed with the operator; they are the one exception to the
@@ -79,7 +78,7 @@ import org.slf4j.LoggerFactory;
  * backwards, and the stream never waits for a large FULL.
  *
  * <p>Each vector carries the user's recent items (session, then long-term, newest first, without repeats, at most
- * {@link EncoderOperatorConfig#maxRecentItems()}), for servers that exclude seen items.
+ * {@link EncoderOperatorConfig#MAX_RECENT_ITEMS}), for servers that exclude seen items.
  *
  * <p><b>Cold start and recovery.</b> Until the first FULL arrives nothing is emitted: snapshots are kept pending
  * (bounded, see {@link PendingSnapshots}), the operator logs once that it waits, and every pending snapshot is
@@ -164,7 +163,7 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
         super.initializeState(context);
         pendingState = context.getOperatorStateStore()
                 .getListState(new ListStateDescriptor<>(PENDING_STATE, FeatureSnapshotSerializer.INSTANCE));
-        pending = new PendingSnapshots(config.maxPendingSnapshots());
+        pending = new PendingSnapshots(config.get(EncoderOperatorConfig.MAX_PENDING_SNAPSHOTS));
         for (FeatureSnapshot snapshot : pendingState.get()) {
             pending.add(snapshot);
         }
@@ -186,16 +185,18 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
                 UpdateValidator.standard(),
                 "model-assembler-" + config.encoderName() + "-"
                         + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
-        batch = new ArrayList<>(config.maxBatchRecords());
+        batch = new ArrayList<>(config.get(EncoderOperatorConfig.MAX_BATCH_RECORDS));
         inBatch = new HashMap<>();
-        deferred = new DeferredSnapshots(config.maxPendingSnapshots());
+        deferred = new DeferredSnapshots(config.get(EncoderOperatorConfig.MAX_PENDING_SNAPSHOTS));
         deadline = new BatchDeadline(
-                config.latencyBudget(),
-                config.maxBatchDelay(),
-                config.maxBatchRecords(),
+                config.get(EncoderOperatorConfig.LATENCY_BUDGET),
+                config.get(EncoderOperatorConfig.MAX_BATCH_DELAY),
+                config.get(EncoderOperatorConfig.MAX_BATCH_RECORDS),
                 PRIOR_PASS_COST,
                 PRIOR_USER_COST);
-        longTermCache = config.longTermCacheUsers() > 0 ? new LongTermCache(config.longTermCacheUsers()) : null;
+        longTermCache = config.get(EncoderOperatorConfig.LONG_TERM_CACHE_USERS) > 0
+                ? new LongTermCache(config.get(EncoderOperatorConfig.LONG_TERM_CACHE_USERS))
+                : null;
         metrics = new EncoderMetrics(getMetricGroup(), longTermCache, deadline);
         refusalLog = new UpdateRefusalLog(
                 LOG,
@@ -247,7 +248,8 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
 
     /** Full: the batch and the places it keeps for snapshots waiting aside hold {@code maxBatchRecords}. */
     private boolean batchFull() {
-        return batch.size() + Math.min(USER_SHARE, deferred.size()) >= config.maxBatchRecords();
+        return batch.size() + Math.min(USER_SHARE, deferred.size())
+                >= config.get(EncoderOperatorConfig.MAX_BATCH_RECORDS);
     }
 
     /** Sets the batch's deadline to {@code at}, unless one is set already that comes no later. */
@@ -333,8 +335,9 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
                         config.encoderName(),
                         waiting.size());
             }
-            for (int from = 0; from < waiting.size(); from += config.maxBatchRecords()) {
-                encodeAndEmit(waiting.subList(from, Math.min(waiting.size(), from + config.maxBatchRecords())));
+            for (int from = 0; from < waiting.size(); from += config.get(EncoderOperatorConfig.MAX_BATCH_RECORDS)) {
+                encodeAndEmit(waiting.subList(
+                        from, Math.min(waiting.size(), from + config.get(EncoderOperatorConfig.MAX_BATCH_RECORDS))));
             }
         }
     }
@@ -352,7 +355,7 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
                             + "(up to {}, then the latest per user)",
                     config.encoderName(),
                     pending.size(),
-                    config.maxPendingSnapshots());
+                    config.get(EncoderOperatorConfig.MAX_PENDING_SNAPSHOTS));
         }
     }
 
@@ -366,10 +369,13 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
             batchDeadline.cancel(false);
             batchDeadline = null;
         }
-        deferred.takeInto(batch, Math.min(USER_SHARE, config.maxBatchRecords() - batch.size()), USER_SHARE);
+        deferred.takeInto(
+                batch,
+                Math.min(USER_SHARE, config.get(EncoderOperatorConfig.MAX_BATCH_RECORDS) - batch.size()),
+                USER_SHARE);
         if (!batch.isEmpty()) {
             List<FeatureSnapshot> full = batch;
-            batch = new ArrayList<>(config.maxBatchRecords());
+            batch = new ArrayList<>(config.get(EncoderOperatorConfig.MAX_BATCH_RECORDS));
             inBatch.clear();
             encodeAndEmit(full);
         }
@@ -381,7 +387,8 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
     private void scheduleDeferred() {
         if (!deferred.isEmpty() && batchDeadline == null) {
             flushAt(getProcessingTimeService().getCurrentProcessingTime()
-                    + Math.max(1, config.maxBatchDelay().toMillis()));
+                    + Math.max(
+                            1, config.get(EncoderOperatorConfig.MAX_BATCH_DELAY).toMillis()));
         }
     }
 
@@ -393,10 +400,13 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
             batchDeadline = null;
         }
         do {
-            deferred.takeInto(batch, config.maxBatchRecords() - batch.size(), config.maxBatchRecords());
+            deferred.takeInto(
+                    batch,
+                    config.get(EncoderOperatorConfig.MAX_BATCH_RECORDS) - batch.size(),
+                    config.get(EncoderOperatorConfig.MAX_BATCH_RECORDS));
             if (!batch.isEmpty()) {
                 List<FeatureSnapshot> full = batch;
-                batch = new ArrayList<>(config.maxBatchRecords());
+                batch = new ArrayList<>(config.get(EncoderOperatorConfig.MAX_BATCH_RECORDS));
                 inBatch.clear();
                 encodeAndEmit(full);
             }
@@ -432,7 +442,7 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
                 .setEventId(snapshot.getEventId())
                 .setInterests(interests)
                 .setVector(boxed(encoded.vector()))
-                .setRecentItems(recentItems(snapshot, config.maxRecentItems()))
+                .setRecentItems(recentItems(snapshot, config.get(EncoderOperatorConfig.MAX_RECENT_ITEMS)))
                 .build();
     }
 

@@ -1,6 +1,6 @@
 /**
  * The encoder stage: feature snapshots in, user vectors out, with the model kept current from {@code model-updates}
- * (DESIGN.md §2, §8, §9).
+ * (docs/design.md, "Architecture", "Model sync", "Failure semantics").
  *
  * <p><b>Wiring</b> ({@link io.streamrec.flink.encode.UserVectorEncoderOperator#attach}):
  * <pre>{@code

@@ -1,6 +1,6 @@
 /**
- * Getting records in and refused records out: Kafka sources that decode and validate inside the source and
- * never throw, per-partition event-time watermarks, routing of refused records to the dead-letter topic, and
- * the job's Kafka sinks (dead letters, the user-features debug topic).
+ * Getting records in: Kafka sources that decode and validate inside the source and never throw, per-partition
+ * event-time watermarks, the routing of refused records towards the dead-letter topic, and the trainer's tail of
+ * the model-updates topic. The sinks that write them out are in {@code publish}.
  */
 package io.streamrec.flink.ingest;

@@ -5,9 +5,9 @@ import io.streamrec.flink.ingest.DeadLetterRouter;
 import io.streamrec.flink.ingest.DeadLetterTopic;
 import io.streamrec.flink.ingest.EventTimeWatermarks;
 import io.streamrec.flink.ingest.KafkaSettings;
-import io.streamrec.flink.ingest.KafkaSinks;
 import io.streamrec.flink.ingest.KafkaSources;
 import io.streamrec.flink.ingest.ModelUpdatesTail;
+import io.streamrec.flink.publish.KafkaSinks;
 import io.streamrec.flink.state.UserStateOperator;
 import io.streamrec.flink.train.TrainerOperator;
 import io.streamrec.schemas.DeadLetter;
@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The streaming job's ingestion and user-state graph (DESIGN.md §2):
+ * The streaming job's ingestion and user-state graph (docs/design.md, "Architecture"):
  * <pre>
  *   events ─► decode + validate (per-partition watermarks) ─┬─► keyBy(userId) ─┐
  *   user-profiles ─► decode + validate ─────────────────────┼─► keyBy(userId) ─┴─► user state ─► FeatureSnapshot
@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *                     refused, late, duplicate ◄───────────┴──────────────────────────┘
  *                              └─► events-dlq
  * </pre>
- * and, when {@link StreamrecJobConfig#encodeUserVectors()} is on (the default), the model loop (DESIGN.md §7, §8):
+ * and, when {@link JobOptions#VECTORS} is on (the default), the model loop (docs/design.md, "Training" and "Model sync"):
  * <pre>
  *   TrainingExample ─► trainer (parallelism 1) ─► model-updates ─► model-updates source (earliest, parallelism 1)
  *   FeatureSnapshot ─(forward)─► encoder ◄─(broadcast)──────────────────────────────────────┘
@@ -89,8 +89,10 @@ public final class StreamrecPipeline {
         KafkaSettings kafka = cfg.kafka();
         DeadLetterTopic dlq = cfg.deadLetterTopic();
         SingleOutputStreamOperator<SourcedEvent> events = env.fromSource(
-                        KafkaSources.events(kafka, cfg.topics().events(), cfg.eventFormat(), cfg.validationLimits()),
-                        EventTimeWatermarks.forEvents(cfg.maxOutOfOrderness(), cfg.effectiveSourceIdleness()),
+                        KafkaSources.events(
+                                kafka, cfg.topics().events(), cfg.get(JobOptions.EVENT_FORMAT), cfg.validationLimits()),
+                        EventTimeWatermarks.forEvents(
+                                cfg.get(JobOptions.MAX_OUT_OF_ORDERNESS), cfg.effectiveSourceIdleness()),
                         "events source: " + cfg.topics().events())
                 .uid(UID_EVENTS_SOURCE)
                 .process(new DeadLetterRouter<>(new AvroTypeInfo<>(SourcedEvent.class)))
@@ -99,10 +101,13 @@ public final class StreamrecPipeline {
         DataStream<DeadLetter> refused = events.getSideOutput(DeadLetterRouter.DEAD_LETTERS);
 
         DataStream<UserProfile> profiles;
-        if (cfg.readProfiles()) {
+        if (cfg.get(JobOptions.READ_PROFILES)) {
             SingleOutputStreamOperator<UserProfile> decodedProfiles = env.fromSource(
                             KafkaSources.profiles(
-                                    kafka, cfg.topics().userProfiles(), cfg.eventFormat(), cfg.validationLimits()),
+                                    kafka,
+                                    cfg.topics().userProfiles(),
+                                    cfg.get(JobOptions.EVENT_FORMAT),
+                                    cfg.validationLimits()),
                             WatermarkStrategy.noWatermarks(),
                             "user-profiles source: " + cfg.topics().userProfiles())
                     .uid(UID_PROFILES_SOURCE)
@@ -123,20 +128,24 @@ public final class StreamrecPipeline {
         }
 
         SingleOutputStreamOperator<FeatureSnapshot> snapshots = UserStateOperator.attach(
-                events, profiles, cfg.historyPolicy(), cfg.maxWaitingEvents(), cfg.applyOrder());
+                events,
+                profiles,
+                cfg.historyPolicy(),
+                cfg.get(JobOptions.MAX_WAITING_EVENTS),
+                cfg.get(JobOptions.APPLY_ORDER));
 
         DataStream<DeadLetter> allDeadLetters = refused.union(snapshots.getSideOutput(UserStateOperator.DEAD_LETTERS));
         allDeadLetters
                 .sinkTo(KafkaSinks.deadLetters(kafka, dlq))
                 .name("dead letters: " + cfg.topics().eventsDlq())
                 .uid(UID_DLQ_SINK);
-        if (cfg.publishUserFeatures()) {
+        if (cfg.get(JobOptions.PUBLISH_USER_FEATURES)) {
             snapshots
                     .sinkTo(KafkaSinks.userFeatures(kafka, cfg.topics().userFeatures(), dlq))
                     .name("user features (debug): " + cfg.topics().userFeatures())
                     .uid(UID_USER_FEATURES_SINK);
         }
-        if (cfg.encodeUserVectors()) {
+        if (cfg.get(JobOptions.VECTORS)) {
             attachModelLoop(
                     env, cfg, kafka, dlq, snapshots, snapshots.getSideOutput(UserStateOperator.TRAINING_EXAMPLES));
         }
@@ -154,7 +163,9 @@ public final class StreamrecPipeline {
                         examples,
                         cfg.trainer(),
                         new ModelUpdatesTail(
-                                cfg.bootstrapServers(), cfg.topics().modelUpdates(), cfg.kafkaProperties()))
+                                cfg.get(JobOptions.BOOTSTRAP_SERVERS),
+                                cfg.topics().modelUpdates(),
+                                cfg.kafkaProperties()))
                 .sinkTo(KafkaSinks.modelUpdates(
                         kafka, cfg.topics().modelUpdates(), cfg.modelUpdatesMaxMessageBytes(), dlq))
                 .name("model updates: " + cfg.topics().modelUpdates())

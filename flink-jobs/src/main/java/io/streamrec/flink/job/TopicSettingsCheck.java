@@ -1,7 +1,7 @@
 package io.streamrec.flink.job;
 
 import io.streamrec.flink.ingest.KafkaSettings;
-import io.streamrec.flink.ingest.KafkaSinks;
+import io.streamrec.flink.publish.KafkaSinks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -103,10 +103,10 @@ public final class TopicSettingsCheck {
         KafkaSettings kafka = cfg.kafka();
         Map<String, Properties> byTopic = new LinkedHashMap<>();
         byTopic.put(cfg.topics().eventsDlq(), kafka.producerConfig(Map.of()));
-        if (cfg.publishUserFeatures()) {
+        if (cfg.get(JobOptions.PUBLISH_USER_FEATURES)) {
             byTopic.put(cfg.topics().userFeatures(), kafka.producerConfig(Map.of()));
         }
-        if (cfg.encodeUserVectors()) {
+        if (cfg.get(JobOptions.VECTORS)) {
             byTopic.put(cfg.topics().userVectors(), kafka.producerConfig(Map.of()));
             byTopic.put(
                     cfg.topics().modelUpdates(),
@@ -174,7 +174,7 @@ public final class TopicSettingsCheck {
                 client.put(key, value);
             }
         });
-        client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers());
+        client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.get(JobOptions.BOOTSTRAP_SERVERS));
         client.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         List<ConfigResource> resources = cfg.requiredTopics(1).stream()
                 .map(spec -> new ConfigResource(ConfigResource.Type.TOPIC, spec.name()))

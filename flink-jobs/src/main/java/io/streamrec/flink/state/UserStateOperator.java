@@ -47,8 +47,8 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Keyed user state (DESIGN §5): applies each user's events to a {@link UserHistory} and emits the
- * {@link FeatureSnapshot} after each applied event. Input 1 is the validated event stream, input 2 the
+ * Keyed user state (docs/design.md, "User state"): applies each user's events to a {@link UserHistory}
+ * and emits the {@link FeatureSnapshot} after each applied event. Input 1 is the validated event stream, input 2 the
  * user-profile stream, both keyed by userId ({@link #attach}).
  *
  * <p><b>Apply order.</b> With {@link ApplyOrder#ARRIVAL} an event is applied and its snapshot emitted as
@@ -108,9 +108,6 @@ public final class UserStateOperator extends AbstractStreamOperator<FeatureSnaps
 
     /** The stable uid of the user-state operator: its keyed state is found by it. */
     public static final String UID = "user-state";
-
-    /** Enough for 2 s of lateness at 100k events/s on one subtask; a waiting event takes about 1 KB of heap. */
-    public static final int DEFAULT_MAX_WAITING_EVENTS = 250_000;
 
     static final String HISTORY_STATE = "user-history";
     private static final ValueStateDescriptor<UserHistory> HISTORY =

@@ -22,7 +22,7 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
  *
  * <p>Events are bucketed by their millisecond: a busy stream has tens of events per millisecond, so the
  * sorted map orders buckets, not events, and an event joins its bucket in arrival order without a
- * comparison (a priority queue of events cost a sift per event on each side, about 8 % of the operator).
+ * comparison (a priority queue of events would cost a sift per event on each side).
  *
  * <p>Not thread-safe: the task thread owns it.
  */

@@ -31,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The online trainer (DESIGN.md §7–§9) as a Flink operator at parallelism 1: test-then-train on the
+ * The online trainer (docs/design.md, "Training", "Model sync", "Failure semantics") as a Flink operator at parallelism 1: test-then-train on the
  * {@link TrainingExample}s, publishing chunked {@link ModelUpdate}s (FULL at start and every N, DELTA every T).
  *
  * <p>Built like Flink's {@code AsyncWaitOperator}: {@link #processElement} only hands the example to a
@@ -136,7 +136,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     }
 
     /**
-     * Versions strictly increase across restarts (DESIGN.md §8): a start without a checkpoint would otherwise
+     * Versions strictly increase across restarts (docs/design.md, "Model sync"): a start without a checkpoint would otherwise
      * begin at 1 under versions consumers already hold, and an old checkpoint's gap may not cover what was
      * published since. Never lowers the version counter.
      */
@@ -162,7 +162,8 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
                     + "; call setParallelism(1) and setMaxParallelism(1) on it");
         }
         copyInput = getExecutionConfig().isObjectReuseEnabled();
-        ModelUpdates updates = new ModelUpdates(state.trainer, config.maxMessageBytes(), Clock.systemUTC());
+        ModelUpdates updates =
+                new ModelUpdates(state.trainer, config.get(TrainerOperatorConfig.MAX_MESSAGE_BYTES), Clock.systemUTC());
         loop = new TrainingLoop(
                 state.trainer,
                 updates,
@@ -194,7 +195,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
 
     /** Asks one round early (see {@link DeltaLead}), so the delta interval is an upper bound, not a mean. */
     private void scheduleDelta(long from) {
-        long interval = config.deltaInterval().toMillis();
+        long interval = config.get(TrainerOperatorConfig.DELTA_INTERVAL).toMillis();
         getProcessingTimeService().registerTimer(from + interval - loop.deltaLeadMillis(interval), time -> {
             loop.requestDelta();
             scheduleDelta(time);
@@ -203,17 +204,23 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
 
     private void scheduleFull(long from) {
         getProcessingTimeService()
-                .registerTimer(from + config.fullUpdateInterval().toMillis(), time -> {
-                    loop.requestFull();
-                    scheduleFull(time);
-                });
+                .registerTimer(
+                        from
+                                + config.get(TrainerOperatorConfig.FULL_UPDATE_INTERVAL)
+                                        .toMillis(),
+                        time -> {
+                            loop.requestFull();
+                            scheduleFull(time);
+                        });
     }
 
     private void scheduleLog(long from) {
-        getProcessingTimeService().registerTimer(from + config.logInterval().toMillis(), time -> {
-            logProgress(time);
-            scheduleLog(time);
-        });
+        getProcessingTimeService()
+                .registerTimer(
+                        from + config.get(TrainerOperatorConfig.LOG_INTERVAL).toMillis(), time -> {
+                            logProgress(time);
+                            scheduleLog(time);
+                        });
     }
 
     private void logProgress(long now) {

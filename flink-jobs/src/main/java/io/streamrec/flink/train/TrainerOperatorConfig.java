@@ -1,274 +1,239 @@
 package io.streamrec.flink.train;
 
+import io.streamrec.config.Check;
+import io.streamrec.config.InvalidConfigException;
+import io.streamrec.config.Option;
+import io.streamrec.config.OptionTable;
+import io.streamrec.config.Settings;
+import io.streamrec.model.ModelSettings;
 import io.streamrec.model.encode.EncoderDimensions;
 import io.streamrec.model.encode.Encoders;
 import io.streamrec.model.encode.UserEncoder;
 import io.streamrec.model.sync.ModelUpdates;
 import io.streamrec.model.train.TrainerConfig;
+import io.streamrec.model.train.TrainerOptions;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Settings of the {@link TrainerOperator}: the model (encoder name and settings, {@link TrainerConfig}, whose
- * {@code batchSize} is the training batch) and how the operator runs it. Build with {@link #builder()}; every
- * setting has a documented default and {@link Builder#build()} rejects bad values with a message saying what
- * to change, so a misconfigured job fails when it is built, not hours into a run.
+ * Settings of the {@link TrainerOperator}: the model ({@link ModelSettings}: the encoder's name, the trainer's and the
+ * encoder's settings; {@code batch-size} is the training batch) and how the operator runs it ({@link #OPTIONS}). A
+ * built config is valid: {@link #from} and {@link Builder#build()} check every option and report every problem at
+ * once, so a misconfigured job fails when it is built, not hours into a run.
  *
- * <p>Serializable (it travels inside the job graph); the model settings are kept as the flat maps that
- * {@link TrainerConfig#toMap()} and {@link Encoders#factory} use.
+ * <p>Serializable: it travels inside the job graph.
  */
 public final class TrainerOperatorConfig implements Serializable {
+    private static final long serialVersionUID = 2L;
 
-    private static final long serialVersionUID = 1L;
-
-    public static final String DEFAULT_ENCODER = "sdm";
-    public static final Duration DEFAULT_DELTA_INTERVAL = Duration.ofSeconds(10);
-    public static final Duration DEFAULT_FULL_UPDATE_INTERVAL = Duration.ofMinutes(10);
-    public static final Duration DEFAULT_LOG_INTERVAL = Duration.ofSeconds(10);
-    public static final int DEFAULT_METRIC_WINDOW = 10_000;
-    public static final int DEFAULT_POPULARITY_WINDOW = 10_000;
     /** The queue holds this many batches when no capacity is given. */
-    public static final int DEFAULT_QUEUED_BATCHES = 4;
+    static final int QUEUED_BATCHES = 4;
     /** The mixing buffer holds this many batches when no capacity is given (4096 examples at batch 256). */
-    public static final int DEFAULT_MIXED_BATCHES = 16;
+    static final int MIXED_BATCHES = 16;
 
-    private final String encoder;
-    private final LinkedHashMap<String, String> encoderSettings;
-    private final LinkedHashMap<String, String> trainerSettings;
-    private final Duration deltaInterval;
-    private final Duration fullUpdateInterval;
-    private final Duration logInterval;
-    private final int maxMessageBytes;
-    private final int queueCapacity;
-    private final int mixingCapacity;
-    private final int metricWindow;
-    private final int popularityWindow;
-    private final long samplingSeed;
+    public static final Option<Duration> DELTA_INTERVAL = Option.key("delta-interval")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(10))
+            .withDescription("T, the longest time between two model deltas; the trainer asks one training round"
+                    + " early, so deltas come slightly more often.")
+            .withCheck(Check.positiveDuration());
 
-    private TrainerOperatorConfig(Builder b, TrainerConfig trainer) {
-        this.encoder = b.encoder;
-        this.encoderSettings = new LinkedHashMap<>(b.encoderSettings);
-        this.trainerSettings = new LinkedHashMap<>(trainer.toMap());
-        this.deltaInterval = b.deltaInterval;
-        this.fullUpdateInterval = b.fullUpdateInterval;
-        this.logInterval = b.logInterval;
-        this.maxMessageBytes = b.maxMessageBytes;
-        this.queueCapacity = b.queueCapacity > 0 ? b.queueCapacity : DEFAULT_QUEUED_BATCHES * trainer.batchSize();
-        this.mixingCapacity = b.mixingCapacity > 0 ? b.mixingCapacity : DEFAULT_MIXED_BATCHES * trainer.batchSize();
-        this.metricWindow = b.metricWindow;
-        this.popularityWindow = b.popularityWindow;
-        this.samplingSeed = b.samplingSeed;
+    public static final Option<Duration> FULL_UPDATE_INTERVAL = Option.key("full-update-interval")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(10))
+            .withDescription("N, how often a FULL model update is published besides the one at every start.")
+            .withCheck(Check.positiveDuration());
+
+    public static final Option<Duration> LOG_INTERVAL = Option.key("trainer-log-interval")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(10))
+            .withDescription("How often the trainer logs its figures at INFO.")
+            .withCheck(Check.positiveDuration());
+
+    public static final Option<Integer> MAX_MESSAGE_BYTES = Option.key("model-update-max-bytes")
+            .intType()
+            .defaultValue(ModelUpdates.DEFAULT_MAX_MESSAGE_BYTES)
+            .withDescription("Largest model-update chunk; the job creates model-updates with max.message.bytes this"
+                    + " plus 64 KiB.")
+            .withCheck(Check.atLeast(16 * 1024));
+
+    public static final Option<Integer> QUEUE_CAPACITY = Option.key("trainer-queue-capacity")
+            .intType()
+            .noDefaultValue()
+            .withDefaultText(QUEUED_BATCHES + " batches")
+            .withDescription("Examples waiting for the training thread; a trainer that falls behind samples the"
+                    + " arriving examples rather than hold back the vectors.");
+
+    public static final Option<Integer> MIXING_CAPACITY = Option.key("trainer-mixing-capacity")
+            .intType()
+            .noDefaultValue()
+            .withDefaultText(MIXED_BATCHES + " batches")
+            .withDescription("Scored examples each training batch is drawn from at random: time-ordered events come"
+                    + " in per-user bursts, and mixing gives each batch many users. The batch size trains each"
+                    + " scored batch as it arrives.");
+
+    public static final Option<Integer> METRIC_WINDOW = Option.key("metric-window")
+            .intType()
+            .defaultValue(10_000)
+            .withDescription("Examples over which the prequential metrics are averaged.")
+            .withCheck(Check.atLeast(1));
+
+    public static final Option<Integer> POPULARITY_WINDOW = Option.key("popularity-window")
+            .intType()
+            .defaultValue(10_000)
+            .withDescription("Most recent targets the popularity baseline counts.")
+            .withCheck(Check.atLeast(1));
+
+    public static final Option<Long> SAMPLING_SEED = Option.key("trainer-sampling-seed")
+            .longType()
+            .defaultValue(1L)
+            .withDescription("Seed of the sampling when the trainer's queue is full, and of the mixing.");
+
+    public static final OptionTable OPTIONS = OptionTable.builder("trainer options")
+            .section(
+                    "Training",
+                    DELTA_INTERVAL,
+                    FULL_UPDATE_INTERVAL,
+                    MAX_MESSAGE_BYTES,
+                    QUEUE_CAPACITY,
+                    MIXING_CAPACITY,
+                    METRIC_WINDOW,
+                    POPULARITY_WINDOW,
+                    LOG_INTERVAL,
+                    SAMPLING_SEED)
+            .crossCheck(TrainerOperatorConfig::checkTogether)
+            .build();
+
+    private final Settings settings;
+    private final TrainerConfig trainer;
+    private final Settings modelSettings;
+
+    private TrainerOperatorConfig(Settings settings) {
+        this.settings = settings;
+        this.modelSettings = ModelSettings.of(settings);
+        this.trainer = TrainerConfig.builder().setAll(modelSettings).build();
+    }
+
+    private static void checkTogether(Settings settings, OptionTable.Problems problems) {
+        if (settings.get(FULL_UPDATE_INTERVAL).compareTo(settings.get(DELTA_INTERVAL)) < 0) {
+            problems.add(problems.name(FULL_UPDATE_INTERVAL) + " is shorter than " + problems.name(DELTA_INTERVAL)
+                    + ": raise it, or lower the delta interval");
+        }
+        int batch;
+        try {
+            batch = ModelSettings.of(settings).get(TrainerOptions.BATCH_SIZE);
+        } catch (IllegalArgumentException reportedByTheModelOptions) {
+            return;
+        }
+        for (Option<Integer> capacity : List.of(QUEUE_CAPACITY, MIXING_CAPACITY)) {
+            Integer value = settings.get(capacity);
+            if (value != null && value < batch) {
+                problems.add(problems.name(capacity) + " is " + value + ": it must hold at least one batch of " + batch
+                        + "; raise it or leave it unset");
+            }
+        }
+    }
+
+    /**
+     * The trainer configuration in {@code settings}: the values of {@link #OPTIONS} and of
+     * {@link ModelSettings#OPTIONS} (other values are ignored).
+     *
+     * @throws InvalidConfigException listing every problem
+     */
+    public static TrainerOperatorConfig from(Settings settings) {
+        List<String> problems = new ArrayList<>(OPTIONS.problems(settings, OptionTable.Naming.KEYS));
+        problems.addAll(ModelSettings.OPTIONS.problems(settings, OptionTable.Naming.KEYS));
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(OPTIONS.title(), problems);
+        }
+        return new TrainerOperatorConfig(settings);
+    }
+
+    public static TrainerOperatorConfig defaults() {
+        return from(Settings.empty());
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The model kind: a name registered in {@link Encoders} (sdm, sine, meanpool). */
-    public String encoder() {
-        return encoder;
+    /** The value of one of {@link #OPTIONS} or {@link ModelSettings#OPTIONS}. */
+    public <T> T get(Option<T> option) {
+        return settings.get(option);
     }
 
-    /** Builds the configured encoder for given dimensions (settings were validated at {@link Builder#build()}). */
+    /** The model kind: a name registered in {@link Encoders} (sdm, sine, meanpool). */
+    public String encoder() {
+        return settings.get(ModelSettings.MODEL);
+    }
+
+    /** Builds the configured encoder for given dimensions (its settings were checked when this was built). */
     public Function<EncoderDimensions, UserEncoder> encoderFactory() {
-        return Encoders.factory(encoder, encoderSettings);
+        return Encoders.factory(encoder(), modelSettings);
     }
 
     public TrainerConfig trainerConfig() {
-        return TrainerConfig.fromMap(trainerSettings);
+        return trainer;
     }
 
     public int batchSize() {
-        return trainerConfig().batchSize();
+        return trainer.get(TrainerOptions.BATCH_SIZE);
     }
 
-    public Duration deltaInterval() {
-        return deltaInterval;
-    }
-
-    public Duration fullUpdateInterval() {
-        return fullUpdateInterval;
-    }
-
-    public Duration logInterval() {
-        return logInterval;
-    }
-
-    public int maxMessageBytes() {
-        return maxMessageBytes;
-    }
-
+    /** Examples waiting for the training thread before sampling starts. */
     public int queueCapacity() {
-        return queueCapacity;
+        Integer capacity = settings.get(QUEUE_CAPACITY);
+        return capacity != null ? capacity : QUEUED_BATCHES * batchSize();
     }
 
     /** Scored examples a training batch is drawn from (see {@link MixingBuffer}); one batch means no mixing. */
     public int mixingCapacity() {
-        return mixingCapacity;
-    }
-
-    public int metricWindow() {
-        return metricWindow;
-    }
-
-    public int popularityWindow() {
-        return popularityWindow;
-    }
-
-    public long samplingSeed() {
-        return samplingSeed;
+        Integer capacity = settings.get(MIXING_CAPACITY);
+        return capacity != null ? capacity : MIXED_BATCHES * batchSize();
     }
 
     @Override
     public String toString() {
-        return "TrainerOperatorConfig{encoder=" + encoder + ", encoderSettings=" + encoderSettings
-                + ", deltaInterval=" + deltaInterval + ", fullUpdateInterval=" + fullUpdateInterval
-                + ", maxMessageBytes=" + maxMessageBytes + ", queueCapacity=" + queueCapacity + ", mixingCapacity="
-                + mixingCapacity
-                + ", metricWindow=" + metricWindow + ", popularityWindow=" + popularityWindow
-                + ", trainer=" + trainerSettings + "}";
+        return "TrainerOperatorConfig" + settings;
     }
 
-    /** Builder with the defaults documented on each setter. */
+    /** Sets options; unset ones keep their defaults. */
     public static final class Builder {
-        private String encoder = DEFAULT_ENCODER;
-        private Map<String, String> encoderSettings = Map.of();
-        private TrainerConfig trainer = TrainerConfig.builder().build();
-        private Duration deltaInterval = DEFAULT_DELTA_INTERVAL;
-        private Duration fullUpdateInterval = DEFAULT_FULL_UPDATE_INTERVAL;
-        private Duration logInterval = DEFAULT_LOG_INTERVAL;
-        private int maxMessageBytes = ModelUpdates.DEFAULT_MAX_MESSAGE_BYTES;
-        private int queueCapacity;
-        private int mixingCapacity;
-        private int metricWindow = DEFAULT_METRIC_WINDOW;
-        private int popularityWindow = DEFAULT_POPULARITY_WINDOW;
-        private long samplingSeed = 1L;
+        private final Settings.Builder settings = Settings.builder();
+        private final Map<String, String> modelSettings = new LinkedHashMap<>();
 
         private Builder() {}
 
-        /** Encoder (model kind) by its registered name (default {@value #DEFAULT_ENCODER}). */
-        public Builder encoder(String name) {
-            this.encoder = name;
+        public <T> Builder set(Option<T> option, T value) {
+            settings.set(option, value);
             return this;
         }
 
-        /** Flat encoder settings such as {@code sdm.attention.heads} (default none: the encoder's defaults). */
-        public Builder encoderSettings(Map<String, String> settings) {
-            this.encoderSettings = Map.copyOf(settings);
+        /** {@link ModelSettings#MODEL}. */
+        public Builder model(String name) {
+            return set(ModelSettings.MODEL, name);
+        }
+
+        /** Entries of {@link ModelSettings#SETTINGS}, such as {@code batch-size=64} or {@code meanpool.hidden=32}. */
+        public Builder modelSettings(Map<String, String> entries) {
+            modelSettings.putAll(entries);
             return this;
         }
 
-        /** Model dimensions, optimiser, estimator and batch size (default {@code TrainerConfig.builder().build()}). */
-        public Builder trainer(TrainerConfig config) {
-            this.trainer = config;
-            return this;
+        /** Every setting of {@code trainer}, as entries of {@link ModelSettings#SETTINGS}. */
+        public Builder trainer(TrainerConfig trainer) {
+            return modelSettings(trainer.settings().toStrings());
         }
 
-        /** T, how often a DELTA is published (default 10 s). */
-        public Builder deltaInterval(Duration interval) {
-            this.deltaInterval = interval;
-            return this;
-        }
-
-        /** N, how often a FULL update is published besides the one at start (default 10 min). */
-        public Builder fullUpdateInterval(Duration interval) {
-            this.fullUpdateInterval = interval;
-            return this;
-        }
-
-        /** How often the training figures are logged at INFO (default 10 s). */
-        public Builder logInterval(Duration interval) {
-            this.logInterval = interval;
-            return this;
-        }
-
-        /** Largest model-update chunk in bytes, under the topic's {@code max.message.bytes} (default 900 KiB). */
-        public Builder maxMessageBytes(int bytes) {
-            this.maxMessageBytes = bytes;
-            return this;
-        }
-
-        /** Examples waiting for the training thread before sampling starts (default {@value #DEFAULT_QUEUED_BATCHES} batches). */
-        public Builder queueCapacity(int capacity) {
-            this.queueCapacity = capacity;
-            return this;
-        }
-
-        /**
-         * Scored examples each training batch is drawn from at random (default {@value #DEFAULT_MIXED_BATCHES}
-         * batches). Time-ordered events come in per-user bursts, and a batch of consecutive examples then holds a
-         * few users whose own items are most of the in-batch negatives; mixing over a few thousand examples
-         * gives each batch ~100 users on MovieLens. Each example is still scored on arrival and trained exactly
-         * once, about this many examples later; the waiting examples are checkpointed. Set it to the batch size
-         * to train each scored batch as it arrives.
-         */
-        public Builder mixingCapacity(int examples) {
-            this.mixingCapacity = examples;
-            return this;
-        }
-
-        /** Examples over which the prequential metrics are averaged (default {@value #DEFAULT_METRIC_WINDOW}). */
-        public Builder metricWindow(int examples) {
-            this.metricWindow = examples;
-            return this;
-        }
-
-        /** Most recent targets the popularity baseline counts (default {@value #DEFAULT_POPULARITY_WINDOW}). */
-        public Builder popularityWindow(int targets) {
-            this.popularityWindow = targets;
-            return this;
-        }
-
-        /** Seed of the admission sampling when the queue is full (default 1). */
-        public Builder samplingSeed(long seed) {
-            this.samplingSeed = seed;
-            return this;
-        }
-
+        /** @throws InvalidConfigException listing every problem */
         public TrainerOperatorConfig build() {
-            try {
-                Encoders.factory(encoder, encoderSettings);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("invalid trainer operator configuration: " + e.getMessage(), e);
-            }
-            require(
-                    trainer != null,
-                    "trainer settings are missing; pass TrainerConfig.builder().build() for the defaults");
-            requirePositive(deltaInterval, "deltaInterval");
-            requirePositive(fullUpdateInterval, "fullUpdateInterval");
-            requirePositive(logInterval, "logInterval");
-            require(
-                    fullUpdateInterval.compareTo(deltaInterval) >= 0,
-                    "fullUpdateInterval (" + fullUpdateInterval + ") must not be shorter than deltaInterval ("
-                            + deltaInterval + ")");
-            require(
-                    maxMessageBytes >= 16 * 1024,
-                    "maxMessageBytes must be at least 16 KiB, got " + maxMessageBytes
-                            + "; raise it (and the model-updates topic's max.message.bytes)");
-            require(
-                    queueCapacity == 0 || queueCapacity >= trainer.batchSize(),
-                    "queueCapacity (" + queueCapacity + ") must hold at least one batch of " + trainer.batchSize()
-                            + "; raise it or leave it unset");
-            require(
-                    mixingCapacity == 0 || mixingCapacity >= trainer.batchSize(),
-                    "mixingCapacity (" + mixingCapacity + ") must hold at least one batch of " + trainer.batchSize()
-                            + "; raise it or leave it unset");
-            require(metricWindow > 0, "metricWindow must be positive, got " + metricWindow);
-            require(popularityWindow > 0, "popularityWindow must be positive, got " + popularityWindow);
-            return new TrainerOperatorConfig(this, trainer);
-        }
-
-        private static void requirePositive(Duration d, String name) {
-            require(d != null && !d.isNegative() && !d.isZero(), name + " must be a positive duration, got " + d);
-        }
-
-        private static void require(boolean ok, String message) {
-            if (!ok) {
-                throw new IllegalArgumentException("invalid trainer operator configuration: " + message);
-            }
+            settings.set(ModelSettings.SETTINGS, modelSettings);
+            return from(settings.build());
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.streamrec.flink.train;
 
 import io.streamrec.model.train.OnlineTrainer;
+import io.streamrec.model.train.TrainerOptions;
 import io.streamrec.schemas.TrainingExample;
 import io.streamrec.schemas.codec.AvroBinaryCodec;
 import java.io.ByteArrayInputStream;
@@ -49,12 +50,15 @@ final class TrainerState {
 
     private TrainerState(OnlineTrainer trainer, TrainerOperatorConfig config, long trainedBefore) {
         this.trainer = trainer;
-        this.queue = new SamplingQueue<>(config.queueCapacity(), config.samplingSeed());
-        this.mixing =
-                new MixingBuffer<>(config.mixingCapacity(), trainer.config().batchSize(), config.samplingSeed());
-        this.metrics =
-                new PrequentialMetrics(config.metricWindow(), trainer.config().batchSize());
-        this.popularity = new RecentPopularity(config.popularityWindow());
+        this.queue = new SamplingQueue<>(config.queueCapacity(), config.get(TrainerOperatorConfig.SAMPLING_SEED));
+        this.mixing = new MixingBuffer<>(
+                config.mixingCapacity(),
+                trainer.config().get(TrainerOptions.BATCH_SIZE),
+                config.get(TrainerOperatorConfig.SAMPLING_SEED));
+        this.metrics = new PrequentialMetrics(
+                config.get(TrainerOperatorConfig.METRIC_WINDOW),
+                trainer.config().get(TrainerOptions.BATCH_SIZE));
+        this.popularity = new RecentPopularity(config.get(TrainerOperatorConfig.POPULARITY_WINDOW));
         this.trainedBefore = trainedBefore;
     }
 
@@ -158,8 +162,8 @@ final class TrainerState {
 
     /** How many versions the runs since a checkpoint {@code elapsedMillis} ago can have published, generously. */
     static long versionGap(long elapsedMillis, TrainerOperatorConfig config) {
-        long deltas = ceilDiv(elapsedMillis, config.deltaInterval());
-        long fulls = ceilDiv(elapsedMillis, config.fullUpdateInterval());
+        long deltas = ceilDiv(elapsedMillis, config.get(TrainerOperatorConfig.DELTA_INTERVAL));
+        long fulls = ceilDiv(elapsedMillis, config.get(TrainerOperatorConfig.FULL_UPDATE_INTERVAL));
         return 2 * (deltas + fulls) + RESTORE_SLACK;
     }
 

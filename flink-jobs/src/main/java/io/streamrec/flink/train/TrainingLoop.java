@@ -3,6 +3,7 @@ package io.streamrec.flink.train;
 import io.streamrec.model.sync.ModelUpdates;
 import io.streamrec.model.train.OnlineTrainer;
 import io.streamrec.model.train.Ranking;
+import io.streamrec.model.train.TrainerOptions;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.TrainingExample;
 import java.util.ArrayList;
@@ -94,7 +95,7 @@ final class TrainingLoop implements Runnable {
         this.popularity = popularity;
         this.probe = probe;
         this.sink = sink;
-        this.batchSize = trainer.config().batchSize();
+        this.batchSize = trainer.config().get(TrainerOptions.BATCH_SIZE);
         this.trained = trainedBefore;
         this.modelVersion = trainer.versions().latest();
     }

@@ -33,7 +33,7 @@ class BurstingUserTest {
     private static final String BURST_USER = "bursting-user";
     private static final Duration BATCH_DELAY = Duration.ofMillis(20);
     private static final Duration LATENCY_BUDGET = Duration.ofMillis(25);
-    private static final int BATCH = EncoderOperatorConfig.DEFAULT_MAX_BATCH_RECORDS;
+    private static final int BATCH = EncoderOperatorConfig.MAX_BATCH_RECORDS.defaultValue();
 
     private TrainedModel model;
     private UserVectorEncoderOperator operator;
@@ -65,11 +65,11 @@ class BurstingUserTest {
 
     private static EncoderOperatorConfig config() {
         return EncoderOperatorConfig.builder()
-                .encoder(SdmEncoder.NAME)
-                .maxBatchRecords(BATCH)
-                .maxBatchDelay(BATCH_DELAY)
-                .latencyBudget(LATENCY_BUDGET)
-                .maxPendingSnapshots(MAX_WAITING)
+                .model(SdmEncoder.NAME)
+                .set(EncoderOperatorConfig.MAX_BATCH_RECORDS, BATCH)
+                .set(EncoderOperatorConfig.MAX_BATCH_DELAY, BATCH_DELAY)
+                .set(EncoderOperatorConfig.LATENCY_BUDGET, LATENCY_BUDGET)
+                .set(EncoderOperatorConfig.MAX_PENDING_SNAPSHOTS, MAX_WAITING)
                 .build();
     }
 

@@ -10,6 +10,7 @@ import io.streamrec.model.sync.ModelUpdates;
 import io.streamrec.model.train.EncodedUser;
 import io.streamrec.model.train.OnlineTrainer;
 import io.streamrec.model.train.TrainerConfig;
+import io.streamrec.model.train.TrainerOptions;
 import io.streamrec.model.train.TrainingFixtures;
 import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.ModelUpdate;
@@ -38,8 +39,10 @@ final class TrainedModel implements AutoCloseable {
         this.steps = new HistoryReplay(HistoryPolicy.defaults())
                 .replay(new SyntheticDataset(options).events())
                 .toList();
-        TrainerConfig config =
-                TrainingFixtures.smallConfig().batchSize(BATCH).seed(3).build();
+        TrainerConfig config = TrainingFixtures.smallConfig()
+                .set(TrainerOptions.BATCH_SIZE, BATCH)
+                .set(TrainerOptions.SEED, 3L)
+                .build();
         this.trainer = new OnlineTrainer(config, Encoders.factory(encoder, Map.of()));
         this.updates = new ModelUpdates(trainer, MAX_MESSAGE_BYTES, Clock.systemUTC());
     }

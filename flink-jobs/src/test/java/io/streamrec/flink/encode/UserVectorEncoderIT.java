@@ -67,7 +67,9 @@ class UserVectorEncoderIT {
             try (CloseableIterator<UserVector> out = UserVectorEncoderOperator.attach(
                             spread,
                             updates,
-                            EncoderOperatorConfig.builder().maxBatchRecords(64).build())
+                            EncoderOperatorConfig.builder()
+                                    .set(EncoderOperatorConfig.MAX_BATCH_RECORDS, 64)
+                                    .build())
                     .executeAndCollect()) {
                 out.forEachRemaining(vectors::add);
             }

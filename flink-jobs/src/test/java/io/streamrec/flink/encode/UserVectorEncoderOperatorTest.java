@@ -63,12 +63,12 @@ class UserVectorEncoderOperatorTest {
 
     private static EncoderOperatorConfig batching(int records, Duration delay) {
         return EncoderOperatorConfig.builder()
-                .encoder(SdmEncoder.NAME)
-                .maxBatchRecords(records)
-                .maxBatchDelay(delay)
+                .model(SdmEncoder.NAME)
+                .set(EncoderOperatorConfig.MAX_BATCH_RECORDS, records)
+                .set(EncoderOperatorConfig.MAX_BATCH_DELAY, delay)
                 // a budget that never binds: these tests are about the batch's bounds, not its deadline
-                .latencyBudget(Duration.ofSeconds(10))
-                .maxPendingSnapshots(10_000)
+                .set(EncoderOperatorConfig.LATENCY_BUDGET, Duration.ofSeconds(10))
+                .set(EncoderOperatorConfig.MAX_PENDING_SNAPSHOTS, 10_000)
                 .build();
     }
 
@@ -189,9 +189,9 @@ class UserVectorEncoderOperatorTest {
     @Test
     void atALowArrivalRateEachSnapshotIsEncodedAsItArrives() throws Exception {
         startWithModel(EncoderOperatorConfig.builder()
-                .encoder(SdmEncoder.NAME)
-                .maxBatchDelay(Duration.ofMillis(50))
-                .latencyBudget(Duration.ofMillis(60))
+                .model(SdmEncoder.NAME)
+                .set(EncoderOperatorConfig.MAX_BATCH_DELAY, Duration.ofMillis(50))
+                .set(EncoderOperatorConfig.LATENCY_BUDGET, Duration.ofMillis(60))
                 .build());
         List<FeatureSnapshot> snapshots = model.snapshots(40);
         long t0 = harness.getProcessingTime();
@@ -522,7 +522,7 @@ class UserVectorEncoderOperatorTest {
     void aSineEncoderPublishesOneVectorPerInterest() throws Exception {
         try (TrainedModel sine = new TrainedModel(SineEncoder.NAME, 2_000).train(2)) {
             operator = new UserVectorEncoderOperator(
-                    EncoderOperatorConfig.builder().encoder(SineEncoder.NAME).build());
+                    EncoderOperatorConfig.builder().model(SineEncoder.NAME).build());
             harness = new TwoInputStreamOperatorTestHarness<>(operator);
             harness.open();
             List<FeatureSnapshot> snapshots = sine.snapshots(12);

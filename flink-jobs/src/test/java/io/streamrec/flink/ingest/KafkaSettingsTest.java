@@ -2,7 +2,10 @@ package io.streamrec.flink.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.flink.job.JobOptions;
+import io.streamrec.flink.job.StartingOffsets;
 import io.streamrec.flink.job.StreamrecJobConfig;
+import io.streamrec.flink.publish.KafkaSinks;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -15,9 +18,10 @@ class KafkaSettingsTest {
     @Test
     void aSinksOwnSettingsWinOverTheJobsClientPropertiesWhichWinOverNothing() {
         KafkaSettings kafka = StreamrecJobConfig.builder()
-                .bootstrapServers("kafka-1:9092")
-                .kafkaProperty("security.protocol", "SSL")
-                .kafkaProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "2000000")
+                .set(JobOptions.BOOTSTRAP_SERVERS, "kafka-1:9092")
+                .set(
+                        JobOptions.KAFKA_PROPERTIES,
+                        Map.of("security.protocol", "SSL", ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "2000000"))
                 .build()
                 .kafka();
 
@@ -37,8 +41,8 @@ class KafkaSettingsTest {
     @Test
     void carriesTheJobsGroupOffsetsGuaranteeAndTransactionalIdPrefix() {
         StreamrecJobConfig cfg = StreamrecJobConfig.builder()
-                .consumerGroup("recs-eu")
-                .startingOffsets(StreamrecJobConfig.StartingOffsets.LATEST)
+                .set(JobOptions.CONSUMER_GROUP, "recs-eu")
+                .set(JobOptions.STARTING_OFFSETS, StartingOffsets.LATEST)
                 .build();
 
         KafkaSettings kafka = cfg.kafka();
@@ -47,17 +51,17 @@ class KafkaSettingsTest {
         assertThat(kafka.transactionalIdPrefix())
                 .as("without an explicit prefix, the consumer group")
                 .isEqualTo("recs-eu");
-        assertThat(kafka.deliveryGuarantee()).isEqualTo(cfg.deliveryGuarantee());
-        assertThat(kafka.transactionTimeout()).isEqualTo(cfg.transactionTimeout());
+        assertThat(kafka.deliveryGuarantee()).isEqualTo(cfg.get(JobOptions.DELIVERY_GUARANTEE));
+        assertThat(kafka.transactionTimeout()).isEqualTo(cfg.get(JobOptions.TRANSACTION_TIMEOUT));
         assertThat(kafka.startingOffsets().getAutoOffsetResetStrategy())
                 .isEqualTo(OffsetsInitializer.latest().getAutoOffsetResetStrategy());
         assertThat(StreamrecJobConfig.builder()
-                        .transactionalIdPrefix("job-7")
+                        .set(JobOptions.TRANSACTIONAL_ID_PREFIX, "job-7")
                         .build()
                         .kafka()
                         .transactionalIdPrefix())
                 .isEqualTo("job-7");
         assertThat(cfg.deadLetterTopic())
-                .isEqualTo(new DeadLetterTopic(cfg.topics().eventsDlq(), cfg.deadLetterFormat()));
+                .isEqualTo(new DeadLetterTopic(cfg.topics().eventsDlq(), cfg.get(JobOptions.DEAD_LETTER_FORMAT)));
     }
 }

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.embedded.LiveMetrics;
 import io.streamrec.embedded.LocalFlinkCluster;
+import io.streamrec.flink.job.JobOptions;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.StreamrecPipeline;
-import io.streamrec.flink.job.TopicNames;
 import io.streamrec.flink.job.TopicSettingsCheck;
 import io.streamrec.flink.job.Topics;
 import io.streamrec.schemas.UserEvent;
@@ -61,21 +61,20 @@ class BrokerRefusalsIT {
     void recordsTheBrokerRefusesGoToTheDeadLetterTopicWithItsReasonAndEverythingElseFlows(@TempDir Path dir)
             throws Exception {
         StreamrecJobConfig cfg = StreamrecJobConfig.builder()
-                .bootstrapServers(KAFKA.bootstrapServers())
-                .topics(TopicNames.defaults()
-                        .withEvents("refusals-events")
-                        .withEventsDlq("refusals-dlq")
-                        .withUserFeatures("refusals-features"))
-                .consumerGroup("refusals")
-                .readProfiles(false)
-                .encodeUserVectors(false)
-                .publishUserFeatures(true)
-                .parallelism(FlinkMiniCluster.PARALLELISM)
-                .checkpointDir(dir)
-                .checkpointInterval(Duration.ofSeconds(2))
-                .sourceIdleness(Duration.ZERO)
+                .set(JobOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers())
+                .set(JobOptions.EVENTS_TOPIC, "refusals-events")
+                .set(JobOptions.DLQ_TOPIC, "refusals-dlq")
+                .set(JobOptions.USER_FEATURES_TOPIC, "refusals-features")
+                .set(JobOptions.CONSUMER_GROUP, "refusals")
+                .set(JobOptions.READ_PROFILES, false)
+                .set(JobOptions.VECTORS, false)
+                .set(JobOptions.PUBLISH_USER_FEATURES, true)
+                .set(JobOptions.PARALLELISM, FlinkMiniCluster.PARALLELISM)
+                .set(JobOptions.CHECKPOINT_DIR, dir.toString())
+                .set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2))
+                .set(JobOptions.SOURCE_IDLENESS, Duration.ZERO)
                 .build();
-        Topics.createIfAbsent(cfg.bootstrapServers(), cfg.requiredTopics(PARTITIONS));
+        Topics.createIfAbsent(cfg.get(JobOptions.BOOTSTRAP_SERVERS), cfg.requiredTopics(PARTITIONS));
         TopicSettingsCheck.check(cfg);
         long now = System.currentTimeMillis();
         List<UserEvent> before = new ArrayList<>();
@@ -96,11 +95,11 @@ class BrokerRefusalsIT {
 
         Configuration flinkConfig = cfg.flinkConfiguration();
         try (LiveMetrics metrics = LiveMetrics.register(flinkConfig);
-                LocalFlinkCluster cluster = LocalFlinkCluster.start(flinkConfig, cfg.parallelism());
+                LocalFlinkCluster cluster = LocalFlinkCluster.start(flinkConfig, cfg.get(JobOptions.PARALLELISM));
                 KafkaProducer<byte[], byte[]> producer = producer()) {
             var env = cluster.newEnvironment();
             StreamrecPipeline.build(env, cfg);
-            JobID job = cluster.submit(env, cfg.consumerGroup());
+            JobID job = cluster.submit(env, cfg.get(JobOptions.CONSUMER_GROUP));
             before.forEach(e -> send(producer, cfg, e, null));
             producer.flush();
             awaitSnapshots(cfg, 50, cluster, job, metrics);
@@ -180,8 +179,8 @@ class BrokerRefusalsIT {
 
     private static Set<String> eventIdsWritten(StreamrecJobConfig cfg) throws IOException {
         Set<String> ids = new HashSet<>();
-        for (ConsumerRecord<byte[], byte[]> r :
-                KafkaTopicReader.readAll(cfg.bootstrapServers(), cfg.topics().userFeatures())) {
+        for (ConsumerRecord<byte[], byte[]> r : KafkaTopicReader.readAll(
+                cfg.get(JobOptions.BOOTSTRAP_SERVERS), cfg.topics().userFeatures())) {
             ids.add(JSON.readTree(r.value()).get("eventId").asText());
         }
         return ids;
@@ -190,8 +189,8 @@ class BrokerRefusalsIT {
     /** Dead letters by the event id they carry: the event's own, or that of the snapshot that was refused. */
     private static Map<String, JsonNode> deadLetters(StreamrecJobConfig cfg) throws IOException {
         Map<String, JsonNode> byEvent = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r :
-                KafkaTopicReader.readAll(cfg.bootstrapServers(), cfg.topics().eventsDlq())) {
+        for (ConsumerRecord<byte[], byte[]> r : KafkaTopicReader.readAll(
+                cfg.get(JobOptions.BOOTSTRAP_SERVERS), cfg.topics().eventsDlq())) {
             JsonNode letter = JSON.readTree(r.value());
             byEvent.put(
                     JSON.readTree(letter.get("payloadText").asText())
@@ -206,7 +205,7 @@ class BrokerRefusalsIT {
             StreamrecJobConfig cfg, int count, LocalFlinkCluster cluster, JobID job, LiveMetrics metrics)
             throws Exception {
         KafkaTopicReader.readUntil(
-                cfg.bootstrapServers(),
+                cfg.get(JobOptions.BOOTSTRAP_SERVERS),
                 cfg.topics().userFeatures(),
                 records -> {
                     assertHealthy(cluster, job, metrics);

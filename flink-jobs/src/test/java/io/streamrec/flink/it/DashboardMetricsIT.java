@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.embedded.LocalFlinkCluster;
+import io.streamrec.flink.job.JobOptions;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.StreamrecPipeline;
 import io.streamrec.flink.job.Topics;
@@ -54,15 +55,15 @@ class DashboardMetricsIT {
                 VectorsIT.config(KAFKA.bootstrapServers(), "dashboard", dir).build();
         // a few malformed records (dead letters) beside the ratings
         MovieLensScenario scenario = MovieLensScenario.create(4_000, 10, 0, 0, 0, 3L);
-        Topics.createIfAbsent(cfg.bootstrapServers(), cfg.requiredTopics(VectorsIT.EVENT_PARTITIONS));
-        scenario.produce(cfg.bootstrapServers(), cfg.topics().events(), 0, scenario.records.size());
+        Topics.createIfAbsent(cfg.get(JobOptions.BOOTSTRAP_SERVERS), cfg.requiredTopics(VectorsIT.EVENT_PARTITIONS));
+        scenario.produce(cfg.get(JobOptions.BOOTSTRAP_SERVERS), cfg.topics().events(), 0, scenario.records.size());
 
         Configuration flinkConfig = cfg.flinkConfiguration();
         int port = freePort();
         flinkConfig.setString(
                 "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         flinkConfig.setString("metrics.reporter.prom.port", Integer.toString(port));
-        try (LocalFlinkCluster cluster = LocalFlinkCluster.start(flinkConfig, cfg.parallelism())) {
+        try (LocalFlinkCluster cluster = LocalFlinkCluster.start(flinkConfig, cfg.get(JobOptions.PARALLELISM))) {
             var env = cluster.newEnvironment();
             StreamrecPipeline.build(env, cfg);
             JobID jobId = cluster.submit(env, "streamrec");

@@ -3,6 +3,7 @@ package io.streamrec.flink.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamrec.flink.job.JobOptions;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.StreamrecPipeline;
 import io.streamrec.flink.job.TopicNames;
@@ -24,27 +25,42 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the pipeline bounded over a {@link MovieLensScenario} against any Kafka cluster and checks all it
  * wrote: every refused record in the DLQ exactly once with its reason, no good event there, one snapshot per
- * accepted event, and each user's last snapshot equal to the independent reference of DESIGN.md §5.
+ * accepted event, and each user's last snapshot equal to the independent reference of docs/design.md, "User state".
  */
 final class IngestionCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestionCheck.class);
 
     /** Smaller than the defaults, so the size bounds are exercised often and snapshots stay small. */
+    static final int MAX_ITEMS = 20;
+
     static final HistoryPolicy POLICY = HistoryPolicy.builder()
-            .maxSessionItems(20)
-            .maxLongTermPerFeature(20)
+            .set(HistoryPolicy.MAX_SESSION_ITEMS, MAX_ITEMS)
+            .set(HistoryPolicy.MAX_LONG_TERM_PER_FEATURE, MAX_ITEMS)
             .build();
 
     private IngestionCheck() {}
 
     static void runAndVerify(String bootstrapServers, String prefix, MovieLensScenario scenario, Path checkpoints)
             throws Exception {
-        TopicNames topics = TopicNames.defaults()
-                .withEvents(prefix + "-events")
-                .withUserProfiles(prefix + "-profiles")
-                .withEventsDlq(prefix + "-dlq")
-                .withUserFeatures(prefix + "-features");
+        StreamrecJobConfig cfg = StreamrecJobConfig.builder()
+                .set(JobOptions.BOOTSTRAP_SERVERS, bootstrapServers)
+                .set(JobOptions.EVENTS_TOPIC, prefix + "-events")
+                .set(JobOptions.PROFILES_TOPIC, prefix + "-profiles")
+                .set(JobOptions.DLQ_TOPIC, prefix + "-dlq")
+                .set(JobOptions.USER_FEATURES_TOPIC, prefix + "-features")
+                .set(JobOptions.CONSUMER_GROUP, prefix)
+                .set(JobOptions.BOUNDED, true)
+                .set(JobOptions.VECTORS, false)
+                .set(JobOptions.PUBLISH_USER_FEATURES, true)
+                .set(HistoryPolicy.MAX_SESSION_ITEMS, MAX_ITEMS)
+                .set(HistoryPolicy.MAX_LONG_TERM_PER_FEATURE, MAX_ITEMS)
+                .set(JobOptions.PARALLELISM, FlinkMiniCluster.PARALLELISM)
+                .set(JobOptions.CHECKPOINT_DIR, checkpoints.toString())
+                .set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2))
+                .set(JobOptions.KAFKA_PROPERTIES, Map.of("compression.type", "lz4"))
+                .build();
+        TopicNames topics = cfg.topics();
         Topics.createIfAbsent(
                 bootstrapServers,
                 List.of(
@@ -58,19 +74,6 @@ final class IngestionCheck {
                 scenario.produce(bootstrapServers, topics.events(), 0, scenario.records.size());
         LOG.info("Produced {} records in {} ms", landed.size(), (System.nanoTime() - started) / 1_000_000);
 
-        StreamrecJobConfig cfg = StreamrecJobConfig.builder()
-                .bootstrapServers(bootstrapServers)
-                .topics(topics)
-                .consumerGroup(prefix)
-                .bounded(true)
-                .encodeUserVectors(false)
-                .publishUserFeatures(true)
-                .historyPolicy(POLICY)
-                .parallelism(FlinkMiniCluster.PARALLELISM)
-                .checkpointDir(checkpoints)
-                .checkpointInterval(Duration.ofSeconds(2))
-                .kafkaProperty("compression.type", "lz4")
-                .build();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cfg.flinkConfiguration());
         StreamrecPipeline.build(env, cfg);
         started = System.nanoTime();

@@ -3,6 +3,7 @@ package io.streamrec.flink.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamrec.flink.job.JobOptions;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.StreamrecPipeline;
 import io.streamrec.flink.job.TopicNames;
@@ -60,8 +61,8 @@ class RecoveryIT {
 
         // the uninterrupted run: everything at once, bounded
         StreamrecJobConfig uninterrupted = config("recovery-whole-" + order.optionValue(), dir.resolve("whole"))
-                .applyOrder(order)
-                .bounded(true)
+                .set(JobOptions.APPLY_ORDER, order)
+                .set(JobOptions.BOUNDED, true)
                 .build();
         createTopics(uninterrupted.topics());
         scenario.produceProfiles(
@@ -75,7 +76,7 @@ class RecoveryIT {
 
         // the interrupted run: half the stream, stopped after a checkpoint committed some output
         StreamrecJobConfig interrupted = config("recovery-stopped-" + order.optionValue(), dir.resolve("stopped"))
-                .applyOrder(order)
+                .set(JobOptions.APPLY_ORDER, order)
                 .build();
         createTopics(interrupted.topics());
         scenario.produceProfiles(KAFKA.bootstrapServers(), interrupted.topics().userProfiles());
@@ -88,7 +89,7 @@ class RecoveryIT {
                         TIMEOUT)
                 .size();
         cancel(first);
-        Path checkpoint = latestCheckpoint(interrupted.checkpointDir())
+        Path checkpoint = latestCheckpoint(Path.of(interrupted.get(JobOptions.CHECKPOINT_DIR)))
                 .orElseThrow(() -> new AssertionError("no completed checkpoint was retained"));
         LOG.info("Stopped after {} committed snapshots; resuming from {}", committedBeforeStop, checkpoint);
 
@@ -96,14 +97,18 @@ class RecoveryIT {
         scenario.produce(KAFKA.bootstrapServers(), interrupted.topics().events(), half, scenario.records.size());
         scenario.produceWatermarkSentinels(
                 KAFKA.bootstrapServers(), interrupted.topics().events(), PARTITIONS);
-        JobClient resumed =
-                run(interrupted.toBuilder().restoreFrom(checkpoint.toString()).build());
+        JobClient resumed = run(interrupted.toBuilder()
+                .set(JobOptions.RESTORE_FROM, checkpoint.toString())
+                .build());
         KafkaTopicReader.readUntil(
                 KAFKA.bootstrapServers(),
                 interrupted.topics().userFeatures(),
                 records -> records.stream().filter(RecoveryIT::ofTheScenario).count() >= expectedSnapshots,
                 TIMEOUT);
-        Thread.sleep(3 * interrupted.checkpointInterval().toMillis()); // let any duplicate be committed before counting
+        Thread.sleep(3
+                * interrupted
+                        .get(JobOptions.CHECKPOINT_INTERVAL)
+                        .toMillis()); // let any duplicate be committed before counting
         cancel(resumed);
         // applied on arrival, the watermark sentinels have snapshots of their own; they are not the scenario's
         var output = KafkaTopicReader.readAll(
@@ -131,23 +136,22 @@ class RecoveryIT {
 
     private static StreamrecJobConfig.Builder config(String name, Path checkpoints) {
         return StreamrecJobConfig.builder()
-                .bootstrapServers(KAFKA.bootstrapServers())
-                .topics(TopicNames.defaults()
-                        .withEvents(name + "-events")
-                        .withUserProfiles(name + "-profiles")
-                        .withEventsDlq(name + "-dlq")
-                        .withUserFeatures(name + "-features"))
-                .consumerGroup(name)
-                .publishUserFeatures(true)
-                .encodeUserVectors(false)
-                .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .parallelism(FlinkMiniCluster.PARALLELISM)
-                .checkpointDir(checkpoints)
-                .checkpointInterval(Duration.ofSeconds(1))
+                .set(JobOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers())
+                .set(JobOptions.EVENTS_TOPIC, name + "-events")
+                .set(JobOptions.PROFILES_TOPIC, name + "-profiles")
+                .set(JobOptions.DLQ_TOPIC, name + "-dlq")
+                .set(JobOptions.USER_FEATURES_TOPIC, name + "-features")
+                .set(JobOptions.CONSUMER_GROUP, name)
+                .set(JobOptions.PUBLISH_USER_FEATURES, true)
+                .set(JobOptions.VECTORS, false)
+                .set(JobOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.EXACTLY_ONCE)
+                .set(JobOptions.PARALLELISM, FlinkMiniCluster.PARALLELISM)
+                .set(JobOptions.CHECKPOINT_DIR, checkpoints.toString())
+                .set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1))
                 // never idle: on a loaded CI machine a partition can go unread for longer than any idleness,
                 // and the sentinels release every partition's watermark at the end anyway
-                .sourceIdleness(Duration.ZERO)
-                .kafkaProperty("compression.type", "lz4");
+                .set(JobOptions.SOURCE_IDLENESS, Duration.ZERO)
+                .set(JobOptions.KAFKA_PROPERTIES, Map.of("compression.type", "lz4"));
     }
 
     private static void createTopics(TopicNames topics) {
@@ -161,7 +165,7 @@ class RecoveryIT {
     private static JobClient run(StreamrecJobConfig cfg) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cfg.flinkConfiguration());
         StreamrecPipeline.build(env, cfg);
-        return env.executeAsync(cfg.consumerGroup());
+        return env.executeAsync(cfg.get(JobOptions.CONSUMER_GROUP));
     }
 
     private static void cancel(JobClient job) throws Exception {

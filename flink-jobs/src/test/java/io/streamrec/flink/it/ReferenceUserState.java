@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * DESIGN.md §5, as the project specifies it (HistoryPolicy, UserHistory's documented rules), written out
+ * docs/design.md, "User state", as the project specifies it (HistoryPolicy, UserHistory's documented rules), written out
  * as plainly as possible and independently of the production code, as the test oracle. It keeps every
  * applied behaviour and computes a snapshot from scratch:
  * <ul>
@@ -26,7 +26,7 @@ import java.util.function.Function;
  */
 final class ReferenceUserState {
 
-    /** The §5 thresholds, taken from the policy the job runs with. */
+    /** The thresholds of those rules, taken from the policy the job runs with. */
     record Rules(long maxGapMs, int maxSessionItems, long retentionMs, int maxLongTermPerFeature) {
         static Rules of(HistoryPolicy policy) {
             return new Rules(

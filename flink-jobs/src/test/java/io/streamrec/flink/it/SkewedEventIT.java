@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.embedded.LiveMetrics;
 import io.streamrec.embedded.LocalFlinkCluster;
+import io.streamrec.flink.job.JobOptions;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.StreamrecPipeline;
 import io.streamrec.flink.job.Topics;
 import io.streamrec.schemas.UserEvent;
 import io.streamrec.schemas.UserVector;
 import io.streamrec.schemas.codec.JsonCodecs;
-import io.streamrec.schemas.validate.ValidationLimits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,9 +58,9 @@ class SkewedEventIT {
     void anEventTwelveHoursAheadIsVectoredWithAnAcceptedRecordTimestampAndNoTaskFails(@TempDir Path dir)
             throws Exception {
         StreamrecJobConfig cfg = VectorsIT.config(KAFKA.bootstrapServers(), "skewed", dir)
-                .validationLimits(ValidationLimits.defaults().withMaxFutureSkew(Duration.ofDays(1)))
+                .set(JobOptions.MAX_FUTURE_SKEW, Duration.ofDays(1))
                 .build();
-        Topics.createIfAbsent(cfg.bootstrapServers(), cfg.requiredTopics(PARTITIONS));
+        Topics.createIfAbsent(cfg.get(JobOptions.BOOTSTRAP_SERVERS), cfg.requiredTopics(PARTITIONS));
         long startedAt = System.currentTimeMillis();
         long now = startedAt;
         List<UserEvent> good = new ArrayList<>();
@@ -73,10 +73,10 @@ class SkewedEventIT {
 
         Configuration flinkConfig = cfg.flinkConfiguration();
         try (LiveMetrics metrics = LiveMetrics.register(flinkConfig);
-                LocalFlinkCluster cluster = LocalFlinkCluster.start(flinkConfig, cfg.parallelism())) {
+                LocalFlinkCluster cluster = LocalFlinkCluster.start(flinkConfig, cfg.get(JobOptions.PARALLELISM))) {
             var env = cluster.newEnvironment();
             StreamrecPipeline.build(env, cfg);
-            JobID job = cluster.submit(env, cfg.consumerGroup());
+            JobID job = cluster.submit(env, cfg.get(JobOptions.CONSUMER_GROUP));
 
             try (KafkaProducer<byte[], byte[]> producer = producer()) {
                 good.subList(0, GOOD_EVENTS / 2).forEach(e -> send(producer, cfg, e, partitionOf(e)));
@@ -94,7 +94,7 @@ class SkewedEventIT {
             Set<String> vectored = new HashSet<>();
             int[] read = {0};
             List<ConsumerRecord<byte[], byte[]>> vectors = KafkaTopicReader.readUntil(
-                    cfg.bootstrapServers(),
+                    cfg.get(JobOptions.BOOTSTRAP_SERVERS),
                     cfg.topics().userVectors(),
                     records -> {
                         assertJobHealthy(cluster, job, metrics);
@@ -121,7 +121,7 @@ class SkewedEventIT {
                     .isBetween(startedAt, finishedAt);
             assertThat(vectors).allSatisfy(r -> assertThat(r.timestamp()).isBetween(startedAt, finishedAt));
             assertThat(KafkaTopicReader.readAll(
-                            cfg.bootstrapServers(), cfg.topics().eventsDlq()))
+                            cfg.get(JobOptions.BOOTSTRAP_SERVERS), cfg.topics().eventsDlq()))
                     .as("nothing refused")
                     .isEmpty();
             cluster.cancel(job);

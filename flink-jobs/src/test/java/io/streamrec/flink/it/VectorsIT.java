@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.embedded.LiveMetrics;
 import io.streamrec.embedded.LocalFlinkCluster;
+import io.streamrec.flink.job.JobOptions;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.StreamrecPipeline;
 import io.streamrec.flink.job.TopicNames;
 import io.streamrec.flink.job.Topics;
 import io.streamrec.flink.train.TrainerOperator;
 import io.streamrec.flink.train.TrainerOperatorConfig;
+import io.streamrec.model.ModelSettings;
 import io.streamrec.model.encode.pool.MeanPoolEncoder;
-import io.streamrec.model.train.TrainerConfig;
+import io.streamrec.model.estimator.EstimatorOptions;
+import io.streamrec.model.train.TrainerOptions;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.UpdateKind;
 import io.streamrec.schemas.UserEvent;
@@ -88,9 +91,10 @@ class VectorsIT {
                 .isGreaterThan(
                         vectorVersions.stream().mapToLong(Long::longValue).min().orElseThrow());
 
-        List<Long> publishedVersions = KafkaTopicReader.readAll(cfg.bootstrapServers(), topics.modelUpdates()).stream()
-                .map(r -> UPDATES.decode(r.value()).getVersion())
-                .toList();
+        List<Long> publishedVersions =
+                KafkaTopicReader.readAll(cfg.get(JobOptions.BOOTSTRAP_SERVERS), topics.modelUpdates()).stream()
+                        .map(r -> UPDATES.decode(r.value()).getVersion())
+                        .toList();
         assertThat(publishedVersions)
                 .as("chunks of one version are adjacent, versions only go up")
                 .isSorted();
@@ -130,13 +134,13 @@ class VectorsIT {
     void withExactlyOnceAReadCommittedConsumerSeesOneVectorPerEventWhateverElseIsOnTheModelTopic(@TempDir Path dir)
             throws Exception {
         StreamrecJobConfig cfg = config(KAFKA.bootstrapServers(), "vectors-eos", dir)
-                .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .checkpointInterval(Duration.ofSeconds(1))
+                .set(JobOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.EXACTLY_ONCE)
+                .set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1))
                 .build();
         MovieLensScenario scenario = MovieLensScenario.create(EXACTLY_ONCE_RATINGS, 0, 0, 0, 0, 1L);
-        Topics.createIfAbsent(cfg.bootstrapServers(), cfg.requiredTopics(EVENT_PARTITIONS));
-        int corrupt =
-                writeCorruptModelUpdates(cfg.bootstrapServers(), cfg.topics().modelUpdates());
+        Topics.createIfAbsent(cfg.get(JobOptions.BOOTSTRAP_SERVERS), cfg.requiredTopics(EVENT_PARTITIONS));
+        int corrupt = writeCorruptModelUpdates(
+                cfg.get(JobOptions.BOOTSTRAP_SERVERS), cfg.topics().modelUpdates());
 
         Run run = runUntilEveryUserHasTheVectorOfTheirLastEvent(cfg, scenario, 0);
 
@@ -179,21 +183,21 @@ class VectorsIT {
 
     static StreamrecJobConfig.Builder config(String bootstrapServers, String prefix, Path checkpoints) {
         return StreamrecJobConfig.builder()
-                .bootstrapServers(bootstrapServers)
-                .topics(TopicNames.defaults()
-                        .withEvents(prefix + "-events")
-                        .withEventsDlq(prefix + "-dlq")
-                        .withUserVectors(prefix + "-user-vectors")
-                        .withModelUpdates(prefix + "-model-updates"))
-                .consumerGroup(prefix)
-                .readProfiles(false)
-                .model(MeanPoolEncoder.NAME)
-                .trainer(trainer().build())
-                .parallelism(FlinkMiniCluster.PARALLELISM)
-                .checkpointDir(checkpoints)
-                .checkpointInterval(Duration.ofSeconds(2))
+                .set(JobOptions.BOOTSTRAP_SERVERS, bootstrapServers)
+                .set(JobOptions.EVENTS_TOPIC, prefix + "-events")
+                .set(JobOptions.DLQ_TOPIC, prefix + "-dlq")
+                .set(JobOptions.USER_VECTORS_TOPIC, prefix + "-user-vectors")
+                .set(JobOptions.MODEL_UPDATES_TOPIC, prefix + "-model-updates")
+                .set(JobOptions.CONSUMER_GROUP, prefix)
+                .set(JobOptions.READ_PROFILES, false)
+                .set(ModelSettings.MODEL, MeanPoolEncoder.NAME)
+                .set(ModelSettings.SETTINGS, TRAINER_SETTINGS)
+                .set(TrainerOperatorConfig.DELTA_INTERVAL, Duration.ofSeconds(2))
+                .set(JobOptions.PARALLELISM, FlinkMiniCluster.PARALLELISM)
+                .set(JobOptions.CHECKPOINT_DIR, checkpoints.toString())
+                .set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2))
                 // never idle: the sentinels carry every partition's watermark past the last rating
-                .sourceIdleness(Duration.ZERO);
+                .set(JobOptions.SOURCE_IDLENESS, Duration.ZERO);
     }
 
     /**
@@ -204,17 +208,11 @@ class VectorsIT {
      * 2^16 cells per hash is ample for ml-latest-small's 9.7k items and keeps the 2 s checkpoints from taking the
      * trainer's CPU (the default 2^20 made the estimator's write over a quarter of the trainer task's time).
      */
-    static TrainerOperatorConfig.Builder trainer() {
-        return TrainerOperatorConfig.builder()
-                .encoder(MeanPoolEncoder.NAME)
-                .trainer(TrainerConfig.builder()
-                        .temperature(0.2f)
-                        .denseLearningRate(0.01f)
-                        .sparseLearningRate(0.05f)
-                        .estimatorHashSize(1 << 16)
-                        .build())
-                .deltaInterval(Duration.ofSeconds(2));
-    }
+    static final Map<String, String> TRAINER_SETTINGS = Map.of(
+            TrainerOptions.TEMPERATURE.key(), "0.2",
+            TrainerOptions.DENSE_LEARNING_RATE.key(), "0.01",
+            TrainerOptions.SPARSE_LEARNING_RATE.key(), "0.05",
+            EstimatorOptions.HASH_SLOTS.key(), String.valueOf(1 << 16));
 
     static Map<String, String> lastEventOfUser(MovieLensScenario scenario) {
         Map<String, String> last = new HashMap<>();
@@ -243,20 +241,25 @@ class VectorsIT {
     private static Run runUntilEveryUserHasTheVectorOfTheirLastEvent(
             StreamrecJobConfig cfg, MovieLensScenario scenario, int replayPerSecond) throws Exception {
         TopicNames topics = cfg.topics();
-        Topics.createIfAbsent(cfg.bootstrapServers(), cfg.requiredTopics(EVENT_PARTITIONS));
+        Topics.createIfAbsent(cfg.get(JobOptions.BOOTSTRAP_SERVERS), cfg.requiredTopics(EVENT_PARTITIONS));
         Runnable replay = () -> {
             if (replayPerSecond > 0) {
                 try {
                     scenario.producePaced(
-                            cfg.bootstrapServers(), topics.events(), 0, scenario.records.size(), replayPerSecond);
+                            cfg.get(JobOptions.BOOTSTRAP_SERVERS),
+                            topics.events(),
+                            0,
+                            scenario.records.size(),
+                            replayPerSecond);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("the paced replay was interrupted", e);
                 }
             } else {
-                scenario.produce(cfg.bootstrapServers(), topics.events(), 0, scenario.records.size());
+                scenario.produce(cfg.get(JobOptions.BOOTSTRAP_SERVERS), topics.events(), 0, scenario.records.size());
             }
-            scenario.produceWatermarkSentinels(cfg.bootstrapServers(), topics.events(), EVENT_PARTITIONS);
+            scenario.produceWatermarkSentinels(
+                    cfg.get(JobOptions.BOOTSTRAP_SERVERS), topics.events(), EVENT_PARTITIONS);
         };
         if (replayPerSecond == 0) {
             replay.run();
@@ -265,17 +268,17 @@ class VectorsIT {
 
         Configuration flinkConfig = cfg.flinkConfiguration();
         try (LiveMetrics metrics = LiveMetrics.register(flinkConfig);
-                LocalFlinkCluster cluster = LocalFlinkCluster.start(flinkConfig, cfg.parallelism())) {
+                LocalFlinkCluster cluster = LocalFlinkCluster.start(flinkConfig, cfg.get(JobOptions.PARALLELISM))) {
             var env = cluster.newEnvironment();
             StreamrecPipeline.build(env, cfg);
-            JobID job = cluster.submit(env, cfg.consumerGroup());
+            JobID job = cluster.submit(env, cfg.get(JobOptions.CONSUMER_GROUP));
             long started = System.nanoTime();
             CompletableFuture<Void> replayed = replayPerSecond > 0 ? CompletableFuture.runAsync(replay) : null;
             LastVectors last = new LastVectors(lastEventOfUser);
             long half = scenario.accepted.size() / 2;
             TrainerTotals[] halfway = new TrainerTotals[1];
             List<ConsumerRecord<byte[], byte[]>> vectors = KafkaTopicReader.readUntil(
-                    cfg.bootstrapServers(),
+                    cfg.get(JobOptions.BOOTSTRAP_SERVERS),
                     topics.userVectors(),
                     records -> {
                         if (replayed != null && replayed.isCompletedExceptionally()) {

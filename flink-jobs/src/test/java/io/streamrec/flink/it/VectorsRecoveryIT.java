@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.streamrec.embedded.LiveMetrics;
 import io.streamrec.embedded.LocalFlinkCluster;
+import io.streamrec.flink.job.JobOptions;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.StreamrecPipeline;
 import io.streamrec.flink.job.Topics;
@@ -50,7 +51,7 @@ class VectorsRecoveryIT {
      * restore it must still be below the initial level (the checkpoint is taken at most one interval later).
      */
     private static final double TRAINED_PROBE_LOSS = 0.97;
-    /** Vectors are ordered per user by (modelVersion, eventTime), as consumers keep the newest (DESIGN.md §9). */
+    /** Vectors are ordered per user by (modelVersion, eventTime), as consumers keep the newest (docs/design.md, "Failure semantics"). */
     private static final Comparator<UserVector> NEWER =
             Comparator.comparingLong(UserVector::getModelVersion).thenComparingLong(UserVector::getEventTime);
 
@@ -63,11 +64,11 @@ class VectorsRecoveryIT {
             throws Exception {
         StreamrecJobConfig cfg = VectorsIT.config(
                         KAFKA.bootstrapServers(), "vectors-recovery-" + order.optionValue(), dir)
-                .applyOrder(order)
+                .set(JobOptions.APPLY_ORDER, order)
                 .build();
         MovieLensScenario scenario = MovieLensScenario.create(RATINGS, 0, 0, 0, 0, 3L);
         int half = scenario.records.size() / 2;
-        Topics.createIfAbsent(cfg.bootstrapServers(), cfg.requiredTopics(EVENT_PARTITIONS));
+        Topics.createIfAbsent(cfg.get(JobOptions.BOOTSTRAP_SERVERS), cfg.requiredTopics(EVENT_PARTITIONS));
 
         long versionAtStop;
         long seenAtStop;
@@ -75,9 +76,10 @@ class VectorsRecoveryIT {
         double probeLossAtStop;
         Configuration firstConfig = cfg.flinkConfiguration();
         try (LiveMetrics metrics = LiveMetrics.register(firstConfig);
-                LocalFlinkCluster cluster = LocalFlinkCluster.start(firstConfig, cfg.parallelism())) {
+                LocalFlinkCluster cluster = LocalFlinkCluster.start(firstConfig, cfg.get(JobOptions.PARALLELISM))) {
             JobID job = submit(cluster, cfg);
-            scenario.producePaced(cfg.bootstrapServers(), cfg.topics().events(), 0, half, PACE_PER_SECOND);
+            scenario.producePaced(
+                    cfg.get(JobOptions.BOOTSTRAP_SERVERS), cfg.topics().events(), 0, half, PACE_PER_SECOND);
             await(() -> metrics.sum(TrainerOperator.METRIC_GROUP, "modelVersion") >= 2
                     && probeLoss(metrics) < TRAINED_PROBE_LOSS * initialProbeLoss(metrics));
             // the checkpoint the restore starts from must hold the trained model, so wait for one taken after it
@@ -89,7 +91,7 @@ class VectorsRecoveryIT {
             probeLossAtStop = probeLoss(metrics);
             cluster.cancel(job);
         }
-        Path checkpoint = RecoveryIT.latestCheckpoint(cfg.checkpointDir())
+        Path checkpoint = RecoveryIT.latestCheckpoint(Path.of(cfg.get(JobOptions.CHECKPOINT_DIR)))
                 .orElseThrow(() -> new AssertionError("no completed checkpoint was retained"));
         LOG.info(
                 "Stopped at model version {} after {} examples, probe loss {} (initially {}); resuming from {}",
@@ -99,10 +101,12 @@ class VectorsRecoveryIT {
                 initialProbeLoss,
                 checkpoint);
 
-        scenario.produce(cfg.bootstrapServers(), cfg.topics().events(), half, scenario.records.size());
-        scenario.produceWatermarkSentinels(cfg.bootstrapServers(), cfg.topics().events(), EVENT_PARTITIONS);
-        StreamrecJobConfig resumed =
-                cfg.toBuilder().restoreFrom(checkpoint.toString()).build();
+        scenario.produce(cfg.get(JobOptions.BOOTSTRAP_SERVERS), cfg.topics().events(), half, scenario.records.size());
+        scenario.produceWatermarkSentinels(
+                cfg.get(JobOptions.BOOTSTRAP_SERVERS), cfg.topics().events(), EVENT_PARTITIONS);
+        StreamrecJobConfig resumed = cfg.toBuilder()
+                .set(JobOptions.RESTORE_FROM, checkpoint.toString())
+                .build();
         Map<String, String> lastEventOfUser = VectorsIT.lastEventOfUser(scenario);
         List<ConsumerRecord<byte[], byte[]>> vectorRecords;
         long seenAtEnd;
@@ -111,14 +115,15 @@ class VectorsRecoveryIT {
         double probeLossAtRestore;
         Configuration secondConfig = resumed.flinkConfiguration();
         try (LiveMetrics metrics = LiveMetrics.register(secondConfig);
-                LocalFlinkCluster cluster = LocalFlinkCluster.start(secondConfig, resumed.parallelism())) {
+                LocalFlinkCluster cluster =
+                        LocalFlinkCluster.start(secondConfig, resumed.get(JobOptions.PARALLELISM))) {
             JobID job = submit(cluster, resumed);
             await(() -> metrics.has("probeLossAtRestore"));
             probeLossAtCheckpoint = metrics.value(TrainerOperator.METRIC_GROUP, "probeLossAtCheckpoint");
             probeLossAtRestore = metrics.value(TrainerOperator.METRIC_GROUP, "probeLossAtRestore");
             initialProbeLossAfter = initialProbeLoss(metrics);
             vectorRecords = KafkaTopicReader.readUntil(
-                    cfg.bootstrapServers(),
+                    cfg.get(JobOptions.BOOTSTRAP_SERVERS),
                     cfg.topics().userVectors(),
                     new VectorsIT.LastVectors(lastEventOfUser)::allCaughtUp,
                     TIMEOUT);
@@ -162,11 +167,13 @@ class VectorsRecoveryIT {
                 .as("examples seen before the checkpoint are still counted")
                 .isGreaterThan(seenAtStop)
                 .isGreaterThanOrEqualTo(scenario.accepted.size() - lastEventOfUser.size());
-        List<Long> versions = KafkaTopicReader.readAll(
-                        cfg.bootstrapServers(), cfg.topics().modelUpdates())
-                .stream()
-                .map(r -> UPDATES.decode(r.value()).getVersion())
-                .toList();
+        List<Long> versions =
+                KafkaTopicReader.readAll(
+                                cfg.get(JobOptions.BOOTSTRAP_SERVERS),
+                                cfg.topics().modelUpdates())
+                        .stream()
+                        .map(r -> UPDATES.decode(r.value()).getVersion())
+                        .toList();
         assertThat(versions).as("versions only go up, across the restart too").isSorted();
         assertThat(versions.get(versions.size() - 1)).isGreaterThan(versionAtStop);
         assertThat(newest.values())
@@ -186,7 +193,7 @@ class VectorsRecoveryIT {
     private static JobID submit(LocalFlinkCluster cluster, StreamrecJobConfig cfg) throws Exception {
         var env = cluster.newEnvironment();
         StreamrecPipeline.build(env, cfg);
-        return cluster.submit(env, cfg.consumerGroup());
+        return cluster.submit(env, cfg.get(JobOptions.CONSUMER_GROUP));
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {

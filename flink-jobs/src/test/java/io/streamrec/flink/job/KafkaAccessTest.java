@@ -3,6 +3,7 @@ package io.streamrec.flink.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamrec.config.OptionTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,11 +52,43 @@ class KafkaAccessTest {
 
     @Test
     void theJobConfigurationNeverShowsASecret() {
-        StreamrecJobConfig.Builder b = StreamrecJobConfig.builder().bootstrapServers("kafka:9093");
-        secured().forEach(b::kafkaProperty);
-        StreamrecJobConfig config = b.build();
-        assertThat(config.toString()).doesNotContain("s3cr3t-pw").doesNotContain("trust-pw");
+        StreamrecJobConfig config = StreamrecJobConfig.builder()
+                .set(JobOptions.BOOTSTRAP_SERVERS, "kafka:9093")
+                .set(JobOptions.KAFKA_PROPERTIES, secured())
+                .build();
+        String flinkShows = config.flinkConfiguration().toMap().toString();
+        for (String secret : new String[] {"s3cr3t-pw", "trust-pw", "PRIVATE KEY", "oauth-secret"}) {
+            assertThat(config.toString()).doesNotContain(secret);
+            assertThat(flinkShows).as("the Flink configuration (web UI, REST)").doesNotContain(secret);
+        }
+        assertThat(config.toString()).contains("kafka.security.protocol=SASL_SSL");
+        assertThat(flinkShows).contains("streamrec.kafka.security.protocol=SASL_SSL");
         assertThat(config.kafkaAccess().clientProperties()).containsEntry("sasl.jaas.config", JAAS);
+    }
+
+    @Test
+    void theJobReadsItsPropertiesFileAndSinglePropertiesOverrideIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("client.properties");
+        Files.writeString(file, "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-256\n");
+        StreamrecJobConfig config = StreamrecJobConfig.fromStrings(
+                Map.of(
+                        "bootstrap-servers", "kafka:9093",
+                        "kafka-properties-file", file.toString(),
+                        "kafka.sasl.mechanism", "SCRAM-SHA-512"),
+                OptionTable.Naming.COMMAND_LINE);
+
+        assertThat(config.kafkaAccess().describe()).isEqualTo("kafka:9093 (SASL_SSL, SCRAM-SHA-512)");
+        assertThat(config.kafka().clientProperties())
+                .as("the job's sources and sinks")
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+        assertThatThrownBy(() -> StreamrecJobConfig.fromStrings(
+                        Map.of(
+                                "kafka-properties-file",
+                                dir.resolve("nope.properties").toString()),
+                        OptionTable.Naming.COMMAND_LINE))
+                .hasMessageContaining("--kafka-properties-file")
+                .hasMessageContaining("name a properties file this user can read");
     }
 
     @Test

@@ -16,8 +16,9 @@ class StreamrecPipelineTest {
 
     @Test
     void everyOperatorOfTheFullGraphHasItsStableUid() {
-        StreamGraph graph =
-                graphOf(StreamrecJobConfig.builder().publishUserFeatures(true).build());
+        StreamGraph graph = graphOf(StreamrecJobConfig.builder()
+                .set(JobOptions.PUBLISH_USER_FEATURES, true)
+                .build());
 
         assertThat(uids(graph))
                 .contains(
@@ -40,7 +41,8 @@ class StreamrecPipelineTest {
 
     @Test
     void theTrainerAndTheModelUpdatesRunAtParallelismOneAndTheEncodersBesideTheUserState() {
-        StreamGraph graph = graphOf(StreamrecJobConfig.builder().parallelism(2).build());
+        StreamGraph graph = graphOf(
+                StreamrecJobConfig.builder().set(JobOptions.PARALLELISM, 2).build());
 
         assertThat(parallelismOf(graph, TrainerOperator.UID)).isEqualTo(1);
         assertThat(parallelismOf(graph, StreamrecPipeline.UID_MODEL_UPDATES_SOURCE))
@@ -56,8 +58,8 @@ class StreamrecPipelineTest {
 
     @Test
     void ingestionOnlyLeavesOutTheModelLoop() {
-        StreamGraph graph =
-                graphOf(StreamrecJobConfig.builder().encodeUserVectors(false).build());
+        StreamGraph graph = graphOf(
+                StreamrecJobConfig.builder().set(JobOptions.VECTORS, false).build());
 
         assertThat(uids(graph))
                 .contains(UserStateOperator.UID)
@@ -67,8 +69,9 @@ class StreamrecPipelineTest {
 
     @Test
     void withoutProfilesOrDebugTopicTheStateKeepsItsUid() {
-        StreamGraph graph =
-                graphOf(StreamrecJobConfig.builder().readProfiles(false).build());
+        StreamGraph graph = graphOf(StreamrecJobConfig.builder()
+                .set(JobOptions.READ_PROFILES, false)
+                .build());
 
         assertThat(uids(graph))
                 .contains(StreamrecPipeline.UID_EVENTS_SOURCE, UserStateOperator.UID)

@@ -2,7 +2,6 @@ package io.streamrec.flink.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamrec.schemas.validate.ValidationLimits;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -67,7 +66,7 @@ class TopicSettingsCheckTest {
                         + " the topic's message.timestamp.after.max.ms");
 
         StreamrecJobConfig within = cfg.toBuilder()
-                .validationLimits(ValidationLimits.defaults().withMaxFutureSkew(Duration.ofMinutes(1)))
+                .set(JobOptions.MAX_FUTURE_SKEW, Duration.ofMinutes(1))
                 .build();
         assertThat(TopicSettingsCheck.problems(within, settings)).isEmpty();
     }
@@ -81,7 +80,10 @@ class TopicSettingsCheckTest {
                 .as("user-features is off by default")
                 .isEmpty();
         assertThat(TopicSettingsCheck.problems(
-                        cfg.toBuilder().publishUserFeatures(true).build(), settings))
+                        cfg.toBuilder()
+                                .set(JobOptions.PUBLISH_USER_FEATURES, true)
+                                .build(),
+                        settings))
                 .singleElement()
                 .asString()
                 .startsWith("topic 'user-features' accepts record batches of up to 1,000 bytes");

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 
 class RecordSerializersTest {
 
-    private static final HistoryPolicy POLICY =
-            HistoryPolicy.builder().sessionGap(Duration.ofMinutes(10)).build();
+    private static final HistoryPolicy POLICY = HistoryPolicy.builder()
+            .set(HistoryPolicy.SESSION_GAP, Duration.ofMinutes(10))
+            .build();
 
     /** Serialise, copy in serialised form, deserialise. */
     private static <T> T roundTrip(TypeSerializer<T> serializer, T value) throws IOException {

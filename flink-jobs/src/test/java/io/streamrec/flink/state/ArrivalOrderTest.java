@@ -2,6 +2,7 @@ package io.streamrec.flink.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.flink.job.JobOptions;
 import io.streamrec.model.history.HistoryPolicy;
 import io.streamrec.schemas.Behavior;
 import io.streamrec.schemas.DeadLetter;
@@ -43,10 +44,10 @@ class ArrivalOrderTest {
     private static final long DAY = Duration.ofDays(1).toMillis();
     /** Small limits, so that a short stream closes sessions, caps the long term, prunes it and lapses. */
     private static final HistoryPolicy POLICY = HistoryPolicy.builder()
-            .sessionGap(Duration.ofMinutes(10))
-            .maxSessionItems(5)
-            .longTermRetention(Duration.ofDays(1))
-            .maxLongTermPerFeature(6)
+            .set(HistoryPolicy.SESSION_GAP, Duration.ofMinutes(10))
+            .set(HistoryPolicy.MAX_SESSION_ITEMS, 5)
+            .set(HistoryPolicy.LONG_TERM_RETENTION, Duration.ofDays(1))
+            .set(HistoryPolicy.MAX_LONG_TERM_PER_FEATURE, 6)
             .build();
     /** Watermarks trail the newest event by this much: the allowed lateness. */
     private static final long LATENESS = 30 * MINUTE;
@@ -79,7 +80,7 @@ class ArrivalOrderTest {
         }
 
         Harness(ApplyOrder order) throws Exception {
-            this(order, UserStateOperator.DEFAULT_MAX_WAITING_EVENTS, null);
+            this(order, JobOptions.MAX_WAITING_EVENTS.defaultValue(), null);
         }
 
         void send(SourcedEvent event) throws Exception {
@@ -398,7 +399,7 @@ class ArrivalOrderTest {
         List<TrainingExample> examples = new ArrayList<>(first.examples());
         OperatorSubtaskState checkpoint = first.harness.snapshot(1L, T0);
         first.close();
-        Harness restored = new Harness(ApplyOrder.ARRIVAL, UserStateOperator.DEFAULT_MAX_WAITING_EVENTS, checkpoint);
+        Harness restored = new Harness(ApplyOrder.ARRIVAL, JobOptions.MAX_WAITING_EVENTS.defaultValue(), checkpoint);
         replay(restored, outOfOrder, cut, outOfOrder.size());
         emitted.addAll(restored.snapshots());
         examples.addAll(restored.examples());
@@ -418,7 +419,7 @@ class ArrivalOrderTest {
         replay(eventTime, outOfOrder, 0, cut);
         OperatorSubtaskState checkpoint = eventTime.harness.snapshot(1L, T0);
         eventTime.close();
-        Harness arrival = new Harness(ApplyOrder.ARRIVAL, UserStateOperator.DEFAULT_MAX_WAITING_EVENTS, checkpoint);
+        Harness arrival = new Harness(ApplyOrder.ARRIVAL, JobOptions.MAX_WAITING_EVENTS.defaultValue(), checkpoint);
         replay(arrival, outOfOrder, cut, outOfOrder.size());
 
         Harness reference = new Harness(ApplyOrder.EVENT_TIME);

@@ -2,6 +2,7 @@ package io.streamrec.flink.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.flink.job.JobOptions;
 import io.streamrec.model.history.HistoryPolicy;
 import io.streamrec.schemas.Behavior;
 import io.streamrec.schemas.DeadLetter;
@@ -51,7 +52,7 @@ class UserStateOperatorTest {
     }
 
     private void start(HistoryPolicy policy, OperatorSubtaskState restored) throws Exception {
-        start(policy, UserStateOperator.DEFAULT_MAX_WAITING_EVENTS, restored, 1, 0);
+        start(policy, JobOptions.MAX_WAITING_EVENTS.defaultValue(), restored, 1, 0);
     }
 
     private void start(
@@ -294,7 +295,7 @@ class UserStateOperatorTest {
 
     @Test
     void aFullSessionEndsAtTheConfiguredSize() throws Exception {
-        start(HistoryPolicy.builder().maxSessionItems(2).build());
+        start(HistoryPolicy.builder().set(HistoryPolicy.MAX_SESSION_ITEMS, 2).build());
         send("e1", "a", T0);
         send("e2", "b", T0 + 1);
         send("e3", "c", T0 + 2);
@@ -306,7 +307,9 @@ class UserStateOperatorTest {
 
     @Test
     void longTermIsBoundedPerFeature() throws Exception {
-        start(HistoryPolicy.builder().maxLongTermPerFeature(2).build());
+        start(HistoryPolicy.builder()
+                .set(HistoryPolicy.MAX_LONG_TERM_PER_FEATURE, 2)
+                .build());
         for (int i = 0; i < 4; i++) {
             send(event("u1", "e" + i, "i" + i, T0 + i * MINUTE).setShopId("shop" + (i % 3)));
         }
@@ -574,7 +577,7 @@ class UserStateOperatorTest {
         for (int subtask = 0; subtask < 2; subtask++) {
             start(
                     policy,
-                    UserStateOperator.DEFAULT_MAX_WAITING_EVENTS,
+                    JobOptions.MAX_WAITING_EVENTS.defaultValue(),
                     org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness.repartitionOperatorState(
                             atParallelismOne, MAX_PARALLELISM, 1, 2, subtask),
                     2,

@@ -79,8 +79,8 @@ class TrainerJobIT {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         TrainerOperatorConfig config = TrainerOperatorTest.config()
-                .deltaInterval(Duration.ofMillis(500))
-                .queueCapacity(examples.size())
+                .set(TrainerOperatorConfig.DELTA_INTERVAL, Duration.ofMillis(500))
+                .set(TrainerOperatorConfig.QUEUE_CAPACITY, examples.size())
                 .build();
 
         List<ModelUpdate> updates = new ArrayList<>();

@@ -3,7 +3,9 @@ package io.streamrec.flink.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamrec.config.InvalidConfigException;
 import io.streamrec.model.train.TrainerConfig;
+import io.streamrec.model.train.TrainerOptions;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -15,23 +17,26 @@ import org.junit.jupiter.api.Test;
 class TrainerOperatorConfigTest {
 
     @Test
-    void defaultsFollowTheDesign() {
-        TrainerOperatorConfig config = TrainerOperatorConfig.builder().build();
+    void defaultsAreTheDeclaredOnes() {
+        TrainerOperatorConfig config = TrainerOperatorConfig.defaults();
         assertThat(config.encoder()).isEqualTo("sdm");
-        assertThat(config.deltaInterval()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(config.fullUpdateInterval()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.get(TrainerOperatorConfig.DELTA_INTERVAL)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.get(TrainerOperatorConfig.FULL_UPDATE_INTERVAL)).isEqualTo(Duration.ofMinutes(10));
         assertThat(config.batchSize()).isEqualTo(256);
         assertThat(config.queueCapacity()).isEqualTo(4 * 256);
-        assertThat(config.maxMessageBytes()).isEqualTo(900 * 1024);
+        assertThat(config.mixingCapacity()).isEqualTo(16 * 256);
+        assertThat(config.get(TrainerOperatorConfig.MAX_MESSAGE_BYTES)).isEqualTo(900 * 1024);
     }
 
     @Test
     void survivesJavaSerializationAsTheJobGraphCarriesIt() throws Exception {
         TrainerOperatorConfig config = TrainerOperatorConfig.builder()
-                .encoder("meanpool")
-                .encoderSettings(Map.of("meanpool.hidden", "16"))
-                .trainer(TrainerConfig.builder().batchSize(64).build())
-                .queueCapacity(640)
+                .model("meanpool")
+                .modelSettings(Map.of("meanpool.hidden", "16"))
+                .trainer(TrainerConfig.builder()
+                        .set(TrainerOptions.BATCH_SIZE, 64)
+                        .build())
+                .set(TrainerOperatorConfig.QUEUE_CAPACITY, 640)
                 .build();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
@@ -42,31 +47,35 @@ class TrainerOperatorConfigTest {
             copy = (TrainerOperatorConfig) in.readObject();
         }
         assertThat(copy.toString()).isEqualTo(config.toString());
-        assertThat(copy.trainerConfig().batchSize()).isEqualTo(64);
+        assertThat(copy.batchSize()).isEqualTo(64);
+        assertThat(copy.queueCapacity()).isEqualTo(640);
         assertThat(copy.encoderFactory()).isNotNull();
     }
 
     @Test
-    void rejectsBadSettingsSayingWhatToChange() {
-        assertThatThrownBy(
-                        () -> TrainerOperatorConfig.builder().encoder("gru4rec").build())
-                .hasMessageContaining("unknown encoder 'gru4rec'");
+    void rejectsBadSettingsAllAtOnceSayingWhatToChange() {
         assertThatThrownBy(() -> TrainerOperatorConfig.builder()
-                        .deltaInterval(Duration.ZERO)
+                        .model("gru4rec")
+                        .set(TrainerOperatorConfig.DELTA_INTERVAL, Duration.ofMinutes(20))
+                        .set(TrainerOperatorConfig.QUEUE_CAPACITY, 10)
+                        .set(TrainerOperatorConfig.MAX_MESSAGE_BYTES, 1000)
+                        .set(TrainerOperatorConfig.METRIC_WINDOW, 0)
+                        .modelSettings(Map.of("batch-size", "0x"))
                         .build())
-                .hasMessageContaining("deltaInterval must be a positive duration");
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactlyInAnyOrder(
+                                        "model-update-max-bytes is 1000: set it to at least 16384",
+                                        "metric-window is 0: set it to at least 1",
+                                        "full-update-interval is shorter than delta-interval: raise it, or lower the delta"
+                                                + " interval",
+                                        "model is gru4rec: choose one of [sdm, sine, meanpool]",
+                                        "trainer.batch-size is '0x', not a whole number"));
         assertThatThrownBy(() -> TrainerOperatorConfig.builder()
-                        .fullUpdateInterval(Duration.ofSeconds(5))
+                        .set(TrainerOperatorConfig.QUEUE_CAPACITY, 10)
                         .build())
-                .hasMessageContaining("must not be shorter than deltaInterval");
-        assertThatThrownBy(
-                        () -> TrainerOperatorConfig.builder().queueCapacity(10).build())
-                .hasMessageContaining("must hold at least one batch of 256");
-        assertThatThrownBy(() ->
-                        TrainerOperatorConfig.builder().maxMessageBytes(1000).build())
-                .hasMessageContaining("max.message.bytes");
-        assertThatThrownBy(() -> TrainerOperatorConfig.builder().metricWindow(0).build())
-                .hasMessageContaining("metricWindow must be positive");
+                .hasMessageContaining("trainer-queue-capacity is 10: it must hold at least one batch of 256");
     }
 
     @Test

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.streamrec.model.estimator.StreamingFrequencyEstimator;
 import io.streamrec.model.train.Ranking;
 import io.streamrec.model.train.TrainerConfig;
+import io.streamrec.model.train.TrainerOptions;
 import io.streamrec.model.train.TrainingFixtures;
 import io.streamrec.schemas.Behavior;
 import io.streamrec.schemas.ItemRow;
@@ -31,13 +32,15 @@ class TrainerOperatorTest {
 
     static TrainerOperatorConfig.Builder config() {
         return TrainerOperatorConfig.builder()
-                .encoder("meanpool")
-                .encoderSettings(Map.of("meanpool.hidden", "32"))
-                .trainer(TrainingFixtures.smallConfig().batchSize(BATCH).build())
-                .fullUpdateInterval(Duration.ofMinutes(1))
+                .model("meanpool")
+                .modelSettings(Map.of("meanpool.hidden", "32"))
+                .trainer(TrainingFixtures.smallConfig()
+                        .set(TrainerOptions.BATCH_SIZE, BATCH)
+                        .build())
+                .set(TrainerOperatorConfig.FULL_UPDATE_INTERVAL, Duration.ofMinutes(1))
                 // no mixing unless a test asks for it: each fed batch is scored and trained at once
-                .mixingCapacity(BATCH)
-                .metricWindow(1000);
+                .set(TrainerOperatorConfig.MIXING_CAPACITY, BATCH)
+                .set(TrainerOperatorConfig.METRIC_WINDOW, 1000);
     }
 
     private static List<String> ids(String prefix, int count) {
@@ -170,8 +173,8 @@ class TrainerOperatorTest {
     @Test
     void processElementNeverWaitsForTheTrainerAndOverloadTrainsASampleWithItsFractionReported() throws Exception {
         List<TrainingExample> stream = walks(1000, 100, 3);
-        try (TrainerHarness h =
-                TrainerHarness.open(config().queueCapacity(BATCH).build(), null)) {
+        try (TrainerHarness h = TrainerHarness.open(
+                config().set(TrainerOperatorConfig.QUEUE_CAPACITY, BATCH).build(), null)) {
             try (TrainingLoop.Pause stalled = h.loop().pause()) {
                 // the training thread cannot take a single example while paused; offering must not wait for it
                 assertTimeoutPreemptively(Duration.ofSeconds(30), () -> h.feed(stream));
@@ -211,7 +214,8 @@ class TrainerOperatorTest {
     void restoreContinuesVersionsWithIdenticalWeightsEstimatorAndQueue() throws Exception {
         List<TrainingExample> stream = walks(30 * BATCH, 100, 5);
         List<TrainingExample> probe = walks(BATCH, 100, 99);
-        TrainerOperatorConfig cfg = config().metricWindow(BATCH).build(); // loss figure = the last batch's loss
+        TrainerOperatorConfig cfg =
+                config().set(TrainerOperatorConfig.METRIC_WINDOW, BATCH).build(); // loss figure = the last batch's loss
         OperatorSubtaskState snapshot;
         List<Ranking> rankedBefore;
         float probeLossBefore;
@@ -324,8 +328,10 @@ class TrainerOperatorTest {
     void prequentialHitRateBeatsPopularityOnAStreamWithPlantedSequences() throws Exception {
         List<TrainingExample> stream = walks(100 * BATCH, 200, 11);
         // a queue that holds the whole stream: every example is trained, none sampled away
-        try (TrainerHarness h =
-                TrainerHarness.open(config().queueCapacity(stream.size()).build(), null)) {
+        try (TrainerHarness h = TrainerHarness.open(
+                config().set(TrainerOperatorConfig.QUEUE_CAPACITY, stream.size())
+                        .build(),
+                null)) {
             h.feedAndTrain(stream, stream.size());
             PrequentialMetrics.Figures f = h.operator().figures();
             assertThat(f.examples()).isEqualTo(1000);
@@ -344,7 +350,10 @@ class TrainerOperatorTest {
         List<TrainingExample> stream = bursts(16, 16, 500, 21); // 2 users per batch of 32 in arrival order
         // a queue that holds the whole stream: nothing is sampled away
         try (TrainerHarness h = TrainerHarness.open(
-                config().queueCapacity(stream.size()).mixingCapacity(4 * BATCH).build(), null)) {
+                config().set(TrainerOperatorConfig.QUEUE_CAPACITY, stream.size())
+                        .set(TrainerOperatorConfig.MIXING_CAPACITY, 4 * BATCH)
+                        .build(),
+                null)) {
             h.feed(stream.subList(0, 3 * BATCH));
             h.await(() -> h.operator().totals().scored() == 3 * BATCH, "three batches to be scored");
             assertThat(h.loop().trained()).as("waiting for the buffer to fill").isZero();
@@ -359,8 +368,10 @@ class TrainerOperatorTest {
             assertThat(h.loop().mixingSize()).isZero();
             assertThat(h.loop().usersPerBatch()).as("users per trained batch").isGreaterThan(5);
         }
-        try (TrainerHarness h =
-                TrainerHarness.open(config().queueCapacity(stream.size()).build(), null)) {
+        try (TrainerHarness h = TrainerHarness.open(
+                config().set(TrainerOperatorConfig.QUEUE_CAPACITY, stream.size())
+                        .build(),
+                null)) {
             h.feedAndTrain(stream, stream.size());
             assertThat(h.loop().usersPerBatch()).as("without mixing").isEqualTo(2.0);
         }
@@ -369,7 +380,8 @@ class TrainerOperatorTest {
     @Test
     void aCheckpointKeepsTheScoredExamplesWaitingInTheMixingBuffer() throws Exception {
         List<TrainingExample> stream = bursts(6, 16, 500, 23);
-        TrainerOperatorConfig cfg = config().mixingCapacity(4 * BATCH).build();
+        TrainerOperatorConfig cfg =
+                config().set(TrainerOperatorConfig.MIXING_CAPACITY, 4 * BATCH).build();
         OperatorSubtaskState snapshot;
         try (TrainerHarness h = TrainerHarness.open(cfg, null)) {
             h.feed(stream);

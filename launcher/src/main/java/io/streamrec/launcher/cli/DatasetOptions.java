@@ -2,6 +2,7 @@ package io.streamrec.launcher.cli;
 
 import io.streamrec.model.data.Datasets;
 import io.streamrec.model.data.EventDataset;
+import io.streamrec.model.data.SyntheticOptions;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
 /** Which events to replay: shared by {@code run} and {@code produce}. */
 public final class DatasetOptions {
@@ -39,17 +46,23 @@ public final class DatasetOptions {
             description = "Replay the synthetic generator instead (same as --dataset synthetic).")
     boolean synthetic;
 
-    @Option(names = "--synthetic-users", paramLabel = "N", description = "Synthetic: users. Default: 10000.")
+    @Option(names = "--synthetic-users", paramLabel = "N", description = "Synthetic: users. Default: ${DEFAULT-VALUE}.")
     Integer syntheticUsers;
 
-    @Option(names = "--synthetic-items", paramLabel = "N", description = "Synthetic: items. Default: 5000.")
+    @Option(names = "--synthetic-items", paramLabel = "N", description = "Synthetic: items. Default: ${DEFAULT-VALUE}.")
     Integer syntheticItems;
 
-    @Option(names = "--synthetic-events", paramLabel = "N", description = "Synthetic: events. Default: 200000.")
+    @Option(
+            names = "--synthetic-events",
+            paramLabel = "N",
+            description = "Synthetic: events. Default: ${DEFAULT-VALUE}.")
     Long syntheticEvents;
 
-    @Option(names = "--seed", paramLabel = "N", description = "Synthetic: random seed. Default: 42.")
+    @Option(names = "--seed", paramLabel = "N", description = "Synthetic: random seed. Default: ${DEFAULT-VALUE}.")
     Long seed;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     @Option(
             names = "--dataset-option",
@@ -85,10 +98,10 @@ public final class DatasetOptions {
                     "--synthetic and --dataset " + kind + " contradict each other;" + " give one of them");
         }
         Map<String, String> options = new LinkedHashMap<>(extraOptions);
-        putIfSet(options, "users", syntheticUsers);
-        putIfSet(options, "items", syntheticItems);
-        putIfSet(options, "events", syntheticEvents);
-        putIfSet(options, "seed", seed);
+        putIfGiven(options, "users", "--synthetic-users", syntheticUsers);
+        putIfGiven(options, "items", "--synthetic-items", syntheticItems);
+        putIfGiven(options, "events", "--synthetic-events", syntheticEvents);
+        putIfGiven(options, "seed", "--seed", seed);
         if (!"synthetic".equals(effectiveKind) && options.size() > extraOptions.size()) {
             throw new IllegalArgumentException("--synthetic-users/-items/-events and --seed apply to the synthetic"
                     + " dataset only; add --synthetic or drop them");
@@ -100,8 +113,11 @@ public final class DatasetOptions {
         return Datasets.open(effectiveKind, datasetPath, options);
     }
 
-    private static void putIfSet(Map<String, String> options, String key, Number value) {
-        if (value != null) {
+    /** Only what the command line gave: the defaults shown in the help are the generator's own. */
+    private void putIfGiven(Map<String, String> options, String key, String option, Number value) {
+        ParseResult parsed = command == null ? null : command.commandLine().getParseResult();
+        boolean given = parsed == null ? value != null : parsed.hasMatchedOption(option);
+        if (given && value != null) {
             options.put(key, value.toString());
         }
     }
@@ -137,6 +153,24 @@ public final class DatasetOptions {
                     : Optional.of(Path.of(location.getLocation().toURI()).getParent());
         } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
             return Optional.empty();
+        }
+    }
+
+    /** The synthetic generator's own defaults, for the help text of a command that mixes these options in. */
+    static final class Defaults implements IDefaultValueProvider {
+        @Override
+        public String defaultValue(ArgSpec argSpec) {
+            if (!(argSpec instanceof OptionSpec option)) {
+                return null;
+            }
+            SyntheticOptions synthetic = SyntheticOptions.defaults();
+            return switch (option.longestName()) {
+                case "--synthetic-users" -> String.valueOf(synthetic.users());
+                case "--synthetic-items" -> String.valueOf(synthetic.items());
+                case "--synthetic-events" -> String.valueOf(synthetic.events());
+                case "--seed" -> String.valueOf(synthetic.seed());
+                default -> null;
+            };
         }
     }
 

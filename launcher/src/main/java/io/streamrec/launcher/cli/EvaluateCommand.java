@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
         name = "evaluate",
         mixinStandardHelpOptions = true,
         sortOptions = false,
+        defaultValueProvider = DatasetOptions.Defaults.class,
         description = {
             "Replays a dataset through the streaming job's user-history rules into training examples, then"
                     + " trains and ranks with every model under leave-last-one-out and prequential evaluation,"
@@ -70,9 +71,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(
             names = "--setting",
             paramLabel = "KEY=VALUE",
-            description = "Shared neural settings: trainer keys (temperature, denseLearningRate, sparseLearningRate,"
-                    + " featureDims, outputDim, batchSize, ...) and encoder keys (sine.concepts, sine.interests,"
-                    + " sdm.attention.heads, ...).")
+            description = "A setting of every neural model, as the job's --trainer-setting takes it: trainer keys"
+                    + " (batch-size, temperature, dense-learning-rate, feature-dims, output-dim, ...) and encoder"
+                    + " keys (sine.concepts, sine.interests, sdm.attention-heads, ...); see the README's table.")
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(

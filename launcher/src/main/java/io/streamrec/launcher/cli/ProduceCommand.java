@@ -1,5 +1,6 @@
 package io.streamrec.launcher.cli;
 
+import io.streamrec.flink.job.JobOptions;
 import io.streamrec.flink.job.KafkaAccess;
 import io.streamrec.flink.job.Topics;
 import io.streamrec.launcher.runtime.EventReplayer;
@@ -10,6 +11,7 @@ import io.streamrec.launcher.runtime.RecordSender;
 import io.streamrec.launcher.runtime.RefusalReport;
 import io.streamrec.model.data.EventDataset;
 import io.streamrec.schemas.UserEvent;
+import io.streamrec.schemas.ingest.WireFormat;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -19,8 +21,11 @@ import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -30,6 +35,7 @@ import picocli.CommandLine.Spec;
         name = "produce",
         mixinStandardHelpOptions = true,
         sortOptions = false,
+        defaultValueProvider = ProduceCommand.JobDefaults.class,
         description = {
             "Replays a dataset into a Kafka topic as UserEvents keyed by userId, in event-time order (JSON or"
                     + " Avro), or sends each line of a file as one record exactly as written (--raw FILE), like"
@@ -62,10 +68,15 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Option(
             names = "--topic",
-            defaultValue = "events",
             paramLabel = "NAME",
-            description = "Topic to write to. Default: ${DEFAULT-VALUE}.")
+            description = "Topic to write to. Default: the job's events topic, ${DEFAULT-VALUE}.")
     String topic;
+
+    @Option(
+            names = {"--event-format", "--format"},
+            paramLabel = "NAME",
+            description = "Wire format of the events: json or avro, as the job reads them. Default: ${DEFAULT-VALUE}.")
+    String format;
 
     @Option(
             names = "--raw",
@@ -87,19 +98,17 @@ public final class ProduceCommand implements Callable<Integer> {
     @Mixin
     ReplayOptions replay;
 
-    @Option(
-            names = "--progress-interval",
-            defaultValue = "5",
-            paramLabel = "SECONDS",
-            description = "Seconds between progress lines. Default: ${DEFAULT-VALUE}.")
-    double progressIntervalSec;
+    @Mixin
+    ProgressOptions progress;
 
     @Override
     public Integer call() throws Exception {
-        if (progressIntervalSec <= 0) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "--progress-interval must be a positive number of seconds, got " + progressIntervalSec);
+        double progressIntervalSec = progress.interval().toMillis() / 1000.0;
+        WireFormat eventFormat;
+        try {
+            eventFormat = JobOptions.EVENT_FORMAT.type().parse(format);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--event-format is '" + format + "', " + e.getMessage());
         }
         if (rawFile == null && keyField != null) {
             throw new ParameterException(
@@ -123,7 +132,7 @@ public final class ProduceCommand implements Callable<Integer> {
             }
         }
         EventDataset events = dataset.open();
-        EventReplayer replayer = replay.replayer(dataset);
+        EventReplayer replayer = replay.replayer(eventFormat, dataset);
         kafka.requireReachable(KafkaAccess.DEFAULT_CHECK_TIMEOUT);
         OptionalInt maxMessageBytes = Topics.requireWritable(kafka, topic);
         long started = System.nanoTime();
@@ -144,7 +153,7 @@ public final class ProduceCommand implements Callable<Integer> {
             out.println(ProduceProgress.line(sender, started));
             out.printf(
                     "Sent %,d %s events of %s to topic '%s' at %s%s%n",
-                    sent, replay.format, events.name(), topic, bootstrapServers, outcome(sender));
+                    sent, eventFormat, events.name(), topic, bootstrapServers, outcome(sender));
             return sender.refused() == 0 ? 0 : RECORDS_REFUSED_EXIT_CODE;
         }
     }
@@ -176,13 +185,28 @@ public final class ProduceCommand implements Callable<Integer> {
             "--limit",
             "--speedup",
             "--rate",
-            "--format"
+            "--event-format"
         }) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 throw new ParameterException(
                         spec.commandLine(),
                         "--raw sends the file's lines as they are; " + option + " does not apply to it");
             }
+        }
+    }
+
+    /** The defaults the job declares: its events topic and its event format. */
+    static final class JobDefaults implements IDefaultValueProvider {
+        @Override
+        public String defaultValue(ArgSpec argSpec) {
+            if (!(argSpec instanceof OptionSpec option)) {
+                return null;
+            }
+            return switch (option.longestName()) {
+                case "--topic" -> JobOptions.EVENTS_TOPIC.defaultText();
+                case "--event-format" -> JobOptions.EVENT_FORMAT.defaultText();
+                default -> new DatasetOptions.Defaults().defaultValue(argSpec);
+            };
         }
     }
 }

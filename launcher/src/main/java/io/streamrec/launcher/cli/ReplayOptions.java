@@ -6,15 +6,8 @@ import io.streamrec.launcher.runtime.ReplayPace;
 import io.streamrec.schemas.ingest.WireFormat;
 import picocli.CommandLine.Option;
 
-/** How events are replayed into Kafka: shared by {@code run} and {@code produce}. */
+/** How fast events are replayed into Kafka: shared by {@code run} and {@code produce}. */
 public final class ReplayOptions {
-
-    @Option(
-            names = "--format",
-            defaultValue = "JSON",
-            paramLabel = "FORMAT",
-            description = "Wire format of the events: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
-    WireFormat format;
 
     @Option(
             names = "--speedup",
@@ -30,7 +23,8 @@ public final class ReplayOptions {
                     + " the offered load of a throughput test. Excludes --speedup. Default: as fast as possible.")
     Double rate;
 
-    EventReplayer replayer(DatasetOptions dataset) {
+    /** Replays {@code dataset}'s events in {@code format} at the pace these options ask for. */
+    EventReplayer replayer(WireFormat format, DatasetOptions dataset) {
         return new EventReplayer(EventEncoders.forFormat(format), pace(), dataset.limit());
     }
 

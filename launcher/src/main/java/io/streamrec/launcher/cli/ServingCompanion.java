@@ -2,9 +2,15 @@ package io.streamrec.launcher.cli;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.streamrec.config.Check;
+import io.streamrec.config.Option;
+import io.streamrec.config.OptionTable;
+import io.streamrec.config.Settings;
+import io.streamrec.flink.job.JobOptions;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.launcher.metrics.MetricsSource;
 import io.streamrec.launcher.runtime.RunCompanion;
+import io.streamrec.model.ModelSettings;
 import io.streamrec.model.data.EventDataset;
 import io.streamrec.model.data.ItemDescription;
 import io.streamrec.model.data.MovieLensDataset;
@@ -16,47 +22,59 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import picocli.CommandLine.Option;
 
 /**
  * The serving API inside {@code streamrec run}: started once the job runs, on the run's Kafka (with its client
  * settings), for the run's model, on the run's bind address (loopback unless {@code --bind-address} opens it), on
- * port 8080 when it is free (any free port otherwise); its store lives under the run's data folder. The options join
- * the run command's own.
+ * port 8080 when it is free (any free port otherwise); its store lives under the run's data folder. Its options
+ * ({@link #OPTIONS}) join the run command's, checked with the job's.
  */
 final class ServingCompanion implements RunCompanion {
 
+    static final Option<Boolean> SERVING = Option.key("serving")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Start the serving API beside the job, on the run's bind-address (127.0.0.1 unless"
+                    + " opened), following the run's model-updates and user-vectors topics; --no-serving leaves it"
+                    + " out. A run without vectors serves nothing.");
+
+    static final Option<Integer> SERVING_PORT = Option.key("serving-port")
+            .intType()
+            .noDefaultValue()
+            .withDefaultText("8080 when free, else any free port")
+            .withDescription("Port of the serving API; 0 picks any free port.")
+            .withCheck(Check.between(0, 65_535));
+
+    /** The options of the serving API inside {@code streamrec run}. */
+    static final OptionTable OPTIONS = OptionTable.builder("streamrec run serving options")
+            .section("Serving", SERVING, SERVING_PORT)
+            .build();
+
+    private final Settings settings;
     private final Supplier<String> bindAddress;
 
-    /** @param bindAddress the run's {@code --bind-address}, read when the run starts the service */
-    ServingCompanion(Supplier<String> bindAddress) {
+    /**
+     * @param settings values of {@link #OPTIONS}, checked
+     * @param bindAddress the run's {@code --bind-address}, read when the run starts the service
+     */
+    ServingCompanion(Settings settings, Supplier<String> bindAddress) {
+        this.settings = settings;
         this.bindAddress = bindAddress;
     }
-
-    @Option(
-            names = "--no-serving",
-            description = "Do not start the serving API beside the job (it starts by default, on the run's"
-                    + " --bind-address: 127.0.0.1 unless opened).")
-    boolean noServing;
-
-    @Option(
-            names = "--serving-port",
-            paramLabel = "PORT",
-            description = "Port of the serving API. Default: 8080 when free, otherwise any free port.")
-    Integer servingPort;
 
     @Override
     public AutoCloseable start(
             StreamrecJobConfig config, Optional<EventDataset> dataset, PrintWriter out, Consumer<MetricsSource> metrics)
             throws IOException {
-        if (noServing) {
+        if (!settings.get(SERVING)) {
             return () -> {};
         }
-        if (!config.encodeUserVectors()) {
+        if (!config.get(JobOptions.VECTORS)) {
             out.println("Not serving recommendations: the job publishes no user vectors (--no-vectors)");
             return () -> {};
         }
@@ -70,7 +88,7 @@ final class ServingCompanion implements RunCompanion {
         out.printf(
                 "Serving recommendations at %s (model '%s'; ready once the first model arrives; try %s/v1/items/1/similar?k=5;"
                         + " the API is at %s/openapi.yaml)%n",
-                service.url(), config.model(), service.url(), service.url());
+                service.url(), config.get(ModelSettings.MODEL), service.url(), service.url());
         out.flush();
         return service;
     }
@@ -79,14 +97,18 @@ final class ServingCompanion implements RunCompanion {
     ServingConfig servingConfig(StreamrecJobConfig config) {
         String address = bindAddress.get();
         return ServingConfig.builder()
-                .bootstrapServers(config.bootstrapServers())
+                .bootstrapServers(config.get(JobOptions.BOOTSTRAP_SERVERS))
                 .kafkaProperties(config.kafkaProperties())
                 .bindAddress(address)
-                .port(servingPort != null ? servingPort : freePortPreferring(address, ServingConfig.DEFAULT_PORT))
-                .modelName(config.model())
+                .port(settings.getOptional(SERVING_PORT)
+                        .orElseGet(() -> freePortPreferring(address, ServingConfig.DEFAULT_PORT)))
+                .modelName(config.get(ModelSettings.MODEL))
                 .userVectorsTopic(config.topics().userVectors())
                 .modelUpdatesTopic(config.topics().modelUpdates())
-                .dataDir(config.checkpointDir().toAbsolutePath().getParent().resolve("serving"))
+                .dataDir(Path.of(config.get(JobOptions.CHECKPOINT_DIR))
+                        .toAbsolutePath()
+                        .getParent()
+                        .resolve("serving"))
                 .build();
     }
 

@@ -44,9 +44,8 @@ public final class StreamrecCommand implements Runnable {
                 .setExecutionExceptionHandler(new UserErrorHandler());
         CommandLine run = cli.getSubcommands().get("run");
         RunCommand runCommand = (RunCommand) run.getCommand();
-        ServingCompanion serving = new ServingCompanion(runCommand::bindAddress);
-        run.addMixin("serving", serving);
-        runCommand.withCompanion(serving);
+        runCommand.withCompanion(
+                ServingCompanion.OPTIONS, settings -> new ServingCompanion(settings, runCommand::bindAddress));
         return cli;
     }
 

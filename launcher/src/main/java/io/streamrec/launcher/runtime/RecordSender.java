@@ -1,7 +1,7 @@
 package io.streamrec.launcher.runtime;
 
-import io.streamrec.flink.ingest.SendErrors;
 import io.streamrec.flink.job.KafkaAccess;
+import io.streamrec.flink.publish.SendErrors;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.OptionalInt;

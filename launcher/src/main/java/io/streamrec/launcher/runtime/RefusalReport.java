@@ -1,6 +1,6 @@
 package io.streamrec.launcher.runtime;
 
-import io.streamrec.flink.ingest.SendErrors;
+import io.streamrec.flink.publish.SendErrors;
 import java.io.PrintWriter;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.annotation.Nullable;

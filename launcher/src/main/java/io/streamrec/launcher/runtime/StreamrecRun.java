@@ -4,6 +4,7 @@ import io.streamrec.embedded.BindAddress;
 import io.streamrec.embedded.EmbeddedKafkaBroker;
 import io.streamrec.embedded.LiveMetrics;
 import io.streamrec.embedded.LocalFlinkCluster;
+import io.streamrec.flink.job.JobOptions;
 import io.streamrec.flink.job.KafkaAccess;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.TopicSettingsCheck;
@@ -11,6 +12,7 @@ import io.streamrec.flink.job.Topics;
 import io.streamrec.launcher.metrics.FlinkPrometheusMetrics;
 import io.streamrec.launcher.metrics.MetricsSource;
 import io.streamrec.launcher.metrics.PrometheusEndpoint;
+import io.streamrec.model.ModelSettings;
 import io.streamrec.model.data.EventDataset;
 import io.streamrec.schemas.UserEvent;
 import java.io.PrintWriter;
@@ -128,7 +130,7 @@ public final class StreamrecRun {
 
     /**
      * @param embeddedKafka start a broker in this JVM and point {@code config} at it; otherwise use
-     *     {@code config.bootstrapServers()}
+     *     {@code config.get(JobOptions.BOOTSTRAP_SERVERS)}
      */
     public StreamrecRun(
             StreamrecJobConfig config,
@@ -196,28 +198,34 @@ public final class StreamrecRun {
             started.push(flinkMetrics);
             endpoint.get().add(flinkMetrics);
         }
-        LocalFlinkCluster cluster = LocalFlinkCluster.start(flinkConfig, cfg.parallelism(), settings.bindAddress());
+        LocalFlinkCluster cluster =
+                LocalFlinkCluster.start(flinkConfig, cfg.get(JobOptions.PARALLELISM), settings.bindAddress());
         started.push(cluster);
         StreamExecutionEnvironment env = cluster.newEnvironment();
         job.build(env, cfg);
         JobID jobId = cluster.submit(env, JOB_NAME);
         started.push(() -> cluster.cancel(jobId));
         long submittedNanos = System.nanoTime();
-        JobWatch watch = new JobWatch(cluster, jobId, metrics, cfg.restartAttempts());
+        JobWatch watch = new JobWatch(cluster, jobId, metrics, cfg.get(JobOptions.RESTART_ATTEMPTS));
         say(
                 "Flink job %s running on a local cluster (parallelism %d, RocksDB, checkpoints every %d s into %s)",
-                jobId, cfg.parallelism(), cfg.checkpointInterval().toSeconds(), cfg.checkpointDirUri());
+                jobId,
+                cfg.get(JobOptions.PARALLELISM),
+                cfg.get(JobOptions.CHECKPOINT_INTERVAL).toSeconds(),
+                cfg.checkpointDirUri());
 
         Optional<VectorLatency> latency = Optional.empty();
         Optional<ModelUpdatesWatch> modelUpdates = Optional.empty();
-        if (cfg.encodeUserVectors()) {
+        if (cfg.get(JobOptions.VECTORS)) {
             latency = Optional.of(new VectorLatency(kafka, cfg.topics().userVectors()));
             started.push(latency.get());
             modelUpdates = Optional.of(new ModelUpdatesWatch(kafka, cfg.topics().modelUpdates()));
             started.push(modelUpdates.get());
             say(
                     "Model '%s': trainer publishes to '%s', encoders write user vectors to '%s'",
-                    cfg.model(), cfg.topics().modelUpdates(), cfg.topics().userVectors());
+                    cfg.get(ModelSettings.MODEL),
+                    cfg.topics().modelUpdates(),
+                    cfg.topics().userVectors());
         }
         Consumer<MetricsSource> companionMetrics =
                 endpoint.<Consumer<MetricsSource>>map(e -> e::add).orElse(source -> {});
@@ -245,8 +253,8 @@ public final class StreamrecRun {
         awaitEnd(watch, submittedNanos, replayFailure, warmup);
         JobProgress last = probe.read();
         double busySec = (probe.lastAdvance().atNanos() - submittedNanos) / 1e9;
-        RunSummary summary =
-                RunSummary.of(last, busySec, probe.peakUsers(), secondsSince(submittedNanos), cfg.bootstrapServers());
+        RunSummary summary = RunSummary.of(
+                last, busySec, probe.peakUsers(), secondsSince(submittedNanos), cfg.get(JobOptions.BOOTSTRAP_SERVERS));
         say(last.formatLine(previous.get(), secondsSince(submittedNanos)));
         if (warmup.end != null) {
             ModelUpdatesWatch.DeltaIntervals deltas = modelUpdates
@@ -322,7 +330,9 @@ public final class StreamrecRun {
                 "Kafka broker (embedded, KRaft) listening at %s; other clients can connect with"
                         + " --bootstrap-servers %s",
                 broker.bootstrapServers(), broker.bootstrapServers());
-        return config.toBuilder().bootstrapServers(broker.bootstrapServers()).build();
+        return config.toBuilder()
+                .set(JobOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers())
+                .build();
     }
 
     private AutoCloseable startReplay(

@@ -2,6 +2,7 @@ package io.streamrec.launcher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.flink.job.JobOptions;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.StreamrecPipeline;
 import io.streamrec.flink.state.UserStateOperator;
@@ -55,11 +56,11 @@ class RunWatchesItsJobIT {
     @Test
     void aTransientFailureRestartsTheJobFromItsLastCheckpointAndTheRunSaysSo(@TempDir Path dir) throws Exception {
         StreamrecJobConfig config = StreamrecJobConfig.builder()
-                .checkpointDir(dir.resolve("checkpoints"))
-                .checkpointInterval(Duration.ofSeconds(1))
-                .restartInitialBackoff(Duration.ofMillis(200))
-                .encodeUserVectors(false)
-                .readProfiles(false)
+                .set(JobOptions.CHECKPOINT_DIR, dir.resolve("checkpoints").toString())
+                .set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1))
+                .set(JobOptions.RESTART_INITIAL_BACKOFF, Duration.ofMillis(200))
+                .set(JobOptions.VECTORS, false)
+                .set(JobOptions.READ_PROFILES, false)
                 .build();
         StringWriter out = new StringWriter();
         StreamrecRun run = new StreamrecRun(

@@ -2,9 +2,20 @@ package io.streamrec.launcher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.flink.job.JobOptions;
+import io.streamrec.flink.job.StartingOffsets;
+import io.streamrec.flink.job.StateCompression;
+import io.streamrec.flink.job.StreamrecJobConfig;
+import io.streamrec.model.ModelSettings;
+import io.streamrec.model.train.TrainerOptions;
+import io.streamrec.schemas.ingest.WireFormat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.stream.Stream;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -37,7 +48,8 @@ class StreamrecCommandTest {
     void runHelpShowsEveryDefaultFromTheJobConfiguration() {
         Outcome help = execute("run", "--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out())
+        // picocli wraps descriptions at the terminal's width: compare with the line breaks folded
+        assertThat(help.out().replaceAll("\\s+", " "))
                 .contains("--checkpoint-interval=TIME", "Default: 10s")
                 .contains("--max-out-of-orderness=TIME", "Default: 2s")
                 .contains("--session-gap=TIME", "Default: 10m")
@@ -45,6 +57,9 @@ class StreamrecCommandTest {
                 .contains("Default: streamrec-data")
                 .contains("Default: at-least-once")
                 .contains("Default: ml-latest-small")
+                .contains("Kafka:", "Topics:", "User state:", "Model:", "Training:", "Flink:", "RocksDB:")
+                .contains("--trainer-setting=KEY=VALUE")
+                .contains("--[no-]vectors")
                 .doesNotContain("Default: null");
     }
 
@@ -60,7 +75,7 @@ class StreamrecCommandTest {
                         new String[] {
                             "produce", "--bootstrap-servers", "h:1", "--raw", "x.txt", "--progress-interval", "0"
                         },
-                        "--progress-interval must be a positive number of seconds, got 0.0"),
+                        "--progress-interval is 0s: set it to a positive time, e.g. 5s"),
                 Arguments.of(
                         new String[] {"produce", "--bootstrap-servers", "h:1", "--raw", "no/such/file.txt"},
                         "error: file not found: no/such/file.txt"),
@@ -87,22 +102,31 @@ class StreamrecCommandTest {
                         "--limit must be at least 1 event, got 0"),
                 Arguments.of(
                         new String[] {"produce", "--bootstrap-servers", "h:1", "--format", "xml"},
-                        "Invalid value for option '--format': expected one of [JSON, AVRO]"),
+                        "--event-format is 'xml', not one of json, avro"),
                 Arguments.of(new String[] {"run", "--duration", "0"}, "--duration must be positive"),
                 Arguments.of(
                         new String[] {"run", "--session-gap", "ten minutes"},
-                        "'ten minutes' is not a duration: write e.g. 500ms, 10s, 5m"),
+                        "--session-gap is 'ten minutes', not a duration such as 500ms, 10s, 5m"),
                 Arguments.of(
                         new String[] {"run", "--kafka-property", "group.id=other"},
-                        "Kafka property 'group.id' is set by the job itself"),
+                        "--kafka-property is group.id=other: drop the properties the job sets from its own options"),
                 Arguments.of(new String[] {"run", "--dataset", "ml-1m"}, "dataset 'ml-1m' needs --path"),
-                Arguments.of(new String[] {"run", "--max-session-items", "0"}, "maxSessionItems"),
+                Arguments.of(
+                        new String[] {"run", "--max-session-items", "0"},
+                        "--max-session-items is 0: set it to at least 1"),
+                Arguments.of(
+                        new String[] {"run", "--trainer-setting", "batch-size"},
+                        "--trainer-setting takes KEY=VALUE, got 'batch-size'"),
+                Arguments.of(
+                        new String[] {"run", "--model", "sine", "--trainer-setting", "sine.intrests=2"},
+                        "unknown option --trainer-setting sine.intrests: did you mean --trainer-setting"
+                                + " sine.interests?"),
                 Arguments.of(
                         new String[] {"run", "--delivery-guarantee", "maybe"},
-                        "'maybe' is not a delivery guarantee: use one of [exactly-once, at-least-once, none]"),
+                        "--delivery-guarantee is 'maybe', not one of exactly-once, at-least-once, none"),
                 Arguments.of(
                         new String[] {"run", "--starting-offsets", "middle"},
-                        "expected one of [EARLIEST, LATEST, COMMITTED]"));
+                        "--starting-offsets is 'middle', not one of earliest, latest, committed"));
     }
 
     @ParameterizedTest
@@ -148,34 +172,45 @@ class StreamrecCommandTest {
                 "64m",
                 "--no-rocksdb-bloom-filter",
                 "--state-compression",
-                "snappy");
+                "snappy",
+                "--model",
+                "meanpool",
+                "--trainer-setting",
+                "batch-size=64",
+                "--trainer-setting",
+                "temperature=0.2");
         RunCommand run = cli.getSubcommands().get("run").getCommand();
 
-        io.streamrec.flink.job.StreamrecJobConfig cfg = run.jobConfig();
+        StreamrecJobConfig cfg = run.jobConfig();
 
-        assertThat(cfg.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
-        assertThat(cfg.deliveryGuarantee()).isEqualTo(org.apache.flink.connector.base.DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(cfg.get(JobOptions.BOOTSTRAP_SERVERS)).isEqualTo("k1:9092,k2:9092");
+        assertThat(cfg.get(JobOptions.DELIVERY_GUARANTEE)).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
         assertThat(cfg.effectiveTransactionalIdPrefix()).isEqualTo("sr-1");
-        assertThat(cfg.eventFormat()).isEqualTo(io.streamrec.schemas.ingest.WireFormat.AVRO);
-        assertThat(cfg.parallelism()).isEqualTo(3);
-        assertThat(cfg.checkpointInterval()).isEqualTo(java.time.Duration.ofSeconds(2));
-        assertThat(cfg.checkpointDir()).isEqualTo(java.nio.file.Path.of("/tmp/x", "checkpoints"));
-        assertThat(cfg.readProfiles()).isFalse();
-        assertThat(cfg.historyPolicy().sessionGap()).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(cfg.get(JobOptions.EVENT_FORMAT)).isEqualTo(WireFormat.AVRO);
+        assertThat(cfg.get(JobOptions.PARALLELISM)).isEqualTo(3);
+        assertThat(cfg.get(JobOptions.CHECKPOINT_INTERVAL)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(cfg.checkpointDirUri())
+                .isEqualTo(Path.of("/tmp/x", "checkpoints").toUri().toString());
+        assertThat(cfg.get(JobOptions.READ_PROFILES)).isFalse();
+        assertThat(cfg.historyPolicy().sessionGap()).isEqualTo(Duration.ofMinutes(30));
         assertThat(cfg.topics().events()).isEqualTo("ev");
-        assertThat(cfg.kafkaProperties()).containsEntry("security.protocol", "SSL");
-        assertThat(cfg.startingOffsets()).isEqualTo(io.streamrec.flink.job.StreamrecJobConfig.StartingOffsets.LATEST);
-        assertThat(cfg.managedMemory()).isEqualTo(org.apache.flink.configuration.MemorySize.ofMebiBytes(512));
-        assertThat(cfg.rocksdbWriteBufferSize()).isEqualTo(org.apache.flink.configuration.MemorySize.ofMebiBytes(64));
-        assertThat(cfg.rocksdbBloomFilter()).isFalse();
-        assertThat(cfg.stateCompression()).isEqualTo(io.streamrec.flink.job.StateCompression.SNAPPY);
+        assertThat(cfg.get(JobOptions.KAFKA_PROPERTIES)).containsEntry("security.protocol", "SSL");
+        assertThat(cfg.get(JobOptions.STARTING_OFFSETS)).isEqualTo(StartingOffsets.LATEST);
+        assertThat(cfg.get(JobOptions.MANAGED_MEMORY)).isEqualTo(MemorySize.ofMebiBytes(512));
+        assertThat(cfg.get(JobOptions.ROCKSDB_WRITE_BUFFER)).isEqualTo(MemorySize.ofMebiBytes(64));
+        assertThat(cfg.get(JobOptions.ROCKSDB_BLOOM_FILTER)).isFalse();
+        assertThat(cfg.get(JobOptions.STATE_COMPRESSION)).isEqualTo(StateCompression.SNAPPY);
+        assertThat(cfg.get(ModelSettings.MODEL)).isEqualTo("meanpool");
+        assertThat(cfg.trainer().batchSize()).isEqualTo(64);
+        assertThat(cfg.trainer().trainerConfig().get(TrainerOptions.TEMPERATURE))
+                .isEqualTo(0.2);
     }
 
     @Test
     void aMemorySizeThatIsNotOneSaysHowToWriteIt() {
         Outcome bad = execute("run", "--managed-memory", "lots");
         assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.err()).contains("'lots' is not a memory size; write it as e.g. 256mb or 1gb");
+        assertThat(bad.err()).contains("--managed-memory is 'lots', not a memory size such as 256mb or 1gb");
     }
 
     @Test
@@ -184,21 +219,35 @@ class StreamrecCommandTest {
         cli.parseArgs("run");
         RunCommand run = cli.getSubcommands().get("run").getCommand();
 
-        io.streamrec.flink.job.StreamrecJobConfig cfg = run.jobConfig();
-        io.streamrec.flink.job.StreamrecJobConfig defaults =
-                io.streamrec.flink.job.StreamrecJobConfig.builder().build();
+        StreamrecJobConfig cfg = run.jobConfig();
 
-        assertThat(cfg.toString()).isEqualTo(defaults.toString());
+        assertThat(cfg.settings())
+                .isEqualTo(StreamrecJobConfig.builder().build().settings());
+        assertThat(cfg.checkpointDirUri())
+                .isEqualTo(StreamrecJobConfig.builder().build().checkpointDirUri());
     }
 
     @Test
     void runReportsEveryInvalidJobSettingAtOnce() {
-        Outcome bad = execute("run", "--parallelism", "0", "--checkpoint-interval", "10ms", "--consumer-group", " ");
+        Outcome bad = execute(
+                "run",
+                "--parallelism",
+                "0",
+                "--checkpoint-interval",
+                "10ms",
+                "--consumer-group",
+                " ",
+                "--trainer-setting",
+                "batch-size=0",
+                "--trainer-setting",
+                "sine.concepts=10");
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err())
                 .contains("Invalid streamrec job configuration")
-                .contains("parallelism is 0: set it to 1 or more")
-                .contains("checkpointInterval is PT0.01S")
-                .contains("consumerGroup is empty");
+                .contains("--parallelism is 0: set it to at least 1")
+                .contains("--checkpoint-interval is 10ms: set it to at least 100ms")
+                .contains("--consumer-group is empty: set it, e.g. to streamrec")
+                .contains("--trainer-setting batch-size is 0: set it to at least 1")
+                .contains("--trainer-setting sine.concepts is a setting of the sine encoder, but the model is sdm");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.streamrec.flink.job.JobOptions;
 import io.streamrec.flink.job.StreamrecJob;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.launcher.cli.StreamrecCommand;
@@ -98,8 +99,8 @@ class DeploymentCommandsTest {
                 StreamrecJob.configuration(composeArgs.toArray(String[]::new), new Configuration());
         StreamrecJobConfig operator =
                 StreamrecJob.configuration(operatorArgs.toArray(String[]::new), new Configuration());
-        assertThat(compose.bootstrapServers()).isEqualTo("kafka:9092");
-        assertThat(operator.bootstrapServers()).isEqualTo("streamrec-kafka-bootstrap:9092");
+        assertThat(compose.get(JobOptions.BOOTSTRAP_SERVERS)).isEqualTo("kafka:9092");
+        assertThat(operator.get(JobOptions.BOOTSTRAP_SERVERS)).isEqualTo("streamrec-kafka-bootstrap:9092");
     }
 
     private static ParseResult parse(List<String> args) {

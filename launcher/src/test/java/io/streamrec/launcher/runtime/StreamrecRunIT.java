@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.streamrec.embedded.ListeningSockets;
+import io.streamrec.flink.job.JobOptions;
 import io.streamrec.flink.job.StreamrecJobConfig;
 import io.streamrec.flink.job.StreamrecPipeline;
 import java.io.IOException;
@@ -34,8 +35,8 @@ class StreamrecRunIT {
         assumeTrue(ListeningSockets.available(), "reads this JVM's sockets from Linux /proc");
         List<ListeningSockets.Listener> before = ListeningSockets.ofThisJvm();
         StreamrecJobConfig config = StreamrecJobConfig.builder()
-                .checkpointDir(dir.resolve("checkpoints"))
-                .checkpointInterval(Duration.ofSeconds(1))
+                .set(JobOptions.CHECKPOINT_DIR, dir.resolve("checkpoints").toString())
+                .set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1))
                 .build();
         StringWriter out = new StringWriter();
         StreamrecRun run = new StreamrecRun(

@@ -4,6 +4,7 @@ import io.streamrec.model.sync.CompleteUpdate;
 import io.streamrec.model.sync.EncoderReplica;
 import io.streamrec.model.sync.Replica;
 import io.streamrec.model.train.EncodedUser;
+import io.streamrec.model.train.TrainerOptions;
 import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.ItemRow;
 import io.streamrec.schemas.Tombstone;
@@ -84,9 +85,10 @@ public final class ServingModel implements Replica {
     }
 
     private static int outputDim(CompleteUpdate full) {
-        String dim = full.spec().getModelSettings().get("outputDim");
+        String dim = full.spec().getModelSettings().get(TrainerOptions.OUTPUT_DIM.key());
         if (dim == null) {
-            throw new IllegalArgumentException(full.describe() + " has no item rows and no outputDim in its spec");
+            throw new IllegalArgumentException(
+                    full.describe() + " has no item rows and no " + TrainerOptions.OUTPUT_DIM.key() + " in its spec");
         }
         return Integer.parseInt(dim);
     }

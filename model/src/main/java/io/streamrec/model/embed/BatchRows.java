@@ -67,8 +67,7 @@ public final class BatchRows {
             throw new IllegalStateException("gather() the rows before embedding positions");
         }
         NDArray indices = leaf.getManager().create(locals, shape);
-        // the engine's embedding lookup (as DJL's Embedding block uses): its backward measured ~25 % faster than
-        // indexing
+        // the engine's embedding lookup (as DJL's Embedding block uses): its backward is faster than indexing's
         return indices.getNDArrayInternal()
                 .embedding(indices, leaf, SparseFormat.DENSE)
                 .singletonOrThrow();

@@ -12,7 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * The item tower of DESIGN §6: v_i = MLP(e_i), or v_i = e_i when no MLP is configured. The same
+ * The item tower (docs/design.md, "Models"): v_i = MLP(e_i), or v_i = e_i when no MLP is configured. The same
  * tower embeds the softmax's target items and the serving index's items, and e_i itself is what
  * the encoders read, so both sides share one set of item embeddings.
  */

@@ -51,7 +51,7 @@ public final class Models {
     public static SequentialRecommender.Factory parse(String spec, NeuralSettings settings, EvaluationData data) {
         String name = spec.trim().toLowerCase(Locale.ROOT);
         if (isNeural(name)) {
-            Function<EncoderDimensions, UserEncoder> encoder = Encoders.factory(name, settings.encoder());
+            Function<EncoderDimensions, UserEncoder> encoder = Encoders.factory(name, settings.settings());
             TrainerConfig config = settings.trainerConfig(data);
             return SequentialRecommender.Factory.of(name, () -> new NeuralRecommender(config, encoder, settings));
         }

@@ -5,6 +5,7 @@ import io.streamrec.model.encode.UserEncoder;
 import io.streamrec.model.train.OnlineTrainer;
 import io.streamrec.model.train.Ranking;
 import io.streamrec.model.train.TrainerConfig;
+import io.streamrec.model.train.TrainerOptions;
 import io.streamrec.schemas.Behavior;
 import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.TrainingExample;
@@ -51,12 +52,12 @@ public final class NeuralRecommender implements SequentialRecommender {
             TrainerConfig config, Function<EncoderDimensions, UserEncoder> encoder, NeuralSettings budget) {
         this.trainer = new OnlineTrainer(config, encoder);
         this.budget = budget;
-        this.random = new Random(config.seed());
+        this.random = new Random(config.get(TrainerOptions.SEED));
     }
 
     @Override
     public void train(List<TrainingExample> examples, TrainingProgress progress) {
-        int batchSize = trainer.config().batchSize();
+        int batchSize = trainer.config().get(TrainerOptions.BATCH_SIZE);
         List<TrainingExample> order = budget.recentExamplesPerUser() == 0
                 ? new ArrayList<>(examples)
                 : mostRecentPerUser(examples, budget.recentExamplesPerUser());

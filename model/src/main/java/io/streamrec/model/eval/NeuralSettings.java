@@ -1,20 +1,21 @@
 package io.streamrec.model.eval;
 
+import io.streamrec.config.OptionTable;
+import io.streamrec.config.Settings;
 import io.streamrec.model.Feature;
+import io.streamrec.model.ModelSettings;
 import io.streamrec.model.train.TrainerConfig;
+import io.streamrec.model.train.TrainerOptions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
- * The training budget shared by every neural model in one evaluation, so none gets an advantage
- * the others lack: epochs, trainer settings ({@link TrainerConfig#fromMap} keys) and encoder settings
- * (namespaced keys such as {@code sine.interests}; each encoder reads its own).
+ * The training budget shared by every neural model in one evaluation, so none gets an advantage the others lack:
+ * epochs, and the model settings ({@link ModelSettings}: trainer keys such as {@code batch-size} and encoder keys
+ * such as {@code sine.interests}; each encoder reads its own).
  *
  * @param recentExamplesPerUser offline training uses only each user's most recent N examples (0: all);
  *                              bounds the cost on busy machines while keeping the examples nearest each
@@ -22,12 +23,7 @@ import java.util.stream.Collectors;
  * @param learnFraction         online, the share of prequential batches the model trains on (1: all); the
  *                              streaming trainer's policy when it falls behind: every batch is still scored
  */
-public record NeuralSettings(
-        int epochs,
-        Map<String, String> trainer,
-        Map<String, String> encoder,
-        int recentExamplesPerUser,
-        double learnFraction) {
+public record NeuralSettings(int epochs, Settings settings, int recentExamplesPerUser, double learnFraction) {
 
     public NeuralSettings {
         if (epochs < 1) {
@@ -41,13 +37,11 @@ public record NeuralSettings(
             throw new IllegalArgumentException(
                     "the learned fraction of prequential batches must be in (0, 1], got " + learnFraction);
         }
-        trainer = Map.copyOf(trainer);
-        encoder = Map.copyOf(encoder);
-        TrainerConfig.fromMap(trainer);
+        ModelSettings.TABLE.check(settings);
     }
 
     public static NeuralSettings defaults() {
-        return new NeuralSettings(1, Map.of(), Map.of(), 0, 1.0);
+        return new NeuralSettings(1, Settings.empty(), 0, 1.0);
     }
 
     /**
@@ -55,12 +49,14 @@ public record NeuralSettings(
      * distinct ids per feature (so nothing is evicted offline and no memory is wasted).
      */
     public TrainerConfig trainerConfig(EvaluationData data) {
-        Map<String, String> settings = new LinkedHashMap<>(trainer);
-        settings.computeIfAbsent("vocabularyCapacities", key -> capacities(data));
-        return TrainerConfig.fromMap(settings);
+        TrainerConfig.Builder config = TrainerConfig.builder().setAll(settings);
+        if (!settings.isSet(TrainerOptions.VOCABULARY_CAPACITIES)) {
+            config.set(TrainerOptions.VOCABULARY_CAPACITIES, capacities(data));
+        }
+        return config.build();
     }
 
-    private static String capacities(EvaluationData data) {
+    private static List<Integer> capacities(EvaluationData data) {
         List<Set<String>> ids = new ArrayList<>();
         for (int f = 0; f < Feature.COUNT; f++) {
             ids.add(new HashSet<>());
@@ -74,18 +70,19 @@ public record NeuralSettings(
             }
         });
         // +1 for the padding row, + headroom so a capacity is never 0-sized
-        return ids.stream().map(s -> Integer.toString(s.size() + 16)).collect(Collectors.joining(","));
+        return ids.stream().map(s -> s.size() + 16).toList();
     }
 
-    /** Settings given as {@code key=value} pairs, split between trainer and encoder by the encoder's namespaces. */
+    /**
+     * Settings given as {@code key=value} text, trainer and encoder keys alike.
+     *
+     * @throws io.streamrec.config.InvalidConfigException listing every unknown key and bad value
+     */
     public static NeuralSettings of(int epochs, Map<String, String> settings) {
-        Map<String, String> trainer = new HashMap<>();
-        Map<String, String> encoder = new HashMap<>();
-        settings.forEach((k, v) -> (k.contains(".") ? encoder : trainer).put(k, v));
-        return new NeuralSettings(epochs, trainer, encoder, 0, 1.0);
+        return new NeuralSettings(epochs, ModelSettings.TABLE.parse(settings, OptionTable.Naming.KEYS), 0, 1.0);
     }
 
     public NeuralSettings withBudget(int recentPerUser, double fraction) {
-        return new NeuralSettings(epochs, trainer, encoder, recentPerUser, fraction);
+        return new NeuralSettings(epochs, settings, recentPerUser, fraction);
     }
 }

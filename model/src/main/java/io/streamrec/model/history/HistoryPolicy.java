@@ -1,34 +1,66 @@
 package io.streamrec.model.history;
 
+import io.streamrec.config.Check;
+import io.streamrec.config.Option;
+import io.streamrec.config.OptionTable;
+import io.streamrec.config.Settings;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The rules that shape a user's history (DESIGN §5): when a session ends, how long and how much of the
- * earlier sessions is kept, and how many event ids are remembered for dedup. The streaming operator and
+ * The rules that shape a user's history (docs/design.md, "User state"): when a session ends, how long and how
+ * much of the earlier sessions is kept, and how many event ids are remembered for dedup. The streaming operator and
  * offline replay take the same policy, so online and offline features are identical.
  *
- * <p>Immutable; build one with {@link #builder()} (every setting starts at its documented default).
- * {@link Builder#build()} validates every setting and says what to change.
+ * <p>Immutable; its options are declared once here ({@link #OPTIONS}), and {@link #from} or {@link #builder()}
+ * check every value and say what to change.
  */
 public final class HistoryPolicy implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** A pause longer than this ends the session (SDM's 10 minutes). */
-    public static final Duration DEFAULT_SESSION_GAP = Duration.ofMinutes(10);
-    /** A session holding this many items ends before the next one (SDM's 50). */
-    public static final int DEFAULT_MAX_SESSION_ITEMS = 50;
-    /** Earlier sessions are long-term history while they started no more than this before the current session. */
-    public static final Duration DEFAULT_LONG_TERM_RETENTION = Duration.ofDays(7);
-    /**
-     * Distinct ids kept per feature in L^u, the most recent ones. 50 matches the session bound: the
-     * encoder attends over at most as many long-term ids per feature as over session items, and the
-     * bound caps one user's state at a few kilobytes however active the user is.
-     */
-    public static final int DEFAULT_MAX_LONG_TERM_PER_FEATURE = 50;
-    /** Most recent event ids remembered per user to drop a repeated {@code eventId}. */
-    public static final int DEFAULT_DEDUP_MEMORY = 256;
+    public static final Option<Duration> SESSION_GAP = Option.key("session-gap")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(10))
+            .withDescription("A pause longer than this ends the user's session (SDM's 10 minutes).")
+            .withCheck(Check.atLeast(Duration.ofMillis(1)));
+
+    public static final Option<Integer> MAX_SESSION_ITEMS = Option.key("max-session-items")
+            .intType()
+            .defaultValue(50)
+            .withDescription("A session holding this many items ends before the next event (SDM's 50).")
+            .withCheck(Check.atLeast(1));
+
+    public static final Option<Duration> LONG_TERM_RETENTION = Option.key("long-term-retention")
+            .durationType()
+            .defaultValue(Duration.ofDays(7))
+            .withDescription("Earlier sessions are long-term history while they started no more than this before"
+                    + " the current one.")
+            .withCheck(Check.atLeast(Duration.ofMillis(1)));
+
+    public static final Option<Integer> MAX_LONG_TERM_PER_FEATURE = Option.key("max-long-term-per-feature")
+            .intType()
+            .defaultValue(50)
+            .withDescription("Distinct ids kept per feature of long-term history, the most recent ones: as many as"
+                    + " a session holds, which caps one user's state at a few kilobytes however active.")
+            .withCheck(Check.atLeast(1));
+
+    public static final Option<Integer> DEDUP_MEMORY = Option.key("dedup-memory")
+            .intType()
+            .defaultValue(256)
+            .withDescription("Most recent event ids remembered per user; a repeated eventId among them is dropped"
+                    + " and dead-lettered as a duplicate.")
+            .withCheck(Check.atLeast(1));
+
+    public static final OptionTable OPTIONS = OptionTable.builder("user history options")
+            .section(
+                    "User state",
+                    SESSION_GAP,
+                    MAX_SESSION_ITEMS,
+                    LONG_TERM_RETENTION,
+                    MAX_LONG_TERM_PER_FEATURE,
+                    DEDUP_MEMORY)
+            .build();
 
     private final long sessionGapMillis;
     private final int maxSessionItems;
@@ -36,31 +68,40 @@ public final class HistoryPolicy implements Serializable {
     private final int maxLongTermPerFeature;
     private final int dedupMemory;
 
-    private HistoryPolicy(Builder b) {
-        this.sessionGapMillis = b.sessionGap.toMillis();
-        this.maxSessionItems = b.maxSessionItems;
-        this.longTermRetentionMillis = b.longTermRetention.toMillis();
-        this.maxLongTermPerFeature = b.maxLongTermPerFeature;
-        this.dedupMemory = b.dedupMemory;
+    private HistoryPolicy(Settings settings) {
+        this.sessionGapMillis = settings.get(SESSION_GAP).toMillis();
+        this.maxSessionItems = settings.get(MAX_SESSION_ITEMS);
+        this.longTermRetentionMillis = settings.get(LONG_TERM_RETENTION).toMillis();
+        this.maxLongTermPerFeature = settings.get(MAX_LONG_TERM_PER_FEATURE);
+        this.dedupMemory = settings.get(DEDUP_MEMORY);
     }
 
-    /** The policy of DESIGN §5: 10 min gap, 50 items per session, 7 days and 50 ids per feature of long-term history. */
+    /** Every option at its default: 10 min gap, 50 items per session, 7 days and 50 ids per feature of history. */
     public static HistoryPolicy defaults() {
         return builder().build();
     }
 
+    /**
+     * The policy of the values of {@link #OPTIONS} in {@code settings} (other values are ignored).
+     *
+     * @throws io.streamrec.config.InvalidConfigException listing every problem
+     */
+    public static HistoryPolicy from(Settings settings) {
+        return new HistoryPolicy(OPTIONS.check(settings));
+    }
+
     public static Builder builder() {
-        return new Builder();
+        return new Builder(Settings.builder());
     }
 
     /** A builder starting from this policy's settings. */
     public Builder toBuilder() {
-        return new Builder()
-                .sessionGap(sessionGap())
-                .maxSessionItems(maxSessionItems)
-                .longTermRetention(longTermRetention())
-                .maxLongTermPerFeature(maxLongTermPerFeature)
-                .dedupMemory(dedupMemory);
+        return builder()
+                .set(SESSION_GAP, sessionGap())
+                .set(MAX_SESSION_ITEMS, maxSessionItems)
+                .set(LONG_TERM_RETENTION, longTermRetention())
+                .set(MAX_LONG_TERM_PER_FEATURE, maxLongTermPerFeature)
+                .set(DEDUP_MEMORY, dedupMemory);
     }
 
     public Duration sessionGap() {
@@ -130,75 +171,22 @@ public final class HistoryPolicy implements Serializable {
                 + ", dedupMemory=" + dedupMemory + '}';
     }
 
-    /** Settings start at the documented defaults; {@link #build()} validates them. */
+    /** Sets options; unset ones keep their defaults. */
     public static final class Builder {
-        private Duration sessionGap = DEFAULT_SESSION_GAP;
-        private int maxSessionItems = DEFAULT_MAX_SESSION_ITEMS;
-        private Duration longTermRetention = DEFAULT_LONG_TERM_RETENTION;
-        private int maxLongTermPerFeature = DEFAULT_MAX_LONG_TERM_PER_FEATURE;
-        private int dedupMemory = DEFAULT_DEDUP_MEMORY;
+        private final Settings.Builder settings;
 
-        private Builder() {}
+        private Builder(Settings.Builder settings) {
+            this.settings = settings;
+        }
 
-        /** A pause longer than this between two events ends the session. Default 10 min. */
-        public Builder sessionGap(Duration sessionGap) {
-            this.sessionGap = sessionGap;
+        public <T> Builder set(Option<T> option, T value) {
+            settings.set(option, value);
             return this;
         }
 
-        /** A session holding this many items ends before the next event. Default 50. */
-        public Builder maxSessionItems(int maxSessionItems) {
-            this.maxSessionItems = maxSessionItems;
-            return this;
-        }
-
-        /** How far before the current session long-term history reaches. Default 7 days. */
-        public Builder longTermRetention(Duration longTermRetention) {
-            this.longTermRetention = longTermRetention;
-            return this;
-        }
-
-        /** Distinct ids kept per feature in the long-term history, the most recent ones. Default 50. */
-        public Builder maxLongTermPerFeature(int maxLongTermPerFeature) {
-            this.maxLongTermPerFeature = maxLongTermPerFeature;
-            return this;
-        }
-
-        /** Event ids remembered per user to drop repeats. Default 256. */
-        public Builder dedupMemory(int dedupMemory) {
-            this.dedupMemory = dedupMemory;
-            return this;
-        }
-
-        /** @throws IllegalArgumentException naming the first invalid setting and what to set instead */
+        /** @throws io.streamrec.config.InvalidConfigException listing every invalid setting and what to set instead */
         public HistoryPolicy build() {
-            requirePositive("sessionGap", sessionGap, "the longest pause that still continues a session, e.g. 10m");
-            requirePositive(
-                    "longTermRetention",
-                    longTermRetention,
-                    "how far back earlier sessions count as long-term history, e.g. 7d");
-            requireAtLeastOne("maxSessionItems", maxSessionItems, "the most items one session may hold, e.g. 50");
-            requireAtLeastOne(
-                    "maxLongTermPerFeature",
-                    maxLongTermPerFeature,
-                    "how many distinct ids to keep per feature of long-term history, e.g. 50");
-            requireAtLeastOne(
-                    "dedupMemory", dedupMemory, "how many recent event ids to remember per user for dedup, e.g. 256");
-            return new HistoryPolicy(this);
-        }
-
-        private static void requirePositive(String name, Duration value, String meaning) {
-            if (value == null || value.isNegative() || value.toMillis() == 0) {
-                throw new IllegalArgumentException("history policy: " + name + " must be at least 1 ms but was " + value
-                        + "; set it to " + meaning);
-            }
-        }
-
-        private static void requireAtLeastOne(String name, int value, String meaning) {
-            if (value < 1) {
-                throw new IllegalArgumentException(
-                        "history policy: " + name + " must be at least 1 but was " + value + "; set it to " + meaning);
-            }
+            return from(settings.build());
         }
     }
 }

@@ -15,7 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The state of one user (DESIGN §5): the live session S^u, the long-term history L^u of the earlier
+ * The state of one user (docs/design.md, "User state"): the live session S^u, the long-term history L^u of the earlier
  * sessions, the latest profile, and the event ids seen lately. Events must be applied in event-time
  * order; the streaming operator and {@link HistoryReplay} both guarantee it.
  *

@@ -76,12 +76,14 @@ public final class OnlineTrainer implements AutoCloseable {
     private OnlineTrainer(TrainerConfig config, RetrievalModel model) {
         this.config = config;
         this.model = model;
-        this.denseAdam = new DenseAdam(AdamRule.withLearningRate(config.denseLearningRate()));
+        this.denseAdam = new DenseAdam(AdamRule.withLearningRate(
+                config.get(TrainerOptions.DENSE_LEARNING_RATE).floatValue()));
         List<FeatureTable> tables = model.embeddings().tables();
         this.sparseAdam = new RowSparseAdam[tables.size()];
         for (int i = 0; i < tables.size(); i++) {
             RowSparseAdam optimiser = new RowSparseAdam(
-                    AdamRule.withLearningRate(config.sparseLearningRate()),
+                    AdamRule.withLearningRate(
+                            config.get(TrainerOptions.SPARSE_LEARNING_RATE).floatValue()),
                     tables.get(i).dim());
             tables.get(i).onRowAssigned(optimiser::reset);
             sparseAdam[i] = optimiser;
@@ -254,11 +256,11 @@ public final class OnlineTrainer implements AutoCloseable {
     /** M item ids drawn uniformly from the item vocabulary, seeded by (seed, step) so a restored trainer draws the same. */
     private List<String> sampleNegativeIds(long t) {
         DynamicVocabulary items = itemVocabulary();
-        int m = config.mixedNegatives();
+        int m = config.get(TrainerOptions.MIXED_NEGATIVES);
         if (m == 0 || items.size() == 0) {
             return List.of();
         }
-        Random random = new Random(config.seed() * 1_000_003L + t);
+        Random random = new Random(config.get(TrainerOptions.SEED) * 1_000_003L + t);
         List<String> ids = new ArrayList<>(m);
         while (ids.size() < m) {
             String id = items.idAt(1 + random.nextInt(items.rowBound() - 1));
@@ -425,7 +427,11 @@ public final class OnlineTrainer implements AutoCloseable {
         ModelVersions versions = new ModelVersions();
         versions.readFrom(in);
         Embeddings embeddings = Embeddings.readFrom(
-                in, config.itemFeatureTables(), config.profileTables(), config.embeddingInitStd(), config.seed());
+                in,
+                config.itemFeatureTables(),
+                config.profileTables(),
+                config.get(TrainerOptions.EMBEDDING_INIT_STD).floatValue(),
+                config.get(TrainerOptions.SEED));
         OnlineTrainer trainer = new OnlineTrainer(config, new RetrievalModel(config, encoderFactory, embeddings));
         if (!trainer.model.encoder().name().equals(encoderName)) {
             trainer.close();

@@ -48,7 +48,10 @@ public final class RetrievalModel implements AutoCloseable {
     /** A fresh model: new embeddings and freshly initialised blocks. */
     public static RetrievalModel create(TrainerConfig config, Function<EncoderDimensions, UserEncoder> encoderFactory) {
         Embeddings embeddings = Embeddings.create(
-                config.itemFeatureTables(), config.profileTables(), config.embeddingInitStd(), config.seed());
+                config.itemFeatureTables(),
+                config.profileTables(),
+                config.get(TrainerOptions.EMBEDDING_INIT_STD).floatValue(),
+                config.get(TrainerOptions.SEED));
         return new RetrievalModel(config, encoderFactory, embeddings);
     }
 
@@ -56,17 +59,25 @@ public final class RetrievalModel implements AutoCloseable {
             TrainerConfig config, Function<EncoderDimensions, UserEncoder> encoderFactory, Embeddings embeddings) {
         this.config = config;
         this.embeddings = embeddings;
-        this.input = new InputEmbedding(embeddings, config.maxSessionLength(), config.maxLongTermLength());
+        this.input = new InputEmbedding(
+                embeddings,
+                config.get(TrainerOptions.MAX_SESSION_LENGTH),
+                config.get(TrainerOptions.MAX_LONG_TERM_LENGTH));
         EncoderDimensions dims = config.encoderDimensions();
         this.encoder = encoderFactory.apply(dims);
         if (!encoder.dimensions().equals(dims)) {
             throw new IllegalArgumentException("the encoder factory built " + encoder.name() + " for "
                     + encoder.dimensions() + " but the trainer configuration asks for " + dims);
         }
-        this.itemTower = new ItemTower(config.outputDim(), config.itemTowerHidden(), config.itemTowerMlp());
+        this.itemTower = new ItemTower(
+                config.get(TrainerOptions.OUTPUT_DIM),
+                config.get(TrainerOptions.ITEM_TOWER_HIDDEN).stream()
+                        .mapToInt(Integer::intValue)
+                        .toArray(),
+                config.get(TrainerOptions.ITEM_TOWER_MLP));
         this.manager = NDManager.newBaseManager();
         this.parameterStore = new ParameterStore(manager, false);
-        Engine.getInstance().setRandomSeed((int) config.seed());
+        Engine.getInstance().setRandomSeed((int) (long) config.get(TrainerOptions.SEED));
         encoder.block().initialize(manager, DataType.FLOAT32, encoderInputShapes(dims));
         itemTower.initialize(manager, DataType.FLOAT32, new Shape(1, dims.itemInputDim()));
         Map<String, Block> blocks = new LinkedHashMap<>();
@@ -202,7 +213,7 @@ public final class RetrievalModel implements AutoCloseable {
             lengths[i] = Math.max(
                     1,
                     Math.min(
-                            config.maxSessionLength(),
+                            config.get(TrainerOptions.MAX_SESSION_LENGTH),
                             snapshots.get(i).getSession().size()));
         }
         return lengths;

@@ -2,6 +2,7 @@ package io.streamrec.model.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.streamrec.model.estimator.EstimatorOptions;
 import io.streamrec.model.estimator.FrequencyEstimatorConfig;
 import io.streamrec.model.estimator.StreamingFrequencyEstimator;
 import io.streamrec.model.train.loss.ExtraNegatives;
@@ -14,7 +15,7 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * The loss of one training step (DESIGN §7): the streaming frequency estimator, updated inline with
+ * The loss of one training step (docs/design.md, "Training"): the streaming frequency estimator, updated inline with
  * the batch's targets at global step t, supplies log p̂ for the logQ-corrected in-batch
  * {@link SampledSoftmaxLoss}; with mixed negatives every column is corrected by its expected count
  * in the whole candidate set ({@link MixedNegativeCorrection}). The estimator is checkpointed with
@@ -26,9 +27,13 @@ final class TrainingObjective {
     private StreamingFrequencyEstimator estimator;
 
     TrainingObjective(TrainerConfig config) {
-        this.loss = new SampledSoftmaxLoss(config.temperature(), config.logQCorrection());
+        this.loss = new SampledSoftmaxLoss(
+                config.get(TrainerOptions.TEMPERATURE).floatValue(), config.get(TrainerOptions.LOGQ_CORRECTION));
         this.estimator = new StreamingFrequencyEstimator(new FrequencyEstimatorConfig(
-                config.estimatorHashSize(), config.estimatorHashes(), config.estimatorLearningRate(), config.seed()));
+                config.get(EstimatorOptions.HASH_SLOTS),
+                config.get(EstimatorOptions.HASH_FUNCTIONS),
+                config.get(EstimatorOptions.LEARNING_RATE),
+                config.get(TrainerOptions.SEED)));
     }
 
     /**

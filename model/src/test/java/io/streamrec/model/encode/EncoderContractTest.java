@@ -15,12 +15,13 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What every registered encoder promises the trainer and the replicas, whatever its architecture. A newly
- * registered encoder joins by adding its name to the {@code @ValueSource} lists.
+ * What every registered encoder promises the trainer and the replicas, whatever its architecture: each test runs
+ * over every encoder {@link Encoders} knows, so a newly registered one is held to it at once.
  */
 class EncoderContractTest extends NDManagerTest {
 
@@ -28,7 +29,12 @@ class EncoderContractTest extends NDManagerTest {
     private static final Lengths MIXED = new Lengths(new int[] {5, 2, 1, 0}, new int[] {3, 0, 4, 1});
 
     private static final Map<String, String> SMALL =
-            Map.of("sine.concepts", "12", "sine.interests", "3", "sine.max.session.length", "6");
+            Map.of("sine.concepts", "12", "sine.interests", "3", "sine.max-session-length", "6");
+
+    static Set<String> registeredEncoders() {
+        assertThat(Encoders.names()).contains("sdm", "sine", "meanpool");
+        return Encoders.names();
+    }
 
     private UserEncoder encoder(String name, EncoderDimensions dims, NDList input) {
         UserEncoder encoder = Encoders.create(name, dims, SMALL);
@@ -37,7 +43,7 @@ class EncoderContractTest extends NDManagerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sdm", "sine", "meanpool"})
+    @MethodSource("registeredEncoders")
     void outputsMatchTheDeclaredShapes(String name) {
         EncoderDimensions dims = smallDimensions(6);
         NDList input = input(manager, dims, 5, 4, MIXED, 1);
@@ -52,7 +58,7 @@ class EncoderContractTest extends NDManagerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sdm", "sine", "meanpool"})
+    @MethodSource("registeredEncoders")
     void valuesAtPaddedPositionsChangeNothing(String name) {
         EncoderDimensions dims = smallDimensions(6);
         NDList input = input(manager, dims, 5, 4, MIXED, new Random(3), new Random(100));
@@ -72,7 +78,7 @@ class EncoderContractTest extends NDManagerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sdm", "sine", "meanpool"})
+    @MethodSource("registeredEncoders")
     void realSessionValuesDoChangeTheVector(String name) {
         EncoderDimensions dims = smallDimensions(6);
         NDList input = input(manager, dims, 5, 4, MIXED, new Random(3), new Random(100));
@@ -89,7 +95,7 @@ class EncoderContractTest extends NDManagerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sdm", "sine", "meanpool"})
+    @MethodSource("registeredEncoders")
     void emptySessionsAndHistoriesGiveFiniteOutputs(String name) {
         EncoderDimensions dims = smallDimensions(0);
         NDList input = input(manager, dims, 3, 2, new Lengths(new int[] {0, 0}, new int[] {0, 0}), 5);
@@ -108,7 +114,7 @@ class EncoderContractTest extends NDManagerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sdm", "sine", "meanpool"})
+    @MethodSource("registeredEncoders")
     void gradientsReachEveryParameterWithAndWithoutAProfile(String name) {
         for (int userDim : new int[] {6, 0}) {
             EncoderDimensions dims = smallDimensions(userDim);
@@ -128,7 +134,7 @@ class EncoderContractTest extends NDManagerTest {
      * PyTorch or by the batch's manager, not by a Java object that is gone (see {@code GraphScalar}).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"sdm", "sine", "meanpool"})
+    @MethodSource("registeredEncoders")
     void gradientsDoNotDependOnWhenTheJvmCollectsGarbage(String name) {
         EncoderDimensions dims = smallDimensions(6);
         NDList input = input(manager, dims, 5, 4, MIXED, 9);
@@ -142,7 +148,7 @@ class EncoderContractTest extends NDManagerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sdm", "sine", "meanpool"})
+    @MethodSource("registeredEncoders")
     void savedParametersRestoreTheSameEncoderInAFreshInstance(String name) throws Exception {
         EncoderDimensions dims = smallDimensions(6);
         NDList input = input(manager, dims, 5, 4, MIXED, 1);

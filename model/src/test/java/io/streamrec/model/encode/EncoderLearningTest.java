@@ -52,7 +52,7 @@ class EncoderLearningTest {
     void learnsAPlantedNextItemPatternFarAboveChance(String name) {
         EncoderDimensions dims = EncoderFixtures.smallDimensions(6);
         Map<String, String> settings = Map.of(
-                "sine.concepts", "8", "sine.interests", "2", "sine.max.session.length", String.valueOf(MAX_SESSION));
+                "sine.concepts", "8", "sine.interests", "2", "sine.max-session-length", String.valueOf(MAX_SESSION));
         UserEncoder encoder = Encoders.create(name, dims, settings);
         Engine.getInstance().setRandomSeed(42);
         try (Model model = Model.newInstance("sanity-" + name)) {

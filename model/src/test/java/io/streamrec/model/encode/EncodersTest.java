@@ -28,7 +28,7 @@ class EncodersTest {
 
     @Test
     void appliesItsOwnSettingsAndIgnoresOtherEncoders() {
-        Map<String, String> settings = Map.of("sine.interests", "2", "sine.concepts", "16", "sdm.attention.heads", "4");
+        Map<String, String> settings = Map.of("sine.interests", "2", "sine.concepts", "16", "sdm.attention-heads", "4");
 
         SineEncoder sine = (SineEncoder) Encoders.create("sine", DIMS, settings);
 
@@ -43,11 +43,12 @@ class EncodersTest {
                 .hasMessageContaining("unknown encoder 'gru4rec'")
                 .hasMessageContaining("[sdm, sine");
         assertThatThrownBy(() -> Encoders.factory("sine", Map.of("sine.concept", "10")))
-                .hasMessageContaining("unknown setting(s) [sine.concept]")
-                .hasMessageContaining("sine.concepts");
-        assertThatThrownBy(() -> Encoders.factory("sdm", Map.of("sdm.lstm.layers", "two")))
-                .hasMessageContaining("sdm.lstm.layers must be an integer, got 'two'");
+                .hasMessageContaining("unknown option sine.concept: did you mean sine.concepts?");
+        assertThatThrownBy(() -> Encoders.factory("sdm", Map.of("sdm.lstm-layers", "two")))
+                .hasMessageContaining("sdm.lstm-layers is 'two', not a whole number");
         assertThatThrownBy(() -> Encoders.factory("sine", Map.of("sine.temperature", "0")))
-                .hasMessageContaining("sine.temperature must be a positive number");
+                .hasMessageContaining("sine.temperature is 0.0: set it to a finite number above 0");
+        assertThatThrownBy(() -> Encoders.factory("sine", Map.of("sine.concepts", "2", "sine.interests", "3")))
+                .hasMessageContaining("sine.concepts (2) is less than sine.interests (3)");
     }
 }

@@ -17,17 +17,17 @@ import org.junit.jupiter.api.Test;
 class MovieLensLeaveLastOneOutTest {
 
     static final Map<String, String> SETTINGS = Map.of(
-            "batchSize",
+            "batch-size",
             "128",
-            "maxSessionLength",
+            "max-session-length",
             "20",
-            "maxLongTermLength",
+            "max-long-term-length",
             "20",
-            "sparseLearningRate",
+            "sparse-learning-rate",
             "0.05",
-            "denseLearningRate",
+            "dense-learning-rate",
             "0.003",
-            "logQCorrection",
+            "logq-correction",
             "false");
 
     @Test

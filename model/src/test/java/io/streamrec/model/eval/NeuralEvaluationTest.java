@@ -19,17 +19,17 @@ class NeuralEvaluationTest {
 
     private static final int ITEMS = 200;
     private static final Map<String, String> TINY = Map.of(
-            "featureDims",
+            "feature-dims",
             "8,4,4,4,4",
-            "outputDim",
+            "output-dim",
             "24",
-            "batchSize",
+            "batch-size",
             "64",
-            "maxSessionLength",
+            "max-session-length",
             "10",
-            "maxLongTermLength",
+            "max-long-term-length",
             "10",
-            "sparseLearningRate",
+            "sparse-learning-rate",
             "0.02",
             "sine.concepts",
             "16",
@@ -112,9 +112,9 @@ class NeuralEvaluationTest {
     @Test
     void settingsAreCheckedBeforeAnyTraining() {
         assertThatThrownBy(() -> NeuralSettings.of(1, Map.of("temprature", "0.1")))
-                .hasMessageContaining("unknown trainer setting 'temprature'");
+                .hasMessageContaining("unknown option temprature: did you mean temperature?");
         assertThatThrownBy(() -> Models.parse("sine", NeuralSettings.of(1, Map.of("sine.interests", "0")), data))
-                .hasMessageContaining("sine.interests must be at least 1");
+                .hasMessageContaining("sine.interests is 0: set it to at least 1");
         assertThatThrownBy(() -> NeuralSettings.of(0, Map.of())).hasMessageContaining("epochs must be >= 1");
     }
 }

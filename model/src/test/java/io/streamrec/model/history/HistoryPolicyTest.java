@@ -3,7 +3,9 @@ package io.streamrec.model.history;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamrec.config.InvalidConfigException;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class HistoryPolicyTest {
@@ -23,11 +25,11 @@ class HistoryPolicyTest {
     @Test
     void everySettingIsConfigurableAndSurvivesToBuilder() {
         HistoryPolicy policy = HistoryPolicy.builder()
-                .sessionGap(Duration.ofMinutes(30))
-                .maxSessionItems(20)
-                .longTermRetention(Duration.ofDays(3))
-                .maxLongTermPerFeature(10)
-                .dedupMemory(64)
+                .set(HistoryPolicy.SESSION_GAP, Duration.ofMinutes(30))
+                .set(HistoryPolicy.MAX_SESSION_ITEMS, 20)
+                .set(HistoryPolicy.LONG_TERM_RETENTION, Duration.ofDays(3))
+                .set(HistoryPolicy.MAX_LONG_TERM_PER_FEATURE, 10)
+                .set(HistoryPolicy.DEDUP_MEMORY, 64)
                 .build();
 
         assertThat(policy.sessionGapMillis()).isEqualTo(Duration.ofMinutes(30).toMillis());
@@ -42,31 +44,40 @@ class HistoryPolicyTest {
     @Test
     void lapseWaitsForTheSessionGapWhenItExceedsTheRetention() {
         HistoryPolicy policy = HistoryPolicy.builder()
-                .sessionGap(Duration.ofHours(2))
-                .longTermRetention(Duration.ofHours(1))
+                .set(HistoryPolicy.SESSION_GAP, Duration.ofHours(2))
+                .set(HistoryPolicy.LONG_TERM_RETENTION, Duration.ofHours(1))
                 .build();
 
         assertThat(policy.lapseAfterMillis()).isEqualTo(Duration.ofHours(2).toMillis());
     }
 
     @Test
-    void invalidSettingsAreRejectedWithWhatToSet() {
-        assertThatThrownBy(
-                        () -> HistoryPolicy.builder().sessionGap(Duration.ZERO).build())
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("sessionGap must be at least 1 ms but was PT0S")
-                .hasMessageContaining("e.g. 10m");
+    void everyInvalidSettingIsReportedAtOnceWithWhatToSet() {
         assertThatThrownBy(() -> HistoryPolicy.builder()
-                        .longTermRetention(Duration.ofDays(-1))
+                        .set(HistoryPolicy.SESSION_GAP, Duration.ZERO)
+                        .set(HistoryPolicy.LONG_TERM_RETENTION, Duration.ofDays(-1))
+                        .set(HistoryPolicy.MAX_SESSION_ITEMS, 0)
+                        .set(HistoryPolicy.MAX_LONG_TERM_PER_FEATURE, -5)
+                        .set(HistoryPolicy.DEDUP_MEMORY, 0)
                         .build())
-                .hasMessageContaining("longTermRetention");
-        assertThatThrownBy(() -> HistoryPolicy.builder().sessionGap(null).build())
-                .hasMessageContaining("sessionGap must be at least 1 ms but was null");
-        assertThatThrownBy(() -> HistoryPolicy.builder().maxSessionItems(0).build())
-                .hasMessageContaining("maxSessionItems must be at least 1 but was 0");
-        assertThatThrownBy(
-                        () -> HistoryPolicy.builder().maxLongTermPerFeature(-5).build())
-                .hasMessageContaining("maxLongTermPerFeature must be at least 1 but was -5");
-        assertThatThrownBy(() -> HistoryPolicy.builder().dedupMemory(0).build()).hasMessageContaining("dedupMemory");
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "session-gap is 0s: set it to at least 1ms",
+                                        "max-session-items is 0: set it to at least 1",
+                                        "long-term-retention is -1d: set it to at least 1ms",
+                                        "max-long-term-per-feature is -5: set it to at least 1",
+                                        "dedup-memory is 0: set it to at least 1"));
+    }
+
+    @Test
+    void aPolicyIsReadFromTheValuesOfItsOptions() {
+        HistoryPolicy policy = HistoryPolicy.from(
+                HistoryPolicy.OPTIONS.parse(Map.of("session-gap", "30m", "max-session-items", "20")));
+
+        assertThat(policy.sessionGap()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(policy.maxSessionItems()).isEqualTo(20);
+        assertThat(policy.dedupMemory()).isEqualTo(HistoryPolicy.DEDUP_MEMORY.defaultValue());
     }
 }

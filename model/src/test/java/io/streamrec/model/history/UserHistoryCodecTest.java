@@ -25,7 +25,8 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class UserHistoryCodecTest {
-    private final HistoryPolicy policy = HistoryPolicy.builder().dedupMemory(3).build();
+    private final HistoryPolicy policy =
+            HistoryPolicy.builder().set(HistoryPolicy.DEDUP_MEMORY, 3).build();
 
     private static byte[] encode(UserHistory history) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -168,9 +169,9 @@ class UserHistoryCodecTest {
     void randomHistoriesRoundTripExactly() throws IOException {
         Random random = new Random(42);
         HistoryPolicy tight = HistoryPolicy.builder()
-                .dedupMemory(4)
-                .maxSessionItems(6)
-                .maxLongTermPerFeature(5)
+                .set(HistoryPolicy.DEDUP_MEMORY, 4)
+                .set(HistoryPolicy.MAX_SESSION_ITEMS, 6)
+                .set(HistoryPolicy.MAX_LONG_TERM_PER_FEATURE, 5)
                 .build();
         String[] types = {"view", "click", "rate", "fav", "cart", "buy"};
         for (int user = 0; user < 200; user++) {

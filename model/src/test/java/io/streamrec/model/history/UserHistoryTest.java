@@ -81,7 +81,8 @@ class UserHistoryTest {
 
         @Test
         void aFullSessionEndsBeforeTheNextItem() {
-            HistoryPolicy small = policy.toBuilder().maxSessionItems(3).build();
+            HistoryPolicy small =
+                    policy.toBuilder().set(HistoryPolicy.MAX_SESSION_ITEMS, 3).build();
             for (int i = 0; i < 3; i++) {
                 history.apply(at("e" + i, "i" + i, minutes(i)), small).orElseThrow();
             }
@@ -135,7 +136,9 @@ class UserHistoryTest {
 
         @Test
         void eachFeatureIsBoundedToItsMostRecentIds() {
-            HistoryPolicy bounded = policy.toBuilder().maxLongTermPerFeature(3).build();
+            HistoryPolicy bounded = policy.toBuilder()
+                    .set(HistoryPolicy.MAX_LONG_TERM_PER_FEATURE, 3)
+                    .build();
             for (int i = 0; i < 5; i++) {
                 history.apply(at("e" + i, "i" + i, minutes(i)), bounded).orElseThrow();
             }
@@ -239,7 +242,8 @@ class UserHistoryTest {
 
         @Test
         void dedupMemoryIsBounded() {
-            HistoryPolicy forgetful = policy.toBuilder().dedupMemory(2).build();
+            HistoryPolicy forgetful =
+                    policy.toBuilder().set(HistoryPolicy.DEDUP_MEMORY, 2).build();
             history.apply(at("e1", "a", minutes(0)), forgetful).orElseThrow();
             history.apply(at("e2", "b", minutes(1)), forgetful).orElseThrow();
             history.apply(at("e3", "c", minutes(2)), forgetful).orElseThrow();
@@ -327,10 +331,10 @@ class UserHistoryTest {
         @Test
         void snapshotsDoNotDependOnWhenExpiryRuns() {
             HistoryPolicy tight = HistoryPolicy.builder()
-                    .sessionGap(Duration.ofMinutes(10))
-                    .maxSessionItems(5)
-                    .longTermRetention(Duration.ofHours(6))
-                    .maxLongTermPerFeature(8)
+                    .set(HistoryPolicy.SESSION_GAP, Duration.ofMinutes(10))
+                    .set(HistoryPolicy.MAX_SESSION_ITEMS, 5)
+                    .set(HistoryPolicy.LONG_TERM_RETENTION, Duration.ofHours(6))
+                    .set(HistoryPolicy.MAX_LONG_TERM_PER_FEATURE, 8)
                     .build();
             Random random = new Random(7);
             for (int run = 0; run < 50; run++) {

@@ -11,6 +11,7 @@ import io.streamrec.model.Feature;
 import io.streamrec.model.encode.pool.MeanPoolEncoder;
 import io.streamrec.model.train.EncodedUser;
 import io.streamrec.model.train.OnlineTrainer;
+import io.streamrec.model.train.TrainerOptions;
 import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.ItemRow;
 import io.streamrec.schemas.ModelUpdate;
@@ -49,7 +50,10 @@ class ModelSyncTest {
     void setUp() {
         // 300 item rows for 400 items: training evicts, so deltas carry tombstones
         trainer = new OnlineTrainer(
-                smallConfig().vocabularyCapacities(300, 100, 100, 100, 100).build(), MeanPoolEncoder.factory(16));
+                smallConfig()
+                        .set(TrainerOptions.VOCABULARY_CAPACITIES, List.of(300, 100, 100, 100, 100))
+                        .build(),
+                MeanPoolEncoder.factory(16));
         updates = new ModelUpdates(trainer, MAX_BYTES, Clock.systemUTC());
         replica = new Consumer();
         train(10);
@@ -200,7 +204,10 @@ class ModelSyncTest {
     @Test
     void anItemWhoseCategoryWasEvictedTravelsInTheNextDelta() {
         try (OnlineTrainer small = new OnlineTrainer(
-                smallConfig().vocabularyCapacities(100, 100, 1, 100, 100).build(), MeanPoolEncoder.factory(8))) {
+                smallConfig()
+                        .set(TrainerOptions.VOCABULARY_CAPACITIES, List.of(100, 100, 1, 100, 100))
+                        .build(),
+                MeanPoolEncoder.factory(8))) {
             ModelUpdates smallUpdates = new ModelUpdates(small, MAX_BYTES, Clock.systemUTC());
             small.step(List.of(example(snapshot("u1", List.of(), List.of(), Map.of()), behavior("a", "c1", 1))));
             long full = smallUpdates.full().get(0).getVersion();
@@ -218,12 +225,12 @@ class ModelSyncTest {
     }
 
     @Test
-    void theReplicaIsBuiltFromTheSnapshotAloneWithTheTrainersEncoderSettings() {
+    void theReplicaIsBuiltFromTheFullUpdateAloneWithTheTrainersEncoderSettings() {
         List<ModelUpdate> full = updates.full();
         assertThat(full.get(0).getSpec().getEncoderName()).isEqualTo(MeanPoolEncoder.NAME);
-        assertThat(full.get(0).getSpec().getEncoderSettings()).containsEntry(MeanPoolEncoder.HIDDEN, "16");
+        assertThat(full.get(0).getSpec().getEncoderSettings()).containsEntry(MeanPoolEncoder.HIDDEN.key(), "16");
         assertThat(full.get(0).getSpec().getModelSettings())
-                .containsEntry("outputDim", Integer.toString(trainer.config().outputDim()));
+                .containsEntry("output-dim", Integer.toString(trainer.config().get(TrainerOptions.OUTPUT_DIM)));
         assertThat(full.subList(1, full.size()))
                 .allSatisfy(c -> assertThat(c.getSpec()).isNull());
 

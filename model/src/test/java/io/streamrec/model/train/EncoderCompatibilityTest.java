@@ -26,7 +26,7 @@ class EncoderCompatibilityTest {
 
     static Stream<Arguments> encoders() {
         return Stream.of(
-                Arguments.of(MeanPoolEncoder.NAME, MeanPoolEncoder.factory(Map.of(MeanPoolEncoder.HIDDEN, "16")), 1),
+                Arguments.of(MeanPoolEncoder.NAME, MeanPoolEncoder.factory(16), 1),
                 Arguments.of("sdm", Encoders.factory("sdm", Map.of()), 1),
                 Arguments.of(
                         "sine", Encoders.factory("sine", Map.of("sine.concepts", "12", "sine.interests", "3")), 3));
@@ -34,11 +34,14 @@ class EncoderCompatibilityTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("encoders")
-    void trainsAndItsSnapshotGivesAReplicaTheSameVectors(
+    void trainsAndItsFullUpdateGivesAReplicaTheSameVectors(
             String name, Function<EncoderDimensions, UserEncoder> factory, int interests) {
         List<TrainingExample> stream = clustered(4 * 16, 100, 5, 21);
         try (OnlineTrainer trainer = new OnlineTrainer(
-                smallConfig().profileFeatures(List.of("gender")).build(), factory)) {
+                smallConfig()
+                        .set(TrainerOptions.PROFILE_FEATURES, List.of("gender"))
+                        .build(),
+                factory)) {
             for (int s = 0; s < 4; s++) {
                 assertThat(trainer.step(stream.subList(s * 16, (s + 1) * 16)))
                         .isFinite()

@@ -20,8 +20,8 @@ class LongTermCacheTest {
 
     private static final long T0 = 1_700_000_000_000L;
     private static final HistoryPolicy POLICY = HistoryPolicy.builder()
-            .sessionGap(Duration.ofMinutes(10))
-            .longTermRetention(Duration.ofDays(7))
+            .set(HistoryPolicy.SESSION_GAP, Duration.ofMinutes(10))
+            .set(HistoryPolicy.LONG_TERM_RETENTION, Duration.ofDays(7))
             .build();
 
     private RetrievalModel model;
@@ -44,7 +44,8 @@ class LongTermCacheTest {
 
     private static RetrievalModel sdm(long seed) {
         return RetrievalModel.create(
-                TrainingFixtures.smallConfig().seed(seed).build(), dims -> new SdmEncoder(dims, SdmConfig.defaults()));
+                TrainingFixtures.smallConfig().set(TrainerOptions.SEED, seed).build(),
+                dims -> new SdmEncoder(dims, SdmConfig.defaults()));
     }
 
     @Test

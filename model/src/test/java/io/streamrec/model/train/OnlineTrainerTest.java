@@ -133,7 +133,8 @@ class OnlineTrainerTest {
     @Test
     void saveThenLoadGivesIdenticalScoresVersionsAndNextStep() throws Exception {
         List<TrainingExample> stream = clustered(12 * 32, ITEMS, CLUSTERS, 4);
-        TrainerConfig config = smallConfig().mixedNegatives(8).build();
+        TrainerConfig config =
+                smallConfig().set(TrainerOptions.MIXED_NEGATIVES, 8).build();
         try (OnlineTrainer trainer = new OnlineTrainer(config, MeanPoolEncoder.factory(16))) {
             for (int s = 0; s < 10; s++) {
                 trainer.step(stream.subList(s * 32, (s + 1) * 32));

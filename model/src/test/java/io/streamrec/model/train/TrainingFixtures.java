@@ -1,5 +1,6 @@
 package io.streamrec.model.train;
 
+import io.streamrec.model.estimator.EstimatorOptions;
 import io.streamrec.schemas.Behavior;
 import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.LongTermFeatures;
@@ -17,15 +18,15 @@ public final class TrainingFixtures {
     /** D_item = D = 16, small vocabularies, no item-tower MLP. */
     public static TrainerConfig.Builder smallConfig() {
         return TrainerConfig.builder()
-                .featureDims(8, 4, 4, 2, 2)
-                .outputDim(20)
+                .set(TrainerOptions.FEATURE_DIMS, List.of(8, 4, 4, 2, 2))
+                .set(TrainerOptions.OUTPUT_DIM, 20)
                 .vocabularyCapacity(10_000)
-                .maxSessionLength(8)
-                .maxLongTermLength(8)
-                .estimatorHashSize(1 << 12)
-                .sparseLearningRate(0.02f)
-                .denseLearningRate(0.005f)
-                .seed(7);
+                .set(TrainerOptions.MAX_SESSION_LENGTH, 8)
+                .set(TrainerOptions.MAX_LONG_TERM_LENGTH, 8)
+                .set(EstimatorOptions.HASH_SLOTS, 1 << 12)
+                .set(TrainerOptions.SPARSE_LEARNING_RATE, 0.02)
+                .set(TrainerOptions.DENSE_LEARNING_RATE, 0.005)
+                .set(TrainerOptions.SEED, 7L);
     }
 
     public static Behavior behavior(String itemId, String categoryId, long timestamp) {

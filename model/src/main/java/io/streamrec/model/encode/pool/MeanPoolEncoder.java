@@ -1,12 +1,17 @@
 package io.streamrec.model.encode.pool;
 
 import ai.djl.nn.Block;
+import io.streamrec.config.Check;
+import io.streamrec.config.Option;
+import io.streamrec.config.OptionTable;
+import io.streamrec.config.OptionType;
+import io.streamrec.config.Settings;
 import io.streamrec.model.encode.EncoderDimensions;
 import io.streamrec.model.encode.UserEncoder;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The mean-pooling reference encoder in the style of YouTube DNN (Covington et al., RecSys 2016):
@@ -16,17 +21,23 @@ import java.util.stream.Collectors;
 public final class MeanPoolEncoder implements UserEncoder {
 
     public static final String NAME = "meanpool";
-    /** Hidden layer widths used when none are given. */
-    public static final int[] DEFAULT_HIDDEN = {128};
-    /** Setting key of the hidden layer widths. */
-    public static final String HIDDEN = "meanpool.hidden";
+
+    public static final Option<List<Integer>> HIDDEN = Option.key("meanpool.hidden")
+            .type(OptionType.INT_LIST)
+            .defaultValue(List.of(128))
+            .withDescription("Mean-pool: hidden ReLU widths of the MLP from the pooled embeddings to D.")
+            .withCheck(Check.of(widths -> widths.stream().allMatch(w -> w > 0), "give positive widths"));
+
+    public static final OptionTable OPTIONS = OptionTable.builder("mean-pool encoder settings")
+            .section("Mean-pool encoder", HIDDEN)
+            .build();
 
     private final EncoderDimensions dimensions;
     private final MeanPoolBlock block;
     private final int[] hidden;
 
     public MeanPoolEncoder(EncoderDimensions dimensions) {
-        this(dimensions, DEFAULT_HIDDEN);
+        this(dimensions, widths(HIDDEN.defaultValue()));
     }
 
     public MeanPoolEncoder(EncoderDimensions dimensions, int... hidden) {
@@ -40,30 +51,13 @@ public final class MeanPoolEncoder implements UserEncoder {
         this.block = new MeanPoolBlock(dimensions, hidden.clone());
     }
 
-    /**
-     * A factory from flat settings, the shape the {@code Encoders} registry takes. Reads
-     * {@value #HIDDEN} (comma-separated hidden widths, default 128); other {@code meanpool.} keys are rejected.
-     */
-    public static Function<EncoderDimensions, UserEncoder> factory(Map<String, String> settings) {
-        for (String key : settings.keySet()) {
-            if (key.startsWith(NAME + ".") && !key.equals(HIDDEN)) {
-                throw new IllegalArgumentException(
-                        "unknown mean-pool setting '" + key + "'; the only one is " + HIDDEN);
-            }
-        }
-        String hidden = settings.get(HIDDEN);
-        if (hidden == null) {
-            return factory(DEFAULT_HIDDEN);
-        }
-        try {
-            return factory(Arrays.stream(hidden.split(","))
-                    .map(String::trim)
-                    .mapToInt(Integer::parseInt)
-                    .toArray());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    HIDDEN + " must be comma-separated positive integers, got '" + hidden + "'", e);
-        }
+    /** A factory from the values of {@link #OPTIONS}, the shape the {@code Encoders} registry takes. */
+    public static Function<EncoderDimensions, UserEncoder> factory(Settings settings) {
+        return factory(widths(HIDDEN.require(settings.get(HIDDEN))));
+    }
+
+    private static int[] widths(List<Integer> widths) {
+        return widths.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** A factory for the trainer and replicas: {@code MeanPoolEncoder.factory(128)}. */
@@ -94,6 +88,8 @@ public final class MeanPoolEncoder implements UserEncoder {
 
     @Override
     public Map<String, String> settings() {
-        return Map.of(HIDDEN, Arrays.stream(hidden).mapToObj(Integer::toString).collect(Collectors.joining(",")));
+        return OPTIONS.allValues(Settings.builder()
+                .set(HIDDEN, Arrays.stream(hidden).boxed().toList())
+                .build());
     }
 }

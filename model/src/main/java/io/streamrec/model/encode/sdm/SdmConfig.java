@@ -1,53 +1,63 @@
 package io.streamrec.model.encode.sdm;
 
-import io.streamrec.model.encode.EncoderSettings;
+import io.streamrec.config.Check;
+import io.streamrec.config.Option;
+import io.streamrec.config.OptionTable;
+import io.streamrec.config.Settings;
 import java.util.Map;
 
 /**
- * Settings of the {@link SdmEncoder} beyond the sizes in {@code EncoderDimensions}. The hidden width of
- * the LSTM and the attention is the output width D, as in the paper, so that s_t^u and p^u can be gated.
+ * Settings of the {@link SdmEncoder} beyond the sizes in {@code EncoderDimensions}. The hidden width of the LSTM and
+ * the attention is the output width D, as in the paper, so that s_t^u and p^u can be gated.
  *
- * @param attentionHeads h, heads of the multi-head self-attention; must divide D ({@value #ATTENTION_HEADS}, default 2)
- * @param lstmLayers     stacked LSTM layers over the session ({@value #LSTM_LAYERS}, default 1)
+ * @param attentionHeads h, heads of the multi-head self-attention; must divide D
+ * @param lstmLayers     stacked LSTM layers over the session
  */
 public record SdmConfig(int attentionHeads, int lstmLayers) {
 
-    public static final String ATTENTION_HEADS = "sdm.attention.heads";
-    public static final String LSTM_LAYERS = "sdm.lstm.layers";
+    public static final Option<Integer> ATTENTION_HEADS = Option.key("sdm.attention-heads")
+            .intType()
+            .defaultValue(2)
+            .withDescription("SDM: h, heads of the multi-head self-attention over the session; must divide D.")
+            .withCheck(Check.atLeast(1));
+
+    public static final Option<Integer> LSTM_LAYERS = Option.key("sdm.lstm-layers")
+            .intType()
+            .defaultValue(1)
+            .withDescription("SDM: stacked LSTM layers over the session.")
+            .withCheck(Check.atLeast(1));
+
+    public static final OptionTable OPTIONS = OptionTable.builder("SDM encoder settings")
+            .section("SDM encoder", ATTENTION_HEADS, LSTM_LAYERS)
+            .build();
 
     public SdmConfig {
-        if (attentionHeads < 1) {
-            throw new IllegalArgumentException(ATTENTION_HEADS + " must be at least 1, got " + attentionHeads);
-        }
-        if (lstmLayers < 1) {
-            throw new IllegalArgumentException(LSTM_LAYERS + " must be at least 1, got " + lstmLayers);
-        }
+        ATTENTION_HEADS.require(attentionHeads);
+        LSTM_LAYERS.require(lstmLayers);
     }
 
     public static SdmConfig defaults() {
-        return new SdmConfig(2, 1);
+        return from(Settings.empty());
     }
 
-    /** Reads {@code sdm.*} keys, defaulting absent ones; unknown {@code sdm.*} keys are rejected. */
-    public static SdmConfig fromSettings(Map<String, String> settings) {
-        SdmConfig d = defaults();
-        EncoderSettings s = new EncoderSettings(SdmEncoder.NAME, settings);
-        SdmConfig config =
-                new SdmConfig(s.getInt(ATTENTION_HEADS, d.attentionHeads), s.getInt(LSTM_LAYERS, d.lstmLayers));
-        s.rejectUnknown();
-        return config;
+    /** The values of {@link #OPTIONS} in {@code settings}. */
+    public static SdmConfig from(Settings settings) {
+        return new SdmConfig(settings.get(ATTENTION_HEADS), settings.get(LSTM_LAYERS));
     }
 
-    /** Every setting as the {@code sdm.*} keys {@link #fromSettings} reads. */
+    /** Every setting as text under its {@code sdm.*} key, as {@link #OPTIONS} reads it back. */
     public Map<String, String> toSettings() {
-        return Map.of(ATTENTION_HEADS, Integer.toString(attentionHeads), LSTM_LAYERS, Integer.toString(lstmLayers));
+        return OPTIONS.allValues(Settings.builder()
+                .set(ATTENTION_HEADS, attentionHeads)
+                .set(LSTM_LAYERS, lstmLayers)
+                .build());
     }
 
     /** Checks the settings against the sizes the encoder is built for. */
     void validateFor(int outputDim) {
         if (outputDim % attentionHeads != 0) {
-            throw new IllegalArgumentException(ATTENTION_HEADS + "=" + attentionHeads
-                    + " must divide the output width D=" + outputDim + "; choose a divisor of " + outputDim);
+            throw new IllegalArgumentException(ATTENTION_HEADS.key() + " is " + attentionHeads
+                    + ": it must divide the output width D=" + outputDim + "; choose a divisor of " + outputDim);
         }
     }
 }

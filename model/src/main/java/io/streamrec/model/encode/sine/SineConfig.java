@@ -1,72 +1,100 @@
 package io.streamrec.model.encode.sine;
 
-import io.streamrec.model.encode.EncoderSettings;
+import io.streamrec.config.Check;
+import io.streamrec.config.Option;
+import io.streamrec.config.OptionTable;
+import io.streamrec.config.Settings;
 import java.util.Map;
 
 /**
  * Settings of the {@link SineEncoder} beyond the sizes in {@code EncoderDimensions}; defaults are the paper's.
  *
- * @param conceptCount     L, prototypes in the concept pool ({@value #CONCEPTS}, default 500)
- * @param interestCount    K, concepts activated per user = interest vectors returned ({@value #INTERESTS}, default 4)
- * @param temperature      τ of the interest aggregation softmax ({@value #TEMPERATURE}, default 0.1)
- * @param covarianceWeight λ, weight of the covariance regulariser L_c in the loss ({@value #COVARIANCE_WEIGHT}, default 0.5)
+ * @param conceptCount     L, prototypes in the concept pool
+ * @param interestCount    K, concepts activated per user = interest vectors returned
+ * @param temperature      τ of the interest aggregation softmax
+ * @param covarianceWeight λ, weight of the covariance regulariser L_c in the loss
  * @param maxSessionLength positions with a learned position embedding; longer sessions are rejected
- *                         ({@value #MAX_SESSION_LENGTH}, default 50, the session length cap of the user state)
  */
 public record SineConfig(
         int conceptCount, int interestCount, double temperature, double covarianceWeight, int maxSessionLength) {
 
-    public static final String CONCEPTS = "sine.concepts";
-    public static final String INTERESTS = "sine.interests";
-    public static final String TEMPERATURE = "sine.temperature";
-    public static final String COVARIANCE_WEIGHT = "sine.covariance.weight";
-    public static final String MAX_SESSION_LENGTH = "sine.max.session.length";
+    public static final Option<Integer> CONCEPTS = Option.key("sine.concepts")
+            .intType()
+            .defaultValue(500)
+            .withDescription("SINE: L, prototypes in the concept pool; at least sine.interests.")
+            .withCheck(Check.atLeast(1));
+
+    public static final Option<Integer> INTERESTS = Option.key("sine.interests")
+            .intType()
+            .defaultValue(4)
+            .withDescription("SINE: K, concepts activated per user, which is the interest vectors returned.")
+            .withCheck(Check.atLeast(1));
+
+    public static final Option<Double> TEMPERATURE = Option.key("sine.temperature")
+            .doubleType()
+            .defaultValue(0.1)
+            .withDescription("SINE: τ of the interest aggregation softmax.")
+            .withCheck(Check.positiveNumber());
+
+    public static final Option<Double> COVARIANCE_WEIGHT = Option.key("sine.covariance-weight")
+            .doubleType()
+            .defaultValue(0.5)
+            .withDescription("SINE: λ, weight of the covariance regulariser L_c that keeps prototypes apart; 0 turns"
+                    + " it off.")
+            .withCheck(Check.of(w -> w >= 0 && Double.isFinite(w), "set it to 0 or a finite number above it"));
+
+    public static final Option<Integer> MAX_SESSION_LENGTH = Option.key("sine.max-session-length")
+            .intType()
+            .defaultValue(50)
+            .withDescription("SINE: positions with a learned position embedding; longer sessions are refused (the"
+                    + " user state closes a session at 50 items by default).")
+            .withCheck(Check.atLeast(1));
+
+    public static final OptionTable OPTIONS = OptionTable.builder("SINE encoder settings")
+            .section("SINE encoder", CONCEPTS, INTERESTS, TEMPERATURE, COVARIANCE_WEIGHT, MAX_SESSION_LENGTH)
+            .crossCheck((settings, problems) -> {
+                if (settings.get(CONCEPTS) < settings.get(INTERESTS)) {
+                    problems.add(problems.name(CONCEPTS) + " (" + settings.get(CONCEPTS) + ") is less than "
+                            + problems.name(INTERESTS) + " (" + settings.get(INTERESTS) + "): the K interests are"
+                            + " picked from the L concepts, so raise the concepts or lower the interests");
+                }
+            })
+            .build();
 
     public SineConfig {
-        if (interestCount < 1) {
-            throw new IllegalArgumentException(INTERESTS + " must be at least 1, got " + interestCount);
-        }
+        CONCEPTS.require(conceptCount);
+        INTERESTS.require(interestCount);
+        TEMPERATURE.require(temperature);
+        COVARIANCE_WEIGHT.require(covarianceWeight);
+        MAX_SESSION_LENGTH.require(maxSessionLength);
         if (conceptCount < interestCount) {
-            throw new IllegalArgumentException(CONCEPTS + " (" + conceptCount + ") must be at least " + INTERESTS + " ("
-                    + interestCount + "): the K interests are picked from the L concepts");
-        }
-        if (!(temperature > 0) || Double.isInfinite(temperature)) {
-            throw new IllegalArgumentException(TEMPERATURE + " must be a positive number, got " + temperature);
-        }
-        if (!(covarianceWeight >= 0) || Double.isInfinite(covarianceWeight)) {
-            throw new IllegalArgumentException(
-                    COVARIANCE_WEIGHT + " must be >= 0 (0 turns the regulariser off), got " + covarianceWeight);
-        }
-        if (maxSessionLength < 1) {
-            throw new IllegalArgumentException(MAX_SESSION_LENGTH + " must be at least 1, got " + maxSessionLength);
+            throw new IllegalArgumentException(CONCEPTS.key() + " (" + conceptCount + ") must be at least "
+                    + INTERESTS.key() + " (" + interestCount + "): the K interests are picked from the L concepts");
         }
     }
 
     public static SineConfig defaults() {
-        return new SineConfig(500, 4, 0.1, 0.5, 50);
+        return from(Settings.empty());
     }
 
-    /** Every setting as the {@code sine.*} keys {@link #fromSettings} reads. */
+    /** Every setting as text under its {@code sine.*} key, as {@link #OPTIONS} reads it back. */
     public Map<String, String> toSettings() {
-        return Map.of(
-                CONCEPTS, Integer.toString(conceptCount),
-                INTERESTS, Integer.toString(interestCount),
-                TEMPERATURE, Double.toString(temperature),
-                COVARIANCE_WEIGHT, Double.toString(covarianceWeight),
-                MAX_SESSION_LENGTH, Integer.toString(maxSessionLength));
+        return OPTIONS.allValues(Settings.builder()
+                .set(CONCEPTS, conceptCount)
+                .set(INTERESTS, interestCount)
+                .set(TEMPERATURE, temperature)
+                .set(COVARIANCE_WEIGHT, covarianceWeight)
+                .set(MAX_SESSION_LENGTH, maxSessionLength)
+                .build());
     }
 
-    /** Reads {@code sine.*} keys, defaulting absent ones; unknown {@code sine.*} keys are rejected. */
-    public static SineConfig fromSettings(Map<String, String> settings) {
-        SineConfig d = defaults();
-        EncoderSettings s = new EncoderSettings(SineEncoder.NAME, settings);
-        SineConfig config = new SineConfig(
-                s.getInt(CONCEPTS, d.conceptCount),
-                s.getInt(INTERESTS, d.interestCount),
-                s.getDouble(TEMPERATURE, d.temperature),
-                s.getDouble(COVARIANCE_WEIGHT, d.covarianceWeight),
-                s.getInt(MAX_SESSION_LENGTH, d.maxSessionLength));
-        s.rejectUnknown();
-        return config;
+    /** The values of {@link #OPTIONS} in {@code settings}. */
+    public static SineConfig from(Settings settings) {
+        return new SineConfig(
+                settings.get(CONCEPTS),
+                settings.get(INTERESTS),
+                settings.get(TEMPERATURE),
+                settings.get(COVARIANCE_WEIGHT),
+                settings.get(MAX_SESSION_LENGTH));
     }
 }

@@ -10,7 +10,7 @@ import java.util.function.Function;
 
 /**
  * In-batch sampled softmax with the logQ correction of Yi et al. (RecSys 2019) and accidental-hit
- * masking, DESIGN §7:
+ * masking, docs/design.md, "Training":
  * <pre>
  *   s(i,j)   = ⟨u_i, v_j⟩ / τ                     (u, v L2-normalised)
  *   s^c(i,j) = s(i,j) − log p̂_j                  (logQ correction, switchable)

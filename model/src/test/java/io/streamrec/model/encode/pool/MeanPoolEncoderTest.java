@@ -13,6 +13,7 @@ import io.streamrec.model.Feature;
 import io.streamrec.model.encode.EncoderDimensions;
 import io.streamrec.model.encode.EncoderInput;
 import io.streamrec.model.encode.EncoderOutput;
+import io.streamrec.model.encode.Encoders;
 import io.streamrec.model.encode.UserEncoder;
 import java.util.Map;
 import org.assertj.core.data.Offset;
@@ -57,15 +58,17 @@ class MeanPoolEncoderTest {
     }
 
     @Test
-    void readsItsHiddenWidthsFromFlatSettingsAndRejectsUnknownKeys() {
+    void readsItsHiddenWidthsFromItsSettingsAndRejectsUnknownKeys() {
         UserEncoder built =
-                MeanPoolEncoder.factory(Map.of(MeanPoolEncoder.HIDDEN, "4, 6")).apply(DIMS);
+                Encoders.factory("meanpool", Map.of("meanpool.hidden", "4, 6")).apply(DIMS);
         assertThat(built.name()).isEqualTo("meanpool");
         assertThat(built.interestCount()).isEqualTo(1);
-        assertThatThrownBy(() -> MeanPoolEncoder.factory(Map.of("meanpool.depth", "2")))
-                .hasMessageContaining("meanpool.hidden");
-        assertThatThrownBy(() -> MeanPoolEncoder.factory(Map.of(MeanPoolEncoder.HIDDEN, "x")))
-                .hasMessageContaining("positive integers");
+        assertThatThrownBy(() -> Encoders.factory("meanpool", Map.of("meanpool.depth", "2")))
+                .hasMessageContaining("unknown option meanpool.depth");
+        assertThatThrownBy(() -> Encoders.factory("meanpool", Map.of("meanpool.hidden", "x")))
+                .hasMessageContaining("meanpool.hidden is 'x', not comma-separated whole numbers");
+        assertThatThrownBy(() -> Encoders.factory("meanpool", Map.of("meanpool.hidden", "4,0")))
+                .hasMessageContaining("meanpool.hidden is 4,0: give positive widths");
     }
 
     private static Shape[] shapes() {

@@ -70,6 +70,6 @@ class SdmEncoderTest extends NDManagerTest {
     void headsMustDivideTheWidth() {
         assertThatThrownBy(() -> new SdmEncoder(smallDimensions(6), new SdmConfig(3, 1)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("sdm.attention.heads=3 must divide the output width D=8");
+                .hasMessageContaining("sdm.attention-heads is 3: it must divide the output width D=8");
     }
 }

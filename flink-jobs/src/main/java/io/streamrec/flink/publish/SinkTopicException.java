@@ -1,4 +1,4 @@
-package io.streamrec.flink.ingest;
+package io.streamrec.flink.publish;
 
 /**
  * A Kafka topic the job writes cannot be written at all: it no longer exists, this client may not write it, or the

@@ -1,5 +1,7 @@
-package io.streamrec.flink.ingest;
+package io.streamrec.flink.publish;
 
+import io.streamrec.flink.ingest.DeadLetterTopic;
+import io.streamrec.flink.ingest.KafkaSettings;
 import io.streamrec.schemas.DeadLetter;
 import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.ModelUpdate;

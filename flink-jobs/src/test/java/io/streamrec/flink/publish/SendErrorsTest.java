@@ -1,4 +1,4 @@
-package io.streamrec.flink.ingest;
+package io.streamrec.flink.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

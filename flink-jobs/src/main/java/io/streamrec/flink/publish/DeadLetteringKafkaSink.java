@@ -1,4 +1,4 @@
-package io.streamrec.flink.ingest;
+package io.streamrec.flink.publish;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.streamrec.flink.ingest;
+package io.streamrec.flink.publish;
 
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.KafkaException;

@@ -1,4 +1,4 @@
-package io.streamrec.flink.ingest;
+package io.streamrec.flink.publish;
 
 import io.streamrec.schemas.validate.ViolationCode;
 import java.time.Duration;
