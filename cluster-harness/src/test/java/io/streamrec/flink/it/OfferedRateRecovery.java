@@ -60,9 +60,30 @@ final class OfferedRateRecovery {
         this.share = share;
     }
 
-    /** The soak's settings: 10 s windows, 6 s of silence is a stall, 10 s sustained at 95 % of the offered rate. */
+    /**
+     * The soak's settings, scaled to the run's own commit rhythm: a silence is a stall when it exceeds 6 s and one and
+     * a half times the 90th percentile of the gaps between commits (a loaded machine's checkpoints take longer, and a
+     * fixed bound would call their ordinary gaps stalls; the few long gaps of the faults themselves are above the
+     * percentile); windows of at least 10 s and that silence; the rate must hold for the silence plus 4 s, at 95 % of
+     * the offered rate.
+     */
     static OfferedRateRecovery of(double[] dueSec, double[] committedSec, double endSec) {
-        return new OfferedRateRecovery(dueSec, committedSec, endSec, 10, 6, 10, 0.95);
+        double silence = Math.max(6, 1.5 * gapPercentile(committedSec, 0.9));
+        return new OfferedRateRecovery(dueSec, committedSec, endSec, Math.max(10, silence), silence, silence + 4, 0.95);
+    }
+
+    /** The {@code p} quantile of the gaps between consecutive commit instants; 0 with fewer than two instants. */
+    static double gapPercentile(double[] committedSec, double p) {
+        double[] instants = Arrays.stream(committedSec).sorted().distinct().toArray();
+        if (instants.length < 2) {
+            return 0;
+        }
+        double[] gaps = new double[instants.length - 1];
+        for (int i = 1; i < instants.length; i++) {
+            gaps[i - 1] = instants[i] - instants[i - 1];
+        }
+        Arrays.sort(gaps);
+        return gaps[Math.min(gaps.length - 1, (int) Math.floor(p * gaps.length))];
     }
 
     /** Seconds from {@code faultSec} until the committed rate is back to the offered rate; NaN if it never is. */

@@ -57,6 +57,30 @@ class OfferedRateRecoveryTest {
     }
 
     @Test
+    void slowCheckpointsOfALoadedMachineAreNotStallsButAStallStillIs() {
+        // every other checkpoint takes 9 s instead of 2 s: ordinary on a busy machine, no fault
+        List<double[]> steady = simulate(t -> UNBOUNDED, OfferedRateRecoveryTest::slowEveryOther);
+        OfferedRateRecovery noFault = OfferedRateRecovery.of(steady.get(2), steady.get(1), END);
+        assertThat(OfferedRateRecovery.gapPercentile(steady.get(1), 0.9)).isCloseTo(9, within(0.1));
+        assertThat(noFault.silenceSec).isCloseTo(13.5, within(0.2));
+        assertThat(noFault.recoverySec(40)).isZero();
+        // a fixed 6 s bound calls those gaps stalls: the job seems to recover only once the load is over (130 s)
+        assertThat(new OfferedRateRecovery(steady.get(2), steady.get(1), END, 10, 6, 10, 0.95).recoverySec(40))
+                .isGreaterThanOrEqualTo(130 - 40);
+
+        // the same rhythm with a 30 s stall from 40 s: still a stall
+        List<double[]> stalled =
+                simulate(t -> t >= 40 && t < 70 ? 0 : UNBOUNDED, OfferedRateRecoveryTest::slowEveryOther);
+        OfferedRateRecovery withFault = OfferedRateRecovery.of(stalled.get(2), stalled.get(1), END);
+        assertThat(withFault.recoverySec(40)).isBetween(28.0, 40.0);
+    }
+
+    /** Commit instants alternately 2 s and 9 s apart: every other checkpoint is slow. */
+    private static double slowEveryOther(double previous, int n) {
+        return previous + (n % 2 == 1 ? 9 : 2);
+    }
+
+    @Test
     void aJobThatNeverComesBackHasNoRecoveryTime() {
         OfferedRateRecovery recovery = recovery(t -> t >= 40 ? 0 : UNBOUNDED);
 
@@ -93,6 +117,15 @@ class OfferedRateRecoveryTest {
      * the due times of all.
      */
     private static List<double[]> simulate(DoubleUnaryOperator capacity) {
+        return simulate(capacity, (previous, n) -> previous + COMMIT_EVERY);
+    }
+
+    /** Commit instants: the next one after {@code previous}, the {@code n}th (from 0). */
+    interface CommitRhythm {
+        double next(double previous, int n);
+    }
+
+    private static List<double[]> simulate(DoubleUnaryOperator capacity, CommitRhythm rhythm) {
         double dt = 0.01;
         int offered = (int) ((END - 20) * RATE);
         List<Double> due = new ArrayList<>();
@@ -100,7 +133,8 @@ class OfferedRateRecoveryTest {
         int processed = 0;
         int commitsDone = 0;
         double credit = 0;
-        double nextCommit = COMMIT_EVERY;
+        int commitNumber = 0;
+        double nextCommit = rhythm.next(0, commitNumber);
         for (double t = 0; t < END; t += dt) {
             credit += capacity.applyAsDouble(t) * dt;
             while (credit >= 1 && processed < offered && processed / RATE <= t) {
@@ -114,7 +148,7 @@ class OfferedRateRecoveryTest {
                     committed.add(nextCommit);
                 }
                 commitsDone = processed;
-                nextCommit += COMMIT_EVERY;
+                nextCommit = rhythm.next(nextCommit, ++commitNumber);
             }
         }
         return List.of(
