@@ -6,6 +6,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.optimizer.Optimizer;
 import io.streamrec.config.Settings;
 import io.streamrec.model.Feature;
+import io.streamrec.model.data.Datasets;
+import io.streamrec.model.data.EventDataset;
+import io.streamrec.model.data.SyntheticDataset;
+import io.streamrec.model.data.SyntheticOptions;
 import io.streamrec.model.embed.AdamRule;
 import io.streamrec.model.embed.BatchRows;
 import io.streamrec.model.embed.EmbeddingTable;
@@ -14,6 +18,8 @@ import io.streamrec.model.encode.EncoderDimensions;
 import io.streamrec.model.encode.Encoders;
 import io.streamrec.model.encode.UserEncoder;
 import io.streamrec.model.encode.pool.MeanPoolEncoder;
+import io.streamrec.model.eval.EvaluationData;
+import io.streamrec.model.history.HistoryPolicy;
 import io.streamrec.model.train.OnlineTrainer;
 import io.streamrec.model.train.TrainerConfig;
 import io.streamrec.model.train.TrainerOptions;
@@ -65,7 +71,7 @@ public final class TrainingBenchmark {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         Set<String> sections = args.length > 1
                 ? Set.of(Arrays.copyOfRange(args, 1, args.length))
-                : Set.of("encoders", "sparse", "trainer");
+                : Set.of("encoders", "lengths", "sparse", "trainer");
         System.out.printf(
                 "TrainingBenchmark: batch %d, %d timed steps after 3 warm-up steps, %d cores%n",
                 BATCH, steps, Runtime.getRuntime().availableProcessors());
@@ -73,6 +79,9 @@ public final class TrainingBenchmark {
         List<TrainingExample> stream = examples(BATCH * (steps + 3), ITEMS, 17);
         if (sections.contains("encoders")) {
             encoderThroughput(stream, steps);
+        }
+        if (sections.contains("lengths")) {
+            lengthMix(steps, stream);
         }
         if (sections.contains("sparse")) {
             sparseStep(steps);
@@ -100,6 +109,85 @@ public final class TrainingBenchmark {
                         e.getKey(), steps * BATCH / seconds, 1000 * seconds / steps);
             }
         }
+    }
+
+    /**
+     * SDM and SINE examples/s at batch 256 on realistic length mixes (what the trainer meets: the end-to-end
+     * benchmark's synthetic stream, and ml-latest-small in random order) beside the padded-to-50 mix of
+     * {@link #examples} (sessions of 10–50 and long-term histories of up to 50, so every batch pads to about 50).
+     * Batches pad to their longest sequence, so short real sequences cost less.
+     */
+    private static void lengthMix(int steps, List<TrainingExample> padded) {
+        int count = BATCH * (steps + 3);
+        Map<String, List<TrainingExample>> mixes = new LinkedHashMap<>();
+        mixes.put("padded to 50", padded);
+        mixes.put("e2e synthetic", replayed(e2eSynthetic(count * 4), count, 5));
+        try {
+            mixes.put("ml-latest-small", replayed(Datasets.bundledMovieLens(), count, 5));
+        } catch (IllegalArgumentException notFound) {
+            System.out.println("  (ml-latest-small not found: " + notFound.getMessage() + ")");
+        }
+        for (Map.Entry<String, List<TrainingExample>> mix : mixes.entrySet()) {
+            List<TrainingExample> examples = mix.getValue();
+            System.out.printf(
+                    "  mix %-16s mean session %.1f, mean long-term items %.1f, mean padded session per batch %.1f%n",
+                    mix.getKey(),
+                    examples.stream()
+                            .mapToInt(e -> e.getContext().getSession().size())
+                            .average()
+                            .orElse(0),
+                    examples.stream()
+                            .mapToInt(
+                                    e -> e.getContext().getLongTerm().getItem().size())
+                            .average()
+                            .orElse(0),
+                    paddedSession(examples));
+        }
+        for (String name : Encoders.names()) {
+            for (Map.Entry<String, List<TrainingExample>> mix : mixes.entrySet()) {
+                try (OnlineTrainer trainer = new OnlineTrainer(config(), Encoders.factory(name, Map.of()))) {
+                    double seconds = timeSteps(trainer, mix.getValue(), steps);
+                    System.out.printf(
+                            "  %-5s %-16s training: %,8.0f examples/s (%.1f ms/step)%n",
+                            name, mix.getKey(), steps * BATCH / seconds, 1000 * seconds / steps);
+                }
+            }
+        }
+    }
+
+    /** The end-to-end benchmark's stream: 100k users, 50k items, 200 sessions at once, an event every 67 µs. */
+    private static EventDataset e2eSynthetic(int events) {
+        return new SyntheticDataset(SyntheticOptions.fromOptions(Map.of(
+                "users", "100000",
+                "items", "50000",
+                "events", Integer.toString(events),
+                "concurrent-sessions", "200",
+                "mean-event-gap", "0.0667")));
+    }
+
+    /** {@code count} examples drawn at random (seeded) from the dataset replayed through the user-history rules. */
+    private static List<TrainingExample> replayed(EventDataset dataset, int count, long seed) {
+        try {
+            List<TrainingExample> all = new ArrayList<>(
+                    EvaluationData.replay(dataset, HistoryPolicy.defaults()).examples());
+            java.util.Collections.shuffle(all, new Random(seed));
+            return new ArrayList<>(all.subList(0, Math.min(count, all.size())));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static double paddedSession(List<TrainingExample> examples) {
+        double sum = 0;
+        int batches = 0;
+        for (int from = 0; from + BATCH <= examples.size(); from += BATCH) {
+            sum += examples.subList(from, from + BATCH).stream()
+                    .mapToInt(e -> Math.min(50, e.getContext().getSession().size()))
+                    .max()
+                    .orElse(0);
+            batches++;
+        }
+        return batches == 0 ? 0 : sum / batches;
     }
 
     private static void sparseStep(int steps) {

@@ -9,13 +9,16 @@ import java.util.List;
  * the stream, as the rolling training loss does (on a replay in time order that loss moves with the data as much
  * as with the weights, so it cannot tell a restored trainer from a fresh one).
  *
- * <p>The probe is the first batch the trainer trains on, and its <em>initial</em> loss is measured right after
- * that first step (before it, the batch's ids are not yet in the vocabularies). It is measured again, with
+ * <p>The probe is the first batch the trainer trains on that holds at least half a batch from at least a sixteenth
+ * of a batch of users (the trainer starts with whatever waits, often a few examples of one or two users, whose
+ * in-batch loss says little about the model), and its <em>initial</em> loss is measured right after that step
+ * (before it, the batch's ids are not yet in the vocabularies). It is measured again, with
  * {@link OnlineTrainer#probeLoss}, which changes nothing, at every publication (once per delta interval) and
  * at every checkpoint. The probe, its initial loss and its loss at the checkpoint are checkpointed with the
  * trainer; a restore measures the probe again on the restored weights and estimator, so the two figures agree
- * when the model came back whole, and both stay below the initial loss when training resumed rather than
- * started over. A trainer started without a checkpoint has no probe until its first step.
+ * when the model came back whole, and both stay away from the initial loss when training resumed rather than
+ * started over (on a drifting stream the probe's loss need not fall: its logQ correction follows the estimator and
+ * the model follows later users). A trainer started without a checkpoint has no probe until its first step.
  *
  * <p>Set and measured on the training thread, or on the task thread before that thread starts or while it is
  * paused; the losses are volatile so gauges may read them from any thread.
@@ -28,7 +31,7 @@ final class ProbeLoss {
     private volatile double atCheckpoint = Double.NaN;
     private volatile double atRestore = Double.NaN;
 
-    /** Takes {@code trained}, the batch of the trainer's first step, as the probe; later calls do nothing. */
+    /** Takes {@code trained}, a batch the trainer just stepped on, as the probe; once taken, calls do nothing. */
     void takeIfAbsent(List<TrainingExample> trained, OnlineTrainer trainer) {
         if (probe.isEmpty() && !trained.isEmpty()) {
             probe = List.copyOf(trained);

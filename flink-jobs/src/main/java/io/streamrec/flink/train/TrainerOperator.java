@@ -1,9 +1,12 @@
 package io.streamrec.flink.train;
 
 import io.streamrec.flink.records.TrainingExampleSerializer;
+import io.streamrec.model.eval.PrequentialEvaluator;
 import io.streamrec.model.sync.LatestPublishedVersion;
 import io.streamrec.model.sync.ModelUpdates;
 import io.streamrec.model.train.OnlineTrainer;
+import io.streamrec.model.train.online.ExampleQueue;
+import io.streamrec.model.train.online.OnlineLearner;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.TrainingExample;
 import java.time.Clock;
@@ -31,32 +34,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The online trainer (docs/design.md, "Training", "Model sync", "Failure semantics") as a Flink operator at parallelism 1: test-then-train on the
- * {@link TrainingExample}s, publishing chunked {@link ModelUpdate}s (FULL at start and every N, DELTA every T).
+ * The online trainer (docs/design.md, "Online training" and "Model sync") as a Flink operator at parallelism 1:
+ * test-then-train on the {@link TrainingExample}s with the {@link OnlineLearner} shared with offline evaluation,
+ * publishing chunked {@link ModelUpdate}s (FULL at start and every N, DELTA every T).
  *
- * <p>Built like Flink's {@code AsyncWaitOperator}: {@link #processElement} only hands the example to a
- * bounded {@link SamplingQueue} and returns, so training never back-pressures the user-state operator and
- * the vector path behind it; one dedicated thread ({@link TrainingLoop}) scores, trains and builds the
- * updates; results come back through the task's mailbox, because outputs belong to the task thread.
- * When the trainer falls behind, the queue samples (see {@link SamplingQueue}) and the fraction trained
- * is reported. Admitted examples are scored on arrival and trained later in batches drawn at random from
- * a {@link MixingBuffer}, so a batch mixes many users even though events come in per-user bursts. Processing-time timers only ask for publications; they never touch the weights.
+ * <p>Built like Flink's {@code AsyncWaitOperator}: {@link #processElement} only hands the example to the learner's
+ * bounded {@link ExampleQueue} and returns, so training never back-pressures the user-state operator and the
+ * vector path behind it; one dedicated thread ({@link TrainingLoop}) scores, trains and builds the updates; results
+ * come back through the task's mailbox, because outputs belong to the task thread. Training starts with the first
+ * examples; when the trainer falls behind, the queue samples and the fraction trained is reported; when it has
+ * room, it replays recent examples. Processing-time timers only ask for publications; they never touch the weights.
  *
- * <p>A checkpoint pauses the training thread at a batch boundary (waiting for at most one batch) and
- * stores the trainer, the unscored queue, the scored examples waiting in the mixing buffer, counters,
- * metrics and the popularity window as one operator
- * state entry. A restore continues the versions past anything the lost run may have published and
- * publishes a FULL first ({@link TrainerState}); a start without a checkpoint continues after the newest
- * version already published ({@link LatestPublishedVersion}). At the end of a bounded input every queued example is
- * scored, every waiting example trained, and a last delta published.
+ * <p>A checkpoint pauses the training thread at a round boundary (waiting for at most one round) and stores the
+ * trainer, the queue, counters and the evaluator as one operator state entry. A restore continues the versions
+ * past anything the lost run may have published and publishes a FULL first ({@link TrainerState}); a start without
+ * a checkpoint continues after the newest version already published ({@link LatestPublishedVersion}). At the end
+ * of a bounded input every queued example is scored and trained, and a last delta published.
  *
- * <p>Metrics (gauges in the operator's user group {@value #METRIC_GROUP}): prequentialHr10, prequentialHr50,
- * prequentialNdcg10, prequentialNdcg50, popularityHr50, loss, probeLoss, initialProbeLoss, probeLossAtCheckpoint
- * and probeLossAtRestore (see {@link ProbeLoss}), skippedSteps (updates dropped because their loss or gradients
- * were not finite), examplesSeen, examplesScored, examplesTrained, fractionTrained, examplesPerSecond,
- * usersPerBatch, modelVersion, lastDeltaIntervalMs, and the running totals prequentialHits50 and
- * popularityHits50 (since the first start; with examplesScored they give the hit rates over any stretch of
- * the stream); the rolling figures are logged at INFO every log interval.
+ * <p>Metrics (gauges in the operator's user group {@value #METRIC_GROUP}): the rolling prequentialHr10,
+ * prequentialHr50, prequentialNdcg10, prequentialNdcg50, popularityHr50 and itemCfHr50 (every scored example is
+ * ranked by the model and both baselines before any learns it); the same over the second half of everything
+ * scored (secondHalfExamples, secondHalfHr10, secondHalfHr50, secondHalfPopularityHr50, secondHalfItemCfHr50);
+ * loss, probeLoss, initialProbeLoss, probeLossAtCheckpoint and probeLossAtRestore (see {@link ProbeLoss}),
+ * skippedSteps (updates dropped because their loss or gradients were not finite), examplesSeen, examplesScored,
+ * examplesTrained, examplesReplayed, fractionTrained, examplesPerSecond, usersPerBatch, modelVersion,
+ * lastDeltaIntervalMs, scoredRounds and unscoredRounds (the scoring budget), the running totals
+ * prequentialHits50, popularityHits50 and itemCfHits50, and the training thread's milliseconds per phase
+ * (scoreMs, forwardBackwardMs, optimiserMs, publishMs, checkpointMs, roundsMs); the rolling figures are logged
+ * at INFO every log interval.
  */
 public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         implements OneInputStreamOperator<TrainingExample, ModelUpdate>, BoundedOneInput {
@@ -76,6 +81,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     private final transient MailboxExecutor mailbox;
     private transient ListState<byte[]> checkpoint;
     private transient TrainerState state;
+    private transient OnlineTrainer trainer;
     private transient TrainingLoop loop;
     private transient Thread trainingThread;
     private transient boolean copyInput;
@@ -132,6 +138,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         state = saved == null
                 ? TrainerState.fresh(config)
                 : TrainerState.restore(saved, config, System.currentTimeMillis());
+        trainer = state.trainer();
         continueAfterPublished();
     }
 
@@ -142,13 +149,13 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
      */
     private void continueAfterPublished() throws Exception {
         long latest = published.latest();
-        if (latest > state.trainer.versions().latest()) {
+        if (latest > trainer.versions().latest()) {
             LOG.info(
                     "Versions continue after {}, the newest already published (the {} would have continued after {})",
                     latest,
-                    state.trainer.stepCount() == 0 ? "fresh trainer" : "checkpoint",
-                    state.trainer.versions().latest());
-            state.trainer.versions().startAfter(latest);
+                    trainer.stepCount() == 0 ? "fresh trainer" : "checkpoint",
+                    trainer.versions().latest());
+            trainer.versions().startAfter(latest);
         }
     }
 
@@ -163,17 +170,8 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         }
         copyInput = getExecutionConfig().isObjectReuseEnabled();
         ModelUpdates updates =
-                new ModelUpdates(state.trainer, config.get(TrainerOperatorConfig.MAX_MESSAGE_BYTES), Clock.systemUTC());
-        loop = new TrainingLoop(
-                state.trainer,
-                updates,
-                state.queue,
-                state.mixing,
-                state.metrics,
-                state.popularity,
-                state.probe,
-                state.trainedBefore,
-                new MailboxSink());
+                new ModelUpdates(trainer, config.get(TrainerOperatorConfig.MAX_MESSAGE_BYTES), Clock.systemUTC());
+        loop = new TrainingLoop(state.learner, updates, state.probe, config.maxScoreShare(), new MailboxSink());
         registerMetrics(getMetricGroup().addGroup(METRIC_GROUP));
         emit(loop.fullUpdateNow());
         trainingThread = new Thread(loop, "streamrec-trainer (" + updates.modelName() + ")");
@@ -190,7 +188,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     @Override
     public void processElement(StreamRecord<TrainingExample> element) {
         TrainingExample example = element.getValue();
-        state.queue.offer(copyInput ? TrainingExampleSerializer.INSTANCE.copy(example) : example);
+        state.learner.offer(copyInput ? TrainingExampleSerializer.INSTANCE.copy(example) : example);
     }
 
     /** Asks one round early (see {@link DeltaLead}), so the delta interval is an upper bound, not a mean. */
@@ -228,31 +226,37 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         examplesPerSecond = (trained - trainedAtLastLog) * 1000.0 / Math.max(1, now - lastLogAt);
         lastLogAt = now;
         trainedAtLastLog = trained;
-        PrequentialMetrics.Figures f = state.metrics.figures();
+        PrequentialEvaluator.Figures f = state.evaluator().figures();
+        OnlineLearner learner = state.learner;
         LOG.info(
-                "Trainer v{}: HR@10 {} HR@50 {} NDCG@10 {} NDCG@50 {} (popularity HR@50 {}) over {} examples, loss {}, "
-                        + "probe loss {} (initially {}); "
-                        + "seen {} trained {} ({}%), {} examples/s, {} users per batch, queued {}/{}, mixing {}/{}, "
-                        + "last delta interval {} ms",
+                "Trainer v{}: HR@10 {} HR@50 {} NDCG@10 {} NDCG@50 {} (popularity HR@50 {}, ItemCF HR@50 {}) over {}"
+                        + " examples, loss {}, probe loss {} (initially {}); seen {} trained {} ({}%) replayed {}, {}"
+                        + " examples/s, {} users per batch, queued {}/{}; ms in score {} forward/backward {} optimiser {}"
+                        + " publish {} checkpoint {}; last delta interval {} ms",
                 loop.modelVersion(),
                 fmt(f.hr10()),
                 fmt(f.hr50()),
                 fmt(f.ndcg10()),
                 fmt(f.ndcg50()),
                 fmt(f.popularityHr50()),
+                fmt(f.itemCfHr50()),
                 f.examples(),
                 fmt(f.loss()),
                 fmt(state.probe.latest()),
                 fmt(state.probe.initial()),
-                state.queue.seen(),
+                learner.queue().seen(),
                 trained,
                 fmt(100 * fractionTrained()),
+                learner.replayed(),
                 fmt(examplesPerSecond),
                 fmt(loop.usersPerBatch()),
-                state.queue.size(),
-                state.queue.capacity(),
-                loop.mixingSize(),
-                state.mixing.capacity(),
+                learner.queue().size(),
+                learner.queue().capacity(),
+                loop.phaseMillis(TrainingLoop.Phase.SCORE),
+                loop.phaseMillis(TrainingLoop.Phase.FORWARD_BACKWARD),
+                loop.phaseMillis(TrainingLoop.Phase.OPTIMISER),
+                loop.phaseMillis(TrainingLoop.Phase.PUBLISH),
+                loop.phaseMillis(TrainingLoop.Phase.CHECKPOINT),
                 loop.lastDeltaIntervalMillis());
     }
 
@@ -260,41 +264,61 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         return String.format("%.3f", value);
     }
 
-    /** Trained over seen (examples waiting in the mixing buffer count as not yet trained); 1 before the first example. */
+    /** Trained over seen (queued examples count as not yet trained); 1 before the first example. */
     double fractionTrained() {
-        long seen = state.queue.seen();
-        return seen == 0 ? 1.0 : (double) loop.trained() / seen;
+        return state.learner.fractionTrained();
     }
 
     private void registerMetrics(MetricGroup group) {
+        PrequentialEvaluator evaluator = state.evaluator();
+        group.gauge("prequentialHr10", (Gauge<Double>) () -> evaluator.figures().hr10());
+        group.gauge("prequentialHr50", (Gauge<Double>) () -> evaluator.figures().hr50());
         group.gauge(
-                "prequentialHr10", (Gauge<Double>) () -> state.metrics.figures().hr10());
+                "prequentialNdcg10", (Gauge<Double>) () -> evaluator.figures().ndcg10());
         group.gauge(
-                "prequentialHr50", (Gauge<Double>) () -> state.metrics.figures().hr50());
-        group.gauge("prequentialNdcg10", (Gauge<Double>)
-                () -> state.metrics.figures().ndcg10());
-        group.gauge("prequentialNdcg50", (Gauge<Double>)
-                () -> state.metrics.figures().ndcg50());
-        group.gauge(
-                "popularityHr50", (Gauge<Double>) () -> state.metrics.figures().popularityHr50());
-        group.gauge("loss", (Gauge<Double>) () -> state.metrics.figures().loss());
+                "prequentialNdcg50", (Gauge<Double>) () -> evaluator.figures().ndcg50());
+        group.gauge("popularityHr50", (Gauge<Double>) () -> evaluator.figures().popularityHr50());
+        group.gauge("itemCfHr50", (Gauge<Double>) () -> evaluator.figures().itemCfHr50());
+        group.gauge("loss", (Gauge<Double>) () -> evaluator.figures().loss());
         group.gauge("probeLoss", (Gauge<Double>) state.probe::latest);
         group.gauge("initialProbeLoss", (Gauge<Double>) state.probe::initial);
         group.gauge("probeLossAtCheckpoint", (Gauge<Double>) state.probe::atCheckpoint);
         group.gauge("probeLossAtRestore", (Gauge<Double>) state.probe::atRestore);
-        group.gauge("examplesSeen", (Gauge<Long>) state.queue::seen);
-        group.gauge("examplesScored", (Gauge<Long>) () -> state.metrics.totals().scored());
+        group.gauge("examplesSeen", (Gauge<Long>) state.learner.queue()::seen);
+        group.gauge("examplesScored", (Gauge<Long>) () -> evaluator.totals().scored());
         group.gauge(
-                "prequentialHits50", (Gauge<Long>) () -> state.metrics.totals().hits50());
+                "prequentialHits50", (Gauge<Long>) () -> evaluator.totals().hits50(PrequentialEvaluator.Scorer.MODEL));
+        group.gauge("popularityHits50", (Gauge<Long>)
+                () -> evaluator.totals().hits50(PrequentialEvaluator.Scorer.POPULARITY));
+        group.gauge("itemCfHits50", (Gauge<Long>) () -> evaluator.totals().hits50(PrequentialEvaluator.Scorer.ITEMCF));
+        // over the second half of every example scored so far: what a run's summary reports
         group.gauge(
-                "popularityHits50", (Gauge<Long>) () -> state.metrics.totals().popularityHits50());
+                "secondHalfExamples", (Gauge<Long>) () -> evaluator.secondHalf().scored());
+        group.gauge("secondHalfHr10", (Gauge<Double>)
+                () -> evaluator.secondHalf().hr(PrequentialEvaluator.Scorer.MODEL, 10));
+        group.gauge("secondHalfHr50", (Gauge<Double>)
+                () -> evaluator.secondHalf().hr(PrequentialEvaluator.Scorer.MODEL, 50));
+        group.gauge("secondHalfPopularityHr50", (Gauge<Double>)
+                () -> evaluator.secondHalf().hr(PrequentialEvaluator.Scorer.POPULARITY, 50));
+        group.gauge("secondHalfItemCfHr50", (Gauge<Double>)
+                () -> evaluator.secondHalf().hr(PrequentialEvaluator.Scorer.ITEMCF, 50));
         group.gauge("examplesTrained", (Gauge<Long>) loop::trained);
+        group.gauge("examplesReplayed", (Gauge<Long>) state.learner::replayed);
         group.gauge("skippedSteps", (Gauge<Long>) loop::skippedSteps);
         group.gauge("usersPerBatch", (Gauge<Double>) loop::usersPerBatch);
         group.gauge("fractionTrained", (Gauge<Double>) this::fractionTrained);
         group.gauge("examplesPerSecond", (Gauge<Double>) () -> examplesPerSecond);
         group.gauge("modelVersion", (Gauge<Long>) loop::modelVersion);
         group.gauge("lastDeltaIntervalMs", (Gauge<Long>) loop::lastDeltaIntervalMillis);
+        group.gauge("scoredRounds", (Gauge<Long>) loop::scoredRounds);
+        group.gauge("unscoredRounds", (Gauge<Long>) loop::unscoredRounds);
+        // milliseconds the training thread spent in each phase since start (differences give the shares)
+        group.gauge("scoreMs", (Gauge<Long>) () -> loop.phaseMillis(TrainingLoop.Phase.SCORE));
+        group.gauge("forwardBackwardMs", (Gauge<Long>) () -> loop.phaseMillis(TrainingLoop.Phase.FORWARD_BACKWARD));
+        group.gauge("optimiserMs", (Gauge<Long>) () -> loop.phaseMillis(TrainingLoop.Phase.OPTIMISER));
+        group.gauge("publishMs", (Gauge<Long>) () -> loop.phaseMillis(TrainingLoop.Phase.PUBLISH));
+        group.gauge("checkpointMs", (Gauge<Long>) () -> loop.phaseMillis(TrainingLoop.Phase.CHECKPOINT));
+        group.gauge("roundsMs", (Gauge<Long>) () -> loop.phaseMillis(TrainingLoop.Phase.ROUNDS));
     }
 
     @Override
@@ -302,8 +326,8 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         super.snapshotState(context);
         byte[] bytes;
         try (TrainingLoop.Pause paused = loop.pause()) {
-            state.probe.measure(state.trainer);
-            bytes = TrainerState.write(loop, state, System.currentTimeMillis());
+            state.probe.measure(trainer);
+            bytes = TrainerState.write(state, System.currentTimeMillis());
         }
         checkpoint.update(List.of(bytes));
     }
@@ -329,7 +353,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
                 // freeing native weights under a running step would crash the JVM; leaking them does not
                 LOG.warn("The training thread did not stop within {} s; its model is left open", STOP_WAIT_SECONDS);
             } else if (state != null) {
-                state.trainer.close();
+                trainer.close();
             }
         } finally {
             super.close();
@@ -348,23 +372,23 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     }
 
     OnlineTrainer trainer() {
-        return state.trainer;
+        return trainer;
     }
 
-    PrequentialMetrics.Figures figures() {
-        return state.metrics.figures();
+    PrequentialEvaluator.Figures figures() {
+        return state.evaluator().figures();
     }
 
     ProbeLoss probe() {
         return state.probe;
     }
 
-    SamplingQueue<TrainingExample> queue() {
-        return state.queue;
+    ExampleQueue<TrainingExample> queue() {
+        return state.learner.queue();
     }
 
-    PrequentialMetrics.Totals totals() {
-        return state.metrics.totals();
+    PrequentialEvaluator.Totals totals() {
+        return state.evaluator().totals();
     }
 
     /** Hands the training thread's results to the task thread through the mailbox. */

@@ -9,9 +9,11 @@ import io.streamrec.model.ModelSettings;
 import io.streamrec.model.encode.EncoderDimensions;
 import io.streamrec.model.encode.Encoders;
 import io.streamrec.model.encode.UserEncoder;
+import io.streamrec.model.eval.PrequentialEvaluator;
 import io.streamrec.model.sync.ModelUpdates;
 import io.streamrec.model.train.TrainerConfig;
 import io.streamrec.model.train.TrainerOptions;
+import io.streamrec.model.train.online.OnlineLearner;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,14 +33,9 @@ import java.util.function.Function;
 public final class TrainerOperatorConfig implements Serializable {
     private static final long serialVersionUID = 2L;
 
-    /** The queue holds this many batches when no capacity is given. */
-    static final int QUEUED_BATCHES = 4;
-    /** The mixing buffer holds this many batches when no capacity is given (4096 examples at batch 256). */
-    static final int MIXED_BATCHES = 16;
-
     public static final Option<Duration> DELTA_INTERVAL = Option.key("delta-interval")
             .durationType()
-            .defaultValue(Duration.ofSeconds(10))
+            .defaultValue(Duration.ofSeconds(5))
             .withDescription("T, the longest time between two model deltas; the trainer asks one training round"
                     + " early, so deltas come slightly more often.")
             .withCheck(Check.positiveDuration());
@@ -62,37 +59,24 @@ public final class TrainerOperatorConfig implements Serializable {
                     + " plus 64 KiB.")
             .withCheck(Check.atLeast(16 * 1024));
 
-    public static final Option<Integer> QUEUE_CAPACITY = Option.key("trainer-queue-capacity")
-            .intType()
-            .noDefaultValue()
-            .withDefaultText(QUEUED_BATCHES + " batches")
-            .withDescription("Examples waiting for the training thread; a trainer that falls behind samples the"
-                    + " arriving examples rather than hold back the vectors.");
-
-    public static final Option<Integer> MIXING_CAPACITY = Option.key("trainer-mixing-capacity")
-            .intType()
-            .noDefaultValue()
-            .withDefaultText(MIXED_BATCHES + " batches")
-            .withDescription("Scored examples each training batch is drawn from at random: time-ordered events come"
-                    + " in per-user bursts, and mixing gives each batch many users. The batch size trains each"
-                    + " scored batch as it arrives.");
-
     public static final Option<Integer> METRIC_WINDOW = Option.key("metric-window")
             .intType()
-            .defaultValue(10_000)
+            .defaultValue(PrequentialEvaluator.Settings.DEFAULT_WINDOW)
             .withDescription("Examples over which the prequential metrics are averaged.")
             .withCheck(Check.atLeast(1));
 
     public static final Option<Integer> POPULARITY_WINDOW = Option.key("popularity-window")
             .intType()
-            .defaultValue(10_000)
+            .defaultValue(PrequentialEvaluator.Settings.DEFAULT_POPULARITY_WINDOW)
             .withDescription("Most recent targets the popularity baseline counts.")
             .withCheck(Check.atLeast(1));
 
-    public static final Option<Long> SAMPLING_SEED = Option.key("trainer-sampling-seed")
-            .longType()
-            .defaultValue(1L)
-            .withDescription("Seed of the sampling when the trainer's queue is full, and of the mixing.");
+    public static final Option<Double> MAX_SCORE_SHARE = Option.key("trainer-max-score-share")
+            .doubleType()
+            .defaultValue(0.2)
+            .withDescription("Most of the training thread's time prequential scoring may take; past it whole rounds"
+                    + " go unscored, for the model and both baselines alike (1 scores every round).")
+            .withCheck(Check.of(share -> share > 0 && share <= 1, "set it above 0 and at most 1"));
 
     public static final OptionTable OPTIONS = OptionTable.builder("trainer options")
             .section(
@@ -100,12 +84,11 @@ public final class TrainerOperatorConfig implements Serializable {
                     DELTA_INTERVAL,
                     FULL_UPDATE_INTERVAL,
                     MAX_MESSAGE_BYTES,
-                    QUEUE_CAPACITY,
-                    MIXING_CAPACITY,
                     METRIC_WINDOW,
                     POPULARITY_WINDOW,
-                    LOG_INTERVAL,
-                    SAMPLING_SEED)
+                    MAX_SCORE_SHARE,
+                    LOG_INTERVAL)
+            .include(OnlineLearner.Policy.OPTIONS)
             .crossCheck(TrainerOperatorConfig::checkTogether)
             .build();
 
@@ -130,12 +113,10 @@ public final class TrainerOperatorConfig implements Serializable {
         } catch (IllegalArgumentException reportedByTheModelOptions) {
             return;
         }
-        for (Option<Integer> capacity : List.of(QUEUE_CAPACITY, MIXING_CAPACITY)) {
-            Integer value = settings.get(capacity);
-            if (value != null && value < batch) {
-                problems.add(problems.name(capacity) + " is " + value + ": it must hold at least one batch of " + batch
-                        + "; raise it or leave it unset");
-            }
+        Integer queue = settings.get(OnlineLearner.Policy.QUEUE_CAPACITY);
+        if (queue != null && queue < batch) {
+            problems.add(problems.name(OnlineLearner.Policy.QUEUE_CAPACITY) + " is " + queue
+                    + ": it must hold at least one batch of " + batch + "; raise it or leave it unset");
         }
     }
 
@@ -185,16 +166,29 @@ public final class TrainerOperatorConfig implements Serializable {
         return trainer.get(TrainerOptions.BATCH_SIZE);
     }
 
-    /** Examples waiting for the training thread before sampling starts. */
-    public int queueCapacity() {
-        Integer capacity = settings.get(QUEUE_CAPACITY);
-        return capacity != null ? capacity : QUEUED_BATCHES * batchSize();
+    /** How the online learner takes examples: queue, longest batch delay, replay (see {@link OnlineLearner}). */
+    public OnlineLearner.Policy learnerPolicy() {
+        return OnlineLearner.Policy.of(settings, batchSize());
     }
 
-    /** Scored examples a training batch is drawn from (see {@link MixingBuffer}); one batch means no mixing. */
-    public int mixingCapacity() {
-        Integer capacity = settings.get(MIXING_CAPACITY);
-        return capacity != null ? capacity : MIXED_BATCHES * batchSize();
+    /** Examples waiting for the training thread before sampling starts. */
+    public int queueCapacity() {
+        return learnerPolicy().queueCapacity();
+    }
+
+    /** The prequential evaluator's settings; seen items are excluded as the model's configuration says. */
+    public PrequentialEvaluator.Settings evaluation() {
+        return new PrequentialEvaluator.Settings(
+                get(METRIC_WINDOW),
+                get(POPULARITY_WINDOW),
+                PrequentialEvaluator.Settings.DEFAULT_ITEMCF_ALPHA,
+                PrequentialEvaluator.Settings.DEFAULT_ITEMCF_NEIGHBOURS,
+                trainer.get(TrainerOptions.EXCLUDE_SEEN));
+    }
+
+    /** Most of the training thread's time that prequential scoring may take. */
+    public double maxScoreShare() {
+        return get(MAX_SCORE_SHARE);
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.streamrec.flink.train;
 
+import io.streamrec.model.eval.PrequentialEvaluator;
 import io.streamrec.model.train.OnlineTrainer;
 import io.streamrec.model.train.TrainerOptions;
+import io.streamrec.model.train.online.OnlineLearner;
 import io.streamrec.schemas.TrainingExample;
 import io.streamrec.schemas.codec.AvroBinaryCodec;
 import java.io.ByteArrayInputStream;
@@ -18,10 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything the trainer operator checkpoints, and how it is written: the whole {@link OnlineTrainer}
  * (weights, optimiser moments, estimator arrays, vocabularies, step, versions), the examples queued but
- * not yet scored, the examples scored but waiting in the {@link MixingBuffer} to be trained, the
- * seen/dropped/trained counters, the rolling metrics with their running totals, the popularity window, and
- * the {@link ProbeLoss} batch with its losses.
- * A restore puts the waiting examples back where they were, so none is scored twice or lost untrained.
+ * not yet trained, the seen/dropped/trained/replayed counters, the {@link PrequentialEvaluator} (rolling figures,
+ * running totals and both baselines), and the {@link ProbeLoss} batch with its losses. The replay buffer is not
+ * kept: it only holds examples already trained, so a restored trainer starts replaying once it has trained again.
  *
  * <p><b>Versions after a restore.</b> A trainer restored from a checkpoint may already have published
  * versions after that checkpoint (a delta every T, a FULL every N, one FULL per start). Reusing one would
@@ -34,60 +35,62 @@ final class TrainerState {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainerState.class);
     private static final int MAGIC = 0x5354_4F50;
-    /** The layout of {@link #write}; a new layout takes a new number (and, once one has shipped, a reader of it). */
-    private static final int FORMAT = 1;
+    /**
+     * The layout of {@link #write}; a new layout takes a new number. 2: the online learner (no mixing buffer, a replayed
+     * count, the evaluator with online ItemCF). Format 1 never shipped in a release, so it has no reader.
+     */
+    private static final int FORMAT = 2;
 
     static final long RESTORE_SLACK = 1_000;
     private static final AvroBinaryCodec<TrainingExample> EXAMPLES = AvroBinaryCodec.of(TrainingExample.class);
 
-    final OnlineTrainer trainer;
-    final SamplingQueue<TrainingExample> queue;
-    final MixingBuffer<TrainingExample> mixing;
-    final PrequentialMetrics metrics;
-    final RecentPopularity popularity;
+    final OnlineLearner learner;
     final ProbeLoss probe = new ProbeLoss();
-    final long trainedBefore;
 
-    private TrainerState(OnlineTrainer trainer, TrainerOperatorConfig config, long trainedBefore) {
-        this.trainer = trainer;
-        this.queue = new SamplingQueue<>(config.queueCapacity(), config.get(TrainerOperatorConfig.SAMPLING_SEED));
-        this.mixing = new MixingBuffer<>(
-                config.mixingCapacity(),
-                trainer.config().get(TrainerOptions.BATCH_SIZE),
-                config.get(TrainerOperatorConfig.SAMPLING_SEED));
-        this.metrics = new PrequentialMetrics(
-                config.get(TrainerOperatorConfig.METRIC_WINDOW),
-                trainer.config().get(TrainerOptions.BATCH_SIZE));
-        this.popularity = new RecentPopularity(config.get(TrainerOperatorConfig.POPULARITY_WINDOW));
-        this.trainedBefore = trainedBefore;
+    private TrainerState(OnlineTrainer trainer, TrainerOperatorConfig config) {
+        PrequentialEvaluator.Settings evaluation = config.evaluation();
+        this.learner = new OnlineLearner(
+                trainer,
+                new PrequentialEvaluator(
+                        evaluation,
+                        Math.max(1, evaluation.window() / trainer.config().get(TrainerOptions.BATCH_SIZE))),
+                config.learnerPolicy());
     }
 
     /** A cold start: fresh weights, nothing queued, no versions yet. */
     static TrainerState fresh(TrainerOperatorConfig config) {
-        return new TrainerState(new OnlineTrainer(config.trainerConfig(), config.encoderFactory()), config, 0);
+        return new TrainerState(new OnlineTrainer(config.trainerConfig(), config.encoderFactory()), config);
+    }
+
+    OnlineTrainer trainer() {
+        return learner.trainer();
+    }
+
+    PrequentialEvaluator evaluator() {
+        return learner.evaluator();
     }
 
     /**
-     * Writes the state; call with the training thread paused at a batch boundary, after measuring the probe (the
+     * Writes the state; call with the training thread paused at a round boundary, after measuring the probe (the
      * loss written is the latest measured).
      */
-    static byte[] write(TrainingLoop loop, TrainerState state, long nowMillis) throws IOException {
+    static byte[] write(TrainerState state, long nowMillis) throws IOException {
+        OnlineLearner learner = state.learner;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeInt(MAGIC);
         out.writeInt(FORMAT);
         out.writeLong(nowMillis);
-        out.writeLong(state.queue.seen());
-        out.writeLong(state.queue.dropped());
-        out.writeLong(loop.trained());
+        out.writeLong(learner.queue().seen());
+        out.writeLong(learner.queue().dropped());
+        out.writeLong(learner.trained());
+        out.writeLong(learner.replayed());
         ByteArrayOutputStream trainerBytes = new ByteArrayOutputStream();
-        state.trainer.save(trainerBytes);
+        learner.trainer().save(trainerBytes);
         out.writeInt(trainerBytes.size());
         trainerBytes.writeTo(out);
-        writeExamples(out, state.queue.contents());
-        writeExamples(out, state.mixing.contents());
-        state.metrics.writeTo(out);
-        state.popularity.writeTo(out);
+        writeExamples(out, learner.queue().contents());
+        learner.evaluator().writeTo(out);
         writeExamples(out, state.probe.examples());
         out.writeDouble(state.probe.initial());
         out.writeDouble(state.probe.latest());
@@ -108,33 +111,29 @@ final class TrainerState {
         int format = in.readInt();
         if (format != FORMAT) {
             throw new IOException("trainer checkpoint format " + format + " is not readable by this build (reads "
-                    + FORMAT + "); restore with the build that wrote it");
+                    + FORMAT + "); start the job without this checkpoint (the model then starts afresh)");
         }
         long savedAt = in.readLong();
         long seen = in.readLong();
         long dropped = in.readLong();
         long trained = in.readLong();
+        long replayed = in.readLong();
         byte[] trainerBytes = new byte[in.readInt()];
         in.readFully(trainerBytes);
         OnlineTrainer trainer = OnlineTrainer.load(new ByteArrayInputStream(trainerBytes), config.encoderFactory());
-        TrainerState state = new TrainerState(trainer, config, trained);
+        TrainerState state = new TrainerState(trainer, config);
         List<TrainingExample> queued = readExamples(in);
-        List<TrainingExample> mixing = readExamples(in);
-        state.queue.restore(seen, dropped, queued);
-        // already scored: back into the buffer, whatever its new capacity; they are drawn as training continues
-        state.mixing.addAll(mixing);
-        state.metrics.readFrom(in);
-        state.popularity.readFrom(in);
+        state.learner.queue().restore(seen, dropped, queued);
+        state.learner.restoreCounters(trained, replayed);
+        state.learner.evaluator().readFrom(in);
         state.probe.restore(readExamples(in), in.readDouble(), in.readDouble(), trainer);
         long restoredVersion = trainer.versions().latest();
         long gap = versionGap(Math.max(0, nowMillis - savedAt), config);
         trainer.versions().startAfter(restoredVersion + gap);
         LOG.info(
-                "Trainer restored at step {} with {} queued and {} scored examples waiting to be trained; versions "
-                        + "continue after {} (checkpoint had {})",
+                "Trainer restored at step {} with {} examples queued; versions continue after {} (checkpoint had {})",
                 trainer.stepCount(),
                 queued.size(),
-                mixing.size(),
                 restoredVersion + gap,
                 restoredVersion);
         return state;

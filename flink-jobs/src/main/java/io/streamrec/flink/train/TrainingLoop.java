@@ -2,11 +2,9 @@ package io.streamrec.flink.train;
 
 import io.streamrec.model.sync.ModelUpdates;
 import io.streamrec.model.train.OnlineTrainer;
-import io.streamrec.model.train.Ranking;
 import io.streamrec.model.train.TrainerOptions;
+import io.streamrec.model.train.online.OnlineLearner;
 import io.streamrec.schemas.ModelUpdate;
-import io.streamrec.schemas.TrainingExample;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,20 +13,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The body of the one training thread (DJL allows one gradient collector per JVM). Each round, holding the
- * model lock, it takes up to one batch from the {@link SamplingQueue} in arrival order and scores it with the
- * current weights (exact top-K over every item, test-then-train), updating the rolling metrics and then the
- * popularity baseline on the same examples; the scored examples go into the {@link MixingBuffer}, and once
- * that is full one batch drawn from it at random takes an optimiser step. Then it publishes what is due. So
- * every admitted example is scored exactly once, on arrival, and trained exactly once, later and mixed with
- * other users' examples. Publication is asked for from the task thread ({@link #requestDelta()},
- * {@link #requestFull()}) and built here, between steps, because only this thread may read the weights; the
- * chunks go back to the task thread through an {@link UpdateSink} (the operator's mailbox), since Flink outputs
- * are not thread-safe.
+ * The body of the one training thread (DJL allows one gradient collector per JVM). Each round, holding the model
+ * lock, it runs one {@link OnlineLearner} round (score the fresh examples, when the scoring budget allows, then
+ * train them with replays) and publishes what is due. A round starts as soon as a batch waits or the oldest
+ * waiting example has waited the learner's longest batch delay, so training starts with the first examples.
+ * Publication is asked for from the task thread ({@link #requestDelta()}, {@link #requestFull()}) and built here,
+ * between rounds, because only this thread may read the weights; the chunks go back to the task thread through an
+ * {@link UpdateSink} (the operator's mailbox), since Flink outputs are not thread-safe.
  *
- * <p>The model lock is fair and held for one round (at most one scored and one trained batch), so
- * {@link #pause()} (a checkpoint) waits for at most the round in progress and always finds every example
- * either queued (not yet scored) or in the mixing buffer (scored, not yet trained).
+ * <p><b>Scoring budget.</b> Ranking every item for every example costs as much as training it on large
+ * catalogues, so a round is scored only while scoring has taken at most {@code maxScoreShare} of the thread's
+ * busy time; a skipped round is skipped whole, for the model and both baselines alike, so the figures stay
+ * comparable and unbiased (the choice never depends on the examples).
+ *
+ * <p>The model lock is fair and held for one round, so {@link #pause()} (a checkpoint) waits for at most the
+ * round in progress and finds every example either queued or trained.
  */
 final class TrainingLoop implements Runnable {
 
@@ -43,17 +42,15 @@ final class TrainingLoop implements Runnable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
-    private static final long IDLE_WAIT_MILLIS = 200;
+    private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final int USERS_PER_BATCH_WINDOW = 100;
 
+    private final OnlineLearner learner;
     private final OnlineTrainer trainer;
     private final ModelUpdates updates;
-    private final SamplingQueue<TrainingExample> queue;
-    private final MixingBuffer<TrainingExample> mixing;
-    private final PrequentialMetrics metrics;
-    private final RecentPopularity popularity;
     private final ProbeLoss probe;
     private final UpdateSink sink;
+    private final double maxScoreShare;
     private final int batchSize;
     private final ReentrantLock modelLock = new ReentrantLock(true);
     private final AtomicBoolean deltaDue = new AtomicBoolean();
@@ -61,42 +58,34 @@ final class TrainingLoop implements Runnable {
     private final AtomicBoolean flushDue = new AtomicBoolean();
     private final DeltaLead deltaLead = new DeltaLead();
     private volatile boolean running = true;
-    private volatile long trained;
     private volatile long modelVersion;
     private volatile long lastDeltaIntervalMillis = -1;
     /** Steps the trainer dropped as not finite, for other threads (gauges). */
     private volatile long skippedSteps;
     /** Distinct users per trained batch, the diversity of the in-batch negatives. */
-    private final RollingMean usersPerBatch = new RollingMean(USERS_PER_BATCH_WINDOW);
+    private final io.streamrec.model.eval.RollingMean usersPerBatch =
+            new io.streamrec.model.eval.RollingMean(USERS_PER_BATCH_WINDOW);
 
     private volatile double usersPerBatchMean = Double.NaN;
-    /** The mixing buffer's size for other threads (the buffer itself belongs to this thread). */
-    private volatile int mixingSize;
+    /** Nanoseconds the thread spent in rounds, publishing, and paused for checkpoints. */
+    private volatile long roundNanos;
+
+    private volatile long publishNanos;
+    private volatile long checkpointNanos;
+    private volatile long scoredRounds;
+    private volatile long unscoredRounds;
 
     private long lastDeltaAtMillis = -1;
     private long publishedStep = -1;
 
-    TrainingLoop(
-            OnlineTrainer trainer,
-            ModelUpdates updates,
-            SamplingQueue<TrainingExample> queue,
-            MixingBuffer<TrainingExample> mixing,
-            PrequentialMetrics metrics,
-            RecentPopularity popularity,
-            ProbeLoss probe,
-            long trainedBefore,
-            UpdateSink sink) {
-        this.trainer = trainer;
+    TrainingLoop(OnlineLearner learner, ModelUpdates updates, ProbeLoss probe, double maxScoreShare, UpdateSink sink) {
+        this.learner = learner;
+        this.trainer = learner.trainer();
         this.updates = updates;
-        this.queue = queue;
-        this.mixing = mixing;
-        this.mixingSize = mixing.size();
-        this.metrics = metrics;
-        this.popularity = popularity;
         this.probe = probe;
         this.sink = sink;
+        this.maxScoreShare = maxScoreShare;
         this.batchSize = trainer.config().get(TrainerOptions.BATCH_SIZE);
-        this.trained = trainedBefore;
         this.modelVersion = trainer.versions().latest();
     }
 
@@ -112,31 +101,27 @@ final class TrainingLoop implements Runnable {
 
     @Override
     public void run() {
+        long delayNanos = learner.policy().maxBatchDelay().toNanos();
         try {
             while (running) {
-                int needed = flushDue.get() ? 1 : batchSize;
-                // a batch due from the mixing buffer is trained at once; otherwise wait for arrivals
-                boolean ready = trainingDue()
-                        ? queue.size() >= needed
-                        : queue.awaitAtLeast(needed, IDLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                boolean due = flushDue.get()
+                        ? learner.queue().size() > 0
+                        : learner.queue().awaitRound(batchSize, delayNanos, IDLE_WAIT_NANOS);
                 modelLock.lockInterruptibly();
                 try {
                     if (!running) {
                         return;
                     }
-                    long roundStart = System.nanoTime();
-                    boolean trainingDue = trainingDue();
-                    if (ready) {
-                        score(queue.poll(batchSize));
-                    }
-                    if (trainingDue()) {
-                        train(mixing.drawBatch());
-                    }
-                    if (ready || trainingDue) {
-                        deltaLead.roundTook(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - roundStart));
+                    if (due) {
+                        long start = System.nanoTime();
+                        OnlineLearner.Round round = learner.round(scoreThisRound());
+                        long took = System.nanoTime() - start;
+                        roundNanos += took;
+                        deltaLead.roundTook(TimeUnit.NANOSECONDS.toMillis(took));
+                        afterRound(round);
                     }
                     publishDue();
-                    if (flushDue.get() && queue.size() == 0 && mixing.size() == 0) {
+                    if (flushDue.get() && learner.queue().size() == 0) {
                         flushDue.set(false);
                         if (trainer.stepCount() > publishedStep) {
                             publishDelta();
@@ -155,25 +140,30 @@ final class TrainingLoop implements Runnable {
         }
     }
 
-    /** A full mixing buffer, or, when flushing, anything left in it once every queued example is scored. */
-    private boolean trainingDue() {
-        return mixing.readyToDraw() || (flushDue.get() && queue.size() == 0 && mixing.size() > 0);
+    /** Scores while scoring has taken at most the allowed share of the rounds' time (always when flushing). */
+    private boolean scoreThisRound() {
+        boolean score = flushDue.get() || maxScoreShare >= 1 || learner.scoreNanos() <= maxScoreShare * roundNanos;
+        if (score) {
+            scoredRounds++;
+        } else {
+            unscoredRounds++;
+        }
+        return score;
     }
 
-    /** Test: ranks the arrivals with the current weights, and popularity learns their targets only afterwards. */
-    private void score(List<TrainingExample> arrived) {
-        if (arrived.isEmpty()) {
+    private void afterRound(OnlineLearner.Round round) {
+        if (round.fresh() == 0) {
             return;
         }
-        List<String> targets = new ArrayList<>(arrived.size());
-        for (TrainingExample example : arrived) {
-            targets.add(example.getTarget().getItemId());
+        if (!round.trained()) {
+            dropped(round.loss());
+        } else if (round.batch().size() >= batchSize / 2 && round.users() >= Math.max(2, batchSize / 16)) {
+            // not the first round whatever it holds: a round of a few examples, or of a few users' bursts (whose
+            // own targets are masked), has an in-batch loss that says little about the model
+            probe.takeIfAbsent(round.batch(), trainer);
         }
-        List<Ranking> rankings = trainer.score(arrived, PrequentialMetrics.MAX_K);
-        metrics.recordScores(rankings, popularity.top(PrequentialMetrics.MAX_K), targets);
-        popularity.record(targets);
-        mixing.addAll(arrived);
-        mixingSize = mixing.size();
+        usersPerBatch.add(round.users());
+        usersPerBatchMean = usersPerBatch.mean();
     }
 
     /** A step whose loss or gradients were not finite was dropped by the trainer; warns at the 1st, 10th, 100th … */
@@ -197,29 +187,12 @@ final class TrainingLoop implements Runnable {
         return n == 1;
     }
 
-    /** Train: one optimiser step on a batch drawn from the mixing buffer (a dropped step trains nothing). */
-    private void train(List<TrainingExample> batch) {
-        if (batch.isEmpty()) {
-            return;
-        }
-        float loss = trainer.step(batch);
-        if (trainer.skippedSteps() > skippedSteps) {
-            dropped(loss);
-        } else {
-            metrics.recordLoss(loss);
-            probe.takeIfAbsent(batch, trainer);
-            trained += batch.size();
-        }
-        usersPerBatch.add(
-                batch.stream().map(e -> e.getContext().getUserId()).distinct().count());
-        usersPerBatchMean = usersPerBatch.mean();
-        mixingSize = mixing.size();
-    }
-
     private void publishDue() {
         if (fullDue.getAndSet(false)) {
             deltaDue.set(false);
+            long start = System.nanoTime();
             sink.publish(fullUpdateNow());
+            publishNanos += System.nanoTime() - start;
             probe.measure(trainer);
         } else if (deltaDue.getAndSet(false) && trainer.stepCount() > publishedStep) {
             publishDelta();
@@ -229,7 +202,9 @@ final class TrainingLoop implements Runnable {
     private void publishDelta() {
         long started = System.nanoTime();
         List<ModelUpdate> chunks = updates.delta(trainer.versions().latest());
-        deltaLead.publicationTook(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        long took = System.nanoTime() - started;
+        publishNanos += took;
+        deltaLead.publicationTook(TimeUnit.NANOSECONDS.toMillis(took));
         published(chunks, true);
         sink.publish(chunks);
         // once per publication is often enough for the probe; measured after the hand-over, so it never delays one
@@ -248,48 +223,51 @@ final class TrainingLoop implements Runnable {
         }
     }
 
-    /** Asks for a DELTA at the next batch boundary (skipped when nothing was trained since the last version). */
+    /** Asks for a DELTA at the next round boundary (skipped when nothing was trained since the last version). */
     void requestDelta() {
         deltaDue.set(true);
-        queue.wakeUp();
+        learner.queue().wakeUp();
     }
 
-    /** Asks for a FULL update at the next batch boundary. */
+    /** Asks for a FULL snapshot at the next round boundary. */
     void requestFull() {
         fullDue.set(true);
-        queue.wakeUp();
+        learner.queue().wakeUp();
     }
 
-    /** Asks to train every queued example, including a last partial batch, then publish a final delta. */
+    /** Asks to score and train every queued example, including a last partial batch, then publish a final delta. */
     void requestFlush() {
         flushDue.set(true);
-        queue.wakeUp();
+        learner.queue().wakeUp();
     }
 
-    /** Holds the training thread at a batch boundary until the returned pause is closed. */
+    /** Holds the training thread at a round boundary until the returned pause is closed. */
     Pause pause() {
         modelLock.lock();
-        return modelLock::unlock;
+        long start = System.nanoTime();
+        return () -> {
+            checkpointNanos += System.nanoTime() - start;
+            modelLock.unlock();
+        };
     }
 
-    /** Stops after the batch in progress. */
+    /** Stops after the round in progress. */
     void stop() {
         running = false;
-        queue.wakeUp();
+        learner.queue().wakeUp();
+    }
+
+    OnlineLearner learner() {
+        return learner;
     }
 
     long trained() {
-        return trained;
+        return learner.trained();
     }
 
     /** Mean distinct users in the recent training batches (NaN before the first step). */
     double usersPerBatch() {
         return usersPerBatchMean;
-    }
-
-    /** Scored examples waiting in the mixing buffer to be trained. */
-    int mixingSize() {
-        return mixingSize;
     }
 
     long modelVersion() {
@@ -308,6 +286,44 @@ final class TrainingLoop implements Runnable {
     /** How early to {@link #requestDelta()} so deltas are at most {@code intervalMillis} apart. */
     long deltaLeadMillis(long intervalMillis) {
         return deltaLead.leadMillis(intervalMillis);
+    }
+
+    /** Milliseconds this thread spent in each phase since start: see {@link Phase}. */
+    long phaseMillis(Phase phase) {
+        long nanos = switch (phase) {
+            case SCORE -> learner.scoreNanos();
+            case FORWARD_BACKWARD -> trainer.forwardBackwardNanos();
+            case OPTIMISER -> trainer.optimiserNanos();
+            case PUBLISH -> publishNanos;
+            case CHECKPOINT -> checkpointNanos;
+            case ROUNDS -> roundNanos;
+        };
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+
+    /** Rounds scored and rounds left unscored by the scoring budget. */
+    long scoredRounds() {
+        return scoredRounds;
+    }
+
+    long unscoredRounds() {
+        return unscoredRounds;
+    }
+
+    /** Where the training thread's time goes. */
+    enum Phase {
+        /** Prequential scoring of the model and both baselines, and the baselines' learning. */
+        SCORE,
+        /** Training steps up to the end of the backward pass (planning, gathering rows, forward, backward). */
+        FORWARD_BACKWARD,
+        /** Taking gradients and updating weights and optimiser moments. */
+        OPTIMISER,
+        /** Building deltas and FULL snapshots. */
+        PUBLISH,
+        /** Paused while a checkpoint copies the trainer. */
+        CHECKPOINT,
+        /** Whole rounds (score, train, and the learner's own work). */
+        ROUNDS
     }
 
     /** A held {@link #pause()}; closing it lets training continue. */

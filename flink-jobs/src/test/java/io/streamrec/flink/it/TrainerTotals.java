@@ -5,9 +5,10 @@ import io.streamrec.flink.train.TrainerOperator;
 
 /**
  * One reading of the trainer's running totals (gauges since its first start). The difference of two readings
- * gives the prequential hit rates over the stretch of the stream between them, e.g. its second half.
+ * gives the prequential hit rates over the stretch of the stream between them, e.g. its second half; the rolling
+ * training loss is as of the reading.
  */
-record TrainerTotals(long seen, long scored, long hits50, long popularityHits50) {
+record TrainerTotals(long seen, long scored, long hits50, long popularityHits50, double loss) {
 
     static TrainerTotals read(LiveMetrics metrics) {
         // scored first: the hits of a scored example are counted with it, so hits never run ahead of scored
@@ -16,7 +17,8 @@ record TrainerTotals(long seen, long scored, long hits50, long popularityHits50)
                 metrics.sum(TrainerOperator.METRIC_GROUP, "examplesSeen"),
                 scored,
                 metrics.sum(TrainerOperator.METRIC_GROUP, "prequentialHits50"),
-                metrics.sum(TrainerOperator.METRIC_GROUP, "popularityHits50"));
+                metrics.sum(TrainerOperator.METRIC_GROUP, "popularityHits50"),
+                metrics.value(TrainerOperator.METRIC_GROUP, "loss"));
     }
 
     /** The examples scored after {@code earlier} and before this reading. */

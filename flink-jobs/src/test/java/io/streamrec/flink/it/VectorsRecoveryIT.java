@@ -46,11 +46,13 @@ class VectorsRecoveryIT {
     /** The first half arrives at this rate while the job runs, so the trainer trains most of it (as in VectorsIT). */
     private static final int PACE_PER_SECOND = 1_000;
     /**
-     * The fraction of its initial level the probe loss must reach before the run is stopped. On this time-ordered
-     * stream it falls to about 0.91–0.94 of it and then drifts with the data, so the margin is kept small; after the
-     * restore it must still be below the initial level (the checkpoint is taken at most one interval later).
+     * How far, relative to its initial level, the probe loss must have moved before the run is stopped: the model has
+     * trained since the probe was taken. On this time-ordered stream the probe loss does not reliably fall (it
+     * carries the logQ correction of a drifting estimator, and the model moves on to later users; it rose 1.8 % in
+     * one run under load, fell 6-9 % in others), so the direction is not asserted, only that the restored trainer
+     * scores it as the checkpointed one did, far from where a fresh model would.
      */
-    private static final double TRAINED_PROBE_LOSS = 0.97;
+    private static final double TRAINED_PROBE_MOVE = 0.005;
     /** Vectors are ordered per user by (modelVersion, eventTime), as consumers keep the newest (docs/design.md, "Failure semantics"). */
     private static final Comparator<UserVector> NEWER =
             Comparator.comparingLong(UserVector::getModelVersion).thenComparingLong(UserVector::getEventTime);
@@ -81,7 +83,8 @@ class VectorsRecoveryIT {
             scenario.producePaced(
                     cfg.get(JobOptions.BOOTSTRAP_SERVERS), cfg.topics().events(), 0, half, PACE_PER_SECOND);
             await(() -> metrics.sum(TrainerOperator.METRIC_GROUP, "modelVersion") >= 2
-                    && probeLoss(metrics) < TRAINED_PROBE_LOSS * initialProbeLoss(metrics));
+                    && Math.abs(probeLoss(metrics) - initialProbeLoss(metrics))
+                            > TRAINED_PROBE_MOVE * initialProbeLoss(metrics));
             // the checkpoint the restore starts from must hold the trained model, so wait for one taken after it
             long checkpointsTrained = metrics.max("numberOfCompletedCheckpoints");
             await(() -> metrics.max("numberOfCompletedCheckpoints") > checkpointsTrained);
@@ -161,8 +164,8 @@ class VectorsRecoveryIT {
                 .as("the restored weights and estimator score the probe as the checkpointed ones")
                 .isCloseTo(probeLossAtCheckpoint, within(1e-4 * initialProbeLoss));
         assertThat(probeLossAtRestore)
-                .as("the loss does not fall back to its initial level")
-                .isLessThan(initialProbeLoss);
+                .as("the restored model is the trained one, not back at the probe's initial level")
+                .isNotCloseTo(initialProbeLoss, within(TRAINED_PROBE_MOVE / 5 * initialProbeLoss));
         assertThat(seenAtEnd)
                 .as("examples seen before the checkpoint are still counted")
                 .isGreaterThan(seenAtStop)

@@ -3,6 +3,7 @@ package io.streamrec.flink.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.embedded.LiveMetrics;
+import io.streamrec.model.train.online.OnlineLearner;
 import io.streamrec.schemas.ItemRow;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.TrainingExample;
@@ -80,7 +81,7 @@ class TrainerJobIT {
         env.setParallelism(2);
         TrainerOperatorConfig config = TrainerOperatorTest.config()
                 .set(TrainerOperatorConfig.DELTA_INTERVAL, Duration.ofMillis(500))
-                .set(TrainerOperatorConfig.QUEUE_CAPACITY, examples.size())
+                .set(OnlineLearner.Policy.QUEUE_CAPACITY, examples.size())
                 .build();
 
         List<ModelUpdate> updates = new ArrayList<>();

@@ -8,10 +8,12 @@ import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.streamrec.model.estimator.StreamingFrequencyEstimator;
+import io.streamrec.model.eval.PrequentialEvaluator;
 import io.streamrec.model.train.Ranking;
 import io.streamrec.model.train.TrainerConfig;
 import io.streamrec.model.train.TrainerOptions;
 import io.streamrec.model.train.TrainingFixtures;
+import io.streamrec.model.train.online.OnlineLearner;
 import io.streamrec.schemas.Behavior;
 import io.streamrec.schemas.ItemRow;
 import io.streamrec.schemas.ModelUpdate;
@@ -37,9 +39,13 @@ class TrainerOperatorTest {
                 .trainer(TrainingFixtures.smallConfig()
                         .set(TrainerOptions.BATCH_SIZE, BATCH)
                         .build())
+                .set(TrainerOperatorConfig.DELTA_INTERVAL, Duration.ofSeconds(10))
                 .set(TrainerOperatorConfig.FULL_UPDATE_INTERVAL, Duration.ofMinutes(1))
-                // no mixing unless a test asks for it: each fed batch is scored and trained at once
-                .set(TrainerOperatorConfig.MIXING_CAPACITY, BATCH)
+                // unless a test asks otherwise: each fed batch is scored and trained at once, without replay, and a
+                // partial batch waits (for the end of input)
+                .set(OnlineLearner.Policy.REPLAY_RATIO, 0.0)
+                .set(OnlineLearner.Policy.MAX_BATCH_DELAY, Duration.ofHours(1))
+                .set(TrainerOperatorConfig.MAX_SCORE_SHARE, 1.0)
                 .set(TrainerOperatorConfig.METRIC_WINDOW, 1000);
     }
 
@@ -149,22 +155,23 @@ class TrainerOperatorTest {
                 "a", IntStream.range(0, BATCH).mapToObj(i -> "b" + (i % 19)).toList());
         try (TrainerHarness h = TrainerHarness.open(config().build(), null)) {
             h.feedAndTrain(batch, BATCH);
-            PrequentialMetrics.Figures afterFirst = h.operator().figures();
+            PrequentialEvaluator.Figures afterFirst = h.operator().figures();
             assertThat(afterFirst.examples()).isEqualTo(BATCH);
             assertThat(afterFirst.hr50())
-                    .as("scored before the step that admitted its items")
-                    .isZero();
+                    .as("new ids are admitted when first scored: 20 untrained items, all in the top 50")
+                    .isEqualTo(1.0);
             assertThat(afterFirst.popularityHr50())
-                    .as("the baseline had seen no target either")
+                    .as("the baselines learn the batch only after it was scored")
                     .isZero();
+            assertThat(afterFirst.itemCfHr50()).isZero();
             assertThat(afterFirst.loss()).isFinite().isPositive();
 
             h.feedAndTrain(batch, 2 * BATCH);
-            PrequentialMetrics.Figures afterSecond = h.operator().figures();
-            assertThat(afterSecond.hr50())
+            PrequentialEvaluator.Figures afterSecond = h.operator().figures();
+            assertThat(afterSecond.hr50()).isEqualTo(1.0);
+            assertThat(afterSecond.popularityHr50())
                     .as("second batch all hits, rolling over both")
                     .isEqualTo(0.5);
-            assertThat(afterSecond.popularityHr50()).isEqualTo(0.5);
             assertThat(afterSecond.ndcg50()).isBetween(0.0, 0.5);
             assertThat(afterSecond.ndcg10()).isBetween(0.0, afterSecond.ndcg50());
         }
@@ -174,7 +181,7 @@ class TrainerOperatorTest {
     void processElementNeverWaitsForTheTrainerAndOverloadTrainsASampleWithItsFractionReported() throws Exception {
         List<TrainingExample> stream = walks(1000, 100, 3);
         try (TrainerHarness h = TrainerHarness.open(
-                config().set(TrainerOperatorConfig.QUEUE_CAPACITY, BATCH).build(), null)) {
+                config().set(OnlineLearner.Policy.QUEUE_CAPACITY, BATCH).build(), null)) {
             try (TrainingLoop.Pause stalled = h.loop().pause()) {
                 // the training thread cannot take a single example while paused; offering must not wait for it
                 assertTimeoutPreemptively(Duration.ofSeconds(30), () -> h.feed(stream));
@@ -329,11 +336,9 @@ class TrainerOperatorTest {
         List<TrainingExample> stream = walks(100 * BATCH, 200, 11);
         // a queue that holds the whole stream: every example is trained, none sampled away
         try (TrainerHarness h = TrainerHarness.open(
-                config().set(TrainerOperatorConfig.QUEUE_CAPACITY, stream.size())
-                        .build(),
-                null)) {
+                config().set(OnlineLearner.Policy.QUEUE_CAPACITY, stream.size()).build(), null)) {
             h.feedAndTrain(stream, stream.size());
-            PrequentialMetrics.Figures f = h.operator().figures();
+            PrequentialEvaluator.Figures f = h.operator().figures();
             assertThat(f.examples()).isEqualTo(1000);
             assertThat(f.popularityHr50())
                     .as("uniform targets: about 50 of 200")
@@ -346,58 +351,75 @@ class TrainerOperatorTest {
     }
 
     @Test
-    void scoresEveryExampleOnArrivalAndTrainsItOnceLaterInBatchesThatMixUsers() throws Exception {
-        List<TrainingExample> stream = bursts(16, 16, 500, 21); // 2 users per batch of 32 in arrival order
-        // a queue that holds the whole stream: nothing is sampled away
+    void learnsFromTheFirstExamplesWithoutWaitingForAFullBatch() throws Exception {
         try (TrainerHarness h = TrainerHarness.open(
-                config().set(TrainerOperatorConfig.QUEUE_CAPACITY, stream.size())
-                        .set(TrainerOperatorConfig.MIXING_CAPACITY, 4 * BATCH)
+                config().set(OnlineLearner.Policy.MAX_BATCH_DELAY, Duration.ofMillis(20))
                         .build(),
                 null)) {
-            h.feed(stream.subList(0, 3 * BATCH));
-            h.await(() -> h.operator().totals().scored() == 3 * BATCH, "three batches to be scored");
-            assertThat(h.loop().trained()).as("waiting for the buffer to fill").isZero();
-            assertThat(h.loop().mixingSize()).isEqualTo(3 * BATCH);
-
-            h.feedAndTrain(stream.subList(3 * BATCH, stream.size()), stream.size() - 3 * BATCH);
-            h.harness.endInput();
-            assertThat(h.operator().totals().scored())
-                    .as("each example scored exactly once")
-                    .isEqualTo(stream.size());
-            assertThat(h.loop().trained()).as("and trained exactly once").isEqualTo(stream.size());
-            assertThat(h.loop().mixingSize()).isZero();
-            assertThat(h.loop().usersPerBatch()).as("users per trained batch").isGreaterThan(5);
-        }
-        try (TrainerHarness h = TrainerHarness.open(
-                config().set(TrainerOperatorConfig.QUEUE_CAPACITY, stream.size())
-                        .build(),
-                null)) {
-            h.feedAndTrain(stream, stream.size());
-            assertThat(h.loop().usersPerBatch()).as("without mixing").isEqualTo(2.0);
+            h.newUpdates();
+            // five examples, far fewer than a batch, and no end of input: trained once they have waited 20 ms
+            h.feedAndTrain(walks(5, 50, 17), 5);
+            assertThat(h.operator().totals().scored()).isEqualTo(5);
+            assertThat(h.operator().queue().size()).isZero();
+            assertThat(h.advanceTo(10_000, 1).get(0).getKind())
+                    .as("and published")
+                    .isEqualTo(UpdateKind.DELTA);
         }
     }
 
     @Test
-    void aCheckpointKeepsTheScoredExamplesWaitingInTheMixingBuffer() throws Exception {
-        List<TrainingExample> stream = bursts(6, 16, 500, 23);
-        TrainerOperatorConfig cfg =
-                config().set(TrainerOperatorConfig.MIXING_CAPACITY, 4 * BATCH).build();
-        OperatorSubtaskState snapshot;
-        try (TrainerHarness h = TrainerHarness.open(cfg, null)) {
-            h.feed(stream);
-            h.await(() -> h.operator().totals().scored() == stream.size(), "the stream to be scored");
-            snapshot = h.harness.snapshot(1, 1);
-        }
-        try (TrainerHarness h = TrainerHarness.open(cfg, snapshot)) {
-            assertThat(h.loop().mixingSize()).isEqualTo(stream.size());
-            assertThat(h.loop().trained()).isZero();
-            h.harness.endInput();
-            assertThat(h.loop().trained())
-                    .as("the restored examples are trained")
-                    .isEqualTo(stream.size());
+    void aTrainerWithRoomReplaysRecentExamplesMixingOtherUsersIntoABurst() throws Exception {
+        List<TrainingExample> stream = bursts(16, 16, 500, 21); // one user per half batch in arrival order
+        try (TrainerHarness h = TrainerHarness.open(
+                config().set(OnlineLearner.Policy.QUEUE_CAPACITY, stream.size())
+                        .set(OnlineLearner.Policy.MAX_BATCH_DELAY, Duration.ZERO)
+                        .set(OnlineLearner.Policy.REPLAY_RATIO, 1.0)
+                        .build(),
+                null)) {
+            for (int from = 0; from < stream.size(); from += BATCH / 2) {
+                h.feedAndTrain(stream.subList(from, from + BATCH / 2), from + BATCH / 2);
+            }
             assertThat(h.operator().totals().scored())
-                    .as("but not scored again")
+                    .as("each example scored exactly once")
                     .isEqualTo(stream.size());
+            assertThat(h.loop().trained()).as("and trained fresh exactly once").isEqualTo(stream.size());
+            OnlineLearner learner = h.loop().learner();
+            assertThat(learner.replayed())
+                    .as("every step after the first filled up with as many replays as fresh examples")
+                    .isBetween((long) stream.size() - BATCH, (long) stream.size());
+            assertThat(h.loop().usersPerBatch()).as("users per trained batch").isGreaterThan(1.5);
+        }
+        try (TrainerHarness h = TrainerHarness.open(
+                config().set(OnlineLearner.Policy.QUEUE_CAPACITY, stream.size())
+                        .set(OnlineLearner.Policy.MAX_BATCH_DELAY, Duration.ZERO)
+                        .build(),
+                null)) {
+            for (int from = 0; from < stream.size(); from += BATCH / 2) {
+                h.feedAndTrain(stream.subList(from, from + BATCH / 2), from + BATCH / 2);
+            }
+            assertThat(h.loop().learner().replayed()).isZero();
+            assertThat(h.loop().usersPerBatch()).as("without replay").isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void scoringKeepsWithinItsShareOfTheTrainingThreadSkippingWholeRounds() throws Exception {
+        List<TrainingExample> stream = walks(40 * BATCH, 100, 19);
+        try (TrainerHarness h = TrainerHarness.open(
+                config().set(OnlineLearner.Policy.QUEUE_CAPACITY, stream.size())
+                        .set(TrainerOperatorConfig.MAX_SCORE_SHARE, 0.05)
+                        .build(),
+                null)) {
+            h.feedAndTrain(stream, stream.size());
+            long scored = h.operator().totals().scored();
+            assertThat(scored)
+                    .as("whole rounds, never part of one")
+                    .isEqualTo(h.loop().scoredRounds() * BATCH);
+            assertThat(h.loop().unscoredRounds()).isPositive();
+            assertThat(h.loop().scoredRounds() + h.loop().unscoredRounds()).isEqualTo(40);
+            assertThat(h.loop().phaseMillis(TrainingLoop.Phase.SCORE))
+                    .as("about 5 %% of the rounds' time")
+                    .isLessThanOrEqualTo((long) (0.05 * h.loop().phaseMillis(TrainingLoop.Phase.ROUNDS)) + 200);
         }
     }
 

@@ -2,6 +2,7 @@ package io.streamrec.launcher.runtime;
 
 import io.streamrec.embedded.LiveMetrics;
 import io.streamrec.flink.train.TrainerOperator;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -87,7 +88,25 @@ final class JobProbe {
                 metrics.value(TRAINER_GROUP, "popularityHr50"),
                 metrics.sum(TRAINER_GROUP, "modelVersion"),
                 vectorLatency.percentileMs(0.5),
-                vectorLatency.percentileMs(0.99));
+                vectorLatency.percentileMs(0.99),
+                trainer());
+    }
+
+    private TrainerFigures trainer() {
+        Map<String, Long> phases = new java.util.LinkedHashMap<>();
+        for (String phase : TrainerFigures.PHASES) {
+            phases.put(phase, metrics.sum(TRAINER_GROUP, phase + "Ms"));
+        }
+        return new TrainerFigures(
+                metrics.value(TRAINER_GROUP, "itemCfHr50"),
+                metrics.sum(TRAINER_GROUP, "secondHalfExamples"),
+                metrics.value(TRAINER_GROUP, "secondHalfHr10"),
+                metrics.value(TRAINER_GROUP, "secondHalfHr50"),
+                metrics.value(TRAINER_GROUP, "secondHalfPopularityHr50"),
+                metrics.value(TRAINER_GROUP, "secondHalfItemCfHr50"),
+                metrics.sum(TRAINER_GROUP, "examplesSeen"),
+                metrics.sum(TRAINER_GROUP, "examplesReplayed"),
+                phases);
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.Locale;
  * @param modelVersion the trainer's latest published version
  * @param latencyP50Ms median time from an event's send to its vector being readable on {@code user-vectors}
  * @param latencyP99Ms 99th percentile of the same
+ * @param trainer the trainer's further figures (ItemCF, the second half, replay, phase times)
  */
 public record ModelProgress(
         long vectors,
@@ -26,7 +27,32 @@ public record ModelProgress(
         double popularityHr50,
         long modelVersion,
         double latencyP50Ms,
-        double latencyP99Ms) {
+        double latencyP99Ms,
+        TrainerFigures trainer) {
+
+    /** Figures without the trainer's further ones. */
+    public ModelProgress(
+            long vectors,
+            long examplesTrained,
+            double fractionTrained,
+            double loss,
+            double prequentialHr50,
+            double popularityHr50,
+            long modelVersion,
+            double latencyP50Ms,
+            double latencyP99Ms) {
+        this(
+                vectors,
+                examplesTrained,
+                fractionTrained,
+                loss,
+                prequentialHr50,
+                popularityHr50,
+                modelVersion,
+                latencyP50Ms,
+                latencyP99Ms,
+                TrainerFigures.NONE);
+    }
 
     /** A job without the model loop. */
     public static final ModelProgress NONE =
@@ -36,7 +62,8 @@ public record ModelProgress(
     String format(ModelProgress earlier, double seconds) {
         return String.format(
                 Locale.ROOT,
-                "vectors %,d (%,.0f/s) | trained %,d (%,.0f/s, %s) | loss %s | HR@50 %s vs popularity %s | model v%d"
+                "vectors %,d (%,.0f/s) | trained %,d (%,.0f/s, %s) | loss %s | HR@50 %s vs popularity %s, ItemCF %s"
+                        + " | model v%d"
                         + " | latency p50 %s p99 %s",
                 vectors,
                 rate(vectors - earlier.vectors, seconds),
@@ -46,6 +73,7 @@ public record ModelProgress(
                 figure(loss, "%.3f"),
                 figure(prequentialHr50, "%.3f"),
                 figure(popularityHr50, "%.3f"),
+                figure(trainer.itemCfHr50(), "%.3f"),
                 modelVersion,
                 figure(latencyP50Ms, "%,.0f ms"),
                 figure(latencyP99Ms, "%,.0f ms"));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.flink.api.common.JobStatus;
 
 /**
@@ -42,6 +43,10 @@ import org.apache.flink.api.common.JobStatus;
  * @param restarts restarts of the job from its last checkpoint during the run
  * @param failureCause the root cause of the job's latest failure (the one that ended it, or the last it recovered
  *     from); null when it never failed
+ * @param prequential the model's and both baselines' hit rates over the second half of every example the trainer
+ *     scored (each example ranked by all three before any learnt it); null when nothing was scored
+ * @param trainerMsPerSec milliseconds per second of run that the training thread spent in each phase (score,
+ *     forwardBackward, optimiser, publish, checkpoint, and rounds, their whole); empty without the model loop
  * The model figures are null when not measured (no model loop, or nothing scored or matched yet).
  */
 public record RunSummary(
@@ -68,7 +73,34 @@ public record RunSummary(
         SteadyState steady,
         String jobStatus,
         long restarts,
-        String failureCause) {
+        String failureCause,
+        Prequential prequential,
+        Map<String, Double> trainerMsPerSec) {
+
+    public RunSummary {
+        trainerMsPerSec = trainerMsPerSec == null ? Map.of() : Map.copyOf(trainerMsPerSec);
+    }
+
+    /** Hit rates over the second half of the examples scored, as {@code "prequential"} in the summary JSON. */
+    public record Prequential(long examples, ModelHits model, BaselineHits popularity, BaselineHits itemcf) {
+
+        /** The model's HR@10 and HR@50. */
+        public record ModelHits(Double hr10, Double hr50) {}
+
+        /** A baseline's HR@50. */
+        public record BaselineHits(Double hr50) {}
+
+        static Prequential of(TrainerFigures t) {
+            if (t.secondHalfExamples() <= 0) {
+                return null;
+            }
+            return new Prequential(
+                    t.secondHalfExamples(),
+                    new ModelHits(measured(t.secondHalfHr10(), 10_000), measured(t.secondHalfHr50(), 10_000)),
+                    new BaselineHits(measured(t.secondHalfPopularityHr50(), 10_000)),
+                    new BaselineHits(measured(t.secondHalfItemCfHr50(), 10_000)));
+        }
+    }
 
     /** The summary of a run whose job ran as it should, with the figures after its warm-up. */
     public RunSummary(
@@ -117,7 +149,9 @@ public record RunSummary(
                 steady,
                 JobState.RUNNING.summaryStatus(),
                 0,
-                null);
+                null,
+                null,
+                Map.of());
     }
 
     /** The summary of a run without a warm-up. */
@@ -230,7 +264,9 @@ public record RunSummary(
                 null,
                 last.job().summaryStatus(),
                 last.job().restarts(),
-                last.job().lastFailure().orElse(null));
+                last.job().lastFailure().orElse(null),
+                Prequential.of(model.trainer()),
+                model.trainer().phaseMsPerSecondSince(TrainerFigures.NONE, durationSec));
     }
 
     /** This summary with the figures after the warm-up. */
@@ -259,7 +295,9 @@ public record RunSummary(
                 figures,
                 jobStatus,
                 restarts,
-                failureCause);
+                failureCause,
+                prequential,
+                trainerMsPerSec);
     }
 
     /** True when the job failed for good: the run should end with a non-zero exit code. */

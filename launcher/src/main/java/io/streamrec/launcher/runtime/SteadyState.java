@@ -5,6 +5,7 @@ import static io.streamrec.launcher.runtime.RunSummary.perSecond;
 import static io.streamrec.launcher.runtime.RunSummary.round;
 
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A run's figures after its warm-up ({@code streamrec run --warmup}): what a throughput benchmark reports. The
@@ -25,6 +26,9 @@ import java.util.Locale;
  * @param deltas model deltas published in the window
  * @param deltaIntervalMeanSec mean time between consecutive deltas (their Kafka timestamps); null below two deltas
  * @param deltaIntervalMaxSec the longest such time
+ * @param fractionTrained examples trained over examples that reached the trainer, in the window; null without any
+ * @param trainerMsPerSec milliseconds per second the training thread spent in each phase in the window (score,
+ *     forwardBackward, optimiser, publish, checkpoint, rounds); empty without the model loop
  */
 public record SteadyState(
         double warmupSec,
@@ -39,7 +43,46 @@ public record SteadyState(
         Double latencyP99Ms,
         long deltas,
         Double deltaIntervalMeanSec,
-        Double deltaIntervalMaxSec) {
+        Double deltaIntervalMaxSec,
+        Double fractionTrained,
+        Map<String, Double> trainerMsPerSec) {
+
+    public SteadyState {
+        trainerMsPerSec = trainerMsPerSec == null ? Map.of() : Map.copyOf(trainerMsPerSec);
+    }
+
+    /** The figures without the trainer's window figures. */
+    public SteadyState(
+            double warmupSec,
+            double windowSec,
+            double producedPerSec,
+            double eventsPerSec,
+            double vectorsPerSec,
+            double examplesPerSec,
+            long lagAtEnd,
+            long maxLag,
+            Double latencyP50Ms,
+            Double latencyP99Ms,
+            long deltas,
+            Double deltaIntervalMeanSec,
+            Double deltaIntervalMaxSec) {
+        this(
+                warmupSec,
+                windowSec,
+                producedPerSec,
+                eventsPerSec,
+                vectorsPerSec,
+                examplesPerSec,
+                lagAtEnd,
+                maxLag,
+                latencyP50Ms,
+                latencyP99Ms,
+                deltas,
+                deltaIntervalMeanSec,
+                deltaIntervalMaxSec,
+                null,
+                Map.of());
+    }
 
     /** The figures between the reading at the end of the warm-up and the last one. */
     static SteadyState between(
@@ -64,14 +107,22 @@ public record SteadyState(
                 measured(model.latencyP99Ms(), 1),
                 deltas.deltas(),
                 measured(deltas.meanSec(), 100),
-                measured(deltas.maxSec(), 100));
+                measured(deltas.maxSec(), 100),
+                fraction(
+                        model.examplesTrained() - warmModel.examplesTrained(),
+                        model.trainer().examplesSeen() - warmModel.trainer().examplesSeen()),
+                model.trainer().phaseMsPerSecondSince(warmModel.trainer(), seconds));
+    }
+
+    private static Double fraction(long trained, long seen) {
+        return seen > 0 ? round((double) trained / seen, 1000) : null;
     }
 
     /** One line for the console. */
     String describe() {
         return String.format(
                 Locale.ROOT,
-                "offered %,.0f ev/s, consumed %,.0f ev/s, lag max %,d end %,d | vectors %,.0f/s | trained %,.0f ex/s"
+                "offered %,.0f ev/s, consumed %,.0f ev/s, lag max %,d end %,d | vectors %,.0f/s | trained %,.0f ex/s (%s)"
                         + " | latency p50 %s p99 %s | %d deltas, interval mean %s max %s",
                 producedPerSec,
                 eventsPerSec,
@@ -79,6 +130,7 @@ public record SteadyState(
                 lagAtEnd,
                 vectorsPerSec,
                 examplesPerSec,
+                fractionTrained == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * fractionTrained),
                 latencyP50Ms == null ? "-" : String.format(Locale.ROOT, "%,.0f ms", latencyP50Ms),
                 latencyP99Ms == null ? "-" : String.format(Locale.ROOT, "%,.0f ms", latencyP99Ms),
                 deltas,

@@ -39,6 +39,38 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void theStreamProtocolScoresTheModelBesideBothBaselinesAndDrawsTheLearningCurve(@TempDir Path dir)
+            throws Exception {
+        Path report = dir.resolve("report");
+        StringWriter out = new StringWriter();
+        int exit = command(out, new StringWriter())
+                .execute(
+                        "--dataset",
+                        "synthetic",
+                        "--dataset-option",
+                        "users=40",
+                        "--dataset-option",
+                        "items=80",
+                        "--dataset-option",
+                        "events=1200",
+                        "--models",
+                        "meanpool",
+                        "--protocols",
+                        "stream",
+                        "--setting",
+                        "batch-size=64",
+                        "--report",
+                        report.toString());
+
+        assertThat(exit).isZero();
+        assertThat(out.toString()).contains("stream-preq", "popularity-recent", "itemcf-online", "meanpool");
+        assertThat(Files.readString(report.resolve("index.html")))
+                .contains("meanpool-hit-rate.png", "meanpool-training.png", "itemcf-online");
+        byte[] png = Files.readAllBytes(report.resolve("meanpool-hit-rate.png"));
+        assertThat(png).hasSizeGreaterThan(1000).startsWith(0x89, 'P', 'N', 'G');
+    }
+
+    @Test
     void mistakesAreUsageErrorsNamingTheOption() {
         StringWriter err = new StringWriter();
         assertThat(command(new StringWriter(), err).execute("--dataset", "synthetic", "--models", "bpr"))
@@ -48,7 +80,7 @@ class EvaluateCommandTest {
         err = new StringWriter();
         assertThat(command(new StringWriter(), err).execute("--dataset", "synthetic", "--protocols", "holdout"))
                 .isEqualTo(2);
-        assertThat(err.toString()).contains("unknown protocol 'holdout'; use loo and/or prequential");
+        assertThat(err.toString()).contains("unknown protocol 'holdout'; use loo, prequential and/or stream");
     }
 
     private static CommandLine command(StringWriter out, StringWriter err) {

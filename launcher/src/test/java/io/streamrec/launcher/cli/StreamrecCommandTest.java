@@ -6,6 +6,7 @@ import io.streamrec.flink.job.JobOptions;
 import io.streamrec.flink.job.StartingOffsets;
 import io.streamrec.flink.job.StateCompression;
 import io.streamrec.flink.job.StreamrecJobConfig;
+import io.streamrec.flink.train.TrainerOperatorConfig;
 import io.streamrec.model.ModelSettings;
 import io.streamrec.model.train.TrainerOptions;
 import io.streamrec.schemas.ingest.WireFormat;
@@ -178,7 +179,7 @@ class StreamrecCommandTest {
                 "--trainer-setting",
                 "batch-size=64",
                 "--trainer-setting",
-                "temperature=0.2");
+                "temperature=0.3");
         RunCommand run = cli.getSubcommands().get("run").getCommand();
 
         StreamrecJobConfig cfg = run.jobConfig();
@@ -203,7 +204,7 @@ class StreamrecCommandTest {
         assertThat(cfg.get(ModelSettings.MODEL)).isEqualTo("meanpool");
         assertThat(cfg.trainer().batchSize()).isEqualTo(64);
         assertThat(cfg.trainer().trainerConfig().get(TrainerOptions.TEMPERATURE))
-                .isEqualTo(0.2);
+                .isEqualTo(0.3);
     }
 
     @Test
@@ -225,6 +226,64 @@ class StreamrecCommandTest {
                 .isEqualTo(StreamrecJobConfig.builder().build().settings());
         assertThat(cfg.checkpointDirUri())
                 .isEqualTo(StreamrecJobConfig.builder().build().checkpointDirUri());
+    }
+
+    @Test
+    void runPassesTrainerSettingsAndLearnerOptionsToTheTrainer() {
+        CommandLine cli = StreamrecCommand.commandLine();
+        cli.parseArgs(
+                "run",
+                "--trainer-setting",
+                "sparse-learning-rate=0.02",
+                "--trainer-setting",
+                "exclude-seen=false",
+                "--trainer-setting",
+                "recent-negatives=64",
+                "--trainer-replay-ratio",
+                "0.5",
+                "--trainer-max-batch-delay",
+                "50ms",
+                "--trainer-max-score-share",
+                "1");
+        RunCommand run = cli.getSubcommands().get("run").getCommand();
+
+        TrainerOperatorConfig trainer = run.jobConfig().trainer();
+
+        assertThat(trainer.trainerConfig().get(TrainerOptions.SPARSE_LEARNING_RATE))
+                .isEqualTo(0.02);
+        assertThat(trainer.trainerConfig().get(TrainerOptions.EXCLUDE_SEEN)).isFalse();
+        assertThat(trainer.trainerConfig().get(TrainerOptions.RECENT_NEGATIVES)).isEqualTo(64);
+        assertThat(trainer.evaluation().excludeSeen())
+                .as("evaluated as trained")
+                .isFalse();
+        assertThat(trainer.learnerPolicy().replayRatio()).isEqualTo(0.5);
+        assertThat(trainer.learnerPolicy().maxBatchDelay()).isEqualTo(Duration.ofMillis(50));
+        assertThat(trainer.maxScoreShare()).isEqualTo(1.0);
+    }
+
+    @Test
+    void runRefusesEveryBadTrainerSettingBeforeStarting() {
+        Outcome bad = execute(
+                "run",
+                "--trainer-setting",
+                "learningRate=0.1",
+                "--trainer-setting",
+                "temperature=hot",
+                "--trainer-setting",
+                "exclude-seen=maybe",
+                "--trainer-setting",
+                "popularity-prior=-1",
+                "--trainer-replay-ratio",
+                "-1");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err())
+                .contains("unknown option --trainer-setting learningRate")
+                .contains("--trainer-setting temperature is 'hot'")
+                .contains("--trainer-setting exclude-seen is 'maybe'")
+                .contains("--trainer-setting popularity-prior is -1.0: set it to a finite number, 0 or more")
+                .contains("--trainer-replay-ratio is -1.0: set it to a finite number, 0 or more")
+                .doesNotContain("\tat ");
+        assertThat(bad.out()).doesNotContain("Kafka broker");
     }
 
     @Test

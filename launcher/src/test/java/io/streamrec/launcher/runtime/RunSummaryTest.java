@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.flink.api.common.JobStatus;
@@ -45,6 +46,32 @@ class RunSummaryTest {
         assertThat(RunSummary.of(new JobProgress(SECOND, 1, 1, 0, 1, 0, 0), 1.0, 1, 1.0, "k:1")
                         .loss())
                 .as("ingestion only")
+                .isNull();
+    }
+
+    @Test
+    void theSummaryJsonCarriesTheSecondHalfsPrequentialFiguresOfTheModelAndBothBaselines(@TempDir Path dir)
+            throws Exception {
+        TrainerFigures trainer = new TrainerFigures(
+                0.18, 20_000, 0.07, 0.2345, 0.1234, 0.1987, 41_000, 9_000, Map.of("score", 2_000L, "rounds", 30_000L));
+        ModelProgress model = new ModelProgress(40_000, 39_000, 0.95, 5.0, 0.2, 0.1, 12, 300.0, 800.0, trainer);
+        JobProgress last = new JobProgress(100 * SECOND, 41_000, 41_000, 0, 600, 0, 9, model);
+
+        RunSummary summary = RunSummary.of(last, 100.0, 600, 100.0, "k:1");
+        Path file = dir.resolve("s.json");
+        summary.writeJson(file);
+
+        JsonNode preq = new ObjectMapper().readTree(file.toFile()).get("prequential");
+        assertThat(preq.get("examples").asLong()).isEqualTo(20_000);
+        assertThat(preq.get("model").get("hr10").asDouble()).isEqualTo(0.07);
+        assertThat(preq.get("model").get("hr50").asDouble()).isEqualTo(0.2345);
+        assertThat(preq.get("popularity").get("hr50").asDouble()).isEqualTo(0.1234);
+        assertThat(preq.get("itemcf").get("hr50").asDouble()).isEqualTo(0.1987);
+        assertThat(summary.trainerMsPerSec()).containsEntry("score", 20.0).containsEntry("rounds", 300.0);
+        assertThat(RunSummary.readJson(file)).isEqualTo(summary);
+        assertThat(RunSummary.of(new JobProgress(SECOND, 1, 1, 0, 1, 0, 0), 1.0, 1, 1.0, "k:1")
+                        .prequential())
+                .as("nothing scored")
                 .isNull();
     }
 
@@ -114,11 +141,23 @@ class RunSummaryTest {
                 12,
                 30,
                 2,
-                new ModelProgress(8_500, 1_400, 0.5, 6.1234, 0.2, 0.15, 3, 420.0, 1_850.0));
+                new ModelProgress(
+                        8_500,
+                        1_400,
+                        0.5,
+                        6.1234,
+                        0.2,
+                        0.15,
+                        3,
+                        420.0,
+                        1_850.0,
+                        new TrainerFigures(
+                                0.175, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 2_800, 0, Map.of())));
 
         assertThat(now.formatLine(earlier, 12.04))
                 .endsWith("| checkpoints 2 | vectors 8,500 (4,000/s) | trained 1,400 (500/s, 50%) | loss 6.123"
-                        + " | HR@50 0.200 vs popularity 0.150 | model v3 | latency p50 420 ms p99 1,850 ms");
+                        + " | HR@50 0.200 vs popularity 0.150, ItemCF 0.175 | model v3"
+                        + " | latency p50 420 ms p99 1,850 ms");
         assertThat(JobProgress.startingAt(0).formatLine(JobProgress.startingAt(0), 0))
                 .doesNotContain("vectors");
     }

@@ -2,6 +2,7 @@ package io.streamrec.model.baseline;
 
 import io.streamrec.model.eval.SequentialRecommender;
 import io.streamrec.model.eval.TrainingProgress;
+import io.streamrec.model.history.SeenItems;
 import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.TrainingExample;
 import java.util.ArrayList;
@@ -84,7 +85,7 @@ public final class ItemCfRecommender implements SequentialRecommender {
         List<List<String>> lists = new ArrayList<>(contexts.size());
         for (int c = 0; c < contexts.size(); c++) {
             Arrays.fill(scores, 0);
-            for (String recent : ContextItems.of(contexts.get(c))) {
+            for (String recent : SeenItems.of(contexts.get(c))) {
                 int i = items.indexOf(recent);
                 if (i < 0 || i >= neighbourIds.length) {
                     continue;

@@ -5,8 +5,10 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,21 +48,68 @@ public final class Evaluation {
                         data.name(),
                         data.examples().size(),
                         model.name());
-                ProtocolResult result = protocol.run(
+                List<ProtocolResult> produced = protocol.run(
                         model,
                         data,
                         metrics,
                         TrainingProgress.logging(model.name() + "/" + protocol.name(), PROGRESS_INTERVAL_MILLIS));
-                LOG.info("{}", row(result));
-                results.add(result);
+                for (ProtocolResult result : produced) {
+                    LOG.info("{}", row(result));
+                    results.add(result);
+                }
             }
         }
         return results;
     }
 
+    /**
+     * The results of runs that differ only in their seed, as one result per model and protocol: each metric's mean
+     * over the runs with its standard deviation (n − 1), the mean training time, the first run's curve.
+     */
+    public static List<ProtocolResult> meanOverSeeds(List<List<ProtocolResult>> runs) {
+        Map<String, List<ProtocolResult>> byKey = new LinkedHashMap<>();
+        for (List<ProtocolResult> run : runs) {
+            for (ProtocolResult r : run) {
+                byKey.computeIfAbsent(r.model() + "\u0000" + r.protocol(), k -> new ArrayList<>())
+                        .add(r);
+            }
+        }
+        List<ProtocolResult> merged = new ArrayList<>();
+        for (List<ProtocolResult> same : byKey.values()) {
+            ProtocolResult first = same.get(0);
+            Map<Metric.At, Double> means = new LinkedHashMap<>();
+            Map<Metric.At, Double> deviations = new LinkedHashMap<>();
+            for (Metric.At m : first.metrics().keySet()) {
+                double[] values = same.stream().mapToDouble(r -> r.get(m)).toArray();
+                double mean = java.util.Arrays.stream(values).average().orElse(Double.NaN);
+                double squares = java.util.Arrays.stream(values)
+                        .map(v -> (v - mean) * (v - mean))
+                        .sum();
+                means.put(m, mean);
+                deviations.put(m, values.length > 1 ? Math.sqrt(squares / (values.length - 1)) : 0.0);
+            }
+            long trainingNanos = (long) same.stream()
+                    .mapToLong(r -> r.training().toNanos())
+                    .average()
+                    .orElse(0);
+            long totalNanos = (long)
+                    same.stream().mapToLong(r -> r.total().toNanos()).average().orElse(0);
+            merged.add(new ProtocolResult(
+                    first.model(),
+                    first.protocol(),
+                    means,
+                    first.evaluated(),
+                    java.time.Duration.ofNanos(trainingNanos),
+                    java.time.Duration.ofNanos(totalNanos),
+                    first.curve(),
+                    deviations));
+        }
+        return merged;
+    }
+
     /** A fixed-width table: model, protocol, each metric, training seconds, lists evaluated. */
     public String table(List<ProtocolResult> results) {
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-14s %-12s", "model", "protocol"));
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-18s %-16s", "model", "protocol"));
         for (Metric.At m : metrics) {
             out.append(String.format(Locale.ROOT, " %9s", m));
         }
@@ -72,9 +121,13 @@ public final class Evaluation {
     }
 
     private String row(ProtocolResult r) {
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-14s %-12s", r.model(), r.protocol()));
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-18s %-16s", r.model(), r.protocol()));
         for (Metric.At m : metrics) {
-            line.append(String.format(Locale.ROOT, " %9.4f", r.get(m)));
+            Double sd = r.deviations().get(m);
+            line.append(
+                    sd == null
+                            ? String.format(Locale.ROOT, " %9.4f", r.get(m))
+                            : String.format(Locale.ROOT, " %.4f±%.4f", r.get(m), sd));
         }
         line.append(String.format(Locale.ROOT, " %9.1f %9d", r.training().toMillis() / 1000.0, r.evaluated()));
         return line.toString();

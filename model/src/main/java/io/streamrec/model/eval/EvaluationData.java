@@ -7,7 +7,10 @@ import io.streamrec.model.history.HistoryStep;
 import io.streamrec.schemas.TrainingExample;
 import io.streamrec.schemas.UserEvent;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -35,6 +38,25 @@ public record EvaluationData(String name, List<TrainingExample> examples) {
                     replay.replay(events).map(HistoryStep::example).toList();
             return new EvaluationData(dataset.name(), examples);
         }
+    }
+
+    /**
+     * The validation split: every user's last example removed, so that leave-last-one-out holds out each user's
+     * second-to-last event, which comes before the test target in time. Settings are tuned on this split and
+     * reported on the full data, so nothing is tuned on a test target.
+     */
+    public EvaluationData forValidation() {
+        Map<String, Integer> last = new HashMap<>();
+        for (int i = 0; i < examples.size(); i++) {
+            last.put(userOf(examples.get(i)), i);
+        }
+        List<TrainingExample> kept = new ArrayList<>(examples.size() - last.size());
+        for (int i = 0; i < examples.size(); i++) {
+            if (last.get(userOf(examples.get(i))) != i) {
+                kept.add(examples.get(i));
+            }
+        }
+        return new EvaluationData(name + " (validation)", kept);
     }
 
     public static String userOf(TrainingExample e) {

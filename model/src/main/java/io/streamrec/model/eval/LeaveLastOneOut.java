@@ -1,5 +1,6 @@
 package io.streamrec.model.eval;
 
+import io.streamrec.model.history.SeenItems;
 import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.TrainingExample;
 import java.time.Duration;
@@ -15,9 +16,9 @@ import java.util.Set;
  * training data. The model is trained once, then ranks the full item set for each user's last
  * context (its features just before the held-out event); exact top-K.
  *
- * <p>With {@code excludeSeen}, items the user took in training are left out of the ranking, for
- * every model alike. That suits data without repeat consumption (MovieLens); turn it off for data
- * where users take an item again (Taobao), or such a target could never be hit.
+ * <p>With {@code excludeSeen}, the items the held-out context says the user already took ({@link SeenItems}) are left
+ * out of the ranking, for every model alike. That suits data without repeat consumption (MovieLens); turn it off
+ * for data where users take an item again (Taobao), or such a target could never be hit.
  */
 public final class LeaveLastOneOut implements Protocol {
 
@@ -53,20 +54,13 @@ public final class LeaveLastOneOut implements Protocol {
     }
 
     @Override
-    public ProtocolResult run(
+    public List<ProtocolResult> run(
             SequentialRecommender.Factory factory,
             EvaluationData data,
             List<Metric.At> metrics,
             TrainingProgress progress) {
         long start = System.nanoTime();
         Split split = split(data);
-        Map<String, Set<String>> seen = new HashMap<>();
-        if (excludeSeen) {
-            for (TrainingExample e : split.train()) {
-                seen.computeIfAbsent(EvaluationData.userOf(e), u -> new HashSet<>())
-                        .add(EvaluationData.itemOf(e));
-            }
-        }
         MetricMeans means = new MetricMeans(metrics);
         long trainNanos;
         try (SequentialRecommender model = factory.create()) {
@@ -80,7 +74,7 @@ public final class LeaveLastOneOut implements Protocol {
                 List<Set<String>> exclude = new ArrayList<>(batch.size());
                 for (TrainingExample e : batch) {
                     contexts.add(e.getContext());
-                    exclude.add(seen.getOrDefault(EvaluationData.userOf(e), Set.of()));
+                    exclude.add(excludeSeen ? SeenItems.of(e.getContext()) : Set.of());
                 }
                 List<List<String>> ranked = model.recommend(contexts, means.maxK(), exclude);
                 for (int i = 0; i < batch.size(); i++) {
@@ -88,12 +82,12 @@ public final class LeaveLastOneOut implements Protocol {
                 }
             }
         }
-        return new ProtocolResult(
+        return List.of(new ProtocolResult(
                 factory.name(),
                 name(),
                 means.means(),
                 means.count(),
                 Duration.ofNanos(trainNanos),
-                Duration.ofNanos(System.nanoTime() - start));
+                Duration.ofNanos(System.nanoTime() - start)));
     }
 }

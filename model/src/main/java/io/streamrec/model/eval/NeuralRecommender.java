@@ -55,6 +55,16 @@ public final class NeuralRecommender implements SequentialRecommender {
         this.random = new Random(config.get(TrainerOptions.SEED));
     }
 
+    /** The trainer behind this model (the {@code stream} protocol drives it through the online learner). */
+    public OnlineTrainer trainer() {
+        return trainer;
+    }
+
+    /** The settings this model was built with. */
+    public NeuralSettings settings() {
+        return budget;
+    }
+
     @Override
     public void train(List<TrainingExample> examples, TrainingProgress progress) {
         int batchSize = trainer.config().get(TrainerOptions.BATCH_SIZE);

@@ -1,13 +1,16 @@
 package io.streamrec.model.eval;
 
+import io.streamrec.config.Option;
 import io.streamrec.config.OptionTable;
 import io.streamrec.config.Settings;
 import io.streamrec.model.Feature;
 import io.streamrec.model.ModelSettings;
 import io.streamrec.model.train.TrainerConfig;
 import io.streamrec.model.train.TrainerOptions;
+import io.streamrec.model.train.online.OnlineLearner;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +26,8 @@ import java.util.Set;
  * @param learnFraction         online, the share of prequential batches the model trains on (1: all); the
  *                              streaming trainer's policy when it falls behind: every batch is still scored
  */
-public record NeuralSettings(int epochs, Settings settings, int recentExamplesPerUser, double learnFraction) {
+public record NeuralSettings(
+        int epochs, Settings settings, Settings learner, int recentExamplesPerUser, double learnFraction) {
 
     public NeuralSettings {
         if (epochs < 1) {
@@ -38,10 +42,11 @@ public record NeuralSettings(int epochs, Settings settings, int recentExamplesPe
                     "the learned fraction of prequential batches must be in (0, 1], got " + learnFraction);
         }
         ModelSettings.TABLE.check(settings);
+        OnlineLearner.Policy.OPTIONS.check(learner);
     }
 
     public static NeuralSettings defaults() {
-        return new NeuralSettings(1, Settings.empty(), 0, 1.0);
+        return new NeuralSettings(1, Settings.empty(), Settings.empty(), 0, 1.0);
     }
 
     /**
@@ -74,15 +79,36 @@ public record NeuralSettings(int epochs, Settings settings, int recentExamplesPe
     }
 
     /**
-     * Settings given as {@code key=value} text, trainer and encoder keys alike.
+     * Settings given as {@code key=value} text: trainer and encoder keys alike, and the online learner's
+     * ({@link OnlineLearner.Policy#OPTIONS}, used by the stream protocol).
      *
      * @throws io.streamrec.config.InvalidConfigException listing every unknown key and bad value
      */
     public static NeuralSettings of(int epochs, Map<String, String> settings) {
-        return new NeuralSettings(epochs, ModelSettings.TABLE.parse(settings, OptionTable.Naming.KEYS), 0, 1.0);
+        Map<String, String> model = new LinkedHashMap<>();
+        Map<String, String> learner = new LinkedHashMap<>();
+        settings.forEach(
+                (key, value) -> (OnlineLearner.Policy.OPTIONS.find(key).isPresent() ? learner : model).put(key, value));
+        return new NeuralSettings(
+                epochs,
+                ModelSettings.TABLE.parse(model, OptionTable.Naming.KEYS),
+                OnlineLearner.Policy.OPTIONS.parse(learner, OptionTable.Naming.KEYS),
+                0,
+                1.0);
     }
 
     public NeuralSettings withBudget(int recentPerUser, double fraction) {
-        return new NeuralSettings(epochs, settings, recentPerUser, fraction);
+        return new NeuralSettings(epochs, settings, learner, recentPerUser, fraction);
+    }
+
+    /** The same settings with one trainer option set (such as {@link TrainerOptions#EXCLUDE_SEEN}). */
+    public <T> NeuralSettings with(Option<T> option, T value) {
+        return new NeuralSettings(
+                epochs, settings.toBuilder().set(option, value).build(), learner, recentExamplesPerUser, learnFraction);
+    }
+
+    /** The online learner's policy for a trainer with {@code batchSize}. */
+    public OnlineLearner.Policy policy(int batchSize) {
+        return OnlineLearner.Policy.of(learner, batchSize);
     }
 }

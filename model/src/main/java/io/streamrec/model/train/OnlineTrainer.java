@@ -2,8 +2,10 @@ package io.streamrec.model.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.streamrec.model.Feature;
 import io.streamrec.model.embed.AdamRule;
@@ -56,8 +58,6 @@ public final class OnlineTrainer implements AutoCloseable {
 
     private static final int MAGIC = 0x5352_5452;
     private static final int FORMAT = 1;
-    /** Most scores held at once while ranking: users are ranked in chunks of ≤ this / catalogue size. */
-    private static final int SCORE_CELLS = 1 << 24;
 
     private final TrainerConfig config;
     private final RetrievalModel model;
@@ -67,6 +67,9 @@ public final class OnlineTrainer implements AutoCloseable {
     private ModelVersions versions = new ModelVersions();
     private long step;
     private long skippedSteps;
+    private long forwardBackwardNanos;
+    private long optimiserNanos;
+    private long scoreNanos;
 
     /** A fresh trainer whose encoder is built by {@code encoderFactory} for the configured dimensions. */
     public OnlineTrainer(TrainerConfig config, Function<EncoderDimensions, UserEncoder> encoderFactory) {
@@ -132,32 +135,92 @@ public final class OnlineTrainer implements AutoCloseable {
      * whose loss or any gradient is not finite changes no weight and no optimiser moment (see {@link #skippedSteps}).
      */
     public float step(List<TrainingExample> batch) {
+        return step(batch, List.of());
+    }
+
+    /**
+     * As {@link #step(List)}, with {@code recentTargets} as extra negatives (cross-batch negatives: targets of recent
+     * training examples, drawn like the in-batch ones from the stream's item distribution, so the same log p̂
+     * corrects them, scaled by 1 + R/B for the R extra draws).
+     */
+    public float step(List<TrainingExample> batch, List<String> recentTargets) {
+        return step(batch, recentTargets, 0, List.of()).loss();
+    }
+
+    /**
+     * What a step did: its loss before the update and, when asked, the rankings of the first examples under the
+     * weights before the update.
+     */
+    public record StepResult(float loss, List<Ranking> rankings) {}
+
+    /**
+     * One step that also scores: the first {@code scored} examples of {@code batch} are ranked (target ranks only,
+     * no top-K lists) with the weights before the update, from the user vectors of the step's own forward pass,
+     * leaving out {@code exclude.get(i)} from example i's ranking. Test-then-train for the price of one forward
+     * pass; the ids of the scored examples must be admitted first ({@link #admit}), so that they are ranked.
+     *
+     * <p>Users are encoded in sub-batches of similar session length ({@link SessionBuckets}), so a batch of short
+     * sessions is not padded to its longest; the loss is over the whole batch, as one.
+     */
+    public StepResult step(
+            List<TrainingExample> batch,
+            List<String> recentTargets,
+            int scored,
+            List<? extends Collection<String>> exclude) {
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("a training step needs at least one example");
         }
+        if (scored < 0 || scored > batch.size() || exclude.size() != scored) {
+            throw new IllegalArgumentException("can score the first 0.." + batch.size() + " examples with one exclusion"
+                    + " set each, got " + scored + " and " + exclude.size());
+        }
+        long started = System.nanoTime();
         long t = ++step;
         Embeddings embeddings = model.embeddings();
-        List<FeatureSnapshot> contexts = new ArrayList<>(batch.size());
         for (TrainingExample example : batch) {
             embeddings.admit(example.getContext(), t);
             embeddings.admit(example.getTarget(), t);
-            contexts.add(example.getContext());
         }
-        Targets batchTargets = Targets.of(batch, embeddings);
+        int[] order = bucketOrder(batch);
+        List<TrainingExample> ordered = new ArrayList<>(batch.size());
+        for (int position : order) {
+            ordered.add(batch.get(position));
+        }
+        Targets batchTargets = Targets.of(ordered, embeddings);
         BatchLookup lookup = embeddings.newLookup();
-        InputEmbedding.UserBatch users = model.input().planUsers(contexts, lookup);
+        List<InputEmbedding.UserBatch> userParts = planUserParts(ordered, lookup);
         InputEmbedding.ItemBatch targets = model.input().planItems(batchTargets.rows(), lookup);
-        List<String> negativeIds = sampleNegativeIds(t);
+        List<String> uniform = sampleNegativeIds(t);
+        List<String> recent = knownItems(recentTargets);
+        List<String> negativeIds = new ArrayList<>(uniform.size() + recent.size());
+        negativeIds.addAll(uniform);
+        negativeIds.addAll(recent);
         List<int[]> negativeRows = rowsOfItems(negativeIds);
         InputEmbedding.ItemBatch negatives =
                 negativeIds.isEmpty() ? null : model.input().planItems(negativeRows, lookup);
+        ColumnRules rules =
+                ColumnRules.of(ordered, batchTargets.ids(), negativeIds, config, model.repeatScore() != null);
+        // read before the loss updates the estimator with this batch's targets: the prior must not know them
+        int[] itemRows = scored == 0 ? null : model.itemRows();
+        float[] prior = scored == 0 ? null : popularityPrior(itemRows);
         try (NDManager batchManager = model.manager().newSubManager()) {
             lookup.gather(batchManager, true);
             float loss;
+            NDArray userVectors;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDList out = model.forwardUsers(users, batchManager, true);
+                NDList vectorParts = new NDList(userParts.size());
+                NDArray regulariser = null;
+                for (InputEmbedding.UserBatch part : userParts) {
+                    NDList out = model.forwardUsers(part, batchManager, true);
+                    vectorParts.add(out.get(EncoderOutput.VECTOR));
+                    if (regulariser == null && out.size() > EncoderOutput.REGULARISER) {
+                        // the encoder's regulariser depends on its parameters only: counted once per step
+                        regulariser = out.get(EncoderOutput.REGULARISER);
+                    }
+                }
+                userVectors = vectorParts.size() == 1 ? vectorParts.head() : NDArrays.concat(vectorParts, 0);
                 NDArray objectiveLoss = objective.loss(
-                        out.get(EncoderOutput.VECTOR),
+                        userVectors,
                         model.forwardItems(targets, true),
                         batchTargets.ids(),
                         itemRowsOf(batchTargets.rows()),
@@ -165,13 +228,24 @@ public final class OnlineTrainer implements AutoCloseable {
                         negatives == null ? null : model.forwardItems(negatives, true),
                         negativeIds,
                         itemRowsOf(negativeRows),
-                        itemVocabulary().size());
-                NDArray total = out.size() > EncoderOutput.REGULARISER
-                        ? objectiveLoss.add(out.get(EncoderOutput.REGULARISER))
-                        : objectiveLoss;
+                        new TrainingObjective.Negatives(
+                                uniform.size(), recent.size(), itemVocabulary().size()),
+                        rules.notNegative(batchManager),
+                        rules.repeatBuckets() == null
+                                ? null
+                                : model.repeatBonus(rules.repeatBuckets(batchManager), true));
+                NDArray total = regulariser != null ? objectiveLoss.add(regulariser) : objectiveLoss;
                 collector.backward(total);
                 loss = total.getFloat();
             }
+            long scoreStart = System.nanoTime();
+            forwardBackwardNanos += scoreStart - started;
+            List<Ranking> rankings = scored == 0
+                    ? List.of()
+                    : rankFromStep(
+                            userVectors, order, batch.subList(0, scored), exclude, itemRows, prior, batchManager);
+            long optimiserStart = System.nanoTime();
+            scoreNanos += optimiserStart - scoreStart;
             Map<String, float[]> denseGradients = denseAdam.takeGradients(model.denseParameters());
             BatchRows[] rows = lookup.all();
             float[][] sparseGradients = new float[rows.length][];
@@ -183,14 +257,136 @@ public final class OnlineTrainer implements AutoCloseable {
                     || !allFinite(Arrays.asList(sparseGradients))) {
                 // Adam's moments would carry a NaN into every weight it ever touches again: drop this batch's update
                 skippedSteps++;
-                return loss;
+                optimiserNanos += System.nanoTime() - optimiserStart;
+                return new StepResult(loss, rankings);
             }
             denseAdam.update(model.denseParameters(), denseGradients);
             for (int i = 0; i < rows.length; i++) {
                 sparseAdam[i].update(rows[i].table(), rows[i].rows(), sparseGradients[i], t);
             }
-            return loss;
+            optimiserNanos += System.nanoTime() - optimiserStart;
+            return new StepResult(loss, rankings);
         }
+    }
+
+    /** The batch's positions in bucket order: sub-batches of similar session length, shortest first. */
+    private int[] bucketOrder(List<TrainingExample> batch) {
+        int[] lengths = new int[batch.size()];
+        for (int i = 0; i < lengths.length; i++) {
+            lengths[i] = Math.max(
+                    1,
+                    Math.min(
+                            config.get(TrainerOptions.MAX_SESSION_LENGTH),
+                            batch.get(i).getContext().getSession().size()));
+        }
+        List<int[]> buckets = bucketing.partition(lengths);
+        int[] order = new int[batch.size()];
+        int at = 0;
+        for (int[] bucket : buckets) {
+            for (int position : bucket) {
+                order[at++] = position;
+            }
+        }
+        bucketSizes = buckets.stream().mapToInt(b -> b.length).toArray();
+        return order;
+    }
+
+    /** How steps split a batch by session length (package-private for tests that compare with one padded batch). */
+    SessionBuckets bucketing = SessionBuckets.DEFAULT;
+
+    /** The bucket sizes of the last {@link #bucketOrder}, in order. */
+    private int[] bucketSizes = new int[0];
+
+    /** The encoder inputs of {@code ordered}, one per bucket of {@link #bucketOrder}, all drawn from {@code lookup}. */
+    private List<InputEmbedding.UserBatch> planUserParts(List<TrainingExample> ordered, BatchLookup lookup) {
+        List<InputEmbedding.UserBatch> parts = new ArrayList<>(bucketSizes.length);
+        int from = 0;
+        for (int size : bucketSizes) {
+            List<FeatureSnapshot> contexts = new ArrayList<>(size);
+            for (TrainingExample e : ordered.subList(from, from + size)) {
+                contexts.add(e.getContext());
+            }
+            parts.add(model.input().planUsers(contexts, lookup));
+            from += size;
+        }
+        return parts;
+    }
+
+    /**
+     * Ranks the first examples of the batch with the user vectors of the step's forward pass (in bucket order,
+     * {@code order}) against the item matrix as it stands before the update.
+     */
+    private List<Ranking> rankFromStep(
+            NDArray userVectors,
+            int[] order,
+            List<TrainingExample> scoredExamples,
+            List<? extends Collection<String>> exclude,
+            int[] itemRows,
+            float[] prior,
+            NDManager batchManager) {
+        if (itemRows.length == 0) {
+            return Collections.nCopies(scoredExamples.size(), new Ranking(List.of(), Ranking.UNRANKED));
+        }
+        float[] all = userVectors.stopGradient().toFloatArray();
+        int d = (int) userVectors.getShape().get(1);
+        float[] picked = new float[scoredExamples.size() * d];
+        for (int position = 0; position < order.length; position++) {
+            if (order[position] < scoredExamples.size()) {
+                System.arraycopy(all, position * d, picked, order[position] * d, d);
+            }
+        }
+        return RetrievalModel.withoutGradients(() -> {
+            try (NDManager scoreManager = batchManager.newSubManager()) {
+                NDArray users = scoreManager
+                        .create(picked, new Shape(scoredExamples.size(), d))
+                        .normalize(2, 1);
+                return itemRanking(itemRows, prior, scoreManager).rank(users, scoredExamples, 0, exclude);
+            }
+        });
+    }
+
+    /** Nanoseconds spent ranking the scored examples of steps ({@link #step(List, List, int, List)}). */
+    public long scoreNanos() {
+        return scoreNanos;
+    }
+
+    /** Nanoseconds spent so far in steps up to the end of the backward pass (planning, gathering, forward, backward). */
+    public long forwardBackwardNanos() {
+        return forwardBackwardNanos;
+    }
+
+    /** Nanoseconds spent so far taking gradients and updating weights and optimiser moments. */
+    public long optimiserNanos() {
+        return optimiserNanos;
+    }
+
+    /**
+     * Gives every id of {@code examples} (contexts and targets) a row now, as the next step would: the ids of an
+     * example the trainer scores but may never train on (sampled away under load) still enter the vocabularies, so
+     * a new item can be ranked from the moment it is first seen.
+     */
+    public void admit(List<TrainingExample> examples) {
+        Embeddings embeddings = model.embeddings();
+        // stamped with the next step, as the step itself stamps them: an eviction made now must be after the step
+        // the last published version was built at, or that version's next delta would miss its tombstone
+        long next = step + 1;
+        for (TrainingExample example : examples) {
+            embeddings.admit(example.getContext(), next);
+            embeddings.admit(example.getTarget(), next);
+        }
+    }
+
+    private List<String> knownItems(List<String> ids) {
+        if (ids.isEmpty()) {
+            return ids;
+        }
+        List<String> known = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            if (itemVocabulary().rowOf(id) != DynamicVocabulary.PADDING_ROW) {
+                known.add(id);
+            }
+        }
+        return known;
     }
 
     /**
@@ -305,6 +501,11 @@ public final class OnlineTrainer implements AutoCloseable {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, got " + k);
         }
+        return rankings(batch, k, exclude);
+    }
+
+    /** As {@link #score}, with {@code k} = 0 for target ranks only (no top-K lists). */
+    private List<Ranking> rankings(List<TrainingExample> batch, int k, List<? extends Collection<String>> exclude) {
         if (exclude.size() != batch.size()) {
             throw new IllegalArgumentException(
                     "need one exclusion set per example: " + exclude.size() + " for " + batch.size());
@@ -315,64 +516,42 @@ public final class OnlineTrainer implements AutoCloseable {
         }
         return RetrievalModel.withoutGradients(() -> {
             try (NDManager scoreManager = model.manager().newSubManager()) {
-                NDArray items = model.itemVectors(itemRows, scoreManager).transpose();
-                List<Ranking> rankings = new ArrayList<>(batch.size());
-                int chunk = Math.max(1, SCORE_CELLS / itemRows.length);
-                for (int from = 0; from < batch.size(); from += chunk) {
-                    List<TrainingExample> part = batch.subList(from, Math.min(batch.size(), from + chunk));
-                    List<FeatureSnapshot> contexts =
-                            part.stream().map(TrainingExample::getContext).toList();
-                    float[] scores = model.userVectors(contexts, scoreManager)
-                            .matMul(items)
-                            .toFloatArray();
-                    for (int i = 0; i < part.size(); i++) {
-                        rankings.add(
-                                rank(scores, i * itemRows.length, itemRows, part.get(i), k, exclude.get(from + i)));
-                    }
-                }
-                return rankings;
+                ItemRanking ranking = itemRanking(itemRows, popularityPrior(itemRows), scoreManager);
+                List<FeatureSnapshot> contexts =
+                        batch.stream().map(TrainingExample::getContext).toList();
+                NDArray users = model.userVectors(contexts, scoreManager);
+                return ranking.rank(users, batch, k, exclude);
             }
         });
     }
 
-    private Ranking rank(
-            float[] scores, int offset, int[] itemRows, TrainingExample example, int k, Collection<String> exclude) {
+    /** The current item matrix with the retrieval terms, in {@code manager} (call with gradients off). */
+    private ItemRanking itemRanking(int[] itemRows, float[] prior, NDManager manager) {
+        return new ItemRanking(
+                itemRows,
+                model.itemVectors(itemRows, manager),
+                prior,
+                model.repeatScore() == null ? null : model.repeatScore().bonusByBucket(),
+                config.get(TrainerOptions.TEMPERATURE).floatValue(),
+                itemVocabulary());
+    }
+
+    /**
+     * β·log p̂_j per column: what popularity knows, added back at retrieval (the logQ correction removed it in
+     * training, so the model learns log P(j|u) up to what its vectors can hold); null when β is 0.
+     */
+    private float[] popularityPrior(int[] itemRows) {
+        float beta = config.get(TrainerOptions.POPULARITY_PRIOR).floatValue();
+        if (beta == 0) {
+            return null;
+        }
         DynamicVocabulary items = itemVocabulary();
-        String targetId = example.getTarget().getItemId();
-        // excluded columns as a mask, built only when there are any: the streaming trainer excludes nothing, and a
-        // set lookup per column (boxing each row) was a fifth of its scoring time
-        boolean[] excluded = null;
-        for (String id : exclude) {
-            int column = Arrays.binarySearch(itemRows, items.rowOf(id));
-            if (column >= 0 && !id.equals(targetId)) {
-                if (excluded == null) {
-                    excluded = new boolean[itemRows.length];
-                }
-                excluded[column] = true;
-            }
-        }
-        int targetColumn = Arrays.binarySearch(itemRows, items.rowOf(targetId));
-        float targetScore = targetColumn >= 0 ? scores[offset + targetColumn] : Float.NaN;
-        TopK top = new TopK(Math.min(k, itemRows.length));
-        // a NaN target score ranks last: `s >= NaN` is false for every s, which would rank a diverged model first
-        boolean targetUnscorable = Float.isNaN(targetScore);
-        int better = 0;
+        StreamingFrequencyEstimator estimator = objective.estimator();
+        float[] prior = new float[itemRows.length];
         for (int c = 0; c < itemRows.length; c++) {
-            if (excluded != null && excluded[c]) {
-                continue;
-            }
-            float s = scores[offset + c];
-            // ties count against the target, so a degenerate model (e.g. all-zero vectors) cannot score hits
-            if (c != targetColumn && (targetUnscorable || s >= targetScore)) {
-                better++;
-            }
-            top.offer(c, s);
+            prior[c] = (float) (beta * estimator.logProbability(items.idAt(itemRows[c])));
         }
-        List<String> ids = new ArrayList<>();
-        for (int c : top.columnsBestFirst()) {
-            ids.add(items.idAt(itemRows[c]));
-        }
-        return new Ranking(ids, targetColumn >= 0 ? better + 1 : Ranking.UNRANKED);
+        return prior;
     }
 
     /** User vectors of the current training weights (gradients off). */

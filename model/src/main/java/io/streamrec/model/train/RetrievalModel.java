@@ -44,6 +44,8 @@ public final class RetrievalModel implements AutoCloseable {
     private final NDManager manager;
     private final ParameterStore parameterStore;
     private final DenseParameters dense;
+    /** The repeat-consumption score; null where seen items are excluded (they are never ranked). */
+    private final RepeatScore repeatScore;
 
     /** A fresh model: new embeddings and freshly initialised blocks. */
     public static RetrievalModel create(TrainerConfig config, Function<EncoderDimensions, UserEncoder> encoderFactory) {
@@ -83,6 +85,13 @@ public final class RetrievalModel implements AutoCloseable {
         Map<String, Block> blocks = new LinkedHashMap<>();
         blocks.put("encoder", encoder.block());
         blocks.put("itemTower", itemTower);
+        if (config.get(TrainerOptions.EXCLUDE_SEEN)) {
+            this.repeatScore = null;
+        } else {
+            this.repeatScore = new RepeatScore();
+            repeatScore.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
+            blocks.put("repeat", repeatScore);
+        }
         this.dense = new DenseParameters(blocks);
     }
 
@@ -116,6 +125,18 @@ public final class RetrievalModel implements AutoCloseable {
 
     public DenseParameters denseParameters() {
         return dense;
+    }
+
+    /** The repeat-consumption score, or null when seen items are excluded. */
+    public RepeatScore repeatScore() {
+        return repeatScore;
+    }
+
+    /** The repeat bonus of (B, N) recency buckets, in the buckets' manager. */
+    NDArray repeatBonus(NDArray buckets, boolean training) {
+        return repeatScore
+                .forward(parameterStore, new NDList(buckets), training)
+                .singletonOrThrow();
     }
 
     InputEmbedding input() {

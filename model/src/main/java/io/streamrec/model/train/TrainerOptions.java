@@ -63,20 +63,22 @@ public final class TrainerOptions {
 
     public static final Option<Double> TEMPERATURE = Option.key("temperature")
             .doubleType()
-            .defaultValue(0.1)
+            .defaultValue(0.2)
             .withDescription("τ of the score s(i,j) = ⟨u_i, v_j⟩ / τ.")
             .withCheck(Check.positiveNumber());
 
     public static final Option<Double> DENSE_LEARNING_RATE = Option.key("dense-learning-rate")
             .doubleType()
-            .defaultValue(1e-3)
+            .defaultValue(0.01)
             .withDescription("Adam learning rate of the encoder and item-tower parameters.")
             .withCheck(Check.positiveNumber());
 
     public static final Option<Double> SPARSE_LEARNING_RATE = Option.key("sparse-learning-rate")
             .doubleType()
-            .defaultValue(5e-3)
-            .withDescription("Row-sparse Adam learning rate of the embedding tables (only the rows in a batch move).")
+            .defaultValue(0.05)
+            .withDescription("Row-sparse Adam learning rate of the embedding tables (only the rows in a batch move): a"
+                    + " rare item's row is updated a few times in a stream, so a small rate leaves it near its random"
+                    + " start.")
             .withCheck(Check.positiveNumber());
 
     public static final Option<Integer> BATCH_SIZE = Option.key("batch-size")
@@ -136,6 +138,33 @@ public final class TrainerOptions {
             .defaultValue(42L)
             .withDescription("Seed of initialisation, negative sampling and the estimator's hashes.");
 
+    public static final Option<Boolean> EXCLUDE_SEEN = Option.key("exclude-seen")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Leave the items a user has already taken out of rankings and out of that user's"
+                    + " negatives (data without repeat consumption); false lets them be recommended again and learns"
+                    + " a repeat score by recency. Training, evaluation and ranking use it alike.");
+
+    public static final Option<Double> POPULARITY_PRIOR = Option.key("popularity-prior")
+            .doubleType()
+            .defaultValue(1.0)
+            .withDescription("β: retrieval adds β·log p̂_j (the frequency estimator's) to item j's logit; the logQ"
+                    + " correction is training-only, so 1 ranks by the estimated full softmax, 0 by the model alone.")
+            .withCheck(Check.of(b -> b >= 0 && Double.isFinite(b), "set it to a finite number, 0 or more"));
+
+    public static final Option<Integer> RECENT_NEGATIVES = Option.key("recent-negatives")
+            .intType()
+            .defaultValue(256)
+            .withDescription("R, extra negatives per step drawn from recent training targets (cross-batch"
+                    + " negatives): a time-ordered batch holds few users, whose other targets are masked, so"
+                    + " in-batch negatives alone are few.")
+            .withCheck(Check.atLeast(0));
+
+    public static final Option<Boolean> MASK_SAME_USER = Option.key("mask-same-user")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Keep a user's other targets in the batch out of that user's negatives.");
+
     public static final OptionTable TABLE = OptionTable.builder("trainer settings")
             .section(
                     "Model",
@@ -155,8 +184,11 @@ public final class TrainerOptions {
                     SPARSE_LEARNING_RATE,
                     LOGQ_CORRECTION,
                     MIXED_NEGATIVES,
+                    RECENT_NEGATIVES,
+                    MASK_SAME_USER,
                     EMBEDDING_INIT_STD,
                     SEED)
+            .section("Retrieval", EXCLUDE_SEEN, POPULARITY_PRIOR)
             .section("Vocabularies", VOCABULARY_CAPACITIES, PROFILE_CAPACITY)
             .section(
                     "Frequency estimator",

@@ -42,10 +42,12 @@ final class TrainingObjective {
      * @param targetIds      the targets' item ids (estimator keys)
      * @param targetRows     their item rows (accidental-hit keys)
      * @param rewards        r_i per example
-     * @param negatives      (M, D) mixed negatives, or null
+     * @param negatives      (M + R, D) extra negatives (M uniform, then R recent targets), or null
      * @param negativeIds    their item ids
      * @param negativeRows   their item rows
-     * @param vocabularySize |V|, the number of items negatives are drawn from
+     * @param counts         how the extra negatives were drawn
+     * @param notNegative    (B, B+M+R) columns that are not negatives of a row, or null
+     * @param logitBonus     (B, B+M+R) added to the logits, or null
      */
     NDArray loss(
             NDArray users,
@@ -56,20 +58,46 @@ final class TrainingObjective {
             NDArray negatives,
             List<String> negativeIds,
             long[] negativeRows,
-            int vocabularySize) {
+            Negatives counts,
+            NDArray notNegative,
+            NDArray logitBonus) {
         NDManager manager = users.getManager();
         estimator.update(targetIds);
         NDArray targetLogQ = manager.create(estimator.logProbabilities(targetIds));
         ExtraNegatives extra = null;
         if (negatives != null) {
-            int m = negativeIds.size();
-            targetLogQ = MixedNegativeCorrection.logExpectedCount(targetLogQ, m, vocabularySize);
-            NDArray negativeLogQ = MixedNegativeCorrection.logExpectedCount(
-                    manager.create(estimator.logProbabilities(negativeIds)), m, vocabularySize);
+            targetLogQ = counts.correct(targetLogQ, targetIds.size());
+            NDArray negativeLogQ =
+                    counts.correct(manager.create(estimator.logProbabilities(negativeIds)), targetIds.size());
             extra = new ExtraNegatives(negatives, manager.create(negativeRows), negativeLogQ);
         }
         return loss.evaluate(new SampledSoftmaxBatch(
-                users, targets, manager.create(targetRows), targetLogQ, manager.create(rewards), extra));
+                users,
+                targets,
+                manager.create(targetRows),
+                targetLogQ,
+                manager.create(rewards),
+                extra,
+                notNegative,
+                logitBonus));
+    }
+
+    /**
+     * How a step's extra negatives were drawn: M uniformly from the |V| items, R from recent training targets.
+     * In-batch targets occur p̂_j times per batch of B (the estimator's figure), R recent targets drawn from the
+     * same stream add p̂_j·R/B, and M uniform draws add M/|V|, so every column is corrected by
+     * log(p̂_j·(1 + R/B) + M/|V|), its expected count in the whole candidate set ({@link MixedNegativeCorrection}).
+     */
+    record Negatives(int uniform, int recent, int vocabularySize) {
+
+        NDArray correct(NDArray logEstimatedCount, int batchSize) {
+            NDArray scaled = recent == 0
+                    ? logEstimatedCount
+                    : logEstimatedCount.add((float) Math.log1p((double) recent / batchSize));
+            return uniform == 0
+                    ? scaled
+                    : MixedNegativeCorrection.logExpectedCount(scaled, uniform, Math.max(1, vocabularySize));
+        }
     }
 
     /**
@@ -85,6 +113,11 @@ final class TrainingObjective {
                 manager.create(estimator.logProbabilities(targetIds)),
                 manager.create(rewards),
                 null));
+    }
+
+    /** The estimator itself, for reads on the trainer's thread. */
+    StreamingFrequencyEstimator estimator() {
+        return estimator;
     }
 
     /** A copy of the estimator, for readers that must not change the training state. */

@@ -65,7 +65,8 @@ class ProtocolsTest {
                         SequentialRecommender.Factory.of("rec", () -> model),
                         DATA,
                         List.of(Metric.HR.at(1)),
-                        TrainingProgress.SILENT);
+                        TrainingProgress.SILENT)
+                .get(0);
 
         assertThat(model.calls).containsExactly("train 3", "recommend 3");
         assertThat(model.trained).extracting(EvaluationData::itemOf).containsExactly("a", "b", "b");
@@ -90,7 +91,8 @@ class ProtocolsTest {
                         SequentialRecommender.Factory.of("rec", () -> model),
                         DATA,
                         List.of(Metric.HR.at(2)),
-                        TrainingProgress.SILENT);
+                        TrainingProgress.SILENT)
+                .get(0);
 
         // 6 examples in batches of 2; the last half (examples 3..5) is scored: one in batch 2, two in batch 3
         assertThat(model.calls).containsExactly("learn 2", "recommend 1", "learn 2", "recommend 2", "learn 2");

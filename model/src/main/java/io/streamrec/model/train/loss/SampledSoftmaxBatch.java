@@ -14,9 +14,21 @@ import java.util.Optional;
  * @param targetLogQ (B) log p̂ of each target, the sampling correction of its column
  * @param rewards    (B) r_i, the weight of each example's log-likelihood
  * @param extra      M extra negatives shared by all rows, or null
+ * @param notNegative (B, B+M) boolean, or null: true where a column must not be a negative of a row (e.g. an
+ *                   item the row's user already took, or that user's other targets); a row's own column is
+ *                   never masked
+ * @param logitBonus (B, B+M) float, or null: added to the logits before the correction (e.g. a learnt
+ *                   repeat-consumption score), differentiable
  */
 public record SampledSoftmaxBatch(
-        NDArray users, NDArray targets, NDArray targetIds, NDArray targetLogQ, NDArray rewards, ExtraNegatives extra) {
+        NDArray users,
+        NDArray targets,
+        NDArray targetIds,
+        NDArray targetLogQ,
+        NDArray rewards,
+        ExtraNegatives extra,
+        NDArray notNegative,
+        NDArray logitBonus) {
 
     public SampledSoftmaxBatch {
         if (users.getShape().dimension() != 2) {
@@ -35,11 +47,29 @@ public record SampledSoftmaxBatch(
         if (extra != null) {
             requireShape("extra negative vectors", extra.vectors(), new Shape(extra.size(), d));
         }
+        Shape logits = new Shape(b, b + (extra == null ? 0 : extra.size()));
+        if (notNegative != null) {
+            requireShape("notNegative", notNegative, logits);
+        }
+        if (logitBonus != null) {
+            requireShape("logitBonus", logitBonus, logits);
+        }
+    }
+
+    /** The same batch with extra negatives, without masks or bonus. */
+    public SampledSoftmaxBatch(
+            NDArray users,
+            NDArray targets,
+            NDArray targetIds,
+            NDArray targetLogQ,
+            NDArray rewards,
+            ExtraNegatives extra) {
+        this(users, targets, targetIds, targetLogQ, rewards, extra, null, null);
     }
 
     /** The same batch without extra negatives. */
     public SampledSoftmaxBatch(NDArray users, NDArray targets, NDArray targetIds, NDArray targetLogQ, NDArray rewards) {
-        this(users, targets, targetIds, targetLogQ, rewards, null);
+        this(users, targets, targetIds, targetLogQ, rewards, null, null, null);
     }
 
     public int size() {

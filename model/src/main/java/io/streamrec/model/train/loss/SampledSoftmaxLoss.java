@@ -15,6 +15,7 @@ import java.util.function.Function;
  *   s(i,j)   = ⟨u_i, v_j⟩ / τ                     (u, v L2-normalised)
  *   s^c(i,j) = s(i,j) − log p̂_j                  (logQ correction, switchable)
  *   s^c(i,j) = −∞  if j ≠ i and y_j = y_i           (accidental hit)
+ *   s^c(i,j) = −∞  if j ≠ i and j is not a negative of i (optional mask, e.g. items user i already took)
  *   L        = −(1/B) Σ_i r_i · log softmax_j(s^c(i,·))_i
  * </pre>
  * Columns are the B targets followed by the M {@link ExtraNegatives extra negatives}, if any.
@@ -65,13 +66,17 @@ public final class SampledSoftmaxLoss {
 
         NDArray similarities = users.matMul(columns.transpose());
         NDArray logits = similarities.div(GraphScalar.of(temperature, similarities));
+        if (batch.logitBonus() != null) {
+            logits = logits.add(batch.logitBonus());
+        }
         if (logQCorrection) {
             NDArray columnLogQ = concatExtra(batch.targetLogQ(), batch, ExtraNegatives::logQ);
             logits = logits.sub(columnLogQ.reshape(1, n));
         }
         NDArray own = manager.eye(b, n, 0, DataType.BOOLEAN);
         NDArray sameItem = columnIds.reshape(1, n).eq(targetIds.reshape(b, 1));
-        NDArray accidentalHit = sameItem.logicalAnd(own.logicalNot());
+        NDArray masked = batch.notNegative() == null ? sameItem : sameItem.logicalOr(batch.notNegative());
+        NDArray accidentalHit = masked.logicalAnd(own.logicalNot());
         logits = NDArrays.where(accidentalHit, manager.full(logits.getShape(), MASKED_LOGIT), logits);
 
         NDArray logLikelihood =

@@ -1,4 +1,4 @@
-package io.streamrec.flink.train;
+package io.streamrec.model.train.online;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * The bounded hand-off between the task thread (which {@link #offer}s and must never wait) and the one
@@ -21,9 +22,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * arrival order; the trainer does not need it to be. {@link #seen()} counts every offer, so the fraction
  * trained is {@code trained / seen}.
  */
-final class SamplingQueue<T> {
+public final class ExampleQueue<T> {
 
     private final int capacity;
+    private final LongSupplier clock;
     private final Object[] slots;
     private final SplittableRandom random;
     private final ReentrantLock lock = new ReentrantLock();
@@ -37,21 +39,32 @@ final class SamplingQueue<T> {
     private volatile long dropped;
     private volatile int size;
     private boolean wakeUp;
+    /** When the oldest example now waiting arrived (on {@link #clock}); meaningful while size > 0. */
+    private long waitingSince;
 
-    SamplingQueue(int capacity, long seed) {
+    public ExampleQueue(int capacity, long seed) {
+        this(capacity, seed, System::nanoTime);
+    }
+
+    /** A queue whose waiting times are read from {@code clock} (nanoseconds; a virtual clock in simulations). */
+    public ExampleQueue(int capacity, long seed, LongSupplier clock) {
         if (capacity < 1) {
             throw new IllegalArgumentException("queue capacity must be positive, got " + capacity);
         }
         this.capacity = capacity;
+        this.clock = clock;
         this.slots = new Object[capacity];
         this.random = new SplittableRandom(seed);
     }
 
     /** Admits {@code example} by the sampling policy; returns at once. */
-    void offer(T example) {
+    public void offer(T example) {
         lock.lock();
         try {
             seen++;
+            if (size == 0) {
+                waitingSince = clock.getAsLong();
+            }
             if (size < capacity) {
                 slots[(head + size++) % capacity] = example;
                 competing = size;
@@ -70,7 +83,7 @@ final class SamplingQueue<T> {
     }
 
     /** Takes up to {@code max} examples, oldest slot first; returns an empty list when none wait. */
-    List<T> poll(int max) {
+    public List<T> poll(int max) {
         lock.lock();
         try {
             int n = Math.min(max, size);
@@ -78,6 +91,8 @@ final class SamplingQueue<T> {
             for (int i = 0; i < n; i++) {
                 batch.add(take());
             }
+            // what stays behind has waited at most since now, as far as the next round is concerned
+            waitingSince = clock.getAsLong();
             return batch;
         } finally {
             lock.unlock();
@@ -97,7 +112,7 @@ final class SamplingQueue<T> {
      * Waits until at least {@code count} examples are queued, {@link #wakeUp()} is called, or the timeout
      * passes; returns whether {@code count} examples are queued.
      */
-    boolean awaitAtLeast(int count, long timeout, TimeUnit unit) throws InterruptedException {
+    public boolean awaitAtLeast(int count, long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = unit.toNanos(timeout);
         lock.lock();
         try {
@@ -111,8 +126,48 @@ final class SamplingQueue<T> {
         }
     }
 
+    /**
+     * Whether a training round is due: a whole batch waits, or something waits and the oldest of it has waited
+     * {@code maxDelayNanos}.
+     */
+    public boolean roundDue(int batchSize, long maxDelayNanos) {
+        lock.lock();
+        try {
+            return size >= batchSize || (size > 0 && clock.getAsLong() - waitingSince >= maxDelayNanos);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until a round is {@link #roundDue due}, {@link #wakeUp()} is called, or {@code timeoutNanos} pass;
+     * returns whether a round is due.
+     */
+    public boolean awaitRound(int batchSize, long maxDelayNanos, long timeoutNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (!wakeUp) {
+                long now = clock.getAsLong();
+                if (size >= batchSize || (size > 0 && now - waitingSince >= maxDelayNanos)) {
+                    return true;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                long wait = size > 0 ? Math.min(left, waitingSince + maxDelayNanos - now) : left;
+                changed.awaitNanos(Math.max(1, wait));
+            }
+            wakeUp = false;
+            return size >= batchSize || (size > 0 && clock.getAsLong() - waitingSince >= maxDelayNanos);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Ends the current (or next) {@link #awaitAtLeast} early, e.g. because a publication is due. */
-    void wakeUp() {
+    public void wakeUp() {
         lock.lock();
         try {
             wakeUp = true;
@@ -123,7 +178,7 @@ final class SamplingQueue<T> {
     }
 
     /** A copy of the queued examples, oldest slot first (for checkpoints). */
-    List<T> contents() {
+    public List<T> contents() {
         lock.lock();
         try {
             List<T> copy = new ArrayList<>(size);
@@ -139,7 +194,7 @@ final class SamplingQueue<T> {
     }
 
     /** Restores counters and queued examples of a checkpoint (examples beyond capacity go through the policy). */
-    void restore(long seenBefore, long droppedBefore, List<T> queued) {
+    public void restore(long seenBefore, long droppedBefore, List<T> queued) {
         lock.lock();
         try {
             for (T example : queued) {
@@ -152,21 +207,21 @@ final class SamplingQueue<T> {
         }
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
-    int capacity() {
+    public int capacity() {
         return capacity;
     }
 
     /** Examples ever offered. */
-    long seen() {
+    public long seen() {
         return seen;
     }
 
     /** Examples dropped or replaced by the sampling policy. */
-    long dropped() {
+    public long dropped() {
         return dropped;
     }
 }

@@ -1,4 +1,4 @@
-package io.streamrec.flink.train;
+package io.streamrec.model.baseline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

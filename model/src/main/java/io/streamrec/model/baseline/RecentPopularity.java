@@ -1,10 +1,11 @@
-package io.streamrec.flink.train;
+package io.streamrec.model.baseline;
 
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -13,18 +14,21 @@ import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
- * The popularity baseline of the prequential evaluation: counts the targets of the last {@code window}
- * examples and ranks items by that count (ties by item id, so the ranking is deterministic). Like the
- * model's prequential score, it excludes nothing (not even the user's own history) and is asked before
- * it learns the batch's targets, so both are measured on exactly the same examples. Not thread-safe.
+ * The popularity baseline of prequential evaluation: counts the targets of the last {@code window} examples and
+ * ranks items by that count (ties by item id, so the ranking is deterministic). It is asked before it learns a
+ * batch's targets, like the model, so both are measured on exactly the same examples. Not thread-safe.
  */
-final class RecentPopularity {
+public final class RecentPopularity {
 
     private final int window;
     private final ArrayDeque<String> recent = new ArrayDeque<>();
     private final Map<String, Integer> counts = new HashMap<>();
+    /** The ranking computed last, valid until the next {@link #record}; it holds at least the items asked for. */
+    private List<String> ranked = List.of();
 
-    RecentPopularity(int window) {
+    private boolean stale = true;
+
+    public RecentPopularity(int window) {
         if (window < 1) {
             throw new IllegalArgumentException("the popularity window must hold at least one target, got " + window);
         }
@@ -32,7 +36,33 @@ final class RecentPopularity {
     }
 
     /** The {@code k} most counted items of the window, most counted first (ties by item id). */
-    List<String> top(int k) {
+    public List<String> top(int k) {
+        if (stale || ranked.size() < Math.min(k, counts.size())) {
+            ranked = rank(k);
+            stale = false;
+        }
+        return ranked.subList(0, Math.min(k, ranked.size()));
+    }
+
+    /** The {@code k} most counted items that {@code exclude} does not hold. */
+    public List<String> top(int k, Collection<String> exclude) {
+        List<String> candidates = top(k + exclude.size());
+        if (exclude.isEmpty()) {
+            return candidates;
+        }
+        List<String> kept = new ArrayList<>(k);
+        for (String id : candidates) {
+            if (!exclude.contains(id)) {
+                kept.add(id);
+                if (kept.size() == k) {
+                    break;
+                }
+            }
+        }
+        return kept;
+    }
+
+    private List<String> rank(int k) {
         Comparator<Map.Entry<String, Integer>> better = Map.Entry.<String, Integer>comparingByValue()
                 .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder()));
         PriorityQueue<Map.Entry<String, Integer>> kept = new PriorityQueue<>(k + 1, better);
@@ -51,7 +81,7 @@ final class RecentPopularity {
     }
 
     /** Counts these targets, forgetting the oldest beyond the window. */
-    void record(List<String> targets) {
+    public void record(List<String> targets) {
         for (String item : targets) {
             recent.addLast(item);
             counts.merge(item, 1, Integer::sum);
@@ -59,16 +89,17 @@ final class RecentPopularity {
                 counts.computeIfPresent(recent.pollFirst(), (id, c) -> c == 1 ? null : c - 1);
             }
         }
+        stale = stale || !targets.isEmpty();
     }
 
-    void writeTo(DataOutput out) throws IOException {
+    public void writeTo(DataOutput out) throws IOException {
         out.writeInt(recent.size());
         for (String item : recent) {
             out.writeUTF(item);
         }
     }
 
-    void readFrom(DataInput in) throws IOException {
+    public void readFrom(DataInput in) throws IOException {
         int n = in.readInt();
         String[] items = new String[n];
         for (int i = 0; i < n; i++) {

@@ -1,25 +1,25 @@
-package io.streamrec.flink.train;
+package io.streamrec.model.eval;
 
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 
 /** The mean of the last {@code window} values, kept in a ring with a running sum. Not thread-safe. */
-final class RollingMean {
+public final class RollingMean {
 
     private final double[] values;
     private int next;
     private int count;
     private double sum;
 
-    RollingMean(int window) {
+    public RollingMean(int window) {
         if (window < 1) {
             throw new IllegalArgumentException("a rolling window needs at least one value, got " + window);
         }
         this.values = new double[window];
     }
 
-    void add(double value) {
+    public void add(double value) {
         if (count == values.length) {
             sum -= values[next];
         } else {
@@ -31,16 +31,16 @@ final class RollingMean {
     }
 
     /** The mean of the values in the window, NaN before the first. */
-    double mean() {
+    public double mean() {
         return count == 0 ? Double.NaN : sum / count;
     }
 
-    int count() {
+    public int count() {
         return count;
     }
 
     /** Writes the window's values, oldest first. */
-    void writeTo(DataOutput out) throws IOException {
+    public void writeTo(DataOutput out) throws IOException {
         out.writeInt(count);
         int oldest = count == values.length ? next : 0;
         for (int i = 0; i < count; i++) {
@@ -49,7 +49,7 @@ final class RollingMean {
     }
 
     /** Adds the values written by {@link #writeTo} (the newest ones survive a smaller window). */
-    void readFrom(DataInput in) throws IOException {
+    public void readFrom(DataInput in) throws IOException {
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
             add(in.readDouble());

@@ -1,4 +1,4 @@
-package io.streamrec.flink.train;
+package io.streamrec.model.train.online;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class SamplingQueueTest {
+class ExampleQueueTest {
 
     @Test
     void keepsArrivalOrderWhileThereIsRoom() {
-        SamplingQueue<Integer> queue = new SamplingQueue<>(8, 1);
+        ExampleQueue<Integer> queue = new ExampleQueue<>(8, 1);
         for (int i = 0; i < 5; i++) {
             queue.offer(i);
         }
@@ -29,7 +29,7 @@ class SamplingQueueTest {
         double meanOfSample = 0;
         int runs = 20;
         for (int run = 0; run < runs; run++) {
-            SamplingQueue<Integer> queue = new SamplingQueue<>(capacity, run);
+            ExampleQueue<Integer> queue = new ExampleQueue<>(capacity, run);
             for (int i = 0; i < offered; i++) {
                 queue.offer(i);
             }
@@ -46,7 +46,7 @@ class SamplingQueueTest {
 
     @Test
     void afterADrainNewExamplesAreQueuedAgainInOrder() {
-        SamplingQueue<Integer> queue = new SamplingQueue<>(4, 3);
+        ExampleQueue<Integer> queue = new ExampleQueue<>(4, 3);
         for (int i = 0; i < 100; i++) {
             queue.offer(i);
         }
@@ -58,7 +58,7 @@ class SamplingQueueTest {
 
     @Test
     void awaitReturnsWhenEnoughAreQueuedOrOnWakeUp() throws Exception {
-        SamplingQueue<Integer> queue = new SamplingQueue<>(4, 1);
+        ExampleQueue<Integer> queue = new ExampleQueue<>(4, 1);
         queue.offer(1);
         queue.offer(2);
         assertThat(queue.awaitAtLeast(2, 0, TimeUnit.MILLISECONDS)).isTrue();
@@ -70,7 +70,7 @@ class SamplingQueueTest {
 
     @Test
     void restoreKeepsCountersAndQueuedExamples() {
-        SamplingQueue<Integer> queue = new SamplingQueue<>(4, 1);
+        ExampleQueue<Integer> queue = new ExampleQueue<>(4, 1);
         queue.restore(500, 480, new ArrayList<>(List.of(7, 8, 9)));
         assertThat(queue.seen()).isEqualTo(500);
         assertThat(queue.dropped()).isEqualTo(480);
