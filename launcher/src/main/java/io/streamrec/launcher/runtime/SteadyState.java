@@ -51,39 +51,6 @@ public record SteadyState(
         trainerMsPerSec = trainerMsPerSec == null ? Map.of() : Map.copyOf(trainerMsPerSec);
     }
 
-    /** The figures without the trainer's window figures. */
-    public SteadyState(
-            double warmupSec,
-            double windowSec,
-            double producedPerSec,
-            double eventsPerSec,
-            double vectorsPerSec,
-            double examplesPerSec,
-            long lagAtEnd,
-            long maxLag,
-            Double latencyP50Ms,
-            Double latencyP99Ms,
-            long deltas,
-            Double deltaIntervalMeanSec,
-            Double deltaIntervalMaxSec) {
-        this(
-                warmupSec,
-                windowSec,
-                producedPerSec,
-                eventsPerSec,
-                vectorsPerSec,
-                examplesPerSec,
-                lagAtEnd,
-                maxLag,
-                latencyP50Ms,
-                latencyP99Ms,
-                deltas,
-                deltaIntervalMeanSec,
-                deltaIntervalMaxSec,
-                null,
-                Map.of());
-    }
-
     /** The figures between the reading at the end of the warm-up and the last one. */
     static SteadyState between(
             JobProgress warm,
