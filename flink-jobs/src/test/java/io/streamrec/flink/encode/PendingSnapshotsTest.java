@@ -1,29 +1,14 @@
 package io.streamrec.flink.encode;
 
+import static io.streamrec.flink.encode.BareSnapshots.eventIds;
+import static io.streamrec.flink.encode.BareSnapshots.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamrec.schemas.FeatureSnapshot;
-import io.streamrec.schemas.LongTermFeatures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PendingSnapshotsTest {
-
-    private static FeatureSnapshot snapshot(String user, String eventId) {
-        return FeatureSnapshot.newBuilder()
-                .setUserId(user)
-                .setEventId(eventId)
-                .setEventTime(0)
-                .setSession(List.of())
-                .setLongTerm(LongTermFeatures.newBuilder().build())
-                .setSessionStart(0)
-                .build();
-    }
-
-    private static List<String> eventIds(List<FeatureSnapshot> snapshots) {
-        return snapshots.stream().map(FeatureSnapshot::getEventId).toList();
-    }
 
     @Test
     void belowTheBoundEverySnapshotIsKeptInArrivalOrder() {
