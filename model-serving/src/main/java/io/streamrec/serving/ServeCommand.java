@@ -160,6 +160,34 @@ public final class ServeCommand implements Callable<Integer> {
     int exactSearchThreshold;
 
     @Option(
+            names = "--index-cpu-share",
+            defaultValue = "" + IndexSettings.DEFAULT_GRAPH_CPU_SHARE,
+            paramLabel = "SHARE",
+            description =
+                    "Share of one core that keeping the item graph current (inserting the rows of deltas,"
+                            + " rebuilding after many updates) may take over time, in (0, 1]; the answering threads keep the"
+                            + " rest. Rows not yet in the graph are found by an exact scan meanwhile. Default: ${DEFAULT-VALUE}.")
+    double indexCpuShare;
+
+    @Option(
+            names = "--index-max-fresh-rows",
+            defaultValue = "" + IndexSettings.DEFAULT_MAX_FRESH_ROWS,
+            paramLabel = "N",
+            description =
+                    "Most rows waiting for the graph, which every search scans; past it inserts go beyond"
+                            + " --index-cpu-share (logged). 0 inserts every row as its delta arrives. Default: ${DEFAULT-VALUE}.")
+    int indexMaxFreshRows;
+
+    @Option(
+            names = "--index-insert-beam-width",
+            defaultValue = "" + IndexSettings.DEFAULT_INSERT_BEAM_WIDTH,
+            paramLabel = "N",
+            description = "Candidates considered when a row is inserted into a built graph (at least "
+                    + IndexSettings.DEFAULT_MAX_DEGREE + "; a graph is built with " + IndexSettings.DEFAULT_BEAM_WIDTH
+                    + "). Default: ${DEFAULT-VALUE}.")
+    int indexInsertBeamWidth;
+
+    @Option(
             names = "--http-threads",
             defaultValue = "" + ServingConfig.DEFAULT_HTTP_THREADS_TEXT,
             paramLabel = "N",
@@ -224,7 +252,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .httpThreads(httpThreads)
                 .index(IndexSettings.defaults()
                         .withSearchBeamWidth(searchBeamWidth)
-                        .withExactSearchThreshold(exactSearchThreshold))
+                        .withExactSearchThreshold(exactSearchThreshold)
+                        .withUpkeep(indexInsertBeamWidth, indexMaxFreshRows, indexCpuShare))
                 .build();
     }
 

@@ -24,6 +24,7 @@ public final class ServingMetrics {
     private final Counter vectorsRefused;
     private final Counter vectorsTaken;
     private final Counter indexRebuilds;
+    private final Gauge freshItemRows;
     private final Gauge users;
     private final Histogram vectorFreshness;
 
@@ -65,6 +66,10 @@ public final class ServingMetrics {
         indexRebuilds = Counter.builder()
                 .name("streamrec_serving_index_rebuilds_total")
                 .help("Item indexes rebuilt from their live rows after too many updates")
+                .register(registry);
+        freshItemRows = Gauge.builder()
+                .name("streamrec_serving_index_fresh_rows")
+                .help("Item rows applied by deltas and not yet in the search graph, scanned by every search")
                 .register(registry);
         users = Gauge.builder()
                 .name("streamrec_serving_users")
@@ -118,6 +123,10 @@ public final class ServingMetrics {
 
     public void indexRebuilt() {
         indexRebuilds.inc();
+    }
+
+    public void freshItemRows(int rows) {
+        freshItemRows.set(rows);
     }
 
     public void users(long count) {

@@ -28,6 +28,12 @@ class ServeCommandTest {
                 .contains("port must be 0 (any free port) to 65535")
                 .contains("maxK must be at least 1");
 
+        String[] upkeep = run("--bootstrap-servers", "127.0.0.1:9", "--index-cpu-share", "0");
+        assertThat(upkeep[0]).isEqualTo("2");
+        assertThat(upkeep[1]).contains("--index-cpu-share").contains("must be in (0, 1]");
+        String[] beam = run("--bootstrap-servers", "127.0.0.1:9", "--index-insert-beam-width", "8");
+        assertThat(beam[1]).contains("--index-insert-beam-width").contains("at least maxDegree (32)");
+
         String[] missing = run("--port", "0");
         assertThat(missing[0]).isEqualTo("2");
         assertThat(missing[1]).contains("--bootstrap-servers");

@@ -22,6 +22,17 @@ interface Candidate extends AutoCloseable {
      */
     List<String> search(float[] query, int k, int searchBeamWidth) throws Exception;
 
+    /**
+     * One step of keeping the index current between deltas (the service's graph upkeep); returns how long to wait
+     * before the next is useful, nanoseconds. Libraries that do all their work in {@link #delta} have none.
+     */
+    default long upkeep() {
+        return Long.MAX_VALUE;
+    }
+
+    /** Finishes the work deltas left pending, unbudgeted (before a recall measurement). */
+    default void settle() {}
+
     /** What the index holds beyond the live rows, for the report (e.g. nodes, segments). */
     String shape();
 

@@ -1,6 +1,7 @@
 package io.streamrec.bench.serving;
 
 import io.streamrec.serving.index.IndexSettings;
+import io.streamrec.serving.index.IndexUpkeep;
 import io.streamrec.serving.index.ItemIndex;
 import io.streamrec.serving.index.ItemInfo;
 import io.streamrec.serving.index.ScoredItem;
@@ -8,18 +9,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 
-/** The service's own {@link ItemIndex} (jvector graph, versioned rows), rebuilt when degraded as the service does. */
+/**
+ * The service's own {@link ItemIndex} (jvector graph, versioned rows), kept current as the service does: a delta
+ * appends its rows, and {@link IndexUpkeep} inserts them into the graph and rebuilds a degraded index within its CPU
+ * budget, on the updating thread between deltas.
+ */
 final class JVectorCandidate implements Candidate {
 
     private final int dim;
     private final IndexSettings settings;
     private final ForkJoinPool pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+    private final IndexUpkeep upkeep;
     private volatile ItemIndex index;
+    private volatile boolean unbudgeted;
     private int rebuilds;
 
     JVectorCandidate(int dim, IndexSettings settings) {
         this.dim = dim;
         this.settings = settings;
+        this.upkeep = new IndexUpkeep("bench", settings);
     }
 
     ItemIndex index() {
@@ -41,13 +49,38 @@ final class JVectorCandidate implements Candidate {
     @Override
     public void delta(List<Row> upserts, List<String> deletes) {
         long v = index.version() + 1;
-        upserts.forEach(r -> index.upsert(r.itemId(), ItemInfo.NONE, r.vector(), v));
-        deletes.forEach(id -> index.delete(id, v));
+        java.util.function.Consumer<ItemIndex> change = target -> {
+            upserts.forEach(r -> target.upsert(r.itemId(), ItemInfo.NONE, r.vector(), v));
+            deletes.forEach(id -> target.delete(id, v));
+        };
+        change.accept(index);
+        upkeep.applied(change);
+        if (unbudgeted) {
+            settle();
+        }
         index.publish(v);
-        if (index.degraded()) {
-            // the service rebuilds in the background and swaps (ServingModel.maintain); here the updater waits
-            index = index.rebuiltAt(v, pool);
+    }
+
+    /** Whether deltas insert all their rows into the graph at once (the policy before the budget), for a baseline. */
+    void unbudgeted(boolean atOnce) {
+        this.unbudgeted = atOnce;
+    }
+
+    @Override
+    public long upkeep() {
+        IndexUpkeep.Step step = upkeep.step(index);
+        if (step.rebuilt() != null) {
+            step.rebuilt().publish(index.version());
+            index = step.rebuilt();
             rebuilds++;
+        }
+        return step.waitNanos();
+    }
+
+    @Override
+    public void settle() {
+        while (index.freshRows() > 0) {
+            index.insertFresh(Integer.MAX_VALUE);
         }
     }
 
@@ -61,11 +94,23 @@ final class JVectorCandidate implements Candidate {
 
     @Override
     public String shape() {
-        return index.nodes() + " nodes for " + index.liveItems() + " live items, " + rebuilds + " rebuilds";
+        return String.format(
+                "%d nodes for %d live items, %d fresh rows, %d rebuilds (%d deferred by the budget); graph inserts:"
+                        + " %,d rows in %.1f s within the budget, %,d rows in %.1f s beyond it",
+                index.nodes(),
+                index.liveItems(),
+                index.freshRows(),
+                rebuilds,
+                upkeep.rebuildsDeferred(),
+                upkeep.rowsInserted(),
+                upkeep.insertNanos() / 1e9,
+                upkeep.catchUpRows(),
+                upkeep.catchUpNanos() / 1e9);
     }
 
     @Override
     public void close() {
+        upkeep.close();
         pool.shutdown();
     }
 }

@@ -107,6 +107,32 @@ public final class ServingBenchmark implements java.util.concurrent.Callable<Int
     @Option(names = "--beam-width", defaultValue = "" + IndexSettings.DEFAULT_BEAM_WIDTH)
     int beamWidth;
 
+    @Option(
+            names = "--insert-beam-width",
+            defaultValue = "" + IndexSettings.DEFAULT_INSERT_BEAM_WIDTH,
+            description = "Candidates per insert of a delta's row into the built graph. Default: ${DEFAULT-VALUE}.")
+    int insertBeamWidth;
+
+    @Option(
+            names = "--max-fresh-rows",
+            defaultValue = "" + IndexSettings.DEFAULT_MAX_FRESH_ROWS,
+            description = "Rows scanned beside the graph before inserts go beyond the budget (0: every row inserted"
+                    + " as its delta is applied, unbudgeted, as before the budget existed). Default: ${DEFAULT-VALUE}.")
+    int maxFreshRows;
+
+    @Option(
+            names = "--graph-cpu-share",
+            defaultValue = "" + IndexSettings.DEFAULT_GRAPH_CPU_SHARE,
+            description = "Share of one core graph inserts and rebuilds may take. Default: ${DEFAULT-VALUE}.")
+    double graphCpuShare;
+
+    @Option(
+            names = "--compare-unbudgeted",
+            description =
+                    "Also measure each search beam under deltas whose rows are all inserted into the graph as"
+                            + " the delta is applied (no budget, no fresh rows): the policy before the budget, in the same run.")
+    boolean compareUnbudgeted;
+
     @Option(names = "--k", defaultValue = "50")
     int k;
 
@@ -171,7 +197,10 @@ public final class ServingBenchmark implements java.util.concurrent.Callable<Int
             double exactLatencyP50Ms,
             double exactLatencyP99Ms,
             long deltasDuringLoad,
-            String shape) {
+            String shape,
+            double unbudgetedAchievedQps,
+            double unbudgetedLatencyP50Ms,
+            double unbudgetedLatencyP99Ms) {
 
         Result withExact(double p50, double p99) {
             return new Result(
@@ -192,7 +221,10 @@ public final class ServingBenchmark implements java.util.concurrent.Callable<Int
                     p50,
                     p99,
                     deltasDuringLoad,
-                    shape);
+                    shape,
+                    unbudgetedAchievedQps,
+                    unbudgetedLatencyP50Ms,
+                    unbudgetedLatencyP99Ms);
         }
     }
 
@@ -201,8 +233,15 @@ public final class ServingBenchmark implements java.util.concurrent.Callable<Int
         if (deltaRows == 0) {
             deltaRows = Math.max(10, items / 100);
         }
-        IndexSettings settings =
-                new IndexSettings(maxDegree, beamWidth, searchBeamWidth, 0, IndexSettings.DEFAULT_MAX_DEAD_FRACTION);
+        IndexSettings settings = new IndexSettings(
+                maxDegree,
+                beamWidth,
+                searchBeamWidth,
+                0,
+                IndexSettings.DEFAULT_MAX_DEAD_FRACTION,
+                insertBeamWidth,
+                maxFreshRows,
+                graphCpuShare);
         List<Result> results = new ArrayList<>();
         for (String library : libraries) {
             if (library.equals("none")) {
@@ -305,6 +344,8 @@ public final class ServingBenchmark implements java.util.concurrent.Callable<Int
             for (int d = 0; d < deltas; d++) {
                 applyDelta(candidate, reference, workload, random, nextItem);
             }
+            // recall is that of the graph holding the deltas' rows, not of the exact scan of rows waiting for it
+            candidate.settle();
             double deltaSeconds = (System.nanoTime() - started) / 1e9;
             System.out.printf(
                     "[%s] %d deltas (%,d upserts, %,d deletes, %,d new items each) in %.1f s; %s%n",
@@ -344,6 +385,25 @@ public final class ServingBenchmark implements java.util.concurrent.Callable<Int
                         nextItem,
                         () -> openLoop(workload, rate, seconds, q -> candidate.search(q, k, width)));
                 double[] graph = loaded.figures();
+                double[] unbudgeted = {Double.NaN, Double.NaN, Double.NaN};
+                if (compareUnbudgeted && candidate instanceof JVectorCandidate jv) {
+                    // the baseline in the same run: every row inserted into the graph as its delta is applied
+                    jv.unbudgeted(true);
+                    try {
+                        unbudgeted = underDeltas(
+                                        candidate,
+                                        workload,
+                                        nextItem,
+                                        () -> openLoop(workload, rate, seconds, q -> candidate.search(q, k, width)))
+                                .figures();
+                    } finally {
+                        jv.unbudgeted(false);
+                    }
+                    System.out.printf(
+                            "[%s] search beam %d: with a delta every second inserted at once (unbudgeted) achieved"
+                                    + " %.1f/s, p50 %.2f ms, p99 %.2f ms; %s%n",
+                            tag, width, unbudgeted[0], unbudgeted[1], unbudgeted[2], candidate.shape());
+                }
                 if (w == widths.size() - 1 && candidate instanceof JVectorCandidate jv) {
                     exact = underDeltas(
                                     candidate,
@@ -391,7 +451,10 @@ public final class ServingBenchmark implements java.util.concurrent.Callable<Int
                         Double.NaN,
                         Double.NaN,
                         loaded.deltas(),
-                        candidate.shape()));
+                        candidate.shape(),
+                        unbudgeted[0],
+                        unbudgeted[1],
+                        unbudgeted[2]));
             }
             if (!Double.isNaN(exact[2])) {
                 System.out.printf(
@@ -430,7 +493,18 @@ public final class ServingBenchmark implements java.util.concurrent.Callable<Int
             Random updates = new Random(seed + 2 + nextItem[0]);
             while (loading.get()) {
                 try {
-                    Thread.sleep(1_000);
+                    // between deltas the index's upkeep runs in slices within its budget, as between the follower's
+                    // polls
+                    long next = System.nanoTime() + 1_000_000_000L;
+                    for (long now = System.nanoTime(); now < next && loading.get(); now = System.nanoTime()) {
+                        long wait = Math.min(candidate.upkeep(), next - now);
+                        if (wait > 0) {
+                            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                        }
+                    }
+                    if (!loading.get()) {
+                        return;
+                    }
                     applyDelta(candidate, null, workload, updates, nextItem);
                 } catch (InterruptedException e) {
                     return;
@@ -558,6 +632,9 @@ public final class ServingBenchmark implements java.util.concurrent.Callable<Int
         root.put("threads", threads);
         root.put("searchBeamWidth", searchBeamWidth);
         root.put("maxDegree", maxDegree);
+        root.put("insertBeamWidth", insertBeamWidth);
+        root.put("maxFreshRows", maxFreshRows);
+        root.put("graphCpuShare", graphCpuShare);
         root.put("library", libraries.get(0));
         if (store != null) {
             root.set("store", json.valueToTree(store));

@@ -2,6 +2,7 @@ package io.streamrec.serving.index;
 
 import io.github.jbellis.jvector.graph.GraphIndexBuilder;
 import io.github.jbellis.jvector.graph.GraphSearcher;
+import io.github.jbellis.jvector.graph.OnHeapGraphIndex;
 import io.github.jbellis.jvector.graph.RandomAccessVectorValues;
 import io.github.jbellis.jvector.graph.SearchResult;
 import io.github.jbellis.jvector.graph.similarity.BuildScoreProvider;
@@ -33,7 +34,11 @@ import java.util.stream.IntStream;
  * version it started with, so an answer never mixes two versions.
  *
  * <p><b>Search.</b> An HNSW-style graph (jvector's {@link GraphIndexBuilder}, which takes inserts concurrently with
- * searches) over all nodes; replaced and deleted nodes still route the walk but are never returned. Below
+ * searches) over the nodes inserted into it; replaced and deleted nodes still route the walk but are never returned.
+ * A delta's rows are appended as <i>fresh</i> nodes, which every search scans exactly beside the walk (both answers
+ * merged), until {@link #insertFresh} puts them into the graph, oldest first: so a row is found with its new vector
+ * from the version that wrote it on, and the cost of graph inserts is paid when the updater's budget allows
+ * ({@link IndexUpkeep}), not while the delta is applied. Below
  * {@link IndexSettings#exactSearchThreshold()} live items a search scans them all instead ({@link #searchExact}, also
  * the reference the tests and the benchmark measure recall against), and an index built that small keeps no graph at
  * all: inserting into a graph costs far more than a scan saves there, and a small catalogue's deltas (every row an
@@ -44,7 +49,7 @@ import java.util.stream.IntStream;
  * answers; {@link #degraded()} says when to rebuild ({@link #rebuiltAt}, from the live rows, off the updating thread,
  * while this index keeps answering).
  *
- * <p>One thread writes ({@link #upsert}, {@link #delete}, {@link #publish}); any number search.
+ * <p>One thread writes ({@link #upsert}, {@link #delete}, {@link #publish}, {@link #insertFresh}); any number search.
  */
 public final class ItemIndex {
 
@@ -60,10 +65,15 @@ public final class ItemIndex {
     private final long baseVersion;
     private final NodeVectors vectors = new NodeVectors();
     private final GraphIndexBuilder graph;
+    private final ForkJoinPool pool;
+    private GraphIndexBuilder inserter;
     private final ConcurrentHashMap<String, Integer> newestNode = new ConcurrentHashMap<>();
 
     private volatile Chunk[] chunks = new Chunk[0];
     private volatile int size;
+    /** Nodes below this are in the graph; the ones from it to {@link #size} are fresh (scanned by every search). */
+    private volatile int graphedBelow;
+
     private volatile long version;
     private int liveItems;
     private final boolean graphed;
@@ -82,6 +92,7 @@ public final class ItemIndex {
         this.baseVersion = baseVersion;
         this.version = baseVersion;
         this.graphed = graphed;
+        this.pool = pool;
         this.graph = new GraphIndexBuilder(
                 BuildScoreProvider.randomAccessScoreProvider(vectors, SIMILARITY),
                 dim,
@@ -103,6 +114,7 @@ public final class ItemIndex {
         }
         if (index.graphed) {
             index.connectAll(pool);
+            index.graphedBelow = index.size;
         }
         index.publish(version);
         return index;
@@ -128,6 +140,11 @@ public final class ItemIndex {
     /** Nodes in the graph: live items plus the replaced and deleted rows still routing. */
     public int nodes() {
         return size;
+    }
+
+    /** Rows appended since they were last inserted into the graph, which every search scans (0 without a graph). */
+    public int freshRows() {
+        return graphed ? size - graphedBelow : 0;
     }
 
     /** Whether searches walk a graph (false: an index built below the exact-search threshold scans). */
@@ -167,10 +184,47 @@ public final class ItemIndex {
         if (previous != null && isLive(previous)) {
             removeNode(previous, atVersion);
         }
-        int node = append(itemId, info, vector, atVersion, previous == null ? -1 : previous);
-        if (graphed) {
-            graph.addGraphNode(node, vectors.getVector(node));
+        append(itemId, info, vector, atVersion, previous == null ? -1 : previous);
+    }
+
+    /**
+     * Inserts up to {@code max} fresh rows into the graph, oldest first, with {@link IndexSettings#insertBeamWidth()}
+     * candidates each; a search keeps finding each of them meanwhile, by its scan until the insert is complete.
+     *
+     * @return how many were inserted
+     */
+    public int insertFresh(int max) {
+        if (!graphed) {
+            return 0;
         }
+        GraphIndexBuilder builder = inserter();
+        int inserted = 0;
+        while (inserted < max && graphedBelow < size) {
+            int node = graphedBelow;
+            builder.addGraphNode(node, vectors.getVector(node));
+            graphedBelow = node + 1;
+            inserted++;
+        }
+        return inserted;
+    }
+
+    /** The builder that places fresh rows into the built graph: the build's own, or one with a narrower beam. */
+    private GraphIndexBuilder inserter() {
+        if (inserter == null) {
+            inserter = settings.insertBeamWidth() == settings.beamWidth()
+                    ? graph
+                    : new GraphIndexBuilder(
+                            BuildScoreProvider.randomAccessScoreProvider(vectors, SIMILARITY),
+                            dim,
+                            (OnHeapGraphIndex) graph.getGraph(),
+                            settings.insertBeamWidth(),
+                            1.2f,
+                            1.2f,
+                            false,
+                            pool,
+                            pool);
+        }
+        return inserter;
     }
 
     /** Removes {@code itemId} from {@code atVersion} on; unknown items are ignored. */
@@ -314,8 +368,25 @@ public final class ItemIndex {
         }
         checkQuery(query, atVersion);
         int rel = (int) (atVersion - baseVersion);
+        // read before the size: every node below it is complete in the graph, every one from it on is scanned
+        int inGraph = graphedBelow;
         int bound = size;
-        IntPredicate accept = node -> visibleAt(node, rel, bound) && !exclude.excludes(chunk(node).ids[offset(node)]);
+        List<ScoredItem> fromGraph = inGraph == 0 ? List.of() : walk(query, k, rel, inGraph, exclude, searchBeamWidth);
+        if (inGraph == bound) {
+            return fromGraph;
+        }
+        List<ScoredItem> fresh = scan(query, k, rel, inGraph, bound, exclude);
+        List<ScoredItem> merged = new ArrayList<>(fromGraph.size() + fresh.size());
+        merged.addAll(fromGraph);
+        merged.addAll(fresh);
+        merged.sort((a, b) -> Float.compare(b.score(), a.score()));
+        return merged.size() > k ? new ArrayList<>(merged.subList(0, k)) : merged;
+    }
+
+    /** The graph's best {@code k} among the nodes below {@code inGraph} visible at {@code rel}. */
+    private List<ScoredItem> walk(float[] query, int k, int rel, int inGraph, ItemFilter exclude, int searchBeamWidth) {
+        // a node being inserted may be reached before it is complete; the scan answers for it, so the walk skips it
+        IntPredicate accept = node -> visibleAt(node, rel, inGraph) && !exclude.excludes(chunk(node).ids[offset(node)]);
         VectorFloat<?> q = VECTORS.createFloatVector(query);
         SearchResult result;
         try (GraphSearcher searcher = new GraphSearcher(graph.getGraph())) {
@@ -343,11 +414,14 @@ public final class ItemIndex {
     /** As {@link #search}, by scanning every live row: exact, the reference for recall. */
     public List<ScoredItem> searchExact(float[] query, int k, long atVersion, ItemFilter exclude) {
         checkQuery(query, atVersion);
-        int rel = (int) (atVersion - baseVersion);
-        int bound = size;
+        return scan(query, k, (int) (atVersion - baseVersion), 0, size, exclude);
+    }
+
+    /** The best {@code k} of the nodes from {@code from} to {@code bound} visible at {@code rel}, exactly. */
+    private List<ScoredItem> scan(float[] query, int k, int rel, int from, int bound, ItemFilter exclude) {
         PriorityQueue<long[]> best = new PriorityQueue<>(
                 k + 1, (a, b) -> Float.compare(Float.intBitsToFloat((int) a[1]), Float.intBitsToFloat((int) b[1])));
-        for (int node = 0; node < bound; node++) {
+        for (int node = from; node < bound; node++) {
             if (!visibleAt(node, rel, bound)) {
                 continue;
             }

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * model-sync rules every consumer shares ({@link ReplicaSync}). It starts at the newest complete FULL update on the
  * topic (found from the tail, {@link UpdateLogTail}), not at the beginning, and is caught up once it has read to the
  * end offsets the topic had when it started. A FULL is built on a background thread and swapped in between two
- * polls; a degraded index is rebuilt the same way ({@link ServingModel#maintain}). What it does with each record,
+ * polls; between polls the index's graph is kept current within its CPU budget ({@link ServingModel#maintain}). What it does with each record,
  * bad ones included, is {@link ModelUpdateIntake}'s.
  */
 public final class ModelUpdatesFollower implements AutoCloseable {
@@ -126,15 +126,22 @@ public final class ModelUpdatesFollower implements AutoCloseable {
                     topic,
                     positions(kafka, partitions),
                     ends);
+            Duration poll = POLL;
             while (running) {
-                ConsumerRecords<byte[], byte[]> records = kafka.poll(POLL);
+                ConsumerRecords<byte[], byte[]> records = kafka.poll(poll);
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     take(record);
                 }
                 intake.swapIfAssembled();
                 ServingModel model = sync.current();
-                if (model != null && model.maintain()) {
-                    metrics.indexRebuilt();
+                poll = POLL;
+                if (model != null) {
+                    if (model.maintain()) {
+                        metrics.indexRebuilt();
+                    }
+                    // graph upkeep runs in slices between polls: wait no longer than until the next one may run
+                    poll = Duration.ofNanos(Math.min(POLL.toNanos(), model.upkeepWaitNanos()));
+                    metrics.freshItemRows(model.view().index().freshRows());
                 }
                 if (!caughtUp && reached(kafka, ends)) {
                     caughtUp = true;

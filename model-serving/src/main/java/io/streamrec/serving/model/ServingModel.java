@@ -9,13 +9,13 @@ import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.ItemRow;
 import io.streamrec.schemas.Tombstone;
 import io.streamrec.serving.index.IndexSettings;
+import io.streamrec.serving.index.IndexUpkeep;
 import io.streamrec.serving.index.ItemIndex;
 import io.streamrec.serving.index.ItemInfo;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Readers take a {@link View}: the index and the version it answers at, published as one reference after each
  * delta, so an answer never mixes versions. Encoding holds a read lock that a delta's encoder update takes for
- * writing (the encoder's weights change in place; its delta is small). A degraded index is rebuilt in the background
- * from its live rows; the deltas applied meanwhile are replayed on the rebuilt index before it is swapped in, so
- * answers never pause.
+ * writing (the encoder's weights change in place; its delta is small). A delta only appends its item rows, which
+ * answers find by an exact scan at once; {@link #maintain} inserts them into the graph and rebuilds a degraded index
+ * within a CPU budget ({@link IndexUpkeep}); the deltas applied during a rebuild are replayed on the rebuilt index
+ * before it is swapped in, so answers never pause.
  *
  * <p>{@link #applyDelta} and {@link #maintain} run on the one updating thread. A model swapped out by a newer FULL
  * is closed once the last request holding it has released it ({@link #tryAcquire}, {@link #release}).
@@ -48,20 +49,19 @@ public final class ServingModel implements Replica {
     private final String encoderName;
     private final EncoderReplica encoder;
     private final ReentrantReadWriteLock encoderLock = new ReentrantReadWriteLock();
-    private final ForkJoinPool buildPool;
+    private final IndexUpkeep upkeep;
     private final AtomicInteger references = new AtomicInteger(1);
     private final long createdAt;
 
     private volatile View view;
-    private CompletableFuture<ItemIndex> rebuild;
-    private final List<CompleteUpdate> sinceRebuild = new ArrayList<>();
     private int rebuilds;
+    private long upkeepWaitNanos;
 
-    private ServingModel(String modelName, EncoderReplica encoder, ItemIndex index, ForkJoinPool buildPool, long at) {
+    private ServingModel(String modelName, EncoderReplica encoder, ItemIndex index, IndexSettings settings, long at) {
         this.modelName = modelName;
         this.encoderName = encoder.encoderName();
         this.encoder = encoder;
-        this.buildPool = buildPool;
+        this.upkeep = new IndexUpkeep(modelName, settings);
         this.createdAt = at;
         this.view = new View(index, index.version());
     }
@@ -81,7 +81,7 @@ public final class ServingModel implements Replica {
                 rows.size(),
                 encoder.encoderName(),
                 (System.nanoTime() - started) / 1_000_000);
-        return new ServingModel(full.modelName(), encoder, index, pool, full.createdAt());
+        return new ServingModel(full.modelName(), encoder, index, settings, full.createdAt());
     }
 
     private static int outputDim(CompleteUpdate full) {
@@ -132,7 +132,17 @@ public final class ServingModel implements Replica {
 
     /** Whether a rebuilt index is being built in the background. */
     public boolean rebuilding() {
-        return rebuild != null;
+        return upkeep.rebuilding();
+    }
+
+    /** What keeps the index current, with its counters. */
+    public IndexUpkeep upkeep() {
+        return upkeep;
+    }
+
+    /** How long the updating thread may wait before the next {@link #maintain} is useful, as of the last one. */
+    public long upkeepWaitNanos() {
+        return upkeepWaitNanos;
     }
 
     /** How often the index was rebuilt from its live rows. */
@@ -161,9 +171,7 @@ public final class ServingModel implements Replica {
             }
         });
         applyItems(current.index(), delta);
-        if (rebuild != null) {
-            sinceRebuild.add(delta);
-        }
+        upkeep.applied(index -> applyItems(index, delta));
         encoderLock.writeLock().lock();
         try {
             encoder.applyDelta(delta);
@@ -188,37 +196,18 @@ public final class ServingModel implements Replica {
     }
 
     /**
-     * On the updating thread, between updates: starts rebuilding a degraded index in the background, and swaps a
-     * finished rebuild in after replaying the deltas it missed.
+     * On the updating thread, between updates: one step of {@link IndexUpkeep} (fresh rows into the graph, or a
+     * rebuild started or swapped in), within the index's CPU budget.
      *
      * @return true if a rebuilt index was swapped in
      */
     public boolean maintain() {
         View current = view;
-        if (rebuild == null) {
-            if (current.index().degraded()) {
-                long at = current.version();
-                ItemIndex degraded = current.index();
-                LOG.info(
-                        "rebuilding the item index of '{}' at version {}: {}", modelName, at, degraded.rebuildReason());
-                rebuild = CompletableFuture.supplyAsync(() -> degraded.rebuiltAt(at, buildPool), buildPool);
-            }
+        IndexUpkeep.Step step = upkeep.step(current.index());
+        upkeepWaitNanos = step.waitNanos();
+        ItemIndex rebuilt = step.rebuilt();
+        if (rebuilt == null) {
             return false;
-        }
-        if (!rebuild.isDone()) {
-            return false;
-        }
-        ItemIndex rebuilt;
-        try {
-            rebuilt = rebuild.join();
-        } catch (RuntimeException e) {
-            LOG.warn("rebuilding the item index of '{}' failed; the current one goes on answering", modelName, e);
-            rebuild = null;
-            sinceRebuild.clear();
-            return false;
-        }
-        for (CompleteUpdate missed : sinceRebuild) {
-            applyItems(rebuilt, missed);
         }
         rebuilt.publish(current.version());
         encoderLock.writeLock().lock();
@@ -227,10 +216,8 @@ public final class ServingModel implements Replica {
         } finally {
             encoderLock.writeLock().unlock();
         }
-        rebuild = null;
-        sinceRebuild.clear();
         rebuilds++;
-        LOG.info(
+        LOG.debug(
                 "swapped in the rebuilt item index of '{}' at version {} ({} items)",
                 modelName,
                 current.version(),
@@ -269,6 +256,7 @@ public final class ServingModel implements Replica {
     /** Gives back a request's reference. */
     public void release() {
         if (references.decrementAndGet() == 0) {
+            upkeep.close();
             encoder.close();
         }
     }
