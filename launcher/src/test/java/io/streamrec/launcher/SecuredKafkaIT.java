@@ -55,7 +55,8 @@ import picocli.CommandLine;
  * that takes only SCRAM-SHA-512 logins, the pipeline's user created through the Admin API. {@code produce}, the job's
  * sources and sinks, the run's own clients and the service the run starts all get in with one properties file whose
  * password is kept in another file (Kafka's file config provider); nothing they print, write or log holds a secret;
- * and a wrong password stops {@code produce}, {@code run} and {@code serve} at once with a message that says so.
+ * and a wrong password stops {@code produce}, {@code run} and {@code serve} at once with a message that says so. The
+ * run's service answers HTTPS only (a key store signed by the test's CA) and only with its bearer token.
  */
 class SecuredKafkaIT {
 
@@ -64,7 +65,7 @@ class SecuredKafkaIT {
     // more than the trainer's mixing buffer (16 batches of 256), so that it trains and publishes deltas
     private static final int EVENTS = 8_000;
     private static final String USER = "streamrec-pipeline";
-    private static final Pattern SERVING = Pattern.compile("Serving recommendations at (http://127\\.0\\.0\\.1:\\d+)");
+    private static final Pattern SERVING = Pattern.compile("Serving recommendations at (https://127\\.0\\.0\\.1:\\d+)");
 
     @TempDir
     static Path dir;
@@ -73,6 +74,7 @@ class SecuredKafkaIT {
     private static TestCertificates certificates;
     private static String password;
     private static String adminPassword;
+    private static String servingToken;
     private static Path clientProperties;
     private static SecretLogWatch logs;
 
@@ -81,8 +83,9 @@ class SecuredKafkaIT {
         SecureRandom random = new SecureRandom();
         password = "pipeline-" + Long.toHexString(random.nextLong());
         adminPassword = "admin-" + Long.toHexString(random.nextLong());
+        servingToken = "token-" + Long.toHexString(random.nextLong());
         certificates = TestCertificates.create(dir);
-        logs = SecretLogWatch.start(List.of(password, adminPassword, certificates.password()));
+        logs = SecretLogWatch.start(List.of(password, adminPassword, certificates.password(), servingToken));
         broker = EmbeddedKafkaBroker.builder()
                 .secured(new SecuredListener(
                         certificates.keyStore(),
@@ -148,6 +151,9 @@ class SecuredKafkaIT {
     void producedEventsBecomeVectorsAndRecommendationsThroughTheSecuredBroker() throws Exception {
         String bootstrap = broker.bootstrapServers();
         Path summary = dir.resolve("summary.json");
+        // the broker's key store is valid for 127.0.0.1, so the service can use it too
+        Path keyStorePassword = Files.writeString(dir.resolve("keystore-password"), certificates.password() + "\n");
+        Path token = Files.writeString(dir.resolve("serving-token"), servingToken + "\n");
         StringWriter runOut = new StringWriter();
         CommandLine run = StreamrecCommand.commandLine();
         run.setOut(new PrintWriter(runOut, true)).setErr(new PrintWriter(runOut, true));
@@ -175,7 +181,13 @@ class SecuredKafkaIT {
                 "--summary-json",
                 summary.toString(),
                 "--serving-port",
-                "0"));
+                "0",
+                "--serving-tls-keystore",
+                certificates.keyStore().toString(),
+                "--serving-tls-keystore-password-file",
+                keyStorePassword.toString(),
+                "--serving-auth-token-file",
+                token.toString()));
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (!runOut.toString().contains("running on a local cluster")) {
             assertThat(running).as(runOut.toString()).isNotDone();
@@ -209,7 +221,8 @@ class SecuredKafkaIT {
             lastUser = events.limit(EVENTS).reduce((a, b) -> b).orElseThrow().getUserId();
         }
         URI recommendations = URI.create(serving.group(1) + "/v1/users/" + lastUser + "/recommendations?k=10");
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http =
+                HttpClient.newBuilder().sslContext(certificates.clientContext()).build();
         long answerDeadline = System.nanoTime() + Duration.ofSeconds(100).toNanos();
         HttpResponse<String> answer;
         do {
@@ -218,9 +231,16 @@ class SecuredKafkaIT {
                     .as("ten recommendations from the run's service: %s", runOut)
                     .isLessThan(answerDeadline);
             Thread.sleep(500);
-            answer = http.send(HttpRequest.newBuilder(recommendations).build(), HttpResponse.BodyHandlers.ofString());
+            answer = http.send(
+                    HttpRequest.newBuilder(recommendations)
+                            .header("Authorization", "Bearer " + servingToken)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } while (answer.statusCode() != 200
                 || JSON.readTree(answer.body()).get("items").size() < 10);
+        HttpResponse<String> withoutToken =
+                http.send(HttpRequest.newBuilder(recommendations).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(withoutToken.statusCode()).as(withoutToken.body()).isEqualTo(401);
 
         assertThat(running.get(200, TimeUnit.SECONDS)).as(runOut.toString()).isZero();
         assertThat(runOut.toString()).contains("Using Kafka at " + bootstrap + " (SASL_SSL, SCRAM-SHA-512)");
@@ -244,7 +264,7 @@ class SecuredKafkaIT {
         assertThat(withVector).isSubsetOf(users).hasSizeGreaterThan(users.size() * 9 / 10);
 
         String printed = runOut + produceOut.toString() + Files.readString(summary, StandardCharsets.UTF_8);
-        for (String secret : List.of(password, adminPassword, certificates.password())) {
+        for (String secret : List.of(password, adminPassword, certificates.password(), servingToken)) {
             assertThat(printed).as("what the commands printed and wrote").doesNotContain(secret);
         }
         assertNoSecretLogged();

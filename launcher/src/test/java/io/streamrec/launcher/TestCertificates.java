@@ -13,6 +13,8 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -30,9 +32,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * the broker's PKCS12 key store and a PKCS12 trust store holding the CA; nothing is read from or left in the source
  * tree.
  */
-record TestCertificates(Path keyStore, Path trustStore, String password) {
+public record TestCertificates(Path keyStore, Path trustStore, String password) {
 
-    static TestCertificates create(Path dir) throws Exception {
+    public static TestCertificates create(Path dir) throws Exception {
         String password = "store-" + Long.toHexString(new SecureRandom().nextLong());
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(2048);
@@ -74,6 +76,15 @@ record TestCertificates(Path keyStore, Path trustStore, String password) {
             trust.store(out, password.toCharArray());
         }
         return new TestCertificates(keyStore, trustStore, password);
+    }
+
+    /** A TLS client context that trusts the test's CA, as a client of the broker or the service holds it. */
+    public SSLContext clientContext() throws Exception {
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(KeyStore.getInstance(trustStore.toFile(), password.toCharArray()));
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), new SecureRandom());
+        return context;
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair issuer) throws Exception {

@@ -6,7 +6,6 @@ import io.streamrec.serving.http.TlsContext;
 import io.streamrec.serving.index.IndexSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -245,7 +244,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .dataDir(dataDir)
                 .userVectorsTopic(userVectorsTopic)
                 .modelUpdatesTopic(modelUpdatesTopic)
-                .authToken(authTokenFile == null ? null : readSecret("--auth-token-file", authTokenFile))
+                .authToken(authTokenFile == null ? null : SecretFile.read("--auth-token-file", authTokenFile))
                 .tls(tlsKeyStore, tlsKeyStorePassword())
                 .maxK(maxK)
                 .diversityWeight(diversityWeight)
@@ -257,7 +256,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .build();
     }
 
-    private String tlsKeyStorePassword() throws IOException {
+    private String tlsKeyStorePassword() {
         if (tlsKeyStore == null) {
             if (tlsKeyStorePasswordFile != null) {
                 throw new IllegalArgumentException("--tls-keystore-password-file applies to --tls-keystore only");
@@ -268,14 +267,7 @@ public final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--tls-keystore needs --tls-keystore-password-file (the store's"
                     + " password, kept in a file so that it stays off the command line)");
         }
-        return readSecret("--tls-keystore-password-file", tlsKeyStorePasswordFile);
-    }
-
-    private static String readSecret(String option, Path file) throws IOException {
-        if (!Files.isReadable(file)) {
-            throw new IllegalArgumentException(option + " " + file + " cannot be read");
-        }
-        return Files.readString(file, StandardCharsets.UTF_8).trim();
+        return SecretFile.read("--tls-keystore-password-file", tlsKeyStorePasswordFile);
     }
 
     /** Titles and genres from a MovieLens folder (ml-latest-small's movies.csv or ml-1m's movies.dat), or none. */

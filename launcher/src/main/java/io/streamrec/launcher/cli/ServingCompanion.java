@@ -15,7 +15,9 @@ import io.streamrec.model.data.EventDataset;
 import io.streamrec.model.data.ItemDescription;
 import io.streamrec.model.data.MovieLensDataset;
 import io.streamrec.serving.RecommendationService;
+import io.streamrec.serving.SecretFile;
 import io.streamrec.serving.ServingConfig;
+import io.streamrec.serving.http.TlsContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -50,9 +52,37 @@ final class ServingCompanion implements RunCompanion {
             .withDescription("Port of the serving API; 0 picks any free port.")
             .withCheck(Check.between(0, 65_535));
 
+    static final Option<String> SERVING_AUTH_TOKEN_FILE = Option.key("serving-auth-token-file")
+            .stringType()
+            .noDefaultValue()
+            .withDefaultText("no token")
+            .withDescription("Require `Authorization: Bearer <token>` on the serving API's /v1 requests, the token"
+                    + " being this file's content (trimmed). Set it before opening the run with --bind-address.");
+
+    static final Option<String> SERVING_TLS_KEYSTORE = Option.key("serving-tls-keystore")
+            .stringType()
+            .noDefaultValue()
+            .withDefaultText("plain HTTP")
+            .withDescription("Answer HTTPS only, with the key and certificate in this PKCS12 (or JKS) key store."
+                    + " Needs --serving-tls-keystore-password-file.");
+
+    static final Option<String> SERVING_TLS_KEYSTORE_PASSWORD_FILE = Option.key("serving-tls-keystore-password-file")
+            .stringType()
+            .noDefaultValue()
+            .withDefaultText("none")
+            .withDescription("File holding the password of --serving-tls-keystore and of its key (trimmed). Never"
+                    + " printed.");
+
     /** The options of the serving API inside {@code streamrec run}. */
     static final OptionTable OPTIONS = OptionTable.builder("streamrec run serving options")
-            .section("Serving", SERVING, SERVING_PORT)
+            .section(
+                    "Serving",
+                    SERVING,
+                    SERVING_PORT,
+                    SERVING_AUTH_TOKEN_FILE,
+                    SERVING_TLS_KEYSTORE,
+                    SERVING_TLS_KEYSTORE_PASSWORD_FILE)
+            .crossCheck(ServingCompanion::checkSecrets)
             .build();
 
     private final Settings settings;
@@ -93,6 +123,33 @@ final class ServingCompanion implements RunCompanion {
         return service;
     }
 
+    /**
+     * The token and key store files are read and the key store opened while the options are checked, so a wrong path
+     * or password stops the run before its broker and job start, with the job's other problems.
+     */
+    private static void checkSecrets(Settings settings, OptionTable.Problems problems) {
+        Optional<String> keyStore = settings.getOptional(SERVING_TLS_KEYSTORE);
+        Optional<String> passwordFile = settings.getOptional(SERVING_TLS_KEYSTORE_PASSWORD_FILE);
+        try {
+            settings.getOptional(SERVING_AUTH_TOKEN_FILE)
+                    .ifPresent(file -> SecretFile.read(problems.name(SERVING_AUTH_TOKEN_FILE), Path.of(file)));
+            if (keyStore.isPresent() != passwordFile.isPresent()) {
+                problems.add(problems.name(SERVING_TLS_KEYSTORE) + " and "
+                        + problems.name(SERVING_TLS_KEYSTORE_PASSWORD_FILE)
+                        + " go together: give both (the password stays in a file, off the command line) or neither");
+            } else if (keyStore.isPresent()) {
+                String passwordOption = problems.name(SERVING_TLS_KEYSTORE_PASSWORD_FILE);
+                TlsContext.fromKeyStore(
+                        Path.of(keyStore.get()),
+                        SecretFile.read(passwordOption, Path.of(passwordFile.get())),
+                        problems.name(SERVING_TLS_KEYSTORE),
+                        passwordOption);
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+    }
+
     /** The service's configuration for a run of {@code config}. */
     ServingConfig servingConfig(StreamrecJobConfig config) {
         String address = bindAddress.get();
@@ -102,6 +159,15 @@ final class ServingCompanion implements RunCompanion {
                 .bindAddress(address)
                 .port(settings.getOptional(SERVING_PORT)
                         .orElseGet(() -> freePortPreferring(address, ServingConfig.DEFAULT_PORT)))
+                .authToken(settings.getOptional(SERVING_AUTH_TOKEN_FILE)
+                        .map(file -> SecretFile.read("--" + SERVING_AUTH_TOKEN_FILE.key(), Path.of(file)))
+                        .orElse(null))
+                .tls(
+                        settings.getOptional(SERVING_TLS_KEYSTORE).map(Path::of).orElse(null),
+                        settings.getOptional(SERVING_TLS_KEYSTORE_PASSWORD_FILE)
+                                .map(file ->
+                                        SecretFile.read("--" + SERVING_TLS_KEYSTORE_PASSWORD_FILE.key(), Path.of(file)))
+                                .orElse(null))
                 .modelName(config.get(ModelSettings.MODEL))
                 .userVectorsTopic(config.topics().userVectors())
                 .modelUpdatesTopic(config.topics().modelUpdates())

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.flink.job.JobOptions;
 import io.streamrec.flink.job.StreamrecJobConfig;
+import io.streamrec.launcher.TestCertificates;
 import io.streamrec.launcher.runtime.RunCompanion;
 import io.streamrec.serving.ServingConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,6 +93,62 @@ class ServingCompanionTest {
         assertThat(servingConfigOf("run", "--bind-address", "0.0.0.0", "--serving-port", "0")
                         .bindAddress())
                 .isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void theServiceBesideTheJobTakesItsTokenAndKeyStoreFromFiles() throws Exception {
+        TestCertificates certificates = TestCertificates.create(dir);
+        Path password = Files.writeString(dir.resolve("keystore-password"), certificates.password() + "\n");
+        Path token = Files.writeString(dir.resolve("token"), "  s3cret-token\n");
+
+        ServingConfig secured = servingConfigOf(
+                "run",
+                "--serving-port",
+                "0",
+                "--serving-tls-keystore",
+                certificates.keyStore().toString(),
+                "--serving-tls-keystore-password-file",
+                password.toString(),
+                "--serving-auth-token-file",
+                token.toString());
+
+        assertThat(secured.tls()).isTrue();
+        assertThat(secured.tlsKeyStore()).isEqualTo(certificates.keyStore());
+        assertThat(secured.tlsKeyStorePassword()).isEqualTo(certificates.password());
+        assertThat(secured.authToken()).as("trimmed").isEqualTo("s3cret-token");
+        ServingConfig plain = servingConfigOf("run", "--serving-port", "0");
+        assertThat(plain.tls()).isFalse();
+        assertThat(plain.authToken()).isNull();
+    }
+
+    @Test
+    void aWrongServingSecretStopsTheRunBeforeAnythingStartsWithoutPrintingIt() throws Exception {
+        TestCertificates certificates = TestCertificates.create(dir);
+        String wrong = "not-the-password-4711";
+        Path wrongPassword = Files.writeString(dir.resolve("wrong-password"), wrong);
+        String keyStore = certificates.keyStore().toString();
+
+        Outcome alone = execute("run", "--no-replay", "--serving-tls-keystore", keyStore);
+        Outcome wrongOne = execute(
+                "run",
+                "--no-replay",
+                "--serving-tls-keystore",
+                keyStore,
+                "--serving-tls-keystore-password-file",
+                wrongPassword.toString());
+        Outcome noToken = execute("run", "--no-replay", "--serving-auth-token-file", "/no/such/token");
+
+        assertThat(alone.exitCode()).as(alone.err()).isEqualTo(2);
+        assertThat(alone.err()).contains("--serving-tls-keystore and --serving-tls-keystore-password-file go together");
+        assertThat(wrongOne.exitCode()).as(wrongOne.err()).isEqualTo(2);
+        assertThat(wrongOne.err())
+                .contains("did not open with the given password: check --serving-tls-keystore-password-file")
+                .doesNotContain(wrong);
+        assertThat(noToken.exitCode()).as(noToken.err()).isEqualTo(2);
+        assertThat(noToken.err()).contains("--serving-auth-token-file /no/such/token cannot be read");
+        for (Outcome outcome : List.of(alone, wrongOne, noToken)) {
+            assertThat(outcome.out()).as("nothing started").doesNotContain("Kafka broker");
+        }
     }
 
     @Test

@@ -25,9 +25,16 @@ public final class TlsContext {
      * @throws IllegalArgumentException naming the store and what to change; never the password
      */
     public static SSLContext fromKeyStore(Path keyStore, String password) {
+        return fromKeyStore(keyStore, password, "--tls-keystore", "--tls-keystore-password-file");
+    }
+
+    /**
+     * As {@link #fromKeyStore(Path, String)}, its problems naming the options that gave the store and its password.
+     */
+    public static SSLContext fromKeyStore(Path keyStore, String password, String storeOption, String passwordOption) {
         if (!Files.isRegularFile(keyStore) || !Files.isReadable(keyStore)) {
-            throw new IllegalArgumentException(
-                    "TLS key store " + keyStore + " does not exist or cannot be read by this user (--tls-keystore)");
+            throw new IllegalArgumentException("TLS key store " + keyStore
+                    + " does not exist or cannot be read by this user (" + storeOption + ")");
         }
         char[] secret = password.toCharArray();
         KeyStore store;
@@ -35,8 +42,8 @@ public final class TlsContext {
             store = KeyStore.getInstance(keyStore.toFile(), secret);
         } catch (IOException e) {
             if (e.getCause() instanceof UnrecoverableKeyException) {
-                throw new IllegalArgumentException("TLS key store " + keyStore
-                        + " did not open with the given password: check --tls-keystore-password-file");
+                throw new IllegalArgumentException(
+                        "TLS key store " + keyStore + " did not open with the given password: check " + passwordOption);
             }
             throw new IllegalArgumentException(
                     "TLS key store " + keyStore + " cannot be read: " + e.getMessage()
