@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -29,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.SortedSet;
@@ -39,8 +41,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntToDoubleFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -185,8 +185,10 @@ class SoakIT {
             for (int i = 0; i < scenario.accepted.size(); i++) {
                 indexOfEvent.put(scenario.accepted.get(i).getEventId(), i);
             }
-            try (CommittedVectorsTail tail = new CommittedVectorsTail(bootstrap, topics.userVectors())) {
+            try (CommittedVectorsTail tail = new CommittedVectorsTail(bootstrap, topics.userVectors());
+                    TaskManagerSupervisor supervisor = TaskManagerSupervisor.start(flink)) {
                 long loadStart = System.nanoTime();
+                LocalTime clockAtLoadStart = LocalTime.now();
                 CompletableFuture<Void> offering = CompletableFuture.runAsync(
                         () -> offer(bootstrap, topics.events(), scenario, pace::dueSec, ackedAt, landed, null));
                 double loadSec = pace.dueSec(count);
@@ -196,7 +198,9 @@ class SoakIT {
                 for (int f = 0; f < faultKinds.size(); f++) {
                     sleepUntil(loadStart, times.get(f));
                     injected.add(seconds(System.nanoTime() - loadStart));
-                    details.add(inject(faultKinds.get(f), flink, kafka, bootstrap));
+                    synchronized (supervisor.lock()) {
+                        details.add(inject(faultKinds.get(f), flink, kafka, bootstrap));
+                    }
                     LOG.info("Soak: fault {} ({}) at {} s", f + 1, faultKinds.get(f), injected.get(f));
                 }
                 offering.join();
@@ -209,6 +213,7 @@ class SoakIT {
                     Thread.sleep(500);
                 }
                 double drainedAt = seconds(System.nanoTime() - loadStart);
+                supervisor.check();
                 flink.awaitTaskManagers(2, TIMEOUT);
 
                 OfferedRateRecovery toOfferedRate = OfferedRateRecovery.of(
@@ -227,10 +232,25 @@ class SoakIT {
                             details.get(f)));
                 }
                 ObjectNode report = oracle(scenario, landed, bootstrap, topics, faults, loadSec, drainedAt);
+                ArrayNode restarts = report.putArray("taskManagersEndedOnTheirOwn");
+                for (TaskManagerSupervisor.Restart restart : supervisor.restarts()) {
+                    restarts.addObject()
+                            .put("taskManager", restart.taskManager())
+                            .put("atSec", round(seconds(restart.atNanos() - loadStart)))
+                            .put("reason", restart.reason());
+                }
                 if (pace.bursts()) {
                     report.set(
                             "burst",
-                            burstFigures(flink, loadStart, loadSec, scenario, ackedAt, tail.firstSeen, indexOfEvent));
+                            burstFigures(
+                                    flink,
+                                    loadStart,
+                                    clockAtLoadStart,
+                                    loadSec,
+                                    scenario,
+                                    ackedAt,
+                                    tail.firstSeen,
+                                    indexOfEvent));
                 }
                 Path summary = Path.of(System.getProperty("soak.summary", "target/soak-summary.json"));
                 Files.createDirectories(summary.toAbsolutePath().getParent());
@@ -544,11 +564,13 @@ class SoakIT {
     /**
      * What a burst did: vectors committed per 5 s (they never stop), the longest gap between two committed vectors
      * while events were waiting, the largest event-to-committed-vector lag, how long after the burst the job caught
-     * up with every event offered until its end, and the trainer's share of examples trained.
+     * up with every event offered until its end, and what the trainer saw and trained before, during and after the
+     * burst (it must sample a burst's examples rather than hold the vector path back).
      */
     private ObjectNode burstFigures(
             FlinkSessionCluster flink,
             long loadStart,
+            LocalTime clockAtLoadStart,
             double loadSec,
             MovieLensScenario scenario,
             AtomicLongArray ackedAt,
@@ -591,38 +613,30 @@ class SoakIT {
         burst.put(
                 "caughtUpAfterBurstSec",
                 round(recoverySec(pace.burstEnd(), loadStart, scenario, ackedAt, firstSeen, indexOfEvent)));
-        burst.put("trainerFractionTrainedLast", trainerFractionTrained(flink));
+        TrainerProgress trainer = TrainerProgress.read(
+                IntStream.rangeClosed(1, flink.taskManagerCount())
+                        .mapToObj(tm -> flink.dir().resolve("taskmanager-" + tm + ".log"))
+                        .toList(),
+                clockAtLoadStart);
+        burst.put("trainerFractionTrainedLast", round(trainer.fractionTrained() * 1000) / 1000);
+        ObjectNode trainerWindows = burst.putObject("trainer");
+        double start = pace.burstStart();
+        double end = pace.burstEnd();
+        putTrainerWindow(trainerWindows, "before", trainer.between(Math.max(0, start - pace.burstSeconds()), start));
+        putTrainerWindow(trainerWindows, "during", trainer.between(start, end));
+        putTrainerWindow(trainerWindows, "after", trainer.between(end, Math.min(loadSec, end + pace.burstSeconds())));
         return burst;
     }
 
-    private static final Pattern TRAINER_PROGRESS = Pattern.compile("seen (\\d+) trained (\\d+) \\(([\\d.]+)%\\)");
-
-    /**
-     * The trainer's trained share in its last periodic log line (examples still in its mixing buffer count as not
-     * trained, so at a few thousand examples the share stays well below 1 even when none was skipped).
-     */
-    private static double trainerFractionTrained(FlinkSessionCluster flink) throws Exception {
-        double result = Double.NaN;
-        long lastSeen = -1;
-        for (int tm = 1; tm <= flink.taskManagerCount(); tm++) {
-            Path log = flink.dir().resolve("taskmanager-" + tm + ".log");
-            if (!Files.exists(log)) {
-                continue;
-            }
-            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-                Matcher m = TRAINER_PROGRESS.matcher(line);
-                if (!m.find()) {
-                    continue;
-                }
-                long seenExamples = Long.parseLong(m.group(1));
-                double fraction = Double.parseDouble(m.group(3)) / 100;
-                if (seenExamples > lastSeen) {
-                    lastSeen = seenExamples;
-                    result = fraction;
-                }
-            }
-        }
-        return Double.isNaN(result) ? -1 : round(result * 1000) / 1000;
+    private static void putTrainerWindow(ObjectNode windows, String name, Optional<TrainerProgress.Window> window) {
+        window.ifPresent(w -> {
+            ObjectNode node = windows.putObject(name);
+            node.put("fromSec", round(w.fromSec()));
+            node.put("toSec", round(w.toSec()));
+            node.put("examplesSeenPerSec", round(w.seenPerSec()));
+            node.put("examplesTrainedPerSec", round(w.trainedPerSec()));
+            node.put("trainedShare", round(w.trainedShare() * 1000) / 1000);
+        });
     }
 
     /** {@code n} times in the middle 70 % of the load, seeded, at least a fifth of the load apart when they fit. */
@@ -726,17 +740,19 @@ class SoakIT {
             List<Fault> faults,
             double loadSec,
             double drainedAt) {
-        List<ConsumerRecord<byte[], byte[]>> features =
-                realRecords(KafkaTopicReader.readAll(bootstrap, topics.userFeatures()));
-        List<ConsumerRecord<byte[], byte[]>> vectors =
-                realRecords(KafkaTopicReader.readAll(bootstrap, topics.userVectors()));
+        // the topics are read as streams: a soak at a few thousand events a second commits millions of records
+        Map<String, Integer> applied = new HashMap<>();
+        Map<String, byte[]> lastSnapshot = new HashMap<>();
+        KafkaTopicReader.forEach(bootstrap, topics.userFeatures(), r -> {
+            if (isReal(r)) {
+                applied.merge(JobOutput.parse(r.value()).get("eventId").asText(), 1, Integer::sum);
+                // keyed by user: one partition holds a user's order, so the last record read is the user's last
+                lastSnapshot.put(new String(r.key(), StandardCharsets.UTF_8), r.value());
+            }
+        });
         List<ConsumerRecord<byte[], byte[]>> dlq = KafkaTopicReader.readAll(bootstrap, topics.eventsDlq());
         List<ConsumerRecord<byte[], byte[]>> updates = KafkaTopicReader.readAll(bootstrap, topics.modelUpdates());
 
-        Map<String, Integer> applied = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : features) {
-            applied.merge(JobOutput.parse(r.value()).get("eventId").asText(), 1, Integer::sum);
-        }
         long lost = scenario.accepted.stream()
                 .filter(e -> !applied.containsKey(e.getEventId()))
                 .count();
@@ -747,7 +763,8 @@ class SoakIT {
         Map<String, JsonNode> expected = new HashMap<>();
         scenario.expectedFinalSnapshots(IngestionCheck.POLICY)
                 .forEach((user, s) -> expected.put(user, JobOutput.parse(JsonCodecs.FEATURE_SNAPSHOT.encode(s))));
-        Map<String, JsonNode> actual = JobOutput.lastSnapshotPerUser(features);
+        Map<String, JsonNode> actual = new HashMap<>();
+        lastSnapshot.forEach((user, json) -> actual.put(user, JobOutput.parse(json)));
         Set<String> users = new TreeSet<>(expected.keySet());
         users.addAll(actual.keySet());
         long stateMismatches = users.stream()
@@ -764,18 +781,12 @@ class SoakIT {
                 .filter(letter -> good.contains(letter.source()))
                 .count();
 
-        Map<String, UserVector> last = new HashMap<>();
-        long vectorRegressions = 0;
-        for (ConsumerRecord<byte[], byte[]> r : vectors) {
-            UserVector v = VECTORS.decode(r.value());
-            UserVector previous = last.put(v.getUserId(), v);
-            if (previous != null
-                    && (v.getModelVersion() < previous.getModelVersion()
-                            || (v.getModelVersion() == previous.getModelVersion()
-                                    && v.getEventTime() < previous.getEventTime()))) {
-                vectorRegressions++;
+        VectorOrder vectorOrder = new VectorOrder();
+        KafkaTopicReader.forEach(bootstrap, topics.userVectors(), r -> {
+            if (isReal(r)) {
+                vectorOrder.accept(VECTORS.decode(r.value()));
             }
-        }
+        });
         long versionRegressions = 0;
         long previousVersion = Long.MIN_VALUE;
         for (ConsumerRecord<byte[], byte[]> r : updates) {
@@ -806,8 +817,8 @@ class SoakIT {
         report.put("stateMismatches", stateMismatches);
         report.put("goodInDlq", goodInDlq);
         report.put("dlq", dlq.size());
-        report.put("vectors", vectors.size());
-        report.put("vectorRegressions", vectorRegressions);
+        report.put("vectors", vectorOrder.vectors);
+        report.put("vectorRegressions", vectorOrder.regressions);
         report.put(
                 "modelVersions",
                 updates.stream()
@@ -836,10 +847,26 @@ class SoakIT {
         }
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> realRecords(List<ConsumerRecord<byte[], byte[]>> records) {
-        return records.stream()
-                .filter(r -> !new String(r.key(), StandardCharsets.UTF_8).startsWith(MovieLensScenario.SENTINEL_USER))
-                .toList();
+    /** Counts the vectors that go back for their user in (modelVersion, eventTime), keeping only each user's last. */
+    private static final class VectorOrder {
+        private final Map<String, long[]> last = new HashMap<>();
+        long vectors;
+        long regressions;
+
+        void accept(UserVector v) {
+            long[] previous = last.put(v.getUserId(), new long[] {v.getModelVersion(), v.getEventTime()});
+            vectors++;
+            if (previous != null
+                    && (v.getModelVersion() < previous[0]
+                            || (v.getModelVersion() == previous[0] && v.getEventTime() < previous[1]))) {
+                regressions++;
+            }
+        }
+    }
+
+    /** Not one of the watermark sentinels the soak produces after its load. */
+    private static boolean isReal(ConsumerRecord<byte[], byte[]> record) {
+        return !new String(record.key(), StandardCharsets.UTF_8).startsWith(MovieLensScenario.SENTINEL_USER);
     }
 
     /** Follows a topic of user vectors, committed records only, noting when each event's first vector appeared. */

@@ -133,10 +133,17 @@ class TaskManagerFailureIT {
             assertThat(running).as("TaskManagers running the job's tasks").isNotEmpty();
             int victim = running.first();
             long killedAt = System.nanoTime();
-            flink.taskManager(victim).kill();
-            // the replacement starts at once, as a supervisor (Kubernetes, systemd) would start it
-            flink.restartTaskManager(victim);
-            CheckpointingStatistics.RestoredCheckpointStatistics restored = awaitRestore(flink, job);
+            CheckpointingStatistics.RestoredCheckpointStatistics restored;
+            // the replacement is started by a supervisor, as Kubernetes or systemd would start it
+            try (TaskManagerSupervisor supervisor = TaskManagerSupervisor.start(flink)) {
+                flink.taskManager(victim).kill();
+                restored = awaitRestore(flink, job);
+                supervisor.check();
+                assertThat(supervisor.restarts())
+                        .as("the killed TaskManager, found ended and started again by the supervisor")
+                        .extracting(TaskManagerSupervisor.Restart::taskManager)
+                        .containsExactly(victim);
+            }
             long restoredAt = System.nanoTime();
             awaitStatus(flink, job, JobStatus.RUNNING);
             long runningAt = System.nanoTime();

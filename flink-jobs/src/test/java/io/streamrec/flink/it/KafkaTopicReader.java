@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -14,10 +16,23 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /** Reads a whole topic as it is now, committed records only, in partition order. */
 final class KafkaTopicReader {
 
+    private static final Duration STALL = Duration.ofSeconds(60);
+
     private KafkaTopicReader() {}
 
     /** Every committed record of {@code topic} up to its current end offsets. */
     static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, String topic) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        forEach(bootstrapServers, topic, records::add);
+        return records;
+    }
+
+    /**
+     * Hands every committed record of {@code topic} up to its current end offsets to {@code each}, in partition order,
+     * without holding them: a topic of millions of records is read in constant memory. Fails when a minute passes
+     * without a record.
+     */
+    static void forEach(String bootstrapServers, String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition()))
@@ -25,15 +40,17 @@ final class KafkaTopicReader {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            long deadline = System.nanoTime() + STALL.toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("Timed out reading " + topic + " up to " + end);
+                    throw new AssertionError("No record of " + topic + " for " + STALL + " before its end " + end);
                 }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
+                if (!batch.isEmpty()) {
+                    deadline = System.nanoTime() + STALL.toNanos();
+                }
+                batch.forEach(each);
             }
-            return records;
         }
     }
 
