@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The end-to-end benchmark of issue 4: the whole job ({@code streamrec run}: embedded Kafka, a local Flink cluster
@@ -22,12 +23,17 @@ import java.util.Locale;
  * <p>Per rate it prints, after a warm-up: the offered and the consumed events/s and the consumer lag (the job keeps
  * up when the lag stays bounded), the event-to-vector latency p50/p99 (replay send to the vector readable on
  * {@code user-vectors}), the trainer's examples/s and fraction trained, the delta interval achieved (mean and max
- * between the Kafka timestamps of consecutive deltas), and the load average before and after. Targets: 3,000
+ * between the Kafka timestamps of consecutive deltas), and the load average before and after; then where the run's
+ * CPU went over the same window, by thread group ({@link SteadyWindowCpu}: no profiler in the run). Targets: 3,000
  * events/s sustained with p99 at most 1 s and a delta every 10 s or less.
+ *
+ * <p>Options after {@code --} go to every {@code streamrec run} as they are, so one build compares a run with and
+ * without something (e.g. {@code -- --no-serving}: the job without the serving API beside it).
  *
  * <pre>
  * benchmarks/run e2e [--rates 1000,2000,3000] [--duration 150] [--warmup 45] [--model sdm] [--summary-json FILE]
  *     [-- extra run options]
+ * benchmarks/run e2e --rates 3000 -- --no-serving
  * benchmarks/run e2e --rates 3000 --run-java-opts "-XX:StartFlightRecording=filename=/tmp/e2e-{rate}.jfr,settings=profile"
  * </pre>
  */
@@ -79,6 +85,7 @@ public final class EndToEndBenchmark {
         Path work = Files.createTempDirectory("streamrec-e2e");
 
         List<String> rows = new ArrayList<>();
+        List<String> cpuRows = new ArrayList<>();
         ObjectNode report = JSON.createObjectNode();
         report.put("model", model);
         report.put("maxOutOfOrderness", maxOutOfOrderness);
@@ -127,15 +134,20 @@ public final class EndToEndBenchmark {
             command.addAll(extra);
             System.out.printf(Locale.ROOT, "%n== offered %,.0f events/s: %s%n", rate, String.join(" ", command));
             String loadBefore = loadAverage();
-            ProcessBuilder runner =
-                    new ProcessBuilder(command).directory(home.toFile()).inheritIO();
+            ProcessBuilder runner = new ProcessBuilder(command)
+                    .directory(home.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT);
             if (runJavaOpts != null) {
                 // e.g. a JFR recording of each run; {rate} names the rate so runs do not overwrite each other
                 runner.environment().put("JAVA_OPTS", runJavaOpts.replace("{rate}", Long.toString((long) rate)));
             }
             Process run = runner.start();
+            Optional<ThreadCpu.Window> cpu = SteadyWindowCpu.follow(run, warmupSec);
             int exit = run.waitFor();
             String loadAfter = loadAverage();
+            cpu.ifPresent(w -> cpuRows.add(
+                    String.format(Locale.ROOT, "| %,.0f | %.0f s | %s |", rate, w.wallSeconds(), w.describe(0.02))));
             if (exit != 0 || !Files.exists(summaryFile)) {
                 rows.add(String.format(
                         Locale.ROOT,
@@ -152,6 +164,17 @@ public final class EndToEndBenchmark {
             entry.put("loadBefore", loadBefore);
             entry.put("loadAfter", loadAfter);
             entry.set("summary", JSON.readTree(summaryFile.toFile()));
+            cpu.ifPresent(w -> {
+                ObjectNode node = entry.putObject("cpuOverWindow");
+                node.put("windowSec", w.wallSeconds());
+                node.put("cores", w.cores());
+                ObjectNode groups = node.putObject("coresByThread");
+                w.groups().forEach((name, seconds) -> {
+                    if (seconds / w.wallSeconds() >= 0.005) {
+                        groups.put(name, seconds / w.wallSeconds());
+                    }
+                });
+            });
         }
         if (summaryJson != null) {
             JSON.writeValue(summaryJson.toFile(), report);
@@ -161,15 +184,25 @@ public final class EndToEndBenchmark {
         System.out.printf(
                 Locale.ROOT,
                 "%nEnd to end, synthetic 100k users / 50k items, parallelism 2, model %s,"
-                        + " max out-of-orderness %s; figures after a %d s warm-up of each %d s run%n",
+                        + " max out-of-orderness %s%s; figures after a %d s warm-up of each %d s run%n",
                 model,
                 maxOutOfOrderness,
+                extra.isEmpty() ? "" : ", run options " + String.join(" ", extra),
                 warmupSec,
                 durationSec);
         System.out.println("| offered ev/s | consumed ev/s | lag max / end | p50 ms | p99 ms | vectors/s | examples/s"
                 + " | fraction trained | delta interval mean / max s | load 1-min before → after |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
+        if (!cpuRows.isEmpty()) {
+            System.out.println();
+            System.out.println(
+                    "Where the run's CPU went over the same window (cores per thread group, from /proc; names as"
+                            + " the kernel keeps them, 15 characters):");
+            System.out.println("| offered ev/s | window | cores: by thread group |");
+            System.out.println("|---|---|---|");
+            cpuRows.forEach(System.out::println);
+        }
     }
 
     private static String row(double rate, RunSummary summary, String loadBefore, String loadAfter) {
