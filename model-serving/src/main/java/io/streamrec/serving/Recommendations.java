@@ -76,16 +76,18 @@ public final class Recommendations {
             UserVector vector = stored.vector();
             ServingModel.View view = m.view();
             List<float[]> interests = interests(vector, m.interestCount() > 1);
-            if (interests.get(0).length != view.index().dim()) {
+            int itemWidth = view.index().dim() - m.space().indexWidth(0);
+            if (interests.get(0).length != itemWidth) {
                 throw new ApiException(
                         503,
                         "vector-not-servable",
                         "the vector of user '" + userId + "' (model version " + vector.getModelVersion()
                                 + ") has width " + interests.get(0).length + ", model version " + view.version()
-                                + " has width " + view.index().dim() + "; it is replaced at the user's next event");
+                                + " has width " + itemWidth + "; it is replaced at the user's next event");
             }
+            interests = queries(m, interests);
             Set<String> seen = excludeSeen ? new HashSet<>(vector.getRecentItems()) : Set.of();
-            List<ScoredItem> items = retrieval.retrieve(view, interests, k, seen::contains);
+            List<ScoredItem> items = retrieval.retrieve(view, interests, k, seen::contains, m.space()::userScore);
             return new Answer(
                     userId,
                     null,
@@ -141,9 +143,11 @@ public final class Recommendations {
             }
             ServingModel.Encoded encoded = m.encode(snapshot(session, now));
             EncodedUser user = encoded.user();
-            List<float[]> interests = m.interestCount() > 1 ? List.of(user.interests()) : List.of(user.vector());
+            List<float[]> interests =
+                    queries(m, m.interestCount() > 1 ? List.of(user.interests()) : List.of(user.vector()));
             Set<String> seen = excludeSeen ? new HashSet<>(itemIds) : Set.of();
-            List<ScoredItem> items = retrieval.retrieve(encoded.view(), interests, k, seen::contains);
+            List<ScoredItem> items =
+                    retrieval.retrieve(encoded.view(), interests, k, seen::contains, m.space()::userScore);
             return new Answer(null, null, m.modelName(), encoded.view().version(), null, null, described(items));
         } finally {
             m.release();
@@ -164,11 +168,21 @@ public final class Recommendations {
                         "item '" + itemId + "' is not in model '" + m.modelName() + "' version " + view.version());
             }
             ItemIndex.ItemFilter self = itemId::equals;
-            List<ScoredItem> items = view.index().search(vector, k, view.version(), self);
+            List<ScoredItem> items = new ArrayList<>();
+            for (ScoredItem item : view.index().search(m.space().similarTo(vector), k, view.version(), self)) {
+                items.add(new ScoredItem(item.itemId(), m.space().similarScore(item.score()), item.info()));
+            }
             return new Answer(null, itemId, m.modelName(), view.version(), null, null, described(items));
         } finally {
             m.release();
         }
+    }
+
+    /** The user's vectors as queries of the model's score space (the model's logit, prior included, is the score). */
+    private static List<float[]> queries(ServingModel m, List<float[]> vectors) {
+        List<float[]> queries = new ArrayList<>(vectors.size());
+        vectors.forEach(v -> queries.add(m.space().user(v)));
+        return queries;
     }
 
     private static FeatureSnapshot snapshot(List<Behavior> session, long now) {

@@ -10,6 +10,7 @@ import io.streamrec.schemas.Tombstone;
 import io.streamrec.schemas.UpdateKind;
 import io.streamrec.schemas.UserVector;
 import io.streamrec.serving.index.IndexSettings;
+import io.streamrec.serving.model.ScoreSpace;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -71,6 +72,9 @@ class HotSwapUnderLoadTest {
             List<UserVector> users =
                     model.vectors(model.lastSnapshots(2_000), first.get(0).getVersion());
             service.users(users);
+            // scores are the trainer's logits with its popularity prior: ⟨u, v⟩/τ + β·log p̂
+            ScoreSpace space = service.sync.current().space();
+            assertThat(space.hasPrior()).isTrue();
             Map<String, float[]> userVectors = new HashMap<>();
             users.forEach(u -> userVectors.put(u.getUserId(), floats(u.getVector())));
 
@@ -134,7 +138,7 @@ class HotSwapUnderLoadTest {
                             .isNotNull();
                     assertThat(item.get("score").floatValue())
                             .as("scored with version %d's vector", version)
-                            .isCloseTo(dot(user, v), org.assertj.core.data.Offset.offset(1e-5f));
+                            .isCloseTo(logit(user, v, space), org.assertj.core.data.Offset.offset(1e-4f));
                 }
             }
             assertThat(seen)
@@ -161,12 +165,23 @@ class HotSwapUnderLoadTest {
         for (ModelUpdate chunk : update) {
             for (ItemRow row : chunk.getItemRows()) {
                 ByteBuffer bytes = row.getVector().duplicate().order(ByteOrder.LITTLE_ENDIAN);
-                float[] v = new float[bytes.remaining() / 4];
-                bytes.asFloatBuffer().get(v);
+                float[] v = new float[bytes.remaining() / 4 + 1];
+                bytes.asFloatBuffer().get(v, 0, v.length - 1);
+                // log p̂ after the vector's values: the logit needs both
+                v[v.length - 1] = row.getLogPopularity();
                 items.put(row.getItemId(), v);
             }
         }
         itemsAt.put(head.getVersion(), items);
+    }
+
+    /** ⟨u, v⟩/τ + β·log p̂ for an item held as [v, log p̂]. */
+    private static float logit(float[] user, float[] withLogPopularity, ScoreSpace space) {
+        double uv = 0;
+        for (int d = 0; d < user.length; d++) {
+            uv += (double) user[d] * withLogPopularity[d];
+        }
+        return (float) (uv / space.temperature() + space.beta() * withLogPopularity[user.length]);
     }
 
     private static float[] floats(List<Float> values) {
@@ -175,13 +190,5 @@ class HotSwapUnderLoadTest {
             out[i] = values.get(i);
         }
         return out;
-    }
-
-    private static float dot(float[] a, float[] b) {
-        float s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
     }
 }

@@ -5,14 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.model.data.ItemDescription;
+import io.streamrec.model.train.TrainerConfig;
+import io.streamrec.model.train.TrainerOptions;
 import io.streamrec.schemas.FeatureSnapshot;
+import io.streamrec.schemas.ItemRow;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.UserVector;
+import io.streamrec.serving.index.IndexSettings;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,12 +42,14 @@ class HttpApiTest {
     static LocalService guarded;
     static List<UserVector> vectors;
     static long version;
+    static List<ModelUpdate> fullUpdate;
 
     @BeforeAll
     static void start() throws Exception {
         model = new TinyModel("sdm", 60, 300, 3_000).train(6);
         List<ModelUpdate> full = model.full();
         version = full.get(0).getVersion();
+        fullUpdate = full;
         List<FeatureSnapshot> snapshots = model.lastSnapshots(2_000);
         vectors = model.vectors(snapshots, version);
         Map<String, ItemDescription> titles = Map.of("i1", new ItemDescription("Toy Story (1995)", List.of("Comedy")));
@@ -287,5 +297,94 @@ class HttpApiTest {
             service.ready = true;
         }
         assertThat(json(service.get("/health/ready")).get("status").asText()).isEqualTo("ready");
+    }
+
+    @Test
+    void aUsersTopKIsTheTrainersOwnRankingWithItsPopularityPriorScannedOrThroughTheGraph() throws Exception {
+        TrainerConfig trainer =
+                TrainerConfig.fromMap(fullUpdate.get(0).getSpec().getModelSettings());
+        double tau = trainer.get(TrainerOptions.TEMPERATURE);
+        double beta = trainer.get(TrainerOptions.POPULARITY_PRIOR);
+        assertThat(beta).as("the trainer ranks with a prior").isPositive();
+        Map<String, float[]> items = new LinkedHashMap<>();
+        Map<String, Float> logPopularity = new LinkedHashMap<>();
+        for (ModelUpdate chunk : fullUpdate) {
+            for (ItemRow row : chunk.getItemRows()) {
+                ByteBuffer bytes = row.getVector().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+                float[] v = new float[bytes.remaining() / Float.BYTES];
+                bytes.asFloatBuffer().get(v);
+                items.put(row.getItemId(), v);
+                assertThat(row.getLogPopularity())
+                        .as("log p̂ published with item %s", row.getItemId())
+                        .isNotNull();
+                logPopularity.put(row.getItemId(), row.getLogPopularity());
+            }
+        }
+        try (LocalService graphed = new LocalService(
+                Files.createDirectories(dir.resolve("graphed")),
+                ServingConfig.builder().index(IndexSettings.defaults().withExactSearchThreshold(0)),
+                Map.of())) {
+            graphed.apply(fullUpdate);
+            graphed.users(vectors);
+            assertThat(graphed.sync.current().view().index().hasGraph()).isTrue();
+            int reordered = 0;
+            int found = 0;
+            for (UserVector user : vectors.subList(0, 10)) {
+                float[] u = new float[user.getVector().size()];
+                for (int d = 0; d < u.length; d++) {
+                    u[d] = user.getVector().get(d);
+                }
+                Map<String, Double> logit = new LinkedHashMap<>();
+                Map<String, Double> dot = new LinkedHashMap<>();
+                items.forEach((id, v) -> {
+                    double uv = 0;
+                    for (int d = 0; d < v.length; d++) {
+                        uv += (double) u[d] * v[d];
+                    }
+                    dot.put(id, uv);
+                    logit.put(id, uv / tau + beta * logPopularity.get(id));
+                });
+                List<String> exact = top(logit, 20);
+                String path = "/v1/users/" + user.getUserId() + "/recommendations?k=20&excludeSeen=false";
+
+                // scanned: the exact ranking, up to float rounding between near ties
+                List<String> served = new ArrayList<>();
+                int rank = 0;
+                for (JsonNode item : json(service.get(path)).get("items")) {
+                    String id = item.get("itemId").asText();
+                    served.add(id);
+                    assertThat(item.get("score").asDouble())
+                            .as("the score is the logit ⟨u, v⟩/τ + β·log p̂")
+                            .isCloseTo(logit.get(id), org.assertj.core.data.Offset.offset(1e-3))
+                            .as("the logit of rank %d", rank)
+                            .isCloseTo(logit.get(exact.get(rank)), org.assertj.core.data.Offset.offset(1e-3));
+                    rank++;
+                }
+                assertThat(served).hasSize(20);
+
+                // through the graph (the index stores items on the unit sphere): nearly all of it, scored the same
+                for (JsonNode item : json(graphed.get(path)).get("items")) {
+                    String id = item.get("itemId").asText();
+                    assertThat(item.get("score").asDouble())
+                            .isCloseTo(logit.get(id), org.assertj.core.data.Offset.offset(1e-3));
+                    found += exact.contains(id) ? 1 : 0;
+                }
+                if (!top(dot, 20).equals(exact)) {
+                    reordered++;
+                }
+            }
+            assertThat(found / 200.0)
+                    .as("recall@20 of the graph against the exact ranking")
+                    .isGreaterThan(0.95);
+            assertThat(reordered).as("users whose top 20 the prior changes").isPositive();
+        }
+    }
+
+    private static List<String> top(Map<String, Double> scores, int k) {
+        return scores.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
+                .limit(k)
+                .map(Map.Entry::getKey)
+                .toList();
     }
 }

@@ -7,6 +7,7 @@ import io.github.jbellis.jvector.graph.RandomAccessVectorValues;
 import io.github.jbellis.jvector.graph.SearchResult;
 import io.github.jbellis.jvector.graph.similarity.BuildScoreProvider;
 import io.github.jbellis.jvector.graph.similarity.DefaultSearchScoreProvider;
+import io.github.jbellis.jvector.graph.similarity.ScoreFunction;
 import io.github.jbellis.jvector.util.Bits;
 import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
 import io.github.jbellis.jvector.vector.VectorizationProvider;
@@ -387,19 +388,19 @@ public final class ItemIndex {
     private List<ScoredItem> walk(float[] query, int k, int rel, int inGraph, ItemFilter exclude, int searchBeamWidth) {
         // a node being inserted may be reached before it is complete; the scan answers for it, so the walk skips it
         IntPredicate accept = node -> visibleAt(node, rel, inGraph) && !exclude.excludes(chunk(node).ids[offset(node)]);
-        VectorFloat<?> q = VECTORS.createFloatVector(query);
+        // the walk ranks by ⟨q, v⟩ squashed into (0, 1): jvector's own dot-product score, (1 + ⟨q, v⟩)/2, goes below 0
+        // for a long query (a user vector over τ, say), and its upper layers drop what does, which can leave a walk
+        // nothing to start from; any increasing map ranks the same, and answers are scored below with ⟨q, v⟩ itself
+        ScoreFunction.ExactScoreFunction walkScore = node ->
+                squash(dot(query, (float[]) chunk(node).vectors[offset(node)].get()));
         SearchResult result;
         try (GraphSearcher searcher = new GraphSearcher(graph.getGraph())) {
             // no early termination: jvector otherwise stops a walk once its best candidates stop improving, which on
             // vectors without cluster structure leaves a good part of the true top 50 unfound at the same beam
             searcher.usePruning(false);
             result = searcher.search(
-                    DefaultSearchScoreProvider.exact(q, SIMILARITY, vectors),
-                    k,
-                    Math.max(k, searchBeamWidth),
-                    0f,
-                    0f,
-                    (Bits) accept::test);
+                    new DefaultSearchScoreProvider(walkScore), k, Math.max(k, searchBeamWidth), 0f, 0f, (Bits)
+                            accept::test);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -409,6 +410,11 @@ public final class ItemIndex {
         }
         items.sort((a, b) -> Float.compare(b.score(), a.score()));
         return items;
+    }
+
+    /** An increasing map of the reals onto (0, 1). */
+    private static float squash(float x) {
+        return 0.5f + 0.5f * x / (1 + Math.abs(x));
     }
 
     /** As {@link #search}, by scanning every live row: exact, the reference for recall. */

@@ -37,16 +37,37 @@ public final class Retrieval {
     /** The top {@code k} items for a user with the given interest vectors, at {@code view}'s version. */
     public List<ScoredItem> retrieve(
             ServingModel.View view, List<float[]> interests, int k, ItemIndex.ItemFilter exclude) {
-        if (interests.size() == 1) {
-            return view.index().search(interests.get(0), k, view.version(), exclude);
-        }
+        return retrieve(view, interests, k, exclude, score -> score);
+    }
+
+    /**
+     * As {@link #retrieve(ServingModel.View, List, int, ItemIndex.ItemFilter)}, each index score turned into the score
+     * answers report (the model's logit) before interests are merged, so that λ weighs against logits.
+     */
+    public List<ScoredItem> retrieve(
+            ServingModel.View view,
+            List<float[]> interests,
+            int k,
+            ItemIndex.ItemFilter exclude,
+            FloatUnaryOperator toScore) {
         Map<String, ScoredItem> best = new LinkedHashMap<>();
         for (float[] interest : interests) {
-            for (ScoredItem item : view.index().search(interest, k, view.version(), exclude)) {
+            for (ScoredItem found : view.index().search(interest, k, view.version(), exclude)) {
+                ScoredItem item = new ScoredItem(found.itemId(), toScore.apply(found.score()), found.info());
                 best.merge(item.itemId(), item, (a, b) -> a.score() >= b.score() ? a : b);
             }
         }
-        return greedy(new ArrayList<>(best.values()), k);
+        List<ScoredItem> merged = new ArrayList<>(best.values());
+        if (interests.size() == 1) {
+            return merged;
+        }
+        return greedy(merged, k);
+    }
+
+    /** A score mapping. */
+    @FunctionalInterface
+    public interface FloatUnaryOperator {
+        float apply(float score);
     }
 
     /** ComiRec's greedy aggregation over the merged candidates. */

@@ -50,6 +50,7 @@ public final class ServingModel implements Replica {
     private final EncoderReplica encoder;
     private final ReentrantReadWriteLock encoderLock = new ReentrantReadWriteLock();
     private final IndexUpkeep upkeep;
+    private final ScoreSpace space;
     private final AtomicInteger references = new AtomicInteger(1);
     private final long createdAt;
 
@@ -57,8 +58,15 @@ public final class ServingModel implements Replica {
     private int rebuilds;
     private long upkeepWaitNanos;
 
-    private ServingModel(String modelName, EncoderReplica encoder, ItemIndex index, IndexSettings settings, long at) {
+    private ServingModel(
+            String modelName,
+            EncoderReplica encoder,
+            ItemIndex index,
+            ScoreSpace space,
+            IndexSettings settings,
+            long at) {
         this.modelName = modelName;
+        this.space = space;
         this.encoderName = encoder.encoderName();
         this.encoder = encoder;
         this.upkeep = new IndexUpkeep(modelName, settings);
@@ -69,9 +77,11 @@ public final class ServingModel implements Replica {
     /** Builds the index and the encoder of a FULL update (on the calling thread, with {@code pool} for the graph). */
     public static ServingModel fromFull(CompleteUpdate full, IndexSettings settings, ForkJoinPool pool) {
         long started = System.nanoTime();
+        ScoreSpace space = ScoreSpace.of(full);
         List<ItemIndex.Row> rows = new ArrayList<>();
-        full.itemRows().forEach(row -> rows.add(row(row)));
-        int dim = rows.isEmpty() ? outputDim(full) : rows.get(0).vector().length;
+        full.itemRows().forEach(row -> rows.add(row(row, space)));
+        int dim =
+                rows.isEmpty() ? space.indexWidth(outputDim(full)) : rows.get(0).vector().length;
         ItemIndex index = ItemIndex.build(dim, settings, full.version(), rows, pool);
         EncoderReplica encoder = EncoderReplica.fromFull(full);
         LOG.info(
@@ -81,7 +91,7 @@ public final class ServingModel implements Replica {
                 rows.size(),
                 encoder.encoderName(),
                 (System.nanoTime() - started) / 1_000_000);
-        return new ServingModel(full.modelName(), encoder, index, settings, full.createdAt());
+        return new ServingModel(full.modelName(), encoder, index, space, settings, full.createdAt());
     }
 
     private static int outputDim(CompleteUpdate full) {
@@ -93,11 +103,11 @@ public final class ServingModel implements Replica {
         return Integer.parseInt(dim);
     }
 
-    private static ItemIndex.Row row(ItemRow row) {
+    private static ItemIndex.Row row(ItemRow row, ScoreSpace space) {
         return new ItemIndex.Row(
                 row.getItemId(),
                 new ItemInfo(row.getLeafCategoryId(), row.getCategoryId(), row.getShopId(), row.getBrandId()),
-                floats(row.getVector()));
+                space.item(floats(row.getVector()), row.getLogPopularity()));
     }
 
     private static float[] floats(ByteBuffer bytes) {
@@ -113,6 +123,11 @@ public final class ServingModel implements Replica {
 
     public String encoderName() {
         return encoderName;
+    }
+
+    /** How items are scored for a user (with the popularity prior or without), and the queries that give it. */
+    public ScoreSpace space() {
+        return space;
     }
 
     /** K, the interests a user vector of this model has. */
@@ -165,9 +180,9 @@ public final class ServingModel implements Replica {
         int dim = current.index().dim();
         delta.itemRows().forEach(row -> {
             int floats = row.getVector().remaining() / Float.BYTES;
-            if (floats != dim) {
+            if (space.indexWidth(floats) != dim) {
                 throw new IllegalArgumentException(delta.describe() + ": item " + row.getItemId() + " has " + floats
-                        + " values, the index holds width " + dim);
+                        + " values, the model's item vectors have " + (dim - space.indexWidth(0)));
             }
         });
         applyItems(current.index(), delta);
@@ -182,7 +197,7 @@ public final class ServingModel implements Replica {
         }
     }
 
-    private static void applyItems(ItemIndex index, CompleteUpdate delta) {
+    private void applyItems(ItemIndex index, CompleteUpdate delta) {
         long v = delta.version();
         for (Tombstone t : (Iterable<Tombstone>) delta.tombstones()::iterator) {
             if (ITEM_FEATURE.equals(t.getFeature())) {
@@ -190,7 +205,7 @@ public final class ServingModel implements Replica {
             }
         }
         delta.itemRows().forEach(row -> {
-            ItemIndex.Row r = row(row);
+            ItemIndex.Row r = row(row, space);
             index.upsert(r.itemId(), r.info(), r.vector(), v);
         });
     }

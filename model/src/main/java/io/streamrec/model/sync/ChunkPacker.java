@@ -65,7 +65,8 @@ final class ChunkPacker {
                 + optional(r.getCategoryId())
                 + optional(r.getShopId())
                 + optional(r.getBrandId())
-                + bytes(r.getVector().remaining());
+                + bytes(r.getVector().remaining())
+                + 5; // log p̂: a union index and a float
         room(size, "item row " + r.getItemId()).getItemRows().add(r);
     }
 

@@ -5,6 +5,7 @@ import io.streamrec.model.Feature;
 import io.streamrec.model.embed.EmbeddingTable;
 import io.streamrec.model.embed.Embeddings;
 import io.streamrec.model.embed.FeatureTable;
+import io.streamrec.model.estimator.StreamingFrequencyEstimator;
 import io.streamrec.model.train.DenseParameters;
 import io.streamrec.model.train.OnlineTrainer;
 import io.streamrec.model.train.RetrievalModel;
@@ -115,7 +116,10 @@ public final class ModelUpdates {
                 }
             }
         }
-        c.items.addAll(itemRows(model, sinceStep < 0 || model.itemTower().hasMlp() ? -1 : sinceStep));
+        c.items.addAll(itemRows(
+                model,
+                trainer.frequencyEstimator(),
+                sinceStep < 0 || model.itemTower().hasMlp() ? -1 : sinceStep));
         return c;
     }
 
@@ -132,7 +136,7 @@ public final class ModelUpdates {
         return evicted;
     }
 
-    private static List<ItemRow> itemRows(RetrievalModel model, long sinceStep) {
+    private static List<ItemRow> itemRows(RetrievalModel model, StreamingFrequencyEstimator estimator, long sinceStep) {
         Embeddings embeddings = model.embeddings();
         Map<Feature, Set<String>> evicted = sinceStep < 0 ? Map.of() : evictedSideIds(embeddings, sinceStep);
         int[] rows = Arrays.stream(model.itemRows())
@@ -140,12 +144,17 @@ public final class ModelUpdates {
                 .toArray();
         List<ItemRow> items = new ArrayList<>(rows.length);
         for (int from = 0; from < rows.length; from += ITEM_TOWER_BLOCK) {
-            addItemRows(model, Arrays.copyOfRange(rows, from, Math.min(rows.length, from + ITEM_TOWER_BLOCK)), items);
+            addItemRows(
+                    model,
+                    estimator,
+                    Arrays.copyOfRange(rows, from, Math.min(rows.length, from + ITEM_TOWER_BLOCK)),
+                    items);
         }
         return items;
     }
 
-    private static void addItemRows(RetrievalModel model, int[] rows, List<ItemRow> items) {
+    private static void addItemRows(
+            RetrievalModel model, StreamingFrequencyEstimator estimator, int[] rows, List<ItemRow> items) {
         Embeddings embeddings = model.embeddings();
         try (NDManager manager = NDManager.newBaseManager()) {
             float[] vectors = model.itemVectors(rows, manager).toFloatArray();
@@ -153,13 +162,16 @@ public final class ModelUpdates {
             DynamicVocabulary itemIds = embeddings.table(Feature.ITEM).vocabulary();
             for (int i = 0; i < rows.length; i++) {
                 int r = rows[i];
+                String id = itemIds.idAt(r);
                 items.add(ItemRow.newBuilder()
-                        .setItemId(itemIds.idAt(r))
+                        .setItemId(id)
                         .setLeafCategoryId(embeddings.sideFeatures().sideId(r, Feature.LEAF_CATEGORY))
                         .setCategoryId(embeddings.sideFeatures().sideId(r, Feature.CATEGORY))
                         .setShopId(embeddings.sideFeatures().sideId(r, Feature.SHOP))
                         .setBrandId(embeddings.sideFeatures().sideId(r, Feature.BRAND))
                         .setVector(FloatBytes.encode(Arrays.copyOfRange(vectors, i * d, (i + 1) * d)))
+                        // the popularity prior's term, so that a consumer ranks as the trainer does
+                        .setLogPopularity((float) estimator.logProbability(id))
                         .build());
             }
         }

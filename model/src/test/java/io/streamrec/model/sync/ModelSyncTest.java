@@ -125,6 +125,11 @@ class ModelSyncTest {
                         .table(Feature.ITEM)
                         .vocabulary()
                         .size());
+        var estimator = trainer.frequencyEstimator();
+        assertThat(full.stream().flatMap(c -> c.getItemRows().stream()))
+                .as("each row carries the estimator's log p̂, the popularity prior's term")
+                .allSatisfy(row -> assertThat(row.getLogPopularity())
+                        .isEqualTo((float) estimator.logProbability(row.getItemId())));
 
         List<ModelUpdate> shuffled = new ArrayList<>(full);
         Collections.shuffle(shuffled, new Random(3));
