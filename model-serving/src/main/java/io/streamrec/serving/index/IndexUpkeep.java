@@ -161,17 +161,11 @@ public final class IndexUpkeep implements AutoCloseable {
         if (wait > 0) {
             return new Step(null, wait);
         }
-        long start = now;
-        int inserted = 0;
-        long end;
-        do {
-            inserted += current.insertFresh(1);
-            end = clock.getAsLong();
-        } while (end - start < SLICE_NANOS && current.freshRows() > 0);
-        rowsInserted += inserted;
-        insertNanos += end - start;
-        budget.charge(start, end - start);
-        return new Step(null, current.freshRows() == 0 ? IDLE_NANOS : budget.waitNanos(end));
+        Slice slice = insertSlice(current, now, 0);
+        rowsInserted += slice.rows();
+        insertNanos += slice.end() - now;
+        budget.charge(now, slice.end() - now);
+        return new Step(null, current.freshRows() == 0 ? IDLE_NANOS : budget.waitNanos(slice.end()));
     }
 
     private Step catchUp(ItemIndex current, long now, int fresh) {
@@ -186,16 +180,24 @@ public final class IndexUpkeep implements AutoCloseable {
                     fresh,
                     settings.maxFreshRows());
         }
-        long start = now;
-        int inserted = 0;
+        Slice slice = insertSlice(current, now, settings.maxFreshRows());
+        catchUpRows += slice.rows();
+        catchUpNanos += slice.end() - now;
+        return new Step(null, 0);
+    }
+
+    /** Rows inserted in one slice and the clock when it ended. */
+    private record Slice(int rows, long end) {}
+
+    /** Inserts fresh rows one by one for at most a slice, while more than {@code keepFresh} of them wait. */
+    private Slice insertSlice(ItemIndex current, long start, int keepFresh) {
+        int rows = 0;
         long end;
         do {
-            inserted += current.insertFresh(1);
+            rows += current.insertFresh(1);
             end = clock.getAsLong();
-        } while (end - start < SLICE_NANOS && current.freshRows() > settings.maxFreshRows());
-        catchUpRows += inserted;
-        catchUpNanos += end - start;
-        return new Step(null, 0);
+        } while (end - start < SLICE_NANOS && current.freshRows() > keepFresh);
+        return new Slice(rows, end);
     }
 
     private void startRebuild(ItemIndex current, String reason, long now) {
