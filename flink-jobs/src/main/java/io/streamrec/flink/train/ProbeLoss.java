@@ -30,6 +30,8 @@ final class ProbeLoss {
     private volatile double latest = Double.NaN;
     private volatile double atCheckpoint = Double.NaN;
     private volatile double atRestore = Double.NaN;
+    /** The trainer's step count when {@link #latest} was measured; -1 before. */
+    private long measuredAtStep = -1;
 
     /** Takes {@code trained}, a batch the trainer just stepped on, as the probe; once taken, calls do nothing. */
     void takeIfAbsent(List<TrainingExample> trained, OnlineTrainer trainer) {
@@ -37,6 +39,7 @@ final class ProbeLoss {
             probe = List.copyOf(trained);
             initial = trainer.probeLoss(probe);
             latest = initial;
+            measuredAtStep = trainer.stepCount();
         }
     }
 
@@ -44,7 +47,16 @@ final class ProbeLoss {
     void measure(OnlineTrainer trainer) {
         if (!probe.isEmpty()) {
             latest = trainer.probeLoss(probe);
+            measuredAtStep = trainer.stepCount();
         }
+    }
+
+    /**
+     * Whether {@link #latest} is the probe's loss on {@code trainer}'s weights as they are (no step since it was
+     * measured), or there is no probe to measure.
+     */
+    boolean isCurrent(OnlineTrainer trainer) {
+        return probe.isEmpty() || measuredAtStep == trainer.stepCount();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.streamrec.flink.train;
 
 import io.streamrec.flink.records.TrainingExampleSerializer;
+import io.streamrec.model.FrozenState;
 import io.streamrec.model.eval.PrequentialEvaluator;
 import io.streamrec.model.sync.LatestPublishedVersion;
 import io.streamrec.model.sync.ModelUpdates;
@@ -10,12 +11,14 @@ import io.streamrec.model.train.online.OnlineLearner;
 import io.streamrec.schemas.ModelUpdate;
 import io.streamrec.schemas.TrainingExample;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.OperatorStateStore;
 import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Gauge;
@@ -45,8 +48,9 @@ import org.slf4j.LoggerFactory;
  * examples; when the trainer falls behind, the queue samples and the fraction trained is reported; when it has
  * room, it replays recent examples. Processing-time timers only ask for publications; they never touch the weights.
  *
- * <p>A checkpoint pauses the training thread at a round boundary (waiting for at most one round) and stores the
- * trainer, the queue, counters and the evaluator as one operator state entry. A restore continues the versions
+ * <p>A checkpoint pauses the training thread at a round boundary (waiting for at most one round) only to copy the
+ * trainer, the queue, counters and the evaluator; the copy is written as one operator state entry in Flink's
+ * asynchronous checkpoint phase ({@link TrainerCheckpoint}), while training goes on. A restore continues the versions
  * past anything the lost run may have published and publishes a FULL first ({@link TrainerState}); a start without
  * a checkpoint continues after the newest version already published ({@link LatestPublishedVersion}). At the end
  * of a bounded input every queued example is scored and trained, and a last delta published.
@@ -68,7 +72,9 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(TrainerOperator.class);
-    static final String STATE_NAME = "streamrec-trainer";
+    static final String STATE_NAME = "streamrec-trainer-state";
+    /** The state's name in checkpoints of builds that serialised it on the task thread (read on restore). */
+    static final String BYTES_STATE_NAME = "streamrec-trainer";
     /** The user metric group of the trainer's gauges. */
     public static final String METRIC_GROUP = "trainer";
     /** The stable uid of the trainer operator: its checkpointed model is found by it. */
@@ -79,7 +85,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     private final TrainerOperatorConfig config;
     private final LatestPublishedVersion published;
     private final transient MailboxExecutor mailbox;
-    private transient ListState<byte[]> checkpoint;
+    private transient ListState<TrainerCheckpoint> checkpoint;
     private transient TrainerState state;
     private transient OnlineTrainer trainer;
     private transient TrainingLoop loop;
@@ -124,17 +130,24 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        checkpoint = context.getOperatorStateStore()
-                .getListState(new ListStateDescriptor<>(STATE_NAME, BytePrimitiveArraySerializer.INSTANCE));
-        byte[] saved = null;
-        for (byte[] entry : checkpoint.get()) {
-            if (saved != null) {
-                throw new IllegalStateException(
-                        "the trainer's checkpoint holds more than one trainer; the trainer runs at "
-                                + "parallelism 1 and cannot be rescaled (restore with parallelism 1)");
-            }
-            saved = entry;
+        OperatorStateStore store = context.getOperatorStateStore();
+        checkpoint = store.getListState(new ListStateDescriptor<>(STATE_NAME, TrainerCheckpoint.Serializer.INSTANCE));
+        List<byte[]> entries = new ArrayList<>();
+        for (TrainerCheckpoint entry : checkpoint.get()) {
+            entries.add(entry.bytes());
         }
+        if (store.getRegisteredStateNames().contains(BYTES_STATE_NAME)) {
+            // a checkpoint of a build that wrote the state as bytes on the task thread: the same layout
+            ListState<byte[]> bytesState = store.getListState(
+                    new ListStateDescriptor<>(BYTES_STATE_NAME, BytePrimitiveArraySerializer.INSTANCE));
+            bytesState.get().forEach(entries::add);
+            bytesState.clear();
+        }
+        if (entries.size() > 1) {
+            throw new IllegalStateException("the trainer's checkpoint holds more than one trainer; the trainer runs at "
+                    + "parallelism 1 and cannot be rescaled (restore with parallelism 1)");
+        }
+        byte[] saved = entries.isEmpty() ? null : entries.get(0);
         state = saved == null
                 ? TrainerState.fresh(config)
                 : TrainerState.restore(saved, config, System.currentTimeMillis());
@@ -321,15 +334,19 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
         group.gauge("roundsMs", (Gauge<Long>) () -> loop.phaseMillis(TrainingLoop.Phase.ROUNDS));
     }
 
+    /**
+     * Copies the trainer's state at a round boundary (array copies while the training thread waits) and leaves its
+     * serialisation to Flink's asynchronous checkpoint phase ({@link TrainerCheckpoint}). The probe's loss on the
+     * copied weights is measured by the training thread before its next step.
+     */
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        byte[] bytes;
+        FrozenState frozen;
         try (TrainingLoop.Pause paused = loop.pause()) {
-            state.probe.measure(trainer);
-            bytes = TrainerState.write(state, System.currentTimeMillis());
+            frozen = TrainerState.freeze(state, System.currentTimeMillis(), loop.probeLossAtPause());
         }
-        checkpoint.update(List.of(bytes));
+        checkpoint.update(List.of(TrainerCheckpoint.of(frozen)));
     }
 
     @Override
@@ -373,6 +390,10 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
 
     OnlineTrainer trainer() {
         return trainer;
+    }
+
+    TrainerState state() {
+        return state;
     }
 
     PrequentialEvaluator.Figures figures() {

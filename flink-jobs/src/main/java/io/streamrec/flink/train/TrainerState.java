@@ -1,5 +1,6 @@
 package io.streamrec.flink.train;
 
+import io.streamrec.model.FrozenState;
 import io.streamrec.model.eval.PrequentialEvaluator;
 import io.streamrec.model.train.OnlineTrainer;
 import io.streamrec.model.train.TrainerOptions;
@@ -7,13 +8,16 @@ import io.streamrec.model.train.online.OnlineLearner;
 import io.streamrec.schemas.TrainingExample;
 import io.streamrec.schemas.codec.AvroBinaryCodec;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.DataOutput;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,27 +79,58 @@ final class TrainerState {
      * loss written is the latest measured).
      */
     static byte[] write(TrainerState state, long nowMillis) throws IOException {
+        return freeze(state, nowMillis, CompletableFuture.completedFuture(state.probe.latest()))
+                .toBytes();
+    }
+
+    /**
+     * A copy of the state, taken now and written later by {@link FrozenState#writeTo} (on Flink's asynchronous
+     * checkpoint thread): the counters are written at once, the trainer and the evaluator are copied array by
+     * array ({@link OnlineTrainer#freeze}, {@link PrequentialEvaluator#freeze}), the queued examples and the probe batch are kept by reference (nothing changes
+     * an example once it is queued) and encoded when written. Call with the training thread paused at a round
+     * boundary.
+     *
+     * @param probeLoss the probe's loss on the weights as they are now; the writer waits for it (the training thread
+     *     measures it before its next step, so the pause need not)
+     */
+    static FrozenState freeze(TrainerState state, long nowMillis, Future<Double> probeLoss) {
         OnlineLearner learner = state.learner;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeInt(MAGIC);
-        out.writeInt(FORMAT);
-        out.writeLong(nowMillis);
-        out.writeLong(learner.queue().seen());
-        out.writeLong(learner.queue().dropped());
-        out.writeLong(learner.trained());
-        out.writeLong(learner.replayed());
-        ByteArrayOutputStream trainerBytes = new ByteArrayOutputStream();
-        learner.trainer().save(trainerBytes);
-        out.writeInt(trainerBytes.size());
-        trainerBytes.writeTo(out);
-        writeExamples(out, learner.queue().contents());
-        learner.evaluator().writeTo(out);
-        writeExamples(out, state.probe.examples());
-        out.writeDouble(state.probe.initial());
-        out.writeDouble(state.probe.latest());
-        out.flush();
-        return bytes.toByteArray();
+        FrozenState counters = FrozenState.written(out -> {
+            out.writeInt(MAGIC);
+            out.writeInt(FORMAT);
+            out.writeLong(nowMillis);
+            out.writeLong(learner.queue().seen());
+            out.writeLong(learner.queue().dropped());
+            out.writeLong(learner.trained());
+            out.writeLong(learner.replayed());
+        });
+        FrozenState trainer = learner.trainer().freeze();
+        List<TrainingExample> queued = learner.queue().contents();
+        FrozenState evaluator = learner.evaluator().freeze();
+        List<TrainingExample> probe = state.probe.examples();
+        double initialProbeLoss = state.probe.initial();
+        return out -> {
+            counters.writeTo(out);
+            byte[] trainerBytes = trainer.toBytes();
+            out.writeInt(trainerBytes.length);
+            out.write(trainerBytes);
+            writeExamples(out, queued);
+            evaluator.writeTo(out);
+            writeExamples(out, probe);
+            out.writeDouble(initialProbeLoss);
+            out.writeDouble(awaitProbeLoss(probeLoss));
+        };
+    }
+
+    private static double awaitProbeLoss(Future<Double> probeLoss) throws IOException {
+        try {
+            return probeLoss.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the probe loss of the checkpoint");
+        } catch (ExecutionException e) {
+            throw new IOException("the probe loss of the checkpoint was not measured: " + e.getCause(), e.getCause());
+        }
     }
 
     /**
@@ -139,7 +174,7 @@ final class TrainerState {
         return state;
     }
 
-    private static void writeExamples(DataOutputStream out, List<TrainingExample> examples) throws IOException {
+    private static void writeExamples(DataOutput out, List<TrainingExample> examples) throws IOException {
         out.writeInt(examples.size());
         for (TrainingExample example : examples) {
             byte[] encoded = EXAMPLES.encode(example);

@@ -6,8 +6,10 @@ import io.streamrec.model.train.TrainerOptions;
 import io.streamrec.model.train.online.OnlineLearner;
 import io.streamrec.schemas.ModelUpdate;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +79,10 @@ final class TrainingLoop implements Runnable {
 
     private long lastDeltaAtMillis = -1;
     private long publishedStep = -1;
+    /** The probe's loss a checkpoint waits for, measured before the next step; set under the model lock. */
+    private final AtomicReference<CompletableFuture<Double>> probeRequest = new AtomicReference<>();
+    /** Set once this thread has left {@link #run()}: it answers no more requests. */
+    private volatile boolean exited;
 
     TrainingLoop(OnlineLearner learner, ModelUpdates updates, ProbeLoss probe, double maxScoreShare, UpdateSink sink) {
         this.learner = learner;
@@ -112,6 +118,7 @@ final class TrainingLoop implements Runnable {
                     if (!running) {
                         return;
                     }
+                    answerProbeRequest();
                     if (due) {
                         long start = System.nanoTime();
                         OnlineLearner.Round round = learner.round(scoreThisRound());
@@ -137,6 +144,55 @@ final class TrainingLoop implements Runnable {
         } catch (Throwable error) {
             running = false;
             sink.failed(error);
+        } finally {
+            exited = true;
+            CompletableFuture<Double> unanswered = probeRequest.getAndSet(null);
+            if (unanswered != null) {
+                unanswered.completeExceptionally(
+                        new IllegalStateException("the training thread stopped before it measured the probe"));
+            }
+        }
+    }
+
+    /**
+     * The probe's loss on the weights as they stand at this pause, for a checkpoint taken under it: at once when no
+     * step was taken since the last measurement, else measured by the training thread before its next step (the
+     * weights cannot change before), so the pause does not wait for a forward pass. Call holding {@link #pause()}.
+     */
+    CompletableFuture<Double> probeLossAtPause() {
+        if (!modelLock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("ask for the probe's loss at a pause while holding the pause");
+        }
+        if (probe.isCurrent(trainer)) {
+            return CompletableFuture.completedFuture(probe.latest());
+        }
+        CompletableFuture<Double> request = probeRequest.updateAndGet(r -> r != null ? r : new CompletableFuture<>());
+        if (exited && probeRequest.compareAndSet(request, null)) {
+            // no training thread to answer: measure here, under the pause
+            measureProbeFor(request);
+        } else {
+            learner.queue().wakeUp();
+        }
+        return request;
+    }
+
+    /** Measures the probe for a waiting checkpoint, before any step changes the weights (under the model lock). */
+    private void answerProbeRequest() {
+        CompletableFuture<Double> request = probeRequest.getAndSet(null);
+        if (request != null) {
+            long start = System.nanoTime();
+            measureProbeFor(request);
+            checkpointNanos += System.nanoTime() - start;
+        }
+    }
+
+    private void measureProbeFor(CompletableFuture<Double> request) {
+        try {
+            probe.measure(trainer);
+            request.complete(probe.latest());
+        } catch (RuntimeException | Error e) {
+            request.completeExceptionally(e);
+            throw e;
         }
     }
 
@@ -320,7 +376,7 @@ final class TrainingLoop implements Runnable {
         OPTIMISER,
         /** Building deltas and FULL snapshots. */
         PUBLISH,
-        /** Paused while a checkpoint copies the trainer. */
+        /** Paused while a checkpoint copies the trainer, and measuring the probe's loss for it. */
         CHECKPOINT,
         /** Whole rounds (score, train, and the learner's own work). */
         ROUNDS

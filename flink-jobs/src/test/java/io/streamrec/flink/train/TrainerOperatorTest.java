@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.streamrec.model.FrozenState;
 import io.streamrec.model.estimator.StreamingFrequencyEstimator;
 import io.streamrec.model.eval.PrequentialEvaluator;
 import io.streamrec.model.train.Ranking;
@@ -23,6 +24,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.junit.jupiter.api.Test;
@@ -289,6 +292,59 @@ class TrainerOperatorTest {
             assertThat(delta.get(0).getKind()).isEqualTo(UpdateKind.DELTA);
             assertThat(delta.get(0).getBaseVersion()).isEqualTo(restartVersion);
             assertThat(delta.get(0).getVersion()).isEqualTo(restartVersion + 1);
+        }
+    }
+
+    @Test
+    void aCheckpointCopiesTheTrainerUnderThePauseAndIsWrittenLaterWhileTrainingGoesOn() throws Exception {
+        List<TrainingExample> stream = walks(20 * BATCH, 100, 7);
+        List<TrainingExample> probe = walks(BATCH, 100, 98);
+        TrainerOperatorConfig cfg = config().build();
+        try (TrainerHarness h = TrainerHarness.open(cfg, null)) {
+            for (int from = 0; from < 10 * BATCH; from += BATCH) {
+                h.feedAndTrain(stream.subList(from, from + BATCH), from + BATCH);
+            }
+            h.feed(stream.subList(10 * BATCH, 10 * BATCH + 5)); // fewer than a batch: queued at the checkpoint
+            FrozenState frozen;
+            List<Ranking> rankedAtPause;
+            byte[] estimatorAtPause;
+            CompletableFuture<Double> probeLoss;
+            long scoredAtPause;
+            try (TrainingLoop.Pause paused = h.loop().pause()) {
+                scoredAtPause = h.operator().totals().scored();
+                rankedAtPause = h.operator().trainer().score(probe, 50);
+                estimatorAtPause = h.operator().trainer().frequencyEstimator().toBytes();
+                probeLoss = h.loop().probeLossAtPause();
+                frozen = TrainerState.freeze(h.operator().state(), 1_000, probeLoss);
+            }
+            // the training thread measures the probe on the weights of the pause before its next step
+            assertThat(probeLoss.get(60, TimeUnit.SECONDS)).isFinite();
+            h.feedAndTrain(stream.subList(10 * BATCH + 5, 20 * BATCH), 20 * BATCH);
+            try (TrainingLoop.Pause paused = h.loop().pause()) {
+                assertThat(h.operator().trainer().frequencyEstimator().toBytes())
+                        .as("training went on after the copy")
+                        .isNotEqualTo(estimatorAtPause);
+            }
+            TrainerState restored = TrainerState.restore(frozen.toBytes(), cfg, 1_000);
+            try {
+                assertThat(restored.trainer().stepCount()).isEqualTo(10);
+                assertThat(restored.learner.trained()).isEqualTo(10 * BATCH);
+                assertThat(restored.learner.queue().size()).isEqualTo(5);
+                assertThat(restored.learner.queue().seen()).isEqualTo(10 * BATCH + 5);
+                assertThat(restored.trainer().frequencyEstimator().toBytes()).isEqualTo(estimatorAtPause);
+                assertThat(scoredAtPause).isEqualTo(10 * BATCH);
+                assertThat(restored.evaluator().totals().scored())
+                        .as("the evaluator of the pause, not the one that scored on")
+                        .isEqualTo(scoredAtPause)
+                        .isLessThan(h.operator().totals().scored());
+                assertThat(restored.trainer().score(probe, 50))
+                        .as("the weights of the pause, not those trained since")
+                        .isEqualTo(rankedAtPause);
+                assertThat(restored.probe.atCheckpoint()).isEqualTo(probeLoss.get());
+                assertThat(restored.probe.atRestore()).isCloseTo(probeLoss.get(), within(1e-5));
+            } finally {
+                restored.trainer().close();
+            }
         }
     }
 

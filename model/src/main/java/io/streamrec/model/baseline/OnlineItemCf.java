@@ -1,5 +1,7 @@
 package io.streamrec.model.baseline;
 
+import io.streamrec.model.FrozenState;
+import io.streamrec.model.PrimitiveBlocks;
 import io.streamrec.model.history.SeenItems;
 import io.streamrec.schemas.FeatureSnapshot;
 import io.streamrec.schemas.TrainingExample;
@@ -166,21 +168,43 @@ public final class OnlineItemCf {
     }
 
     public void writeTo(DataOutput out) throws IOException {
-        out.writeInt(items.size());
-        for (int i = 0; i < items.size(); i++) {
-            out.writeUTF(items.id(i));
-            out.writeFloat(takes[i]);
+        freeze().writeTo(out);
+    }
+
+    /** A copy of the items, their takes and co-occurrence counts, as {@link #writeTo} writes them. */
+    public FrozenState freeze() {
+        int n = items.size();
+        String[] ids = new String[n];
+        float[] taken = Arrays.copyOf(takes, n);
+        int[][] keys = new int[n][];
+        float[][] values = new float[n][];
+        int[] sizes = new int[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = items.id(i);
             CoOccurrences row = rows[i];
-            out.writeInt(row == null ? 0 : row.size);
             if (row != null) {
-                for (int slot = 0; slot < row.keys.length; slot++) {
-                    if (row.keys[slot] != 0) {
-                        out.writeInt(row.keys[slot] - 1);
-                        out.writeFloat(row.values[slot]);
+                keys[i] = row.keys.clone();
+                values[i] = row.values.clone();
+                sizes[i] = row.size;
+            }
+        }
+        return out -> {
+            out.writeInt(n);
+            PrimitiveBlocks blocks = new PrimitiveBlocks(out);
+            for (int i = 0; i < n; i++) {
+                blocks.flush();
+                out.writeUTF(ids[i]);
+                blocks.putFloat(taken[i]).putInt(sizes[i]);
+                if (keys[i] != null) {
+                    for (int slot = 0; slot < keys[i].length; slot++) {
+                        if (keys[i][slot] != 0) {
+                            blocks.putInt(keys[i][slot] - 1).putFloat(values[i][slot]);
+                        }
                     }
                 }
             }
-        }
+            blocks.flush();
+        };
     }
 
     /** Reads what {@link #writeTo} wrote into this (empty) instance. */

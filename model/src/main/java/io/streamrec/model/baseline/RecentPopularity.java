@@ -1,5 +1,6 @@
 package io.streamrec.model.baseline;
 
+import io.streamrec.model.FrozenState;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -93,10 +94,18 @@ public final class RecentPopularity {
     }
 
     public void writeTo(DataOutput out) throws IOException {
-        out.writeInt(recent.size());
-        for (String item : recent) {
-            out.writeUTF(item);
-        }
+        freeze().writeTo(out);
+    }
+
+    /** A copy of the window, as {@link #writeTo} writes it. */
+    public FrozenState freeze() {
+        String[] items = recent.toArray(new String[0]);
+        return out -> {
+            out.writeInt(items.length);
+            for (String item : items) {
+                out.writeUTF(item);
+            }
+        };
     }
 
     public void readFrom(DataInput in) throws IOException {

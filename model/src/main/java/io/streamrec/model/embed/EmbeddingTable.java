@@ -1,5 +1,7 @@
 package io.streamrec.model.embed;
 
+import io.streamrec.model.FrozenState;
+import io.streamrec.model.PrimitiveBlocks;
 import io.streamrec.model.vocab.DynamicVocabulary;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -119,14 +121,29 @@ public final class EmbeddingTable {
     }
 
     public void writeTo(DataOutput out, int rows) throws IOException {
-        out.writeInt(rows);
-        for (int r = 0; r < rows; r++) {
-            out.writeLong(changedAt(r));
-            int off = r * dim;
-            for (int i = 0; i < dim; i++) {
-                out.writeFloat(r < changedAt.length ? weights[off + i] : 0f);
+        freeze(rows).writeTo(out);
+    }
+
+    /** A copy of the first {@code rows} rows and their change steps, as {@link #writeTo} writes them. */
+    public FrozenState freeze(int rows) {
+        int held = Math.min(rows, changedAt.length);
+        float[] values = Arrays.copyOf(weights, held * dim);
+        long[] changed = Arrays.copyOf(changedAt, held);
+        return out -> {
+            out.writeInt(rows);
+            PrimitiveBlocks blocks = new PrimitiveBlocks(out);
+            for (int r = 0; r < rows; r++) {
+                if (r < held) {
+                    blocks.putLong(changed[r]).putFloats(values, r * dim, (r + 1) * dim);
+                } else {
+                    blocks.putLong(0);
+                    for (int i = 0; i < dim; i++) {
+                        blocks.putFloat(0f);
+                    }
+                }
             }
-        }
+            blocks.flush();
+        };
     }
 
     public void readFrom(DataInput in) throws IOException {

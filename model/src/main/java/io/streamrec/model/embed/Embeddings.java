@@ -1,6 +1,7 @@
 package io.streamrec.model.embed;
 
 import io.streamrec.model.Feature;
+import io.streamrec.model.FrozenState;
 import io.streamrec.model.vocab.DynamicVocabulary;
 import io.streamrec.schemas.Behavior;
 import io.streamrec.schemas.FeatureSnapshot;
@@ -148,10 +149,21 @@ public final class Embeddings {
     }
 
     public void writeTo(DataOutput out) throws IOException {
+        freeze().writeTo(out);
+    }
+
+    /** A copy of every table and the side information, as {@link #writeTo} writes them. */
+    public FrozenState freeze() {
+        List<FrozenState> parts = new ArrayList<>(tables.length + 1);
         for (FeatureTable t : tables) {
-            t.writeTo(out);
+            parts.add(t.freeze());
         }
-        sideFeatures.writeTo(out);
+        parts.add(sideFeatures.freeze());
+        return out -> {
+            for (FrozenState part : parts) {
+                part.writeTo(out);
+            }
+        };
     }
 
     /** Reads what {@link #writeTo} wrote, for tables built from the same specs. */

@@ -1,5 +1,6 @@
 package io.streamrec.model.embed;
 
+import io.streamrec.model.FrozenState;
 import io.streamrec.model.vocab.DynamicVocabulary;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -71,8 +72,17 @@ public final class FeatureTable {
     }
 
     public void writeTo(DataOutput out) throws IOException {
-        vocabulary.writeTo(out);
-        table.writeTo(out, vocabulary.rowBound());
+        freeze().writeTo(out);
+    }
+
+    /** A copy of vocabulary and rows as {@link #writeTo} writes them. */
+    public FrozenState freeze() {
+        FrozenState ids = vocabulary.freeze();
+        FrozenState rows = table.freeze(vocabulary.rowBound());
+        return out -> {
+            ids.writeTo(out);
+            rows.writeTo(out);
+        };
     }
 
     /** Reads what {@link #writeTo} wrote into a table built for the same {@code spec}. */

@@ -1,6 +1,7 @@
 package io.streamrec.model.embed;
 
 import io.streamrec.model.Feature;
+import io.streamrec.model.FrozenState;
 import io.streamrec.schemas.Behavior;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -54,6 +55,16 @@ public final class ItemSideFeatures {
     }
 
     public void writeTo(DataOutput out) throws IOException {
+        freeze().writeTo(out);
+    }
+
+    /** A copy as {@link #writeTo} writes it (each row's ids are replaced, never changed, so rows are shared). */
+    public FrozenState freeze() {
+        String[][] rows = sideIds.clone();
+        return out -> write(rows, out);
+    }
+
+    private static void write(String[][] sideIds, DataOutput out) throws IOException {
         out.writeInt(sideIds.length);
         for (String[] ids : sideIds) {
             out.writeBoolean(ids != null);

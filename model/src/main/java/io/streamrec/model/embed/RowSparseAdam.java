@@ -1,5 +1,7 @@
 package io.streamrec.model.embed;
 
+import io.streamrec.model.FrozenState;
+import io.streamrec.model.PrimitiveBlocks;
 import io.streamrec.model.vocab.DynamicVocabulary;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -66,14 +68,25 @@ public final class RowSparseAdam {
     }
 
     public void writeTo(DataOutput out) throws IOException {
-        out.writeInt(steps.length);
-        for (int r = 0; r < steps.length; r++) {
-            out.writeLong(steps[r]);
-            for (int i = r * dim; i < (r + 1) * dim; i++) {
-                out.writeFloat(m[i]);
-                out.writeFloat(v[i]);
+        freeze().writeTo(out);
+    }
+
+    /** A copy of every row's moments and step count, as {@link #writeTo} writes them. */
+    public FrozenState freeze() {
+        float[] first = m.clone();
+        float[] second = v.clone();
+        long[] counts = steps.clone();
+        return out -> {
+            out.writeInt(counts.length);
+            PrimitiveBlocks blocks = new PrimitiveBlocks(out);
+            for (int r = 0; r < counts.length; r++) {
+                blocks.putLong(counts[r]);
+                for (int i = r * dim; i < (r + 1) * dim; i++) {
+                    blocks.putFloat(first[i]).putFloat(second[i]);
+                }
             }
-        }
+            blocks.flush();
+        };
     }
 
     public void readFrom(DataInput in) throws IOException {

@@ -1,5 +1,6 @@
 package io.streamrec.model.eval;
 
+import io.streamrec.model.FrozenState;
 import io.streamrec.model.baseline.OnlineItemCf;
 import io.streamrec.model.baseline.RecentPopularity;
 import io.streamrec.model.history.SeenItems;
@@ -324,18 +325,33 @@ public final class PrequentialEvaluator {
 
     /** Writes the rolling windows, the totals with their marks, and both baselines. */
     public void writeTo(DataOutput out) throws IOException {
+        freeze().writeTo(out);
+    }
+
+    /** A copy of the windows, totals and both baselines, as {@link #writeTo} writes them. */
+    public FrozenState freeze() {
+        List<FrozenState> windows = new ArrayList<>(rolling.length + 1);
         for (RollingMean m : rolling) {
-            m.writeTo(out);
+            windows.add(m.freeze());
         }
-        loss.writeTo(out);
-        out.writeLong(markEvery);
-        out.writeInt(marks.size() + 1);
-        for (Totals t : marks) {
-            writeTotals(out, t);
-        }
-        writeTotals(out, totals);
-        popularity.writeTo(out);
-        itemCf.writeTo(out);
+        windows.add(loss.freeze());
+        long every = markEvery;
+        List<Totals> allTotals = new ArrayList<>(marks);
+        allTotals.add(totals);
+        FrozenState popularityState = popularity.freeze();
+        FrozenState itemCfState = itemCf.freeze();
+        return out -> {
+            for (FrozenState w : windows) {
+                w.writeTo(out);
+            }
+            out.writeLong(every);
+            out.writeInt(allTotals.size());
+            for (Totals t : allTotals) {
+                writeTotals(out, t);
+            }
+            popularityState.writeTo(out);
+            itemCfState.writeTo(out);
+        };
     }
 
     /** Reads what {@link #writeTo} wrote into this fresh evaluator. */

@@ -1,5 +1,7 @@
 package io.streamrec.model.eval;
 
+import io.streamrec.model.FrozenState;
+import io.streamrec.model.PrimitiveBlocks;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -41,11 +43,24 @@ public final class RollingMean {
 
     /** Writes the window's values, oldest first. */
     public void writeTo(DataOutput out) throws IOException {
-        out.writeInt(count);
+        freeze().writeTo(out);
+    }
+
+    /** A copy of the window, oldest first, as {@link #writeTo} writes it. */
+    public FrozenState freeze() {
+        double[] window = new double[count];
         int oldest = count == values.length ? next : 0;
         for (int i = 0; i < count; i++) {
-            out.writeDouble(values[(oldest + i) % values.length]);
+            window[i] = values[(oldest + i) % values.length];
         }
+        return out -> {
+            out.writeInt(window.length);
+            PrimitiveBlocks blocks = new PrimitiveBlocks(out);
+            for (double v : window) {
+                blocks.putDouble(v);
+            }
+            blocks.flush();
+        };
     }
 
     /** Adds the values written by {@link #writeTo} (the newest ones survive a smaller window). */

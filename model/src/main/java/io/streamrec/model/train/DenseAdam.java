@@ -3,6 +3,7 @@ package io.streamrec.model.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import io.streamrec.model.PrimitiveBlocks;
 import io.streamrec.model.embed.AdamRule;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -67,11 +68,11 @@ final class DenseAdam {
         for (Map.Entry<String, float[][]> e : moments.entrySet()) {
             out.writeUTF(e.getKey());
             out.writeInt(e.getValue()[0].length);
+            PrimitiveBlocks blocks = new PrimitiveBlocks(out);
             for (float[] moment : e.getValue()) {
-                for (float x : moment) {
-                    out.writeFloat(x);
-                }
+                blocks.putFloats(moment, 0, moment.length);
             }
+            blocks.flush();
         }
     }
 

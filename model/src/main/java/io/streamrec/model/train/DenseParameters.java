@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import io.streamrec.model.PrimitiveBlocks;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -70,9 +71,9 @@ public final class DenseParameters {
             for (long s : shape) {
                 out.writeLong(s);
             }
-            for (float x : values(name)) {
-                out.writeFloat(x);
-            }
+            float[] values = values(name);
+            PrimitiveBlocks blocks = new PrimitiveBlocks(out);
+            blocks.putFloats(values, 0, values.length).flush();
         }
     }
 

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.streamrec.model.Feature;
+import io.streamrec.model.FrozenState;
 import io.streamrec.model.embed.AdamRule;
 import io.streamrec.model.embed.BatchLookup;
 import io.streamrec.model.embed.BatchRows;
@@ -562,25 +563,48 @@ public final class OnlineTrainer implements AutoCloseable {
     /** Writes the whole trainer: configuration, step, versions, vocabularies, weights, optimiser moments, estimator. */
     public void save(OutputStream stream) throws IOException {
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream));
-        out.writeInt(MAGIC);
-        out.writeInt(FORMAT);
-        Map<String, String> settings = config.toMap();
-        out.writeInt(settings.size());
-        for (Map.Entry<String, String> e : settings.entrySet()) {
-            out.writeUTF(e.getKey());
-            out.writeUTF(e.getValue());
-        }
-        out.writeUTF(model.encoder().name());
-        out.writeLong(step);
-        versions.writeTo(out);
-        model.embeddings().writeTo(out);
-        for (RowSparseAdam optimiser : sparseAdam) {
-            optimiser.writeTo(out);
-        }
-        model.denseParameters().writeTo(out);
-        denseAdam.writeTo(out);
-        objective.writeTo(out);
+        freeze().writeTo(out);
         out.flush();
+    }
+
+    /**
+     * A copy of everything {@link #save} writes, taken now and written later, on any thread: array copies of the
+     * tables, moments and estimator (the dense parameters, small, are written at once). Call it on the trainer's
+     * thread between calls, or while that thread is paused; writing the copy needs neither.
+     */
+    public FrozenState freeze() {
+        FrozenState head = FrozenState.written(out -> {
+            out.writeInt(MAGIC);
+            out.writeInt(FORMAT);
+            Map<String, String> settings = config.toMap();
+            out.writeInt(settings.size());
+            for (Map.Entry<String, String> e : settings.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeUTF(e.getValue());
+            }
+            out.writeUTF(model.encoder().name());
+            out.writeLong(step);
+            versions.writeTo(out);
+        });
+        FrozenState embeddings = model.embeddings().freeze();
+        List<FrozenState> moments = new ArrayList<>(sparseAdam.length);
+        for (RowSparseAdam optimiser : sparseAdam) {
+            moments.add(optimiser.freeze());
+        }
+        FrozenState dense = FrozenState.written(out -> {
+            model.denseParameters().writeTo(out);
+            denseAdam.writeTo(out);
+        });
+        FrozenState estimator = objective.freeze();
+        return out -> {
+            head.writeTo(out);
+            embeddings.writeTo(out);
+            for (FrozenState m : moments) {
+                m.writeTo(out);
+            }
+            dense.writeTo(out);
+            estimator.writeTo(out);
+        };
     }
 
     /** Restores a trainer written by {@link #save}; {@code encoderFactory} must build the same encoder. */

@@ -2,6 +2,7 @@ package io.streamrec.model.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.streamrec.model.FrozenState;
 import io.streamrec.model.estimator.EstimatorOptions;
 import io.streamrec.model.estimator.FrequencyEstimatorConfig;
 import io.streamrec.model.estimator.StreamingFrequencyEstimator;
@@ -127,6 +128,11 @@ final class TrainingObjective {
 
     void writeTo(DataOutput out) throws IOException {
         estimator.writeTo(out);
+    }
+
+    /** A copy of the estimator's arrays, as {@link #writeTo} writes them. */
+    FrozenState freeze() {
+        return estimator.copy()::writeTo;
     }
 
     void readFrom(DataInput in) throws IOException {

@@ -1,5 +1,6 @@
 package io.streamrec.model.vocab;
 
+import io.streamrec.model.FrozenState;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -226,26 +227,46 @@ public final class DynamicVocabulary {
 
     /** Writes the exact state: ids with rows and last-seen steps in recency order, free rows, eviction log. */
     public void writeTo(DataOutput out) throws IOException {
-        out.writeInt(FORMAT);
-        out.writeUTF(name);
-        out.writeInt(capacity);
-        out.writeInt(highestRow);
-        out.writeInt(rows.size());
+        freeze().writeTo(out);
+    }
+
+    /** A copy of the state as {@link #writeTo} writes it, to be written later (ids are immutable, so not copied). */
+    public FrozenState freeze() {
+        int size = rows.size();
+        String[] ids = new String[size];
+        int[] rowsInOrder = new int[size];
+        long[] lastSeen = new long[size];
+        int n = 0;
         for (int row = coldest; row != 0; row = newer[row]) {
-            out.writeUTF(idsByRow[row]);
-            out.writeInt(row);
-            out.writeLong(lastSeenByRow[row]);
+            ids[n] = idsByRow[row];
+            rowsInOrder[n] = row;
+            lastSeen[n++] = lastSeenByRow[row];
         }
-        out.writeInt(freeRows.size());
-        for (int row : freeRows) {
-            out.writeInt(row);
-        }
-        out.writeInt(evictions.size());
-        for (Eviction e : evictions) {
-            out.writeUTF(e.id());
-            out.writeInt(e.row());
-            out.writeLong(e.step());
-        }
+        int[] free = freeRows.stream().mapToInt(Integer::intValue).toArray();
+        Eviction[] evicted = evictions.toArray(new Eviction[0]);
+        int highest = highestRow;
+        return out -> {
+            out.writeInt(FORMAT);
+            out.writeUTF(name);
+            out.writeInt(capacity);
+            out.writeInt(highest);
+            out.writeInt(size);
+            for (int i = 0; i < size; i++) {
+                out.writeUTF(ids[i]);
+                out.writeInt(rowsInOrder[i]);
+                out.writeLong(lastSeen[i]);
+            }
+            out.writeInt(free.length);
+            for (int row : free) {
+                out.writeInt(row);
+            }
+            out.writeInt(evicted.length);
+            for (Eviction e : evicted) {
+                out.writeUTF(e.id());
+                out.writeInt(e.row());
+                out.writeLong(e.step());
+            }
+        };
     }
 
     /** Reads what {@link #writeTo} wrote. The row-assigned listener is not restored: set it again. */

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.model.Feature;
+import io.streamrec.model.FrozenState;
 import io.streamrec.model.encode.Encoders;
 import io.streamrec.model.encode.pool.MeanPoolEncoder;
 import io.streamrec.schemas.Behavior;
@@ -127,6 +128,36 @@ class OnlineTrainerTest {
             assertThat(excluded.get(0).topIds()).doesNotContain(best.equals(target) ? "none" : best);
             int expectedRank = plain.get(0).targetRank() - (best.equals(target) ? 0 : 1);
             assertThat(excluded.get(0).targetRank()).isEqualTo(expectedRank);
+        }
+    }
+
+    @Test
+    void aFrozenCopyWrittenAfterMoreStepsIsTheTrainerAsItWasWhenFrozen() throws Exception {
+        List<TrainingExample> stream = clustered(20 * 32, ITEMS, CLUSTERS, 6);
+        List<TrainingExample> probe = stream.subList(18 * 32, 19 * 32);
+        try (OnlineTrainer trainer = new OnlineTrainer(smallConfig().build(), MeanPoolEncoder.factory(16))) {
+            for (int s = 0; s < 10; s++) {
+                trainer.step(stream.subList(s * 32, (s + 1) * 32));
+            }
+            ByteArrayOutputStream atFreeze = new ByteArrayOutputStream();
+            trainer.save(atFreeze);
+            List<Ranking> rankedAtFreeze = trainer.score(probe, 20);
+            FrozenState frozen = trainer.freeze();
+            // weights, moments, vocabularies and the estimator all move after the copy was taken
+            for (int s = 10; s < 18; s++) {
+                trainer.step(stream.subList(s * 32, (s + 1) * 32));
+            }
+            ByteArrayOutputStream afterMoreSteps = new ByteArrayOutputStream();
+            trainer.save(afterMoreSteps);
+            assertThat(afterMoreSteps.toByteArray()).isNotEqualTo(atFreeze.toByteArray());
+            assertThat(frozen.toBytes())
+                    .as("written later, the copy is the trainer as it was when frozen")
+                    .isEqualTo(atFreeze.toByteArray());
+            try (OnlineTrainer restored =
+                    OnlineTrainer.load(new ByteArrayInputStream(frozen.toBytes()), MeanPoolEncoder.factory(16))) {
+                assertThat(restored.stepCount()).isEqualTo(10);
+                assertThat(restored.score(probe, 20)).isEqualTo(rankedAtFreeze);
+            }
         }
     }
 
