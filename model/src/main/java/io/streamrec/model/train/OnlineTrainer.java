@@ -189,7 +189,9 @@ public final class OnlineTrainer implements AutoCloseable {
         }
         Targets batchTargets = Targets.of(ordered, embeddings);
         BatchLookup lookup = embeddings.newLookup();
-        List<InputEmbedding.UserBatch> userParts = planUserParts(ordered, lookup);
+        UserPlan users = shareLongTerm
+                ? model.planUsers(bucketContexts(ordered), lookup)
+                : UserPlan.whole(model.input(), bucketContexts(ordered), lookup);
         InputEmbedding.ItemBatch targets = model.input().planItems(batchTargets.rows(), lookup);
         List<String> uniform = sampleNegativeIds(t);
         List<String> recent = knownItems(recentTargets);
@@ -209,10 +211,10 @@ public final class OnlineTrainer implements AutoCloseable {
             float loss;
             NDArray userVectors;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDList vectorParts = new NDList(userParts.size());
+                List<NDList> outputs = users.forward(model, batchManager, true);
+                NDList vectorParts = new NDList(outputs.size());
                 NDArray regulariser = null;
-                for (InputEmbedding.UserBatch part : userParts) {
-                    NDList out = model.forwardUsers(part, batchManager, true);
+                for (NDList out : outputs) {
                     vectorParts.add(out.get(EncoderOutput.VECTOR));
                     if (regulariser == null && out.size() > EncoderOutput.REGULARISER) {
                         // the encoder's regulariser depends on its parameters only: counted once per step
@@ -292,25 +294,31 @@ public final class OnlineTrainer implements AutoCloseable {
         return order;
     }
 
+    /**
+     * Whether steps run an encoder's long-term branch once per distinct long-term history ({@link UserPlan}); tests
+     * compare with encoding every bucket whole.
+     */
+    boolean shareLongTerm = true;
+
     /** How steps split a batch by session length (package-private for tests that compare with one padded batch). */
     SessionBuckets bucketing = SessionBuckets.DEFAULT;
 
     /** The bucket sizes of the last {@link #bucketOrder}, in order. */
     private int[] bucketSizes = new int[0];
 
-    /** The encoder inputs of {@code ordered}, one per bucket of {@link #bucketOrder}, all drawn from {@code lookup}. */
-    private List<InputEmbedding.UserBatch> planUserParts(List<TrainingExample> ordered, BatchLookup lookup) {
-        List<InputEmbedding.UserBatch> parts = new ArrayList<>(bucketSizes.length);
+    /** The contexts of {@code ordered}, one list per bucket of {@link #bucketOrder}. */
+    private List<List<FeatureSnapshot>> bucketContexts(List<TrainingExample> ordered) {
+        List<List<FeatureSnapshot>> buckets = new ArrayList<>(bucketSizes.length);
         int from = 0;
         for (int size : bucketSizes) {
             List<FeatureSnapshot> contexts = new ArrayList<>(size);
             for (TrainingExample e : ordered.subList(from, from + size)) {
                 contexts.add(e.getContext());
             }
-            parts.add(model.input().planUsers(contexts, lookup));
+            buckets.add(contexts);
             from += size;
         }
-        return parts;
+        return buckets;
     }
 
     /**

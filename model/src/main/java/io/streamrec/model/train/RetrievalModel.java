@@ -152,6 +152,30 @@ public final class RetrievalModel implements AutoCloseable {
         return encoder.block().forward(parameterStore, users.materialise(batchManager), training);
     }
 
+    /**
+     * Plans a batch's users, bucket by bucket ({@link UserPlan}): with the encoder's long-term branch run once per
+     * distinct long-term history when it has one, else each bucket whole.
+     */
+    UserPlan planUsers(List<List<FeatureSnapshot>> buckets, BatchLookup lookup) {
+        return encoder.block() instanceof LongTermBranch
+                ? UserPlan.split(input, buckets, lookup)
+                : UserPlan.whole(input, buckets, lookup);
+    }
+
+    /** The encoder's long-term branch for a planned, gathered batch (an encoder with {@link LongTermBranch}). */
+    NDList forwardLongTerm(InputEmbedding.LongTermBatch users, NDManager batchManager, boolean training) {
+        return ((LongTermBranch) encoder.block())
+                .forwardLongTerm(parameterStore, users.materialise(batchManager), training);
+    }
+
+    /** The encoder's output from planned, gathered sessions and their users' long-term branch output, row for row. */
+    NDList forwardSession(
+            InputEmbedding.SessionBatch sessions, NDList longTerm, NDManager batchManager, boolean training) {
+        NDList session = sessions.materialise(batchManager);
+        return ((LongTermBranch) encoder.block())
+                .forwardSession(parameterStore, session.get(0), session.get(1), longTerm, training);
+    }
+
     /** v_i for a planned, gathered list of items: (n, D), not normalised. */
     NDArray forwardItems(InputEmbedding.ItemBatch items, boolean training) {
         return itemTower

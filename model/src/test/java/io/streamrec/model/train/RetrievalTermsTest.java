@@ -80,6 +80,29 @@ class RetrievalTermsTest {
     }
 
     @Test
+    void theLongTermBranchRunOncePerDistinctHistoryTrainsAsEveryRowRunningIt() {
+        // long-term histories of 0-3 items and two profiles: many rows of a batch share theirs
+        List<TrainingExample> stream = clustered(6 * 32, ITEMS, CLUSTERS, 13);
+        TrainerConfig config = smallConfig().set(TrainerOptions.BATCH_SIZE, 32).build();
+        try (OnlineTrainer shared = new OnlineTrainer(config, Encoders.factory("sdm", Map.of()));
+                OnlineTrainer everyRow = new OnlineTrainer(config, Encoders.factory("sdm", Map.of()))) {
+            everyRow.shareLongTerm = false;
+            for (int s = 0; s < 5; s++) {
+                List<TrainingExample> batch = stream.subList(s * 32, (s + 1) * 32);
+                assertThat(shared.step(batch))
+                        .as("step %d: the same loss, and the same gradients before it", s)
+                        .isCloseTo(everyRow.step(batch), within(2e-4f));
+            }
+            List<TrainingExample> probe = stream.subList(5 * 32, 6 * 32);
+            assertThat(shared.score(probe, 10))
+                    .extracting(Ranking::targetRank)
+                    .containsExactlyElementsOf(everyRow.score(probe, 10).stream()
+                            .map(Ranking::targetRank)
+                            .toList());
+        }
+    }
+
+    @Test
     void aLargePopularityPriorRanksByTheEstimatorsFrequencies() {
         Random random = new Random(5);
         List<TrainingExample> stream = new ArrayList<>();
