@@ -4,6 +4,7 @@ import io.streamrec.model.FrozenState;
 import io.streamrec.model.eval.PrequentialEvaluator;
 import io.streamrec.model.train.OnlineTrainer;
 import io.streamrec.model.train.TrainerOptions;
+import io.streamrec.model.train.online.ExampleQueue;
 import io.streamrec.model.train.online.OnlineLearner;
 import io.streamrec.schemas.TrainingExample;
 import io.streamrec.schemas.codec.AvroBinaryCodec;
@@ -23,9 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything the trainer operator checkpoints, and how it is written: the whole {@link OnlineTrainer}
- * (weights, optimiser moments, estimator arrays, vocabularies, step, versions), the examples queued but
- * not yet trained, the seen/dropped/trained/replayed counters, the {@link PrequentialEvaluator} (rolling figures,
- * running totals and both baselines), and the {@link ProbeLoss} batch with its losses. The replay buffer is not
+ * (weights, optimiser moments, estimator arrays, vocabularies, step, versions), the next queue-capacity examples
+ * waiting to be trained (a backlog beyond them counts as dropped on restore, so a checkpoint stays small after a
+ * burst), the seen/dropped/trained/replayed counters, the {@link PrequentialEvaluator} (rolling figures, running
+ * totals and both baselines), and the {@link ProbeLoss} batch with its losses. The replay buffer is not
  * kept: it only holds examples already trained, so a restored trainer starts replaying once it has trained again.
  *
  * <p><b>Versions after a restore.</b> A trainer restored from a checkpoint may already have published
@@ -95,17 +97,19 @@ final class TrainerState {
      */
     static FrozenState freeze(TrainerState state, long nowMillis, Future<Double> probeLoss) {
         OnlineLearner learner = state.learner;
+        // the next queue-capacity waiting examples; a backlog beyond them counts as dropped on restore
+        ExampleQueue.Waiting<TrainingExample> queued =
+                learner.queue().waiting(learner.policy().queueCapacity());
         FrozenState counters = FrozenState.written(out -> {
             out.writeInt(MAGIC);
             out.writeInt(FORMAT);
             out.writeLong(nowMillis);
             out.writeLong(learner.queue().seen());
-            out.writeLong(learner.queue().dropped());
+            out.writeLong(learner.queue().dropped() + queued.omitted());
             out.writeLong(learner.trained());
             out.writeLong(learner.replayed());
         });
         FrozenState trainer = learner.trainer().freeze();
-        List<TrainingExample> queued = learner.queue().contents();
         FrozenState evaluator = learner.evaluator().freeze();
         List<TrainingExample> probe = state.probe.examples();
         double initialProbeLoss = state.probe.initial();
@@ -114,7 +118,13 @@ final class TrainerState {
             byte[] trainerBytes = trainer.toBytes();
             out.writeInt(trainerBytes.length);
             out.write(trainerBytes);
-            writeExamples(out, queued);
+            out.writeInt(queued.size());
+            for (TrainingExample example : queued.examples()) {
+                writeExample(out, EXAMPLES.encode(example));
+            }
+            for (byte[] encoded : queued.encoded()) {
+                writeExample(out, encoded); // the backlog's bytes are the same Avro binary
+            }
             evaluator.writeTo(out);
             writeExamples(out, probe);
             out.writeDouble(initialProbeLoss);
@@ -177,10 +187,13 @@ final class TrainerState {
     private static void writeExamples(DataOutput out, List<TrainingExample> examples) throws IOException {
         out.writeInt(examples.size());
         for (TrainingExample example : examples) {
-            byte[] encoded = EXAMPLES.encode(example);
-            out.writeInt(encoded.length);
-            out.write(encoded);
+            writeExample(out, EXAMPLES.encode(example));
         }
+    }
+
+    private static void writeExample(DataOutput out, byte[] encoded) throws IOException {
+        out.writeInt(encoded.length);
+        out.write(encoded);
     }
 
     private static List<TrainingExample> readExamples(DataInputStream in) throws IOException {

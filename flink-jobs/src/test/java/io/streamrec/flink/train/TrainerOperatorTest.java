@@ -184,7 +184,10 @@ class TrainerOperatorTest {
     void processElementNeverWaitsForTheTrainerAndOverloadTrainsASampleWithItsFractionReported() throws Exception {
         List<TrainingExample> stream = walks(1000, 100, 3);
         try (TrainerHarness h = TrainerHarness.open(
-                config().set(OnlineLearner.Policy.QUEUE_CAPACITY, BATCH).build(), null)) {
+                config().set(OnlineLearner.Policy.QUEUE_CAPACITY, BATCH)
+                        .set(OnlineLearner.Policy.BACKLOG_CAPACITY, 0)
+                        .build(),
+                null)) {
             try (TrainingLoop.Pause stalled = h.loop().pause()) {
                 // the training thread cannot take a single example while paused; offering must not wait for it
                 assertTimeoutPreemptively(Duration.ofSeconds(30), () -> h.feed(stream));
@@ -194,6 +197,59 @@ class TrainerOperatorTest {
             assertThat(h.operator().queue().seen()).isEqualTo(1000);
             assertThat(h.operator().queue().dropped()).isEqualTo(1000 - BATCH);
             assertThat(h.operator().fractionTrained()).isEqualTo(BATCH / 1000.0);
+        }
+    }
+
+    @Test
+    void aBurstTheTrainerCannotTakeWaitsInTheBacklogAndIsTrainedInFull() throws Exception {
+        List<TrainingExample> stream = walks(30 * BATCH, 100, 4);
+        try (TrainerHarness h = TrainerHarness.open(
+                config().set(OnlineLearner.Policy.QUEUE_CAPACITY, BATCH)
+                        .set(OnlineLearner.Policy.BACKLOG_CAPACITY, 30 * BATCH)
+                        .build(),
+                null)) {
+            try (TrainingLoop.Pause stalled = h.loop().pause()) {
+                assertTimeoutPreemptively(Duration.ofSeconds(30), () -> h.feed(stream));
+                assertThat(h.operator().queue().size()).isEqualTo(30 * BATCH);
+            }
+            h.await(() -> h.loop().trained() == 30 * BATCH, "the whole burst to be trained");
+            assertThat(h.operator().queue().dropped()).isZero();
+            assertThat(h.operator().fractionTrained()).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void aCheckpointDuringABurstKeepsTheNextQueueCapacityWaitingInArrivalOrderAndCountsTheRestDropped()
+            throws Exception {
+        List<TrainingExample> stream = walks(6 * BATCH, 100, 6);
+        TrainerOperatorConfig cfg = config().set(OnlineLearner.Policy.QUEUE_CAPACITY, BATCH)
+                .set(OnlineLearner.Policy.BACKLOG_CAPACITY, 8 * BATCH)
+                .build();
+        try (TrainerHarness h = TrainerHarness.open(cfg, null)) {
+            FrozenState frozen;
+            try (TrainingLoop.Pause paused = h.loop().pause()) {
+                h.feed(stream); // a batch in memory, five serialised behind it
+                // half the in-memory batch taken, as the training thread takes it: what waits is then half a batch in
+                // memory followed by the serialised rest, and a checkpoint's next queue-capacity spans both
+                assertThat(h.operator().queue().poll(BATCH / 2)).hasSize(BATCH / 2);
+                frozen = TrainerState.freeze(
+                        h.operator().state(), 1_000, h.loop().probeLossAtPause());
+            }
+            TrainerState restored = TrainerState.restore(frozen.toBytes(), cfg, 1_000);
+            try {
+                assertThat(restored.learner.queue().contents())
+                        .as("the next queue-capacity examples waiting, in arrival order, from memory and backlog")
+                        .map(TrainingExample::toString)
+                        .containsExactlyElementsOf(stream.subList(BATCH / 2, BATCH / 2 + BATCH).stream()
+                                .map(TrainingExample::toString)
+                                .toList());
+                assertThat(restored.learner.queue().seen()).isEqualTo(6 * BATCH);
+                assertThat(restored.learner.queue().dropped())
+                        .as("the backlog beyond them counts as dropped")
+                        .isEqualTo(6 * BATCH - BATCH / 2 - BATCH);
+            } finally {
+                restored.trainer().close();
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import io.streamrec.model.eval.PrequentialEvaluator;
 import io.streamrec.model.train.OnlineTrainer;
 import io.streamrec.model.train.TrainerOptions;
 import io.streamrec.schemas.TrainingExample;
+import io.streamrec.schemas.codec.AvroBinaryCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -45,15 +46,23 @@ public final class OnlineLearner {
      * How the learner takes examples; declared once in {@link #OPTIONS} (the job's {@code --trainer-queue-capacity},
      * ..., offline evaluation's {@code --setting trainer-replay-ratio=...}).
      *
-     * @param queueCapacity  examples waiting to be trained before the queue samples
+     * @param queueCapacity  examples waiting in memory to be trained, and the most a checkpoint keeps
+     * @param backlogCapacity examples waiting serialised behind them before the queue samples
      * @param maxBatchDelay  longest an example waits for a full batch before a partial one is trained
      * @param replayRatio    most replayed examples per fresh one in a step (0: no replay); never past a batch
      * @param replayCapacity recent trained examples kept for replay and cross-batch negatives
      * @param seed           seeds the queue's sampling and the replay draws
      */
-    public record Policy(int queueCapacity, Duration maxBatchDelay, double replayRatio, int replayCapacity, long seed) {
+    public record Policy(
+            int queueCapacity,
+            int backlogCapacity,
+            Duration maxBatchDelay,
+            double replayRatio,
+            int replayCapacity,
+            long seed) {
 
         public static final int DEFAULT_QUEUED_BATCHES = 16;
+        public static final int DEFAULT_BACKLOG_BATCHES = 256;
 
         public static final Option<Integer> QUEUE_CAPACITY = Option.key("trainer-queue-capacity")
                 .intType()
@@ -62,6 +71,15 @@ public final class OnlineLearner {
                 .withDescription("Examples waiting for the training thread; a trainer that falls behind samples the"
                         + " waiting examples uniformly rather than hold back the vectors.")
                 .withCheck(Check.atLeast(1));
+
+        public static final Option<Integer> BACKLOG_CAPACITY = Option.key("trainer-backlog-capacity")
+                .intType()
+                .noDefaultValue()
+                .withDefaultText(DEFAULT_BACKLOG_BATCHES + " batches")
+                .withDescription("Examples that wait serialised behind the queue (a few kB each), so a burst the"
+                        + " trainer cannot take at once is trained once it has passed; only past queue and backlog"
+                        + " does the trainer sample. A checkpoint keeps the queue's worth of them (0: no backlog).")
+                .withCheck(Check.atLeast(0));
 
         public static final Option<Duration> MAX_BATCH_DELAY = Option.key("trainer-max-batch-delay")
                 .durationType()
@@ -93,6 +111,7 @@ public final class OnlineLearner {
                 .section(
                         "Online learning",
                         QUEUE_CAPACITY,
+                        BACKLOG_CAPACITY,
                         MAX_BATCH_DELAY,
                         REPLAY_RATIO,
                         REPLAY_CAPACITY,
@@ -101,6 +120,7 @@ public final class OnlineLearner {
 
         public Policy {
             QUEUE_CAPACITY.require(queueCapacity);
+            BACKLOG_CAPACITY.require(backlogCapacity);
             MAX_BATCH_DELAY.require(maxBatchDelay);
             REPLAY_RATIO.require(replayRatio);
             REPLAY_CAPACITY.require(replayCapacity);
@@ -109,8 +129,10 @@ public final class OnlineLearner {
         /** The policy {@code settings} give (values of {@link #OPTIONS}; others ignored) for {@code batchSize}. */
         public static Policy of(Settings settings, int batchSize) {
             Integer queue = settings.get(QUEUE_CAPACITY);
+            Integer backlog = settings.get(BACKLOG_CAPACITY);
             return new Policy(
                     queue != null ? queue : DEFAULT_QUEUED_BATCHES * batchSize,
+                    backlog != null ? backlog : DEFAULT_BACKLOG_BATCHES * batchSize,
                     settings.get(MAX_BATCH_DELAY),
                     settings.get(REPLAY_RATIO),
                     settings.get(REPLAY_CAPACITY),
@@ -138,6 +160,21 @@ public final class OnlineLearner {
         public static final Round NONE = new Round(0, 0, 0, Float.NaN, false, 0, List.of());
     }
 
+    /** The backlog's form of an example: Avro binary, as checkpoints write queued examples. */
+    private static final ExampleQueue.Codec<TrainingExample> EXAMPLE_CODEC = new ExampleQueue.Codec<>() {
+        private final AvroBinaryCodec<TrainingExample> avro = AvroBinaryCodec.of(TrainingExample.class);
+
+        @Override
+        public byte[] encode(TrainingExample example) {
+            return avro.encode(example);
+        }
+
+        @Override
+        public TrainingExample decode(byte[] bytes) {
+            return avro.decode(bytes);
+        }
+    };
+
     private final OnlineTrainer trainer;
     private final PrequentialEvaluator evaluator;
     private final ExampleQueue<TrainingExample> queue;
@@ -160,7 +197,8 @@ public final class OnlineLearner {
         this.evaluator = evaluator;
         this.policy = policy;
         this.batchSize = trainer.config().get(TrainerOptions.BATCH_SIZE);
-        this.queue = new ExampleQueue<>(policy.queueCapacity(), policy.seed(), clock);
+        this.queue = new ExampleQueue<>(
+                policy.queueCapacity(), policy.backlogCapacity(), EXAMPLE_CODEC, policy.seed(), clock);
         this.replay = new ReplayBuffer<>(policy.replayCapacity(), policy.seed() * 31 + 7);
     }
 

@@ -21,7 +21,7 @@ class OnlineLearnerTest {
         return new OnlineLearner(
                 trainer,
                 new PrequentialEvaluator(PrequentialEvaluator.Settings.defaults(true), 10),
-                new OnlineLearner.Policy(queue, Duration.ofMillis(100), replayRatio, 1024, 3),
+                new OnlineLearner.Policy(queue, 0, Duration.ofMillis(100), replayRatio, 1024, 3),
                 () -> clock[0]);
     }
 
