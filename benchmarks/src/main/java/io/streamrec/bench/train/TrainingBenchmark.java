@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.optimizer.Optimizer;
 import io.streamrec.config.Settings;
 import io.streamrec.model.Feature;
+import io.streamrec.model.FrozenState;
 import io.streamrec.model.data.Datasets;
 import io.streamrec.model.data.EventDataset;
 import io.streamrec.model.data.SyntheticDataset;
@@ -19,10 +20,12 @@ import io.streamrec.model.encode.Encoders;
 import io.streamrec.model.encode.UserEncoder;
 import io.streamrec.model.encode.pool.MeanPoolEncoder;
 import io.streamrec.model.eval.EvaluationData;
+import io.streamrec.model.eval.PrequentialEvaluator;
 import io.streamrec.model.history.HistoryPolicy;
 import io.streamrec.model.train.OnlineTrainer;
 import io.streamrec.model.train.TrainerConfig;
 import io.streamrec.model.train.TrainerOptions;
+import io.streamrec.model.train.online.OnlineLearner;
 import io.streamrec.model.vocab.DynamicVocabulary;
 import io.streamrec.schemas.Behavior;
 import io.streamrec.schemas.FeatureSnapshot;
@@ -41,6 +44,8 @@ import java.util.function.Function;
  * Training throughput and the cost of a row-sparse step against the catalogue size.
  *
  * <ol>
+ *   <li>{@code online}: the trainer as the job runs it ({@link OnlineLearner} rounds on examples in arrival order,
+ *       the job's defaults, scored and not), with the milliseconds per phase and a checkpoint's cost;</li>
  *   <li>examples/s of {@link OnlineTrainer#step} at batch 256 (sessions up to T=50, long-term up to 50
  *       per feature, D=64, 10k items) for each encoder available;</li>
  *   <li>the row-sparse embedding step (gather the batch's distinct rows + {@link RowSparseAdam} update)
@@ -82,6 +87,9 @@ public final class TrainingBenchmark {
         }
         if (sections.contains("lengths")) {
             lengthMix(steps, stream);
+        }
+        if (sections.contains("online")) {
+            online(steps);
         }
         if (sections.contains("sparse")) {
             sparseStep(steps);
@@ -152,6 +160,126 @@ public final class TrainingBenchmark {
                             name, mix.getKey(), steps * BATCH / seconds, 1000 * seconds / steps);
                 }
             }
+        }
+    }
+
+    /**
+     * The trainer as the job runs it, on examples in arrival order: {@link OnlineLearner} rounds at the job's defaults
+     * (256 recent negatives, popularity prior, same-user masking), each a full batch of fresh examples, i.e. a
+     * trainer that is behind and replays nothing; once with every round scored (test-then-train, the model and both
+     * baselines), once with none. Prints examples/s, the milliseconds per round of each phase, and what a checkpoint
+     * costs: the copy taken while training waits against writing the whole trainer.
+     */
+    private static void online(int rounds) {
+        int count = BATCH * (rounds + 3);
+        Map<String, List<TrainingExample>> streams = new LinkedHashMap<>();
+        try {
+            streams.put("ml-latest-small", inArrivalOrder(Datasets.bundledMovieLens(), count));
+        } catch (IllegalArgumentException notFound) {
+            System.out.println("  (ml-latest-small not found: " + notFound.getMessage() + ")");
+        }
+        streams.put("e2e synthetic", inArrivalOrder(e2eSynthetic(count * 2), count));
+        for (String name : Encoders.names()) {
+            for (Map.Entry<String, List<TrainingExample>> stream : streams.entrySet()) {
+                for (boolean score : new boolean[] {false, true}) {
+                    onlineRounds(name, stream.getKey(), stream.getValue(), rounds, score);
+                }
+            }
+        }
+    }
+
+    private static void onlineRounds(
+            String encoder, String streamName, List<TrainingExample> stream, int rounds, boolean score) {
+        TrainerConfig config = TrainerConfig.builder().build();
+        try (OnlineTrainer trainer = new OnlineTrainer(config, Encoders.factory(encoder, Map.of()))) {
+            OnlineLearner.Policy defaults = OnlineLearner.Policy.defaults(BATCH);
+            OnlineLearner learner = new OnlineLearner(
+                    trainer,
+                    new PrequentialEvaluator(PrequentialEvaluator.Settings.defaults(true), 10),
+                    new OnlineLearner.Policy(
+                            stream.size(),
+                            0,
+                            defaults.maxBatchDelay(),
+                            defaults.replayRatio(),
+                            defaults.replayCapacity(),
+                            defaults.seed()));
+            stream.forEach(learner::offer);
+            for (int r = 0; r < 3; r++) {
+                learner.round(score);
+            }
+            long forwardBackward = trainer.forwardBackwardNanos();
+            long optimiser = trainer.optimiserNanos();
+            long scoring = learner.scoreNanos();
+            long trainedBefore = learner.trained();
+            long start = System.nanoTime();
+            for (int r = 0; r < rounds; r++) {
+                learner.round(score);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long trained = learner.trained() - trainedBefore;
+            System.out.printf(
+                    "  online %-5s %-16s %-9s %,7.0f examples/s; ms per round: forward/backward %.1f, optimiser %.1f,"
+                            + " score %.1f, all %.1f%n",
+                    encoder,
+                    streamName,
+                    score ? "scored" : "unscored",
+                    trained / seconds,
+                    (trainer.forwardBackwardNanos() - forwardBackward) / 1e6 / rounds,
+                    (trainer.optimiserNanos() - optimiser) / 1e6 / rounds,
+                    (learner.scoreNanos() - scoring) / 1e6 / rounds,
+                    seconds * 1000 / rounds);
+            if (score) {
+                checkpointCost(learner);
+            }
+        }
+    }
+
+    /** A checkpoint's copy (what the training thread waits for) against writing it, for the trainer and the evaluator. */
+    private static void checkpointCost(OnlineLearner learner) {
+        long start = System.nanoTime();
+        FrozenState trainer = learner.trainer().freeze();
+        FrozenState evaluator = learner.evaluator().freeze();
+        long copied = System.nanoTime();
+        int trainerBytes = trainer.toBytes().length;
+        long trainerWritten = System.nanoTime();
+        int evaluatorBytes = evaluator.toBytes().length;
+        long evaluatorWritten = System.nanoTime();
+        System.out.printf(
+                "    checkpoint: copied in %.1f ms; then written: trainer %.1f ms (%,d bytes), evaluator %.1f ms"
+                        + " (%,d bytes)%n",
+                (copied - start) / 1e6,
+                (trainerWritten - copied) / 1e6,
+                trainerBytes,
+                (evaluatorWritten - trainerWritten) / 1e6,
+                evaluatorBytes);
+    }
+
+    /**
+     * {@code count} examples of the dataset replayed through the user-history rules, in arrival order, from the middle
+     * of the stream (its start holds users' first, short sessions and histories).
+     */
+    private static List<TrainingExample> inArrivalOrder(EventDataset dataset, int count) {
+        try {
+            List<TrainingExample> all =
+                    EvaluationData.replay(dataset, HistoryPolicy.defaults()).examples();
+            int from = Math.max(0, Math.min(all.size() / 2, all.size() - count));
+            List<TrainingExample> slice = new ArrayList<>(all.subList(from, Math.min(from + count, all.size())));
+            System.out.printf(
+                    "  stream slice from example %,d of %,d: mean session %.1f, mean long-term items %.1f%n",
+                    from,
+                    all.size(),
+                    slice.stream()
+                            .mapToInt(e -> e.getContext().getSession().size())
+                            .average()
+                            .orElse(0),
+                    slice.stream()
+                            .mapToInt(
+                                    e -> e.getContext().getLongTerm().getItem().size())
+                            .average()
+                            .orElse(0));
+            return slice;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
