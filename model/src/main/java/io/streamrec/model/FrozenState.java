@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
 /**
@@ -16,7 +17,18 @@ public interface FrozenState {
 
     void writeTo(DataOutput out) throws IOException;
 
-    /** The bytes {@link #writeTo} writes. */
+    /**
+     * How many bytes {@link #writeTo} writes, counted by writing them nowhere: a writer that must put a length before
+     * the state streams it after this instead of holding an array as large as the state (such arrays, copied as
+     * they grow, are what ran a loaded TaskManager's heap out).
+     */
+    default long size() throws IOException {
+        ByteCounter counter = new ByteCounter();
+        writeTo(new DataOutputStream(counter));
+        return counter.count();
+    }
+
+    /** The bytes {@link #writeTo} writes (for small state and tests: it holds them all). */
     default byte[] toBytes() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -37,6 +49,25 @@ public interface FrozenState {
         }
         byte[] written = bytes.toByteArray();
         return out -> out.write(written);
+    }
+
+    /** Counts what is written to it and keeps nothing; a {@code long}, where DataOutputStream's own count stops. */
+    final class ByteCounter extends OutputStream {
+        private long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
+
+        public long count() {
+            return count;
+        }
     }
 
     /** Writes state to {@code out}. */

@@ -1,7 +1,9 @@
 package io.streamrec.flink.train;
 
 import io.streamrec.model.FrozenState;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
@@ -35,9 +37,52 @@ public final class TrainerCheckpoint {
         return new TrainerCheckpoint(null, bytes);
     }
 
-    /** The state's bytes: those restored, or the frozen copy written now. */
+    /** The state's bytes: those restored, or the frozen copy written now (tests; the serializer streams it). */
     byte[] bytes() {
         return restored != null ? restored : frozen.toBytes();
+    }
+
+    /**
+     * Writes the length, then the state. A frozen copy is counted first and then streamed, so the writer holds no
+     * array as large as the state: a checkpoint of a 55 MB trainer used to grow and copy arrays of up to twice that
+     * on a TaskManager already busy catching up, and its heap ran out.
+     */
+    void writeTo(DataOutputView target) throws IOException {
+        if (restored != null) {
+            target.writeInt(restored.length);
+            target.write(restored);
+            return;
+        }
+        long size = frozen.size();
+        target.writeInt(TrainerState.lengthField(size, "the trainer's state"));
+        CountingView counted = new CountingView(target);
+        frozen.writeTo(new DataOutputStream(counted));
+        if (counted.count != size) {
+            throw new IOException("the trainer's checkpoint wrote " + counted.count + " bytes after counting " + size
+                    + "; its frozen copy changed while it was written (a bug: the copy must not share mutable state)");
+        }
+    }
+
+    /** Passes bytes on to Flink's checkpoint stream and counts them. */
+    private static final class CountingView extends OutputStream {
+        private final DataOutputView target;
+        private long count;
+
+        CountingView(DataOutputView target) {
+            this.target = target;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            target.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            target.write(b, off, len);
+            count += len;
+        }
     }
 
     /** Writes the frozen copy when Flink writes the checkpoint; immutable, so copies are the entry itself. */
@@ -73,9 +118,7 @@ public final class TrainerCheckpoint {
 
         @Override
         public void serialize(TrainerCheckpoint record, DataOutputView target) throws IOException {
-            byte[] bytes = record.bytes();
-            target.writeInt(bytes.length);
-            target.write(bytes);
+            record.writeTo(target);
         }
 
         @Override

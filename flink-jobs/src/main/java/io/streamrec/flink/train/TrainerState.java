@@ -113,11 +113,7 @@ final class TrainerState {
         FrozenState evaluator = learner.evaluator().freeze();
         List<TrainingExample> probe = state.probe.examples();
         double initialProbeLoss = state.probe.initial();
-        return out -> {
-            counters.writeTo(out);
-            byte[] trainerBytes = trainer.toBytes();
-            out.writeInt(trainerBytes.length);
-            out.write(trainerBytes);
+        FrozenState rest = out -> {
             out.writeInt(queued.size());
             for (TrainingExample example : queued.examples()) {
                 writeExample(out, EXAMPLES.encode(example));
@@ -130,6 +126,38 @@ final class TrainerState {
             out.writeDouble(initialProbeLoss);
             out.writeDouble(awaitProbeLoss(probeLoss));
         };
+        return new FrozenState() {
+            private long trainerSize = -1;
+
+            @Override
+            public void writeTo(DataOutput out) throws IOException {
+                counters.writeTo(out);
+                out.writeInt(lengthField(trainerSize(), "the trainer's weights and moments"));
+                trainer.writeTo(out); // streamed after its counted length: no array as large as the model
+                rest.writeTo(out);
+            }
+
+            @Override
+            public long size() throws IOException {
+                return counters.size() + Integer.BYTES + trainerSize() + rest.size();
+            }
+
+            private long trainerSize() throws IOException {
+                if (trainerSize < 0) {
+                    trainerSize = trainer.size();
+                }
+                return trainerSize;
+            }
+        };
+    }
+
+    /** A length as the checkpoint's int field holds it; state past 2 GiB is refused with what to change. */
+    static int lengthField(long length, String what) throws IOException {
+        if (length > Integer.MAX_VALUE) {
+            throw new IOException(what + " take " + length + " bytes, more than a trainer checkpoint holds (2 GiB); "
+                    + "lower the vocabulary capacities or the embedding dimension");
+        }
+        return (int) length;
     }
 
     private static double awaitProbeLoss(Future<Double> probeLoss) throws IOException {
@@ -148,7 +176,8 @@ final class TrainerState {
      * (the operator's queue, window and publication settings come from {@code config}).
      */
     static TrainerState restore(byte[] checkpoint, TrainerOperatorConfig config, long nowMillis) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint));
+        ByteArrayInputStream remaining = new ByteArrayInputStream(checkpoint);
+        DataInputStream in = new DataInputStream(remaining);
         if (in.readInt() != MAGIC) {
             throw new IOException("the trainer operator's checkpoint state is not in its format (bad magic number); "
                     + "was the operator uid reused for another operator?");
@@ -163,9 +192,12 @@ final class TrainerState {
         long dropped = in.readLong();
         long trained = in.readLong();
         long replayed = in.readLong();
-        byte[] trainerBytes = new byte[in.readInt()];
-        in.readFully(trainerBytes);
-        OnlineTrainer trainer = OnlineTrainer.load(new ByteArrayInputStream(trainerBytes), config.encoderFactory());
+        int trainerLength = in.readInt();
+        int trainerStart = checkpoint.length - remaining.available();
+        // read in place: a copy of the weights would be one more array as large as the model on a restoring heap
+        OnlineTrainer trainer = OnlineTrainer.load(
+                new ByteArrayInputStream(checkpoint, trainerStart, trainerLength), config.encoderFactory());
+        in.skipNBytes(trainerLength);
         TrainerState state = new TrainerState(trainer, config);
         List<TrainingExample> queued = readExamples(in);
         state.learner.queue().restore(seen, dropped, queued);

@@ -235,6 +235,9 @@ class TrainerOperatorTest {
                 frozen = TrainerState.freeze(
                         h.operator().state(), 1_000, h.loop().probeLossAtPause());
             }
+            assertThat(frozen.size())
+                    .as("the counted length the checkpoint's serializer writes before streaming the state")
+                    .isEqualTo(frozen.toBytes().length);
             TrainerState restored = TrainerState.restore(frozen.toBytes(), cfg, 1_000);
             try {
                 assertThat(restored.learner.queue().contents())
