@@ -162,7 +162,7 @@ public final class UserVectorEncoderOperator extends AbstractStreamOperator<User
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         pendingState = context.getOperatorStateStore()
-                .getListState(new ListStateDescriptor<>(PENDING_STATE, FeatureSnapshotSerializer.INSTANCE));
+                .getListState(new ListStateDescriptor<>(PENDING_STATE, new FeatureSnapshotSerializer()));
         pending = new PendingSnapshots(config.get(EncoderOperatorConfig.MAX_PENDING_SNAPSHOTS));
         for (FeatureSnapshot snapshot : pendingState.get()) {
             pending.add(snapshot);

@@ -20,11 +20,15 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class FeatureSnapshotSerializer extends VersionedRecordSerializer<FeatureSnapshot> {
     private static final long serialVersionUID = 1L;
 
-    public static final FeatureSnapshotSerializer INSTANCE = new FeatureSnapshotSerializer();
     static final int FORMAT = 1;
 
-    private FeatureSnapshotSerializer() {
+    public FeatureSnapshotSerializer() {
         super("FeatureSnapshot", FORMAT);
+    }
+
+    @Override
+    public FeatureSnapshotSerializer duplicate() {
+        return new FeatureSnapshotSerializer();
     }
 
     @Override
@@ -33,8 +37,8 @@ public final class FeatureSnapshotSerializer extends VersionedRecordSerializer<F
     }
 
     @Override
-    FeatureSnapshot readFields(DataInputView in) throws IOException {
-        return read(in);
+    FeatureSnapshot readFields(StringReader strings, DataInputView in) throws IOException {
+        return read(strings, in);
     }
 
     /** Without the format byte, for records that embed a snapshot. */
@@ -60,9 +64,9 @@ public final class FeatureSnapshotSerializer extends VersionedRecordSerializer<F
         RecordIo.writeStringMap(s.getProfile(), out);
     }
 
-    static FeatureSnapshot read(DataInputView in) throws IOException {
-        String userId = RecordIo.readString(in);
-        String eventId = RecordIo.readString(in);
+    static FeatureSnapshot read(StringReader strings, DataInputView in) throws IOException {
+        String userId = strings.read(in);
+        String eventId = strings.read(in);
         long eventTime = in.readLong();
         long sessionStart = in.readLong();
         long sessionsClosed = RecordIo.readVarLong(in);
@@ -70,23 +74,23 @@ public final class FeatureSnapshotSerializer extends VersionedRecordSerializer<F
         List<Behavior> session = new ArrayList<>(length);
         long previous = sessionStart;
         for (int i = 0; i < length; i++) {
-            Behavior b = RecordIo.readBehavior(previous, in);
+            Behavior b = RecordIo.readBehavior(strings, previous, in);
             session.add(b);
             previous = b.getTimestamp();
         }
         LongTermFeatures longTerm = new LongTermFeatures(
-                RecordIo.readStrings(in),
-                RecordIo.readStrings(in),
-                RecordIo.readStrings(in),
-                RecordIo.readStrings(in),
-                RecordIo.readStrings(in));
+                RecordIo.readStrings(strings, in),
+                RecordIo.readStrings(strings, in),
+                RecordIo.readStrings(strings, in),
+                RecordIo.readStrings(strings, in),
+                RecordIo.readStrings(strings, in));
         return new FeatureSnapshot(
                 userId,
                 eventId,
                 eventTime,
                 session,
                 longTerm,
-                RecordIo.readStringMap(in),
+                RecordIo.readStringMap(strings, in),
                 sessionStart,
                 sessionsClosed);
     }
@@ -132,7 +136,7 @@ public final class FeatureSnapshotSerializer extends VersionedRecordSerializer<F
     /** Restores the same serializer; the record format lives in each record. */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<FeatureSnapshot> {
         public Snapshot() {
-            super(() -> INSTANCE);
+            super(FeatureSnapshotSerializer::new);
         }
     }
 }

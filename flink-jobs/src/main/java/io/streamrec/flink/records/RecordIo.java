@@ -11,8 +11,9 @@ import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
 /**
- * The field encodings the record serializers share: strings as Flink's {@link StringValue} form (null allowed),
- * counts and times as variable-length integers, a {@link Behavior}'s time relative to the one before it.
+ * The field encodings the record serializers share: strings as Flink's {@link StringValue} form (null allowed; read
+ * back by the serializer's own {@link StringReader}), counts and times as variable-length integers, a
+ * {@link Behavior}'s time relative to the one before it.
  */
 final class RecordIo {
 
@@ -20,10 +21,6 @@ final class RecordIo {
 
     static void writeString(String value, DataOutputView out) throws IOException {
         StringValue.writeString(value, out);
-    }
-
-    static String readString(DataInputView in) throws IOException {
-        return StringValue.readString(in);
     }
 
     static void writeVarLong(long value, DataOutputView out) throws IOException {
@@ -75,11 +72,11 @@ final class RecordIo {
         }
     }
 
-    static List<String> readStrings(DataInputView in) throws IOException {
+    static List<String> readStrings(StringReader strings, DataInputView in) throws IOException {
         int count = readCount(in);
         List<String> values = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            values.add(readString(in));
+            values.add(strings.read(in));
         }
         return values;
     }
@@ -92,14 +89,14 @@ final class RecordIo {
         }
     }
 
-    static Map<String, String> readStringMap(DataInputView in) throws IOException {
+    static Map<String, String> readStringMap(StringReader strings, DataInputView in) throws IOException {
         int count = readCount(in);
         if (count == 0) {
             return new HashMap<>(0);
         }
         Map<String, String> map = new HashMap<>(count * 2);
         for (int i = 0; i < count; i++) {
-            map.put(readString(in), readString(in));
+            map.put(strings.read(in), strings.read(in));
         }
         return map;
     }
@@ -118,21 +115,21 @@ final class RecordIo {
         out.writeDouble(b.getWeight());
     }
 
-    static Behavior readBehavior(long previousTime, DataInputView in) throws IOException {
-        String eventId = readString(in);
-        String itemId = readString(in);
-        String eventType = readString(in);
+    static Behavior readBehavior(StringReader strings, long previousTime, DataInputView in) throws IOException {
+        String eventId = strings.read(in);
+        String itemId = strings.read(in);
+        String eventType = strings.read(in);
         long timestamp = previousTime + readSignedVarLong(in);
         return new Behavior(
                 eventId,
                 itemId,
                 eventType,
                 timestamp,
-                readString(in),
-                readString(in),
-                readString(in),
-                readString(in),
-                readString(in),
+                strings.read(in),
+                strings.read(in),
+                strings.read(in),
+                strings.read(in),
+                strings.read(in),
                 in.readDouble());
     }
 

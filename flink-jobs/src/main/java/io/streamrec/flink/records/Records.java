@@ -10,10 +10,10 @@ public final class Records {
     private Records() {}
 
     public static TypeInformation<FeatureSnapshot> featureSnapshots() {
-        return new RecordTypeInfo<>(FeatureSnapshot.class, FeatureSnapshotSerializer.INSTANCE);
+        return new RecordTypeInfo<>(FeatureSnapshot.class, new FeatureSnapshotSerializer());
     }
 
     public static TypeInformation<TrainingExample> trainingExamples() {
-        return new RecordTypeInfo<>(TrainingExample.class, TrainingExampleSerializer.INSTANCE);
+        return new RecordTypeInfo<>(TrainingExample.class, new TrainingExampleSerializer());
     }
 }

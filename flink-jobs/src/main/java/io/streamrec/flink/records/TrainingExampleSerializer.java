@@ -15,11 +15,15 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class TrainingExampleSerializer extends VersionedRecordSerializer<TrainingExample> {
     private static final long serialVersionUID = 1L;
 
-    public static final TrainingExampleSerializer INSTANCE = new TrainingExampleSerializer();
     static final int FORMAT = 1;
 
-    private TrainingExampleSerializer() {
+    public TrainingExampleSerializer() {
         super("TrainingExample", FORMAT);
+    }
+
+    @Override
+    public TrainingExampleSerializer duplicate() {
+        return new TrainingExampleSerializer();
     }
 
     @Override
@@ -29,13 +33,18 @@ public final class TrainingExampleSerializer extends VersionedRecordSerializer<T
     }
 
     @Override
-    TrainingExample readFields(DataInputView in) throws IOException {
-        var context = FeatureSnapshotSerializer.read(in);
-        return new TrainingExample(context, RecordIo.readBehavior(context.getEventTime(), in));
+    TrainingExample readFields(StringReader strings, DataInputView in) throws IOException {
+        var context = FeatureSnapshotSerializer.read(strings, in);
+        return new TrainingExample(context, RecordIo.readBehavior(strings, context.getEventTime(), in));
     }
 
     @Override
     public TrainingExample copy(TrainingExample from) {
+        return copyOf(from);
+    }
+
+    /** A deep copy: new context and target; the strings are immutable and shared. */
+    public static TrainingExample copyOf(TrainingExample from) {
         return new TrainingExample(
                 FeatureSnapshotSerializer.copyOf(from.getContext()), RecordIo.copy(from.getTarget()));
     }
@@ -53,7 +62,7 @@ public final class TrainingExampleSerializer extends VersionedRecordSerializer<T
     /** Restores the same serializer; the record format lives in each record. */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<TrainingExample> {
         public Snapshot() {
-            super(() -> INSTANCE);
+            super(TrainingExampleSerializer::new);
         }
     }
 }

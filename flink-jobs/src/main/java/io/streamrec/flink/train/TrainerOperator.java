@@ -201,7 +201,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     @Override
     public void processElement(StreamRecord<TrainingExample> element) {
         TrainingExample example = element.getValue();
-        state.learner.offer(copyInput ? TrainingExampleSerializer.INSTANCE.copy(example) : example);
+        state.learner.offer(copyInput ? TrainingExampleSerializer.copyOf(example) : example);
     }
 
     /** Asks one round early (see {@link DeltaLead}), so the delta interval is an upper bound, not a mean. */

@@ -66,8 +66,8 @@ class RecordSerializersTest {
     void aFeatureSnapshotKeepsEveryFieldThroughSerialisationAndCopy() throws IOException {
         for (HistoryStep step : steps()) {
             FeatureSnapshot after = step.after();
-            assertThat(roundTrip(FeatureSnapshotSerializer.INSTANCE, after)).isEqualTo(after);
-            assertThat(FeatureSnapshotSerializer.INSTANCE.copy(after)).isEqualTo(after);
+            assertThat(roundTrip(new FeatureSnapshotSerializer(), after)).isEqualTo(after);
+            assertThat(new FeatureSnapshotSerializer().copy(after)).isEqualTo(after);
         }
         FeatureSnapshot last = steps().get(6).after();
         assertThat(last.getLongTerm().getItem()).isNotEmpty();
@@ -81,22 +81,22 @@ class RecordSerializersTest {
                 Map.of(),
                 0L,
                 0L);
-        assertThat(roundTrip(FeatureSnapshotSerializer.INSTANCE, empty)).isEqualTo(empty);
+        assertThat(roundTrip(new FeatureSnapshotSerializer(), empty)).isEqualTo(empty);
     }
 
     @Test
     void aTrainingExampleKeepsItsContextAndTarget() throws IOException {
         for (HistoryStep step : steps()) {
             TrainingExample example = step.example();
-            assertThat(roundTrip(TrainingExampleSerializer.INSTANCE, example)).isEqualTo(example);
-            assertThat(TrainingExampleSerializer.INSTANCE.copy(example)).isEqualTo(example);
+            assertThat(roundTrip(new TrainingExampleSerializer(), example)).isEqualTo(example);
+            assertThat(new TrainingExampleSerializer().copy(example)).isEqualTo(example);
         }
     }
 
     @Test
     void aCopySharesNoMutableStateWithItsOriginal() {
         FeatureSnapshot original = steps().get(6).after();
-        FeatureSnapshot copy = FeatureSnapshotSerializer.INSTANCE.copy(original);
+        FeatureSnapshot copy = new FeatureSnapshotSerializer().copy(original);
         copy.getSession().get(0).setItemId("changed");
         copy.getSession().clear();
         copy.getLongTerm().getItem().clear();
@@ -107,8 +107,7 @@ class RecordSerializersTest {
 
     @Test
     void theSnapshotsRestoreTheSameSerializersAsCompatible() throws IOException {
-        for (TypeSerializer<?> serializer :
-                List.of(FeatureSnapshotSerializer.INSTANCE, TrainingExampleSerializer.INSTANCE)) {
+        for (TypeSerializer<?> serializer : List.of(new FeatureSnapshotSerializer(), new TrainingExampleSerializer())) {
             assertRestores(serializer);
         }
     }
@@ -132,18 +131,64 @@ class RecordSerializersTest {
 
     @Test
     void aRecordOfAnotherFormatIsRefusedWithTheFormatNamed() {
-        assertThatThrownBy(
-                        () -> FeatureSnapshotSerializer.INSTANCE.deserialize(new DataInputDeserializer(new byte[] {9})))
+        assertThatThrownBy(() -> new FeatureSnapshotSerializer().deserialize(new DataInputDeserializer(new byte[] {9})))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("format 9");
     }
 
     @Test
-    void theJobsTypeInformationAnswersWithTheExplicitSerializers() {
-        assertThat(Records.featureSnapshots().createSerializer(new SerializerConfigImpl()))
-                .isSameAs(FeatureSnapshotSerializer.INSTANCE);
-        assertThat(Records.trainingExamples().createSerializer(new SerializerConfigImpl()))
-                .isSameAs(TrainingExampleSerializer.INSTANCE);
+    void theJobsTypeInformationAnswersWithTheExplicitSerializersAnInstancePerCaller() {
+        TypeSerializer<FeatureSnapshot> snapshots =
+                Records.featureSnapshots().createSerializer(new SerializerConfigImpl());
+        assertThat(snapshots)
+                .isInstanceOf(FeatureSnapshotSerializer.class)
+                .isNotSameAs(Records.featureSnapshots().createSerializer(new SerializerConfigImpl()));
+        TypeSerializer<TrainingExample> examples =
+                Records.trainingExamples().createSerializer(new SerializerConfigImpl());
+        assertThat(examples)
+                .isInstanceOf(TrainingExampleSerializer.class)
+                .isNotSameAs(Records.trainingExamples().createSerializer(new SerializerConfigImpl()));
+    }
+
+    /** Each instance reads strings into a buffer of its own, so two threads must never share one. */
+    @Test
+    void aDuplicateIsANewEqualInstance() {
+        for (TypeSerializer<?> serializer : List.of(new FeatureSnapshotSerializer(), new TrainingExampleSerializer())) {
+            assertThat(serializer.duplicate())
+                    .isNotSameAs(serializer)
+                    .isEqualTo(serializer)
+                    .hasSameHashCodeAs(serializer);
+        }
+        assertThat(new FeatureSnapshotSerializer()).isNotEqualTo(new TrainingExampleSerializer());
+    }
+
+    /** One instance, its string buffer reused record after record: no characters of a longer string leak into the next. */
+    @Test
+    void recordsReadOneAfterAnotherByOneInstanceKeepTheirOwnStrings() throws IOException {
+        FeatureSnapshotSerializer serializer = new FeatureSnapshotSerializer();
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        List<FeatureSnapshot> written = new ArrayList<>();
+        for (HistoryStep step : steps()) {
+            written.add(step.after());
+        }
+        FeatureSnapshot longIds = new FeatureSnapshot(
+                "u-" + "x".repeat(5_000),
+                "e-" + "\u4e2d".repeat(300),
+                1L,
+                List.of(),
+                new LongTermFeatures(List.of("i-" + "y".repeat(3_000)), List.of(), List.of(), List.of(), List.of()),
+                Map.of("k", "v".repeat(100)),
+                0L,
+                0L);
+        written.add(2, longIds);
+        for (FeatureSnapshot s : written) {
+            serializer.serialize(s, out);
+        }
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        for (FeatureSnapshot s : written) {
+            assertThat(serializer.deserialize(in)).isEqualTo(s);
+        }
+        assertThat(in.available()).isZero();
     }
 
     @Test
@@ -159,6 +204,6 @@ class RecordSerializersTest {
                 Map.of(),
                 100L,
                 3L);
-        assertThat(roundTrip(FeatureSnapshotSerializer.INSTANCE, odd)).isEqualTo(odd);
+        assertThat(roundTrip(new FeatureSnapshotSerializer(), odd)).isEqualTo(odd);
     }
 }
