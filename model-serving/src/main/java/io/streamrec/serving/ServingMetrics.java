@@ -114,6 +114,11 @@ public final class ServingMetrics {
         vectorsRefused.inc();
     }
 
+    /** Refused user-vectors records so far. */
+    public long vectorsRefused() {
+        return (long) vectorsRefused.get();
+    }
+
     public void vectorTaken(long ageMillis) {
         vectorsTaken.inc();
         if (ageMillis >= 0) {

@@ -103,15 +103,33 @@ public final class UserVectorStore implements AutoCloseable {
     }
 
     /**
+     * A vector as it arrives on the topic: the fields the store decides by, and its Avro bytes, which are stored as
+     * they came (a vector need not be decoded to be kept).
+     */
+    public record EncodedVector(String userId, long modelVersion, long eventTime, byte[] avro) {}
+
+    /**
      * Keeps each vector of {@code batch} that is not older than the one held (and than any before it in the batch),
      * and records {@code nextOffsets} (partition → next offset to read), in one atomic write.
      *
      * @return how many vectors were kept
      */
     public int write(List<UserVector> batch, Map<Integer, Long> nextOffsets) {
-        Map<String, UserVector> newest = new LinkedHashMap<>();
+        List<EncodedVector> encoded = new ArrayList<>(batch.size());
         for (UserVector v : batch) {
-            newest.merge(v.getUserId(), v, (held, next) -> replaces(next, held) ? next : held);
+            encoded.add(new EncodedVector(v.getUserId(), v.getModelVersion(), v.getEventTime(), CODEC.encode(v)));
+        }
+        return writeEncoded(encoded, nextOffsets);
+    }
+
+    /**
+     * {@link #write} for vectors still in their Avro bytes, which must be valid {@code UserVector}s whose user id,
+     * model version and event time are the ones given beside them.
+     */
+    public int writeEncoded(List<EncodedVector> batch, Map<Integer, Long> nextOffsets) {
+        Map<String, EncodedVector> newest = new LinkedHashMap<>();
+        for (EncodedVector v : batch) {
+            newest.merge(v.userId(), v, (held, next) -> replaces(next, held) ? next : held);
         }
         List<byte[]> keys = new ArrayList<>(newest.size());
         for (String user : newest.keySet()) {
@@ -121,10 +139,10 @@ public final class UserVectorStore implements AutoCloseable {
             List<byte[]> held = keys.isEmpty() ? List.of() : db.multiGetAsList(keys);
             int kept = 0;
             int i = 0;
-            for (UserVector v : newest.values()) {
+            for (EncodedVector v : newest.values()) {
                 byte[] old = held.get(i);
                 if (old == null || replaces(v, ByteBuffer.wrap(old, 0, HEADER))) {
-                    write.put(keys.get(i), encode(v));
+                    write.put(keys.get(i), value(v));
                     kept++;
                 }
                 i++;
@@ -141,23 +159,21 @@ public final class UserVectorStore implements AutoCloseable {
         }
     }
 
-    private static boolean replaces(UserVector next, UserVector held) {
-        return VectorRecency.replaces(
-                next.getModelVersion(), next.getEventTime(), held.getModelVersion(), held.getEventTime());
+    private static boolean replaces(EncodedVector next, EncodedVector held) {
+        return VectorRecency.replaces(next.modelVersion(), next.eventTime(), held.modelVersion(), held.eventTime());
     }
 
-    private static boolean replaces(UserVector next, ByteBuffer heldHeader) {
+    private static boolean replaces(EncodedVector next, ByteBuffer heldHeader) {
         long heldVersion = heldHeader.getLong(0);
         long heldEventTime = heldHeader.getLong(8);
-        return VectorRecency.replaces(next.getModelVersion(), next.getEventTime(), heldVersion, heldEventTime);
+        return VectorRecency.replaces(next.modelVersion(), next.eventTime(), heldVersion, heldEventTime);
     }
 
-    private static byte[] encode(UserVector v) {
-        byte[] avro = CODEC.encode(v);
-        return ByteBuffer.allocate(HEADER + avro.length)
-                .putLong(v.getModelVersion())
-                .putLong(v.getEventTime())
-                .put(avro)
+    private static byte[] value(EncodedVector v) {
+        return ByteBuffer.allocate(HEADER + v.avro().length)
+                .putLong(v.modelVersion())
+                .putLong(v.eventTime())
+                .put(v.avro())
                 .array();
     }
 

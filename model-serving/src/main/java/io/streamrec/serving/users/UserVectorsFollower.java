@@ -1,8 +1,7 @@
 package io.streamrec.serving.users;
 
-import io.streamrec.schemas.UserVector;
-import io.streamrec.schemas.codec.AvroBinaryCodec;
 import io.streamrec.serving.ServingMetrics;
+import io.streamrec.serving.users.UserVectorScan.UnservableVector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,13 +21,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows the compacted {@code user-vectors} topic on its own thread into a {@link UserVectorStore}. It resumes from
  * the offsets the store recorded (from the beginning for a new store), logs its progress while it catches up, and is
- * caught up once it has read to the end offsets the topic had when it started. Vectors of other models are skipped;
- * an undecodable or invalid record is counted and skipped, never stops it.
+ * caught up once it has read to the end offsets the topic had when it started. Vectors of other models are skipped
+ * (read no further than their model name); an undecodable or invalid record of its model is counted and skipped,
+ * never stops it. Records are checked and stored in their Avro bytes, never decoded here ({@link UserVectorScan}): a
+ * vector is decoded only when a request reads its user.
  */
 public final class UserVectorsFollower implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UserVectorsFollower.class);
-    private static final AvroBinaryCodec<UserVector> CODEC = AvroBinaryCodec.of(UserVector.class);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final long PROGRESS_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
@@ -38,6 +38,7 @@ public final class UserVectorsFollower implements AutoCloseable {
     private final Map<String, Object> consumerProperties;
     private final UserVectorStore store;
     private final ServingMetrics metrics;
+    private final UserVectorScan scan;
     private final Thread thread;
 
     private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -57,6 +58,7 @@ public final class UserVectorsFollower implements AutoCloseable {
         this.modelName = modelName;
         this.store = store;
         this.metrics = metrics;
+        this.scan = new UserVectorScan(modelName);
         this.consumerProperties = new HashMap<>(kafkaProperties);
         consumerProperties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         consumerProperties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -171,59 +173,37 @@ public final class UserVectorsFollower implements AutoCloseable {
     }
 
     private void take(ConsumerRecords<byte[], byte[]> records, KafkaConsumer<byte[], byte[]> kafka) {
-        List<UserVector> batch = new ArrayList<>(records.count());
-        long now = System.currentTimeMillis();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            if (record.value() == null) {
-                continue;
-            }
-            UserVector vector;
-            try {
-                vector = CODEC.decode(record.value());
-            } catch (RuntimeException e) {
-                refused(record, "undecodable: " + e.getMessage());
-                continue;
-            }
-            String problem = problem(vector);
-            if (problem != null) {
-                refused(record, problem);
-                continue;
-            }
-            if (modelName.equals(vector.getModelName())) {
-                batch.add(vector);
-                metrics.vectorTaken(now - record.timestamp());
-            }
-        }
+        List<UserVectorStore.EncodedVector> batch = servable(records, System.currentTimeMillis());
         Map<Integer, Long> next = new HashMap<>();
         for (TopicPartition p : records.partitions()) {
             next.put(p.partition(), kafka.position(p));
         }
-        store.write(batch, next);
+        store.writeEncoded(batch, next);
         if (caughtUp) {
             metrics.users(store.estimatedUsers());
         }
     }
 
-    /** Why a decoded vector cannot be served, or null. */
-    static String problem(UserVector v) {
-        if (v.getUserId().isEmpty()) {
-            return "empty userId";
-        }
-        if (v.getVector().isEmpty()) {
-            return "empty vector";
-        }
-        int dim = v.getVector().size();
-        for (List<Float> interest : v.getInterests()) {
-            if (interest.size() != dim) {
-                return "an interest of width " + interest.size() + " beside a vector of width " + dim;
+    /** The records that are servable vectors of this follower's model; the unservable ones counted as refused. */
+    List<UserVectorStore.EncodedVector> servable(Iterable<ConsumerRecord<byte[], byte[]>> records, long now) {
+        List<UserVectorStore.EncodedVector> batch = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            if (record.value() == null) {
+                continue;
+            }
+            UserVectorStore.EncodedVector vector;
+            try {
+                vector = scan.scan(record.value());
+            } catch (UnservableVector e) {
+                refused(record, e.getMessage());
+                continue;
+            }
+            if (vector != null) {
+                batch.add(vector);
+                metrics.vectorTaken(now - record.timestamp());
             }
         }
-        for (Float f : v.getVector()) {
-            if (!Float.isFinite(f)) {
-                return "a non-finite value in the vector";
-            }
-        }
-        return null;
+        return batch;
     }
 
     private void refused(ConsumerRecord<byte[], byte[]> record, String why) {
