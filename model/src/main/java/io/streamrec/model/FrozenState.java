@@ -23,7 +23,7 @@ public interface FrozenState {
      * they grow, are what ran a loaded TaskManager's heap out).
      */
     default long size() throws IOException {
-        ByteCounter counter = new ByteCounter();
+        ByteCounter counter = ByteCounter.discarding();
         writeTo(new DataOutputStream(counter));
         return counter.count();
     }
@@ -51,17 +51,37 @@ public interface FrozenState {
         return out -> out.write(written);
     }
 
-    /** Counts what is written to it and keeps nothing; a {@code long}, where DataOutputStream's own count stops. */
+    /**
+     * Counts the bytes written through it and passes them on to a sink, or to nowhere ({@link #discarding}); a
+     * {@code long}, where DataOutputStream's own count stops.
+     */
     final class ByteCounter extends OutputStream {
+        private final DataOutput sink;
         private long count;
 
+        /** Counts and passes every byte on to {@code sink}. */
+        public ByteCounter(DataOutput sink) {
+            this.sink = sink;
+        }
+
+        /** Counts and keeps nothing. */
+        public static ByteCounter discarding() {
+            return new ByteCounter(null);
+        }
+
         @Override
-        public void write(int b) {
+        public void write(int b) throws IOException {
+            if (sink != null) {
+                sink.write(b);
+            }
             count++;
         }
 
         @Override
-        public void write(byte[] b, int off, int len) {
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (sink != null) {
+                sink.write(b, off, len);
+            }
             count += len;
         }
 

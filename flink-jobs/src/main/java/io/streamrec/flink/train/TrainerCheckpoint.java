@@ -3,7 +3,6 @@ package io.streamrec.flink.train;
 import io.streamrec.model.FrozenState;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
@@ -55,33 +54,11 @@ public final class TrainerCheckpoint {
         }
         long size = frozen.size();
         target.writeInt(TrainerState.lengthField(size, "the trainer's state"));
-        CountingView counted = new CountingView(target);
+        FrozenState.ByteCounter counted = new FrozenState.ByteCounter(target);
         frozen.writeTo(new DataOutputStream(counted));
-        if (counted.count != size) {
-            throw new IOException("the trainer's checkpoint wrote " + counted.count + " bytes after counting " + size
+        if (counted.count() != size) {
+            throw new IOException("the trainer's checkpoint wrote " + counted.count() + " bytes after counting " + size
                     + "; its frozen copy changed while it was written (a bug: the copy must not share mutable state)");
-        }
-    }
-
-    /** Passes bytes on to Flink's checkpoint stream and counts them. */
-    private static final class CountingView extends OutputStream {
-        private final DataOutputView target;
-        private long count;
-
-        CountingView(DataOutputView target) {
-            this.target = target;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            target.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            target.write(b, off, len);
-            count += len;
         }
     }
 
